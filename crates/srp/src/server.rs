@@ -1,0 +1,216 @@
+//! The server side: `SRP_B` for a `PASSWORD_VERIFIER` challenge, then the claim check.
+
+use core::fmt;
+
+use crypto_bigint::{U256, U3072};
+use rand_core::CryptoRng;
+use time::{Duration, OffsetDateTime};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::claim::{SessionKey, decode_secret_block, decode_signature, scrambling_parameter};
+use crate::error::{Error, Result, WireValue};
+use crate::group::{ELEMENT_BYTES, N, element_bytes, group};
+use crate::pad_hex::to_plain_hex;
+use crate::public_value::parse_public_value;
+use crate::secret::SecretBytes;
+use crate::timestamp::check_timestamp;
+use crate::uint::from_be_bytes;
+use crate::verifier::Verifier;
+
+/// Bytes of the server's ephemeral secret `b` (256 bits).
+pub const EPHEMERAL_SECRET_BYTES: usize = 32;
+/// How often a fresh `b` is drawn when `B` or `u` come out zero before giving up.
+const EPHEMERAL_ATTEMPTS: usize = 8;
+const STATE_VERSION: u8 = 1;
+const STATE_LEN: usize = 1 + EPHEMERAL_SECRET_BYTES + 2 * ELEMENT_BYTES;
+
+/// Who the claim is about: the pool name and `USER_ID_FOR_SRP` for a user, or the device group
+/// key and device key for a remembered device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimIdentity<'a> {
+    /// The pool name (see [`pool_name`](crate::pool_name)) or the `DeviceGroupKey`.
+    pub pool: &'a str,
+    /// `USER_ID_FOR_SRP` (the internal username) or the `DeviceKey`.
+    pub user_id: &'a str,
+}
+
+impl<'a> ClaimIdentity<'a> {
+    /// A user's identity: pool *name* and internal username.
+    pub fn user(pool_name: &'a str, user_id_for_srp: &'a str) -> Self {
+        Self {
+            pool: pool_name,
+            user_id: user_id_for_srp,
+        }
+    }
+
+    /// A device's identity: `DeviceGroupKey` and `DeviceKey`.
+    pub fn device(device_group_key: &'a str, device_key: &'a str) -> Self {
+        Self {
+            pool: device_group_key,
+            user_id: device_key,
+        }
+    }
+}
+
+/// The client's answer to a `PASSWORD_VERIFIER` / `DEVICE_PASSWORD_VERIFIER` challenge, as it
+/// arrived in `ChallengeResponses`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct PasswordClaim<'a> {
+    /// `PASSWORD_CLAIM_SECRET_BLOCK`: the `SECRET_BLOCK` echoed back (standard Base64).
+    pub secret_block: &'a str,
+    /// `PASSWORD_CLAIM_SIGNATURE` (standard Base64 of 32 bytes).
+    pub signature: &'a str,
+    /// `TIMESTAMP`.
+    pub timestamp: &'a str,
+}
+
+impl fmt::Debug for PasswordClaim<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PasswordClaim")
+            .field("secret_block", &"<redacted>")
+            .field("signature", &"<redacted>")
+            .field("timestamp", &self.timestamp)
+            .finish()
+    }
+}
+
+/// Proof that a password claim was verified. Only [`ServerHandshake::verify`] makes one.
+#[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ClaimVerified;
+
+/// The ephemeral secret `b`.
+#[derive(Zeroize, ZeroizeOnDrop)]
+struct EphemeralSecret(U256);
+
+/// A server waiting for the client's password claim: holds `b`, `A` and `B`.
+///
+/// Between the two requests the facade keeps it sealed ([`ServerHandshake::to_bytes`] inside an
+/// AEAD); [`ServerHandshake::verify`] consumes it, so a state is checked at most once.
+pub struct ServerHandshake {
+    secret: EphemeralSecret,
+    client_public: U3072,
+    server_public: U3072,
+}
+
+impl fmt::Debug for ServerHandshake {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerHandshake")
+            .field("secret", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
+impl ServerHandshake {
+    /// Checks `SRP_A` and computes `B = k·v + g^b` for a fresh 256-bit `b` from `rng`
+    /// (drawing again in the negligible case that `B` or `u` is zero).
+    pub fn start(verifier: &Verifier, srp_a: &str, rng: &mut impl CryptoRng) -> Result<Self> {
+        let client_public = parse_public_value(srp_a, WireValue::SrpA)?;
+        let g = group();
+        let kv = g.k.mul(&g.mont.elem(&verifier.0));
+        for _ in 0..EPHEMERAL_ATTEMPTS {
+            let mut bytes = Zeroizing::new([0u8; EPHEMERAL_SECRET_BYTES]);
+            rng.fill_bytes(bytes.as_mut_slice());
+            let secret = EphemeralSecret(U256::from_be_slice(bytes.as_slice()));
+            if bool::from(secret.0.is_zero()) {
+                continue;
+            }
+            let server_public = kv
+                .add(&g.comb.pow(&g.mont, &secret.0.to_words()))
+                .retrieve();
+            if bool::from(server_public.is_zero())
+                || bool::from(scrambling_parameter(&client_public, &server_public).is_zero())
+            {
+                continue;
+            }
+            return Ok(Self {
+                secret,
+                client_public,
+                server_public,
+            });
+        }
+        Err(Error::BadRandomness)
+    }
+
+    /// `SRP_B`: lowercase hex without padding.
+    pub fn srp_b(&self) -> String {
+        to_plain_hex(&element_bytes(&self.server_public))
+    }
+
+    /// `SRP_A` as this server received it, reduced to canonical lowercase hex.
+    pub fn srp_a(&self) -> String {
+        to_plain_hex(&element_bytes(&self.client_public))
+    }
+
+    /// Serializes the state (version, `b`, `A`, `B`) for sealing. Contains the secret `b`.
+    pub fn to_bytes(&self) -> SecretBytes {
+        let mut out = Vec::with_capacity(STATE_LEN);
+        out.push(STATE_VERSION);
+        let mut secret = self.secret.0.to_be_bytes();
+        out.extend_from_slice(secret.as_ref());
+        secret.as_mut().zeroize();
+        out.extend_from_slice(&element_bytes(&self.client_public));
+        out.extend_from_slice(&element_bytes(&self.server_public));
+        SecretBytes::new(out)
+    }
+
+    /// Reads back a state written by [`ServerHandshake::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let (version, rest) = bytes.split_first().ok_or(Error::MalformedState)?;
+        if *version != STATE_VERSION || rest.len() != STATE_LEN - 1 {
+            return Err(Error::MalformedState);
+        }
+        let (secret, rest) = rest.split_at(EPHEMERAL_SECRET_BYTES);
+        let (client, server) = rest.split_at(ELEMENT_BYTES);
+        let secret = EphemeralSecret(U256::from_be_slice(secret));
+        let client_public =
+            from_be_bytes::<{ U3072::LIMBS }>(client).ok_or(Error::MalformedState)?;
+        let server_public =
+            from_be_bytes::<{ U3072::LIMBS }>(server).ok_or(Error::MalformedState)?;
+        let in_range = |v: &U3072| !bool::from(v.is_zero()) && *v < N;
+        if bool::from(secret.0.is_zero()) || !in_range(&client_public) || !in_range(&server_public)
+        {
+            return Err(Error::MalformedState);
+        }
+        Ok(Self {
+            secret,
+            client_public,
+            server_public,
+        })
+    }
+
+    /// Verifies the client's claim: `TIMESTAMP` (strict format, canonical, within `window` of
+    /// `now`), then the signature, in constant time, over
+    /// `pool ‖ user_id ‖ SECRET_BLOCK bytes ‖ TIMESTAMP` with the key derived from
+    /// `S = (A·v^u)^b`.
+    ///
+    /// Checking that `PASSWORD_CLAIM_SECRET_BLOCK` is the block this server issued is the
+    /// caller's job (it is the sealed state); this function signs over whatever was sent.
+    pub fn verify(
+        self,
+        verifier: &Verifier,
+        identity: &ClaimIdentity<'_>,
+        claim: &PasswordClaim<'_>,
+        now: OffsetDateTime,
+        window: Duration,
+    ) -> Result<ClaimVerified> {
+        check_timestamp(claim.timestamp, now, window)?;
+        let secret_block = decode_secret_block(claim.secret_block)?;
+        let signature = decode_signature(claim.signature)?;
+        let g = group();
+        let u = scrambling_parameter(&self.client_public, &self.server_public);
+        let v_u = g.mont.pow(&g.mont.elem(&verifier.0), &u.to_words(), 256);
+        let base = g.mont.elem(&self.client_public).mul(&v_u);
+        let mut premaster = g.mont.pow(&base, &self.secret.0.to_words(), 256).retrieve();
+        let key = SessionKey::derive(&u, &premaster);
+        premaster.zeroize();
+        key.verify(
+            identity.pool,
+            identity.user_id,
+            &secret_block,
+            claim.timestamp,
+            &signature,
+        )?;
+        Ok(ClaimVerified)
+    }
+}

@@ -1,0 +1,178 @@
+//! Salts, the private key `x` and password verifiers `v = g^x mod N`.
+
+use core::fmt;
+
+use crypto_bigint::{U256, U3072};
+use rand_core::CryptoRng;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::error::{Error, Result, WireValue};
+use crate::group::{N, element_bytes, group};
+use crate::pad_hex::{pad_hex, parse_hex, to_hex};
+use crate::secret::Password;
+use crate::uint::from_be_bytes;
+
+/// Longest `SALT` accepted, in hex digits (a 16-byte salt needs at most 34).
+pub const MAX_SALT_HEX_LEN: usize = 256;
+
+/// Bytes in a freshly generated salt (what every Cognito client uses for device salts).
+pub const SALT_BYTES: usize = 16;
+
+/// The salt of a verifier: the exact bytes hashed into `x`, sent as `SALT` = their hex.
+///
+/// User salts are generated canonical (`padHex` of 16 random bytes), so pycognito, which hashes
+/// the `SALT` string as it is, and acij/Amplify, which re-`padHex` its integer, agree.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Salt(Vec<u8>);
+
+impl Salt {
+    /// A new salt: `padHex` of [`SALT_BYTES`] random bytes.
+    pub fn generate(rng: &mut impl CryptoRng) -> Self {
+        let mut raw = [0u8; SALT_BYTES];
+        rng.fill_bytes(&mut raw);
+        Self(pad_hex(&raw))
+    }
+
+    /// A salt from its stored bytes, taken as they are (device salts from `ConfirmDevice`).
+    pub fn from_bytes(bytes: impl Into<Vec<u8>>) -> Self {
+        Self(bytes.into())
+    }
+
+    /// A salt from a `SALT` hex string as a client reads it: parsed as an integer and
+    /// re-encoded with `padHex` (what acij and Amplify do).
+    pub fn from_wire_hex(hex: &str) -> Result<Self> {
+        let raw = parse_hex(hex, WireValue::Salt, MAX_SALT_HEX_LEN)?;
+        Ok(Self(pad_hex(&raw)))
+    }
+
+    /// The bytes hashed into `x`.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// `SALT` as sent in `PASSWORD_VERIFIER` / `DEVICE_PASSWORD_VERIFIER`: lowercase hex.
+    pub fn to_wire_hex(&self) -> String {
+        to_hex(&self.0)
+    }
+}
+
+impl fmt::Debug for Salt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Salt({})", self.to_wire_hex())
+    }
+}
+
+/// A password verifier `v = g^x mod N`.
+///
+/// Anyone holding `v` can run an offline guessing attack against the password, so it is
+/// treated as a secret: zeroized on drop, redacted in `Debug`, compared in constant time.
+/// Store it encrypted.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct Verifier(pub(crate) U3072);
+
+impl Verifier {
+    /// The verifier's canonical bytes, `padHex(v)`, for storage.
+    pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
+        Zeroizing::new(pad_hex(&element_bytes(&self.0)))
+    }
+
+    /// A verifier from big-endian bytes (leading zeros allowed). It must be in `[1, N)`.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let value = from_be_bytes::<{ U3072::LIMBS }>(bytes)
+            .ok_or(Error::NotReduced(WireValue::PasswordVerifier))?;
+        if bool::from(value.is_zero()) {
+            return Err(Error::ZeroModN(WireValue::PasswordVerifier));
+        }
+        if value >= N {
+            return Err(Error::NotReduced(WireValue::PasswordVerifier));
+        }
+        Ok(Self(value))
+    }
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Verifier(<redacted>)")
+    }
+}
+
+impl PartialEq for Verifier {
+    fn eq(&self, other: &Self) -> bool {
+        element_bytes(&self.0)
+            .ct_eq(&element_bytes(&other.0))
+            .into()
+    }
+}
+
+impl Eq for Verifier {}
+
+/// The private key `x = H(padHex(salt) ‖ H(pool ‖ user ‖ ":" ‖ password))`, a 256-bit secret.
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub(crate) struct PrivateKey(pub(crate) U256);
+
+/// The pool name that goes into `x`: the part of a user pool id after the first `_`
+/// (`us-east-1_AbCdEf123` → `AbCdEf123`). An id without `_` is returned unchanged.
+///
+/// ```
+/// assert_eq!(srp::pool_name("us-east-1_AbCdEf123"), "AbCdEf123");
+/// ```
+pub fn pool_name(user_pool_id: &str) -> &str {
+    user_pool_id
+        .split_once('_')
+        .map_or(user_pool_id, |(_, name)| name)
+}
+
+pub(crate) fn private_key(
+    pool: &str,
+    user_id: &str,
+    password: &Password,
+    salt: &Salt,
+) -> PrivateKey {
+    let mut inner = Sha256::new();
+    inner.update(pool.as_bytes());
+    inner.update(user_id.as_bytes());
+    inner.update(b":");
+    inner.update(password.expose_secret().as_bytes());
+    let mut inner = Zeroizing::new(<[u8; 32]>::from(inner.finalize()));
+    let mut outer = Sha256::new();
+    outer.update(salt.as_bytes());
+    outer.update(inner.as_slice());
+    inner.zeroize();
+    let mut digest = Zeroizing::new(<[u8; 32]>::from(outer.finalize()));
+    let x = PrivateKey(U256::from_be_slice(digest.as_slice()));
+    digest.zeroize();
+    x
+}
+
+/// Computes the verifier of `password` for `user_id` in pool `pool` (the pool *name*, see
+/// [`pool_name`]; for a device: the device group key, with the device key as `user_id`).
+pub fn compute_verifier(pool: &str, user_id: &str, password: &Password, salt: &Salt) -> Verifier {
+    let g = group();
+    let x = private_key(pool, user_id, password, salt);
+    Verifier(g.comb.pow(&g.mont, &x.0.to_words()).retrieve())
+}
+
+/// A new salt and the verifier of `password` under it.
+pub fn generate_verifier(
+    pool: &str,
+    user_id: &str,
+    password: &Password,
+    rng: &mut impl CryptoRng,
+) -> (Salt, Verifier) {
+    let salt = Salt::generate(rng);
+    let verifier = compute_verifier(pool, user_id, password, &salt);
+    (salt, verifier)
+}
+
+/// Whether `password` matches `verifier` (for `USER_PASSWORD_AUTH`), in constant time.
+pub fn verify_password(
+    pool: &str,
+    user_id: &str,
+    password: &Password,
+    salt: &Salt,
+    verifier: &Verifier,
+) -> bool {
+    compute_verifier(pool, user_id, password, salt) == *verifier
+}

@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crypto_bigint::{U256, U3072};
+use crypto_bigint::U3072;
 use rand_core::CryptoRng;
 use time::{Duration, OffsetDateTime};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
@@ -10,6 +10,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use crate::claim::{SessionKey, decode_secret_block, decode_signature, scrambling_parameter};
 use crate::error::{Error, Result, WireValue};
 use crate::group::{ELEMENT_BYTES, N, element_bytes, group};
+use crate::modexp::FixedBaseTable;
 use crate::pad_hex::to_plain_hex;
 use crate::public_value::parse_public_value;
 use crate::secret::SecretBytes;
@@ -17,12 +18,13 @@ use crate::timestamp::check_timestamp;
 use crate::uint::from_be_bytes;
 use crate::verifier::Verifier;
 
-/// Bytes of the server's ephemeral secret `b` (256 bits).
+/// Bytes of the server's ephemeral secret `b` that [`ServerHandshake::start`] draws (256 bits).
 pub const EPHEMERAL_SECRET_BYTES: usize = 32;
 /// How often a fresh `b` is drawn when `B` or `u` come out zero before giving up.
 const EPHEMERAL_ATTEMPTS: usize = 8;
 const STATE_VERSION: u8 = 1;
-const STATE_LEN: usize = 1 + EPHEMERAL_SECRET_BYTES + 2 * ELEMENT_BYTES;
+/// version, length of `b` (2 bytes), then `b`, `A`, `B`.
+const STATE_HEADER: usize = 3;
 
 /// Who the claim is about: the pool name and `USER_ID_FOR_SRP` for a user, or the device group
 /// key and device key for a remembered device.
@@ -79,9 +81,9 @@ impl fmt::Debug for PasswordClaim<'_> {
 #[non_exhaustive]
 pub struct ClaimVerified;
 
-/// The ephemeral secret `b`.
+/// The ephemeral secret `b` (256 bits when drawn here; up to 3072 when given explicitly).
 #[derive(Zeroize, ZeroizeOnDrop)]
-struct EphemeralSecret(U256);
+struct EphemeralSecret(U3072);
 
 /// A server waiting for the client's password claim: holds `b`, `A` and `B`.
 ///
@@ -89,6 +91,8 @@ struct EphemeralSecret(U256);
 /// AEAD); [`ServerHandshake::verify`] consumes it, so a state is checked at most once.
 pub struct ServerHandshake {
     secret: EphemeralSecret,
+    /// Public bound on the bit length of `b`: exponentiation time depends only on it.
+    secret_bytes: usize,
     client_public: U3072,
     server_public: U3072,
 }
@@ -106,30 +110,56 @@ impl ServerHandshake {
     /// (drawing again in the negligible case that `B` or `u` is zero).
     pub fn start(verifier: &Verifier, srp_a: &str, rng: &mut impl CryptoRng) -> Result<Self> {
         let client_public = parse_public_value(srp_a, WireValue::SrpA)?;
-        let g = group();
-        let kv = g.k.mul(&g.mont.elem(&verifier.0));
         for _ in 0..EPHEMERAL_ATTEMPTS {
             let mut bytes = Zeroizing::new([0u8; EPHEMERAL_SECRET_BYTES]);
             rng.fill_bytes(bytes.as_mut_slice());
-            let secret = EphemeralSecret(U256::from_be_slice(bytes.as_slice()));
-            if bool::from(secret.0.is_zero()) {
-                continue;
+            match Self::with_secret(verifier, client_public, bytes.as_slice()) {
+                Err(Error::ZeroModN(_) | Error::ZeroScramblingParameter) => continue,
+                other => return other,
             }
-            let server_public = kv
-                .add(&g.comb.pow(&g.mont, &secret.0.to_words()))
-                .retrieve();
-            if bool::from(server_public.is_zero())
-                || bool::from(scrambling_parameter(&client_public, &server_public).is_zero())
-            {
-                continue;
-            }
-            return Ok(Self {
-                secret,
-                client_public,
-                server_public,
-            });
         }
         Err(Error::BadRandomness)
+    }
+
+    /// Like [`ServerHandshake::start`] with a given `b` (big-endian, non-zero, at most 384
+    /// bytes), to reproduce known-answer vectors. Production code uses `start`.
+    pub fn from_ephemeral_secret(verifier: &Verifier, srp_a: &str, b: &[u8]) -> Result<Self> {
+        let client_public = parse_public_value(srp_a, WireValue::SrpA)?;
+        Self::with_secret(verifier, client_public, b)
+    }
+
+    fn with_secret(verifier: &Verifier, client_public: U3072, b: &[u8]) -> Result<Self> {
+        if b.len() > ELEMENT_BYTES {
+            return Err(Error::TooLong {
+                value: WireValue::EphemeralSecret,
+                max: ELEMENT_BYTES * 2,
+            });
+        }
+        let value = from_be_bytes::<{ U3072::LIMBS }>(b)
+            .ok_or(Error::NotReduced(WireValue::EphemeralSecret))?;
+        if bool::from(value.is_zero()) {
+            return Err(Error::ZeroModN(WireValue::EphemeralSecret));
+        }
+        let secret = EphemeralSecret(value);
+        let g = group();
+        let g_b = if b.len() * 8 <= FixedBaseTable::EXPONENT_BITS {
+            g.comb.pow(&g.mont, &secret.0.to_words())
+        } else {
+            g.mont.pow(&g.generator, &secret.0.to_words(), b.len() * 8)
+        };
+        let server_public = g.k.mul(&g.mont.elem(&verifier.0)).add(&g_b).retrieve();
+        if bool::from(server_public.is_zero()) {
+            return Err(Error::ZeroModN(WireValue::SrpB));
+        }
+        if bool::from(scrambling_parameter(&client_public, &server_public).is_zero()) {
+            return Err(Error::ZeroScramblingParameter);
+        }
+        Ok(Self {
+            secret,
+            secret_bytes: b.len(),
+            client_public,
+            server_public,
+        })
     }
 
     /// `SRP_B`: lowercase hex without padding.
@@ -144,11 +174,20 @@ impl ServerHandshake {
 
     /// Serializes the state (version, `b`, `A`, `B`) for sealing. Contains the secret `b`.
     pub fn to_bytes(&self) -> SecretBytes {
-        let mut out = Vec::with_capacity(STATE_LEN);
+        let mut out = Vec::with_capacity(STATE_HEADER + self.secret_bytes + 2 * ELEMENT_BYTES);
         out.push(STATE_VERSION);
-        let mut secret = self.secret.0.to_be_bytes();
-        out.extend_from_slice(secret.as_ref());
-        secret.as_mut().zeroize();
+        out.extend_from_slice(
+            &u16::try_from(self.secret_bytes)
+                .unwrap_or(u16::MAX)
+                .to_be_bytes(),
+        );
+        let mut secret = element_bytes(&self.secret.0);
+        out.extend_from_slice(
+            secret
+                .get(ELEMENT_BYTES - self.secret_bytes..)
+                .unwrap_or_default(),
+        );
+        secret.zeroize();
         out.extend_from_slice(&element_bytes(&self.client_public));
         out.extend_from_slice(&element_bytes(&self.server_public));
         SecretBytes::new(out)
@@ -156,13 +195,22 @@ impl ServerHandshake {
 
     /// Reads back a state written by [`ServerHandshake::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let (version, rest) = bytes.split_first().ok_or(Error::MalformedState)?;
-        if *version != STATE_VERSION || rest.len() != STATE_LEN - 1 {
+        let (&[version, len_hi, len_lo], rest) = bytes
+            .split_first_chunk::<STATE_HEADER>()
+            .ok_or(Error::MalformedState)?;
+        let secret_bytes = usize::from(u16::from_be_bytes([len_hi, len_lo]));
+        if version != STATE_VERSION
+            || secret_bytes == 0
+            || secret_bytes > ELEMENT_BYTES
+            || rest.len() != secret_bytes + 2 * ELEMENT_BYTES
+        {
             return Err(Error::MalformedState);
         }
-        let (secret, rest) = rest.split_at(EPHEMERAL_SECRET_BYTES);
+        let (secret, rest) = rest.split_at(secret_bytes);
         let (client, server) = rest.split_at(ELEMENT_BYTES);
-        let secret = EphemeralSecret(U256::from_be_slice(secret));
+        let secret = EphemeralSecret(
+            from_be_bytes::<{ U3072::LIMBS }>(secret).ok_or(Error::MalformedState)?,
+        );
         let client_public =
             from_be_bytes::<{ U3072::LIMBS }>(client).ok_or(Error::MalformedState)?;
         let server_public =
@@ -174,6 +222,7 @@ impl ServerHandshake {
         }
         Ok(Self {
             secret,
+            secret_bytes,
             client_public,
             server_public,
         })
@@ -201,7 +250,10 @@ impl ServerHandshake {
         let u = scrambling_parameter(&self.client_public, &self.server_public);
         let v_u = g.mont.pow(&g.mont.elem(&verifier.0), &u.to_words(), 256);
         let base = g.mont.elem(&self.client_public).mul(&v_u);
-        let mut premaster = g.mont.pow(&base, &self.secret.0.to_words(), 256).retrieve();
+        let mut premaster = g
+            .mont
+            .pow(&base, &self.secret.0.to_words(), self.secret_bytes * 8)
+            .retrieve();
         let key = SessionKey::derive(&u, &premaster);
         premaster.zeroize();
         key.verify(

@@ -1,0 +1,59 @@
+//! Shared support for the benches: reading criterion's medians back and printing ratio tables.
+
+use std::path::{Path, PathBuf};
+
+/// Where the benches tell criterion to write, so the summary can read it back.
+pub fn criterion_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion")
+}
+
+/// The median (ns) criterion measured for `group/function` in this run, if any.
+pub fn median_ns(group: &str, function: &str) -> Option<f64> {
+    let path = criterion_dir()
+        .join(group)
+        .join(function)
+        .join("new/estimates.json");
+    let text = std::fs::read_to_string(path).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    json.get("median")?.get("point_estimate")?.as_f64()
+}
+
+/// Formats nanoseconds for a table.
+pub fn human(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.3} ms", ns / 1e6)
+    } else {
+        format!("{:.1} µs", ns / 1e3)
+    }
+}
+
+/// Prints one table: a row per group, a column per implementation, then `ours / reference`
+/// ratios against each reference.
+pub fn print_table(title: &str, groups: &[&str], ours: &str, references: &[&str]) {
+    println!("\n{title} (criterion medians, same run)");
+    let mut header = format!("{:<22} {:>12}", "step", ours);
+    for r in references {
+        header.push_str(&format!(" {r:>12}"));
+    }
+    for r in references {
+        header.push_str(&format!(" {:>14}", format!("ours/{r}")));
+    }
+    println!("{header}");
+    for g in groups {
+        let Some(o) = median_ns(g, ours) else {
+            continue;
+        };
+        let mut line = format!("{:<22} {:>12}", g, human(o));
+        let refs: Vec<Option<f64>> = references.iter().map(|r| median_ns(g, r)).collect();
+        for r in &refs {
+            line.push_str(&format!(" {:>12}", r.map_or_else(|| "—".to_owned(), human)));
+        }
+        for r in &refs {
+            line.push_str(&format!(
+                " {:>14}",
+                r.map_or_else(|| "—".to_owned(), |r| format!("{:.2}×", o / r))
+            ));
+        }
+        println!("{line}");
+    }
+}

@@ -6,8 +6,6 @@
 
 use crate::error::{Error, Result, WireValue};
 
-const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
-
 /// `padHex` of a non-negative integer given as big-endian bytes (leading zeros allowed).
 ///
 /// ```
@@ -36,10 +34,11 @@ pub fn pad_hex(be_bytes: &[u8]) -> Vec<u8> {
 
 /// Lowercase hex of bytes, two digits per byte.
 pub fn to_hex(bytes: &[u8]) -> String {
+    use core::fmt::Write as _;
     let mut s = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        s.push(char::from(HEX_DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(HEX_DIGITS[usize::from(b & 0x0f)]));
+    for b in bytes {
+        // Writing to a String cannot fail.
+        let _ = write!(s, "{b:02x}");
     }
     s
 }

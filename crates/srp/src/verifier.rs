@@ -42,9 +42,19 @@ impl Salt {
 
     /// A salt from a `SALT` hex string as a client reads it: parsed as an integer and
     /// re-encoded with `padHex` (what acij and Amplify do).
+    ///
+    /// The limit [`MAX_SALT_HEX_LEN`] applies to the input and to the canonical form, so every
+    /// salt this returns survives a round trip through [`Salt::to_wire_hex`].
     pub fn from_wire_hex(hex: &str) -> Result<Self> {
         let raw = parse_hex(hex, WireValue::Salt, MAX_SALT_HEX_LEN)?;
-        Ok(Self(pad_hex(&raw)))
+        let canonical = pad_hex(&raw);
+        if canonical.len() * 2 > MAX_SALT_HEX_LEN {
+            return Err(Error::TooLong {
+                value: WireValue::Salt,
+                max: MAX_SALT_HEX_LEN,
+            });
+        }
+        Ok(Self(canonical))
     }
 
     /// The bytes hashed into `x`.
@@ -175,4 +185,32 @@ pub fn verify_password(
     verifier: &Verifier,
 ) -> bool {
     compute_verifier(pool, user_id, password, salt) == *verifier
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_salts_are_canonicalised_and_round_trip() {
+        let salt = Salt::from_wire_hex("000a7f").expect("salt");
+        assert_eq!(salt.to_wire_hex(), "0a7f");
+        assert_eq!(
+            Salt::from_wire_hex("80").expect("salt").to_wire_hex(),
+            "0080"
+        );
+        // At the limit with the top bit set, padHex would need two more digits: refused,
+        // found by the srp_hex fuzz target.
+        let at_limit = "f".repeat(MAX_SALT_HEX_LEN);
+        assert_eq!(
+            Salt::from_wire_hex(&at_limit),
+            Err(Error::TooLong {
+                value: WireValue::Salt,
+                max: MAX_SALT_HEX_LEN
+            })
+        );
+        let fits = format!("7{}", "f".repeat(MAX_SALT_HEX_LEN - 1));
+        let salt = Salt::from_wire_hex(&fits).expect("fits");
+        assert_eq!(Salt::from_wire_hex(&salt.to_wire_hex()), Ok(salt));
+    }
 }

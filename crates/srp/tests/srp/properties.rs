@@ -139,7 +139,7 @@ proptest! {
             0 => s.verify("AbCdEf124", &s.user, &s.secret_block, &s.timestamp, &s.signature),
             1 => s.verify(&s.pool, &format!("{user}x"), &s.secret_block, &s.timestamp, &s.signature),
             2 => {
-                let mut other = block.clone();
+                let mut other = block;
                 let len = other.len();
                 other[bit % len] ^= 1 << (bit % 8);
                 s.verify(&s.pool, &s.user, &b64.encode(other), &s.timestamp, &s.signature)

@@ -64,6 +64,14 @@ fn srp_a_that_is_not_a_valid_public_value() {
     ] {
         assert_eq!(start(zero).err(), Some(Error::ZeroModN(a)), "{zero}");
     }
+    // The largest multiples of N that still fit the length bound: 2^124·N is 799 digits.
+    let big_multiple = {
+        use num_bigint::BigUint;
+        let modulus = BigUint::parse_bytes(srp::N_HEX.as_bytes(), 16).expect("N");
+        (modulus << 124u32).to_str_radix(16)
+    };
+    assert!(big_multiple.len() <= srp::MAX_PUBLIC_VALUE_HEX_LEN);
+    assert_eq!(start(&big_multiple).err(), Some(Error::ZeroModN(a)));
     // k·N with k the SRP multiplier (a 256-bit number) no longer fits the length bound.
     let k_n = {
         use num_bigint::BigUint;
@@ -303,7 +311,7 @@ fn malformed_server_state() {
     let mut zero_a = good.clone();
     zero_a[35..35 + 384].fill(0);
     cases.push(zero_a);
-    let mut big_b = good.clone();
+    let mut big_b = good;
     big_b[35 + 384..].fill(0xff);
     cases.push(big_b);
     for (i, bytes) in cases.iter().enumerate() {

@@ -1,4 +1,14 @@
 //! Shared support for the benches: reading criterion's medians back and printing ratio tables.
+//!
+//! Each bench runs our implementation and its references in one criterion run, then prints
+//! medians and `ours / reference` ratios from what criterion wrote:
+//!
+//! ```
+//! use userpool_benches::{human, ratio};
+//! assert_eq!(human(1_450_000.0), "1.450 ms");
+//! assert_eq!(human(157_000.0), "157.0 µs");
+//! assert_eq!(ratio(2.166e6, 1.699e6), "1.27×");
+//! ```
 
 use std::path::{Path, PathBuf};
 
@@ -27,6 +37,11 @@ pub fn human(ns: f64) -> String {
     }
 }
 
+/// `ours / reference`, as printed in the tables.
+pub fn ratio(ours: f64, reference: f64) -> String {
+    format!("{:.2}×", ours / reference)
+}
+
 /// Prints one table: a row per group, a column per implementation, then `ours / reference`
 /// ratios against each reference.
 pub fn print_table(title: &str, groups: &[&str], ours: &str, references: &[&str]) {
@@ -51,9 +66,29 @@ pub fn print_table(title: &str, groups: &[&str], ours: &str, references: &[&str]
         for r in &refs {
             line.push_str(&format!(
                 " {:>14}",
-                r.map_or_else(|| "—".to_owned(), |r| format!("{:.2}×", o / r))
+                r.map_or_else(|| "—".to_owned(), |r| ratio(o, r))
             ));
         }
         println!("{line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_are_read_from_criterion_estimates() {
+        let group = "userpool-benches-selftest";
+        let dir = criterion_dir().join(group).join("f/new");
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(
+            dir.join("estimates.json"),
+            r#"{"median":{"point_estimate":1234.5}}"#,
+        )
+        .expect("write");
+        assert_eq!(median_ns(group, "f"), Some(1234.5));
+        assert_eq!(median_ns(group, "missing"), None);
+        std::fs::remove_dir_all(criterion_dir().join(group)).expect("cleanup");
     }
 }

@@ -64,6 +64,9 @@ pub enum Error {
     /// `exp` (plus leeway) is in the past.
     #[error("the token has expired")]
     Expired,
+    /// `exp` is further in the future than the policy's maximum lifetime (a day by default).
+    #[error("the token's expiry is too far in the future")]
+    ExpiryTooFar,
     /// `nbf` (minus leeway) is in the future.
     #[error("the token is not valid yet")]
     NotYetValid,

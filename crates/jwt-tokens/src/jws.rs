@@ -54,10 +54,10 @@ pub(crate) fn parse(token: &str) -> Result<Parsed<'_>> {
     let header = base64url::decode(header_b64).ok_or(Error::Base64(Segment::Header))?;
     let header = parse_object(&header).ok_or(Error::Json(Segment::Header))?;
     let alg = check_header(&header)?;
-    let kid = match header.get("kid") {
-        Some(Value::String(kid)) => kid.clone(),
-        _ => return Err(Error::MissingKeyId),
+    let Some(Value::String(kid)) = header.get("kid") else {
+        return Err(Error::MissingKeyId);
     };
+    let kid = kid.clone();
     let signature = base64url::decode(signature_b64).ok_or(Error::Base64(Segment::Signature))?;
     let signing_input = token
         .get(..header_b64.len() + 1 + payload_b64.len())
@@ -73,9 +73,8 @@ pub(crate) fn parse(token: &str) -> Result<Parsed<'_>> {
 
 /// The header rules: a supported `alg`, nothing that names a key or changes processing.
 fn check_header(header: &Map<String, Value>) -> Result<Algorithm> {
-    let alg = match header.get("alg") {
-        Some(Value::String(alg)) => alg,
-        _ => return Err(Error::MissingAlgorithm),
+    let Some(Value::String(alg)) = header.get("alg") else {
+        return Err(Error::MissingAlgorithm);
     };
     if alg.is_empty() || alg.eq_ignore_ascii_case("none") {
         return Err(Error::UnsignedToken);

@@ -97,4 +97,4 @@ pub use jws::MAX_TOKEN_LEN;
 pub use key::{MAX_RSA_BITS, MIN_RSA_BITS, PublicKey, SigningKey};
 pub use key_set::{KeySet, VerifiedJws, Verifier};
 pub use strict_json::MAX_DEPTH;
-pub use validation::{Claims, MAX_LEEWAY_SECONDS, Validation};
+pub use validation::{Claims, DEFAULT_MAX_LIFETIME_SECONDS, MAX_LEEWAY_SECONDS, Validation};

@@ -7,6 +7,8 @@ use crate::error::{Error, Result};
 
 /// Largest leeway accepted, in seconds.
 pub const MAX_LEEWAY_SECONDS: u32 = 300;
+/// Default longest token lifetime accepted: Cognito's ID and access tokens live at most a day.
+pub const DEFAULT_MAX_LIFETIME_SECONDS: u32 = 24 * 60 * 60;
 
 /// What a token must be to be accepted. Every check is explicit; nothing is skipped because
 /// a claim has an unexpected type.
@@ -17,6 +19,7 @@ pub struct Validation {
     clients: Vec<String>,
     any_client: bool,
     leeway: u32,
+    max_lifetime: u32,
     required_scopes: Vec<String>,
 }
 
@@ -39,6 +42,7 @@ impl Validation {
             clients: Vec::new(),
             any_client: false,
             leeway: 0,
+            max_lifetime: DEFAULT_MAX_LIFETIME_SECONDS,
             required_scopes: Vec::new(),
         }
     }
@@ -61,6 +65,14 @@ impl Validation {
     #[must_use]
     pub fn leeway(mut self, seconds: u32) -> Self {
         self.leeway = seconds.min(MAX_LEEWAY_SECONDS);
+        self
+    }
+
+    /// The longest remaining lifetime accepted (`exp − now`), default one day: a token that
+    /// claims to live longer was not minted by a Cognito-style pool.
+    #[must_use]
+    pub fn max_lifetime(mut self, seconds: u32) -> Self {
+        self.max_lifetime = seconds;
         self
     }
 
@@ -93,6 +105,13 @@ impl Validation {
         // `now` is ours and small; never add to an attacker's number.
         if exp < now.saturating_sub(leeway) {
             return Err(Error::Expired);
+        }
+        if exp
+            > now
+                .saturating_add(i64::from(self.max_lifetime))
+                .saturating_add(leeway)
+        {
+            return Err(Error::ExpiryTooFar);
         }
         if integer(&claims, "nbf")?.is_some_and(|nbf| nbf > now.saturating_add(leeway)) {
             return Err(Error::NotYetValid);

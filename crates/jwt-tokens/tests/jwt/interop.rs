@@ -7,6 +7,12 @@ use jwt_tokens::{TokenUse, Validation};
 
 use crate::support::{CLIENT, ISS, NOW, access_claims, es_keys, id_claims, rsa_keys};
 
+/// jsonwebtoken picks a process-wide provider from its features; with both enabled (feature
+/// unification in a workspace build) it must be named.
+fn provider() {
+    let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
+}
+
 fn their_validation(alg: jsonwebtoken::Algorithm, aud: Option<&str>) -> jsonwebtoken::Validation {
     let mut v = jsonwebtoken::Validation::new(alg);
     v.set_issuer(&[ISS]);
@@ -21,6 +27,7 @@ fn their_validation(alg: jsonwebtoken::Algorithm, aud: Option<&str>) -> jsonwebt
 
 #[test]
 fn our_tokens_verify_with_jsonwebtoken_from_our_jwks() {
+    provider();
     for (keys, alg) in [
         (rsa_keys(20), jsonwebtoken::Algorithm::RS256),
         (es_keys(21), jsonwebtoken::Algorithm::ES256),
@@ -54,6 +61,7 @@ fn our_tokens_verify_with_jsonwebtoken_from_our_jwks() {
 
 #[test]
 fn jsonwebtoken_tokens_verify_with_us() {
+    provider();
     for (keys, alg) in [
         (rsa_keys(22), jsonwebtoken::Algorithm::RS256),
         (es_keys(23), jsonwebtoken::Algorithm::ES256),

@@ -1,0 +1,71 @@
+//! The storage error type.
+
+/// What a store operation can report. A failed precondition is one of these, never a silent
+/// overwrite; anything the backend itself fails at is [`StoreError::Backend`] (fail closed).
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// No such user pool.
+    #[error("user pool not found")]
+    PoolNotFound,
+    /// A pool with this id exists.
+    #[error("user pool already exists")]
+    PoolExists,
+    /// No such app client.
+    #[error("app client not found")]
+    ClientNotFound,
+    /// An app client with this id exists.
+    #[error("app client already exists")]
+    ClientExists,
+    /// No such user.
+    #[error("user not found")]
+    UserNotFound,
+    /// The (folded) username is taken.
+    #[error("username already exists")]
+    UsernameExists,
+    /// An alias (folded) is held by another user; the attribute name is given.
+    #[error("an account with the {0} already exists")]
+    AliasExists(String),
+    /// The `sub` is taken.
+    #[error("sub already exists")]
+    SubExists,
+    /// The record changed since it was read (version precondition failed).
+    #[error("the record was modified concurrently")]
+    VersionConflict,
+    /// No such group.
+    #[error("group not found")]
+    GroupNotFound,
+    /// A group with this name exists.
+    #[error("group already exists")]
+    GroupExists,
+    /// No code of this purpose for this user (never requested, superseded or used).
+    #[error("no such code")]
+    CodeNotFound,
+    /// The code expired (it is removed).
+    #[error("code expired")]
+    CodeExpired,
+    /// Wrong code; attempts remain.
+    #[error("code mismatch")]
+    CodeMismatch,
+    /// Wrong code and no attempts remain (the code is removed).
+    #[error("too many failed attempts")]
+    TooManyAttempts,
+    /// No refresh-token family with this id or token hash.
+    #[error("refresh token not found")]
+    RefreshTokenNotFound,
+    /// The family was revoked.
+    #[error("refresh token family revoked")]
+    FamilyRevoked,
+    /// No such import job.
+    #[error("import job not found")]
+    ImportJobNotFound,
+    /// A pagination token this store did not issue, or for another query.
+    #[error("invalid pagination token")]
+    InvalidPaginationToken,
+    /// The backend failed; nothing was written.
+    #[error("storage backend failure: {0}")]
+    Backend(String),
+}
+
+/// `Result` with [`StoreError`].
+pub type StoreResult<T> = Result<T, StoreError>;

@@ -1,0 +1,60 @@
+//! userpool's storage contract.
+//!
+//! * Narrow, domain-shaped async traits ([`UserStore`], [`CodeStore`], …), object-safe, and
+//!   [`Store`], everything at once (`Arc<dyn Store>`).
+//! * Atomicity is part of the contract: a failed precondition (taken username or alias, stale
+//!   version, used code or marker, lost rotation race) is a typed [`StoreError`], never a
+//!   silent overwrite; a backend failure is [`StoreError::Backend`].
+//! * [`MemoryStore`], and (feature `conformance`) the suite every backend must pass.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use user_pool_model::{PoolConfig, Sub, User, UserPoolId, UserStatus};
+//! use userpool_store::{MemoryStore, Store, StoreError, UserKeys};
+//!
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+//! let pool = PoolConfig::new(UserPoolId::parse("us-east-1_AbCdEf123")?, "pool")?;
+//! let id = pool.id.clone();
+//! store.create_pool(pool.clone()).await?;
+//! let alice = User::new("alice", Sub::from_bytes([1; 16]), UserStatus::Confirmed, 0);
+//! store.insert_user(&id, alice.clone(), &UserKeys::for_user(&alice, &pool)).await?;
+//! let again = User::new("alice", Sub::from_bytes([2; 16]), UserStatus::Confirmed, 0);
+//! assert_eq!(
+//!     store.insert_user(&id, again.clone(), &UserKeys::for_user(&again, &pool)).await,
+//!     Err(StoreError::UsernameExists)
+//! );
+//! assert_eq!(store.get_user(&id, "alice").await?.map(|u| u.version), Some(1));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # }).unwrap();
+//! ```
+
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable
+    )
+)]
+
+#[cfg(feature = "conformance")]
+pub mod conformance;
+mod error;
+mod memory;
+mod records;
+mod traits;
+
+pub use error::{StoreError, StoreResult};
+pub use memory::MemoryStore;
+pub use records::{
+    CodePurpose, CodeRecord, ImportJob, LockoutState, Page, RefreshFamily, StoredKeys, UserKeys,
+    UserQuery,
+};
+pub use traits::{
+    ClientStore, CodeStore, GroupStore, ImportJobStore, KeyStore, LockoutStore, PoolStore,
+    RefreshTokenStore, ReplayStore, Store, UserStore,
+};

@@ -1,0 +1,339 @@
+//! `MemoryStore`: everything in process memory, behind one lock per pool.
+//!
+//! Lookups by username, alias and `sub` are hash-map hits; ListUsers filters are served from
+//! ordered per-attribute indexes; every precondition is checked and applied under the pool's
+//! lock, so concurrent operations are atomic.
+
+mod groups;
+mod tokens;
+mod users;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use async_trait::async_trait;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use user_pool_model::{AppClient, ClientId, PoolConfig, UserPoolId};
+
+use crate::error::{StoreError, StoreResult};
+use crate::records::{ImportJob, LockoutState, Page, StoredKeys};
+use crate::traits::{ClientStore, ImportJobStore, KeyStore, LockoutStore, PoolStore};
+
+/// Default and largest page size.
+const DEFAULT_PAGE: usize = 60;
+
+/// Everything of one pool.
+struct PoolData {
+    config: PoolConfig,
+    clients: BTreeMap<String, AppClient>,
+    users: users::Users,
+    groups: groups::Groups,
+    tokens: tokens::Tokens,
+    keys: Option<StoredKeys>,
+    lockouts: HashMap<String, LockoutState>,
+    jobs: BTreeMap<String, ImportJob>,
+}
+
+/// The in-memory store. Cheap to clone (shared state).
+#[derive(Clone, Default)]
+pub struct MemoryStore {
+    pools: Arc<RwLock<BTreeMap<UserPoolId, Arc<Mutex<PoolData>>>>>,
+}
+
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryStore").finish_non_exhaustive()
+    }
+}
+
+fn poisoned<T>(_: T) -> StoreError {
+    StoreError::Backend("a lock was poisoned by a panic".into())
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn pool(&self, id: &UserPoolId) -> StoreResult<Arc<Mutex<PoolData>>> {
+        self.pools
+            .read()
+            .map_err(poisoned)?
+            .get(id)
+            .cloned()
+            .ok_or(StoreError::PoolNotFound)
+    }
+
+    /// Runs `f` with the pool's data locked.
+    fn with_pool<T>(
+        &self,
+        id: &UserPoolId,
+        f: impl FnOnce(&mut PoolData) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        let pool = self.pool(id)?;
+        let mut guard: MutexGuard<'_, PoolData> = pool.lock().map_err(poisoned)?;
+        f(&mut guard)
+    }
+
+    /// Runs `f` over every pool (background clean-up).
+    fn for_each_pool(&self, mut f: impl FnMut(&mut PoolData) -> usize) -> StoreResult<usize> {
+        let pools: Vec<_> = self
+            .pools
+            .read()
+            .map_err(poisoned)?
+            .values()
+            .cloned()
+            .collect();
+        let mut total = 0;
+        for pool in pools {
+            total += f(&mut *pool.lock().map_err(poisoned)?);
+        }
+        Ok(total)
+    }
+}
+
+/// Page size from a requested limit.
+fn page_size(limit: usize) -> usize {
+    if limit == 0 {
+        DEFAULT_PAGE
+    } else {
+        limit.min(1000)
+    }
+}
+
+/// An opaque token naming the last key of a page.
+fn key_token(key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(key.as_bytes())
+}
+
+fn parse_key_token(token: Option<&str>) -> StoreResult<Option<String>> {
+    token
+        .map(|t| {
+            URL_SAFE_NO_PAD
+                .decode(t)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .ok_or(StoreError::InvalidPaginationToken)
+        })
+        .transpose()
+}
+
+/// One page of a map ordered by key, after the key named by `token`.
+fn page_of<T: Clone>(
+    map: &BTreeMap<String, T>,
+    limit: usize,
+    token: Option<&str>,
+) -> StoreResult<Page<T>> {
+    let after = parse_key_token(token)?;
+    let size = page_size(limit);
+    let mut iter: Box<dyn Iterator<Item = (&String, &T)>> = match &after {
+        Some(k) => Box::new(map.range::<String, _>((
+            std::ops::Bound::Excluded(k.clone()),
+            std::ops::Bound::Unbounded,
+        ))),
+        None => Box::new(map.iter()),
+    };
+    let mut items = Vec::with_capacity(size.min(map.len()));
+    let mut last = None;
+    for (k, v) in iter.by_ref().take(size) {
+        items.push(v.clone());
+        last = Some(k.clone());
+    }
+    let next = if iter.next().is_some() {
+        last.map(|k| key_token(&k))
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}
+
+#[async_trait]
+impl PoolStore for MemoryStore {
+    async fn create_pool(&self, pool: PoolConfig) -> StoreResult<()> {
+        let mut pools = self.pools.write().map_err(poisoned)?;
+        if pools.contains_key(&pool.id) {
+            return Err(StoreError::PoolExists);
+        }
+        let case_rule = pool.case_rule;
+        pools.insert(
+            pool.id.clone(),
+            Arc::new(Mutex::new(PoolData {
+                config: pool,
+                clients: BTreeMap::new(),
+                users: users::Users::new(case_rule),
+                groups: groups::Groups::default(),
+                tokens: tokens::Tokens::default(),
+                keys: None,
+                lockouts: HashMap::new(),
+                jobs: BTreeMap::new(),
+            })),
+        );
+        Ok(())
+    }
+
+    async fn get_pool(&self, id: &UserPoolId) -> StoreResult<PoolConfig> {
+        self.with_pool(id, |p| Ok(p.config.clone()))
+    }
+
+    async fn put_pool(&self, pool: PoolConfig) -> StoreResult<()> {
+        self.with_pool(&pool.id.clone(), |p| {
+            // The case rule and sign-in attributes are immutable after creation.
+            let mut pool = pool;
+            pool.case_rule = p.config.case_rule;
+            pool.username_attributes
+                .clone_from(&p.config.username_attributes);
+            pool.alias_attributes.clone_from(&p.config.alias_attributes);
+            p.config = pool;
+            Ok(())
+        })
+    }
+
+    async fn delete_pool(&self, id: &UserPoolId) -> StoreResult<()> {
+        self.pools
+            .write()
+            .map_err(poisoned)?
+            .remove(id)
+            .map(|_| ())
+            .ok_or(StoreError::PoolNotFound)
+    }
+
+    async fn list_pools(&self, limit: usize, token: Option<&str>) -> StoreResult<Page<PoolConfig>> {
+        let pools: BTreeMap<String, Arc<Mutex<PoolData>>> = self
+            .pools
+            .read()
+            .map_err(poisoned)?
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.clone()))
+            .collect();
+        let page = page_of(&pools, limit, token)?;
+        let mut items = Vec::with_capacity(page.items.len());
+        for p in page.items {
+            items.push(p.lock().map_err(poisoned)?.config.clone());
+        }
+        Ok(Page {
+            items,
+            next: page.next,
+        })
+    }
+}
+
+#[async_trait]
+impl ClientStore for MemoryStore {
+    async fn create_client(&self, pool: &UserPoolId, client: AppClient) -> StoreResult<()> {
+        self.with_pool(pool, |p| {
+            if p.clients.contains_key(client.id.as_str()) {
+                return Err(StoreError::ClientExists);
+            }
+            p.clients.insert(client.id.as_str().to_owned(), client);
+            Ok(())
+        })
+    }
+
+    async fn get_client(&self, pool: &UserPoolId, id: &ClientId) -> StoreResult<AppClient> {
+        self.with_pool(pool, |p| {
+            p.clients
+                .get(id.as_str())
+                .cloned()
+                .ok_or(StoreError::ClientNotFound)
+        })
+    }
+
+    async fn put_client(&self, pool: &UserPoolId, client: AppClient) -> StoreResult<()> {
+        self.with_pool(pool, |p| match p.clients.get_mut(client.id.as_str()) {
+            Some(existing) => {
+                *existing = client;
+                Ok(())
+            }
+            None => Err(StoreError::ClientNotFound),
+        })
+    }
+
+    async fn delete_client(&self, pool: &UserPoolId, id: &ClientId) -> StoreResult<()> {
+        self.with_pool(pool, |p| {
+            p.clients
+                .remove(id.as_str())
+                .map(|_| ())
+                .ok_or(StoreError::ClientNotFound)
+        })
+    }
+
+    async fn list_clients(
+        &self,
+        pool: &UserPoolId,
+        limit: usize,
+        token: Option<&str>,
+    ) -> StoreResult<Page<AppClient>> {
+        self.with_pool(pool, |p| page_of(&p.clients, limit, token))
+    }
+}
+
+#[async_trait]
+impl KeyStore for MemoryStore {
+    async fn put_signing_keys(&self, pool: &UserPoolId, keys: StoredKeys) -> StoreResult<()> {
+        self.with_pool(pool, |p| {
+            p.keys = Some(keys);
+            Ok(())
+        })
+    }
+
+    async fn get_signing_keys(&self, pool: &UserPoolId) -> StoreResult<Option<StoredKeys>> {
+        self.with_pool(pool, |p| Ok(p.keys.clone()))
+    }
+}
+
+#[async_trait]
+impl LockoutStore for MemoryStore {
+    async fn record_failure(
+        &self,
+        pool: &UserPoolId,
+        user: &str,
+        now: i64,
+    ) -> StoreResult<LockoutState> {
+        self.with_pool(pool, |p| {
+            let state = p.lockouts.entry(user.to_owned()).or_default();
+            state.failures = state.failures.saturating_add(1);
+            state.last_failure = now;
+            Ok(*state)
+        })
+    }
+
+    async fn lockout_state(&self, pool: &UserPoolId, user: &str) -> StoreResult<LockoutState> {
+        self.with_pool(pool, |p| {
+            Ok(p.lockouts.get(user).copied().unwrap_or_default())
+        })
+    }
+
+    async fn reset_failures(&self, pool: &UserPoolId, user: &str) -> StoreResult<()> {
+        self.with_pool(pool, |p| {
+            p.lockouts.remove(user);
+            Ok(())
+        })
+    }
+}
+
+#[async_trait]
+impl ImportJobStore for MemoryStore {
+    async fn put_import_job(&self, pool: &UserPoolId, job: ImportJob) -> StoreResult<()> {
+        self.with_pool(pool, |p| {
+            p.jobs.insert(job.id.clone(), job);
+            Ok(())
+        })
+    }
+
+    async fn get_import_job(&self, pool: &UserPoolId, id: &str) -> StoreResult<ImportJob> {
+        self.with_pool(pool, |p| {
+            p.jobs.get(id).cloned().ok_or(StoreError::ImportJobNotFound)
+        })
+    }
+
+    async fn list_import_jobs(
+        &self,
+        pool: &UserPoolId,
+        limit: usize,
+        token: Option<&str>,
+    ) -> StoreResult<Page<ImportJob>> {
+        self.with_pool(pool, |p| page_of(&p.jobs, limit, token))
+    }
+}

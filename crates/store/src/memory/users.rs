@@ -1,0 +1,375 @@
+//! Users in memory: hash maps for O(1) lookup by username, alias and `sub`, and ordered
+//! per-attribute indexes that serve ListUsers' `=` and `^=` without a scan.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Bound;
+
+use async_trait::async_trait;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+use user_pool_model::{CaseRule, FilterAttribute, FilterOp, Sub, User, UserPoolId};
+
+use super::{MemoryStore, page_size};
+use crate::error::{StoreError, StoreResult};
+use crate::records::{Page, UserKeys, UserQuery};
+use crate::traits::UserStore;
+
+/// Attributes with an ordered index.
+const INDEXED: [&str; 7] = [
+    "email",
+    "phone_number",
+    "name",
+    "given_name",
+    "family_name",
+    "preferred_username",
+    "sub",
+];
+
+struct Entry {
+    user: User,
+    aliases: Vec<(String, String)>,
+}
+
+pub(super) struct Users {
+    case_rule: CaseRule,
+    records: HashMap<u32, Entry>,
+    next_id: u32,
+    by_username: HashMap<String, u32>,
+    by_alias: HashMap<(String, String), u32>,
+    by_sub: HashMap<Sub, u32>,
+    order: BTreeMap<String, u32>,
+    index: HashMap<&'static str, BTreeSet<(String, u32)>>,
+}
+
+/// Where a page ended.
+#[derive(Serialize, Deserialize)]
+enum Cursor {
+    /// After this folded username.
+    Username(String),
+    /// After this (comparison value, id) in an attribute index.
+    Index(String, u32),
+}
+
+fn encode(cursor: &Cursor) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(cursor).unwrap_or_default())
+}
+
+fn decode(token: Option<&str>) -> StoreResult<Option<Cursor>> {
+    token
+        .map(|t| {
+            URL_SAFE_NO_PAD
+                .decode(t)
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok())
+                .ok_or(StoreError::InvalidPaginationToken)
+        })
+        .transpose()
+}
+
+impl Users {
+    pub(super) fn new(case_rule: CaseRule) -> Self {
+        Self {
+            case_rule,
+            records: HashMap::new(),
+            next_id: 0,
+            by_username: HashMap::new(),
+            by_alias: HashMap::new(),
+            by_sub: HashMap::new(),
+            order: BTreeMap::new(),
+            index: INDEXED.iter().map(|a| (*a, BTreeSet::new())).collect(),
+        }
+    }
+
+    /// The form an attribute value is indexed and compared under.
+    fn compared(&self, attribute: &str, value: &str) -> String {
+        if self.case_rule == CaseRule::Insensitive
+            && matches!(attribute, "email" | "preferred_username")
+        {
+            value.to_lowercase()
+        } else {
+            value.to_owned()
+        }
+    }
+
+    fn index_entries(&self, user: &User) -> Vec<(&'static str, String)> {
+        INDEXED
+            .iter()
+            .filter_map(|a| user.attribute(a).map(|v| (*a, self.compared(a, &v))))
+            .collect()
+    }
+
+    fn check_aliases(&self, keys: &UserKeys, owner: Option<u32>) -> StoreResult<()> {
+        for (attribute, value) in &keys.aliases {
+            if let Some(holder) = self.by_alias.get(&(attribute.clone(), value.clone()))
+                && Some(*holder) != owner
+            {
+                return Err(StoreError::AliasExists(attribute.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    fn link(&mut self, id: u32, user: User, keys: &UserKeys) -> User {
+        for (attribute, value) in self.index_entries(&user) {
+            if let Some(set) = self.index.get_mut(attribute) {
+                set.insert((value, id));
+            }
+        }
+        for alias in &keys.aliases {
+            self.by_alias.insert(alias.clone(), id);
+        }
+        self.records.insert(
+            id,
+            Entry {
+                user: user.clone(),
+                aliases: keys.aliases.clone(),
+            },
+        );
+        user
+    }
+
+    fn unlink(&mut self, id: u32) -> Option<Entry> {
+        let entry = self.records.remove(&id)?;
+        for (attribute, value) in self.index_entries(&entry.user) {
+            if let Some(set) = self.index.get_mut(attribute) {
+                set.remove(&(value, id));
+            }
+        }
+        for alias in &entry.aliases {
+            if self.by_alias.get(alias) == Some(&id) {
+                self.by_alias.remove(alias);
+            }
+        }
+        Some(entry)
+    }
+
+    pub(super) fn insert(&mut self, mut user: User, keys: &UserKeys) -> StoreResult<User> {
+        if self.by_username.contains_key(&keys.username) {
+            return Err(StoreError::UsernameExists);
+        }
+        if self.by_sub.contains_key(&user.sub) {
+            return Err(StoreError::SubExists);
+        }
+        self.check_aliases(keys, None)?;
+        let id = self.next_id;
+        self.next_id = self
+            .next_id
+            .checked_add(1)
+            .ok_or_else(|| StoreError::Backend("user id space exhausted".into()))?;
+        user.version = 1;
+        self.by_username.insert(keys.username.clone(), id);
+        self.order.insert(keys.username.clone(), id);
+        self.by_sub.insert(user.sub, id);
+        Ok(self.link(id, user, keys))
+    }
+
+    pub(super) fn update(&mut self, mut user: User, keys: &UserKeys) -> StoreResult<User> {
+        let id = *self
+            .by_username
+            .get(&keys.username)
+            .ok_or(StoreError::UserNotFound)?;
+        let stored = self.records.get(&id).ok_or(StoreError::UserNotFound)?;
+        if stored.user.version != user.version {
+            return Err(StoreError::VersionConflict);
+        }
+        self.check_aliases(keys, Some(id))?;
+        user.sub = stored.user.sub;
+        user.username.clone_from(&stored.user.username);
+        user.version = stored.user.version.saturating_add(1);
+        self.unlink(id);
+        Ok(self.link(id, user, keys))
+    }
+
+    pub(super) fn remove(&mut self, username_key: &str) -> StoreResult<User> {
+        let id = self
+            .by_username
+            .remove(username_key)
+            .ok_or(StoreError::UserNotFound)?;
+        self.order.remove(username_key);
+        let entry = self.unlink(id).ok_or(StoreError::UserNotFound)?;
+        self.by_sub.remove(&entry.user.sub);
+        Ok(entry.user)
+    }
+
+    pub(super) fn get(&self, username_key: &str) -> Option<&User> {
+        self.by_username
+            .get(username_key)
+            .and_then(|id| self.records.get(id))
+            .map(|e| &e.user)
+    }
+
+    fn by_alias(&self, attribute: &str, value_key: &str) -> Option<&User> {
+        self.by_alias
+            .get(&(attribute.to_owned(), value_key.to_owned()))
+            .and_then(|id| self.records.get(id))
+            .map(|e| &e.user)
+    }
+
+    fn by_sub(&self, sub: &Sub) -> Option<&User> {
+        self.by_sub
+            .get(sub)
+            .and_then(|id| self.records.get(id))
+            .map(|e| &e.user)
+    }
+
+    fn list(&self, query: &UserQuery) -> StoreResult<Page<User>> {
+        let size = page_size(query.limit);
+        let cursor = decode(query.token.as_deref())?;
+        let rule = self.case_rule;
+        let mut out: Vec<(Cursor, &User)> = Vec::with_capacity(size + 1);
+        let by_username_from = |start: Bound<String>| self.order.range((start, Bound::Unbounded));
+        match &query.filter {
+            None => {
+                let start = match cursor {
+                    None => Bound::Unbounded,
+                    Some(Cursor::Username(u)) => Bound::Excluded(u),
+                    Some(Cursor::Index(..)) => return Err(StoreError::InvalidPaginationToken),
+                };
+                for (key, id) in by_username_from(start).take(size + 1) {
+                    if let Some(e) = self.records.get(id) {
+                        out.push((Cursor::Username(key.clone()), &e.user));
+                    }
+                }
+            }
+            Some(f) if f.attribute == FilterAttribute::Username && f.op == FilterOp::Equals => {
+                if cursor.is_none()
+                    && let Some(u) = self.get(&rule.fold(&f.value))
+                {
+                    out.push((Cursor::Username(rule.fold(&f.value)), u));
+                }
+            }
+            Some(f)
+                if matches!(
+                    f.attribute,
+                    FilterAttribute::Username
+                        | FilterAttribute::UserStatus
+                        | FilterAttribute::Status
+                ) =>
+            {
+                let prefix =
+                    (f.attribute == FilterAttribute::Username).then(|| rule.fold(&f.value));
+                let start = match (cursor, &prefix) {
+                    (Some(Cursor::Username(u)), _) => Bound::Excluded(u),
+                    (Some(Cursor::Index(..)), _) => return Err(StoreError::InvalidPaginationToken),
+                    (None, Some(p)) => Bound::Included(p.clone()),
+                    (None, None) => Bound::Unbounded,
+                };
+                for (key, id) in by_username_from(start) {
+                    if prefix
+                        .as_ref()
+                        .is_some_and(|p| !key.starts_with(p.as_str()))
+                    {
+                        break;
+                    }
+                    if let Some(e) = self.records.get(id)
+                        && f.matches(&e.user, rule)
+                    {
+                        out.push((Cursor::Username(key.clone()), &e.user));
+                        if out.len() > size {
+                            break;
+                        }
+                    }
+                }
+            }
+            Some(f) => {
+                let attribute = f
+                    .attribute
+                    .attribute_name()
+                    .ok_or(StoreError::InvalidPaginationToken)?;
+                let value = self.compared(attribute, &f.value);
+                let set = self
+                    .index
+                    .get(attribute)
+                    .ok_or_else(|| StoreError::Backend("missing index".into()))?;
+                let start = match cursor {
+                    Some(Cursor::Index(v, id)) => Bound::Excluded((v, id)),
+                    Some(Cursor::Username(_)) => return Err(StoreError::InvalidPaginationToken),
+                    None => Bound::Included((value.clone(), 0)),
+                };
+                for (v, id) in set.range((start, Bound::Unbounded)) {
+                    let hit = match f.op {
+                        FilterOp::Equals => *v == value,
+                        FilterOp::StartsWith => v.starts_with(value.as_str()),
+                    };
+                    if !hit {
+                        break;
+                    }
+                    if let Some(e) = self.records.get(id)
+                        && f.matches(&e.user, rule)
+                    {
+                        out.push((Cursor::Index(v.clone(), *id), &e.user));
+                        if out.len() > size {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        let more = out.len() > size;
+        out.truncate(size);
+        let next = if more {
+            out.last().map(|(c, _)| encode(c))
+        } else {
+            None
+        };
+        Ok(Page {
+            items: out.into_iter().map(|(_, u)| u.clone()).collect(),
+            next,
+        })
+    }
+}
+
+#[async_trait]
+impl UserStore for MemoryStore {
+    async fn insert_user(
+        &self,
+        pool: &UserPoolId,
+        user: User,
+        keys: &UserKeys,
+    ) -> StoreResult<User> {
+        self.with_pool(pool, |p| p.users.insert(user, keys))
+    }
+
+    async fn get_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Option<User>> {
+        self.with_pool(pool, |p| Ok(p.users.get(username_key).cloned()))
+    }
+
+    async fn find_by_alias(
+        &self,
+        pool: &UserPoolId,
+        attribute: &str,
+        value_key: &str,
+    ) -> StoreResult<Option<User>> {
+        self.with_pool(pool, |p| {
+            Ok(p.users.by_alias(attribute, value_key).cloned())
+        })
+    }
+
+    async fn find_by_sub(&self, pool: &UserPoolId, sub: &Sub) -> StoreResult<Option<User>> {
+        self.with_pool(pool, |p| Ok(p.users.by_sub(sub).cloned()))
+    }
+
+    async fn update_user(
+        &self,
+        pool: &UserPoolId,
+        user: User,
+        keys: &UserKeys,
+    ) -> StoreResult<User> {
+        self.with_pool(pool, |p| p.users.update(user, keys))
+    }
+
+    async fn delete_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<()> {
+        self.with_pool(pool, |p| {
+            p.users.remove(username_key)?;
+            p.groups.forget_user(username_key);
+            p.tokens.forget_user(username_key);
+            p.lockouts.remove(username_key);
+            Ok(())
+        })
+    }
+
+    async fn list_users(&self, pool: &UserPoolId, query: &UserQuery) -> StoreResult<Page<User>> {
+        self.with_pool(pool, |p| p.users.list(query))
+    }
+}

@@ -1,0 +1,185 @@
+//! What the store keeps besides the model's types: uniqueness keys, pages, codes, refresh-token
+//! families, lockout counters, import jobs and encrypted signing keys.
+
+use core::fmt;
+
+use serde::{Deserialize, Serialize};
+use user_pool_model::{ClientId, PoolConfig, User};
+
+/// One page of a listing and the opaque token for the next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// Present when more may follow.
+    pub next: Option<String>,
+}
+
+/// The keys a user is unique under: the folded username and every active sign-in alias
+/// (folded per the pool's case rule). The store enforces uniqueness on exactly these.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UserKeys {
+    /// The folded internal username.
+    pub username: String,
+    /// `(attribute, folded value)` for each alias the user holds.
+    pub aliases: Vec<(String, String)>,
+}
+
+impl UserKeys {
+    /// The keys of `user` in `pool`: username-attribute pools make `email`/`phone_number`
+    /// unique as given; alias pools make verified `email`/`phone_number` and any
+    /// `preferred_username` unique.
+    pub fn for_user(user: &User, pool: &PoolConfig) -> Self {
+        let rule = pool.case_rule;
+        let mut aliases: Vec<(String, String)> = pool
+            .username_attributes
+            .iter()
+            .filter_map(|a| {
+                user.attributes
+                    .get(a)
+                    .map(|v| (a.clone(), rule.fold_alias(a, v)))
+            })
+            .collect();
+        aliases.extend(
+            user.active_aliases(&pool.alias_attributes)
+                .into_iter()
+                .map(|(a, v)| {
+                    let folded = rule.fold_alias(&a, &v);
+                    (a, folded)
+                }),
+        );
+        Self {
+            username: rule.fold(&user.username),
+            aliases,
+        }
+    }
+}
+
+/// What a one-time code is for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CodePurpose {
+    /// ConfirmSignUp (24 h).
+    SignUpConfirmation,
+    /// ConfirmForgotPassword (1 h).
+    PasswordReset,
+    /// VerifyUserAttribute for this attribute (24 h).
+    AttributeVerification(String),
+    /// An SMS / email MFA code (the auth session's lifetime).
+    Mfa,
+}
+
+/// A one-time code, stored as a hash.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CodeRecord {
+    /// Purpose.
+    pub purpose: CodePurpose,
+    /// The folded username it belongs to.
+    pub user: String,
+    /// A keyed hash of the code (the facade computes it).
+    pub code_hash: [u8; 32],
+    /// Unix seconds after which it no longer works.
+    pub expires_at: i64,
+    /// Wrong guesses left before it is burned.
+    pub attempts_left: u32,
+}
+
+impl fmt::Debug for CodeRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CodeRecord")
+            .field("purpose", &self.purpose)
+            .field("user", &self.user)
+            .field("expires_at", &self.expires_at)
+            .field("attempts_left", &self.attempts_left)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A refresh-token family: one sign-in's lineage of refresh tokens, stored as hashes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RefreshFamily {
+    /// Family id (also the `origin_jti` lineage key).
+    pub id: String,
+    /// The folded username.
+    pub user: String,
+    /// The client it was issued to.
+    pub client_id: ClientId,
+    /// `origin_jti` of the tokens it mints.
+    pub origin_jti: String,
+    /// The device it is bound to.
+    pub device_key: Option<String>,
+    /// When the user authenticated.
+    pub auth_time: i64,
+    /// Hash of the current refresh token.
+    pub token_hash: [u8; 32],
+    /// Hash of the token it replaced, and when (for a rotation grace period).
+    pub previous: Option<([u8; 32], i64)>,
+    /// Created (unix seconds).
+    pub created: i64,
+    /// Expires (unix seconds).
+    pub expires_at: i64,
+    /// Revoked (sign-out, RevokeToken, reuse detected).
+    pub revoked: bool,
+}
+
+impl fmt::Debug for RefreshFamily {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RefreshFamily")
+            .field("id", &self.id)
+            .field("user", &self.user)
+            .field("client_id", &self.client_id)
+            .field("expires_at", &self.expires_at)
+            .field("revoked", &self.revoked)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Failed sign-in attempts of one user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LockoutState {
+    /// Consecutive failures.
+    pub failures: u32,
+    /// When the last one happened (unix seconds).
+    pub last_failure: i64,
+}
+
+/// A CSV import job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportJob {
+    /// `JobId` (`import-…`).
+    pub id: String,
+    /// `JobName`.
+    pub name: String,
+    /// `Status`.
+    pub status: String,
+    /// Created (unix seconds).
+    pub created: i64,
+    /// `ImportedUsers`.
+    pub imported: u64,
+    /// `SkippedUsers`.
+    pub skipped: u64,
+    /// `FailedUsers`.
+    pub failed: u64,
+    /// `CompletionMessage`.
+    pub message: Option<String>,
+}
+
+/// A pool's signing keys, encrypted by the facade; opaque here.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredKeys(pub Vec<u8>);
+
+impl fmt::Debug for StoredKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "StoredKeys(<{} bytes>)", self.0.len())
+    }
+}
+
+/// A ListUsers query.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UserQuery {
+    /// The parsed filter, if any.
+    pub filter: Option<user_pool_model::Filter>,
+    /// Page size (ListUsers allows 0..60; 0 means 60).
+    pub limit: usize,
+    /// The previous page's token.
+    pub token: Option<String>,
+}

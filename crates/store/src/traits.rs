@@ -1,0 +1,265 @@
+//! The storage traits: narrow, domain-shaped, object-safe (`Arc<dyn Store>`).
+
+use async_trait::async_trait;
+use user_pool_model::{AppClient, ClientId, Group, PoolConfig, Sub, User, UserPoolId};
+
+use crate::error::StoreResult;
+use crate::records::{
+    CodePurpose, CodeRecord, ImportJob, LockoutState, Page, RefreshFamily, StoredKeys, UserKeys,
+    UserQuery,
+};
+
+/// User pools.
+#[async_trait]
+pub trait PoolStore: Send + Sync {
+    /// Creates a pool; [`PoolExists`](crate::StoreError::PoolExists) if the id is taken.
+    async fn create_pool(&self, pool: PoolConfig) -> StoreResult<()>;
+    /// A pool's configuration.
+    async fn get_pool(&self, id: &UserPoolId) -> StoreResult<PoolConfig>;
+    /// Replaces an existing pool's configuration.
+    async fn put_pool(&self, pool: PoolConfig) -> StoreResult<()>;
+    /// Deletes a pool and everything in it.
+    async fn delete_pool(&self, id: &UserPoolId) -> StoreResult<()>;
+    /// Pools in id order.
+    async fn list_pools(&self, limit: usize, token: Option<&str>) -> StoreResult<Page<PoolConfig>>;
+}
+
+/// App clients.
+#[async_trait]
+pub trait ClientStore: Send + Sync {
+    /// Creates a client; [`ClientExists`](crate::StoreError::ClientExists) if the id is taken.
+    async fn create_client(&self, pool: &UserPoolId, client: AppClient) -> StoreResult<()>;
+    /// A client.
+    async fn get_client(&self, pool: &UserPoolId, id: &ClientId) -> StoreResult<AppClient>;
+    /// Replaces an existing client.
+    async fn put_client(&self, pool: &UserPoolId, client: AppClient) -> StoreResult<()>;
+    /// Deletes a client.
+    async fn delete_client(&self, pool: &UserPoolId, id: &ClientId) -> StoreResult<()>;
+    /// Clients in id order.
+    async fn list_clients(
+        &self,
+        pool: &UserPoolId,
+        limit: usize,
+        token: Option<&str>,
+    ) -> StoreResult<Page<AppClient>>;
+}
+
+/// Users, unique over their folded username, every alias and `sub`.
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Inserts a new user (its `version` becomes 1). Fails with
+    /// [`UsernameExists`](crate::StoreError::UsernameExists),
+    /// [`AliasExists`](crate::StoreError::AliasExists) or
+    /// [`SubExists`](crate::StoreError::SubExists), atomically.
+    async fn insert_user(
+        &self,
+        pool: &UserPoolId,
+        user: User,
+        keys: &UserKeys,
+    ) -> StoreResult<User>;
+    /// By folded username.
+    async fn get_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Option<User>>;
+    /// By active alias (`attribute`, folded value).
+    async fn find_by_alias(
+        &self,
+        pool: &UserPoolId,
+        attribute: &str,
+        value_key: &str,
+    ) -> StoreResult<Option<User>>;
+    /// By `sub`.
+    async fn find_by_sub(&self, pool: &UserPoolId, sub: &Sub) -> StoreResult<Option<User>>;
+    /// Replaces a user if its stored version equals `user.version`
+    /// ([`VersionConflict`](crate::StoreError::VersionConflict) otherwise), re-indexing its
+    /// aliases atomically; returns it with the new version.
+    async fn update_user(
+        &self,
+        pool: &UserPoolId,
+        user: User,
+        keys: &UserKeys,
+    ) -> StoreResult<User>;
+    /// Deletes a user, its group memberships, codes and refresh-token families.
+    async fn delete_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<()>;
+    /// ListUsers: filtered, sorted by the filtered attribute (username without a filter), paged
+    /// with a token that stays valid under concurrent inserts.
+    async fn list_users(&self, pool: &UserPoolId, query: &UserQuery) -> StoreResult<Page<User>>;
+}
+
+/// Groups and memberships.
+#[async_trait]
+pub trait GroupStore: Send + Sync {
+    /// Creates a group.
+    async fn create_group(&self, pool: &UserPoolId, group: Group) -> StoreResult<()>;
+    /// A group.
+    async fn get_group(&self, pool: &UserPoolId, name: &str) -> StoreResult<Group>;
+    /// Replaces an existing group.
+    async fn put_group(&self, pool: &UserPoolId, group: Group) -> StoreResult<()>;
+    /// Deletes a group and its memberships.
+    async fn delete_group(&self, pool: &UserPoolId, name: &str) -> StoreResult<()>;
+    /// Groups in name order.
+    async fn list_groups(
+        &self,
+        pool: &UserPoolId,
+        limit: usize,
+        token: Option<&str>,
+    ) -> StoreResult<Page<Group>>;
+    /// Adds a user to a group (idempotent).
+    async fn add_to_group(
+        &self,
+        pool: &UserPoolId,
+        group: &str,
+        username_key: &str,
+    ) -> StoreResult<()>;
+    /// Removes a user from a group (idempotent).
+    async fn remove_from_group(
+        &self,
+        pool: &UserPoolId,
+        group: &str,
+        username_key: &str,
+    ) -> StoreResult<()>;
+    /// A user's groups, by name.
+    async fn groups_for_user(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        limit: usize,
+        token: Option<&str>,
+    ) -> StoreResult<Page<Group>>;
+    /// A group's users, by username.
+    async fn users_in_group(
+        &self,
+        pool: &UserPoolId,
+        group: &str,
+        limit: usize,
+        token: Option<&str>,
+    ) -> StoreResult<Page<User>>;
+}
+
+/// One-time codes: one live code per (purpose, user); single use; expiry; attempt limit.
+#[async_trait]
+pub trait CodeStore: Send + Sync {
+    /// Stores a code, replacing any live one of the same purpose for the user.
+    async fn put_code(&self, pool: &UserPoolId, code: CodeRecord) -> StoreResult<()>;
+    /// Consumes the code if `candidate_hash` matches (constant-time), atomically: exactly one
+    /// of many concurrent correct attempts succeeds.
+    async fn consume_code(
+        &self,
+        pool: &UserPoolId,
+        purpose: &CodePurpose,
+        user: &str,
+        candidate_hash: &[u8; 32],
+        now: i64,
+    ) -> StoreResult<()>;
+    /// Removes expired codes; returns how many.
+    async fn purge_expired_codes(&self, now: i64) -> StoreResult<usize>;
+}
+
+/// Replay markers for single-use sealed blobs (`Session`, `SECRET_BLOCK`).
+#[async_trait]
+pub trait ReplayStore: Send + Sync {
+    /// Records `marker`; `true` the first time, `false` if it was already used.
+    async fn mark_used(
+        &self,
+        pool: &UserPoolId,
+        marker: &[u8; 32],
+        expires_at: i64,
+    ) -> StoreResult<bool>;
+    /// Removes markers past their expiry; returns how many.
+    async fn purge_expired_markers(&self, now: i64) -> StoreResult<usize>;
+}
+
+/// Refresh-token families, stored as hashes.
+#[async_trait]
+pub trait RefreshTokenStore: Send + Sync {
+    /// Creates a family.
+    async fn create_family(&self, pool: &UserPoolId, family: RefreshFamily) -> StoreResult<()>;
+    /// The family whose current or previous token hashes to `hash`.
+    async fn find_family(
+        &self,
+        pool: &UserPoolId,
+        hash: &[u8; 32],
+    ) -> StoreResult<Option<RefreshFamily>>;
+    /// Replaces the current token if it still is `expected`, remembering it as previous;
+    /// [`VersionConflict`](crate::StoreError::VersionConflict) if another rotation won.
+    async fn rotate_family(
+        &self,
+        pool: &UserPoolId,
+        id: &str,
+        expected: &[u8; 32],
+        new_hash: [u8; 32],
+        now: i64,
+    ) -> StoreResult<RefreshFamily>;
+    /// Revokes one family.
+    async fn revoke_family(&self, pool: &UserPoolId, id: &str) -> StoreResult<()>;
+    /// Revokes every family of a user; returns how many were live.
+    async fn revoke_user_families(&self, pool: &UserPoolId, user: &str) -> StoreResult<usize>;
+}
+
+/// Encrypted signing keys.
+#[async_trait]
+pub trait KeyStore: Send + Sync {
+    /// Stores a pool's keys.
+    async fn put_signing_keys(&self, pool: &UserPoolId, keys: StoredKeys) -> StoreResult<()>;
+    /// A pool's keys, if any were stored.
+    async fn get_signing_keys(&self, pool: &UserPoolId) -> StoreResult<Option<StoredKeys>>;
+}
+
+/// Failed-attempt counters.
+#[async_trait]
+pub trait LockoutStore: Send + Sync {
+    /// Adds one failure atomically; returns the new state.
+    async fn record_failure(
+        &self,
+        pool: &UserPoolId,
+        user: &str,
+        now: i64,
+    ) -> StoreResult<LockoutState>;
+    /// The current state.
+    async fn lockout_state(&self, pool: &UserPoolId, user: &str) -> StoreResult<LockoutState>;
+    /// Clears the counter (successful sign-in).
+    async fn reset_failures(&self, pool: &UserPoolId, user: &str) -> StoreResult<()>;
+}
+
+/// CSV import jobs.
+#[async_trait]
+pub trait ImportJobStore: Send + Sync {
+    /// Creates or replaces a job.
+    async fn put_import_job(&self, pool: &UserPoolId, job: ImportJob) -> StoreResult<()>;
+    /// A job.
+    async fn get_import_job(&self, pool: &UserPoolId, id: &str) -> StoreResult<ImportJob>;
+    /// Jobs in id order.
+    async fn list_import_jobs(
+        &self,
+        pool: &UserPoolId,
+        limit: usize,
+        token: Option<&str>,
+    ) -> StoreResult<Page<ImportJob>>;
+}
+
+/// Everything a pool needs; implemented for any type that implements every part.
+pub trait Store:
+    PoolStore
+    + ClientStore
+    + UserStore
+    + GroupStore
+    + CodeStore
+    + ReplayStore
+    + RefreshTokenStore
+    + KeyStore
+    + LockoutStore
+    + ImportJobStore
+{
+}
+
+impl<T> Store for T where
+    T: PoolStore
+        + ClientStore
+        + UserStore
+        + GroupStore
+        + CodeStore
+        + ReplayStore
+        + RefreshTokenStore
+        + KeyStore
+        + LockoutStore
+        + ImportJobStore
+{
+}

@@ -69,8 +69,9 @@ async fn new_pool(store: &Arc<dyn Store>, rule: CaseRule) -> PoolConfig {
 }
 
 fn sub(n: u64) -> Sub {
+    // Bytes 6 and 8 carry the UUID version and variant.
     let mut b = [0u8; 16];
-    b[..8].copy_from_slice(&n.to_be_bytes());
+    b[10..].copy_from_slice(&n.to_be_bytes()[2..]);
     Sub::from_bytes(b)
 }
 

@@ -134,7 +134,7 @@ impl GroupStore for MemoryStore {
             if !p.groups.groups.contains_key(group) {
                 return Err(StoreError::GroupNotFound);
             }
-            if p.users.get(username_key).is_none() {
+            if !p.users.contains(username_key) {
                 return Err(StoreError::UserNotFound);
             }
             p.groups
@@ -157,7 +157,7 @@ impl GroupStore for MemoryStore {
             if !p.groups.groups.contains_key(group) {
                 return Err(StoreError::GroupNotFound);
             }
-            if p.users.get(username_key).is_none() {
+            if !p.users.contains(username_key) {
                 return Err(StoreError::UserNotFound);
             }
             p.groups
@@ -178,7 +178,7 @@ impl GroupStore for MemoryStore {
         token: Option<&str>,
     ) -> StoreResult<Page<Group>> {
         self.with_pool(pool, |p| {
-            if p.users.get(username_key).is_none() {
+            if !p.users.contains(username_key) {
                 return Err(StoreError::UserNotFound);
             }
             let (names, next) = pairs_page(&p.groups.by_user, username_key, limit, token)?;
@@ -202,10 +202,12 @@ impl GroupStore for MemoryStore {
                 return Err(StoreError::GroupNotFound);
             }
             let (users, next) = pairs_page(&p.groups.by_group, group, limit, token)?;
-            let items = users
-                .into_iter()
-                .filter_map(|u| p.users.get(u).cloned())
-                .collect();
+            let mut items = Vec::with_capacity(users.len());
+            for u in users {
+                if let Some(user) = p.users.get(u)? {
+                    items.push(user);
+                }
+            }
             Ok(Page { items, next })
         })
     }

@@ -4,6 +4,7 @@
 //! ordered per-attribute indexes; every precondition is checked and applied under the pool's
 //! lock, so concurrent operations are atomic.
 
+mod compact;
 mod groups;
 mod tokens;
 mod users;

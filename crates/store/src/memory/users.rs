@@ -10,6 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use user_pool_model::{CaseRule, FilterAttribute, FilterOp, Sub, User, UserPoolId};
 
+use super::compact::CompactUser;
 use super::{MemoryStore, page_size};
 use crate::error::{StoreError, StoreResult};
 use crate::records::{Page, UserKeys, UserQuery};
@@ -26,20 +27,23 @@ const INDEXED: [&str; 7] = [
     "sub",
 ];
 
-struct Entry {
-    user: User,
-    aliases: Vec<(String, String)>,
-}
-
 pub(super) struct Users {
     case_rule: CaseRule,
-    records: HashMap<u32, Entry>,
+    records: HashMap<u32, CompactUser>,
     next_id: u32,
-    by_username: HashMap<String, u32>,
-    by_alias: HashMap<(String, String), u32>,
+    by_username: HashMap<Box<str>, u32>,
+    /// `"<attribute>\0<folded value>"` → id.
+    by_alias: HashMap<Box<str>, u32>,
     by_sub: HashMap<Sub, u32>,
-    order: BTreeMap<String, u32>,
-    index: HashMap<&'static str, BTreeSet<(String, u32)>>,
+    order: BTreeMap<Box<str>, u32>,
+    index: HashMap<&'static str, BTreeSet<(Box<str>, u32)>>,
+}
+
+/// Attributes that can be sign-in aliases.
+const ALIAS_ATTRIBUTES: [&str; 3] = ["email", "phone_number", "preferred_username"];
+
+fn alias_key(attribute: &str, value: &str) -> Box<str> {
+    format!("{attribute}\u{0}{value}").into_boxed_str()
 }
 
 /// Where a page ended.
@@ -101,7 +105,7 @@ impl Users {
 
     fn check_aliases(&self, keys: &UserKeys, owner: Option<u32>) -> StoreResult<()> {
         for (attribute, value) in &keys.aliases {
-            if let Some(holder) = self.by_alias.get(&(attribute.clone(), value.clone()))
+            if let Some(holder) = self.by_alias.get(&alias_key(attribute, value))
                 && Some(*holder) != owner
             {
                 return Err(StoreError::AliasExists(attribute.clone()));
@@ -110,42 +114,45 @@ impl Users {
         Ok(())
     }
 
-    fn link(&mut self, id: u32, user: User, keys: &UserKeys) -> User {
-        for (attribute, value) in self.index_entries(&user) {
+    fn link(&mut self, id: u32, user: &User, keys: &UserKeys) -> StoreResult<()> {
+        let packed = CompactUser::pack(user)?;
+        for (attribute, value) in self.index_entries(user) {
             if let Some(set) = self.index.get_mut(attribute) {
-                set.insert((value, id));
+                set.insert((value.into_boxed_str(), id));
             }
         }
-        for alias in &keys.aliases {
-            self.by_alias.insert(alias.clone(), id);
+        for (attribute, value) in &keys.aliases {
+            self.by_alias.insert(alias_key(attribute, value), id);
         }
-        self.records.insert(
-            id,
-            Entry {
-                user: user.clone(),
-                aliases: keys.aliases.clone(),
-            },
-        );
-        user
+        self.records.insert(id, packed);
+        Ok(())
     }
 
-    fn unlink(&mut self, id: u32) -> Option<Entry> {
-        let entry = self.records.remove(&id)?;
-        for (attribute, value) in self.index_entries(&entry.user) {
+    /// Removes a record and every index entry and alias pointing at it (aliases are derived
+    /// from the attributes they come from, so none is missed).
+    fn unlink(&mut self, id: u32) -> StoreResult<Option<User>> {
+        let Some(packed) = self.records.remove(&id) else {
+            return Ok(None);
+        };
+        let user = packed.unpack()?;
+        for (attribute, value) in self.index_entries(&user) {
             if let Some(set) = self.index.get_mut(attribute) {
-                set.remove(&(value, id));
+                set.remove(&(value.into_boxed_str(), id));
             }
         }
-        for alias in &entry.aliases {
-            if self.by_alias.get(alias) == Some(&id) {
-                self.by_alias.remove(alias);
+        for attribute in ALIAS_ATTRIBUTES {
+            if let Some(value) = user.attributes.get(attribute) {
+                let key = alias_key(attribute, &self.case_rule.fold_alias(attribute, value));
+                if self.by_alias.get(&key) == Some(&id) {
+                    self.by_alias.remove(&key);
+                }
             }
         }
-        Some(entry)
+        Ok(Some(user))
     }
 
     pub(super) fn insert(&mut self, mut user: User, keys: &UserKeys) -> StoreResult<User> {
-        if self.by_username.contains_key(&keys.username) {
+        if self.by_username.contains_key(keys.username.as_str()) {
             return Err(StoreError::UsernameExists);
         }
         if self.by_sub.contains_key(&user.sub) {
@@ -158,27 +165,37 @@ impl Users {
             .checked_add(1)
             .ok_or_else(|| StoreError::Backend("user id space exhausted".into()))?;
         user.version = 1;
-        self.by_username.insert(keys.username.clone(), id);
-        self.order.insert(keys.username.clone(), id);
+        self.link(id, &user, keys)?;
+        self.by_username
+            .insert(keys.username.clone().into_boxed_str(), id);
+        self.order
+            .insert(keys.username.clone().into_boxed_str(), id);
         self.by_sub.insert(user.sub, id);
-        Ok(self.link(id, user, keys))
+        Ok(user)
     }
 
     pub(super) fn update(&mut self, mut user: User, keys: &UserKeys) -> StoreResult<User> {
         let id = *self
             .by_username
-            .get(&keys.username)
+            .get(keys.username.as_str())
             .ok_or(StoreError::UserNotFound)?;
-        let stored = self.records.get(&id).ok_or(StoreError::UserNotFound)?;
-        if stored.user.version != user.version {
+        let stored = self
+            .records
+            .get(&id)
+            .ok_or(StoreError::UserNotFound)?
+            .unpack()?;
+        if stored.version != user.version {
             return Err(StoreError::VersionConflict);
         }
         self.check_aliases(keys, Some(id))?;
-        user.sub = stored.user.sub;
-        user.username.clone_from(&stored.user.username);
-        user.version = stored.user.version.saturating_add(1);
-        self.unlink(id);
-        Ok(self.link(id, user, keys))
+        user.sub = stored.sub;
+        user.username = stored.username;
+        user.version = stored.version.saturating_add(1);
+        // Pack first: if that fails nothing has changed.
+        CompactUser::pack(&user)?;
+        self.unlink(id)?;
+        self.link(id, &user, keys)?;
+        Ok(user)
     }
 
     pub(super) fn remove(&mut self, username_key: &str) -> StoreResult<User> {
@@ -187,38 +204,44 @@ impl Users {
             .remove(username_key)
             .ok_or(StoreError::UserNotFound)?;
         self.order.remove(username_key);
-        let entry = self.unlink(id).ok_or(StoreError::UserNotFound)?;
-        self.by_sub.remove(&entry.user.sub);
-        Ok(entry.user)
+        let user = self.unlink(id)?.ok_or(StoreError::UserNotFound)?;
+        self.by_sub.remove(&user.sub);
+        Ok(user)
     }
 
-    pub(super) fn get(&self, username_key: &str) -> Option<&User> {
+    fn record(&self, id: u32) -> StoreResult<Option<User>> {
+        self.records.get(&id).map(CompactUser::unpack).transpose()
+    }
+
+    pub(super) fn get(&self, username_key: &str) -> StoreResult<Option<User>> {
         self.by_username
             .get(username_key)
-            .and_then(|id| self.records.get(id))
-            .map(|e| &e.user)
+            .map_or(Ok(None), |id| self.record(*id))
     }
 
-    fn by_alias(&self, attribute: &str, value_key: &str) -> Option<&User> {
+    pub(super) fn contains(&self, username_key: &str) -> bool {
+        self.by_username.contains_key(username_key)
+    }
+
+    fn by_alias(&self, attribute: &str, value_key: &str) -> StoreResult<Option<User>> {
         self.by_alias
-            .get(&(attribute.to_owned(), value_key.to_owned()))
-            .and_then(|id| self.records.get(id))
-            .map(|e| &e.user)
+            .get(&alias_key(attribute, value_key))
+            .map_or(Ok(None), |id| self.record(*id))
     }
 
-    fn by_sub(&self, sub: &Sub) -> Option<&User> {
-        self.by_sub
-            .get(sub)
-            .and_then(|id| self.records.get(id))
-            .map(|e| &e.user)
+    fn by_sub(&self, sub: &Sub) -> StoreResult<Option<User>> {
+        self.by_sub.get(sub).map_or(Ok(None), |id| self.record(*id))
     }
 
     fn list(&self, query: &UserQuery) -> StoreResult<Page<User>> {
         let size = page_size(query.limit);
         let cursor = decode(query.token.as_deref())?;
         let rule = self.case_rule;
-        let mut out: Vec<(Cursor, &User)> = Vec::with_capacity(size + 1);
-        let by_username_from = |start: Bound<String>| self.order.range((start, Bound::Unbounded));
+        let mut out: Vec<(Cursor, User)> = Vec::with_capacity(size + 1);
+        let by_username_from = |start: Bound<String>| {
+            self.order
+                .range::<str, _>((start.as_ref().map(String::as_str), Bound::Unbounded))
+        };
         match &query.filter {
             None => {
                 let start = match cursor {
@@ -227,14 +250,14 @@ impl Users {
                     Some(Cursor::Index(..)) => return Err(StoreError::InvalidPaginationToken),
                 };
                 for (key, id) in by_username_from(start).take(size + 1) {
-                    if let Some(e) = self.records.get(id) {
-                        out.push((Cursor::Username(key.clone()), &e.user));
+                    if let Some(u) = self.record(*id)? {
+                        out.push((Cursor::Username(key.to_string()), u));
                     }
                 }
             }
             Some(f) if f.attribute == FilterAttribute::Username && f.op == FilterOp::Equals => {
                 if cursor.is_none()
-                    && let Some(u) = self.get(&rule.fold(&f.value))
+                    && let Some(u) = self.get(&rule.fold(&f.value))?
                 {
                     out.push((Cursor::Username(rule.fold(&f.value)), u));
                 }
@@ -262,10 +285,10 @@ impl Users {
                     {
                         break;
                     }
-                    if let Some(e) = self.records.get(id)
-                        && f.matches(&e.user, rule)
+                    if let Some(u) = self.record(*id)?
+                        && f.matches(&u, rule)
                     {
-                        out.push((Cursor::Username(key.clone()), &e.user));
+                        out.push((Cursor::Username(key.to_string()), u));
                         if out.len() > size {
                             break;
                         }
@@ -283,22 +306,22 @@ impl Users {
                     .get(attribute)
                     .ok_or_else(|| StoreError::Backend("missing index".into()))?;
                 let start = match cursor {
-                    Some(Cursor::Index(v, id)) => Bound::Excluded((v, id)),
+                    Some(Cursor::Index(v, id)) => Bound::Excluded((v.into_boxed_str(), id)),
                     Some(Cursor::Username(_)) => return Err(StoreError::InvalidPaginationToken),
-                    None => Bound::Included((value.clone(), 0)),
+                    None => Bound::Included((value.clone().into_boxed_str(), 0)),
                 };
                 for (v, id) in set.range((start, Bound::Unbounded)) {
                     let hit = match f.op {
-                        FilterOp::Equals => *v == value,
+                        FilterOp::Equals => **v == *value,
                         FilterOp::StartsWith => v.starts_with(value.as_str()),
                     };
                     if !hit {
                         break;
                     }
-                    if let Some(e) = self.records.get(id)
-                        && f.matches(&e.user, rule)
+                    if let Some(u) = self.record(*id)?
+                        && f.matches(&u, rule)
                     {
-                        out.push((Cursor::Index(v.clone(), *id), &e.user));
+                        out.push((Cursor::Index(v.to_string(), *id), u));
                         if out.len() > size {
                             break;
                         }
@@ -314,7 +337,7 @@ impl Users {
             None
         };
         Ok(Page {
-            items: out.into_iter().map(|(_, u)| u.clone()).collect(),
+            items: out.into_iter().map(|(_, u)| u).collect(),
             next,
         })
     }
@@ -332,7 +355,7 @@ impl UserStore for MemoryStore {
     }
 
     async fn get_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Option<User>> {
-        self.with_pool(pool, |p| Ok(p.users.get(username_key).cloned()))
+        self.with_pool(pool, |p| p.users.get(username_key))
     }
 
     async fn find_by_alias(
@@ -341,13 +364,11 @@ impl UserStore for MemoryStore {
         attribute: &str,
         value_key: &str,
     ) -> StoreResult<Option<User>> {
-        self.with_pool(pool, |p| {
-            Ok(p.users.by_alias(attribute, value_key).cloned())
-        })
+        self.with_pool(pool, |p| p.users.by_alias(attribute, value_key))
     }
 
     async fn find_by_sub(&self, pool: &UserPoolId, sub: &Sub) -> StoreResult<Option<User>> {
-        self.with_pool(pool, |p| Ok(p.users.by_sub(sub).cloned()))
+        self.with_pool(pool, |p| p.users.by_sub(sub))
     }
 
     async fn update_user(

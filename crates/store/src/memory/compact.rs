@@ -1,0 +1,222 @@
+//! Users packed into one allocation each, so a million of them stay small and a lookup touches
+//! a few cache lines instead of chasing a pointer per attribute.
+//!
+//! Layout: username, status, enabled, created, modified, version, attributes (standard names
+//! as one byte, others inline), then the rarely-set parts (password, MFA, devices) as JSON.
+//! Corrupt bytes decode to an error, never a panic.
+
+use user_pool_model::{Sub, User, UserStatus};
+
+use crate::error::{StoreError, StoreResult};
+
+/// Attribute names stored as one byte.
+const NAMES: [&str; 22] = [
+    "email",
+    "email_verified",
+    "phone_number",
+    "phone_number_verified",
+    "name",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "address",
+    "updated_at",
+    "sub",
+    "identities",
+    "custom:tier",
+];
+const INLINE_NAME: u8 = u8::MAX;
+
+const STATUSES: [UserStatus; 5] = [
+    UserStatus::Unconfirmed,
+    UserStatus::Confirmed,
+    UserStatus::ResetRequired,
+    UserStatus::ForceChangePassword,
+    UserStatus::ExternalProvider,
+];
+
+/// The parts of a user that are usually empty, kept as JSON.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Rare {
+    password: Option<user_pool_model::PasswordRecord>,
+    mfa: user_pool_model::MfaSettings,
+    devices: Vec<user_pool_model::Device>,
+}
+
+/// A packed user with its `sub` alongside (for the `sub` index).
+pub(super) struct CompactUser {
+    pub(super) sub: Sub,
+    blob: Box<[u8]>,
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(&u32::try_from(s.len()).unwrap_or(u32::MAX).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
+}
+
+struct Reader<'a>(&'a [u8]);
+
+fn corrupt() -> StoreError {
+    StoreError::Backend("corrupt stored user".into())
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> StoreResult<&'a [u8]> {
+        let (head, tail) = self.0.split_at_checked(n).ok_or_else(corrupt)?;
+        self.0 = tail;
+        Ok(head)
+    }
+
+    fn u8(&mut self) -> StoreResult<u8> {
+        self.take(1)?.first().copied().ok_or_else(corrupt)
+    }
+
+    fn u64(&mut self) -> StoreResult<u64> {
+        let b = self.take(8)?;
+        Ok(u64::from_le_bytes(b.try_into().map_err(|_| corrupt())?))
+    }
+
+    fn str(&mut self) -> StoreResult<&'a str> {
+        let len = self.take(4)?;
+        let len = u32::from_le_bytes(len.try_into().map_err(|_| corrupt())?) as usize;
+        std::str::from_utf8(self.take(len)?).map_err(|_| corrupt())
+    }
+}
+
+impl CompactUser {
+    pub(super) fn pack(user: &User) -> StoreResult<Self> {
+        let mut out = Vec::with_capacity(
+            64 + user
+                .attributes
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 10)
+                .sum::<usize>(),
+        );
+        put_str(&mut out, &user.username);
+        out.push(
+            STATUSES
+                .iter()
+                .position(|s| *s == user.status)
+                .and_then(|p| u8::try_from(p).ok())
+                .unwrap_or(0),
+        );
+        out.push(u8::from(user.enabled));
+        out.extend_from_slice(&user.created.to_le_bytes());
+        out.extend_from_slice(&user.modified.to_le_bytes());
+        out.extend_from_slice(&user.version.to_le_bytes());
+        out.extend_from_slice(
+            &u16::try_from(user.attributes.len())
+                .unwrap_or(u16::MAX)
+                .to_le_bytes(),
+        );
+        for (name, value) in &user.attributes {
+            match NAMES
+                .iter()
+                .position(|n| n == name)
+                .and_then(|p| u8::try_from(p).ok())
+            {
+                Some(id) => out.push(id),
+                None => {
+                    out.push(INLINE_NAME);
+                    put_str(&mut out, name);
+                }
+            }
+            put_str(&mut out, value);
+        }
+        let rare =
+            user.password.is_some() || user.mfa != Default::default() || !user.devices.is_empty();
+        if rare {
+            let json = serde_json::to_vec(&Rare {
+                password: user.password.clone(),
+                mfa: user.mfa.clone(),
+                devices: user.devices.clone(),
+            })
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
+            out.extend_from_slice(&json);
+        }
+        Ok(Self {
+            sub: user.sub,
+            blob: out.into_boxed_slice(),
+        })
+    }
+
+    pub(super) fn unpack(&self) -> StoreResult<User> {
+        let mut r = Reader(&self.blob);
+        let username = r.str()?;
+        let status = *STATUSES.get(usize::from(r.u8()?)).ok_or_else(corrupt)?;
+        let enabled = r.u8()? != 0;
+        let created = r.u64()? as i64;
+        let modified = r.u64()? as i64;
+        let version = r.u64()?;
+        let count = u16::from_le_bytes(r.take(2)?.try_into().map_err(|_| corrupt())?);
+        let mut user = User::new(username, self.sub, status, created);
+        user.enabled = enabled;
+        user.modified = modified;
+        user.version = version;
+        for _ in 0..count {
+            let id = r.u8()?;
+            let name = if id == INLINE_NAME {
+                r.str()?
+            } else {
+                NAMES.get(usize::from(id)).copied().ok_or_else(corrupt)?
+            };
+            user.attributes.insert(name.to_owned(), r.str()?.to_owned());
+        }
+        if !r.0.is_empty() {
+            let rare: Rare = serde_json::from_slice(r.0).map_err(|_| corrupt())?;
+            user.password = rare.password;
+            user.mfa = rare.mfa;
+            user.devices = rare.devices;
+        }
+        Ok(user)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        let mut u = User::new(
+            "ålice",
+            Sub::from_bytes([3; 16]),
+            UserStatus::ForceChangePassword,
+            -5,
+        );
+        u.enabled = false;
+        u.version = 7;
+        u.modified = 99;
+        u.attributes.insert("email".into(), "a@b.co".into());
+        u.attributes.insert("custom:colour".into(), "blue".into());
+        let packed = CompactUser::pack(&u).expect("pack");
+        assert_eq!(packed.unpack().expect("unpack"), u);
+        u.password = Some(user_pool_model::PasswordRecord {
+            salt: vec![1],
+            verifier: vec![2; 384],
+            set_at: 1,
+            expires_at: Some(2),
+        });
+        assert_eq!(
+            CompactUser::pack(&u)
+                .expect("pack")
+                .unpack()
+                .expect("unpack"),
+            u
+        );
+        let broken = CompactUser {
+            sub: u.sub,
+            blob: vec![255, 255].into_boxed_slice(),
+        };
+        assert!(broken.unpack().is_err());
+    }
+}

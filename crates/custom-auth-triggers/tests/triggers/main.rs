@@ -1,0 +1,5 @@
+//! The `custom-auth-triggers` crate's integration tests.
+
+mod golden;
+mod lambda;
+mod registry;

@@ -54,6 +54,21 @@ impl TriggerRegistry {
         self
     }
 
+    /// The registry a pool's `LambdaConfig` describes: each `TriggerKind` key's ARN becomes a
+    /// Lambda handler through `client`. An unknown key is refused (returned as `Err`).
+    pub fn from_lambda_config<'a>(
+        lambda_config: impl IntoIterator<Item = (&'a String, &'a String)>,
+        client: &crate::lambda::LambdaClient,
+    ) -> Result<Self, String> {
+        let mut registry = Self::new();
+        for (key, arn) in lambda_config {
+            let kind =
+                TriggerKind::from_name(key).ok_or_else(|| format!("unknown trigger {key}"))?;
+            registry.handlers.insert(kind, client.function(arn));
+        }
+        Ok(registry)
+    }
+
     /// Runs `handler` for `kind`, replacing any previous one.
     #[must_use]
     pub fn with(mut self, kind: TriggerKind, handler: Arc<dyn TriggerHandler>) -> Self {

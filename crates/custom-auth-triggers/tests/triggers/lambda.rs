@@ -219,3 +219,35 @@ async fn timeouts_bad_answers_and_unreachable_endpoints() {
         .unwrap_err();
     assert_eq!(refused.exception(), "UnexpectedLambdaException");
 }
+
+#[tokio::test]
+async fn a_registry_from_the_pools_lambda_config() {
+    let (endpoint, seen) = server().await;
+    let client = LambdaClient::new(&endpoint, "us-east-1", None).unwrap();
+    let config: std::collections::BTreeMap<String, String> = [
+        ("PreSignUp".to_owned(), arn("AutoConfirm")),
+        ("PostConfirmation".to_owned(), arn("Missing")),
+    ]
+    .into();
+    let registry = TriggerRegistry::from_lambda_config(&config, &client).unwrap();
+    assert!(
+        registry.is_configured(TriggerKind::PreSignUp)
+            && registry.is_configured(TriggerKind::PostConfirmation)
+    );
+    assert!(!registry.is_configured(TriggerKind::PreAuthentication));
+    assert!(
+        registry
+            .invoke::<PreSignUp>(pre_sign_up())
+            .await
+            .unwrap()
+            .unwrap()
+            .auto_confirm_user
+    );
+    assert_eq!(seen.lock().unwrap().requests[0].0, "AutoConfirm");
+    let bad: std::collections::BTreeMap<String, String> =
+        [("PreSignup".to_owned(), arn("x"))].into();
+    assert_eq!(
+        TriggerRegistry::from_lambda_config(&bad, &client).unwrap_err(),
+        "unknown trigger PreSignup"
+    );
+}

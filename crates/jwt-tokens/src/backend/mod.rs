@@ -1,7 +1,7 @@
 //! Signature backends: pure Rust (`rsa` + `p256`, the default) and aws-lc-rs (`aws-lc` feature).
 //!
 //! **Which one to run in production.** With the `aws-lc` feature, [`default_backend`] is
-//! aws-lc-rs: constant-time, FIPS-derived code, and about 4× faster RS256 signing (a sign-in
+//! aws-lc-rs: constant-time, FIPS-derived code, and about 3× faster RS256 signing (a sign-in
 //! signs two tokens). The pure-Rust backend is also constant-time for private-key operations
 //! (`rsa` 0.10 computes on `crypto-bigint`; `p256` signs with RFC 6979 nonces), needs no C
 //! compiler, and is the default without the feature. Both pass the same Wycheproof vectors.

@@ -2,23 +2,17 @@
 
 #[path = "../../../../fuzz/harness/jwt.rs"]
 mod harness;
+#[path = "../../../../fuzz/harness/replay.rs"]
+mod replay;
 
-fn replay(target: &str, run: fn(&[u8])) -> usize {
-    let dir = format!("{}/../../fuzz/corpus/{target}", env!("CARGO_MANIFEST_DIR"));
-    let mut count = 0;
-    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}")) {
-        run(&std::fs::read(entry.expect("entry").path()).expect("corpus file"));
-        count += 1;
-    }
-    count
-}
+use replay::replay;
 
 #[test]
 fn verify_corpus() {
-    assert!(replay("jwt_verify", harness::verify) >= 8);
+    assert!(replay(env!("CARGO_MANIFEST_DIR"), "jwt_verify", harness::verify) >= 8);
 }
 
 #[test]
 fn jwks_corpus() {
-    assert!(replay("jwt_jwks", harness::jwks) >= 8);
+    assert!(replay(env!("CARGO_MANIFEST_DIR"), "jwt_jwks", harness::jwks) >= 8);
 }

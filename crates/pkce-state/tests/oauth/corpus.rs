@@ -2,17 +2,18 @@
 
 #[path = "../../../../fuzz/harness/pkce.rs"]
 mod harness;
+#[path = "../../../../fuzz/harness/replay.rs"]
+mod replay;
+
+use replay::replay;
 
 #[test]
 fn authorize_corpus() {
-    let dir = format!(
-        "{}/../../fuzz/corpus/pkce_authorize",
-        env!("CARGO_MANIFEST_DIR")
+    assert!(
+        replay(
+            env!("CARGO_MANIFEST_DIR"),
+            "pkce_authorize",
+            harness::authorize
+        ) >= 8
     );
-    let mut count = 0;
-    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}")) {
-        harness::authorize(&std::fs::read(entry.expect("entry").path()).expect("corpus file"));
-        count += 1;
-    }
-    assert!(count >= 8);
 }

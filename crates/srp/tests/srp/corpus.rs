@@ -2,29 +2,28 @@
 
 #[path = "../../../../fuzz/harness/srp.rs"]
 mod harness;
+#[path = "../../../../fuzz/harness/replay.rs"]
+mod replay;
 
-fn replay(target: &str, run: fn(&[u8])) -> usize {
-    let dir = format!("{}/../../fuzz/corpus/{target}", env!("CARGO_MANIFEST_DIR"));
-    let mut count = 0;
-    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}")) {
-        let path = entry.expect("entry").path();
-        run(&std::fs::read(&path).expect("corpus file"));
-        count += 1;
-    }
-    count
-}
+use replay::replay;
 
 #[test]
 fn server_claim_corpus() {
-    assert!(replay("srp_server", harness::server) >= 8);
+    assert!(replay(env!("CARGO_MANIFEST_DIR"), "srp_server", harness::server) >= 8);
 }
 
 #[test]
 fn hex_corpus() {
-    assert!(replay("srp_hex", harness::hex) >= 8);
+    assert!(replay(env!("CARGO_MANIFEST_DIR"), "srp_hex", harness::hex) >= 8);
 }
 
 #[test]
 fn timestamp_corpus() {
-    assert!(replay("srp_timestamp", harness::timestamp) >= 8);
+    assert!(
+        replay(
+            env!("CARGO_MANIFEST_DIR"),
+            "srp_timestamp",
+            harness::timestamp
+        ) >= 8
+    );
 }

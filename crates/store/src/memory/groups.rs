@@ -62,6 +62,17 @@ fn pairs_page<'a>(
     Ok((items, next))
 }
 
+/// A membership change needs both the group and the user.
+fn both_exist(p: &super::PoolData, group: &str, username_key: &str) -> StoreResult<()> {
+    if !p.groups.groups.contains_key(group) {
+        return Err(StoreError::GroupNotFound);
+    }
+    if !p.users.contains(username_key) {
+        return Err(StoreError::UserNotFound);
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl GroupStore for MemoryStore {
     async fn create_group(&self, pool: &UserPoolId, group: Group) -> StoreResult<()> {
@@ -131,12 +142,7 @@ impl GroupStore for MemoryStore {
         username_key: &str,
     ) -> StoreResult<()> {
         self.with_pool(pool, |p| {
-            if !p.groups.groups.contains_key(group) {
-                return Err(StoreError::GroupNotFound);
-            }
-            if !p.users.contains(username_key) {
-                return Err(StoreError::UserNotFound);
-            }
+            both_exist(p, group, username_key)?;
             p.groups
                 .by_group
                 .insert((group.to_owned(), username_key.to_owned()));
@@ -154,12 +160,7 @@ impl GroupStore for MemoryStore {
         username_key: &str,
     ) -> StoreResult<()> {
         self.with_pool(pool, |p| {
-            if !p.groups.groups.contains_key(group) {
-                return Err(StoreError::GroupNotFound);
-            }
-            if !p.users.contains(username_key) {
-                return Err(StoreError::UserNotFound);
-            }
+            both_exist(p, group, username_key)?;
             p.groups
                 .by_group
                 .remove(&(group.to_owned(), username_key.to_owned()));

@@ -137,7 +137,10 @@ impl SessionEnvelope {
             return Err(FlowError::SessionExpired);
         }
         if self.challenge != challenge {
-            return Err(FlowError::WrongStep);
+            return Err(FlowError::WrongStep {
+                expected: self.challenge,
+                got: challenge,
+            });
         }
         Ok(())
     }
@@ -207,7 +210,10 @@ mod tests {
         );
         assert_eq!(
             e.check("us-east-1_AbCdEf123", "client", ChallengeName::SmsMfa, 0),
-            Err(FlowError::WrongStep)
+            Err(FlowError::WrongStep {
+                expected: ChallengeName::SoftwareTokenMfa,
+                got: ChallengeName::SmsMfa
+            })
         );
         assert!(!format!("{e:?}").contains("[1, 2, 3]"));
     }

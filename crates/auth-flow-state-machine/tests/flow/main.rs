@@ -31,7 +31,10 @@ fn totp_step_through_a_session() {
         .expect("bound");
     assert_eq!(
         restored.check("us-east-1_AbCdEf123", "client", ChallengeName::SmsMfa, now),
-        Err(FlowError::WrongStep)
+        Err(FlowError::WrongStep {
+            expected: ChallengeName::SoftwareTokenMfa,
+            got: ChallengeName::SmsMfa
+        })
     );
     assert_eq!(
         restored.check(

@@ -1,0 +1,201 @@
+//! RespondToAuthChallenge / AdminRespondToAuthChallenge (and AssociateSoftwareToken /
+//! VerifySoftwareToken with a `Session`): find the sealed state, open it, check its bindings,
+//! and hand the response to the state that waits for it.
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use rand_core::CryptoRng;
+
+use crate::context::{Account, FlowContext};
+use crate::error::{FlowError, Result};
+use crate::flows::ChallengeName;
+use crate::initiate::param;
+use crate::outcome::{Challenge, Transition};
+use crate::session::{MIN_SESSION_LEN, SessionEnvelope};
+use crate::state::{FlowState, UserRef};
+use crate::totp::TotpSecret;
+
+const MAX_SEALED_LEN: usize = 8192;
+
+/// The sealed bytes to open for a response: `PASSWORD_CLAIM_SECRET_BLOCK` for the SRP
+/// verifier steps (so that clients without `Session`, like pycognito, work, and so that the
+/// block signed over is the one issued), `Session` otherwise.
+pub fn sealed_state(
+    challenge_name: &str,
+    session: Option<&str>,
+    responses: &BTreeMap<String, String>,
+) -> Result<Vec<u8>> {
+    let name = ChallengeName::parse(challenge_name).ok_or(FlowError::UnknownChallenge)?;
+    let (text, engine) = match name {
+        ChallengeName::PasswordVerifier | ChallengeName::DevicePasswordVerifier => {
+            (param(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?, &STANDARD)
+        }
+        _ => (session.ok_or(FlowError::InvalidSession)?, &URL_SAFE_NO_PAD),
+    };
+    if text.len() < MIN_SESSION_LEN || text.len() > MAX_SEALED_LEN {
+        return Err(FlowError::InvalidSession);
+    }
+    engine
+        .decode(text.as_bytes())
+        .map_err(|_| FlowError::InvalidSession)
+}
+
+/// The sealed state of a `Session`, for AssociateSoftwareToken / VerifySoftwareToken.
+pub fn sealed_session(session: &str) -> Result<Vec<u8>> {
+    if session.len() < MIN_SESSION_LEN || session.len() > MAX_SEALED_LEN {
+        return Err(FlowError::InvalidSession);
+    }
+    URL_SAFE_NO_PAD
+        .decode(session.as_bytes())
+        .map_err(|_| FlowError::InvalidSession)
+}
+
+/// A pending step, opened and checked against the pool, client and clock.
+#[derive(Debug)]
+pub struct PendingChallenge {
+    id: [u8; 16],
+    challenge: ChallengeName,
+    state: FlowState,
+}
+
+impl PendingChallenge {
+    /// Reads the unsealed envelope and checks it is for this pool and client and not expired.
+    pub fn open<R: ?Sized>(unsealed: &[u8], cx: &FlowContext<'_, R>) -> Result<Self> {
+        let envelope = SessionEnvelope::decode(unsealed)?;
+        if envelope.pool_id != cx.pool.id.as_str() || envelope.client_id != cx.client.id.as_str() {
+            return Err(FlowError::InvalidSession);
+        }
+        if cx.now > envelope.expires_at {
+            return Err(FlowError::SessionExpired);
+        }
+        let state = FlowState::decode(&envelope.state)?;
+        if state.challenge() != envelope.challenge || state.user().username != envelope.username {
+            return Err(FlowError::InvalidSession);
+        }
+        Ok(Self {
+            id: envelope.id,
+            challenge: envelope.challenge,
+            state,
+        })
+    }
+
+    /// The replay marker: the facade spends it (atomically, once) when the response is
+    /// answered, unless [`FlowError::keeps_session`] says the session may be retried.
+    pub fn session_id(&self) -> [u8; 16] {
+        self.id
+    }
+
+    /// The challenge the session waits for.
+    pub fn challenge(&self) -> ChallengeName {
+        self.challenge
+    }
+
+    /// The internal username to load.
+    pub fn username(&self) -> &str {
+        &self.state.user().username
+    }
+
+    /// Whether the session is for a user that does not exist (load nothing).
+    pub fn user_not_found(&self) -> bool {
+        self.state.user().phantom
+    }
+
+    fn account<'a, 'b>(
+        user: &UserRef,
+        account: Option<&'a Account<'b>>,
+    ) -> Result<&'a Account<'b>> {
+        let account = account
+            .filter(|_| !user.phantom)
+            .ok_or(FlowError::IncorrectCredentials { counts: false })?;
+        if account.user.username != user.username {
+            return Err(FlowError::OtherUser);
+        }
+        Ok(account)
+    }
+
+    /// Answers the pending challenge. `session_failures` counts wrong codes already sent with
+    /// this session (the facade keeps it next to the replay marker).
+    pub fn respond<R: CryptoRng + ?Sized>(
+        self,
+        challenge_name: &str,
+        responses: &BTreeMap<String, String>,
+        account: Option<&Account<'_>>,
+        session_failures: u32,
+        cx: &mut FlowContext<'_, R>,
+    ) -> Result<Transition> {
+        let got = ChallengeName::parse(challenge_name).ok_or(FlowError::UnknownChallenge)?;
+        if got != self.challenge {
+            return Err(FlowError::WrongStep {
+                expected: self.challenge,
+                got,
+            });
+        }
+        let username = param(responses, "USERNAME")?;
+        let user = self.state.user();
+        if !user.answers_to(username) {
+            return Err(FlowError::OtherUser);
+        }
+        if let FlowState::PasswordVerifier(state) = self.state {
+            return state.respond(responses, account, cx);
+        }
+        let account = Self::account(user, account)?;
+        if !account.user.enabled {
+            return Err(FlowError::UserDisabled);
+        }
+        match self.state {
+            FlowState::PasswordVerifier(state) => state.respond(responses, Some(account), cx),
+            FlowState::NewPassword(state) => state.respond(responses, account, cx),
+            FlowState::MfaSelection(state) => state.respond(responses, account, cx),
+            FlowState::MfaCode(state) => state.respond(responses, session_failures, account, cx),
+            FlowState::SoftwareToken(state) => {
+                state.respond(responses, session_failures, account, cx)
+            }
+            FlowState::TokenAssociation(_) | FlowState::TokenVerification(_) => {
+                Err(FlowError::InvalidParameter(
+                    "Software token MFA is not set up yet: call AssociateSoftwareToken and VerifySoftwareToken with this session first",
+                ))
+            }
+            FlowState::MfaSetupAnswer(state) => state.respond(account, cx),
+            FlowState::DeviceSrp(state) => state.respond(responses, account, cx),
+            FlowState::DevicePasswordVerifier(state) => state.respond(responses, account, cx),
+            FlowState::CustomAnswer(state) => state.respond(responses),
+        }
+    }
+
+    /// AssociateSoftwareToken with an `MFA_SETUP` session: the secret to show (`SecretCode`)
+    /// and the challenge whose session VerifySoftwareToken must bring.
+    pub fn associate_software_token<R: CryptoRng + ?Sized>(
+        self,
+        cx: &mut FlowContext<'_, R>,
+    ) -> Result<(TotpSecret, Challenge)> {
+        match self.state {
+            FlowState::TokenAssociation(state) => Ok(state.associate(cx)),
+            other => Err(Self::not_setup(&other)),
+        }
+    }
+
+    /// VerifySoftwareToken with the session AssociateSoftwareToken returned.
+    pub fn verify_software_token<R: CryptoRng + ?Sized>(
+        self,
+        code: &str,
+        friendly_name: Option<String>,
+        cx: &mut FlowContext<'_, R>,
+    ) -> Result<Transition> {
+        match self.state {
+            FlowState::TokenVerification(state) => state.verify(code, friendly_name, cx),
+            other => Err(Self::not_setup(&other)),
+        }
+    }
+
+    fn not_setup(state: &FlowState) -> FlowError {
+        match state.challenge() {
+            ChallengeName::MfaSetup => FlowError::InvalidSession,
+            expected => FlowError::WrongStep {
+                expected,
+                got: ChallengeName::MfaSetup,
+            },
+        }
+    }
+}

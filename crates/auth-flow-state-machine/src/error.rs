@@ -126,10 +126,25 @@ impl FlowError {
         matches!(self, Self::IncorrectCredentials { counts: true })
     }
 
-    /// Whether the `Session` that was answered stays usable: a wrong MFA code may be retried
-    /// within the attempt limit. Every other outcome spends the session.
+    /// Whether the `Session` that was answered stays usable: a wrong MFA code, or an answer
+    /// refused for its shape before any secret was checked (wrong step, other user, a missing
+    /// or malformed parameter, a new password the policy rejects), may be retried. The facade counts these against the session and passes the
+    /// count back (`session_failures`): after [`FlowSettings::max_code_attempts`] the session
+    /// is spent. Every other outcome spends the session at once.
+    ///
+    /// [`FlowSettings::max_code_attempts`]: crate::FlowSettings::max_code_attempts
     pub fn keeps_session(&self) -> bool {
-        matches!(self, Self::CodeMismatch | Self::TotpMismatch)
+        matches!(
+            self,
+            Self::CodeMismatch
+                | Self::TotpMismatch
+                | Self::Model(_)
+                | Self::MissingParameter(_)
+                | Self::InvalidParameter(_)
+                | Self::WrongStep { .. }
+                | Self::UnknownChallenge
+                | Self::OtherUser
+        )
     }
 }
 

@@ -204,25 +204,14 @@ impl AwaitMfaSelection {
     }
 }
 
-fn check_attempts<R: ?Sized>(failures: u32, cx: &FlowContext<'_, R>) -> Result<()> {
-    if failures >= cx.settings.max_code_attempts {
-        Err(FlowError::CodeAttemptsExceeded)
-    } else {
-        Ok(())
-    }
-}
-
 impl AwaitMfaCode {
-    /// `SMS_MFA_CODE` / `EMAIL_OTP_CODE`, compared in constant time; `failures` is how many
-    /// wrong codes this session has already seen.
+    /// `SMS_MFA_CODE` / `EMAIL_OTP_CODE`, compared in constant time.
     pub(crate) fn respond<R: CryptoRng + ?Sized>(
         self,
         responses: &BTreeMap<String, String>,
-        failures: u32,
         account: &Account<'_>,
         cx: &mut FlowContext<'_, R>,
     ) -> Result<Transition> {
-        check_attempts(failures, cx)?;
         let key = match self.kind {
             MfaKind::Email => "EMAIL_OTP_CODE",
             _ => "SMS_MFA_CODE",
@@ -242,11 +231,9 @@ impl AwaitSoftwareToken {
     pub(crate) fn respond<R: CryptoRng + ?Sized>(
         self,
         responses: &BTreeMap<String, String>,
-        failures: u32,
         account: &Account<'_>,
         cx: &mut FlowContext<'_, R>,
     ) -> Result<Transition> {
-        check_attempts(failures, cx)?;
         let code = param(responses, "SOFTWARE_TOKEN_MFA_CODE")?;
         let totp = account.totp.as_ref().ok_or(FlowError::TotpMismatch)?;
         let step = match totp.secret.verify(code, cx.now, totp.last_step) {

@@ -97,6 +97,11 @@ impl PendingChallenge {
         &self.state.user().username
     }
 
+    /// The remembered device the flow carries (decrypt its verifier into the account).
+    pub fn device_key(&self) -> Option<&str> {
+        self.state.device_key()
+    }
+
     /// Whether the session is for a user that does not exist (load nothing).
     pub fn user_not_found(&self) -> bool {
         self.state.user().phantom
@@ -132,6 +137,9 @@ impl PendingChallenge {
                 got,
             });
         }
+        if session_failures >= cx.settings.max_code_attempts {
+            return Err(FlowError::CodeAttemptsExceeded);
+        }
         let username = param(responses, "USERNAME")?;
         let user = self.state.user();
         if !user.answers_to(username) {
@@ -148,10 +156,8 @@ impl PendingChallenge {
             FlowState::PasswordVerifier(state) => state.respond(responses, Some(account), cx),
             FlowState::NewPassword(state) => state.respond(responses, account, cx),
             FlowState::MfaSelection(state) => state.respond(responses, account, cx),
-            FlowState::MfaCode(state) => state.respond(responses, session_failures, account, cx),
-            FlowState::SoftwareToken(state) => {
-                state.respond(responses, session_failures, account, cx)
-            }
+            FlowState::MfaCode(state) => state.respond(responses, account, cx),
+            FlowState::SoftwareToken(state) => state.respond(responses, account, cx),
             FlowState::TokenAssociation(_) | FlowState::TokenVerification(_) => {
                 Err(FlowError::InvalidParameter(
                     "Software token MFA is not set up yet: call AssociateSoftwareToken and VerifySoftwareToken with this session first",

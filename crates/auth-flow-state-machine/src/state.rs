@@ -297,6 +297,25 @@ impl FlowState {
         }
     }
 
+    /// The `DEVICE_KEY` the flow carries, if any.
+    pub(crate) fn device_key(&self) -> Option<&str> {
+        match self {
+            Self::PasswordVerifier(s) => s.device_key.as_deref(),
+            Self::NewPassword(AwaitNewPassword { progress })
+            | Self::MfaSelection(AwaitMfaSelection { progress, .. })
+            | Self::MfaCode(AwaitMfaCode { progress, .. })
+            | Self::SoftwareToken(AwaitSoftwareToken { progress })
+            | Self::TokenAssociation(AwaitTokenAssociation { progress })
+            | Self::TokenVerification(AwaitTokenVerification { progress, .. })
+            | Self::MfaSetupAnswer(AwaitMfaSetupAnswer { progress })
+            | Self::DeviceSrp(AwaitDeviceSrp { progress })
+            | Self::DevicePasswordVerifier(AwaitDevicePasswordVerifier { progress, .. }) => {
+                progress.device_key.as_deref()
+            }
+            Self::CustomAnswer(s) => s.custom.device_key.as_deref(),
+        }
+    }
+
     /// Version byte, then JSON. The result holds secrets; it is zeroized on drop.
     pub(crate) fn encode(&self) -> Zeroizing<Vec<u8>> {
         let mut out = Zeroizing::new(vec![STATE_VERSION]);

@@ -99,3 +99,14 @@ fn flows_by_wire_name() {
     );
     assert!(MIN_SESSION_LEN >= 20 && SESSION_MINUTES.contains(&3) && SESSION_MINUTES.contains(&15));
 }
+
+#[path = "../../../../fuzz/harness/flow.rs"]
+mod world;
+
+mod corpus;
+mod custom;
+mod devices;
+mod mfa;
+mod properties;
+mod security;
+mod sign_in;

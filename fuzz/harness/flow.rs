@@ -1,0 +1,796 @@
+//! A miniature facade around `auth-flow-state-machine` — one pool, a few users, a session
+//! store, an outbox and scripted custom-auth triggers — and the fuzz driver that feeds it
+//! arbitrary sequences of requests. The crate's integration tests use the same world.
+//!
+//! Sealing here is a server-side session store (the `Session` is a random handle to the
+//! envelope bytes), which is one of the two designs the spec allows; the real facade seals
+//! with an AEAD instead. Either way a forged or altered session cannot be opened.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use auth_flow_state_machine::*;
+use rand_chacha::ChaCha20Rng;
+use rand_core::{Rng, SeedableRng};
+use user_pool_model::{
+    AppClient, AuthFlow as Allow, ClientId, Device, DeviceConfiguration, MfaConfiguration,
+    MfaMethod, PasswordRecord, PoolConfig, PreventUserExistenceErrors, Sub, User, UserPoolId,
+    UserStatus,
+};
+
+pub const POOL_ID: &str = "us-east-1_AbCdEf123";
+pub const POOL_NAME: &str = "AbCdEf123";
+pub const CLIENT_ID: &str = "client1";
+
+/// A user as the store holds it, with its secrets in the clear (the facade would decrypt).
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub user: User,
+    pub verifier: Option<srp::Verifier>,
+    pub totp: Option<TotpFactor>,
+    pub device_verifiers: HashMap<String, srp::Verifier>,
+    pub failures: Failures,
+}
+
+/// What a request got back.
+#[derive(Debug)]
+pub enum Reply {
+    Challenge(ChallengeOutput),
+    Tokens(Authenticated),
+}
+
+impl Reply {
+    pub fn challenge(&self) -> Option<&ChallengeOutput> {
+        match self {
+            Self::Challenge(c) => Some(c),
+            Self::Tokens(_) => None,
+        }
+    }
+}
+
+/// The scripted custom-auth triggers: a one-question quiz whose answer is `"42"`, with an
+/// optional SRP password step first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quiz {
+    /// Ask for PASSWORD_VERIFIER after SRP_A.
+    pub with_password: bool,
+    /// Wrong answers tolerated.
+    pub tries: usize,
+}
+
+pub struct World {
+    pub rng: ChaCha20Rng,
+    pub pool: PoolConfig,
+    pub client: AppClient,
+    pub settings: FlowSettings,
+    pub now: i64,
+    pub users: HashMap<String, Stored>,
+    pub sessions: HashMap<String, Vec<u8>>,
+    pub spent: HashSet<[u8; 16]>,
+    pub session_failures: HashMap<[u8; 16], u32>,
+    pub outbox: Vec<(String, String)>,
+    pub quiz: Quiz,
+    pub admin: bool,
+}
+
+impl World {
+    pub fn new(seed: u64) -> Self {
+        let mut pool = PoolConfig::new(UserPoolId::parse(POOL_ID).expect("pool id"), "pool")
+            .expect("pool");
+        pool.mfa_factors.sms = true;
+        pool.mfa_factors.totp = true;
+        pool.mfa_factors.email = true;
+        let mut client =
+            AppClient::new(ClientId::parse(CLIENT_ID).expect("client id"), "web", None)
+                .expect("client");
+        client.explicit_auth_flows = vec![
+            Allow::AllowUserSrpAuth,
+            Allow::AllowUserPasswordAuth,
+            Allow::AllowAdminUserPasswordAuth,
+            Allow::AllowCustomAuth,
+            Allow::AllowRefreshTokenAuth,
+        ];
+        client.prevent_user_existence_errors = PreventUserExistenceErrors::Enabled;
+        Self {
+            rng: ChaCha20Rng::seed_from_u64(seed),
+            pool,
+            client,
+            settings: FlowSettings::new(PhantomKey::new([0x5a; 32])),
+            now: 1_793_000_000,
+            users: HashMap::new(),
+            sessions: HashMap::new(),
+            spent: HashSet::new(),
+            session_failures: HashMap::new(),
+            outbox: Vec::new(),
+            quiz: Quiz {
+                with_password: false,
+                tries: 2,
+            },
+            admin: false,
+        }
+    }
+
+    pub fn with_mfa(mut self, mfa: MfaConfiguration) -> Self {
+        self.pool.mfa = mfa;
+        self
+    }
+
+    pub fn with_devices(mut self) -> Self {
+        self.pool.devices = Some(DeviceConfiguration::default());
+        self
+    }
+
+    /// A user with `password`, in `status`.
+    pub fn add_user(&mut self, username: &str, password: &str, status: UserStatus) -> &mut Stored {
+        let (salt, verifier) = srp::generate_verifier(
+            POOL_NAME,
+            username,
+            &srp::Password::new(password),
+            &mut self.rng,
+        );
+        let mut user = User::new(username, Sub::generate(&mut self.rng), status, self.now);
+        user.attributes
+            .insert("email".into(), format!("{username}@example.com"));
+        user.password = Some(PasswordRecord {
+            salt: salt.as_bytes().to_vec(),
+            verifier: Vec::new(),
+            set_at: self.now,
+            expires_at: (status == UserStatus::ForceChangePassword).then_some(self.now + 7 * 86_400),
+        });
+        self.users.insert(
+            username.to_owned(),
+            Stored {
+                user,
+                verifier: Some(verifier),
+                totp: None,
+                device_verifiers: HashMap::new(),
+                failures: Failures::default(),
+            },
+        );
+        self.users.get_mut(username).expect("just inserted")
+    }
+
+    /// Gives `username` a verified software token and turns TOTP MFA on for them.
+    pub fn enable_totp(&mut self, username: &str) -> TotpSecret {
+        let secret = TotpSecret::generate(&mut self.rng);
+        let stored = self.users.get_mut(username).expect("user");
+        stored.user.mfa.enabled.push(MfaMethod::SoftwareTokenMfa);
+        stored.totp = Some(TotpFactor {
+            secret: secret.clone(),
+            friendly_name: Some("phone".into()),
+            last_step: None,
+        });
+        secret
+    }
+
+    /// Gives `username` a phone number and turns SMS MFA on for them.
+    pub fn enable_sms(&mut self, username: &str) {
+        let stored = self.users.get_mut(username).expect("user");
+        stored
+            .user
+            .attributes
+            .insert("phone_number".into(), "+14155551212".into());
+        stored.user.mfa.enabled.push(MfaMethod::SmsMfa);
+    }
+
+    /// Registers a device for `username` the way ConfirmDevice does; returns its key, group
+    /// key and random password.
+    pub fn add_device(&mut self, username: &str, remembered: bool) -> (String, String, String) {
+        let key = format!("us-east-1_{:08x}-0000-4000-8000-000000000000", self.rng.next_u32());
+        let group = "-9b0ne3AP".to_owned();
+        let (secret, config) = srp::generate_device_secret(&group, &key, &mut self.rng);
+        let (salt, verifier) = config.decode().expect("config");
+        let stored = self.users.get_mut(username).expect("user");
+        stored.user.devices.push(Device {
+            key: key.clone(),
+            group_key: group.clone(),
+            salt: salt.as_bytes().to_vec(),
+            verifier: Vec::new(),
+            name: Some("test".into()),
+            remembered,
+            created: 0,
+            modified: 0,
+            last_authenticated: None,
+            last_ip: None,
+        });
+        stored.device_verifiers.insert(key.clone(), verifier);
+        (key, group, secret.expose_secret().to_owned())
+    }
+
+    fn seal(&mut self, bytes: &[u8]) -> Vec<u8> {
+        let mut handle = vec![0u8; 24];
+        self.rng.fill_bytes(&mut handle);
+        let text = base64_url(&handle);
+        self.sessions.insert(text, bytes.to_vec());
+        handle
+    }
+
+    fn unseal(&self, sealed: &[u8]) -> Result<Vec<u8>, FlowError> {
+        self.sessions
+            .get(&base64_url(sealed))
+            .cloned()
+            .ok_or(FlowError::InvalidSession)
+    }
+
+    fn account<'a>(stored: &'a Stored, device_key: Option<&str>) -> Account<'a> {
+        Account {
+            user: &stored.user,
+            verifier: stored.verifier.clone(),
+            totp: stored.totp.clone(),
+            device_verifier: device_key.and_then(|k| stored.device_verifiers.get(k).cloned()),
+            failures: stored.failures,
+        }
+    }
+
+    fn find(&self, login: &str) -> Option<String> {
+        let folded = self.pool.case_rule.fold(login);
+        self.users
+            .keys()
+            .find(|u| self.pool.case_rule.fold(u) == folded)
+            .cloned()
+    }
+
+    /// InitiateAuth (AdminInitiateAuth when `self.admin`).
+    pub fn initiate(
+        &mut self,
+        flow: &str,
+        params: &BTreeMap<String, String>,
+    ) -> Result<Reply, FlowError> {
+        let initiate = Initiate::parse(flow, params, &self.client, self.admin)?;
+        let Initiate::SignIn(sign_in) = initiate else {
+            return Err(FlowError::InvalidRefreshToken);
+        };
+        let username = self.find(sign_in.login());
+        let device_key = sign_in.device_key().map(str::to_owned);
+        let stored = username.as_ref().and_then(|u| self.users.get(u)).cloned();
+        let account = stored
+            .as_ref()
+            .map(|s| Self::account(s, device_key.as_deref()));
+        let mut rng = self.rng.clone();
+        let result = {
+            let mut cx = FlowContext {
+                now: self.now,
+                rng: &mut rng,
+                pool: &self.pool,
+                client: &self.client,
+                settings: &self.settings,
+                admin: self.admin,
+            };
+            sign_in.start(account.as_ref(), &mut cx)
+        };
+        self.rng = rng;
+        self.finish(result, username.as_deref(), account.as_ref().map(|_| ()), None)
+    }
+
+    /// RespondToAuthChallenge.
+    pub fn respond(
+        &mut self,
+        challenge_name: &str,
+        session: Option<&str>,
+        responses: &BTreeMap<String, String>,
+    ) -> Result<Reply, FlowError> {
+        let sealed = sealed_state(challenge_name, session, responses)?;
+        let unsealed = self.unseal(&sealed)?;
+        let mut rng = self.rng.clone();
+        let (pending, username, device_key) = {
+            let cx = self.context(&mut rng);
+            let pending = PendingChallenge::open(&unsealed, &cx)?;
+            let username = pending.username().to_owned();
+            let device_key = pending.device_key().map(str::to_owned);
+            (pending, username, device_key)
+        };
+        let id = pending.session_id();
+        if self.spent.contains(&id) {
+            return Err(FlowError::InvalidSession);
+        }
+        let stored = if pending.user_not_found() {
+            None
+        } else {
+            self.users.get(&username).cloned()
+        };
+        let account = stored
+            .as_ref()
+            .map(|s| Self::account(s, device_key.as_deref()));
+        let failures = self.session_failures.get(&id).copied().unwrap_or(0);
+        let result = {
+            let mut cx = self.context(&mut rng);
+            pending.respond(challenge_name, responses, account.as_ref(), failures, &mut cx)
+        };
+        self.rng = rng;
+        match &result {
+            Err(e) if e.keeps_session() => {
+                *self.session_failures.entry(id).or_default() += 1;
+            }
+            _ => {
+                self.spent.insert(id);
+            }
+        }
+        self.finish(result, Some(&username), account.as_ref().map(|_| ()), Some(id))
+    }
+
+    fn context<'a>(&'a self, rng: &'a mut ChaCha20Rng) -> FlowContext<'a, ChaCha20Rng> {
+        FlowContext {
+            now: self.now,
+            rng,
+            pool: &self.pool,
+            client: &self.client,
+            settings: &self.settings,
+            admin: self.admin,
+        }
+    }
+
+    /// AssociateSoftwareToken with an MFA_SETUP session: `(SecretCode, Session)`.
+    pub fn associate(&mut self, session: &str) -> Result<(TotpSecret, String), FlowError> {
+        let unsealed = self.unseal(&sealed_session(session)?)?;
+        let mut rng = self.rng.clone();
+        let (secret, challenge) = {
+            let mut cx = self.context(&mut rng);
+            let pending = PendingChallenge::open(&unsealed, &cx)?;
+            pending.associate_software_token(&mut cx)?
+        };
+        self.rng = rng;
+        let out = challenge.render(|b| self.seal(b))?;
+        Ok((secret, out.session.ok_or(FlowError::InvalidSession)?))
+    }
+
+    /// VerifySoftwareToken with the session from AssociateSoftwareToken: the MFA_SETUP session.
+    pub fn verify_token(&mut self, session: &str, code: &str) -> Result<String, FlowError> {
+        let unsealed = self.unseal(&sealed_session(session)?)?;
+        let mut rng = self.rng.clone();
+        let (username, transition) = {
+            let mut cx = self.context(&mut rng);
+            let pending = PendingChallenge::open(&unsealed, &cx)?;
+            let username = pending.username().to_owned();
+            (username, pending.verify_software_token(code, Some("phone".into()), &mut cx)?)
+        };
+        self.rng = rng;
+        match self.finish(Ok(transition), Some(&username), Some(()), None)? {
+            Reply::Challenge(c) => c.session.ok_or(FlowError::InvalidSession),
+            Reply::Tokens(_) => Err(FlowError::InvalidSession),
+        }
+    }
+
+    /// Performs the events, counts failures, runs triggers, renders challenges.
+    fn finish(
+        &mut self,
+        result: Result<Transition, FlowError>,
+        username: Option<&str>,
+        found: Option<()>,
+        _session: Option<[u8; 16]>,
+    ) -> Result<Reply, FlowError> {
+        let transition = match result {
+            Ok(t) => t,
+            Err(e) => {
+                if e.counts_as_failed_attempt()
+                    && let Some(stored) = username.and_then(|u| self.users.get_mut(u))
+                {
+                    stored.failures = self.settings.lockout.record_failure(stored.failures, self.now);
+                }
+                return Err(e);
+            }
+        };
+        for event in transition.events {
+            let Some(stored) = username.and_then(|u| self.users.get_mut(u)) else {
+                continue;
+            };
+            match event {
+                Event::PasswordVerified => stored.failures = Failures::default(),
+                Event::SendCode { destination, code, .. } => {
+                    self.outbox.push((destination, code.expose_secret().to_owned()));
+                }
+                Event::TotpStepUsed { step } => {
+                    let totp = stored.totp.as_mut().ok_or(FlowError::TotpMismatch)?;
+                    if totp.last_step.is_some_and(|last| last >= step) {
+                        return Err(FlowError::TotpMismatch);
+                    }
+                    totp.last_step = Some(step);
+                }
+                Event::PasswordChanged {
+                    salt,
+                    verifier,
+                    status,
+                } => {
+                    stored.verifier = Some(*verifier);
+                    stored.user.status = status;
+                    if let Some(p) = stored.user.password.as_mut() {
+                        p.salt = salt.as_bytes().to_vec();
+                        p.expires_at = None;
+                    }
+                }
+                Event::AttributesSet(attributes) => {
+                    for a in attributes {
+                        stored.user.attributes.insert(a.name, a.value);
+                    }
+                }
+                Event::SoftwareTokenVerified {
+                    secret,
+                    friendly_name,
+                    step,
+                } => {
+                    stored.totp = Some(TotpFactor {
+                        secret,
+                        friendly_name,
+                        last_step: Some(step),
+                    });
+                    stored.user.mfa.enabled.push(MfaMethod::SoftwareTokenMfa);
+                }
+                Event::DeviceAuthenticated { .. } => {}
+                _ => {}
+            }
+        }
+        let _ = found;
+        match transition.step {
+            Step::Authenticated(a) => Ok(Reply::Tokens(a)),
+            Step::Challenge(c) => Ok(Reply::Challenge(c.render(|b| self.seal(b))?)),
+            Step::RunTrigger(trigger) => {
+                let next = self.run_trigger(trigger, username);
+                self.finish(next, username, found, None)
+            }
+            _ => Err(FlowError::InvalidSession),
+        }
+    }
+
+    fn run_trigger(
+        &mut self,
+        trigger: PendingTrigger,
+        username: Option<&str>,
+    ) -> Result<Transition, FlowError> {
+        let stored = username.and_then(|u| self.users.get(u)).cloned();
+        let account = stored.as_ref().map(|s| Self::account(s, None));
+        let quiz = self.quiz;
+        let mut rng = self.rng.clone();
+        let result = {
+            let mut cx = self.context(&mut rng);
+            match trigger {
+                PendingTrigger::DefineAuthChallenge(define) => {
+                    let session = define.session();
+                    let wrong = session
+                        .iter()
+                        .filter(|r| r.challenge_name == "CUSTOM_CHALLENGE" && !r.challenge_result)
+                        .count();
+                    let decision = match session.last() {
+                        Some(r) if r.challenge_name == "SRP_A" && quiz.with_password => {
+                            DefineDecision {
+                                challenge_name: Some("PASSWORD_VERIFIER".into()),
+                                ..DefineDecision::default()
+                            }
+                        }
+                        Some(r) if r.challenge_name == "CUSTOM_CHALLENGE" && r.challenge_result => {
+                            DefineDecision {
+                                issue_tokens: true,
+                                ..DefineDecision::default()
+                            }
+                        }
+                        _ if wrong > quiz.tries => DefineDecision {
+                            fail_authentication: true,
+                            ..DefineDecision::default()
+                        },
+                        _ => DefineDecision {
+                            challenge_name: Some("CUSTOM_CHALLENGE".into()),
+                            ..DefineDecision::default()
+                        },
+                    };
+                    define.resume(decision, account.as_ref(), &mut cx)
+                }
+                PendingTrigger::CreateAuthChallenge(create) => {
+                    let created = CreatedChallenge {
+                        public_parameters: BTreeMap::from([(
+                            "question".into(),
+                            "6 x 7?".into(),
+                        )]),
+                        private_parameters: BTreeMap::from([("answer".into(), "42".into())]),
+                        metadata: Some(format!("QUIZ-{}", create.session().len())),
+                    };
+                    create.resume(created, &mut cx)
+                }
+                PendingTrigger::VerifyAuthChallengeResponse(verify) => {
+                    let correct = verify.private_parameters().get("answer").map(String::as_str)
+                        == Some(verify.answer());
+                    Ok(verify.resume(correct))
+                }
+                _ => Err(FlowError::InvalidSession),
+            }
+        };
+        self.rng = rng;
+        result
+    }
+}
+
+pub fn base64_url(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// The TOTP code an authenticator app shows at `now` (RFC 6238 from the base32 `SecretCode`).
+pub fn totp_code(secret: &TotpSecret, now: i64) -> String {
+    let secret = totp_rs::Secret::try_from_base32(secret.secret_code()).expect("base32");
+    totp_rs::Builder::new()
+        .with_secret(secret)
+        .build()
+        .expect("totp")
+        .generate(now as u64)
+        .to_string()
+}
+
+/// An SRP client run: the PASSWORD_VERIFIER answer to `challenge` for `password`.
+pub fn password_claim(
+    client: srp::ClientHandshake,
+    challenge: &ChallengeOutput,
+    password: &str,
+    now: i64,
+) -> BTreeMap<String, String> {
+    let p = &challenge.parameters;
+    let timestamp = srp::format_timestamp(
+        srp::time::OffsetDateTime::from_unix_timestamp(now).expect("time"),
+    );
+    let user = p.get("USER_ID_FOR_SRP").cloned().unwrap_or_default();
+    let signature = client
+        .respond(
+            &srp::ClaimIdentity::user(POOL_NAME, &user),
+            &srp::Password::new(password),
+            &srp::PasswordVerifierChallenge {
+                salt: p.get("SALT").map_or("", String::as_str),
+                srp_b: p.get("SRP_B").map_or("", String::as_str),
+                secret_block: p.get("SECRET_BLOCK").map_or("", String::as_str),
+            },
+            &timestamp,
+        )
+        .unwrap_or_default();
+    map(&[
+        ("USERNAME", &user),
+        (
+            "PASSWORD_CLAIM_SECRET_BLOCK",
+            p.get("SECRET_BLOCK").map_or("", String::as_str),
+        ),
+        ("PASSWORD_CLAIM_SIGNATURE", &signature),
+        ("TIMESTAMP", &timestamp),
+    ])
+}
+
+/// The device's DEVICE_PASSWORD_VERIFIER answer.
+pub fn device_claim(
+    client: srp::ClientHandshake,
+    challenge: &ChallengeOutput,
+    group: &str,
+    key: &str,
+    device_password: &str,
+    now: i64,
+) -> BTreeMap<String, String> {
+    let p = &challenge.parameters;
+    let timestamp = srp::format_timestamp(
+        srp::time::OffsetDateTime::from_unix_timestamp(now).expect("time"),
+    );
+    let signature = client
+        .respond(
+            &srp::ClaimIdentity::device(group, key),
+            &srp::Password::new(device_password),
+            &srp::PasswordVerifierChallenge {
+                salt: p.get("SALT").map_or("", String::as_str),
+                srp_b: p.get("SRP_B").map_or("", String::as_str),
+                secret_block: p.get("SECRET_BLOCK").map_or("", String::as_str),
+            },
+            &timestamp,
+        )
+        .unwrap_or_default();
+    map(&[
+        ("USERNAME", p.get("USERNAME").map_or("", String::as_str)),
+        ("DEVICE_KEY", key),
+        (
+            "PASSWORD_CLAIM_SECRET_BLOCK",
+            p.get("SECRET_BLOCK").map_or("", String::as_str),
+        ),
+        ("PASSWORD_CLAIM_SIGNATURE", &signature),
+        ("TIMESTAMP", &timestamp),
+    ])
+}
+
+/// The fuzz driver: bytes are a script of requests against a world with one real user
+/// (`alice`, TOTP + SMS MFA required) — starts of every flow, right and wrong answers,
+/// replays, answers to the wrong step, garbage, clock jumps. Whatever the script, no panic,
+/// and tokens are issued only to alice, never more often than correct passwords and correct
+/// second factors were presented.
+pub fn drive(data: &[u8]) -> Tally {
+    let mut world = World::new(u64::from(data.first().copied().unwrap_or(0)))
+        .with_mfa(MfaConfiguration::On)
+        .with_devices();
+    world.quiz.with_password = true;
+    world.add_user("alice", "Passw0rd!", UserStatus::Confirmed);
+    let secret = world.enable_totp("alice");
+    world.enable_sms("alice");
+    world.add_user("bob", "Bobpassw0rd", UserStatus::ForceChangePassword);
+    let (device_key, group, device_password) = world.add_device("alice", true);
+
+    let mut pending: Vec<ChallengeOutput> = Vec::new();
+    let mut client: Option<srp::ClientHandshake> = None;
+    let mut proofs = 0usize;
+    let mut second = 0usize;
+    let mut tokens = 0usize;
+    let mut tally = Tally::default();
+    let mut bytes = data.iter().skip(1).copied();
+    while let Some(op) = bytes.next() {
+        let arg = bytes.next().unwrap_or(0);
+        let last = pending.last().cloned();
+        let result = match op % 14 {
+            0 | 1 => {
+                let (login, password) = match arg % 4 {
+                    0 => ("alice", "Passw0rd!"),
+                    1 => ("alice", "wrong"),
+                    2 => ("ghost", "Passw0rd!"),
+                    _ => ("bob", "Bobpassw0rd"),
+                };
+                if op % 14 == 0 {
+                    let handshake = srp::ClientHandshake::start(&mut world.rng).expect("client");
+                    let mut params = map(&[("USERNAME", login), ("SRP_A", &handshake.srp_a())]);
+                    if arg & 0x10 != 0 {
+                        params.insert("DEVICE_KEY".into(), device_key.clone());
+                    }
+                    client = Some(handshake);
+                    world.initiate("USER_SRP_AUTH", &params)
+                } else {
+                    if login == "alice" && password == "Passw0rd!" {
+                        proofs += 1;
+                    }
+                    let flow = if arg & 0x20 != 0 {
+                        "CUSTOM_AUTH"
+                    } else {
+                        "USER_PASSWORD_AUTH"
+                    };
+                    world.initiate(flow, &map(&[("USERNAME", login), ("PASSWORD", password)]))
+                }
+            }
+            2 => match (last.as_ref(), client.take()) {
+                (Some(c), Some(handshake)) if c.name == "PASSWORD_VERIFIER" => {
+                    let right = arg % 2 == 0;
+                    if right && c.parameters.get("USER_ID_FOR_SRP").map(String::as_str) == Some("alice") {
+                        proofs += 1;
+                    }
+                    let password = if right { "Passw0rd!" } else { "Passw0rd?" };
+                    let responses = password_claim(handshake, c, password, world.now);
+                    world.respond("PASSWORD_VERIFIER", c.session.as_deref(), &responses)
+                }
+                _ => continue,
+            },
+            3 => match last.as_ref() {
+                Some(c) => {
+                    let right = arg % 2 == 0;
+                    let (key, code) = match c.name {
+                        "SOFTWARE_TOKEN_MFA" => ("SOFTWARE_TOKEN_MFA_CODE", totp_code(&secret, world.now)),
+                        "SMS_MFA" => ("SMS_MFA_CODE", world.outbox.last().map(|m| m.1.clone()).unwrap_or_default()),
+                        _ => ("SMS_MFA_CODE", "000000".to_owned()),
+                    };
+                    let code = if right { code } else { "123456".to_owned() };
+                    if right && c.name != "CUSTOM_CHALLENGE" {
+                        second += 1;
+                    }
+                    world.respond(c.name, c.session.as_deref(), &map(&[("USERNAME", "alice"), (key, &code)]))
+                }
+                None => continue,
+            },
+            4 => match last.as_ref() {
+                Some(c) => {
+                    let answer = if arg % 2 == 0 { "SOFTWARE_TOKEN_MFA" } else { "SMS_MFA" };
+                    world.respond("SELECT_MFA_TYPE", c.session.as_deref(), &map(&[("USERNAME", "alice"), ("ANSWER", answer)]))
+                }
+                None => continue,
+            },
+            5 => match last.as_ref() {
+                // Any challenge name with the last session: wrong steps must be refused.
+                Some(c) => {
+                    let names = [
+                        "PASSWORD_VERIFIER", "NEW_PASSWORD_REQUIRED", "SMS_MFA", "SOFTWARE_TOKEN_MFA",
+                        "EMAIL_OTP", "SELECT_MFA_TYPE", "MFA_SETUP", "CUSTOM_CHALLENGE",
+                        "DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER", "BOGUS",
+                    ];
+                    let name = names[usize::from(arg) % names.len()];
+                    let result = world.respond(name, c.session.as_deref(), &map(&[("USERNAME", "alice"), ("ANSWER", "42")]));
+                    if name != c.name && c.session.is_some() && name != "PASSWORD_VERIFIER" && name != "DEVICE_PASSWORD_VERIFIER" {
+                        assert!(result.is_err(), "{name} answered a {} session", c.name);
+                    }
+                    result
+                }
+                None => continue,
+            },
+            6 => match pending.get(usize::from(arg) % pending.len().max(1)).cloned() {
+                // Replay an older challenge's session.
+                Some(c) => world.respond(c.name, c.session.as_deref(), &map(&[("USERNAME", "alice"), ("SMS_MFA_CODE", "000000"), ("ANSWER", "42")])),
+                None => continue,
+            },
+            7 => {
+                world.now += i64::from(arg) * 3;
+                continue;
+            }
+            8 => match last.as_ref() {
+                Some(c) if c.name == "CUSTOM_CHALLENGE" => {
+                    let answer = if arg % 2 == 0 { "42" } else { "41" };
+                    world.respond(c.name, c.session.as_deref(), &map(&[("USERNAME", "alice"), ("ANSWER", answer)]))
+                }
+                _ => continue,
+            },
+            9 => {
+                let handshake = srp::ClientHandshake::start(&mut world.rng).expect("client");
+                let mut params = map(&[("USERNAME", "alice"), ("SRP_A", &handshake.srp_a())]);
+                if arg % 2 == 0 {
+                    params.insert("CHALLENGE_NAME".into(), "SRP_A".into());
+                }
+                client = Some(handshake);
+                world.initiate("CUSTOM_AUTH", &params)
+            }
+            10 => match last.as_ref() {
+                Some(c) if c.name == "DEVICE_SRP_AUTH" => {
+                    let handshake = srp::ClientHandshake::start(&mut world.rng).expect("client");
+                    let responses = map(&[("USERNAME", "alice"), ("DEVICE_KEY", &device_key), ("SRP_A", &handshake.srp_a())]);
+                    client = Some(handshake);
+                    world.respond(c.name, c.session.as_deref(), &responses)
+                }
+                Some(c) if c.name == "DEVICE_PASSWORD_VERIFIER" => match client.take() {
+                    Some(handshake) => {
+                        let password = if arg % 2 == 0 { device_password.as_str() } else { "nope" };
+                        let responses = device_claim(handshake, c, &group, &device_key, password, world.now);
+                        world.respond(c.name, c.session.as_deref(), &responses)
+                    }
+                    None => continue,
+                },
+                _ => continue,
+            },
+            11 => match last.as_ref() {
+                Some(c) if c.name == "NEW_PASSWORD_REQUIRED" => {
+                    let password = if arg % 2 == 0 { "N3wpassword" } else { "short" };
+                    world.respond(c.name, c.session.as_deref(), &map(&[("USERNAME", "bob"), ("NEW_PASSWORD", password)]))
+                }
+                _ => continue,
+            },
+            12 => {
+                // Garbage: an arbitrary session string and responses.
+                let junk: String = bytes.by_ref().take(usize::from(arg % 64)).map(char::from).collect();
+                world.respond("SMS_MFA", Some(&junk), &map(&[("USERNAME", &junk), ("SMS_MFA_CODE", &junk)]))
+            }
+            _ => {
+                let refresh = world.initiate("REFRESH_TOKEN_AUTH", &map(&[("REFRESH_TOKEN", "x")]));
+                assert!(refresh.is_err());
+                continue;
+            }
+        };
+        match result {
+            Ok(Reply::Challenge(c)) => {
+                tally.challenges += 1;
+                assert!(c.session.as_ref().is_none_or(|s| s.len() >= MIN_SESSION_LEN));
+                pending.push(c);
+            }
+            Ok(Reply::Tokens(a)) => {
+                tally.tokens += 1;
+                tokens += usize::from(a.username() == "alice");
+                assert!(a.username() == "alice" || a.username() == "bob", "tokens for {}", a.username());
+                if a.username() == "alice" && a.first_factor() != Some(FirstFactor::Custom) {
+                    assert!(tokens <= proofs, "tokens without a password proof");
+                }
+                if a.username() == "alice" {
+                    assert!(
+                        matches!(a.second_factor(), Some(SecondFactor::Verified(_) | SecondFactor::RememberedDevice)),
+                        "MFA is required: {:?}", a.second_factor()
+                    );
+                    if let Some(SecondFactor::Verified(_)) = a.second_factor() {
+                        assert!(second > 0, "tokens without a second factor");
+                    }
+                }
+            }
+            Err(_) => tally.errors += 1,
+        }
+    }
+    tally
+}
+
+/// What a script reached.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub challenges: usize,
+    pub tokens: usize,
+    pub errors: usize,
+}

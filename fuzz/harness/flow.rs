@@ -76,8 +76,8 @@ pub struct World {
 
 impl World {
     pub fn new(seed: u64) -> Self {
-        let mut pool = PoolConfig::new(UserPoolId::parse(POOL_ID).expect("pool id"), "pool")
-            .expect("pool");
+        let mut pool =
+            PoolConfig::new(UserPoolId::parse(POOL_ID).expect("pool id"), "pool").expect("pool");
         pool.mfa_factors.sms = true;
         pool.mfa_factors.totp = true;
         pool.mfa_factors.email = true;
@@ -136,7 +136,8 @@ impl World {
             salt: salt.as_bytes().to_vec(),
             verifier: Vec::new(),
             set_at: self.now,
-            expires_at: (status == UserStatus::ForceChangePassword).then_some(self.now + 7 * 86_400),
+            expires_at: (status == UserStatus::ForceChangePassword)
+                .then_some(self.now + 7 * 86_400),
         });
         self.users.insert(
             username.to_owned(),
@@ -177,7 +178,10 @@ impl World {
     /// Registers a device for `username` the way ConfirmDevice does; returns its key, group
     /// key and random password.
     pub fn add_device(&mut self, username: &str, remembered: bool) -> (String, String, String) {
-        let key = format!("us-east-1_{:08x}-0000-4000-8000-000000000000", self.rng.next_u32());
+        let key = format!(
+            "us-east-1_{:08x}-0000-4000-8000-000000000000",
+            self.rng.next_u32()
+        );
         let group = "-9b0ne3AP".to_owned();
         let (secret, config) = srp::generate_device_secret(&group, &key, &mut self.rng);
         let (salt, verifier) = config.decode().expect("config");
@@ -260,7 +264,12 @@ impl World {
             sign_in.start(account.as_ref(), &mut cx)
         };
         self.rng = rng;
-        self.finish(result, username.as_deref(), account.as_ref().map(|_| ()), None)
+        self.finish(
+            result,
+            username.as_deref(),
+            account.as_ref().map(|_| ()),
+            None,
+        )
     }
 
     /// RespondToAuthChallenge.
@@ -295,7 +304,13 @@ impl World {
         let failures = self.session_failures.get(&id).copied().unwrap_or(0);
         let result = {
             let mut cx = self.context(&mut rng);
-            pending.respond(challenge_name, responses, account.as_ref(), failures, &mut cx)
+            pending.respond(
+                challenge_name,
+                responses,
+                account.as_ref(),
+                failures,
+                &mut cx,
+            )
         };
         self.rng = rng;
         match &result {
@@ -306,7 +321,12 @@ impl World {
                 self.spent.insert(id);
             }
         }
-        self.finish(result, Some(&username), account.as_ref().map(|_| ()), Some(id))
+        self.finish(
+            result,
+            Some(&username),
+            account.as_ref().map(|_| ()),
+            Some(id),
+        )
     }
 
     fn context<'a>(&'a self, rng: &'a mut ChaCha20Rng) -> FlowContext<'a, ChaCha20Rng> {
@@ -342,7 +362,10 @@ impl World {
             let mut cx = self.context(&mut rng);
             let pending = PendingChallenge::open(&unsealed, &cx)?;
             let username = pending.username().to_owned();
-            (username, pending.verify_software_token(code, Some("phone".into()), &mut cx)?)
+            (
+                username,
+                pending.verify_software_token(code, Some("phone".into()), &mut cx)?,
+            )
         };
         self.rng = rng;
         match self.finish(Ok(transition), Some(&username), Some(()), None)? {
@@ -365,7 +388,10 @@ impl World {
                 if e.counts_as_failed_attempt()
                     && let Some(stored) = username.and_then(|u| self.users.get_mut(u))
                 {
-                    stored.failures = self.settings.lockout.record_failure(stored.failures, self.now);
+                    stored.failures = self
+                        .settings
+                        .lockout
+                        .record_failure(stored.failures, self.now);
                 }
                 return Err(e);
             }
@@ -376,8 +402,11 @@ impl World {
             };
             match event {
                 Event::PasswordVerified => stored.failures = Failures::default(),
-                Event::SendCode { destination, code, .. } => {
-                    self.outbox.push((destination, code.expose_secret().to_owned()));
+                Event::SendCode {
+                    destination, code, ..
+                } => {
+                    self.outbox
+                        .push((destination, code.expose_secret().to_owned()));
                 }
                 Event::TotpStepUsed { step } => {
                     let totp = stored.totp.as_mut().ok_or(FlowError::TotpMismatch)?;
@@ -475,17 +504,17 @@ impl World {
                 }
                 PendingTrigger::CreateAuthChallenge(create) => {
                     let created = CreatedChallenge {
-                        public_parameters: BTreeMap::from([(
-                            "question".into(),
-                            "6 x 7?".into(),
-                        )]),
+                        public_parameters: BTreeMap::from([("question".into(), "6 x 7?".into())]),
                         private_parameters: BTreeMap::from([("answer".into(), "42".into())]),
                         metadata: Some(format!("QUIZ-{}", create.session().len())),
                     };
                     create.resume(created, &mut cx)
                 }
                 PendingTrigger::VerifyAuthChallengeResponse(verify) => {
-                    let correct = verify.private_parameters().get("answer").map(String::as_str)
+                    let correct = verify
+                        .private_parameters()
+                        .get("answer")
+                        .map(String::as_str)
                         == Some(verify.answer());
                     Ok(verify.resume(correct))
                 }
@@ -528,9 +557,8 @@ pub fn password_claim(
     now: i64,
 ) -> BTreeMap<String, String> {
     let p = &challenge.parameters;
-    let timestamp = srp::format_timestamp(
-        srp::time::OffsetDateTime::from_unix_timestamp(now).expect("time"),
-    );
+    let timestamp =
+        srp::format_timestamp(srp::time::OffsetDateTime::from_unix_timestamp(now).expect("time"));
     let user = p.get("USER_ID_FOR_SRP").cloned().unwrap_or_default();
     let signature = client
         .respond(
@@ -565,9 +593,8 @@ pub fn device_claim(
     now: i64,
 ) -> BTreeMap<String, String> {
     let p = &challenge.parameters;
-    let timestamp = srp::format_timestamp(
-        srp::time::OffsetDateTime::from_unix_timestamp(now).expect("time"),
-    );
+    let timestamp =
+        srp::format_timestamp(srp::time::OffsetDateTime::from_unix_timestamp(now).expect("time"));
     let signature = client
         .respond(
             &srp::ClaimIdentity::device(group, key),
@@ -649,7 +676,9 @@ pub fn drive(data: &[u8]) -> Tally {
             2 => match (last.as_ref(), client.take()) {
                 (Some(c), Some(handshake)) if c.name == "PASSWORD_VERIFIER" => {
                     let right = arg % 2 == 0;
-                    if right && c.parameters.get("USER_ID_FOR_SRP").map(String::as_str) == Some("alice") {
+                    if right
+                        && c.parameters.get("USER_ID_FOR_SRP").map(String::as_str) == Some("alice")
+                    {
                         proofs += 1;
                     }
                     let password = if right { "Passw0rd!" } else { "Passw0rd?" };
@@ -662,22 +691,39 @@ pub fn drive(data: &[u8]) -> Tally {
                 Some(c) => {
                     let right = arg % 2 == 0;
                     let (key, code) = match c.name {
-                        "SOFTWARE_TOKEN_MFA" => ("SOFTWARE_TOKEN_MFA_CODE", totp_code(&secret, world.now)),
-                        "SMS_MFA" => ("SMS_MFA_CODE", world.outbox.last().map(|m| m.1.clone()).unwrap_or_default()),
+                        "SOFTWARE_TOKEN_MFA" => {
+                            ("SOFTWARE_TOKEN_MFA_CODE", totp_code(&secret, world.now))
+                        }
+                        "SMS_MFA" => (
+                            "SMS_MFA_CODE",
+                            world.outbox.last().map(|m| m.1.clone()).unwrap_or_default(),
+                        ),
                         _ => ("SMS_MFA_CODE", "000000".to_owned()),
                     };
                     let code = if right { code } else { "123456".to_owned() };
                     if right && c.name != "CUSTOM_CHALLENGE" {
                         second += 1;
                     }
-                    world.respond(c.name, c.session.as_deref(), &map(&[("USERNAME", "alice"), (key, &code)]))
+                    world.respond(
+                        c.name,
+                        c.session.as_deref(),
+                        &map(&[("USERNAME", "alice"), (key, &code)]),
+                    )
                 }
                 None => continue,
             },
             4 => match last.as_ref() {
                 Some(c) => {
-                    let answer = if arg % 2 == 0 { "SOFTWARE_TOKEN_MFA" } else { "SMS_MFA" };
-                    world.respond("SELECT_MFA_TYPE", c.session.as_deref(), &map(&[("USERNAME", "alice"), ("ANSWER", answer)]))
+                    let answer = if arg % 2 == 0 {
+                        "SOFTWARE_TOKEN_MFA"
+                    } else {
+                        "SMS_MFA"
+                    };
+                    world.respond(
+                        "SELECT_MFA_TYPE",
+                        c.session.as_deref(),
+                        &map(&[("USERNAME", "alice"), ("ANSWER", answer)]),
+                    )
                 }
                 None => continue,
             },
@@ -685,22 +731,49 @@ pub fn drive(data: &[u8]) -> Tally {
                 // Any challenge name with the last session: wrong steps must be refused.
                 Some(c) => {
                     let names = [
-                        "PASSWORD_VERIFIER", "NEW_PASSWORD_REQUIRED", "SMS_MFA", "SOFTWARE_TOKEN_MFA",
-                        "EMAIL_OTP", "SELECT_MFA_TYPE", "MFA_SETUP", "CUSTOM_CHALLENGE",
-                        "DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER", "BOGUS",
+                        "PASSWORD_VERIFIER",
+                        "NEW_PASSWORD_REQUIRED",
+                        "SMS_MFA",
+                        "SOFTWARE_TOKEN_MFA",
+                        "EMAIL_OTP",
+                        "SELECT_MFA_TYPE",
+                        "MFA_SETUP",
+                        "CUSTOM_CHALLENGE",
+                        "DEVICE_SRP_AUTH",
+                        "DEVICE_PASSWORD_VERIFIER",
+                        "BOGUS",
                     ];
                     let name = names[usize::from(arg) % names.len()];
-                    let result = world.respond(name, c.session.as_deref(), &map(&[("USERNAME", "alice"), ("ANSWER", "42")]));
-                    if name != c.name && c.session.is_some() && name != "PASSWORD_VERIFIER" && name != "DEVICE_PASSWORD_VERIFIER" {
+                    let result = world.respond(
+                        name,
+                        c.session.as_deref(),
+                        &map(&[("USERNAME", "alice"), ("ANSWER", "42")]),
+                    );
+                    if name != c.name
+                        && c.session.is_some()
+                        && name != "PASSWORD_VERIFIER"
+                        && name != "DEVICE_PASSWORD_VERIFIER"
+                    {
                         assert!(result.is_err(), "{name} answered a {} session", c.name);
                     }
                     result
                 }
                 None => continue,
             },
-            6 => match pending.get(usize::from(arg) % pending.len().max(1)).cloned() {
+            6 => match pending
+                .get(usize::from(arg) % pending.len().max(1))
+                .cloned()
+            {
                 // Replay an older challenge's session.
-                Some(c) => world.respond(c.name, c.session.as_deref(), &map(&[("USERNAME", "alice"), ("SMS_MFA_CODE", "000000"), ("ANSWER", "42")])),
+                Some(c) => world.respond(
+                    c.name,
+                    c.session.as_deref(),
+                    &map(&[
+                        ("USERNAME", "alice"),
+                        ("SMS_MFA_CODE", "000000"),
+                        ("ANSWER", "42"),
+                    ]),
+                ),
                 None => continue,
             },
             7 => {
@@ -710,7 +783,11 @@ pub fn drive(data: &[u8]) -> Tally {
             8 => match last.as_ref() {
                 Some(c) if c.name == "CUSTOM_CHALLENGE" => {
                     let answer = if arg % 2 == 0 { "42" } else { "41" };
-                    world.respond(c.name, c.session.as_deref(), &map(&[("USERNAME", "alice"), ("ANSWER", answer)]))
+                    world.respond(
+                        c.name,
+                        c.session.as_deref(),
+                        &map(&[("USERNAME", "alice"), ("ANSWER", answer)]),
+                    )
                 }
                 _ => continue,
             },
@@ -726,14 +803,23 @@ pub fn drive(data: &[u8]) -> Tally {
             10 => match last.as_ref() {
                 Some(c) if c.name == "DEVICE_SRP_AUTH" => {
                     let handshake = srp::ClientHandshake::start(&mut world.rng).expect("client");
-                    let responses = map(&[("USERNAME", "alice"), ("DEVICE_KEY", &device_key), ("SRP_A", &handshake.srp_a())]);
+                    let responses = map(&[
+                        ("USERNAME", "alice"),
+                        ("DEVICE_KEY", &device_key),
+                        ("SRP_A", &handshake.srp_a()),
+                    ]);
                     client = Some(handshake);
                     world.respond(c.name, c.session.as_deref(), &responses)
                 }
                 Some(c) if c.name == "DEVICE_PASSWORD_VERIFIER" => match client.take() {
                     Some(handshake) => {
-                        let password = if arg % 2 == 0 { device_password.as_str() } else { "nope" };
-                        let responses = device_claim(handshake, c, &group, &device_key, password, world.now);
+                        let password = if arg % 2 == 0 {
+                            device_password.as_str()
+                        } else {
+                            "nope"
+                        };
+                        let responses =
+                            device_claim(handshake, c, &group, &device_key, password, world.now);
                         world.respond(c.name, c.session.as_deref(), &responses)
                     }
                     None => continue,
@@ -743,14 +829,26 @@ pub fn drive(data: &[u8]) -> Tally {
             11 => match last.as_ref() {
                 Some(c) if c.name == "NEW_PASSWORD_REQUIRED" => {
                     let password = if arg % 2 == 0 { "N3wpassword" } else { "short" };
-                    world.respond(c.name, c.session.as_deref(), &map(&[("USERNAME", "bob"), ("NEW_PASSWORD", password)]))
+                    world.respond(
+                        c.name,
+                        c.session.as_deref(),
+                        &map(&[("USERNAME", "bob"), ("NEW_PASSWORD", password)]),
+                    )
                 }
                 _ => continue,
             },
             12 => {
                 // Garbage: an arbitrary session string and responses.
-                let junk: String = bytes.by_ref().take(usize::from(arg % 64)).map(char::from).collect();
-                world.respond("SMS_MFA", Some(&junk), &map(&[("USERNAME", &junk), ("SMS_MFA_CODE", &junk)]))
+                let junk: String = bytes
+                    .by_ref()
+                    .take(usize::from(arg % 64))
+                    .map(char::from)
+                    .collect();
+                world.respond(
+                    "SMS_MFA",
+                    Some(&junk),
+                    &map(&[("USERNAME", &junk), ("SMS_MFA_CODE", &junk)]),
+                )
             }
             _ => {
                 let refresh = world.initiate("REFRESH_TOKEN_AUTH", &map(&[("REFRESH_TOKEN", "x")]));
@@ -761,20 +859,32 @@ pub fn drive(data: &[u8]) -> Tally {
         match result {
             Ok(Reply::Challenge(c)) => {
                 tally.challenges += 1;
-                assert!(c.session.as_ref().is_none_or(|s| s.len() >= MIN_SESSION_LEN));
+                assert!(
+                    c.session
+                        .as_ref()
+                        .is_none_or(|s| s.len() >= MIN_SESSION_LEN)
+                );
                 pending.push(c);
             }
             Ok(Reply::Tokens(a)) => {
                 tally.tokens += 1;
                 tokens += usize::from(a.username() == "alice");
-                assert!(a.username() == "alice" || a.username() == "bob", "tokens for {}", a.username());
+                assert!(
+                    a.username() == "alice" || a.username() == "bob",
+                    "tokens for {}",
+                    a.username()
+                );
                 if a.username() == "alice" && a.first_factor() != Some(FirstFactor::Custom) {
                     assert!(tokens <= proofs, "tokens without a password proof");
                 }
                 if a.username() == "alice" {
                     assert!(
-                        matches!(a.second_factor(), Some(SecondFactor::Verified(_) | SecondFactor::RememberedDevice)),
-                        "MFA is required: {:?}", a.second_factor()
+                        matches!(
+                            a.second_factor(),
+                            Some(SecondFactor::Verified(_) | SecondFactor::RememberedDevice)
+                        ),
+                        "MFA is required: {:?}",
+                        a.second_factor()
                     );
                     if let Some(SecondFactor::Verified(_)) = a.second_factor() {
                         assert!(second > 0, "tokens without a second factor");

@@ -358,3 +358,73 @@ impl Authenticated {
         self.issue_new_device
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{MfaKind, UserRef};
+
+    fn progress() -> Progress {
+        Progress {
+            user: UserRef {
+                username: "alice".into(),
+                login: "alice".into(),
+                phantom: false,
+            },
+            first: FirstFactor::Srp,
+            new_password: false,
+            mfa: SecondFactor::Verified(MfaKind::Totp),
+            device_key: None,
+            device_verified: false,
+            device_tracking: true,
+        }
+    }
+
+    /// Success needs a settled second factor, a verified device when one was presented, and
+    /// a real user.
+    #[test]
+    fn success_needs_every_proof() {
+        let ok = Authenticated::from_progress(progress()).expect("complete");
+        assert_eq!(ok.token_source(), TokenSource::Authentication);
+        assert!(ok.issue_new_device());
+        let pending = Progress {
+            mfa: SecondFactor::Pending,
+            ..progress()
+        };
+        assert_eq!(
+            Authenticated::from_progress(pending),
+            Err(FlowError::InvalidSession)
+        );
+        let unverified_device = Progress {
+            device_key: Some("dev".into()),
+            ..progress()
+        };
+        assert_eq!(
+            Authenticated::from_progress(unverified_device),
+            Err(FlowError::InvalidSession)
+        );
+        let mut phantom = progress();
+        phantom.user.phantom = true;
+        assert_eq!(
+            Authenticated::from_progress(phantom),
+            Err(FlowError::InvalidSession)
+        );
+        let device = Authenticated::from_progress(Progress {
+            device_key: Some("dev".into()),
+            device_verified: true,
+            mfa: SecondFactor::RememberedDevice,
+            ..progress()
+        })
+        .expect("device");
+        assert_eq!(device.device_key(), Some("dev"));
+        assert_eq!(device.token_source(), TokenSource::AuthenticateDevice);
+        assert!(!device.issue_new_device());
+    }
+
+    #[test]
+    fn codes_are_redacted() {
+        let code = OneTimeCode::new("123456".into());
+        assert_eq!(format!("{code:?}"), "OneTimeCode(<redacted>)");
+        assert_eq!(code.expose_secret(), "123456");
+    }
+}

@@ -15,19 +15,28 @@ fn custom_challenge_loop() {
     assert_eq!(c.name, "CUSTOM_CHALLENGE");
     assert_eq!(c.parameters["question"], "6 x 7?");
     assert_eq!(c.parameters["USERNAME"], "alice");
-    let Ok(Reply::Challenge(c2)) =
-        w.respond("CUSTOM_CHALLENGE", c.session.as_deref(), &map(&[("USERNAME", "alice"), ("ANSWER", "41")]))
-    else {
+    let Ok(Reply::Challenge(c2)) = w.respond(
+        "CUSTOM_CHALLENGE",
+        c.session.as_deref(),
+        &map(&[("USERNAME", "alice"), ("ANSWER", "41")]),
+    ) else {
         panic!("asked again");
     };
     assert_eq!(
-        w.respond("CUSTOM_CHALLENGE", c.session.as_deref(), &map(&[("USERNAME", "alice"), ("ANSWER", "42")])).err(),
+        w.respond(
+            "CUSTOM_CHALLENGE",
+            c.session.as_deref(),
+            &map(&[("USERNAME", "alice"), ("ANSWER", "42")])
+        )
+        .err(),
         Some(FlowError::InvalidSession),
         "each session answers once"
     );
-    let Ok(Reply::Tokens(a)) =
-        w.respond("CUSTOM_CHALLENGE", c2.session.as_deref(), &map(&[("USERNAME", "alice"), ("ANSWER", "42")]))
-    else {
+    let Ok(Reply::Tokens(a)) = w.respond(
+        "CUSTOM_CHALLENGE",
+        c2.session.as_deref(),
+        &map(&[("USERNAME", "alice"), ("ANSWER", "42")]),
+    ) else {
         panic!("tokens");
     };
     assert_eq!(a.first_factor(), Some(FirstFactor::Custom));
@@ -42,7 +51,12 @@ fn define_fails_after_too_many_wrong_answers() {
         panic!("custom challenge");
     };
     assert_eq!(
-        w.respond("CUSTOM_CHALLENGE", c.session.as_deref(), &map(&[("USERNAME", "alice"), ("ANSWER", "41")])).err(),
+        w.respond(
+            "CUSTOM_CHALLENGE",
+            c.session.as_deref(),
+            &map(&[("USERNAME", "alice"), ("ANSWER", "41")])
+        )
+        .err(),
         Some(FlowError::IncorrectCredentials { counts: false })
     );
 }
@@ -56,14 +70,25 @@ fn custom_auth_with_srp_first() {
     w.add_user("alice", "Passw0rd!", UserStatus::Confirmed);
     for (password, expect_ok) in [("Passw0rd?", false), ("Passw0rd!", true)] {
         let client = srp::ClientHandshake::start(&mut w.rng).expect("client");
-        let params = map(&[("USERNAME", "alice"), ("SRP_A", &client.srp_a()), ("CHALLENGE_NAME", "SRP_A")]);
+        let params = map(&[
+            ("USERNAME", "alice"),
+            ("SRP_A", &client.srp_a()),
+            ("CHALLENGE_NAME", "SRP_A"),
+        ]);
         let Ok(Reply::Challenge(c)) = w.initiate("CUSTOM_AUTH", &params) else {
             panic!("verifier");
         };
         assert_eq!(c.name, "PASSWORD_VERIFIER");
-        let result = w.respond("PASSWORD_VERIFIER", None, &password_claim(client, &c, password, w.now));
+        let result = w.respond(
+            "PASSWORD_VERIFIER",
+            None,
+            &password_claim(client, &c, password, w.now),
+        );
         if !expect_ok {
-            assert_eq!(result.err(), Some(FlowError::IncorrectCredentials { counts: true }));
+            assert_eq!(
+                result.err(),
+                Some(FlowError::IncorrectCredentials { counts: true })
+            );
             continue;
         }
         let Ok(Reply::Challenge(quiz)) = result else {
@@ -72,12 +97,20 @@ fn custom_auth_with_srp_first() {
         assert_eq!(quiz.name, "CUSTOM_CHALLENGE");
         assert_eq!(quiz.parameters["USERNAME"], "alice");
         assert!(matches!(
-            w.respond("CUSTOM_CHALLENGE", quiz.session.as_deref(), &map(&[("USERNAME", "alice"), ("ANSWER", "42")])),
+            w.respond(
+                "CUSTOM_CHALLENGE",
+                quiz.session.as_deref(),
+                &map(&[("USERNAME", "alice"), ("ANSWER", "42")])
+            ),
             Ok(Reply::Tokens(_))
         ));
     }
     assert_eq!(
-        w.initiate("CUSTOM_AUTH", &map(&[("USERNAME", "alice"), ("CHALLENGE_NAME", "SRP_A")])).err(),
+        w.initiate(
+            "CUSTOM_AUTH",
+            &map(&[("USERNAME", "alice"), ("CHALLENGE_NAME", "SRP_A")])
+        )
+        .err(),
         Some(FlowError::MissingParameter("SRP_A"))
     );
 }
@@ -92,7 +125,12 @@ fn unknown_user_custom_auth_never_succeeds() {
     };
     assert_eq!(c.name, "CUSTOM_CHALLENGE");
     assert_eq!(
-        w.respond("CUSTOM_CHALLENGE", c.session.as_deref(), &map(&[("USERNAME", "ghost"), ("ANSWER", "42")])).err(),
+        w.respond(
+            "CUSTOM_CHALLENGE",
+            c.session.as_deref(),
+            &map(&[("USERNAME", "ghost"), ("ANSWER", "42")])
+        )
+        .err(),
         Some(FlowError::IncorrectCredentials { counts: false })
     );
 }
@@ -101,21 +139,45 @@ fn unknown_user_custom_auth_never_succeeds() {
 #[test]
 fn invalid_define_answers() {
     let w = World::new(34);
-    let stored_user = user_pool_model::User::new("alice", user_pool_model::Sub::from_bytes([1; 16]), UserStatus::Confirmed, 0);
+    let stored_user = user_pool_model::User::new(
+        "alice",
+        user_pool_model::Sub::from_bytes([1; 16]),
+        UserStatus::Confirmed,
+        0,
+    );
     let account = Account::new(&stored_user);
     let mut rng = w.rng.clone();
-    let mut cx = FlowContext { now: w.now, rng: &mut rng, pool: &w.pool, client: &w.client, settings: &w.settings, admin: false };
+    let mut cx = FlowContext {
+        now: w.now,
+        rng: &mut rng,
+        pool: &w.pool,
+        client: &w.client,
+        settings: &w.settings,
+        admin: false,
+    };
     for (name, expected) in [
-        (Some("SMS_MFA"), FlowError::InvalidLambdaResponse("Unrecognizable lambda output")),
-        (None, FlowError::InvalidLambdaResponse("Unrecognizable lambda output")),
+        (
+            Some("SMS_MFA"),
+            FlowError::InvalidLambdaResponse("Unrecognizable lambda output"),
+        ),
+        (
+            None,
+            FlowError::InvalidLambdaResponse("Unrecognizable lambda output"),
+        ),
         (
             Some("PASSWORD_VERIFIER"),
-            FlowError::InvalidLambdaResponse("PASSWORD_VERIFIER requires SRP_A in the InitiateAuth request"),
+            FlowError::InvalidLambdaResponse(
+                "PASSWORD_VERIFIER requires SRP_A in the InitiateAuth request",
+            ),
         ),
     ] {
-        let Initiate::SignIn(sign_in) =
-            Initiate::parse("CUSTOM_AUTH", &map(&[("USERNAME", "alice")]), &w.client, false).expect("parse")
-        else {
+        let Initiate::SignIn(sign_in) = Initiate::parse(
+            "CUSTOM_AUTH",
+            &map(&[("USERNAME", "alice")]),
+            &w.client,
+            false,
+        )
+        .expect("parse") else {
             panic!("sign in");
         };
         let Step::RunTrigger(PendingTrigger::DefineAuthChallenge(define)) =
@@ -125,7 +187,13 @@ fn invalid_define_answers() {
         };
         assert!(define.session().is_empty());
         assert!(!define.user_not_found());
-        let decision = DefineDecision { challenge_name: name.map(str::to_owned), ..DefineDecision::default() };
-        assert_eq!(define.resume(decision, Some(&account), &mut cx).err(), Some(expected));
+        let decision = DefineDecision {
+            challenge_name: name.map(str::to_owned),
+            ..DefineDecision::default()
+        };
+        assert_eq!(
+            define.resume(decision, Some(&account), &mut cx).err(),
+            Some(expected)
+        );
     }
 }

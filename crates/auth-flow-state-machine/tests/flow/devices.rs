@@ -34,7 +34,11 @@ fn remembered_device_replaces_mfa() {
     let Ok(Reply::Challenge(verifier)) = w.respond(
         "DEVICE_SRP_AUTH",
         device.session.as_deref(),
-        &map(&[("USERNAME", "alice"), ("DEVICE_KEY", &key), ("SRP_A", &device_client.srp_a())]),
+        &map(&[
+            ("USERNAME", "alice"),
+            ("DEVICE_KEY", &key),
+            ("SRP_A", &device_client.srp_a()),
+        ]),
     ) else {
         panic!("device verifier");
     };
@@ -42,8 +46,18 @@ fn remembered_device_replaces_mfa() {
     for k in ["USERNAME", "SALT", "SRP_B", "SECRET_BLOCK"] {
         assert!(verifier.parameters.contains_key(k), "{k}");
     }
-    assert!(verifier.session.is_some(), "acij and Amplify forward the Session");
-    let answer = device_claim(device_client, &verifier, &group, &key, &device_password, w.now);
+    assert!(
+        verifier.session.is_some(),
+        "acij and Amplify forward the Session"
+    );
+    let answer = device_claim(
+        device_client,
+        &verifier,
+        &group,
+        &key,
+        &device_password,
+        w.now,
+    );
     // pycognito sends no Session at this step.
     let Ok(Reply::Tokens(a)) = w.respond("DEVICE_PASSWORD_VERIFIER", None, &answer) else {
         panic!("tokens");
@@ -61,22 +75,40 @@ fn wrong_device_secret_is_refused() {
     w.add_user("alice", "Passw0rd!", UserStatus::Confirmed);
     let (key, group, _) = w.add_device("alice", false);
     let (client, c) = srp_start(&mut w, Some(&key));
-    let Ok(Reply::Challenge(device)) =
-        w.respond("PASSWORD_VERIFIER", None, &password_claim(client, &c, "Passw0rd!", w.now))
-    else {
+    let Ok(Reply::Challenge(device)) = w.respond(
+        "PASSWORD_VERIFIER",
+        None,
+        &password_claim(client, &c, "Passw0rd!", w.now),
+    ) else {
         panic!("device challenge");
     };
     let device_client = srp::ClientHandshake::start(&mut w.rng).expect("client");
     let Ok(Reply::Challenge(verifier)) = w.respond(
         "DEVICE_SRP_AUTH",
         device.session.as_deref(),
-        &map(&[("USERNAME", "alice"), ("DEVICE_KEY", &key), ("SRP_A", &device_client.srp_a())]),
+        &map(&[
+            ("USERNAME", "alice"),
+            ("DEVICE_KEY", &key),
+            ("SRP_A", &device_client.srp_a()),
+        ]),
     ) else {
         panic!("device verifier");
     };
-    let answer = device_claim(device_client, &verifier, &group, &key, "not-the-secret", w.now);
+    let answer = device_claim(
+        device_client,
+        &verifier,
+        &group,
+        &key,
+        "not-the-secret",
+        w.now,
+    );
     assert_eq!(
-        w.respond("DEVICE_PASSWORD_VERIFIER", verifier.session.as_deref(), &answer).err(),
+        w.respond(
+            "DEVICE_PASSWORD_VERIFIER",
+            verifier.session.as_deref(),
+            &answer
+        )
+        .err(),
         Some(FlowError::IncorrectCredentials { counts: false })
     );
 }
@@ -87,15 +119,25 @@ fn wrong_device_secret_is_refused() {
 fn unknown_device_and_new_device() {
     let mut w = World::new(22).with_devices();
     w.add_user("alice", "Passw0rd!", UserStatus::Confirmed);
-    let (client, c) = srp_start(&mut w, Some("us-east-1_00000000-0000-4000-8000-000000000000"));
+    let (client, c) = srp_start(
+        &mut w,
+        Some("us-east-1_00000000-0000-4000-8000-000000000000"),
+    );
     assert_eq!(
-        w.respond("PASSWORD_VERIFIER", None, &password_claim(client, &c, "Passw0rd!", w.now)).err(),
+        w.respond(
+            "PASSWORD_VERIFIER",
+            None,
+            &password_claim(client, &c, "Passw0rd!", w.now)
+        )
+        .err(),
         Some(FlowError::DeviceNotFound)
     );
     let (client, c) = srp_start(&mut w, None);
-    let Ok(Reply::Tokens(a)) =
-        w.respond("PASSWORD_VERIFIER", None, &password_claim(client, &c, "Passw0rd!", w.now))
-    else {
+    let Ok(Reply::Tokens(a)) = w.respond(
+        "PASSWORD_VERIFIER",
+        None,
+        &password_claim(client, &c, "Passw0rd!", w.now),
+    ) else {
         panic!("tokens");
     };
     assert!(a.issue_new_device());
@@ -109,7 +151,11 @@ fn admin_flows_skip_devices() {
     w.admin = true;
     w.add_user("alice", "Passw0rd!", UserStatus::Confirmed);
     let (key, _, _) = w.add_device("alice", true);
-    let params = map(&[("USERNAME", "alice"), ("PASSWORD", "Passw0rd!"), ("DEVICE_KEY", &key)]);
+    let params = map(&[
+        ("USERNAME", "alice"),
+        ("PASSWORD", "Passw0rd!"),
+        ("DEVICE_KEY", &key),
+    ]);
     let Ok(Reply::Tokens(a)) = w.initiate("ADMIN_USER_PASSWORD_AUTH", &params) else {
         panic!("tokens");
     };

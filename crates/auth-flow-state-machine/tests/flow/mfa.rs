@@ -7,7 +7,10 @@ use crate::world::*;
 
 fn sign_in(w: &mut World, user: &str) -> ChallengeOutput {
     let params = map(&[("USERNAME", user), ("PASSWORD", "Passw0rd!")]);
-    match w.initiate("USER_PASSWORD_AUTH", &params).expect("first factor") {
+    match w
+        .initiate("USER_PASSWORD_AUTH", &params)
+        .expect("first factor")
+    {
         Reply::Challenge(c) => c,
         Reply::Tokens(_) => panic!("MFA was skipped"),
     }
@@ -37,14 +40,29 @@ fn sms_mfa() {
     let session = c.session.as_deref();
     let wrong = if code == "000000" { "000001" } else { "000000" };
     assert_eq!(
-        w.respond("SMS_MFA", session, &map(&[("USERNAME", "alice"), ("SMS_MFA_CODE", wrong)])).err(),
+        w.respond(
+            "SMS_MFA",
+            session,
+            &map(&[("USERNAME", "alice"), ("SMS_MFA_CODE", wrong)])
+        )
+        .err(),
         Some(FlowError::CodeMismatch)
     );
     // acij also sends SOFTWARE_TOKEN_MFA_CODE; unknown keys are ignored.
-    let right = map(&[("USERNAME", "alice"), ("SMS_MFA_CODE", &code), ("SOFTWARE_TOKEN_MFA_CODE", "1")]);
+    let right = map(&[
+        ("USERNAME", "alice"),
+        ("SMS_MFA_CODE", &code),
+        ("SOFTWARE_TOKEN_MFA_CODE", "1"),
+    ]);
     let a = tokens(w.respond("SMS_MFA", session, &right));
-    assert_eq!(a.second_factor(), Some(SecondFactor::Verified(MfaKind::Sms)));
-    assert_eq!(w.respond("SMS_MFA", session, &right).err(), Some(FlowError::InvalidSession));
+    assert_eq!(
+        a.second_factor(),
+        Some(SecondFactor::Verified(MfaKind::Sms))
+    );
+    assert_eq!(
+        w.respond("SMS_MFA", session, &right).err(),
+        Some(FlowError::InvalidSession)
+    );
 }
 
 /// Three wrong codes spend the session, even if the fourth is right.
@@ -58,12 +76,22 @@ fn code_attempt_limit() {
     let wrong = if code == "111111" { "222222" } else { "111111" };
     for _ in 0..3 {
         assert_eq!(
-            w.respond("SMS_MFA", c.session.as_deref(), &map(&[("USERNAME", "alice"), ("SMS_MFA_CODE", wrong)])).err(),
+            w.respond(
+                "SMS_MFA",
+                c.session.as_deref(),
+                &map(&[("USERNAME", "alice"), ("SMS_MFA_CODE", wrong)])
+            )
+            .err(),
             Some(FlowError::CodeMismatch)
         );
     }
     assert_eq!(
-        w.respond("SMS_MFA", c.session.as_deref(), &map(&[("USERNAME", "alice"), ("SMS_MFA_CODE", &code)])).err(),
+        w.respond(
+            "SMS_MFA",
+            c.session.as_deref(),
+            &map(&[("USERNAME", "alice"), ("SMS_MFA_CODE", &code)])
+        )
+        .err(),
         Some(FlowError::CodeAttemptsExceeded)
     );
 }
@@ -72,14 +100,27 @@ fn code_attempt_limit() {
 fn email_otp() {
     let mut w = World::new(12).with_mfa(MfaConfiguration::Optional);
     w.add_user("alice", "Passw0rd!", UserStatus::Confirmed);
-    w.users.get_mut("alice").expect("alice").user.mfa.enabled.push(MfaMethod::EmailOtp);
+    w.users
+        .get_mut("alice")
+        .expect("alice")
+        .user
+        .mfa
+        .enabled
+        .push(MfaMethod::EmailOtp);
     let c = sign_in(&mut w, "alice");
     assert_eq!(c.name, "EMAIL_OTP");
     assert_eq!(c.parameters["CODE_DELIVERY_DELIVERY_MEDIUM"], "EMAIL");
     assert_eq!(c.parameters["CODE_DELIVERY_DESTINATION"], "a***@e***");
     let code = w.outbox.last().cloned().expect("sent").1;
-    let a = tokens(w.respond("EMAIL_OTP", c.session.as_deref(), &map(&[("USERNAME", "alice"), ("EMAIL_OTP_CODE", &code)])));
-    assert_eq!(a.second_factor(), Some(SecondFactor::Verified(MfaKind::Email)));
+    let a = tokens(w.respond(
+        "EMAIL_OTP",
+        c.session.as_deref(),
+        &map(&[("USERNAME", "alice"), ("EMAIL_OTP_CODE", &code)]),
+    ));
+    assert_eq!(
+        a.second_factor(),
+        Some(SecondFactor::Verified(MfaKind::Email))
+    );
 }
 
 /// SOFTWARE_TOKEN_MFA: the friendly name is shown; a code is accepted once for the user,
@@ -97,7 +138,8 @@ fn software_token_mfa_and_replay() {
     tokens(w.respond("SOFTWARE_TOKEN_MFA", c.session.as_deref(), &answer));
     let again = sign_in(&mut w, "alice");
     assert_eq!(
-        w.respond("SOFTWARE_TOKEN_MFA", again.session.as_deref(), &answer).err(),
+        w.respond("SOFTWARE_TOKEN_MFA", again.session.as_deref(), &answer)
+            .err(),
         Some(FlowError::TotpMismatch),
         "a used code is never accepted again"
     );
@@ -119,10 +161,20 @@ fn select_mfa_type() {
     let secret = w.enable_totp("alice");
     let c = sign_in(&mut w, "alice");
     assert_eq!(c.name, "SELECT_MFA_TYPE");
-    assert_eq!(c.parameters["MFAS_CAN_CHOOSE"], "[\"SMS_MFA\",\"SOFTWARE_TOKEN_MFA\"]");
     assert_eq!(
-        w.respond("SELECT_MFA_TYPE", c.session.as_deref(), &map(&[("USERNAME", "alice"), ("ANSWER", "EMAIL_OTP")])).err(),
-        Some(FlowError::InvalidParameter("The MFA type in ANSWER is not one the user can choose"))
+        c.parameters["MFAS_CAN_CHOOSE"],
+        "[\"SMS_MFA\",\"SOFTWARE_TOKEN_MFA\"]"
+    );
+    assert_eq!(
+        w.respond(
+            "SELECT_MFA_TYPE",
+            c.session.as_deref(),
+            &map(&[("USERNAME", "alice"), ("ANSWER", "EMAIL_OTP")])
+        )
+        .err(),
+        Some(FlowError::InvalidParameter(
+            "The MFA type in ANSWER is not one the user can choose"
+        ))
     );
     let Ok(Reply::Challenge(totp)) = w.respond(
         "SELECT_MFA_TYPE",
@@ -133,7 +185,11 @@ fn select_mfa_type() {
     };
     assert_eq!(totp.name, "SOFTWARE_TOKEN_MFA");
     let code = totp_code(&secret, w.now);
-    tokens(w.respond("SOFTWARE_TOKEN_MFA", totp.session.as_deref(), &map(&[("USERNAME", "alice"), ("SOFTWARE_TOKEN_MFA_CODE", &code)])));
+    tokens(w.respond(
+        "SOFTWARE_TOKEN_MFA",
+        totp.session.as_deref(),
+        &map(&[("USERNAME", "alice"), ("SOFTWARE_TOKEN_MFA_CODE", &code)]),
+    ));
     // With a preference there is no choice.
     w.users.get_mut("alice").expect("alice").user.mfa.preferred = Some(MfaMethod::SmsMfa);
     assert_eq!(sign_in(&mut w, "alice").name, "SMS_MFA");
@@ -151,26 +207,47 @@ fn mfa_setup() {
     assert_eq!(c.parameters["MFAS_CAN_SETUP"], "[\"SOFTWARE_TOKEN_MFA\"]");
     let setup = c.session.expect("session");
     let answer = map(&[("USERNAME", "alice")]);
-    assert!(matches!(
-        w.respond("MFA_SETUP", Some(&setup), &answer).err(),
-        Some(FlowError::InvalidParameter(_))
-    ), "MFA_SETUP cannot be answered before a token is verified");
+    assert!(
+        matches!(
+            w.respond("MFA_SETUP", Some(&setup), &answer).err(),
+            Some(FlowError::InvalidParameter(_))
+        ),
+        "MFA_SETUP cannot be answered before a token is verified"
+    );
     let c = sign_in(&mut w, "alice");
-    let (secret, session) = w.associate(c.session.as_deref().expect("session")).expect("associate");
+    let (secret, session) = w
+        .associate(c.session.as_deref().expect("session"))
+        .expect("associate");
     assert_eq!(secret.secret_code().len(), 52);
     assert_eq!(
         w.verify_token(&session, "000000x").err(),
         Some(FlowError::InvalidTotp("the code must be 6 digits"))
     );
-    let done = w.verify_token(&session, &totp_code(&secret, w.now)).expect("verified");
+    let done = w
+        .verify_token(&session, &totp_code(&secret, w.now))
+        .expect("verified");
     let a = tokens(w.respond("MFA_SETUP", Some(&done), &answer));
-    assert_eq!(a.second_factor(), Some(SecondFactor::Verified(MfaKind::Totp)));
-    assert_eq!(w.users["alice"].user.mfa.enabled, vec![MfaMethod::SoftwareTokenMfa]);
+    assert_eq!(
+        a.second_factor(),
+        Some(SecondFactor::Verified(MfaKind::Totp))
+    );
+    assert_eq!(
+        w.users["alice"].user.mfa.enabled,
+        vec![MfaMethod::SoftwareTokenMfa]
+    );
     // The next sign-in asks for the new token; the setup code itself cannot be reused.
     let next = sign_in(&mut w, "alice");
     assert_eq!(next.name, "SOFTWARE_TOKEN_MFA");
     assert_eq!(
-        w.respond("SOFTWARE_TOKEN_MFA", next.session.as_deref(), &map(&[("USERNAME", "alice"), ("SOFTWARE_TOKEN_MFA_CODE", &totp_code(&secret, w.now))])).err(),
+        w.respond(
+            "SOFTWARE_TOKEN_MFA",
+            next.session.as_deref(),
+            &map(&[
+                ("USERNAME", "alice"),
+                ("SOFTWARE_TOKEN_MFA_CODE", &totp_code(&secret, w.now))
+            ])
+        )
+        .err(),
         Some(FlowError::TotpMismatch)
     );
 }
@@ -187,7 +264,11 @@ fn mfa_on_falls_back_to_sms_for_a_phone_number() {
     w.pool.mfa_factors.sms = false;
     w.pool.mfa_factors.totp = false;
     assert_eq!(
-        w.initiate("USER_PASSWORD_AUTH", &map(&[("USERNAME", "alice"), ("PASSWORD", "Passw0rd!")])).err(),
+        w.initiate(
+            "USER_PASSWORD_AUTH",
+            &map(&[("USERNAME", "alice"), ("PASSWORD", "Passw0rd!")])
+        )
+        .err(),
         Some(FlowError::NoMfaFactor)
     );
 }
@@ -209,6 +290,10 @@ fn new_password_then_mfa() {
     };
     assert_eq!(sms.name, "SMS_MFA");
     let code = w.outbox.last().cloned().expect("sent").1;
-    let a = tokens(w.respond("SMS_MFA", sms.session.as_deref(), &map(&[("USERNAME", "dave"), ("SMS_MFA_CODE", &code)])));
+    let a = tokens(w.respond(
+        "SMS_MFA",
+        sms.session.as_deref(),
+        &map(&[("USERNAME", "dave"), ("SMS_MFA_CODE", &code)]),
+    ));
     assert_eq!(a.token_source(), TokenSource::NewPasswordChallenge);
 }

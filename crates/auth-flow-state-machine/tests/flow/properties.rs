@@ -22,7 +22,9 @@ const NAMES: [&str; 10] = [
 
 /// A world with one pending challenge of each kind that uses a `Session`.
 fn pending_challenges(seed: u64) -> (World, Vec<ChallengeOutput>) {
-    let mut w = World::new(seed).with_mfa(MfaConfiguration::Optional).with_devices();
+    let mut w = World::new(seed)
+        .with_mfa(MfaConfiguration::Optional)
+        .with_devices();
     w.add_user("alice", "Passw0rd!", UserStatus::Confirmed);
     w.add_user("sms", "Passw0rd!", UserStatus::Confirmed);
     w.enable_sms("sms");
@@ -33,16 +35,41 @@ fn pending_challenges(seed: u64) -> (World, Vec<ChallengeOutput>) {
     let (key, _, _) = w.add_device("alice", false);
     let mut out = Vec::new();
     for user in ["sms", "both", "new"] {
-        let reply = w.initiate("USER_PASSWORD_AUTH", &map(&[("USERNAME", user), ("PASSWORD", "Passw0rd!")]));
-        out.push(reply.expect("challenge").challenge().expect("challenge").clone());
+        let reply = w.initiate(
+            "USER_PASSWORD_AUTH",
+            &map(&[("USERNAME", user), ("PASSWORD", "Passw0rd!")]),
+        );
+        out.push(
+            reply
+                .expect("challenge")
+                .challenge()
+                .expect("challenge")
+                .clone(),
+        );
     }
     let reply = w.initiate("CUSTOM_AUTH", &map(&[("USERNAME", "alice")]));
-    out.push(reply.expect("challenge").challenge().expect("challenge").clone());
+    out.push(
+        reply
+            .expect("challenge")
+            .challenge()
+            .expect("challenge")
+            .clone(),
+    );
     let reply = w.initiate(
         "USER_PASSWORD_AUTH",
-        &map(&[("USERNAME", "alice"), ("PASSWORD", "Passw0rd!"), ("DEVICE_KEY", &key)]),
+        &map(&[
+            ("USERNAME", "alice"),
+            ("PASSWORD", "Passw0rd!"),
+            ("DEVICE_KEY", &key),
+        ]),
     );
-    out.push(reply.expect("challenge").challenge().expect("challenge").clone());
+    out.push(
+        reply
+            .expect("challenge")
+            .challenge()
+            .expect("challenge")
+            .clone(),
+    );
     (w, out)
 }
 

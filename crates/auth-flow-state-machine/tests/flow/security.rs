@@ -20,19 +20,35 @@ fn srp_a_zero_mod_n() {
     let mut w = World::new(40).with_devices();
     w.add_user("alice", "Passw0rd!", UserStatus::Confirmed);
     let (key, _, _) = w.add_device("alice", true);
-    let zeroes = ["0".to_owned(), "00".to_owned(), n_times(1), format!("0000{}", n_times(1)), n_times(2)];
+    let zeroes = [
+        "0".to_owned(),
+        "00".to_owned(),
+        n_times(1),
+        format!("0000{}", n_times(1)),
+        n_times(2),
+    ];
     for user in ["alice", "ghost"] {
         for a in &zeroes {
             assert_eq!(
-                w.initiate("USER_SRP_AUTH", &map(&[("USERNAME", user), ("SRP_A", a)])).err(),
-                Some(FlowError::InvalidParameter("SRP_A is not a valid SRP public value")),
+                w.initiate("USER_SRP_AUTH", &map(&[("USERNAME", user), ("SRP_A", a)]))
+                    .err(),
+                Some(FlowError::InvalidParameter(
+                    "SRP_A is not a valid SRP public value"
+                )),
                 "{user} {a}"
             );
         }
     }
     let client = srp::ClientHandshake::start(&mut w.rng).expect("client");
     let c = w
-        .initiate("USER_SRP_AUTH", &map(&[("USERNAME", "alice"), ("SRP_A", &client.srp_a()), ("DEVICE_KEY", &key)]))
+        .initiate(
+            "USER_SRP_AUTH",
+            &map(&[
+                ("USERNAME", "alice"),
+                ("SRP_A", &client.srp_a()),
+                ("DEVICE_KEY", &key),
+            ]),
+        )
         .expect("challenge");
     let c = c.challenge().expect("challenge").clone();
     let mut forged = password_claim(client, &c, "Passw0rd!", w.now);
@@ -43,9 +59,21 @@ fn srp_a_zero_mod_n() {
     );
     let client = srp::ClientHandshake::start(&mut w.rng).expect("client");
     let c = w
-        .initiate("USER_SRP_AUTH", &map(&[("USERNAME", "alice"), ("SRP_A", &client.srp_a()), ("DEVICE_KEY", &key)]))
+        .initiate(
+            "USER_SRP_AUTH",
+            &map(&[
+                ("USERNAME", "alice"),
+                ("SRP_A", &client.srp_a()),
+                ("DEVICE_KEY", &key),
+            ]),
+        )
         .expect("challenge");
-    let mut claim = password_claim(client, c.challenge().expect("challenge"), "Passw0rd!", w.now);
+    let mut claim = password_claim(
+        client,
+        c.challenge().expect("challenge"),
+        "Passw0rd!",
+        w.now,
+    );
     claim.insert("DEVICE_KEY".into(), key.clone());
     let Ok(Reply::Challenge(device)) = w.respond("PASSWORD_VERIFIER", None, &claim) else {
         panic!("device step");
@@ -54,11 +82,17 @@ fn srp_a_zero_mod_n() {
     let result = w.respond(
         "DEVICE_SRP_AUTH",
         device.session.as_deref(),
-        &map(&[("USERNAME", "alice"), ("DEVICE_KEY", &key), ("SRP_A", &n_times(3))]),
+        &map(&[
+            ("USERNAME", "alice"),
+            ("DEVICE_KEY", &key),
+            ("SRP_A", &n_times(3)),
+        ]),
     );
     assert_eq!(
         result.err(),
-        Some(FlowError::InvalidParameter("SRP_A is not a valid SRP public value"))
+        Some(FlowError::InvalidParameter(
+            "SRP_A is not a valid SRP public value"
+        ))
     );
 }
 
@@ -72,7 +106,10 @@ fn unknown_users_are_indistinguishable() {
     let start = |w: &mut World, user: &str| {
         let client = srp::ClientHandshake::start(&mut w.rng).expect("client");
         let c = w
-            .initiate("USER_SRP_AUTH", &map(&[("USERNAME", user), ("SRP_A", &client.srp_a())]))
+            .initiate(
+                "USER_SRP_AUTH",
+                &map(&[("USERNAME", user), ("SRP_A", &client.srp_a())]),
+            )
             .expect("challenge");
         (client, c.challenge().expect("challenge").clone())
     };
@@ -84,26 +121,48 @@ fn unknown_users_are_indistinguishable() {
     assert_eq!(keys(&real), keys(&ghost));
     assert_eq!(real.session, ghost.session);
     assert_eq!(ghost.parameters["SALT"], ghost_again.parameters["SALT"]);
-    assert_eq!(ghost.parameters["USER_ID_FOR_SRP"], ghost_again.parameters["USER_ID_FOR_SRP"]);
+    assert_eq!(
+        ghost.parameters["USER_ID_FOR_SRP"],
+        ghost_again.parameters["USER_ID_FOR_SRP"]
+    );
     assert_ne!(ghost.parameters["SALT"], other.parameters["SALT"]);
     for c in [&real, &ghost, &other] {
-        assert!((32..=34).contains(&c.parameters["SALT"].len()), "a padHex'd 16-byte salt");
+        assert!(
+            (32..=34).contains(&c.parameters["SALT"].len()),
+            "a padHex'd 16-byte salt"
+        );
         assert!(c.parameters["SRP_B"].len() > 760, "a full-size B");
     }
     let secret_len = |c: &ChallengeOutput| c.parameters["SECRET_BLOCK"].len();
-    assert!(secret_len(&real).abs_diff(secret_len(&ghost)) < 16, "same-sized state");
+    assert!(
+        secret_len(&real).abs_diff(secret_len(&ghost)) < 16,
+        "same-sized state"
+    );
     assert_eq!(
-        w.respond("PASSWORD_VERIFIER", None, &password_claim(client, &ghost, "Passw0rd!", w.now)).err(),
+        w.respond(
+            "PASSWORD_VERIFIER",
+            None,
+            &password_claim(client, &ghost, "Passw0rd!", w.now)
+        )
+        .err(),
         Some(FlowError::IncorrectCredentials { counts: false })
     );
     assert_eq!(
-        w.initiate("USER_PASSWORD_AUTH", &map(&[("USERNAME", "ghost"), ("PASSWORD", "x")])).err(),
+        w.initiate(
+            "USER_PASSWORD_AUTH",
+            &map(&[("USERNAME", "ghost"), ("PASSWORD", "x")])
+        )
+        .err(),
         Some(FlowError::IncorrectCredentials { counts: false })
     );
     w.client.prevent_user_existence_errors = PreventUserExistenceErrors::Legacy;
     let client = srp::ClientHandshake::start(&mut w.rng).expect("client");
     assert_eq!(
-        w.initiate("USER_SRP_AUTH", &map(&[("USERNAME", "ghost"), ("SRP_A", &client.srp_a())])).err(),
+        w.initiate(
+            "USER_SRP_AUTH",
+            &map(&[("USERNAME", "ghost"), ("SRP_A", &client.srp_a())])
+        )
+        .err(),
         Some(FlowError::UserNotFound)
     );
 }
@@ -116,7 +175,13 @@ fn unknown_user_ids_look_like_subs() {
     w.pool.username_attributes = vec!["email".into()];
     let client = srp::ClientHandshake::start(&mut w.rng).expect("client");
     let c = w
-        .initiate("USER_SRP_AUTH", &map(&[("USERNAME", "nobody@example.com"), ("SRP_A", &client.srp_a())]))
+        .initiate(
+            "USER_SRP_AUTH",
+            &map(&[
+                ("USERNAME", "nobody@example.com"),
+                ("SRP_A", &client.srp_a()),
+            ]),
+        )
         .expect("challenge");
     let id = &c.challenge().expect("challenge").parameters["USER_ID_FOR_SRP"];
     assert_eq!(id.len(), 36);
@@ -138,9 +203,13 @@ fn lockout_on_a_virtual_clock_across_flows() {
             1 => {
                 let client = srp::ClientHandshake::start(&mut w.rng).expect("client");
                 let c = w
-                    .initiate("USER_SRP_AUTH", &map(&[("USERNAME", "alice"), ("SRP_A", &client.srp_a())]))
+                    .initiate(
+                        "USER_SRP_AUTH",
+                        &map(&[("USERNAME", "alice"), ("SRP_A", &client.srp_a())]),
+                    )
                     .expect("challenge");
-                let claim = password_claim(client, c.challenge().expect("challenge"), "nope", w.now);
+                let claim =
+                    password_claim(client, c.challenge().expect("challenge"), "nope", w.now);
                 w.respond("PASSWORD_VERIFIER", None, &claim)
             }
             _ => {
@@ -150,31 +219,62 @@ fn lockout_on_a_virtual_clock_across_flows() {
                 r
             }
         };
-        assert_eq!(result.err(), Some(FlowError::IncorrectCredentials { counts: true }), "attempt {i}");
+        assert_eq!(
+            result.err(),
+            Some(FlowError::IncorrectCredentials { counts: true }),
+            "attempt {i}"
+        );
     }
     let locked = w.initiate("USER_PASSWORD_AUTH", &right).err();
-    assert_eq!(locked, Some(FlowError::PasswordAttemptsExceeded { until: w.now + 1 }));
-    assert_eq!(locked.map(|e| e.to_string()).as_deref(), Some("Password attempts exceeded"));
-    assert_eq!(w.users["alice"].failures.count, 5, "the refused attempt did not count");
+    assert_eq!(
+        locked,
+        Some(FlowError::PasswordAttemptsExceeded { until: w.now + 1 })
+    );
+    assert_eq!(
+        locked.map(|e| e.to_string()).as_deref(),
+        Some("Password attempts exceeded")
+    );
+    assert_eq!(
+        w.users["alice"].failures.count, 5,
+        "the refused attempt did not count"
+    );
     // The SRP path is locked too, at the proof.
     let client = srp::ClientHandshake::start(&mut w.rng).expect("client");
     let c = w
-        .initiate("USER_SRP_AUTH", &map(&[("USERNAME", "alice"), ("SRP_A", &client.srp_a())]))
+        .initiate(
+            "USER_SRP_AUTH",
+            &map(&[("USERNAME", "alice"), ("SRP_A", &client.srp_a())]),
+        )
         .expect("challenge");
-    let claim = password_claim(client, c.challenge().expect("challenge"), "Passw0rd!", w.now);
+    let claim = password_claim(
+        client,
+        c.challenge().expect("challenge"),
+        "Passw0rd!",
+        w.now,
+    );
     assert!(matches!(
         w.respond("PASSWORD_VERIFIER", None, &claim).err(),
         Some(FlowError::PasswordAttemptsExceeded { .. })
     ));
     w.now += 1;
-    assert_eq!(w.initiate("USER_PASSWORD_AUTH", &wrong).err(), Some(FlowError::IncorrectCredentials { counts: true }));
+    assert_eq!(
+        w.initiate("USER_PASSWORD_AUTH", &wrong).err(),
+        Some(FlowError::IncorrectCredentials { counts: true })
+    );
     assert_eq!(
         w.initiate("USER_PASSWORD_AUTH", &right).err(),
         Some(FlowError::PasswordAttemptsExceeded { until: w.now + 2 })
     );
     w.now += 2;
-    assert!(matches!(w.initiate("USER_PASSWORD_AUTH", &right), Ok(Reply::Tokens(_))));
-    assert_eq!(w.users["alice"].failures, Failures::default(), "a success clears the count");
+    assert!(matches!(
+        w.initiate("USER_PASSWORD_AUTH", &right),
+        Ok(Reply::Tokens(_))
+    ));
+    assert_eq!(
+        w.users["alice"].failures,
+        Failures::default(),
+        "a success clears the count"
+    );
 }
 
 /// Session bindings: another client or pool, another user, the wrong step, expiry, forgery
@@ -188,41 +288,79 @@ fn session_bindings() {
     w.add_user("bob", "Passw0rd!", UserStatus::Confirmed);
     w.enable_sms("alice");
     let c = w
-        .initiate("USER_PASSWORD_AUTH", &map(&[("USERNAME", "alice"), ("PASSWORD", "Passw0rd!")]))
+        .initiate(
+            "USER_PASSWORD_AUTH",
+            &map(&[("USERNAME", "alice"), ("PASSWORD", "Passw0rd!")]),
+        )
         .expect("challenge");
     let c = c.challenge().expect("challenge").clone();
     let session = c.session.expect("session");
     let code = w.outbox.last().cloned().expect("sent").1;
     let answer = map(&[("USERNAME", "alice"), ("SMS_MFA_CODE", &code)]);
     assert_eq!(
-        w.respond("SOFTWARE_TOKEN_MFA", Some(&session), &answer).err(),
-        Some(FlowError::WrongStep { expected: ChallengeName::SmsMfa, got: ChallengeName::SoftwareTokenMfa })
+        w.respond("SOFTWARE_TOKEN_MFA", Some(&session), &answer)
+            .err(),
+        Some(FlowError::WrongStep {
+            expected: ChallengeName::SmsMfa,
+            got: ChallengeName::SoftwareTokenMfa
+        })
     );
-    assert_eq!(w.respond("NOT_A_CHALLENGE", Some(&session), &answer).err(), Some(FlowError::UnknownChallenge));
     assert_eq!(
-        w.respond("SMS_MFA", Some(&session), &map(&[("USERNAME", "bob"), ("SMS_MFA_CODE", &code)])).err(),
+        w.respond("NOT_A_CHALLENGE", Some(&session), &answer).err(),
+        Some(FlowError::UnknownChallenge)
+    );
+    assert_eq!(
+        w.respond(
+            "SMS_MFA",
+            Some(&session),
+            &map(&[("USERNAME", "bob"), ("SMS_MFA_CODE", &code)])
+        )
+        .err(),
         Some(FlowError::OtherUser)
     );
     assert_eq!(
-        w.respond("SMS_MFA", Some(&session), &map(&[("SMS_MFA_CODE", &code)])).err(),
+        w.respond("SMS_MFA", Some(&session), &map(&[("SMS_MFA_CODE", &code)]))
+            .err(),
         Some(FlowError::MissingParameter("USERNAME"))
     );
     let mut forged = session.clone().into_bytes();
     forged[3] ^= 1;
     let forged = String::from_utf8(forged).expect("ascii");
-    assert_eq!(w.respond("SMS_MFA", Some(&forged), &answer).err(), Some(FlowError::InvalidSession));
-    assert_eq!(w.respond("SMS_MFA", Some("short"), &answer).err(), Some(FlowError::InvalidSession));
-    assert_eq!(w.respond("SMS_MFA", None, &answer).err(), Some(FlowError::InvalidSession));
+    assert_eq!(
+        w.respond("SMS_MFA", Some(&forged), &answer).err(),
+        Some(FlowError::InvalidSession)
+    );
+    assert_eq!(
+        w.respond("SMS_MFA", Some("short"), &answer).err(),
+        Some(FlowError::InvalidSession)
+    );
+    assert_eq!(
+        w.respond("SMS_MFA", None, &answer).err(),
+        Some(FlowError::InvalidSession)
+    );
     let original = w.client.clone();
     w.client.id = user_pool_model::ClientId::parse("client2").expect("id");
-    assert_eq!(w.respond("SMS_MFA", Some(&session), &answer).err(), Some(FlowError::InvalidSession));
+    assert_eq!(
+        w.respond("SMS_MFA", Some(&session), &answer).err(),
+        Some(FlowError::InvalidSession)
+    );
     w.client = original;
     let saved_now = w.now;
     w.now += 181;
-    assert_eq!(w.respond("SMS_MFA", Some(&session), &answer).err(), Some(FlowError::SessionExpired));
+    assert_eq!(
+        w.respond("SMS_MFA", Some(&session), &answer).err(),
+        Some(FlowError::SessionExpired)
+    );
     w.now = saved_now;
-    assert!(matches!(w.respond("SMS_MFA", Some(&session), &answer), Ok(Reply::Tokens(_))));
-    assert_eq!(w.respond("SMS_MFA", Some(&session), &answer).err(), Some(FlowError::InvalidSession), "replay");
+    assert!(matches!(
+        w.respond("SMS_MFA", Some(&session), &answer),
+        Ok(Reply::Tokens(_))
+    ));
+    assert_eq!(
+        w.respond("SMS_MFA", Some(&session), &answer).err(),
+        Some(FlowError::InvalidSession),
+        "replay"
+    );
 }
 
 /// AuthSessionValidity: 3 minutes by default, up to 15.
@@ -233,13 +371,23 @@ fn session_validity_is_the_clients() {
     w.add_user("alice", "Passw0rd!", UserStatus::Confirmed);
     w.enable_sms("alice");
     let c = w
-        .initiate("USER_PASSWORD_AUTH", &map(&[("USERNAME", "alice"), ("PASSWORD", "Passw0rd!")]))
+        .initiate(
+            "USER_PASSWORD_AUTH",
+            &map(&[("USERNAME", "alice"), ("PASSWORD", "Passw0rd!")]),
+        )
         .expect("challenge");
-    let session = c.challenge().and_then(|c| c.session.clone()).expect("session");
+    let session = c
+        .challenge()
+        .and_then(|c| c.session.clone())
+        .expect("session");
     let code = w.outbox.last().cloned().expect("sent").1;
     w.now += 14 * 60;
     assert!(matches!(
-        w.respond("SMS_MFA", Some(&session), &map(&[("USERNAME", "alice"), ("SMS_MFA_CODE", &code)])),
+        w.respond(
+            "SMS_MFA",
+            Some(&session),
+            &map(&[("USERNAME", "alice"), ("SMS_MFA_CODE", &code)])
+        ),
         Ok(Reply::Tokens(_))
     ));
 }
@@ -255,5 +403,8 @@ fn debug_output_is_redacted() {
     )
     .expect("parse");
     assert!(!format!("{request:?}").contains("S3ntinel"));
-    assert_eq!(format!("{:?}", PhantomKey::new([1; 32])), "PhantomKey(<redacted>)");
+    assert_eq!(
+        format!("{:?}", PhantomKey::new([1; 32])),
+        "PhantomKey(<redacted>)"
+    );
 }

@@ -1,0 +1,199 @@
+//! Outgoing messages (verification codes, MFA codes, invitations): the [`MessageSender`] an
+//! embedder implements, Cognito's template placeholders, and the development [`Outbox`].
+
+use std::fmt;
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use zeroize::Zeroize;
+
+/// How a message travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryMedium {
+    /// `EMAIL`.
+    Email,
+    /// `SMS`.
+    Sms,
+}
+
+impl DeliveryMedium {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "EMAIL",
+            Self::Sms => "SMS",
+        }
+    }
+}
+
+/// Why a message is sent (the CustomMessage trigger's source, without the prefix).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    /// `SignUp` / `ResendCode`: confirm the account.
+    SignUp,
+    /// `ForgotPassword`.
+    ForgotPassword,
+    /// `UpdateUserAttribute` / `VerifyUserAttribute`.
+    VerifyUserAttribute,
+    /// `Authentication`: an SMS / email MFA code.
+    Authentication,
+    /// `AdminCreateUser`: the invitation with a temporary password.
+    AdminCreateUser,
+}
+
+impl MessageKind {
+    /// A stable lowercase name (the dev outbox's `kind`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignUp => "sign_up",
+            Self::ForgotPassword => "forgot_password",
+            Self::VerifyUserAttribute => "verify_user_attribute",
+            Self::Authentication => "authentication",
+            Self::AdminCreateUser => "admin_create_user",
+        }
+    }
+}
+
+/// One message. `code` is secret: redacted in `Debug`, zeroized on drop.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Message {
+    /// The pool.
+    pub pool_id: String,
+    /// The internal username.
+    pub username: String,
+    /// The email address or phone number.
+    pub destination: String,
+    /// Email or SMS.
+    pub delivery_medium: DeliveryMedium,
+    /// Why.
+    pub kind: MessageKind,
+    /// The code or temporary password the body carries.
+    pub code: String,
+    /// The email subject (empty for SMS).
+    pub subject: String,
+    /// The rendered body.
+    pub body: String,
+    /// Unix seconds.
+    pub sent_at: i64,
+}
+
+impl fmt::Debug for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Message")
+            .field("pool_id", &self.pool_id)
+            .field("username", &self.username)
+            .field("delivery_medium", &self.delivery_medium)
+            .field("kind", &self.kind)
+            .field("sent_at", &self.sent_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Message {
+    fn drop(&mut self) {
+        self.code.zeroize();
+        self.body.zeroize();
+    }
+}
+
+/// Fills Cognito's placeholders: `{####}` with the code, `{username}` with the username.
+pub fn render_template(template: &str, code: &str, username: &str) -> String {
+    template
+        .replace("{####}", code)
+        .replace("{username}", username)
+}
+
+/// Why a message could not be sent (`CodeDeliveryFailureException`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct DeliveryFailure(pub String);
+
+/// Delivers messages (SES, SNS, an SMTP relay, …). Implementations must not log `code`.
+#[async_trait]
+pub trait MessageSender: Send + Sync {
+    /// Sends one message.
+    async fn send(&self, message: Message) -> Result<(), DeliveryFailure>;
+}
+
+/// A development sender that keeps every message in memory.
+#[derive(Debug, Default)]
+pub struct Outbox {
+    messages: Mutex<Vec<Message>>,
+}
+
+impl Outbox {
+    /// An empty outbox.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The messages sent to `username` in `pool_id`, oldest first.
+    pub fn messages_for(&self, pool_id: &str, username: &str) -> Vec<Message> {
+        self.messages
+            .lock()
+            .map(|m| {
+                m.iter()
+                    .filter(|x| x.pool_id == pool_id && x.username == username)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The code of the latest message to `username` in `pool_id`.
+    pub fn last_code(&self, pool_id: &str, username: &str) -> Option<String> {
+        self.messages_for(pool_id, username)
+            .last()
+            .map(|m| m.code.clone())
+    }
+}
+
+#[async_trait]
+impl MessageSender for Outbox {
+    async fn send(&self, message: Message) -> Result<(), DeliveryFailure> {
+        self.messages
+            .lock()
+            .map_err(|_| DeliveryFailure("outbox unavailable".into()))?
+            .push(message);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(code: &str) -> Message {
+        Message {
+            pool_id: "p".into(),
+            username: "alice".into(),
+            destination: "a@example.com".into(),
+            delivery_medium: DeliveryMedium::Email,
+            kind: MessageKind::SignUp,
+            code: code.into(),
+            subject: "Your verification code".into(),
+            body: render_template("Hi {username}, your code is {####}", code, "alice"),
+            sent_at: 1,
+        }
+    }
+
+    #[test]
+    fn templates_and_redaction() {
+        let m = message("123456");
+        assert_eq!(m.body, "Hi alice, your code is 123456");
+        assert!(!format!("{m:?}").contains("123456"));
+    }
+
+    #[tokio::test]
+    async fn outbox_keeps_messages_per_user() {
+        let outbox = Outbox::new();
+        outbox.send(message("111111")).await.expect("sent");
+        outbox.send(message("222222")).await.expect("sent");
+        assert_eq!(outbox.messages_for("p", "alice").len(), 2);
+        assert_eq!(outbox.last_code("p", "alice").as_deref(), Some("222222"));
+        assert!(outbox.messages_for("p", "bob").is_empty());
+        assert_eq!(MessageKind::Authentication.as_str(), "authentication");
+        assert_eq!(DeliveryMedium::Sms.as_str(), "SMS");
+    }
+}

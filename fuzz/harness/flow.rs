@@ -264,12 +264,7 @@ impl World {
             sign_in.start(account.as_ref(), &mut cx)
         };
         self.rng = rng;
-        self.finish(
-            result,
-            username.as_deref(),
-            account.as_ref().map(|_| ()),
-            None,
-        )
+        self.finish(result, username.as_deref())
     }
 
     /// RespondToAuthChallenge.
@@ -321,12 +316,7 @@ impl World {
                 self.spent.insert(id);
             }
         }
-        self.finish(
-            result,
-            Some(&username),
-            account.as_ref().map(|_| ()),
-            Some(id),
-        )
+        self.finish(result, Some(&username))
     }
 
     fn context<'a>(&'a self, rng: &'a mut ChaCha20Rng) -> FlowContext<'a, ChaCha20Rng> {
@@ -368,7 +358,7 @@ impl World {
             )
         };
         self.rng = rng;
-        match self.finish(Ok(transition), Some(&username), Some(()), None)? {
+        match self.finish(Ok(transition), Some(&username))? {
             Reply::Challenge(c) => c.session.ok_or(FlowError::InvalidSession),
             Reply::Tokens(_) => Err(FlowError::InvalidSession),
         }
@@ -379,8 +369,6 @@ impl World {
         &mut self,
         result: Result<Transition, FlowError>,
         username: Option<&str>,
-        found: Option<()>,
-        _session: Option<[u8; 16]>,
     ) -> Result<Reply, FlowError> {
         let transition = match result {
             Ok(t) => t,
@@ -448,13 +436,12 @@ impl World {
                 _ => {}
             }
         }
-        let _ = found;
         match transition.step {
             Step::Authenticated(a) => Ok(Reply::Tokens(a)),
             Step::Challenge(c) => Ok(Reply::Challenge(c.render(|b| self.seal(b))?)),
             Step::RunTrigger(trigger) => {
                 let next = self.run_trigger(trigger, username);
-                self.finish(next, username, found, None)
+                self.finish(next, username)
             }
             _ => Err(FlowError::InvalidSession),
         }
@@ -549,20 +536,21 @@ pub fn totp_code(secret: &TotpSecret, now: i64) -> String {
         .to_string()
 }
 
-/// An SRP client run: the PASSWORD_VERIFIER answer to `challenge` for `password`.
-pub fn password_claim(
+/// The client's signature over `challenge` for `identity` and `password`:
+/// `(TIMESTAMP, PASSWORD_CLAIM_SIGNATURE)`, empty on a malformed challenge.
+fn sign(
     client: srp::ClientHandshake,
     challenge: &ChallengeOutput,
+    identity: &srp::ClaimIdentity<'_>,
     password: &str,
     now: i64,
-) -> BTreeMap<String, String> {
+) -> (String, String) {
     let p = &challenge.parameters;
     let timestamp =
         srp::format_timestamp(srp::time::OffsetDateTime::from_unix_timestamp(now).expect("time"));
-    let user = p.get("USER_ID_FOR_SRP").cloned().unwrap_or_default();
     let signature = client
         .respond(
-            &srp::ClaimIdentity::user(POOL_NAME, &user),
+            identity,
             &srp::Password::new(password),
             &srp::PasswordVerifierChallenge {
                 salt: p.get("SALT").map_or("", String::as_str),
@@ -572,6 +560,20 @@ pub fn password_claim(
             &timestamp,
         )
         .unwrap_or_default();
+    (timestamp, signature)
+}
+
+/// An SRP client run: the PASSWORD_VERIFIER answer to `challenge` for `password`.
+pub fn password_claim(
+    client: srp::ClientHandshake,
+    challenge: &ChallengeOutput,
+    password: &str,
+    now: i64,
+) -> BTreeMap<String, String> {
+    let p = &challenge.parameters;
+    let user = p.get("USER_ID_FOR_SRP").cloned().unwrap_or_default();
+    let identity = srp::ClaimIdentity::user(POOL_NAME, &user);
+    let (timestamp, signature) = sign(client, challenge, &identity, password, now);
     map(&[
         ("USERNAME", &user),
         (
@@ -593,20 +595,8 @@ pub fn device_claim(
     now: i64,
 ) -> BTreeMap<String, String> {
     let p = &challenge.parameters;
-    let timestamp =
-        srp::format_timestamp(srp::time::OffsetDateTime::from_unix_timestamp(now).expect("time"));
-    let signature = client
-        .respond(
-            &srp::ClaimIdentity::device(group, key),
-            &srp::Password::new(device_password),
-            &srp::PasswordVerifierChallenge {
-                salt: p.get("SALT").map_or("", String::as_str),
-                srp_b: p.get("SRP_B").map_or("", String::as_str),
-                secret_block: p.get("SECRET_BLOCK").map_or("", String::as_str),
-            },
-            &timestamp,
-        )
-        .unwrap_or_default();
+    let identity = srp::ClaimIdentity::device(group, key);
+    let (timestamp, signature) = sign(client, challenge, &identity, device_password, now);
     map(&[
         ("USERNAME", p.get("USERNAME").map_or("", String::as_str)),
         ("DEVICE_KEY", key),

@@ -5,6 +5,7 @@
 //! to the Lambda event shapes) and resumes the flow with what it answered.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use rand_core::CryptoRng;
 
@@ -80,11 +81,19 @@ pub struct PendingCreate {
     progress: CustomProgress,
 }
 
-/// Waiting for VerifyAuthChallengeResponse.
-#[derive(Debug)]
+/// Waiting for VerifyAuthChallengeResponse. `Debug` leaves out the answer and the private
+/// parameters.
 pub struct PendingVerify {
     state: AwaitCustomAnswer,
     answer: String,
+}
+
+impl fmt::Debug for PendingVerify {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PendingVerify")
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
 }
 
 fn user_not_found(progress: &CustomProgress) -> bool {
@@ -144,20 +153,12 @@ impl PendingDefine {
                         "PASSWORD_VERIFIER requires SRP_A in the InitiateAuth request",
                     ));
                 };
-                let srp_b = srp::ServerHandshake::from_bytes(&handshake)
+                let srp_b = srp::ServerHandshake::from_bytes(handshake.expose_secret())
                     .map_err(|_| FlowError::InvalidSession)?
                     .srp_b();
                 let salt = match account {
                     Some(account) => credentials(account, cx).0,
-                    None => {
-                        Phantom::derive(
-                            &cx.settings.phantom_key,
-                            cx.pool.id.as_str(),
-                            &cx.pool.case_rule.fold(&progress.user.login),
-                            !cx.pool.username_attributes.is_empty(),
-                        )
-                        .salt
-                    }
+                    None => Phantom::for_login(cx, &progress.user.login).salt,
                 };
                 let state = AwaitPasswordVerifier {
                     user: progress.user,

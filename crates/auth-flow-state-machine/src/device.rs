@@ -12,7 +12,7 @@ use crate::error::{FlowError, Result};
 use crate::flows::ChallengeName;
 use crate::initiate::{bad_public_value, failed_claim, param};
 use crate::outcome::{Challenge, Event, Step, Transition};
-use crate::state::{AwaitDevicePasswordVerifier, AwaitDeviceSrp, FlowState};
+use crate::state::{AwaitDevicePasswordVerifier, AwaitDeviceSrp, FlowState, Secret};
 
 fn device<'a>(
     account: &'a Account<'_>,
@@ -60,7 +60,7 @@ impl AwaitDeviceSrp {
         ]);
         let state = FlowState::DevicePasswordVerifier(AwaitDevicePasswordVerifier {
             progress: self.progress,
-            handshake: handshake.to_bytes().expose_secret().to_vec(),
+            handshake: Secret::new(handshake.to_bytes().expose_secret().to_vec()),
         });
         Ok(Transition::new(Step::Challenge(Challenge::new(
             ChallengeName::DevicePasswordVerifier,
@@ -93,7 +93,7 @@ impl AwaitDevicePasswordVerifier {
             return Err(FlowError::DeviceNotFound);
         }
         let (device, verifier) = device(account, &key)?;
-        let handshake = srp::ServerHandshake::from_bytes(&self.handshake)
+        let handshake = srp::ServerHandshake::from_bytes(self.handshake.expose_secret())
             .map_err(|_| FlowError::InvalidSession)?;
         handshake
             .verify(

@@ -14,7 +14,8 @@ use crate::outcome::{Challenge, Event, Step, Transition};
 use crate::phantom::Phantom;
 use crate::refresh::RefreshRequest;
 use crate::state::{
-    AwaitPasswordVerifier, CustomProgress, FirstFactor, FlowState, Progress, SecondFactor, UserRef,
+    AwaitPasswordVerifier, CustomProgress, FirstFactor, FlowState, Progress, SecondFactor, Secret,
+    UserRef,
 };
 
 /// Reads a required parameter.
@@ -140,14 +141,9 @@ impl SignIn {
         }
         let device_tracking = cx.pool.devices.is_some() && !cx.admin;
         let device_key = self.device_key.filter(|_| device_tracking);
-        let phantom = account.is_none().then(|| {
-            Phantom::derive(
-                &cx.settings.phantom_key,
-                cx.pool.id.as_str(),
-                &cx.pool.case_rule.fold(&self.login),
-                !cx.pool.username_attributes.is_empty(),
-            )
-        });
+        let phantom = account
+            .is_none()
+            .then(|| Phantom::for_login(cx, &self.login));
         let user = UserRef {
             username: account.map_or_else(
                 || {
@@ -180,7 +176,7 @@ impl SignIn {
             }
             Kind::Password { password } => {
                 let pool_name = srp::pool_name(cx.pool.id.as_str());
-                let (Some(account), None) = (account, phantom.as_ref()) else {
+                let Some(account) = account else {
                     // Same work as for a real user, then the same answer.
                     if let Some(p) = &phantom {
                         let _ = srp::verify_password(
@@ -261,8 +257,8 @@ pub(crate) fn credentials<R: ?Sized>(
 /// A started SRP server side.
 pub(crate) struct Handshake {
     pub(crate) salt: srp::Salt,
-    /// `ServerHandshake::to_bytes` (secret; sealed into the session).
-    pub(crate) bytes: Vec<u8>,
+    /// `ServerHandshake::to_bytes` (sealed into the session).
+    pub(crate) bytes: Secret,
     pub(crate) srp_b: String,
 }
 
@@ -283,7 +279,7 @@ pub(crate) fn srp_handshake<R: CryptoRng + ?Sized>(
         .map_err(bad_public_value)?;
     Ok(Handshake {
         salt,
-        bytes: handshake.to_bytes().expose_secret().to_vec(),
+        bytes: Secret::new(handshake.to_bytes().expose_secret().to_vec()),
         srp_b: handshake.srp_b(),
     })
 }

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use rand_core::CryptoRng;
 use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 use user_pool_model::{MfaConfiguration, MfaMethod};
 
 use crate::context::{Account, FlowContext};
@@ -18,6 +17,7 @@ use crate::outcome::{Challenge, DeliveryMedium, Event, OneTimeCode, Step, Transi
 use crate::state::{
     AwaitMfaCode, AwaitMfaSelection, AwaitMfaSetupAnswer, AwaitSoftwareToken,
     AwaitTokenAssociation, AwaitTokenVerification, FlowState, MfaKind, Progress, SecondFactor,
+    Secret,
 };
 use crate::totp::TotpSecret;
 
@@ -109,8 +109,8 @@ pub(crate) fn mask(kind: MfaKind, value: &str) -> String {
     }
 }
 
-fn digest(code: &str) -> Vec<u8> {
-    Sha256::digest(code.as_bytes()).to_vec()
+fn digest(code: &str) -> Secret {
+    Secret::new(Sha256::digest(code.as_bytes()).to_vec())
 }
 
 /// A uniformly random code of [`CODE_DIGITS`] digits.
@@ -217,7 +217,7 @@ impl AwaitMfaCode {
             _ => "SMS_MFA_CODE",
         };
         let code = param(responses, key)?;
-        if !bool::from(digest(code).ct_eq(&self.code_digest)) {
+        if digest(code) != self.code_digest {
             return Err(FlowError::CodeMismatch);
         }
         let mut progress = self.progress;
@@ -257,7 +257,7 @@ impl AwaitTokenAssociation {
         let parameters = base_parameters(&self.progress);
         let state = FlowState::TokenVerification(AwaitTokenVerification {
             progress: self.progress,
-            secret: secret.expose_secret().to_vec(),
+            secret: Secret::new(secret.expose_secret().to_vec()),
         });
         let next = Challenge::new(ChallengeName::MfaSetup, parameters, &state, cx);
         (secret, next)
@@ -273,7 +273,7 @@ impl AwaitTokenVerification {
         friendly_name: Option<String>,
         cx: &mut FlowContext<'_, R>,
     ) -> Result<Transition> {
-        let secret = TotpSecret::from_bytes(self.secret.clone());
+        let secret = TotpSecret::from_bytes(self.secret.expose_secret().to_vec());
         let step = secret.verify(code, cx.now, None)?;
         let parameters = base_parameters(&self.progress);
         let mut progress = self.progress;

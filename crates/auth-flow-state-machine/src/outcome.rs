@@ -155,8 +155,8 @@ pub struct Challenge {
     envelope: SessionEnvelope,
 }
 
-/// A challenge as it goes on the wire.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A challenge as it goes on the wire. `Debug` leaves out `Session` and `SECRET_BLOCK`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ChallengeOutput {
     /// `ChallengeName`.
     pub name: &'static str,
@@ -164,6 +164,24 @@ pub struct ChallengeOutput {
     pub parameters: BTreeMap<String, String>,
     /// `Session` (none with PASSWORD_VERIFIER, as Cognito answers).
     pub session: Option<String>,
+}
+
+impl fmt::Debug for ChallengeOutput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let public: BTreeMap<&str, &str> = self
+            .parameters
+            .iter()
+            .map(|(k, v)| {
+                let v = if k == "SECRET_BLOCK" { "<redacted>" } else { v };
+                (k.as_str(), v)
+            })
+            .collect();
+        f.debug_struct("ChallengeOutput")
+            .field("name", &self.name)
+            .field("parameters", &public)
+            .field("session", &self.session.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 impl Challenge {

@@ -32,7 +32,7 @@ impl AwaitPasswordVerifier {
             signature: param(responses, "PASSWORD_CLAIM_SIGNATURE")?,
             timestamp: param(responses, "TIMESTAMP")?,
         };
-        let handshake = srp::ServerHandshake::from_bytes(&self.handshake)
+        let handshake = srp::ServerHandshake::from_bytes(self.handshake.expose_secret())
             .map_err(|_| FlowError::InvalidSession)?;
         let account = account.filter(|_| !self.user.phantom);
         if let Some(account) = account {
@@ -40,15 +40,7 @@ impl AwaitPasswordVerifier {
         }
         let (verifier, counts) = match account {
             Some(account) => (credentials(account, cx).1, account.verifier.is_some()),
-            None => {
-                let p = Phantom::derive(
-                    &cx.settings.phantom_key,
-                    cx.pool.id.as_str(),
-                    &cx.pool.case_rule.fold(&self.user.login),
-                    !cx.pool.username_attributes.is_empty(),
-                );
-                (p.verifier, false)
-            }
+            None => (Phantom::for_login(cx, &self.user.login).verifier, false),
         };
         let pool_name = srp::pool_name(cx.pool.id.as_str());
         let verified = handshake.verify(

@@ -5,7 +5,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
-use crate::context::PhantomKey;
+use crate::context::{FlowContext, PhantomKey};
 
 /// A stand-in for a user that does not exist.
 pub(crate) struct Phantom {
@@ -41,6 +41,16 @@ fn uuid_v4(bytes: &[u8; 32]) -> String {
 }
 
 impl Phantom {
+    /// The phantom for what an unknown user typed at sign-in, in the context's pool.
+    pub(crate) fn for_login<R: ?Sized>(cx: &FlowContext<'_, R>, login: &str) -> Self {
+        Self::derive(
+            &cx.settings.phantom_key,
+            cx.pool.id.as_str(),
+            &cx.pool.case_rule.fold(login),
+            !cx.pool.username_attributes.is_empty(),
+        )
+    }
+
     /// The phantom for `login` (already folded by the pool's case rule) in `pool_id`.
     /// In pools whose usernames are email / phone, real users' `USER_ID_FOR_SRP` is a UUID
     /// (their `sub`), so the phantom's is one too; otherwise it is the login itself.

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine as _;
+use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use rand_core::CryptoRng;
 
@@ -19,21 +19,7 @@ use crate::totp::TotpSecret;
 
 const MAX_SEALED_LEN: usize = 8192;
 
-/// The sealed bytes to open for a response: `PASSWORD_CLAIM_SECRET_BLOCK` for the SRP
-/// verifier steps (so that clients without `Session`, like pycognito, work, and so that the
-/// block signed over is the one issued), `Session` otherwise.
-pub fn sealed_state(
-    challenge_name: &str,
-    session: Option<&str>,
-    responses: &BTreeMap<String, String>,
-) -> Result<Vec<u8>> {
-    let name = ChallengeName::parse(challenge_name).ok_or(FlowError::UnknownChallenge)?;
-    let (text, engine) = match name {
-        ChallengeName::PasswordVerifier | ChallengeName::DevicePasswordVerifier => {
-            (param(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?, &STANDARD)
-        }
-        _ => (session.ok_or(FlowError::InvalidSession)?, &URL_SAFE_NO_PAD),
-    };
+fn decode(text: &str, engine: &impl Engine) -> Result<Vec<u8>> {
     if text.len() < MIN_SESSION_LEN || text.len() > MAX_SEALED_LEN {
         return Err(FlowError::InvalidSession);
     }
@@ -42,14 +28,25 @@ pub fn sealed_state(
         .map_err(|_| FlowError::InvalidSession)
 }
 
+/// The sealed bytes to open for a response: `PASSWORD_CLAIM_SECRET_BLOCK` for the SRP
+/// verifier steps (so that clients without `Session`, like pycognito, work, and so that the
+/// block signed over is the one issued), `Session` otherwise.
+pub fn sealed_state(
+    challenge_name: &str,
+    session: Option<&str>,
+    responses: &BTreeMap<String, String>,
+) -> Result<Vec<u8>> {
+    match ChallengeName::parse(challenge_name).ok_or(FlowError::UnknownChallenge)? {
+        ChallengeName::PasswordVerifier | ChallengeName::DevicePasswordVerifier => {
+            decode(param(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?, &STANDARD)
+        }
+        _ => sealed_session(session.ok_or(FlowError::InvalidSession)?),
+    }
+}
+
 /// The sealed state of a `Session`, for AssociateSoftwareToken / VerifySoftwareToken.
 pub fn sealed_session(session: &str) -> Result<Vec<u8>> {
-    if session.len() < MIN_SESSION_LEN || session.len() > MAX_SEALED_LEN {
-        return Err(FlowError::InvalidSession);
-    }
-    URL_SAFE_NO_PAD
-        .decode(session.as_bytes())
-        .map_err(|_| FlowError::InvalidSession)
+    decode(session, &URL_SAFE_NO_PAD)
 }
 
 /// A pending step, opened and checked against the pool, client and clock.

@@ -5,28 +5,61 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-use zeroize::Zeroizing;
+use std::fmt;
 
-use crate::error::{FlowError, Result};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::error::{FlowError, Result as FlowResult};
 use crate::flows::ChallengeName;
 
 const STATE_VERSION: u8 = 1;
 
-/// Bytes as standard Base64 inside the serialised state (compact, unlike JSON arrays).
-pub(crate) mod b64 {
-    use base64::Engine as _;
-    use base64::engine::general_purpose::STANDARD;
-    use serde::{Deserialize, Deserializer, Serializer};
+/// Secret bytes inside a state (an SRP ephemeral, a TOTP seed, a code digest): standard
+/// Base64 in the serialised form (compact, unlike JSON arrays), redacted in `Debug`, zeroized
+/// on drop, compared in constant time.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub(crate) struct Secret(Vec<u8>);
 
-    pub(crate) fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&STANDARD.encode(bytes))
+impl Secret {
+    pub(crate) fn new(bytes: Vec<u8>) -> Self {
+        Self(bytes)
     }
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let text = String::deserialize(d)?;
+    pub(crate) fn expose_secret(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.ct_eq(&other.0).into()
+    }
+}
+
+impl Eq for Secret {}
+
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&STANDARD.encode(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = Zeroizing::new(String::deserialize(d)?);
         STANDARD
             .decode(text.as_bytes())
+            .map(Self)
             .map_err(serde::de::Error::custom)
     }
 }
@@ -136,27 +169,10 @@ pub(crate) struct CustomProgress {
     pub(crate) user: UserRef,
     pub(crate) history: Vec<ChallengeRecord>,
     /// The SRP handshake started by `SRP_A`, until DefineAuthChallenge asks for the verifier.
-    #[serde(default, with = "opt_b64")]
-    pub(crate) srp: Option<Vec<u8>>,
+    #[serde(default)]
+    pub(crate) srp: Option<Secret>,
     pub(crate) device_key: Option<String>,
     pub(crate) device_tracking: bool,
-}
-
-mod opt_b64 {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    #[derive(Serialize, Deserialize)]
-    struct Wrap(#[serde(with = "super::b64")] Vec<u8>);
-
-    pub(crate) fn serialize<S: Serializer>(v: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
-        v.as_ref().map(|b| Wrap(b.clone())).serialize(s)
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Vec<u8>>, D::Error> {
-        Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
-    }
 }
 
 /// Waiting for `PASSWORD_VERIFIER` (USER_SRP_AUTH, or SRP inside CUSTOM_AUTH).
@@ -164,8 +180,7 @@ mod opt_b64 {
 pub(crate) struct AwaitPasswordVerifier {
     pub(crate) user: UserRef,
     /// `srp::ServerHandshake::to_bytes`.
-    #[serde(with = "b64")]
-    pub(crate) handshake: Vec<u8>,
+    pub(crate) handshake: Secret,
     pub(crate) device_key: Option<String>,
     pub(crate) device_tracking: bool,
     /// Set inside CUSTOM_AUTH: after the proof, DefineAuthChallenge runs again.
@@ -191,8 +206,7 @@ pub(crate) struct AwaitMfaCode {
     pub(crate) progress: Progress,
     pub(crate) kind: MfaKind,
     /// SHA-256 of the code that was sent.
-    #[serde(with = "b64")]
-    pub(crate) code_digest: Vec<u8>,
+    pub(crate) code_digest: Secret,
 }
 
 /// Waiting for `SOFTWARE_TOKEN_MFA`.
@@ -211,8 +225,7 @@ pub(crate) struct AwaitTokenAssociation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct AwaitTokenVerification {
     pub(crate) progress: Progress,
-    #[serde(with = "b64")]
-    pub(crate) secret: Vec<u8>,
+    pub(crate) secret: Secret,
 }
 
 /// Token verified: waiting for the `MFA_SETUP` answer with this session.
@@ -231,16 +244,25 @@ pub(crate) struct AwaitDeviceSrp {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct AwaitDevicePasswordVerifier {
     pub(crate) progress: Progress,
-    #[serde(with = "b64")]
-    pub(crate) handshake: Vec<u8>,
+    pub(crate) handshake: Secret,
 }
 
-/// Waiting for the `ANSWER` to a `CUSTOM_CHALLENGE`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Waiting for the `ANSWER` to a `CUSTOM_CHALLENGE`. `privateChallengeParameters` usually
+/// hold the expected answer, so `Debug` leaves them out.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct AwaitCustomAnswer {
     pub(crate) custom: CustomProgress,
     pub(crate) private_parameters: BTreeMap<String, String>,
     pub(crate) metadata: Option<String>,
+}
+
+impl fmt::Debug for AwaitCustomAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AwaitCustomAnswer")
+            .field("custom", &self.custom)
+            .field("metadata", &self.metadata)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Every state a `Session` can carry.
@@ -278,10 +300,11 @@ impl FlowState {
         }
     }
 
-    /// The user the state is for.
-    pub(crate) fn user(&self) -> &UserRef {
+    /// The user the state is for, and the `DEVICE_KEY` the flow carries.
+    fn bindings(&self) -> (&UserRef, Option<&String>) {
         match self {
-            Self::PasswordVerifier(s) => &s.user,
+            Self::PasswordVerifier(s) => (&s.user, s.device_key.as_ref()),
+            Self::CustomAnswer(s) => (&s.custom.user, s.custom.device_key.as_ref()),
             Self::NewPassword(AwaitNewPassword { progress })
             | Self::MfaSelection(AwaitMfaSelection { progress, .. })
             | Self::MfaCode(AwaitMfaCode { progress, .. })
@@ -291,29 +314,19 @@ impl FlowState {
             | Self::MfaSetupAnswer(AwaitMfaSetupAnswer { progress })
             | Self::DeviceSrp(AwaitDeviceSrp { progress })
             | Self::DevicePasswordVerifier(AwaitDevicePasswordVerifier { progress, .. }) => {
-                &progress.user
+                (&progress.user, progress.device_key.as_ref())
             }
-            Self::CustomAnswer(s) => &s.custom.user,
         }
+    }
+
+    /// The user the state is for.
+    pub(crate) fn user(&self) -> &UserRef {
+        self.bindings().0
     }
 
     /// The `DEVICE_KEY` the flow carries, if any.
     pub(crate) fn device_key(&self) -> Option<&str> {
-        match self {
-            Self::PasswordVerifier(s) => s.device_key.as_deref(),
-            Self::NewPassword(AwaitNewPassword { progress })
-            | Self::MfaSelection(AwaitMfaSelection { progress, .. })
-            | Self::MfaCode(AwaitMfaCode { progress, .. })
-            | Self::SoftwareToken(AwaitSoftwareToken { progress })
-            | Self::TokenAssociation(AwaitTokenAssociation { progress })
-            | Self::TokenVerification(AwaitTokenVerification { progress, .. })
-            | Self::MfaSetupAnswer(AwaitMfaSetupAnswer { progress })
-            | Self::DeviceSrp(AwaitDeviceSrp { progress })
-            | Self::DevicePasswordVerifier(AwaitDevicePasswordVerifier { progress, .. }) => {
-                progress.device_key.as_deref()
-            }
-            Self::CustomAnswer(s) => s.custom.device_key.as_deref(),
-        }
+        self.bindings().1.map(String::as_str)
     }
 
     /// Version byte, then JSON. The result holds secrets; it is zeroized on drop.
@@ -328,7 +341,7 @@ impl FlowState {
     }
 
     /// Reads [`FlowState::encode`]'s output; anything else is [`FlowError::InvalidSession`].
-    pub(crate) fn decode(bytes: &[u8]) -> Result<Self> {
+    pub(crate) fn decode(bytes: &[u8]) -> FlowResult<Self> {
         match bytes.split_first() {
             Some((&STATE_VERSION, json)) => {
                 serde_json::from_slice(json).map_err(|_| FlowError::InvalidSession)

@@ -171,7 +171,7 @@ impl Error {
             FlowError::TotpMismatch | FlowError::CodeMismatch => CodeMismatch,
             FlowError::DeviceNotFound => ResourceNotFound,
             FlowError::InvalidLambdaResponse(_) => InvalidLambdaResponse,
-            FlowError::Randomness => InternalError,
+            // `Randomness` and whatever later versions add.
             _ => InternalError,
         };
         let message = match kind {
@@ -181,8 +181,8 @@ impl Error {
         Self::new(kind, message)
     }
 
-    /// A store error; `user_missing_message` applies PreventUserExistenceErrors to a missing
-    /// user (`None`: the caller resolved existence already).
+    /// A store error, with PreventUserExistenceErrors applied to a missing user. Backend
+    /// failures become `InternalErrorException` without their detail.
     pub fn from_store(e: &StoreError, prevent: PreventUserExistenceErrors) -> Self {
         use ErrorKind::*;
         match e {

@@ -105,7 +105,7 @@ pub use error::{FlowError, Result};
 pub use flows::{AuthFlow, ChallengeName};
 pub use initiate::{Initiate, SignIn};
 pub use lockout::{Failures, LockoutPolicy};
-pub use mfa::CODE_DIGITS;
+pub use mfa::{CODE_DIGITS, mask_destination};
 pub use outcome::{
     Authenticated, Challenge, ChallengeOutput, DeliveryMedium, Event, MAX_SESSION_LEN, OneTimeCode,
     Step, TokenSource, Transition,

@@ -90,6 +90,16 @@ pub(crate) fn decide<R: ?Sized>(
     })
 }
 
+/// `+*******1212` / `a***@e***`: a delivery destination as Cognito shows it
+/// (`CODE_DELIVERY_DESTINATION`, `CodeDeliveryDetails.Destination`).
+pub fn mask_destination(medium: DeliveryMedium, value: &str) -> String {
+    let kind = match medium {
+        DeliveryMedium::Email => MfaKind::Email,
+        DeliveryMedium::Sms => MfaKind::Sms,
+    };
+    mask(kind, value)
+}
+
 /// `+*******1212` / `a***@e***`, as Cognito masks a delivery destination.
 pub(crate) fn mask(kind: MfaKind, value: &str) -> String {
     match kind {

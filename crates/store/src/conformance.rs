@@ -174,11 +174,14 @@ pub async fn clients(store: Arc<dyn Store>) {
             .len(),
         1
     );
+    let (found_pool, found) = store.find_client(&ids[2]).await.unwrap().unwrap();
+    assert_eq!((found_pool, found.id), (pool.id.clone(), ids[2].clone()));
     store.delete_client(&pool.id, &ids[1]).await.unwrap();
     assert_eq!(
         store.get_client(&pool.id, &ids[1]).await,
         Err(StoreError::ClientNotFound)
     );
+    assert_eq!(store.find_client(&ids[1]).await, Ok(None));
     let ghost = AppClient::new(ClientId::generate(&mut rng), "ghost", None).unwrap();
     assert_eq!(
         store.put_client(&pool.id, ghost).await,
@@ -1012,6 +1015,14 @@ pub async fn refresh_families(store: Arc<dyn Store>) {
         "only one previous token is remembered"
     );
     store.revoke_family(&pool.id, "f1").await.unwrap();
+    assert!(
+        store
+            .get_family(&pool.id, "f1")
+            .await
+            .unwrap()
+            .is_some_and(|f| f.revoked && f.token_hash == [13; 32])
+    );
+    assert_eq!(store.get_family(&pool.id, "nope").await, Ok(None));
     assert_eq!(
         store
             .rotate_family(&pool.id, "f1", &[13; 32], [14; 32], 103)

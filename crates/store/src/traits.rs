@@ -33,6 +33,8 @@ pub trait ClientStore: Send + Sync {
     async fn get_client(&self, pool: &UserPoolId, id: &ClientId) -> StoreResult<AppClient>;
     /// Replaces an existing client.
     async fn put_client(&self, pool: &UserPoolId, client: AppClient) -> StoreResult<()>;
+    /// A client found by id alone, with its pool (unsigned operations name only the client).
+    async fn find_client(&self, id: &ClientId) -> StoreResult<Option<(UserPoolId, AppClient)>>;
     /// Deletes a client.
     async fn delete_client(&self, pool: &UserPoolId, id: &ClientId) -> StoreResult<()>;
     /// Clients in id order.
@@ -178,6 +180,8 @@ pub trait RefreshTokenStore: Send + Sync {
         pool: &UserPoolId,
         hash: &[u8; 32],
     ) -> StoreResult<Option<RefreshFamily>>;
+    /// A family by id (the `origin_jti` of the tokens it minted).
+    async fn get_family(&self, pool: &UserPoolId, id: &str) -> StoreResult<Option<RefreshFamily>>;
     /// Replaces the current token if it still is `expected`, remembering it as previous;
     /// [`VersionConflict`](crate::StoreError::VersionConflict) if another rotation won.
     async fn rotate_family(

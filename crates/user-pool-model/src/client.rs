@@ -166,6 +166,23 @@ pub struct AppClient {
     pub enable_token_revocation: bool,
     /// `AuthSessionValidity` in minutes (3..15, default 3).
     pub auth_session_validity_minutes: u8,
+    /// `RefreshTokenRotation`: `Some` when the feature is `ENABLED` (each refresh returns a new
+    /// refresh token and retires the presented one after the grace period).
+    #[serde(default)]
+    pub refresh_token_rotation: Option<RefreshTokenRotation>,
+    /// Created (unix seconds).
+    #[serde(default)]
+    pub created: i64,
+    /// Last modified (unix seconds).
+    #[serde(default)]
+    pub modified: i64,
+}
+
+/// `RefreshTokenRotation` with `Feature = ENABLED`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RefreshTokenRotation {
+    /// `RetryGracePeriodSeconds` (0..=60): how long the replaced token still works.
+    pub retry_grace_period_seconds: u8,
 }
 
 impl AppClient {
@@ -198,6 +215,9 @@ impl AppClient {
             prevent_user_existence_errors: PreventUserExistenceErrors::Legacy,
             enable_token_revocation: true,
             auth_session_validity_minutes: 3,
+            refresh_token_rotation: None,
+            created: 0,
+            modified: 0,
         })
     }
 
@@ -227,6 +247,15 @@ impl AppClient {
             && self.secret.is_none()
         {
             return Err(Error::InvalidParameter("client_credentials flow can not be selected if client does not have a client secret.".into()));
+        }
+        if let Some(rotation) = self.refresh_token_rotation
+            && rotation.retry_grace_period_seconds > 60
+        {
+            return Err(crate::error::constraint(
+                "refreshTokenRotation.retryGracePeriodSeconds",
+                Some(&rotation.retry_grace_period_seconds.to_string()),
+                "Member must have value less than or equal to 60",
+            ));
         }
         if self.callback_urls.len() > 100 || self.logout_urls.len() > 100 {
             return Err(Error::InvalidParameter(

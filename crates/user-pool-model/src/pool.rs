@@ -148,6 +148,12 @@ pub struct PoolConfig {
     pub lambda_config: BTreeMap<String, String>,
     /// `DeletionProtection` active.
     pub deletion_protection: bool,
+    /// Created (unix seconds).
+    #[serde(default)]
+    pub created: i64,
+    /// Last modified (unix seconds).
+    #[serde(default)]
+    pub modified: i64,
 }
 
 impl PoolConfig {
@@ -179,6 +185,8 @@ impl PoolConfig {
             devices: None,
             lambda_config: BTreeMap::new(),
             deletion_protection: false,
+            created: 0,
+            modified: 0,
         };
         config.validate()?;
         Ok(config)

@@ -45,6 +45,28 @@ pub enum ErrorKind {
     UserNotFound,
     /// `UsernameExistsException`.
     UsernameExists,
+    /// `CodeDeliveryFailureException`.
+    CodeDeliveryFailure,
+    /// `EnableSoftwareTokenMFAException`.
+    EnableSoftwareTokenMfa,
+    /// `InvalidUserPoolConfigurationException`.
+    InvalidUserPoolConfiguration,
+    /// `LimitExceededException`.
+    LimitExceeded,
+    /// `SoftwareTokenMFANotFoundException`.
+    SoftwareTokenMfaNotFound,
+    /// `UnauthorizedException`.
+    Unauthorized,
+    /// `UnexpectedLambdaException`.
+    UnexpectedLambda,
+    /// `UnsupportedOperationException`.
+    UnsupportedOperation,
+    /// `UnsupportedTokenTypeException`.
+    UnsupportedTokenType,
+    /// `UnsupportedUserStateException`.
+    UnsupportedUserState,
+    /// `UserLambdaValidationException`.
+    UserLambdaValidation,
 }
 
 impl ErrorKind {
@@ -68,6 +90,17 @@ impl ErrorKind {
             Self::UserNotConfirmed => "UserNotConfirmedException",
             Self::UserNotFound => "UserNotFoundException",
             Self::UsernameExists => "UsernameExistsException",
+            Self::CodeDeliveryFailure => "CodeDeliveryFailureException",
+            Self::EnableSoftwareTokenMfa => "EnableSoftwareTokenMFAException",
+            Self::InvalidUserPoolConfiguration => "InvalidUserPoolConfigurationException",
+            Self::LimitExceeded => "LimitExceededException",
+            Self::SoftwareTokenMfaNotFound => "SoftwareTokenMFANotFoundException",
+            Self::Unauthorized => "UnauthorizedException",
+            Self::UnexpectedLambda => "UnexpectedLambdaException",
+            Self::UnsupportedOperation => "UnsupportedOperationException",
+            Self::UnsupportedTokenType => "UnsupportedTokenTypeException",
+            Self::UnsupportedUserState => "UnsupportedUserStateException",
+            Self::UserLambdaValidation => "UserLambdaValidationException",
         }
     }
 
@@ -355,5 +388,16 @@ mod tests {
                 .message()
                 .contains("db")
         );
+    }
+}
+
+impl From<custom_auth_triggers::TriggerError> for Error {
+    fn from(e: custom_auth_triggers::TriggerError) -> Self {
+        let kind = match e.exception() {
+            "UserLambdaValidationException" => ErrorKind::UserLambdaValidation,
+            "InvalidLambdaResponseException" => ErrorKind::InvalidLambdaResponse,
+            _ => ErrorKind::UnexpectedLambda,
+        };
+        Self::new(kind, e.to_string())
     }
 }

@@ -35,14 +35,27 @@
     )
 )]
 
+mod at_rest;
 mod clock;
+mod entropy;
 mod error;
+mod hooks;
+mod keys;
 mod messages;
+mod ops;
 mod seal;
+mod service;
+pub mod wire;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorKind, INCORRECT_CREDENTIALS, Result};
 pub use messages::{
     DeliveryFailure, DeliveryMedium, Message, MessageKind, MessageSender, Outbox, render_template,
 };
+pub use ops::pools::{
+    CsvHeaderResponse, EmailMfaConfiguration, SmsMfaConfiguration, SoftwareTokenMfaConfiguration,
+    UserPoolMfaConfig,
+};
+pub use ops::tokens::ADMIN_SCOPE;
 pub use seal::{MasterKey, NONCE_BYTES, Purpose, Sealer, TAG_BYTES, Unsealable};
+pub use service::{Issuer, Service, ServiceBuilder, UserPool};

@@ -7,34 +7,21 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use zeroize::Zeroize;
 
-/// How a message travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeliveryMedium {
-    /// `EMAIL`.
-    Email,
-    /// `SMS`.
-    Sms,
-}
-
-impl DeliveryMedium {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Email => "EMAIL",
-            Self::Sms => "SMS",
-        }
-    }
-}
+pub use auth_flow_state_machine::DeliveryMedium;
 
 /// Why a message is sent (the CustomMessage trigger's source, without the prefix).
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MessageKind {
-    /// `SignUp` / `ResendCode`: confirm the account.
+    /// `SignUp`: confirm the account.
     SignUp,
+    /// `ResendCode`: ResendConfirmationCode.
+    ResendCode,
+    /// `UpdateUserAttribute`: a changed email / phone number.
+    UpdateUserAttribute,
     /// `ForgotPassword`.
     ForgotPassword,
-    /// `UpdateUserAttribute` / `VerifyUserAttribute`.
+    /// `VerifyUserAttribute`: GetUserAttributeVerificationCode.
     VerifyUserAttribute,
     /// `Authentication`: an SMS / email MFA code.
     Authentication,
@@ -47,6 +34,8 @@ impl MessageKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SignUp => "sign_up",
+            Self::ResendCode => "resend_code",
+            Self::UpdateUserAttribute => "update_user_attribute",
             Self::ForgotPassword => "forgot_password",
             Self::VerifyUserAttribute => "verify_user_attribute",
             Self::Authentication => "authentication",

@@ -28,6 +28,10 @@ impl MasterKey {
     pub fn new(bytes: [u8; 32]) -> Self {
         Self(bytes)
     }
+
+    pub(crate) fn expose_secret(&self) -> &[u8; 32] {
+        &self.0
+    }
 }
 
 impl fmt::Debug for MasterKey {

@@ -251,6 +251,22 @@ impl ClientStore for MemoryStore {
         })
     }
 
+    async fn find_client(&self, id: &ClientId) -> StoreResult<Option<(UserPoolId, AppClient)>> {
+        let pools: Vec<_> = self
+            .pools
+            .read()
+            .map_err(poisoned)?
+            .iter()
+            .map(|(id, data)| (id.clone(), Arc::clone(data)))
+            .collect();
+        for (pool_id, data) in pools {
+            if let Some(client) = data.lock().map_err(poisoned)?.clients.get(id.as_str()) {
+                return Ok(Some((pool_id, client.clone())));
+            }
+        }
+        Ok(None)
+    }
+
     async fn delete_client(&self, pool: &UserPoolId, id: &ClientId) -> StoreResult<()> {
         self.with_pool(pool, |p| {
             p.clients

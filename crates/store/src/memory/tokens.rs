@@ -144,6 +144,10 @@ impl RefreshTokenStore for MemoryStore {
         })
     }
 
+    async fn get_family(&self, pool: &UserPoolId, id: &str) -> StoreResult<Option<RefreshFamily>> {
+        self.with_pool(pool, |p| Ok(p.tokens.families.get(id).cloned()))
+    }
+
     async fn rotate_family(
         &self,
         pool: &UserPoolId,

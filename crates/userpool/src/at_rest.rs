@@ -1,0 +1,121 @@
+//! Secrets at rest: SRP verifiers, device verifiers and TOTP seeds are stored sealed under
+//! the pool's at-rest key, each bound to its owner (the user's `sub`, the device key), so a
+//! sealed value copied to another record does not open.
+
+use auth_flow_state_machine::{TotpFactor, TotpSecret};
+use user_pool_model::{Device, User, UserPoolId};
+use zeroize::Zeroizing;
+
+use crate::error::Result;
+use crate::seal::Purpose;
+use crate::service::{Service, internal};
+
+/// No step used yet.
+const NO_STEP: u64 = u64::MAX;
+
+impl Service {
+    fn seal_at_rest(&self, pool: &UserPoolId, context: &[u8], plain: &[u8]) -> Result<Vec<u8>> {
+        let nonce = self.inner.entropy.bytes::<12>()?;
+        Ok(self.sealer(pool, Purpose::AtRest).seal(plain, context, nonce))
+    }
+
+    fn open_at_rest(
+        &self,
+        pool: &UserPoolId,
+        context: &[u8],
+        sealed: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>> {
+        self.sealer(pool, Purpose::AtRest)
+            .open(sealed, context)
+            .map_err(|_| {
+                tracing::error!(target: "userpool::at_rest", pool = %pool.as_str(), "a sealed secret does not open");
+                internal()
+            })
+    }
+
+    /// Seals `user`'s password verifier.
+    pub(crate) fn seal_verifier(
+        &self,
+        pool: &UserPoolId,
+        user: &User,
+        verifier: &srp::Verifier,
+    ) -> Result<Vec<u8>> {
+        let context = format!("verifier:{}", user.sub);
+        self.seal_at_rest(pool, context.as_bytes(), &verifier.to_bytes())
+    }
+
+    /// `user`'s password verifier, if they have a password.
+    pub(crate) fn open_verifier(
+        &self,
+        pool: &UserPoolId,
+        user: &User,
+    ) -> Result<Option<srp::Verifier>> {
+        let Some(record) = user.password.as_ref() else {
+            return Ok(None);
+        };
+        let context = format!("verifier:{}", user.sub);
+        let plain = self.open_at_rest(pool, context.as_bytes(), &record.verifier)?;
+        srp::Verifier::from_bytes(&plain)
+            .map(Some)
+            .map_err(|_| internal())
+    }
+
+    /// Seals a software token: the seed, its friendly name and the last step accepted.
+    pub(crate) fn seal_totp(
+        &self,
+        pool: &UserPoolId,
+        user: &User,
+        factor: &TotpFactor,
+    ) -> Result<Vec<u8>> {
+        let name = factor.friendly_name.as_deref().unwrap_or("");
+        let name = name.get(..name.len().min(255)).unwrap_or("");
+        let mut plain = Zeroizing::new(Vec::with_capacity(9 + name.len() + 32));
+        plain.extend_from_slice(&factor.last_step.unwrap_or(NO_STEP).to_be_bytes());
+        plain.push(u8::try_from(name.len()).unwrap_or(0));
+        plain.extend_from_slice(name.as_bytes());
+        plain.extend_from_slice(factor.secret.expose_secret());
+        let context = format!("totp:{}", user.sub);
+        self.seal_at_rest(pool, context.as_bytes(), &plain)
+    }
+
+    /// The user's verified software token.
+    pub(crate) fn open_totp(&self, pool: &UserPoolId, user: &User) -> Result<Option<TotpFactor>> {
+        let Some(sealed) = user.mfa.totp_secret.as_ref() else {
+            return Ok(None);
+        };
+        let context = format!("totp:{}", user.sub);
+        let plain = self.open_at_rest(pool, context.as_bytes(), sealed)?;
+        let (step, rest) = plain.split_at_checked(8).ok_or_else(internal)?;
+        let step = u64::from_be_bytes(step.try_into().map_err(|_| internal())?);
+        let (len, rest) = rest.split_first().ok_or_else(internal)?;
+        let (name, secret) = rest.split_at_checked(usize::from(*len)).ok_or_else(internal)?;
+        Ok(Some(TotpFactor {
+            secret: TotpSecret::from_bytes(secret.to_vec()),
+            friendly_name: (!name.is_empty())
+                .then(|| String::from_utf8_lossy(name).into_owned()),
+            last_step: (step != NO_STEP).then_some(step),
+        }))
+    }
+
+    /// Seals a device's verifier.
+    pub(crate) fn seal_device_verifier(
+        &self,
+        pool: &UserPoolId,
+        device_key: &str,
+        verifier: &srp::Verifier,
+    ) -> Result<Vec<u8>> {
+        let context = format!("device:{device_key}");
+        self.seal_at_rest(pool, context.as_bytes(), &verifier.to_bytes())
+    }
+
+    /// A device's verifier.
+    pub(crate) fn open_device_verifier(
+        &self,
+        pool: &UserPoolId,
+        device: &Device,
+    ) -> Result<srp::Verifier> {
+        let context = format!("device:{}", device.key);
+        let plain = self.open_at_rest(pool, context.as_bytes(), &device.verifier)?;
+        srp::Verifier::from_bytes(&plain).map_err(|_| internal())
+    }
+}

@@ -1,0 +1,79 @@
+//! Running a pool's triggers: building Cognito's event envelope, mapping failures to
+//! Cognito's exceptions. A trigger that is not configured is skipped (`Ok(None)`).
+
+use std::collections::BTreeMap;
+
+use custom_auth_triggers::events::{CallerContext, Event, StringMap};
+use custom_auth_triggers::{Trigger, TriggerSource};
+use user_pool_model::{PoolConfig, User};
+
+use crate::error::Result;
+use crate::service::Service;
+
+/// Who called: the app client (empty for admin calls without one) and the metadata passed.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Caller<'a> {
+    pub(crate) client_id: &'a str,
+    pub(crate) metadata: Option<&'a BTreeMap<String, String>>,
+}
+
+impl Caller<'_> {
+    pub(crate) fn metadata(&self) -> Option<StringMap> {
+        self.metadata.filter(|m| !m.is_empty()).cloned()
+    }
+}
+
+/// A user's attributes as triggers see them (`sub`, `cognito:user_status`, the rest).
+pub(crate) fn trigger_attributes(user: &User) -> StringMap {
+    let mut map: StringMap = user.attributes.clone();
+    map.insert("sub".into(), user.sub.to_string());
+    map.insert("cognito:user_status".into(), user.status.as_str().into());
+    map
+}
+
+impl Service {
+    /// Runs trigger `T` for `user_name` in `pool`; `Ok(None)` when the pool has no such
+    /// trigger.
+    pub(crate) async fn run_trigger<T: Trigger>(
+        &self,
+        pool: &PoolConfig,
+        source: TriggerSource,
+        user_name: &str,
+        caller: &Caller<'_>,
+        request: T::Request,
+    ) -> Result<Option<T::Response>> {
+        let Some(registry) = self.registry(&pool.id) else {
+            return Ok(None);
+        };
+        if !registry.is_configured(T::KIND) {
+            return Ok(None);
+        }
+        let event = Event {
+            version: "1".into(),
+            trigger_source: source,
+            region: pool.id.region().to_owned(),
+            user_pool_id: pool.id.as_str().to_owned(),
+            user_name: user_name.to_owned(),
+            caller_context: CallerContext {
+                aws_sdk_version: "aws-sdk-unknown-unknown".into(),
+                client_id: caller.client_id.to_owned(),
+            },
+            request,
+            response: T::Response::default(),
+        };
+        tracing::debug!(target: "userpool::triggers", trigger = T::KIND.name(), pool = %pool.id.as_str(), "invoking trigger");
+        registry
+            .invoke::<T>(event)
+            .await
+            .map_err(|e| {
+                tracing::info!(target: "userpool::triggers", trigger = T::KIND.name(), exception = e.exception(), "trigger failed");
+                e.into()
+            })
+    }
+
+    /// Whether `pool` has trigger `T`.
+    pub(crate) fn has_trigger<T: Trigger>(&self, pool: &PoolConfig) -> bool {
+        self.registry(&pool.id)
+            .is_some_and(|r| r.is_configured(T::KIND))
+    }
+}

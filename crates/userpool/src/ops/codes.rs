@@ -1,0 +1,253 @@
+//! One-time codes (sign-up confirmation, password reset, attribute verification): generated,
+//! stored only as a keyed hash, delivered with the pool's templates (or CustomMessage), and
+//! consumed once.
+
+use custom_auth_triggers::TriggerSource;
+use custom_auth_triggers::events::CustomMessageRequest;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use user_pool_model::{PoolConfig, User};
+use userpool_store::{CodePurpose, CodeRecord, StoreError};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::hooks::{Caller, trigger_attributes};
+use crate::messages::{DeliveryMedium, Message, MessageKind, render_template};
+use crate::service::Service;
+use crate::wire::CodeDeliveryDetails;
+
+/// Wrong guesses a code tolerates before it is burned.
+pub(crate) const CODE_ATTEMPTS: u32 = 5;
+
+/// Where a code goes.
+#[derive(Debug, Clone)]
+pub(crate) struct Destination {
+    pub(crate) medium: DeliveryMedium,
+    pub(crate) attribute: &'static str,
+    pub(crate) value: String,
+}
+
+impl Destination {
+    pub(crate) fn email(value: &str) -> Self {
+        Self {
+            medium: DeliveryMedium::Email,
+            attribute: "email",
+            value: value.to_owned(),
+        }
+    }
+
+    pub(crate) fn sms(value: &str) -> Self {
+        Self {
+            medium: DeliveryMedium::Sms,
+            attribute: "phone_number",
+            value: value.to_owned(),
+        }
+    }
+
+    /// The attribute's destination.
+    pub(crate) fn for_attribute(attribute: &str, value: &str) -> Option<Self> {
+        match attribute {
+            "email" => Some(Self::email(value)),
+            "phone_number" => Some(Self::sms(value)),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn details(&self) -> CodeDeliveryDetails {
+        CodeDeliveryDetails {
+            destination: auth_flow_state_machine::mask_destination(self.medium, &self.value),
+            delivery_medium: self.medium.as_str().to_owned(),
+            attribute_name: self.attribute.to_owned(),
+        }
+    }
+}
+
+/// Where a sign-up confirmation code goes: the auto-verified attribute the user has (phone
+/// before email, as Cognito does).
+pub(crate) fn sign_up_destination(pool: &PoolConfig, user: &User) -> Option<Destination> {
+    let auto = |a: &str| pool.auto_verified_attributes.iter().any(|x| x == a);
+    if auto("phone_number")
+        && let Some(phone) = user.attributes.get("phone_number")
+    {
+        return Some(Destination::sms(phone));
+    }
+    if auto("email")
+        && let Some(email) = user.attributes.get("email")
+    {
+        return Some(Destination::email(email));
+    }
+    None
+}
+
+fn custom_message_source(kind: MessageKind) -> TriggerSource {
+    match kind {
+        MessageKind::SignUp => TriggerSource::CustomMessageSignUp,
+        MessageKind::ResendCode => TriggerSource::CustomMessageResendCode,
+        MessageKind::UpdateUserAttribute => TriggerSource::CustomMessageUpdateUserAttribute,
+        MessageKind::ForgotPassword => TriggerSource::CustomMessageForgotPassword,
+        MessageKind::AdminCreateUser => TriggerSource::CustomMessageAdminCreateUser,
+        MessageKind::Authentication => TriggerSource::CustomMessageAuthentication,
+        _ => TriggerSource::CustomMessageVerifyUserAttribute,
+    }
+}
+
+impl Service {
+    /// The keyed hash a code is stored as.
+    pub(crate) fn code_hash(
+        &self,
+        pool: &PoolConfig,
+        purpose: &CodePurpose,
+        user_key: &str,
+        code: &str,
+    ) -> [u8; 32] {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(self.inner.code_key.as_ref())
+            .unwrap_or_else(|_| <Hmac<Sha256> as KeyInit>::new(&Default::default()));
+        let purpose = match purpose {
+            CodePurpose::SignUpConfirmation => "sign-up".to_owned(),
+            CodePurpose::PasswordReset => "reset".to_owned(),
+            CodePurpose::AttributeVerification(a) => format!("attribute:{a}"),
+            _ => "mfa".to_owned(),
+        };
+        for part in [pool.id.as_str(), &purpose, user_key, code] {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part.as_bytes());
+        }
+        mac.finalize().into_bytes().into()
+    }
+
+    /// Generates a code for `user`, stores its hash (replacing any live one of the purpose)
+    /// and delivers it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn issue_code(
+        &self,
+        pool: &PoolConfig,
+        user: &User,
+        purpose: CodePurpose,
+        lifetime: i64,
+        destination: &Destination,
+        kind: MessageKind,
+        caller: &Caller<'_>,
+    ) -> Result<CodeDeliveryDetails> {
+        let code = Zeroizing::new(self.inner.entropy.code()?);
+        let user_key = pool.case_rule.fold(&user.username);
+        let record = CodeRecord {
+            code_hash: self.code_hash(pool, &purpose, &user_key, &code),
+            purpose,
+            user: user_key,
+            expires_at: self.now() + lifetime,
+            attempts_left: CODE_ATTEMPTS,
+        };
+        self.store()
+            .put_code(&pool.id, record)
+            .await
+            .map_err(|e| self.store_error(&e))?;
+        self.deliver(pool, user, &code, None, destination, kind, caller)
+            .await?;
+        Ok(destination.details())
+    }
+
+    /// Sends `code` (or a temporary password) with the pool's template for `kind`, after
+    /// CustomMessage if the pool has it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn deliver(
+        &self,
+        pool: &PoolConfig,
+        user: &User,
+        code: &str,
+        username_parameter: Option<&str>,
+        destination: &Destination,
+        kind: MessageKind,
+        caller: &Caller<'_>,
+    ) -> Result<()> {
+        let t = &pool.messages;
+        let (mut subject, mut body) = match (kind, destination.medium) {
+            (MessageKind::AdminCreateUser, DeliveryMedium::Email) => (
+                t.invite_email_subject.clone(),
+                t.invite_email_message.clone(),
+            ),
+            (MessageKind::AdminCreateUser, _) => (String::new(), t.invite_sms_message.clone()),
+            (MessageKind::Authentication, _) => {
+                (String::new(), t.sms_authentication_message.clone())
+            }
+            (_, DeliveryMedium::Email) => (
+                t.email_verification_subject.clone(),
+                t.email_verification_message.clone(),
+            ),
+            _ => (String::new(), t.sms_verification_message.clone()),
+        };
+        let request = CustomMessageRequest {
+            user_attributes: trigger_attributes(user),
+            code_parameter: "{####}".into(),
+            link_parameter: None,
+            username_parameter: username_parameter.map(|_| "{username}".to_owned()),
+            client_metadata: caller.metadata(),
+        };
+        if let Some(custom) = self
+            .run_trigger::<custom_auth_triggers::CustomMessage>(
+                pool,
+                custom_message_source(kind),
+                &user.username,
+                caller,
+                request.clone(),
+            )
+            .await?
+        {
+            custom.check_placeholders(&request).map_err(|reason| {
+                Error::new(
+                    ErrorKind::InvalidLambdaResponse,
+                    format!("Invalid CustomMessage Lambda response: {reason}"),
+                )
+            })?;
+            let chosen = match destination.medium {
+                DeliveryMedium::Email => custom.email_message,
+                _ => custom.sms_message,
+            };
+            if let Some(m) = chosen {
+                body = m.replace("{####}", "####").replace("####", "{####}");
+            }
+            if let Some(s) = custom.email_subject {
+                subject = s;
+            }
+        }
+        let message = Message {
+            pool_id: pool.id.as_str().to_owned(),
+            username: user.username.clone(),
+            destination: destination.value.clone(),
+            delivery_medium: destination.medium,
+            kind,
+            code: code.to_owned(),
+            subject,
+            body: render_template(&body, code, username_parameter.unwrap_or(&user.username)),
+            sent_at: self.now(),
+        };
+        self.inner.sender.send(message).await.map_err(|failure| {
+            tracing::warn!(target: "userpool::messages", pool = %pool.id.as_str(), reason = %failure, "message delivery failed");
+            Error::new(
+                ErrorKind::CodeDeliveryFailure,
+                "Unable to deliver the verification code.",
+            )
+        })
+    }
+
+    /// Consumes a code, with Cognito's errors.
+    pub(crate) async fn consume_code(
+        &self,
+        pool: &PoolConfig,
+        purpose: &CodePurpose,
+        user: &User,
+        code: &str,
+    ) -> Result<()> {
+        let user_key = pool.case_rule.fold(&user.username);
+        let hash = self.code_hash(pool, purpose, &user_key, code);
+        self.store()
+            .consume_code(&pool.id, purpose, &user_key, &hash, self.now())
+            .await
+            .map_err(|e| match e {
+                StoreError::CodeMismatch
+                | StoreError::CodeNotFound
+                | StoreError::CodeExpired
+                | StoreError::TooManyAttempts => Error::from_store(&e, Default::default()),
+                other => self.store_error(&other),
+            })
+    }
+}

@@ -1,0 +1,517 @@
+//! InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge, AdminRespondToAuthChallenge:
+//! the facade around the flow engine. It loads the account (decrypting verifiers and TOTP
+//! seeds), seals challenge state, enforces single use of sessions with replay markers,
+//! performs the engine's events against the store, runs the custom-auth triggers and issues
+//! tokens.
+
+use std::collections::BTreeMap;
+
+use auth_flow_state_machine::{
+    Account, Authenticated, Challenge, ChallengeRecord, CreatedChallenge, DefineDecision, Event,
+    Failures, FlowContext, FlowError, Initiate, PendingChallenge, PendingTrigger, Step,
+    TotpFactor, Transition, sealed_state,
+};
+use custom_auth_triggers::events::{
+    ChallengeResult, CreateAuthChallengeRequest, DefineAuthChallengeRequest,
+    PreAuthenticationRequest, VerifyAuthChallengeRequest,
+};
+use custom_auth_triggers::{
+    CreateAuthChallenge, DefineAuthChallenge, PreAuthentication, TriggerSource,
+    VerifyAuthChallengeResponse,
+};
+use sha2::{Digest, Sha256};
+use user_pool_model::{AppClient, MfaMethod, PoolConfig, User};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::hooks::{Caller, trigger_attributes};
+use crate::messages::MessageKind;
+use crate::ops::codes::Destination;
+use crate::ops::tokens::Grant;
+use crate::seal::Purpose;
+use crate::service::{Service, internal};
+use crate::wire::*;
+
+/// Longest a session marker must be kept (the longest session plus the timestamp window).
+const MARKER_SECONDS: i64 = 16 * 60;
+
+/// One sign-in request's fixed context.
+pub(crate) struct SignInContext<'a> {
+    pub(crate) pool: PoolConfig,
+    pub(crate) client: AppClient,
+    pub(crate) admin: bool,
+    pub(crate) metadata: &'a BTreeMap<String, String>,
+}
+
+impl SignInContext<'_> {
+    fn caller(&self) -> Caller<'_> {
+        Caller {
+            client_id: self.client.id.as_str(),
+            metadata: Some(self.metadata),
+        }
+    }
+
+    fn flow_error(&self, e: &FlowError) -> Error {
+        Error::from_flow(e, self.client.prevent_user_existence_errors)
+    }
+}
+
+/// A loaded account: the user and its decrypted secrets.
+pub(crate) struct Loaded {
+    user: User,
+    verifier: Option<srp::Verifier>,
+    totp: Option<TotpFactor>,
+    device_verifier: Option<srp::Verifier>,
+    failures: Failures,
+}
+
+impl Loaded {
+    fn account(&self) -> Account<'_> {
+        Account {
+            user: &self.user,
+            verifier: self.verifier.clone(),
+            totp: self.totp.clone(),
+            device_verifier: self.device_verifier.clone(),
+            failures: self.failures,
+        }
+    }
+}
+
+fn session_failure_key(id: &[u8; 16]) -> String {
+    let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    // U+0001 cannot occur in a username, so this never meets a real user's counter.
+    format!("\u{1}session/{hex}")
+}
+
+fn records_to_results(records: &[ChallengeRecord]) -> Vec<ChallengeResult> {
+    records
+        .iter()
+        .map(|r| ChallengeResult {
+            challenge_name: r.challenge_name.clone(),
+            challenge_result: r.challenge_result,
+            challenge_metadata: r.challenge_metadata.clone(),
+        })
+        .collect()
+}
+
+impl Service {
+    /// InitiateAuth.
+    pub async fn initiate_auth(&self, req: InitiateAuthRequest) -> Result<AuthResponse> {
+        let (pool, client) = self.client(&req.client_id).await?;
+        self.initiate(req.clone(), SignInContext { pool, client, admin: false, metadata: &req.client_metadata })
+            .await
+    }
+
+    /// AdminInitiateAuth.
+    pub async fn admin_initiate_auth(&self, req: InitiateAuthRequest) -> Result<AuthResponse> {
+        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
+        let client = self.pool_client(&pool, &req.client_id).await?;
+        self.initiate(req.clone(), SignInContext { pool, client, admin: true, metadata: &req.client_metadata })
+            .await
+    }
+
+    /// RespondToAuthChallenge.
+    pub async fn respond_to_auth_challenge(
+        &self,
+        req: RespondToAuthChallengeRequest,
+    ) -> Result<AuthResponse> {
+        let (pool, client) = self.client(&req.client_id).await?;
+        self.respond(&req, SignInContext { pool, client, admin: false, metadata: &req.client_metadata })
+            .await
+    }
+
+    /// AdminRespondToAuthChallenge.
+    pub async fn admin_respond_to_auth_challenge(
+        &self,
+        req: RespondToAuthChallengeRequest,
+    ) -> Result<AuthResponse> {
+        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
+        let client = self.pool_client(&pool, &req.client_id).await?;
+        self.respond(&req, SignInContext { pool, client, admin: true, metadata: &req.client_metadata })
+            .await
+    }
+
+    /// Loads `user`'s account for the engine.
+    pub(crate) async fn load(&self, pool: &PoolConfig, user: User, device_key: Option<&str>) -> Result<Loaded> {
+        let verifier = self.open_verifier(&pool.id, &user)?;
+        let totp = self.open_totp(&pool.id, &user)?;
+        let device_verifier = match device_key.and_then(|k| user.devices.iter().find(|d| d.key == k)) {
+            Some(device) => Some(self.open_device_verifier(&pool.id, device)?),
+            None => None,
+        };
+        let state = self
+            .store()
+            .lockout_state(&pool.id, &pool.case_rule.fold(&user.username))
+            .await
+            .map_err(|e| self.store_error(&e))?;
+        Ok(Loaded {
+            user,
+            verifier,
+            totp,
+            device_verifier,
+            failures: Failures { count: state.failures, last: state.last_failure },
+        })
+    }
+
+    async fn initiate(&self, req: InitiateAuthRequest, cx: SignInContext<'_>) -> Result<AuthResponse> {
+        let parsed = Initiate::parse(&req.auth_flow, &req.auth_parameters.0, &cx.client, cx.admin)
+            .map_err(|e| cx.flow_error(&e))?;
+        tracing::info!(target: "userpool::audit", operation = if cx.admin { "AdminInitiateAuth" } else { "InitiateAuth" }, pool = %cx.pool.id.as_str(), client = %cx.client.id.as_str(), flow = %req.auth_flow, parameters = "HIDDEN_DUE_TO_SECURITY_REASONS");
+        let sign_in = match parsed {
+            Initiate::Refresh(refresh) => {
+                let result = self
+                    .refresh(&cx.pool, &cx.client, refresh.token().expose_secret(), refresh.device_key().map(str::to_owned), &cx.caller())
+                    .await?;
+                return Ok(AuthResponse { authentication_result: Some(result), ..AuthResponse::default() });
+            }
+            Initiate::SignIn(sign_in) => sign_in,
+            _ => return Err(internal()),
+        };
+        cx.client.check_secret_hash(sign_in.login(), req.auth_parameters.get("SECRET_HASH"))?;
+        let user = self.find_user(&cx.pool, sign_in.login()).await?;
+        if let Some(user) = &user {
+            let request = PreAuthenticationRequest {
+                user_attributes: trigger_attributes(user),
+                user_not_found: None,
+                validation_data: None,
+                client_metadata: cx.caller().metadata(),
+            };
+            self.run_trigger::<PreAuthentication>(&cx.pool, TriggerSource::PreAuthenticationAuthentication, &user.username, &cx.caller(), request)
+                .await?;
+        }
+        let loaded = match user {
+            Some(user) => Some(self.load(&cx.pool, user, sign_in.device_key()).await?),
+            None => None,
+        };
+        let account = loaded.as_ref().map(Loaded::account);
+        let result = self.inner.entropy.with(|rng| {
+            let mut flow = FlowContext { now: self.now(), rng, pool: &cx.pool, client: &cx.client, settings: &self.inner.settings, admin: cx.admin };
+            sign_in.start(account.as_ref(), &mut flow)
+        })?;
+        let username = loaded.as_ref().map(|l| l.user.username.clone());
+        drop(account);
+        self.finish(&cx, result, username).await
+    }
+
+    async fn respond(&self, req: &RespondToAuthChallengeRequest, cx: SignInContext<'_>) -> Result<AuthResponse> {
+        let responses = &req.challenge_responses.0;
+        let session = req.session.as_ref().map(SecretString::expose_secret);
+        let sealed = sealed_state(&req.challenge_name, session, responses).map_err(|e| cx.flow_error(&e))?;
+        let pending = self.open_pending(&cx, &sealed)?;
+        tracing::info!(target: "userpool::audit", operation = if cx.admin { "AdminRespondToAuthChallenge" } else { "RespondToAuthChallenge" }, pool = %cx.pool.id.as_str(), client = %cx.client.id.as_str(), challenge = %req.challenge_name, responses = "HIDDEN_DUE_TO_SECURITY_REASONS");
+        let username = pending.username().to_owned();
+        let login = responses.get("USERNAME").map_or(username.as_str(), String::as_str);
+        cx.client.check_secret_hash(login, responses.get("SECRET_HASH").map(String::as_str))?;
+        let id = pending.session_id();
+        let failure_key = session_failure_key(&id);
+        let session_failures = self
+            .store()
+            .lockout_state(&cx.pool.id, &failure_key)
+            .await
+            .map_err(|e| self.store_error(&e))?
+            .failures;
+        let loaded = if pending.user_not_found() {
+            None
+        } else {
+            match self.store().get_user(&cx.pool.id, &cx.pool.case_rule.fold(&username)).await.map_err(|e| self.store_error(&e))? {
+                Some(user) => Some(self.load(&cx.pool, user, pending.device_key()).await?),
+                None => None,
+            }
+        };
+        let account = loaded.as_ref().map(Loaded::account);
+        let result = self.inner.entropy.with(|rng| {
+            let mut flow = FlowContext { now: self.now(), rng, pool: &cx.pool, client: &cx.client, settings: &self.inner.settings, admin: cx.admin };
+            pending.respond(&req.challenge_name, responses, account.as_ref(), session_failures, &mut flow)
+        })?;
+        drop(account);
+        match &result {
+            Err(e) if e.keeps_session() => {
+                self.store()
+                    .record_failure(&cx.pool.id, &failure_key, self.now())
+                    .await
+                    .map_err(|e| self.store_error(&e))?;
+            }
+            _ => self.spend_session(&cx, &id).await?,
+        }
+        self.finish(&cx, result, loaded.map(|l| l.user.username)).await
+    }
+
+    /// Opens a sealed session (or SECRET_BLOCK) for this pool and client.
+    pub(crate) fn open_pending(&self, cx: &SignInContext<'_>, sealed: &[u8]) -> Result<PendingChallenge> {
+        let plain = self
+            .sealer(&cx.pool.id, Purpose::Session)
+            .open(sealed, b"")
+            .map_err(|_| cx.flow_error(&FlowError::InvalidSession))?;
+        self.inner
+            .entropy
+            .with(|rng| {
+                let flow = FlowContext { now: self.now(), rng, pool: &cx.pool, client: &cx.client, settings: &self.inner.settings, admin: cx.admin };
+                PendingChallenge::open(&plain, &flow)
+            })?
+            .map_err(|e| cx.flow_error(&e))
+    }
+
+    /// Marks a session used; a second use (or a concurrent one that lost) is refused.
+    pub(crate) async fn spend_session(&self, cx: &SignInContext<'_>, id: &[u8; 16]) -> Result<()> {
+        let mut hasher = Sha256::new();
+        hasher.update(b"userpool/v1/session-marker");
+        hasher.update(id);
+        let marker: [u8; 32] = hasher.finalize().into();
+        let first = self
+            .store()
+            .mark_used(&cx.pool.id, &marker, self.now() + MARKER_SECONDS)
+            .await
+            .map_err(|e| self.store_error(&e))?;
+        if first {
+            Ok(())
+        } else {
+            Err(cx.flow_error(&FlowError::InvalidSession))
+        }
+    }
+
+    /// Seals and renders a challenge.
+    pub(crate) fn render(&self, cx: &SignInContext<'_>, challenge: Challenge) -> Result<AuthResponse> {
+        let nonce = self.inner.entropy.bytes::<12>()?;
+        let sealer = self.sealer(&cx.pool.id, Purpose::Session);
+        let out = challenge
+            .render(|bytes| sealer.seal(bytes, b"", nonce))
+            .map_err(|e| cx.flow_error(&e))?;
+        Ok(AuthResponse {
+            challenge_name: Some(out.name.to_string()),
+            session: out.session.clone().map(Into::into),
+            challenge_parameters: SecretMap(out.parameters.clone()),
+            authentication_result: None,
+        })
+    }
+
+    /// Performs a transition: its events, then the next step (triggers run here, in a loop,
+    /// until a challenge or tokens come out).
+    pub(crate) async fn finish(
+        &self,
+        cx: &SignInContext<'_>,
+        mut result: std::result::Result<Transition, FlowError>,
+        username: Option<String>,
+    ) -> Result<AuthResponse> {
+        loop {
+            let transition = match result {
+                Ok(t) => t,
+                Err(e) => {
+                    if e.counts_as_failed_attempt()
+                        && let Some(name) = &username
+                    {
+                        self.store()
+                            .record_failure(&cx.pool.id, &cx.pool.case_rule.fold(name), self.now())
+                            .await
+                            .map_err(|e| self.store_error(&e))?;
+                    }
+                    tracing::info!(target: "userpool::audit", pool = %cx.pool.id.as_str(), outcome = "failure", error = ?e);
+                    return Err(cx.flow_error(&e));
+                }
+            };
+            if let Some(name) = &username {
+                self.apply_events(cx, name, transition.events).await?;
+            }
+            match transition.step {
+                Step::Challenge(challenge) => return self.render(cx, challenge),
+                Step::Authenticated(authenticated) => return self.signed_in(cx, authenticated).await,
+                Step::RunTrigger(trigger) => {
+                    result = self.custom_trigger(cx, trigger, username.as_deref()).await?;
+                }
+                _ => return Err(internal()),
+            }
+        }
+    }
+
+    async fn signed_in(&self, cx: &SignInContext<'_>, authenticated: Authenticated) -> Result<AuthResponse> {
+        let user = self
+            .store()
+            .get_user(&cx.pool.id, &cx.pool.case_rule.fold(authenticated.username()))
+            .await
+            .map_err(|e| self.store_error(&e))?
+            .ok_or_else(|| cx.flow_error(&FlowError::UserNotFound))?;
+        let request = custom_auth_triggers::events::PostAuthenticationRequest {
+            user_attributes: trigger_attributes(&user),
+            new_device_used: authenticated.issue_new_device(),
+            client_metadata: cx.caller().metadata(),
+        };
+        self.run_trigger::<custom_auth_triggers::PostAuthentication>(&cx.pool, TriggerSource::PostAuthenticationAuthentication, &user.username, &cx.caller(), request)
+            .await?;
+        let source = serde_json::from_value(serde_json::Value::String(authenticated.token_source().trigger_source().to_owned()))
+            .unwrap_or(TriggerSource::TokenGenerationAuthentication);
+        let grant = Grant {
+            auth_time: self.now(),
+            device_key: authenticated.device_key().map(str::to_owned),
+            source,
+        };
+        let result = self.issue_tokens(&cx.pool, &cx.client, &user, &grant, &cx.caller()).await?;
+        tracing::info!(target: "userpool::metrics", counter = "sign_in", pool = %cx.pool.id.as_str());
+        Ok(AuthResponse { authentication_result: Some(result), ..AuthResponse::default() })
+    }
+
+    /// Performs the engine's side effects on the user record (one conditional update).
+    async fn apply_events(&self, cx: &SignInContext<'_>, username: &str, events: Vec<Event>) -> Result<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let key = cx.pool.case_rule.fold(username);
+        let mut user = self
+            .store()
+            .get_user(&cx.pool.id, &key)
+            .await
+            .map_err(|e| self.store_error(&e))?
+            .ok_or_else(|| cx.flow_error(&FlowError::UserNotFound))?;
+        let mut changed = false;
+        for event in events {
+            match event {
+                Event::PasswordVerified => {
+                    self.store().reset_failures(&cx.pool.id, &key).await.map_err(|e| self.store_error(&e))?;
+                }
+                Event::SendCode { medium, destination, code } => {
+                    let destination = match medium {
+                        auth_flow_state_machine::DeliveryMedium::Email => Destination::email(&destination),
+                        _ => Destination::sms(&destination),
+                    };
+                    self.deliver(&cx.pool, &user, code.expose_secret(), None, &destination, MessageKind::Authentication, &cx.caller())
+                        .await?;
+                }
+                Event::TotpStepUsed { step } => {
+                    let mut factor = self.open_totp(&cx.pool.id, &user)?.ok_or_else(|| cx.flow_error(&FlowError::TotpMismatch))?;
+                    if factor.last_step.is_some_and(|last| last >= step) {
+                        return Err(cx.flow_error(&FlowError::TotpMismatch));
+                    }
+                    factor.last_step = Some(step);
+                    user.mfa.totp_secret = Some(self.seal_totp(&cx.pool.id, &user, &factor)?);
+                    changed = true;
+                }
+                Event::PasswordChanged { salt, verifier, status } => {
+                    let sealed = self.seal_verifier(&cx.pool.id, &user, &verifier)?;
+                    user.password = Some(user_pool_model::PasswordRecord {
+                        salt: salt.as_bytes().to_vec(),
+                        verifier: sealed,
+                        set_at: self.now(),
+                        expires_at: None,
+                    });
+                    user.status = status;
+                    changed = true;
+                }
+                Event::AttributesSet(attributes) => {
+                    for a in attributes {
+                        if a.value.is_empty() {
+                            user.attributes.remove(&a.name);
+                        } else {
+                            user.attributes.insert(a.name, a.value);
+                        }
+                    }
+                    changed = true;
+                }
+                Event::SoftwareTokenVerified { secret, friendly_name, step } => {
+                    let factor = TotpFactor { secret, friendly_name, last_step: Some(step) };
+                    user.mfa.totp_secret = Some(self.seal_totp(&cx.pool.id, &user, &factor)?);
+                    if !user.mfa.enabled.contains(&MfaMethod::SoftwareTokenMfa) {
+                        user.mfa.enabled.push(MfaMethod::SoftwareTokenMfa);
+                    }
+                    changed = true;
+                }
+                Event::DeviceAuthenticated { device_key } => {
+                    if let Some(device) = user.devices.iter_mut().find(|d| d.key == device_key) {
+                        device.last_authenticated = Some(self.now());
+                        changed = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if changed {
+            user.modified = self.now();
+            let keys = userpool_store::UserKeys::for_user(&user, &cx.pool);
+            self.store().update_user(&cx.pool.id, user, &keys).await.map_err(|e| match e {
+                userpool_store::StoreError::VersionConflict => cx.flow_error(&FlowError::CodeMismatch),
+                other => self.store_error(&other),
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Runs one custom-auth trigger and resumes the engine with its answer.
+    async fn custom_trigger(
+        &self,
+        cx: &SignInContext<'_>,
+        trigger: PendingTrigger,
+        username: Option<&str>,
+    ) -> Result<std::result::Result<Transition, FlowError>> {
+        let user = match username {
+            Some(name) => self.store().get_user(&cx.pool.id, &cx.pool.case_rule.fold(name)).await.map_err(|e| self.store_error(&e))?,
+            None => None,
+        };
+        let attributes = user.as_ref().map(trigger_attributes).unwrap_or_default();
+        let caller = cx.caller();
+        let unconfigured = || {
+            Error::new(ErrorKind::NotAuthorized, "Custom auth lambda trigger is not configured for the user pool.")
+        };
+        let now = self.now();
+        let settings = &self.inner.settings;
+        match trigger {
+            PendingTrigger::DefineAuthChallenge(define) => {
+                let name = define.username().to_owned();
+                let request = DefineAuthChallengeRequest {
+                    user_attributes: attributes,
+                    session: records_to_results(define.session()),
+                    user_not_found: define.user_not_found().then_some(true),
+                    client_metadata: caller.metadata(),
+                };
+                let response = self
+                    .run_trigger::<DefineAuthChallenge>(&cx.pool, TriggerSource::DefineAuthChallengeAuthentication, &name, &caller, request)
+                    .await?
+                    .ok_or_else(unconfigured)?;
+                let decision = DefineDecision {
+                    challenge_name: response.challenge_name,
+                    issue_tokens: response.issue_tokens,
+                    fail_authentication: response.fail_authentication,
+                };
+                let account = user.as_ref().map(Account::new);
+                Ok(self.inner.entropy.with(|rng| {
+                    let mut flow = FlowContext { now, rng, pool: &cx.pool, client: &cx.client, settings, admin: cx.admin };
+                    define.resume(decision, account.as_ref(), &mut flow)
+                })?)
+            }
+            PendingTrigger::CreateAuthChallenge(create) => {
+                let name = create.username().to_owned();
+                let request = CreateAuthChallengeRequest {
+                    user_attributes: attributes,
+                    challenge_name: create.challenge_name().to_owned(),
+                    session: records_to_results(create.session()),
+                    user_not_found: create.user_not_found().then_some(true),
+                    client_metadata: caller.metadata(),
+                };
+                let response = self
+                    .run_trigger::<CreateAuthChallenge>(&cx.pool, TriggerSource::CreateAuthChallengeAuthentication, &name, &caller, request)
+                    .await?
+                    .ok_or_else(unconfigured)?;
+                let created = CreatedChallenge {
+                    public_parameters: response.public_challenge_parameters.clone(),
+                    private_parameters: response.private_challenge_parameters.clone(),
+                    metadata: response.challenge_metadata.clone(),
+                };
+                Ok(self.inner.entropy.with(|rng| {
+                    let mut flow = FlowContext { now, rng, pool: &cx.pool, client: &cx.client, settings, admin: cx.admin };
+                    create.resume(created, &mut flow)
+                })?)
+            }
+            PendingTrigger::VerifyAuthChallengeResponse(verify) => {
+                let name = verify.username().to_owned();
+                let request = VerifyAuthChallengeRequest {
+                    user_attributes: attributes,
+                    private_challenge_parameters: verify.private_parameters().clone(),
+                    challenge_answer: verify.answer().to_owned(),
+                    user_not_found: verify.user_not_found().then_some(true),
+                    client_metadata: caller.metadata(),
+                };
+                let response = self
+                    .run_trigger::<VerifyAuthChallengeResponse>(&cx.pool, TriggerSource::VerifyAuthChallengeResponseAuthentication, &name, &caller, request)
+                    .await?
+                    .ok_or_else(unconfigured)?;
+                Ok(Ok(verify.resume(response.answer_correct)))
+            }
+            _ => Err(internal()),
+        }
+    }
+}

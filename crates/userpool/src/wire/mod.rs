@@ -1,0 +1,15 @@
+//! The request and response types of every operation, shaped exactly like the service's JSON
+//! (PascalCase members, absent optionals omitted, timestamps as epoch seconds), so an HTTP
+//! adapter is a thin dispatch.
+
+mod auth;
+mod group;
+mod pool;
+mod secret;
+mod user;
+
+pub use auth::*;
+pub use group::*;
+pub use pool::*;
+pub use secret::{SecretMap, SecretString};
+pub use user::*;

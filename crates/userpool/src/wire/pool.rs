@@ -1,0 +1,500 @@
+//! Request and response shapes of the pool, app-client and MFA-configuration operations.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use user_pool_model::{RecoveryOption, SchemaAttribute};
+
+use super::secret::SecretString;
+
+/// `PasswordPolicyType`, every member optional on input.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct PasswordPolicyType {
+    /// 6..99.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum_length: Option<u8>,
+    /// Uppercase required.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_uppercase: Option<bool>,
+    /// Lowercase required.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_lowercase: Option<bool>,
+    /// Digit required.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_numbers: Option<bool>,
+    /// Symbol required.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_symbols: Option<bool>,
+    /// Previous passwords that may not be reused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_history_size: Option<u8>,
+    /// Temporary password validity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temporary_password_validity_days: Option<u16>,
+}
+
+/// `UserPoolPolicyType`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Policies {
+    /// `PasswordPolicy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_policy: Option<PasswordPolicyType>,
+}
+
+/// `VerificationMessageTemplateType`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct VerificationMessageTemplate {
+    /// SMS text with `{####}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sms_message: Option<String>,
+    /// Email text with `{####}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_message: Option<String>,
+    /// Email subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_subject: Option<String>,
+    /// `CONFIRM_WITH_CODE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_email_option: Option<String>,
+}
+
+/// `MessageTemplateType` (the invitation).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InviteMessageTemplate {
+    /// SMS text with `{username}` and `{####}`.
+    #[serde(rename = "SMSMessage", skip_serializing_if = "Option::is_none")]
+    pub sms_message: Option<String>,
+    /// Email text with `{username}` and `{####}`.
+    #[serde(rename = "EmailMessage", skip_serializing_if = "Option::is_none")]
+    pub email_message: Option<String>,
+    /// Email subject.
+    #[serde(rename = "EmailSubject", skip_serializing_if = "Option::is_none")]
+    pub email_subject: Option<String>,
+}
+
+/// `AdminCreateUserConfigType`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct AdminCreateUserConfigType {
+    /// Only administrators create users (SignUp refused).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_admin_create_user_only: Option<bool>,
+    /// Legacy temporary-password validity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unused_account_validity_days: Option<u16>,
+    /// The invitation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invite_message_template: Option<InviteMessageTemplate>,
+}
+
+/// `DeviceConfigurationType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct DeviceConfigurationType {
+    /// Require MFA on a new device.
+    pub challenge_required_on_new_device: bool,
+    /// Remember devices only when the user opts in.
+    pub device_only_remembered_on_user_prompt: bool,
+}
+
+/// `UsernameConfigurationType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct UsernameConfiguration {
+    /// Case-sensitive usernames (the API default is `true`).
+    pub case_sensitive: bool,
+}
+
+/// `AccountRecoverySettingType`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct AccountRecoverySetting {
+    /// The mechanisms in priority order.
+    pub recovery_mechanisms: Vec<RecoveryOption>,
+}
+
+/// `CreateUserPool` and `UpdateUserPool` (which names the pool and cannot change the
+/// schema or sign-in attributes).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct UserPoolRequest {
+    /// `UserPoolId` (UpdateUserPool).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_pool_id: Option<String>,
+    /// `PoolName` (CreateUserPool).
+    pub pool_name: String,
+    /// `Policies`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Policies>,
+    /// `DeletionProtection`: `ACTIVE` or `INACTIVE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deletion_protection: Option<String>,
+    /// `LambdaConfig`: trigger name → ARN.
+    pub lambda_config: BTreeMap<String, Value>,
+    /// `AutoVerifiedAttributes`.
+    pub auto_verified_attributes: Vec<String>,
+    /// `AliasAttributes`.
+    pub alias_attributes: Vec<String>,
+    /// `UsernameAttributes`.
+    pub username_attributes: Vec<String>,
+    /// `SmsVerificationMessage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sms_verification_message: Option<String>,
+    /// `EmailVerificationMessage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_verification_message: Option<String>,
+    /// `EmailVerificationSubject`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_verification_subject: Option<String>,
+    /// `VerificationMessageTemplate`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_message_template: Option<VerificationMessageTemplate>,
+    /// `SmsAuthenticationMessage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sms_authentication_message: Option<String>,
+    /// `MfaConfiguration`: `OFF`, `ON` or `OPTIONAL`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mfa_configuration: Option<String>,
+    /// `DeviceConfiguration`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_configuration: Option<DeviceConfigurationType>,
+    /// `AdminCreateUserConfig`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_create_user_config: Option<AdminCreateUserConfigType>,
+    /// `Schema` (CreateUserPool).
+    pub schema: Vec<SchemaAttribute>,
+    /// `UsernameConfiguration` (CreateUserPool).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username_configuration: Option<UsernameConfiguration>,
+    /// `AccountRecoverySetting`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_recovery_setting: Option<AccountRecoverySetting>,
+}
+
+/// `UserPoolType`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserPoolType {
+    /// `Id`.
+    pub id: String,
+    /// `Name`.
+    pub name: String,
+    /// `Arn`.
+    pub arn: String,
+    /// `Policies`.
+    pub policies: Policies,
+    /// `DeletionProtection`.
+    pub deletion_protection: String,
+    /// `LambdaConfig`.
+    pub lambda_config: BTreeMap<String, String>,
+    /// `LastModifiedDate`.
+    pub last_modified_date: f64,
+    /// `CreationDate`.
+    pub creation_date: f64,
+    /// `SchemaAttributes`.
+    pub schema_attributes: Vec<SchemaAttribute>,
+    /// `AutoVerifiedAttributes`.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub auto_verified_attributes: Vec<String>,
+    /// `AliasAttributes`.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub alias_attributes: Vec<String>,
+    /// `UsernameAttributes`.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub username_attributes: Vec<String>,
+    /// `SmsVerificationMessage`.
+    pub sms_verification_message: String,
+    /// `EmailVerificationMessage`.
+    pub email_verification_message: String,
+    /// `EmailVerificationSubject`.
+    pub email_verification_subject: String,
+    /// `VerificationMessageTemplate`.
+    pub verification_message_template: VerificationMessageTemplate,
+    /// `SmsAuthenticationMessage`.
+    pub sms_authentication_message: String,
+    /// `MfaConfiguration`.
+    pub mfa_configuration: String,
+    /// `DeviceConfiguration`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_configuration: Option<DeviceConfigurationType>,
+    /// `EstimatedNumberOfUsers`.
+    pub estimated_number_of_users: u64,
+    /// `AdminCreateUserConfig`.
+    pub admin_create_user_config: AdminCreateUserConfigType,
+    /// `UsernameConfiguration`.
+    pub username_configuration: UsernameConfiguration,
+    /// `AccountRecoverySetting`.
+    pub account_recovery_setting: AccountRecoverySetting,
+}
+
+/// `{UserPool}`: CreateUserPool and DescribeUserPool responses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserPoolResponse {
+    /// The pool.
+    pub user_pool: UserPoolType,
+}
+
+/// Requests naming only a pool (DescribeUserPool, DeleteUserPool, GetUserPoolMfaConfig,
+/// GetCSVHeader).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct UserPoolIdRequest {
+    /// `UserPoolId`.
+    pub user_pool_id: String,
+}
+
+/// A listing request: `MaxResults`/`Limit` and `NextToken` (ListUserPools,
+/// ListUserPoolClients, ListGroups, AdminListGroupsForUser, ListUsersInGroup).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct ListRequest {
+    /// `UserPoolId` (not for ListUserPools).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_pool_id: Option<String>,
+    /// `MaxResults` (pools, clients).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i64>,
+    /// `Limit` (groups, users in a group).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// `NextToken`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// `Username` (AdminListGroupsForUser).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// `GroupName` (ListUsersInGroup).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
+}
+
+/// `UserPoolDescriptionType`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserPoolDescription {
+    /// `Id`.
+    pub id: String,
+    /// `Name`.
+    pub name: String,
+    /// `LambdaConfig`.
+    pub lambda_config: BTreeMap<String, String>,
+    /// `LastModifiedDate`.
+    pub last_modified_date: f64,
+    /// `CreationDate`.
+    pub creation_date: f64,
+}
+
+/// `ListUserPools` response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListUserPoolsResponse {
+    /// The page.
+    pub user_pools: Vec<UserPoolDescription>,
+    /// The next page's token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// `TokenValidityUnitsType`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct TokenValidityUnits {
+    /// Unit of `AccessTokenValidity` (default `hours`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
+    /// Unit of `IdTokenValidity` (default `hours`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    /// Unit of `RefreshTokenValidity` (default `days`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+}
+
+/// `RefreshTokenRotationType`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct RefreshTokenRotationType {
+    /// `ENABLED` or `DISABLED`.
+    pub feature: String,
+    /// 0..60.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_grace_period_seconds: Option<u8>,
+}
+
+/// `CreateUserPoolClient` and `UpdateUserPoolClient` (full replacement: omitted members
+/// return to their defaults).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct UserPoolClientRequest {
+    /// `UserPoolId`.
+    pub user_pool_id: String,
+    /// `ClientId` (UpdateUserPoolClient).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// `ClientName`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_name: Option<String>,
+    /// `GenerateSecret` (CreateUserPoolClient).
+    pub generate_secret: bool,
+    /// `ClientSecret`: an explicit secret (CreateUserPoolClient).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<SecretString>,
+    /// `RefreshTokenValidity`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token_validity: Option<u64>,
+    /// `AccessTokenValidity`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_token_validity: Option<u64>,
+    /// `IdTokenValidity`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token_validity: Option<u64>,
+    /// `TokenValidityUnits`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_validity_units: Option<TokenValidityUnits>,
+    /// `ReadAttributes`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_attributes: Option<Vec<String>>,
+    /// `WriteAttributes`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub write_attributes: Option<Vec<String>>,
+    /// `ExplicitAuthFlows`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explicit_auth_flows: Option<Vec<String>>,
+    /// `SupportedIdentityProviders`.
+    pub supported_identity_providers: Vec<String>,
+    /// `CallbackURLs`.
+    #[serde(rename = "CallbackURLs")]
+    pub callback_urls: Vec<String>,
+    /// `LogoutURLs`.
+    #[serde(rename = "LogoutURLs")]
+    pub logout_urls: Vec<String>,
+    /// `AllowedOAuthFlows`.
+    #[serde(rename = "AllowedOAuthFlows")]
+    pub allowed_oauth_flows: Vec<String>,
+    /// `AllowedOAuthScopes`.
+    #[serde(rename = "AllowedOAuthScopes")]
+    pub allowed_oauth_scopes: Vec<String>,
+    /// `AllowedOAuthFlowsUserPoolClient`.
+    #[serde(rename = "AllowedOAuthFlowsUserPoolClient")]
+    pub allowed_oauth_flows_user_pool_client: bool,
+    /// `PreventUserExistenceErrors`: `LEGACY` or `ENABLED`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prevent_user_existence_errors: Option<String>,
+    /// `EnableTokenRevocation` (default true).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_token_revocation: Option<bool>,
+    /// `AuthSessionValidity` in minutes (3..15, default 3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_session_validity: Option<u8>,
+    /// `RefreshTokenRotation`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token_rotation: Option<RefreshTokenRotationType>,
+}
+
+/// `UserPoolClientType`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserPoolClientType {
+    /// `UserPoolId`.
+    pub user_pool_id: String,
+    /// `ClientName`.
+    pub client_name: String,
+    /// `ClientId`.
+    pub client_id: String,
+    /// `ClientSecret`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<SecretString>,
+    /// `LastModifiedDate`.
+    pub last_modified_date: f64,
+    /// `CreationDate`.
+    pub creation_date: f64,
+    /// `RefreshTokenValidity`.
+    pub refresh_token_validity: u64,
+    /// `AccessTokenValidity`.
+    pub access_token_validity: u64,
+    /// `IdTokenValidity`.
+    pub id_token_validity: u64,
+    /// `TokenValidityUnits`.
+    pub token_validity_units: TokenValidityUnits,
+    /// `ReadAttributes` (only when set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_attributes: Option<Vec<String>>,
+    /// `WriteAttributes` (only when set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub write_attributes: Option<Vec<String>>,
+    /// `ExplicitAuthFlows`.
+    pub explicit_auth_flows: Vec<String>,
+    /// `SupportedIdentityProviders`.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub supported_identity_providers: Vec<String>,
+    /// `CallbackURLs`.
+    #[serde(rename = "CallbackURLs", skip_serializing_if = "Vec::is_empty", default)]
+    pub callback_urls: Vec<String>,
+    /// `LogoutURLs`.
+    #[serde(rename = "LogoutURLs", skip_serializing_if = "Vec::is_empty", default)]
+    pub logout_urls: Vec<String>,
+    /// `AllowedOAuthFlows`.
+    #[serde(rename = "AllowedOAuthFlows", skip_serializing_if = "Vec::is_empty", default)]
+    pub allowed_oauth_flows: Vec<String>,
+    /// `AllowedOAuthScopes`.
+    #[serde(rename = "AllowedOAuthScopes", skip_serializing_if = "Vec::is_empty", default)]
+    pub allowed_oauth_scopes: Vec<String>,
+    /// `AllowedOAuthFlowsUserPoolClient`.
+    #[serde(rename = "AllowedOAuthFlowsUserPoolClient")]
+    pub allowed_oauth_flows_user_pool_client: bool,
+    /// `PreventUserExistenceErrors`.
+    pub prevent_user_existence_errors: String,
+    /// `EnableTokenRevocation`.
+    pub enable_token_revocation: bool,
+    /// `AuthSessionValidity`.
+    pub auth_session_validity: u8,
+    /// `RefreshTokenRotation`.
+    pub refresh_token_rotation: RefreshTokenRotationType,
+}
+
+/// `{UserPoolClient}`: Create/Describe/UpdateUserPoolClient responses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserPoolClientResponse {
+    /// The client.
+    pub user_pool_client: UserPoolClientType,
+}
+
+/// Requests naming one client (DescribeUserPoolClient, DeleteUserPoolClient).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct UserPoolClientIdRequest {
+    /// `UserPoolId`.
+    pub user_pool_id: String,
+    /// `ClientId`.
+    pub client_id: String,
+}
+
+/// `UserPoolClientDescription`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserPoolClientDescription {
+    /// `ClientId`.
+    pub client_id: String,
+    /// `UserPoolId`.
+    pub user_pool_id: String,
+    /// `ClientName`.
+    pub client_name: String,
+}
+
+/// `ListUserPoolClients` response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListUserPoolClientsResponse {
+    /// The page.
+    pub user_pool_clients: Vec<UserPoolClientDescription>,
+    /// The next page's token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}

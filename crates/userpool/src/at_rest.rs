@@ -60,12 +60,34 @@ impl Service {
             .map_err(|_| internal())
     }
 
-    /// Seals a software token: the seed, its friendly name and the last step accepted.
+    /// Seals a verified software token: the seed, its friendly name and the last step
+    /// accepted.
     pub(crate) fn seal_totp(
         &self,
         pool: &UserPoolId,
         user: &User,
         factor: &TotpFactor,
+    ) -> Result<Vec<u8>> {
+        self.seal_totp_slot(pool, user, factor, "totp")
+    }
+
+    /// Seals an associated but not yet verified software token (its own context, so it can
+    /// never be read as the verified one).
+    pub(crate) fn seal_pending_totp(
+        &self,
+        pool: &UserPoolId,
+        user: &User,
+        factor: &TotpFactor,
+    ) -> Result<Vec<u8>> {
+        self.seal_totp_slot(pool, user, factor, "pending-totp")
+    }
+
+    fn seal_totp_slot(
+        &self,
+        pool: &UserPoolId,
+        user: &User,
+        factor: &TotpFactor,
+        slot: &str,
     ) -> Result<Vec<u8>> {
         let name = factor.friendly_name.as_deref().unwrap_or("");
         let name = name.get(..name.len().min(255)).unwrap_or("");
@@ -74,16 +96,35 @@ impl Service {
         plain.push(u8::try_from(name.len()).unwrap_or(0));
         plain.extend_from_slice(name.as_bytes());
         plain.extend_from_slice(factor.secret.expose_secret());
-        let context = format!("totp:{}", user.sub);
+        let context = format!("{slot}:{}", user.sub);
         self.seal_at_rest(pool, context.as_bytes(), &plain)
     }
 
     /// The user's verified software token.
     pub(crate) fn open_totp(&self, pool: &UserPoolId, user: &User) -> Result<Option<TotpFactor>> {
-        let Some(sealed) = user.mfa.totp_secret.as_ref() else {
+        self.open_totp_slot(pool, user, user.mfa.totp_secret.as_deref(), "totp")
+    }
+
+    /// The user's associated, unverified software token.
+    pub(crate) fn open_pending_totp(
+        &self,
+        pool: &UserPoolId,
+        user: &User,
+    ) -> Result<Option<TotpFactor>> {
+        self.open_totp_slot(pool, user, user.mfa.pending_totp_secret.as_deref(), "pending-totp")
+    }
+
+    fn open_totp_slot(
+        &self,
+        pool: &UserPoolId,
+        user: &User,
+        sealed: Option<&[u8]>,
+        slot: &str,
+    ) -> Result<Option<TotpFactor>> {
+        let Some(sealed) = sealed else {
             return Ok(None);
         };
-        let context = format!("totp:{}", user.sub);
+        let context = format!("{slot}:{}", user.sub);
         let plain = self.open_at_rest(pool, context.as_bytes(), sealed)?;
         let (step, rest) = plain.split_at_checked(8).ok_or_else(internal)?;
         let step = u64::from_be_bytes(step.try_into().map_err(|_| internal())?);

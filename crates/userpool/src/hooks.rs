@@ -70,10 +70,4 @@ impl Service {
                 e.into()
             })
     }
-
-    /// Whether `pool` has trigger `T`.
-    pub(crate) fn has_trigger<T: Trigger>(&self, pool: &PoolConfig) -> bool {
-        self.registry(&pool.id)
-            .is_some_and(|r| r.is_configured(T::KIND))
-    }
 }

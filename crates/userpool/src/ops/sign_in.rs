@@ -76,6 +76,13 @@ impl Loaded {
     }
 }
 
+/// Splits a sealed session into the pool id it names and the sealed blob.
+pub(crate) fn split_session(sealed: &[u8]) -> Option<(&str, &[u8])> {
+    let (len, rest) = sealed.split_first()?;
+    let (pool, blob) = rest.split_at_checked(usize::from(*len))?;
+    Some((core::str::from_utf8(pool).ok()?, blob))
+}
+
 fn session_failure_key(id: &[u8; 16]) -> String {
     let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
     // U+0001 cannot occur in a username, so this never meets a real user's counter.
@@ -237,10 +244,15 @@ impl Service {
 
     /// Opens a sealed session (or SECRET_BLOCK) for this pool and client.
     pub(crate) fn open_pending(&self, cx: &SignInContext<'_>, sealed: &[u8]) -> Result<PendingChallenge> {
+        let invalid = || cx.flow_error(&FlowError::InvalidSession);
+        let (pool_id, blob) = split_session(sealed).ok_or_else(invalid)?;
+        if pool_id != cx.pool.id.as_str() {
+            return Err(invalid());
+        }
         let plain = self
             .sealer(&cx.pool.id, Purpose::Session)
-            .open(sealed, b"")
-            .map_err(|_| cx.flow_error(&FlowError::InvalidSession))?;
+            .open(blob, b"")
+            .map_err(|_| invalid())?;
         self.inner
             .entropy
             .with(|rng| {
@@ -272,8 +284,17 @@ impl Service {
     pub(crate) fn render(&self, cx: &SignInContext<'_>, challenge: Challenge) -> Result<AuthResponse> {
         let nonce = self.inner.entropy.bytes::<12>()?;
         let sealer = self.sealer(&cx.pool.id, Purpose::Session);
+        let pool_id = cx.pool.id.as_str().as_bytes();
         let out = challenge
-            .render(|bytes| sealer.seal(bytes, b"", nonce))
+            .render(|bytes| {
+                // The pool id travels in clear ahead of the sealed state, so requests that
+                // carry only a `Session` (AssociateSoftwareToken) find their pool.
+                let mut out = Vec::with_capacity(1 + pool_id.len() + bytes.len() + 28);
+                out.push(u8::try_from(pool_id.len()).unwrap_or(0));
+                out.extend_from_slice(pool_id);
+                out.extend_from_slice(&sealer.seal(bytes, b"", nonce));
+                out
+            })
             .map_err(|e| cx.flow_error(&e))?;
         Ok(AuthResponse {
             challenge_name: Some(out.name.to_string()),
@@ -337,12 +358,23 @@ impl Service {
             .await?;
         let source = serde_json::from_value(serde_json::Value::String(authenticated.token_source().trigger_source().to_owned()))
             .unwrap_or(TriggerSource::TokenGenerationAuthentication);
+        let new_device = match cx.pool.devices {
+            Some(_) if authenticated.issue_new_device() => Some(self.new_device_key(&cx.pool)?),
+            _ => None,
+        };
         let grant = Grant {
             auth_time: self.now(),
-            device_key: authenticated.device_key().map(str::to_owned),
+            device_key: new_device
+                .clone()
+                .or_else(|| authenticated.device_key().map(str::to_owned)),
+            bound_device: authenticated.device_key().map(str::to_owned),
             source,
         };
-        let result = self.issue_tokens(&cx.pool, &cx.client, &user, &grant, &cx.caller()).await?;
+        let mut result = self.issue_tokens(&cx.pool, &cx.client, &user, &grant, &cx.caller()).await?;
+        result.new_device_metadata = new_device.map(|key| NewDeviceMetadata {
+            device_group_key: self.device_group_key(&key),
+            device_key: key,
+        });
         tracing::info!(target: "userpool::metrics", counter = "sign_in", pool = %cx.pool.id.as_str());
         Ok(AuthResponse { authentication_result: Some(result), ..AuthResponse::default() })
     }

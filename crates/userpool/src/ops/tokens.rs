@@ -27,8 +27,11 @@ pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
 pub(crate) struct Grant {
     /// When the user authenticated.
     pub(crate) auth_time: i64,
-    /// The device the sign-in used or confirmed.
+    /// The device the sign-in used, or the key issued to it (the access token's
+    /// `device_key`, which ConfirmDevice checks).
     pub(crate) device_key: Option<String>,
+    /// The remembered device that proved itself: refreshes must present it.
+    pub(crate) bound_device: Option<String>,
     /// PreTokenGeneration's source.
     pub(crate) source: TriggerSource,
 }
@@ -238,7 +241,7 @@ impl Service {
             user: pool.case_rule.fold(&user.username),
             client_id: client.id.clone(),
             origin_jti,
-            device_key: grant.device_key.clone(),
+            device_key: grant.bound_device.clone(),
             auth_time: grant.auth_time,
             token_hash: hash,
             previous: None,
@@ -332,6 +335,7 @@ impl Service {
         let grant = Grant {
             auth_time: family.auth_time,
             device_key: authenticated.device_key().map(str::to_owned),
+            bound_device: authenticated.device_key().map(str::to_owned),
             source: TriggerSource::TokenGenerationRefreshTokens,
         };
         let (id_token, access_token) = self.mint(pool, client, &user, &grant, &family.origin_jti, caller).await?;

@@ -3,13 +3,17 @@
 //! adapter is a thin dispatch.
 
 mod auth;
+mod device;
 mod group;
+mod mfa;
 mod pool;
 mod secret;
 mod user;
 
 pub use auth::*;
+pub use device::*;
 pub use group::*;
+pub use mfa::*;
 pub use pool::*;
 pub use secret::{SecretMap, SecretString};
 pub use user::*;

@@ -1,0 +1,162 @@
+//! CreateGroup, GetGroup, UpdateGroup, DeleteGroup, ListGroups, AdminAddUserToGroup,
+//! AdminRemoveUserFromGroup, AdminListGroupsForUser, ListUsersInGroup.
+
+use user_pool_model::{Group, MAX_GROUPS_PER_USER, PoolConfig};
+use userpool_store::StoreError;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::ops::pools::page_limit;
+use crate::service::{Service, missing};
+use crate::wire::*;
+
+impl Service {
+    fn group_error(&self, e: StoreError) -> Error {
+        match e {
+            StoreError::GroupNotFound => Error::new(ErrorKind::ResourceNotFound, "Group not found."),
+            StoreError::InvalidPaginationToken => Error::new(ErrorKind::InvalidParameter, "Invalid pagination token."),
+            other => self.store_error(&other),
+        }
+    }
+
+    async fn group(&self, pool: &PoolConfig, name: &str) -> Result<Group> {
+        if name.is_empty() {
+            return Err(missing("groupName"));
+        }
+        self.store().get_group(&pool.id, name).await.map_err(|e| self.group_error(e))
+    }
+
+    /// CreateGroup.
+    pub async fn create_group(&self, req: GroupRequest) -> Result<GroupResponse> {
+        let pool = self.pool(&req.user_pool_id).await?;
+        let group = Group::new(&req.group_name, req.description.clone(), req.role_arn.clone(), req.precedence, self.now())?;
+        self.store()
+            .create_group(&pool.id, group.clone())
+            .await
+            .map_err(|e| self.group_error(e))?;
+        tracing::info!(target: "userpool::audit", operation = "CreateGroup", pool = %pool.id.as_str(), group = %group.name);
+        Ok(GroupResponse { group: GroupType::of(&group, pool.id.as_str()) })
+    }
+
+    /// GetGroup.
+    pub async fn get_group(&self, req: GroupRequest) -> Result<GroupResponse> {
+        let pool = self.pool(&req.user_pool_id).await?;
+        let group = self.group(&pool, &req.group_name).await?;
+        Ok(GroupResponse { group: GroupType::of(&group, pool.id.as_str()) })
+    }
+
+    /// UpdateGroup: the members given replace the stored ones.
+    pub async fn update_group(&self, req: GroupRequest) -> Result<GroupResponse> {
+        let pool = self.pool(&req.user_pool_id).await?;
+        let mut group = self.group(&pool, &req.group_name).await?;
+        let checked = Group::new(
+            &group.name,
+            req.description.clone().or(group.description.clone()),
+            req.role_arn.clone().or(group.role_arn.clone()),
+            req.precedence.or(group.precedence),
+            group.created,
+        )?;
+        group.description = checked.description;
+        group.role_arn = checked.role_arn;
+        group.precedence = checked.precedence;
+        group.modified = self.now();
+        self.store()
+            .put_group(&pool.id, group.clone())
+            .await
+            .map_err(|e| self.group_error(e))?;
+        Ok(GroupResponse { group: GroupType::of(&group, pool.id.as_str()) })
+    }
+
+    /// DeleteGroup.
+    pub async fn delete_group(&self, req: GroupRequest) -> Result<Empty> {
+        let pool = self.pool(&req.user_pool_id).await?;
+        let group = self.group(&pool, &req.group_name).await?;
+        self.store()
+            .delete_group(&pool.id, &group.name)
+            .await
+            .map_err(|e| self.group_error(e))?;
+        tracing::info!(target: "userpool::audit", operation = "DeleteGroup", pool = %pool.id.as_str(), group = %group.name);
+        Ok(Empty {})
+    }
+
+    /// ListGroups.
+    pub async fn list_groups(&self, req: ListRequest) -> Result<ListGroupsResponse> {
+        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
+        let limit = page_limit(req.limit, "limit", false)?;
+        let page = self
+            .store()
+            .list_groups(&pool.id, limit, req.next_token.as_deref())
+            .await
+            .map_err(|e| self.group_error(e))?;
+        Ok(ListGroupsResponse {
+            groups: page.items.iter().map(|g| GroupType::of(g, pool.id.as_str())).collect(),
+            next_token: page.next,
+        })
+    }
+
+    /// AdminAddUserToGroup (at most 100 groups per user).
+    pub async fn admin_add_user_to_group(&self, req: GroupMemberRequest) -> Result<Empty> {
+        let pool = self.pool(&req.user_pool_id).await?;
+        let user = self.require_user(&pool, &req.username).await?;
+        let group = self.group(&pool, &req.group_name).await?;
+        let key = pool.case_rule.fold(&user.username);
+        let current = self
+            .store()
+            .groups_for_user(&pool.id, &key, MAX_GROUPS_PER_USER + 1, None)
+            .await
+            .map_err(|e| self.group_error(e))?
+            .items;
+        if current.len() >= MAX_GROUPS_PER_USER && !current.iter().any(|g| g.name == group.name) {
+            return Err(Error::new(ErrorKind::LimitExceeded, "A user can be a member of at most 100 groups."));
+        }
+        self.store()
+            .add_to_group(&pool.id, &group.name, &key)
+            .await
+            .map_err(|e| self.group_error(e))?;
+        tracing::info!(target: "userpool::audit", operation = "AdminAddUserToGroup", pool = %pool.id.as_str(), group = %group.name, username = %user.username);
+        Ok(Empty {})
+    }
+
+    /// AdminRemoveUserFromGroup.
+    pub async fn admin_remove_user_from_group(&self, req: GroupMemberRequest) -> Result<Empty> {
+        let pool = self.pool(&req.user_pool_id).await?;
+        let user = self.require_user(&pool, &req.username).await?;
+        let group = self.group(&pool, &req.group_name).await?;
+        self.store()
+            .remove_from_group(&pool.id, &group.name, &pool.case_rule.fold(&user.username))
+            .await
+            .map_err(|e| self.group_error(e))?;
+        Ok(Empty {})
+    }
+
+    /// AdminListGroupsForUser.
+    pub async fn admin_list_groups_for_user(&self, req: ListRequest) -> Result<ListGroupsResponse> {
+        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
+        let user = self.require_user(&pool, req.username.as_deref().unwrap_or_default()).await?;
+        let limit = page_limit(req.limit, "limit", false)?;
+        let page = self
+            .store()
+            .groups_for_user(&pool.id, &pool.case_rule.fold(&user.username), limit, req.next_token.as_deref())
+            .await
+            .map_err(|e| self.group_error(e))?;
+        Ok(ListGroupsResponse {
+            groups: page.items.iter().map(|g| GroupType::of(g, pool.id.as_str())).collect(),
+            next_token: page.next,
+        })
+    }
+
+    /// ListUsersInGroup.
+    pub async fn list_users_in_group(&self, req: ListRequest) -> Result<ListUsersInGroupResponse> {
+        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
+        let group = self.group(&pool, req.group_name.as_deref().unwrap_or_default()).await?;
+        let limit = page_limit(req.limit, "limit", false)?;
+        let page = self
+            .store()
+            .users_in_group(&pool.id, &group.name, limit, req.next_token.as_deref())
+            .await
+            .map_err(|e| self.group_error(e))?;
+        Ok(ListUsersInGroupResponse {
+            users: page.items.iter().map(UserType::of).collect(),
+            next_token: page.next,
+        })
+    }
+}

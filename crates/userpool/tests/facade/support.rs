@@ -1,0 +1,267 @@
+//! The world every facade test runs in: a service on a fixed clock and a seeded RNG, an
+//! outbox, and helpers that act as a Cognito client would. `World::on(store)` runs the same
+//! tests on any store backend.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::sync::Arc;
+
+use rand_chacha::ChaCha20Rng;
+use rand_core::SeedableRng;
+use userpool::wire::*;
+use userpool::{Error, FixedClock, MasterKey, Outbox, Service};
+use userpool_store::{MemoryStore, Store};
+
+/// The virtual clock's start.
+pub const NOW: i64 = 1_793_000_000;
+/// A password that satisfies the default policy.
+pub const PASSWORD: &str = "Corr3ct-Horse!";
+
+pub struct World {
+    pub service: Service,
+    pub outbox: Arc<Outbox>,
+    pub clock: Arc<FixedClock>,
+    pub rng: ChaCha20Rng,
+}
+
+impl World {
+    /// A world on a fresh `MemoryStore`.
+    pub fn new() -> Self {
+        Self::on(Arc::new(MemoryStore::new()))
+    }
+
+    /// A world on `store`.
+    pub fn on(store: Arc<dyn Store>) -> Self {
+        Self::build(store, |b| b)
+    }
+
+    /// A world whose builder `f` adjusts (triggers, issuer, algorithm).
+    pub fn build(
+        store: Arc<dyn Store>,
+        f: impl FnOnce(userpool::ServiceBuilder) -> userpool::ServiceBuilder,
+    ) -> Self {
+        let outbox = Arc::new(Outbox::new());
+        let clock = Arc::new(FixedClock::new(NOW));
+        let builder = Service::builder(store, MasterKey::new([42; 32]))
+            .clock(clock.clone())
+            .rng(ChaCha20Rng::seed_from_u64(7))
+            .sender(outbox.clone())
+            .signing_algorithm(jwt_tokens::Algorithm::ES256);
+        let service = f(builder).build().expect("service");
+        Self {
+            service,
+            outbox,
+            clock,
+            rng: ChaCha20Rng::seed_from_u64(99),
+        }
+    }
+
+    pub fn now(&self) -> i64 {
+        userpool::Clock::now(self.clock.as_ref())
+    }
+
+    /// A pool with email auto-verified (and whatever `f` sets).
+    pub async fn pool_with(&self, f: impl FnOnce(&mut UserPoolRequest)) -> String {
+        let mut req = UserPoolRequest {
+            pool_name: "test-pool".into(),
+            auto_verified_attributes: vec!["email".into()],
+            ..Default::default()
+        };
+        f(&mut req);
+        self.service
+            .create_user_pool(req)
+            .await
+            .expect("pool")
+            .user_pool
+            .id
+    }
+
+    pub async fn pool(&self) -> String {
+        self.pool_with(|_| {}).await
+    }
+
+    /// A client allowing every flow (and whatever `f` sets).
+    pub async fn client_with(&self, pool: &str, f: impl FnOnce(&mut UserPoolClientRequest)) -> UserPoolClientType {
+        let mut req = UserPoolClientRequest {
+            user_pool_id: pool.into(),
+            client_name: Some("web".into()),
+            explicit_auth_flows: Some(
+                [
+                    "ALLOW_USER_SRP_AUTH",
+                    "ALLOW_USER_PASSWORD_AUTH",
+                    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+                    "ALLOW_CUSTOM_AUTH",
+                    "ALLOW_REFRESH_TOKEN_AUTH",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ),
+            ..Default::default()
+        };
+        f(&mut req);
+        self.service
+            .create_user_pool_client(req)
+            .await
+            .expect("client")
+            .user_pool_client
+    }
+
+    pub async fn client(&self, pool: &str) -> String {
+        self.client_with(pool, |_| {}).await.client_id
+    }
+
+    /// Signs `username` up with an email and confirms them with the code from the outbox.
+    pub async fn user(&self, client: &str, username: &str, password: &str) {
+        let email = format!("{username}@example.com");
+        let out = self
+            .service
+            .sign_up(SignUpRequest {
+                client_id: client.into(),
+                username: username.into(),
+                password: password.into(),
+                user_attributes: vec![user_pool_model::Attribute::new("email", email)],
+                ..Default::default()
+            })
+            .await
+            .expect("sign up");
+        let pool = self.pool_of(client).await;
+        let code = self
+            .outbox
+            .last_code(&pool, &self.username_of(&pool, username).await)
+            .expect("code");
+        assert!(!out.user_confirmed);
+        self.service
+            .confirm_sign_up(ConfirmSignUpRequest {
+                client_id: client.into(),
+                username: username.into(),
+                confirmation_code: code.as_str().into(),
+                ..Default::default()
+            })
+            .await
+            .expect("confirm");
+    }
+
+    /// The pool a client belongs to.
+    pub async fn pool_of(&self, client: &str) -> String {
+        let pools = self
+            .service
+            .list_user_pools(ListRequest { max_results: Some(60), ..Default::default() })
+            .await
+            .expect("pools");
+        for p in pools.user_pools {
+            let clients = self
+                .service
+                .list_user_pool_clients(ListRequest { user_pool_id: Some(p.id.clone()), ..Default::default() })
+                .await
+                .expect("clients");
+            if clients.user_pool_clients.iter().any(|c| c.client_id == client) {
+                return p.id;
+            }
+        }
+        panic!("no pool for {client}");
+    }
+
+    /// The internal username of a login.
+    pub async fn username_of(&self, pool: &str, login: &str) -> String {
+        self.service
+            .admin_get_user(AdminUserRequest { user_pool_id: pool.into(), username: login.into(), ..Default::default() })
+            .await
+            .map(|u| u.username)
+            .unwrap_or_else(|_| login.to_owned())
+    }
+
+    /// USER_SRP_AUTH through InitiateAuth and the PASSWORD_VERIFIER answer, as
+    /// amazon-cognito-identity-js does it (the answer carries no `Session`).
+    pub async fn srp_sign_in(&mut self, client: &str, login: &str, password: &str) -> Result<AuthResponse, Error> {
+        let handshake = srp::ClientHandshake::start(&mut self.rng).expect("client");
+        let challenge = self
+            .service
+            .initiate_auth(InitiateAuthRequest {
+                client_id: client.into(),
+                auth_flow: "USER_SRP_AUTH".into(),
+                auth_parameters: SecretMap::of(&[("USERNAME", login), ("SRP_A", &handshake.srp_a())]),
+                ..Default::default()
+            })
+            .await?;
+        assert_eq!(challenge.challenge_name.as_deref(), Some("PASSWORD_VERIFIER"));
+        let pool = self.pool_of(client).await;
+        let responses = self.password_claim(&pool, handshake, &challenge, password);
+        self.service
+            .respond_to_auth_challenge(RespondToAuthChallengeRequest {
+                client_id: client.into(),
+                challenge_name: "PASSWORD_VERIFIER".into(),
+                challenge_responses: responses,
+                ..Default::default()
+            })
+            .await
+    }
+
+    /// The PASSWORD_VERIFIER answer to `challenge` for `password`.
+    pub fn password_claim(&self, pool: &str, handshake: srp::ClientHandshake, challenge: &AuthResponse, password: &str) -> SecretMap {
+        let p = &challenge.challenge_parameters;
+        let user_id = p.get("USER_ID_FOR_SRP").unwrap_or_default().to_owned();
+        let pool_name = pool.split_once('_').map_or("", |(_, n)| n).to_owned();
+        let timestamp = srp::format_timestamp(srp::time::OffsetDateTime::from_unix_timestamp(self.now()).expect("time"));
+        let signature = handshake
+            .respond(
+                &srp::ClaimIdentity::user(&pool_name, &user_id),
+                &srp::Password::new(password),
+                &srp::PasswordVerifierChallenge {
+                    salt: p.get("SALT").unwrap_or_default(),
+                    srp_b: p.get("SRP_B").unwrap_or_default(),
+                    secret_block: p.get("SECRET_BLOCK").unwrap_or_default(),
+                },
+                &timestamp,
+            )
+            .unwrap_or_default();
+        SecretMap::of(&[
+            ("USERNAME", &user_id),
+            ("PASSWORD_CLAIM_SECRET_BLOCK", p.get("SECRET_BLOCK").unwrap_or_default()),
+            ("PASSWORD_CLAIM_SIGNATURE", &signature),
+            ("TIMESTAMP", &timestamp),
+        ])
+    }
+
+    /// USER_PASSWORD_AUTH.
+    pub async fn password_sign_in(&self, client: &str, login: &str, password: &str) -> Result<AuthResponse, Error> {
+        self.service
+            .initiate_auth(InitiateAuthRequest {
+                client_id: client.into(),
+                auth_flow: "USER_PASSWORD_AUTH".into(),
+                auth_parameters: SecretMap::of(&[("USERNAME", login), ("PASSWORD", password)]),
+                ..Default::default()
+            })
+            .await
+    }
+}
+
+/// The tokens of a completed sign-in.
+pub fn tokens(r: &AuthResponse) -> &AuthenticationResult {
+    r.authentication_result.as_ref().expect("tokens")
+}
+
+/// Asserts an error's exception name and message.
+#[track_caller]
+pub fn assert_error<T: std::fmt::Debug>(r: Result<T, Error>, name: &str, message: &str) {
+    match r {
+        Err(e) => assert_eq!((e.exception_name(), e.message()), (name, message)),
+        Ok(v) => panic!("expected {name}, got {v:?}"),
+    }
+}
+
+/// Asserts only the exception name.
+#[track_caller]
+pub fn assert_kind<T: std::fmt::Debug>(r: Result<T, Error>, name: &str) {
+    match r {
+        Err(e) => assert_eq!(e.exception_name(), name, "{e}"),
+        Ok(v) => panic!("expected {name}, got {v:?}"),
+    }
+}
+
+/// The claims of a JWT, unverified (to look at them).
+pub fn claims(token: &str) -> serde_json::Value {
+    use base64::Engine as _;
+    let payload = token.split('.').nth(1).expect("payload");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).expect("b64");
+    serde_json::from_slice(&bytes).expect("json")
+}

@@ -16,9 +16,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use time::OffsetDateTime;
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
+use time::OffsetDateTime;
 use userpool::wire::*;
 use userpool::{FixedClock, MasterKey, Service};
 use userpool_benches::{criterion_dir, human, median_ns, ratio};
@@ -36,7 +36,9 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
-    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
     let service = Service::builder(Arc::new(MemoryStore::new()), MasterKey::new([7; 32]))
         .clock(Arc::new(FixedClock::new(NOW)))
         .rng(ChaCha20Rng::seed_from_u64(1))
@@ -45,28 +47,51 @@ fn fixture() -> Fixture {
         .expect("service");
     let (pool, client) = runtime.block_on(async {
         let pool = service
-            .create_user_pool(UserPoolRequest { pool_name: "bench".into(), ..Default::default() })
+            .create_user_pool(UserPoolRequest {
+                pool_name: "bench".into(),
+                ..Default::default()
+            })
             .await
             .expect("pool")
             .user_pool
             .id;
         let client = service
-            .create_user_pool_client(UserPoolClientRequest { user_pool_id: pool.clone(), client_name: Some("bench".into()), ..Default::default() })
+            .create_user_pool_client(UserPoolClientRequest {
+                user_pool_id: pool.clone(),
+                client_name: Some("bench".into()),
+                ..Default::default()
+            })
             .await
             .expect("client")
             .user_pool_client
             .client_id;
         service
-            .admin_create_user(AdminCreateUserRequest { user_pool_id: pool.clone(), username: "alice".into(), message_action: Some("SUPPRESS".into()), ..Default::default() })
+            .admin_create_user(AdminCreateUserRequest {
+                user_pool_id: pool.clone(),
+                username: "alice".into(),
+                message_action: Some("SUPPRESS".into()),
+                ..Default::default()
+            })
             .await
             .expect("user");
         service
-            .admin_set_user_password(AdminSetUserPasswordRequest { user_pool_id: pool.clone(), username: "alice".into(), password: PASSWORD.into(), permanent: true })
+            .admin_set_user_password(AdminSetUserPasswordRequest {
+                user_pool_id: pool.clone(),
+                username: "alice".into(),
+                password: PASSWORD.into(),
+                permanent: true,
+            })
             .await
             .expect("password");
         (pool, client)
     });
-    Fixture { runtime, service, pool, client, rng: ChaCha20Rng::seed_from_u64(2) }
+    Fixture {
+        runtime,
+        service,
+        pool,
+        client,
+        rng: ChaCha20Rng::seed_from_u64(2),
+    }
 }
 
 /// One sign-in; returns the server's time (the two calls), not the client's.
@@ -79,7 +104,10 @@ fn sign_in(f: &mut Fixture) -> Duration {
         ..Default::default()
     };
     let t0 = Instant::now();
-    let challenge = f.runtime.block_on(f.service.initiate_auth(request)).expect("challenge");
+    let challenge = f
+        .runtime
+        .block_on(f.service.initiate_auth(request))
+        .expect("challenge");
     let first = t0.elapsed();
     let p = &challenge.challenge_parameters;
     let user = p.get("USER_ID_FOR_SRP").unwrap_or_default().to_owned();
@@ -102,14 +130,20 @@ fn sign_in(f: &mut Fixture) -> Duration {
         challenge_name: "PASSWORD_VERIFIER".into(),
         challenge_responses: SecretMap::of(&[
             ("USERNAME", &user),
-            ("PASSWORD_CLAIM_SECRET_BLOCK", p.get("SECRET_BLOCK").unwrap_or_default()),
+            (
+                "PASSWORD_CLAIM_SECRET_BLOCK",
+                p.get("SECRET_BLOCK").unwrap_or_default(),
+            ),
             ("PASSWORD_CLAIM_SIGNATURE", &signature),
             ("TIMESTAMP", &timestamp),
         ]),
         ..Default::default()
     };
     let t1 = Instant::now();
-    let done = f.runtime.block_on(f.service.respond_to_auth_challenge(answer)).expect("tokens");
+    let done = f
+        .runtime
+        .block_on(f.service.respond_to_auth_challenge(answer))
+        .expect("tokens");
     let second = t1.elapsed();
     assert!(done.authentication_result.is_some());
     first + second
@@ -129,7 +163,8 @@ const BLOCK: &str =
 
 fn core() -> Core {
     let mut rng = ChaCha20Rng::seed_from_u64(3);
-    let (salt, verifier) = srp::generate_verifier("bench", "alice", &srp::Password::new(PASSWORD), &mut rng);
+    let (salt, verifier) =
+        srp::generate_verifier("bench", "alice", &srp::Password::new(PASSWORD), &mut rng);
     let keys = jwt_tokens::KeySet::new(
         jwt_tokens::SigningKey::generate(jwt_tokens::Algorithm::RS256, &mut rng).expect("key"),
         jwt_tokens::SigningKey::generate(jwt_tokens::Algorithm::RS256, &mut rng).expect("key"),
@@ -141,7 +176,13 @@ fn core() -> Core {
         "token_use": "access", "exp": NOW + 3600, "iat": NOW, "auth_time": NOW,
         "jti": "baa6d6da-3817-4ce3-841b-09a6b2113759", "username": "alice",
     });
-    Core { salt, verifier, keys, claims: claims.as_object().cloned().unwrap_or_default(), rng }
+    Core {
+        salt,
+        verifier,
+        keys,
+        claims: claims.as_object().cloned().unwrap_or_default(),
+        rng,
+    }
 }
 
 /// The server's part of an SRP sign-in with our crates, and two signatures; the client's
@@ -160,7 +201,11 @@ fn core_sign_in(c: &mut Core) -> Duration {
         .respond(
             &identity,
             &srp::Password::new(PASSWORD),
-            &srp::PasswordVerifierChallenge { salt: &c.salt.to_wire_hex(), srp_b: &srp_b, secret_block: BLOCK },
+            &srp::PasswordVerifierChallenge {
+                salt: &c.salt.to_wire_hex(),
+                srp_b: &srp_b,
+                secret_block: BLOCK,
+            },
             &timestamp,
         )
         .expect("signature");
@@ -169,13 +214,23 @@ fn core_sign_in(c: &mut Core) -> Duration {
         .verify(
             &c.verifier,
             &identity,
-            &srp::PasswordClaim { secret_block: BLOCK, signature: &signature, timestamp: &timestamp },
+            &srp::PasswordClaim {
+                secret_block: BLOCK,
+                signature: &signature,
+                timestamp: &timestamp,
+            },
             now,
             time::Duration::minutes(5),
         )
         .expect("verified");
-    let id = c.keys.sign(jwt_tokens::TokenUse::Id, &c.claims).expect("id");
-    let access = c.keys.sign(jwt_tokens::TokenUse::Access, &c.claims).expect("access");
+    let id = c
+        .keys
+        .sign(jwt_tokens::TokenUse::Id, &c.claims)
+        .expect("id");
+    let access = c
+        .keys
+        .sign(jwt_tokens::TokenUse::Access, &c.claims)
+        .expect("access");
     std::hint::black_box((id, access));
     first + t1.elapsed()
 }
@@ -189,7 +244,8 @@ fn openssl_reference(c: &mut Criterion) {
     use openssl::sign::Signer;
     use rand_core::Rng;
     let mut rng = ChaCha20Rng::seed_from_u64(4);
-    let (_, verifier) = srp::generate_verifier("bench", "alice", &srp::Password::new(PASSWORD), &mut rng);
+    let (_, verifier) =
+        srp::generate_verifier("bench", "alice", &srp::Password::new(PASSWORD), &mut rng);
     let n = BigNum::from_hex_str(srp::N_HEX).expect("N");
     let g = BigNum::from_u32(2).expect("g");
     let k = BigNum::from_slice(&srp::k().to_be_bytes()).expect("k");
@@ -199,39 +255,42 @@ fn openssl_reference(c: &mut Criterion) {
     let mut a = [0u8; 32];
     rng.fill_bytes(&mut a);
     let mut big_a = BigNum::new().expect("bn");
-    big_a.mod_exp(&g, &BigNum::from_slice(&a).expect("a"), &n, &mut ctx).expect("A");
+    big_a
+        .mod_exp(&g, &BigNum::from_slice(&a).expect("a"), &n, &mut ctx)
+        .expect("A");
     let message = [0x5au8; 700];
-    c.benchmark_group("signin").bench_function("openssl", |bench| {
-        bench.iter(|| {
-            let mut b = [0u8; 32];
-            rng.fill_bytes(&mut b);
-            let b = BigNum::from_slice(&b).expect("b");
-            let mut gb = BigNum::new().expect("bn");
-            gb.mod_exp(&g, &b, &n, &mut ctx).expect("exp");
-            let mut kv = BigNum::new().expect("bn");
-            kv.mod_mul(&k, &v, &n, &mut ctx).expect("mul");
-            let mut big_b = BigNum::new().expect("bn");
-            big_b.mod_add(&kv, &gb, &n, &mut ctx).expect("add");
-            use sha2::Digest as _;
-            let u = sha2::Sha256::new()
-                .chain_update(srp::pad_hex(&big_a.to_vec()))
-                .chain_update(srp::pad_hex(&big_b.to_vec()))
-                .finalize();
-            let u = BigNum::from_slice(&u).expect("u");
-            let mut vu = BigNum::new().expect("bn");
-            vu.mod_exp(&v, &u, &n, &mut ctx).expect("exp");
-            let mut base = BigNum::new().expect("bn");
-            base.mod_mul(&big_a, &vu, &n, &mut ctx).expect("mul");
-            let mut s = BigNum::new().expect("bn");
-            s.mod_exp(&base, &b, &n, &mut ctx).expect("exp");
-            for _ in 0..2 {
-                let mut signer = Signer::new(MessageDigest::sha256(), &key).expect("signer");
-                signer.update(&message).expect("update");
-                std::hint::black_box(signer.sign_to_vec().expect("sign"));
-            }
-            s
-        })
-    });
+    c.benchmark_group("signin")
+        .bench_function("openssl", |bench| {
+            bench.iter(|| {
+                let mut b = [0u8; 32];
+                rng.fill_bytes(&mut b);
+                let b = BigNum::from_slice(&b).expect("b");
+                let mut gb = BigNum::new().expect("bn");
+                gb.mod_exp(&g, &b, &n, &mut ctx).expect("exp");
+                let mut kv = BigNum::new().expect("bn");
+                kv.mod_mul(&k, &v, &n, &mut ctx).expect("mul");
+                let mut big_b = BigNum::new().expect("bn");
+                big_b.mod_add(&kv, &gb, &n, &mut ctx).expect("add");
+                use sha2::Digest as _;
+                let u = sha2::Sha256::new()
+                    .chain_update(srp::pad_hex(&big_a.to_vec()))
+                    .chain_update(srp::pad_hex(&big_b.to_vec()))
+                    .finalize();
+                let u = BigNum::from_slice(&u).expect("u");
+                let mut vu = BigNum::new().expect("bn");
+                vu.mod_exp(&v, &u, &n, &mut ctx).expect("exp");
+                let mut base = BigNum::new().expect("bn");
+                base.mod_mul(&big_a, &vu, &n, &mut ctx).expect("mul");
+                let mut s = BigNum::new().expect("bn");
+                s.mod_exp(&base, &b, &n, &mut ctx).expect("exp");
+                for _ in 0..2 {
+                    let mut signer = Signer::new(MessageDigest::sha256(), &key).expect("signer");
+                    signer.update(&message).expect("update");
+                    std::hint::black_box(signer.sign_to_vec().expect("sign"));
+                }
+                s
+            })
+        });
 }
 
 fn main() {
@@ -242,9 +301,10 @@ fn main() {
         .measurement_time(Duration::from_secs(5))
         .configure_from_args();
     let mut f = fixture();
-    c.benchmark_group("signin").bench_function("facade", |bench| {
-        bench.iter_custom(|iterations| (0..iterations).map(|_| sign_in(&mut f)).sum())
-    });
+    c.benchmark_group("signin")
+        .bench_function("facade", |bench| {
+            bench.iter_custom(|iterations| (0..iterations).map(|_| sign_in(&mut f)).sum())
+        });
     let mut core = core();
     c.benchmark_group("signin").bench_function("core", |bench| {
         bench.iter_custom(|iterations| (0..iterations).map(|_| core_sign_in(&mut core)).sum())
@@ -257,13 +317,25 @@ fn main() {
     let facade = median_ns("signin", "facade");
     let core = median_ns("signin", "core");
     let openssl = median_ns("signin", "openssl");
-    for (name, value) in [("facade", facade), ("core (SRP + 2×RS256)", core), ("openssl reference", openssl)] {
+    for (name, value) in [
+        ("facade", facade),
+        ("core (SRP + 2×RS256)", core),
+        ("openssl reference", openssl),
+    ] {
         if let Some(v) = value {
-            println!("{name:<24} {:>12}  ({:.0} sign-ins/s/core)", human(v), 1e9 / v);
+            println!(
+                "{name:<24} {:>12}  ({:.0} sign-ins/s/core)",
+                human(v),
+                1e9 / v
+            );
         }
     }
     if let (Some(f), Some(c)) = (facade, core) {
-        println!("outside SRP and signing: {} ({:.1}% of the facade)", human(f - c), (f - c) / f * 100.0);
+        println!(
+            "outside SRP and signing: {} ({:.1}% of the facade)",
+            human(f - c),
+            (f - c) / f * 100.0
+        );
     }
     if let (Some(f), Some(o)) = (facade, openssl) {
         println!("facade / openssl reference: {}", ratio(f, o));

@@ -50,7 +50,8 @@ pub use attributes::{
     Attribute, AttributePermissions, is_valid_email, is_valid_phone, validate_attribute,
 };
 pub use client::{
-    AppClient, AuthFlow, PreventUserExistenceErrors, RefreshTokenRotation, TokenValidity, ValidityUnit, secret_hash,
+    AppClient, AuthFlow, PreventUserExistenceErrors, RefreshTokenRotation, TokenValidity,
+    ValidityUnit, secret_hash,
 };
 pub use error::{Error, Result};
 pub use filter::{Filter, FilterAttribute, FilterOp, MAX_FILTER_LEN};

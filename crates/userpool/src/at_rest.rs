@@ -16,7 +16,9 @@ const NO_STEP: u64 = u64::MAX;
 impl Service {
     fn seal_at_rest(&self, pool: &UserPoolId, context: &[u8], plain: &[u8]) -> Result<Vec<u8>> {
         let nonce = self.inner.entropy.bytes::<12>()?;
-        Ok(self.sealer(pool, Purpose::AtRest).seal(plain, context, nonce))
+        Ok(self
+            .sealer(pool, Purpose::AtRest)
+            .seal(plain, context, nonce))
     }
 
     fn open_at_rest(
@@ -111,7 +113,12 @@ impl Service {
         pool: &UserPoolId,
         user: &User,
     ) -> Result<Option<TotpFactor>> {
-        self.open_totp_slot(pool, user, user.mfa.pending_totp_secret.as_deref(), "pending-totp")
+        self.open_totp_slot(
+            pool,
+            user,
+            user.mfa.pending_totp_secret.as_deref(),
+            "pending-totp",
+        )
     }
 
     fn open_totp_slot(
@@ -129,11 +136,12 @@ impl Service {
         let (step, rest) = plain.split_at_checked(8).ok_or_else(internal)?;
         let step = u64::from_be_bytes(step.try_into().map_err(|_| internal())?);
         let (len, rest) = rest.split_first().ok_or_else(internal)?;
-        let (name, secret) = rest.split_at_checked(usize::from(*len)).ok_or_else(internal)?;
+        let (name, secret) = rest
+            .split_at_checked(usize::from(*len))
+            .ok_or_else(internal)?;
         Ok(Some(TotpFactor {
             secret: TotpSecret::from_bytes(secret.to_vec()),
-            friendly_name: (!name.is_empty())
-                .then(|| String::from_utf8_lossy(name).into_owned()),
+            friendly_name: (!name.is_empty()).then(|| String::from_utf8_lossy(name).into_owned()),
             last_step: (step != NO_STEP).then_some(step),
         }))
     }

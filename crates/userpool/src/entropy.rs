@@ -3,8 +3,8 @@
 
 use std::sync::Mutex;
 
-use rand_chacha::ChaCha20Rng;
 use rand::RngExt as _;
+use rand_chacha::ChaCha20Rng;
 use rand_core::{Rng, SeedableRng};
 use user_pool_model::Sub;
 

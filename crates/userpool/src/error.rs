@@ -268,6 +268,17 @@ impl From<user_pool_model::Error> for Error {
     }
 }
 
+impl From<custom_auth_triggers::TriggerError> for Error {
+    fn from(e: custom_auth_triggers::TriggerError) -> Self {
+        let kind = match e.exception() {
+            "UserLambdaValidationException" => ErrorKind::UserLambdaValidation,
+            "InvalidLambdaResponseException" => ErrorKind::InvalidLambdaResponse,
+            _ => ErrorKind::UnexpectedLambda,
+        };
+        Self::new(kind, e.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -388,16 +399,5 @@ mod tests {
                 .message()
                 .contains("db")
         );
-    }
-}
-
-impl From<custom_auth_triggers::TriggerError> for Error {
-    fn from(e: custom_auth_triggers::TriggerError) -> Self {
-        let kind = match e.exception() {
-            "UserLambdaValidationException" => ErrorKind::UserLambdaValidation,
-            "InvalidLambdaResponseException" => ErrorKind::InvalidLambdaResponse,
-            _ => ErrorKind::UnexpectedLambda,
-        };
-        Self::new(kind, e.to_string())
     }
 }

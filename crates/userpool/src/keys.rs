@@ -32,19 +32,29 @@ impl Service {
             let access = SigningKey::generate_with(inner.algorithm, rng, inner.backend);
             (id, access)
         })?;
-        let (id_key, access_key) = (id_key.map_err(|_| internal())?, access_key.map_err(|_| internal())?);
+        let (id_key, access_key) = (
+            id_key.map_err(|_| internal())?,
+            access_key.map_err(|_| internal())?,
+        );
         let pems = KeyPems {
             id: id_key.to_pkcs8_pem().map_err(|_| internal())?.to_string(),
-            access: access_key.to_pkcs8_pem().map_err(|_| internal())?.to_string(),
+            access: access_key
+                .to_pkcs8_pem()
+                .map_err(|_| internal())?
+                .to_string(),
         };
         let plain = Zeroizing::new(serde_json::to_vec(&pems).map_err(|_| internal())?);
         let nonce = inner.entropy.bytes::<12>()?;
-        let sealed = self.sealer(pool, Purpose::AtRest).seal(&plain, CONTEXT, nonce);
+        let sealed = self
+            .sealer(pool, Purpose::AtRest)
+            .seal(&plain, CONTEXT, nonce);
         self.store()
             .put_signing_keys(pool, StoredKeys(sealed))
             .await
             .map_err(|e| self.store_error(&e))?;
-        let set = Arc::new(KeySet::with_backend(id_key, access_key, inner.backend).map_err(|_| internal())?);
+        let set = Arc::new(
+            KeySet::with_backend(id_key, access_key, inner.backend).map_err(|_| internal())?,
+        );
         inner
             .keys
             .write()
@@ -84,7 +94,8 @@ impl Service {
         let id_key = SigningKey::from_pkcs8_pem_with(&pems.id, backend).map_err(|_| internal())?;
         let access_key =
             SigningKey::from_pkcs8_pem_with(&pems.access, backend).map_err(|_| internal())?;
-        let set = Arc::new(KeySet::with_backend(id_key, access_key, backend).map_err(|_| internal())?);
+        let set =
+            Arc::new(KeySet::with_backend(id_key, access_key, backend).map_err(|_| internal())?);
         self.inner
             .keys
             .write()

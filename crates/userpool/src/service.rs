@@ -348,7 +348,11 @@ impl Service {
         {
             return Ok(Some(user));
         }
-        for attribute in pool.username_attributes.iter().chain(&pool.alias_attributes) {
+        for attribute in pool
+            .username_attributes
+            .iter()
+            .chain(&pool.alias_attributes)
+        {
             let value = pool.case_rule.fold_alias(attribute, login);
             if let Some(user) = store
                 .find_by_alias(&pool.id, attribute, &value)

@@ -20,7 +20,9 @@ fn unit(name: Option<&str>, default: ValidityUnit) -> Result<ValidityUnit> {
         Some("days") => Ok(ValidityUnit::Days),
         Some(other) => Err(Error::new(
             ErrorKind::InvalidParameter,
-            format!("1 validation error detected: Value '{other}' at 'tokenValidityUnits' failed to satisfy constraint: Member must satisfy enum value set: [seconds, minutes, hours, days]"),
+            format!(
+                "1 validation error detected: Value '{other}' at 'tokenValidityUnits' failed to satisfy constraint: Member must satisfy enum value set: [seconds, minutes, hours, days]"
+            ),
         )),
     }
 }
@@ -33,7 +35,7 @@ fn in_units(seconds: u64, largest: ValidityUnit) -> (u64, &'static str) {
     };
     units
         .iter()
-        .find(|(size, _)| seconds % size == 0)
+        .find(|(size, _)| seconds.is_multiple_of(*size))
         .map_or((seconds, "seconds"), |(size, name)| (seconds / size, *name))
 }
 
@@ -96,7 +98,9 @@ fn apply(client: &mut AppClient, pool: &PoolConfig, req: &UserPoolClientRequest)
         Some(other) => {
             return Err(Error::new(
                 ErrorKind::InvalidParameter,
-                format!("1 validation error detected: Value '{other}' at 'preventUserExistenceErrors' failed to satisfy constraint: Member must satisfy enum value set: [LEGACY, ENABLED]"),
+                format!(
+                    "1 validation error detected: Value '{other}' at 'preventUserExistenceErrors' failed to satisfy constraint: Member must satisfy enum value set: [LEGACY, ENABLED]"
+                ),
             ));
         }
     };
@@ -137,7 +141,11 @@ pub(crate) fn client_type(pool: &PoolConfig, c: &AppClient) -> UserPoolClientTyp
         },
         read_attributes: c.attribute_permissions.read.clone(),
         write_attributes: c.attribute_permissions.write.clone(),
-        explicit_auth_flows: c.explicit_auth_flows.iter().map(|f| flow_name(*f)).collect(),
+        explicit_auth_flows: c
+            .explicit_auth_flows
+            .iter()
+            .map(|f| flow_name(*f))
+            .collect(),
         supported_identity_providers: vec!["COGNITO".into()],
         callback_urls: c.callback_urls.clone(),
         logout_urls: c.logout_urls.clone(),
@@ -152,8 +160,15 @@ pub(crate) fn client_type(pool: &PoolConfig, c: &AppClient) -> UserPoolClientTyp
         enable_token_revocation: c.enable_token_revocation,
         auth_session_validity: c.auth_session_validity_minutes,
         refresh_token_rotation: RefreshTokenRotationType {
-            feature: if c.refresh_token_rotation.is_some() { "ENABLED" } else { "DISABLED" }.into(),
-            retry_grace_period_seconds: c.refresh_token_rotation.map(|r| r.retry_grace_period_seconds),
+            feature: if c.refresh_token_rotation.is_some() {
+                "ENABLED"
+            } else {
+                "DISABLED"
+            }
+            .into(),
+            retry_grace_period_seconds: c
+                .refresh_token_rotation
+                .map(|r| r.retry_grace_period_seconds),
         },
     }
 }
@@ -167,7 +182,10 @@ impl Service {
         let pool = self.pool(&req.user_pool_id).await?;
         let name = req.client_name.clone().unwrap_or_default();
         let (id, generated) = self.inner.entropy.with(|rng| {
-            (ClientId::generate(rng), req.generate_secret.then(|| ClientSecret::generate(rng)))
+            (
+                ClientId::generate(rng),
+                req.generate_secret.then(|| ClientSecret::generate(rng)),
+            )
         })?;
         let secret = match (&req.client_secret, generated) {
             (Some(explicit), _) => Some(ClientSecret::parse(explicit.expose_secret())?),
@@ -210,7 +228,10 @@ impl Service {
         let existing = self
             .pool_client(&pool, req.client_id.as_deref().unwrap_or_default())
             .await?;
-        let name = req.client_name.clone().unwrap_or_else(|| existing.name.clone());
+        let name = req
+            .client_name
+            .clone()
+            .unwrap_or_else(|| existing.name.clone());
         let mut client = AppClient::new(existing.id.clone(), &name, existing.secret.clone())?;
         client.created = existing.created;
         apply(&mut client, &pool, &req)?;

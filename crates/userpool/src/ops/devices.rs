@@ -19,7 +19,11 @@ fn device_not_found() -> Error {
 impl Service {
     /// A new device key for `pool` (`<region>_<uuid>`, as Cognito's).
     pub(crate) fn new_device_key(&self, pool: &PoolConfig) -> Result<String> {
-        Ok(format!("{}_{}", pool.id.region(), self.inner.entropy.uuid()?))
+        Ok(format!(
+            "{}_{}",
+            pool.id.region(),
+            self.inner.entropy.uuid()?
+        ))
     }
 
     /// The device group key of `device_key`: derived, so ConfirmDevice needs no pending
@@ -49,7 +53,9 @@ impl Service {
             }
             None => {
                 let pool = self.pool(pool_id.unwrap_or_default()).await?;
-                let user = self.require_user(&pool, username.unwrap_or_default()).await?;
+                let user = self
+                    .require_user(&pool, username.unwrap_or_default())
+                    .await?;
                 Ok((pool, user))
             }
         }
@@ -61,17 +67,33 @@ impl Service {
         if req.device_key.is_empty() {
             return Err(missing("deviceKey"));
         }
-        let config = req.device_secret_verifier_config.as_ref().ok_or_else(|| missing("deviceSecretVerifierConfig"))?;
+        let config = req
+            .device_secret_verifier_config
+            .as_ref()
+            .ok_or_else(|| missing("deviceSecretVerifierConfig"))?;
         if auth.claims.get("device_key").and_then(|v| v.as_str()) != Some(req.device_key.as_str()) {
-            return Err(Error::new(ErrorKind::NotAuthorized, "Invalid device key given."));
+            return Err(Error::new(
+                ErrorKind::NotAuthorized,
+                "Invalid device key given.",
+            ));
         }
-        let settings = auth.pool.devices.ok_or_else(|| Error::new(ErrorKind::InvalidParameter, "Device tracking is not enabled for this user pool."))?;
+        let settings = auth.pool.devices.ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidParameter,
+                "Device tracking is not enabled for this user pool.",
+            )
+        })?;
         let (salt, verifier) = srp::DeviceSecretVerifierConfig {
             password_verifier: config.password_verifier.clone(),
             salt: config.salt.clone(),
         }
         .decode()
-        .map_err(|_| Error::new(ErrorKind::InvalidParameter, "Invalid DeviceSecretVerifierConfig."))?;
+        .map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidParameter,
+                "Invalid DeviceSecretVerifierConfig.",
+            )
+        })?;
         let now = self.now();
         let device = Device {
             key: req.device_key.clone(),
@@ -89,41 +111,84 @@ impl Service {
         user.devices.retain(|d| d.key != device.key);
         user.devices.push(device);
         self.save_user(&auth.pool, user).await?;
-        Ok(ConfirmDeviceResponse { user_confirmation_necessary: settings.device_only_remembered_on_user_prompt })
+        Ok(ConfirmDeviceResponse {
+            user_confirmation_necessary: settings.device_only_remembered_on_user_prompt,
+        })
     }
 
     /// GetDevice (with `AccessToken`) / AdminGetDevice.
     pub async fn get_device(&self, req: DeviceRequest) -> Result<GetDeviceResponse> {
-        let (_, user) = self.device_owner(req.access_token.as_ref(), req.user_pool_id.as_deref(), req.username.as_deref()).await?;
-        let device = user.devices.iter().find(|d| d.key == req.device_key).ok_or_else(device_not_found)?;
-        Ok(GetDeviceResponse { device: DeviceType::of(device) })
+        let (_, user) = self
+            .device_owner(
+                req.access_token.as_ref(),
+                req.user_pool_id.as_deref(),
+                req.username.as_deref(),
+            )
+            .await?;
+        let device = user
+            .devices
+            .iter()
+            .find(|d| d.key == req.device_key)
+            .ok_or_else(device_not_found)?;
+        Ok(GetDeviceResponse {
+            device: DeviceType::of(device),
+        })
     }
 
     /// ListDevices / AdminListDevices.
     pub async fn list_devices(&self, req: ListDevicesRequest) -> Result<ListDevicesResponse> {
-        let (_, user) = self.device_owner(req.access_token.as_ref(), req.user_pool_id.as_deref(), req.username.as_deref()).await?;
+        let (_, user) = self
+            .device_owner(
+                req.access_token.as_ref(),
+                req.user_pool_id.as_deref(),
+                req.username.as_deref(),
+            )
+            .await?;
         let limit = page_limit(req.limit, "limit", false)?;
         let mut devices: Vec<&Device> = user.devices.iter().collect();
         devices.sort_by(|a, b| a.key.cmp(&b.key));
         let start = match &req.pagination_token {
-            Some(token) => devices.iter().position(|d| &d.key > token).unwrap_or(devices.len()),
+            Some(token) => devices
+                .iter()
+                .position(|d| &d.key > token)
+                .unwrap_or(devices.len()),
             None => 0,
         };
         let page: Vec<&Device> = devices.iter().skip(start).take(limit).copied().collect();
-        let next = (start + page.len() < devices.len()).then(|| page.last().map(|d| d.key.clone())).flatten();
-        Ok(ListDevicesResponse { devices: page.into_iter().map(DeviceType::of).collect(), pagination_token: next })
+        let next = (start + page.len() < devices.len())
+            .then(|| page.last().map(|d| d.key.clone()))
+            .flatten();
+        Ok(ListDevicesResponse {
+            devices: page.into_iter().map(DeviceType::of).collect(),
+            pagination_token: next,
+        })
     }
 
     /// UpdateDeviceStatus / AdminUpdateDeviceStatus.
     pub async fn update_device_status(&self, req: DeviceRequest) -> Result<Empty> {
-        let (pool, mut user) = self.device_owner(req.access_token.as_ref(), req.user_pool_id.as_deref(), req.username.as_deref()).await?;
+        let (pool, mut user) = self
+            .device_owner(
+                req.access_token.as_ref(),
+                req.user_pool_id.as_deref(),
+                req.username.as_deref(),
+            )
+            .await?;
         let remembered = match req.device_remembered_status.as_deref() {
             Some("remembered") => true,
             Some("not_remembered") => false,
-            _ => return Err(Error::new(ErrorKind::InvalidParameter, "DeviceRememberedStatus must be remembered or not_remembered.")),
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::InvalidParameter,
+                    "DeviceRememberedStatus must be remembered or not_remembered.",
+                ));
+            }
         };
         let now = self.now();
-        let device = user.devices.iter_mut().find(|d| d.key == req.device_key).ok_or_else(device_not_found)?;
+        let device = user
+            .devices
+            .iter_mut()
+            .find(|d| d.key == req.device_key)
+            .ok_or_else(device_not_found)?;
         device.remembered = remembered;
         device.modified = now;
         self.save_user(&pool, user).await?;
@@ -132,7 +197,13 @@ impl Service {
 
     /// ForgetDevice / AdminForgetDevice.
     pub async fn forget_device(&self, req: DeviceRequest) -> Result<Empty> {
-        let (pool, mut user) = self.device_owner(req.access_token.as_ref(), req.user_pool_id.as_deref(), req.username.as_deref()).await?;
+        let (pool, mut user) = self
+            .device_owner(
+                req.access_token.as_ref(),
+                req.user_pool_id.as_deref(),
+                req.username.as_deref(),
+            )
+            .await?;
         let before = user.devices.len();
         user.devices.retain(|d| d.key != req.device_key);
         if user.devices.len() == before {

@@ -12,8 +12,12 @@ use crate::wire::*;
 impl Service {
     fn group_error(&self, e: StoreError) -> Error {
         match e {
-            StoreError::GroupNotFound => Error::new(ErrorKind::ResourceNotFound, "Group not found."),
-            StoreError::InvalidPaginationToken => Error::new(ErrorKind::InvalidParameter, "Invalid pagination token."),
+            StoreError::GroupNotFound => {
+                Error::new(ErrorKind::ResourceNotFound, "Group not found.")
+            }
+            StoreError::InvalidPaginationToken => {
+                Error::new(ErrorKind::InvalidParameter, "Invalid pagination token.")
+            }
             other => self.store_error(&other),
         }
     }
@@ -22,26 +26,39 @@ impl Service {
         if name.is_empty() {
             return Err(missing("groupName"));
         }
-        self.store().get_group(&pool.id, name).await.map_err(|e| self.group_error(e))
+        self.store()
+            .get_group(&pool.id, name)
+            .await
+            .map_err(|e| self.group_error(e))
     }
 
     /// CreateGroup.
     pub async fn create_group(&self, req: GroupRequest) -> Result<GroupResponse> {
         let pool = self.pool(&req.user_pool_id).await?;
-        let group = Group::new(&req.group_name, req.description.clone(), req.role_arn.clone(), req.precedence, self.now())?;
+        let group = Group::new(
+            &req.group_name,
+            req.description.clone(),
+            req.role_arn.clone(),
+            req.precedence,
+            self.now(),
+        )?;
         self.store()
             .create_group(&pool.id, group.clone())
             .await
             .map_err(|e| self.group_error(e))?;
         tracing::info!(target: "userpool::audit", operation = "CreateGroup", pool = %pool.id.as_str(), group = %group.name);
-        Ok(GroupResponse { group: GroupType::of(&group, pool.id.as_str()) })
+        Ok(GroupResponse {
+            group: GroupType::of(&group, pool.id.as_str()),
+        })
     }
 
     /// GetGroup.
     pub async fn get_group(&self, req: GroupRequest) -> Result<GroupResponse> {
         let pool = self.pool(&req.user_pool_id).await?;
         let group = self.group(&pool, &req.group_name).await?;
-        Ok(GroupResponse { group: GroupType::of(&group, pool.id.as_str()) })
+        Ok(GroupResponse {
+            group: GroupType::of(&group, pool.id.as_str()),
+        })
     }
 
     /// UpdateGroup: the members given replace the stored ones.
@@ -50,8 +67,8 @@ impl Service {
         let mut group = self.group(&pool, &req.group_name).await?;
         let checked = Group::new(
             &group.name,
-            req.description.clone().or(group.description.clone()),
-            req.role_arn.clone().or(group.role_arn.clone()),
+            req.description.clone().or_else(|| group.description.clone()),
+            req.role_arn.clone().or_else(|| group.role_arn.clone()),
             req.precedence.or(group.precedence),
             group.created,
         )?;
@@ -63,7 +80,9 @@ impl Service {
             .put_group(&pool.id, group.clone())
             .await
             .map_err(|e| self.group_error(e))?;
-        Ok(GroupResponse { group: GroupType::of(&group, pool.id.as_str()) })
+        Ok(GroupResponse {
+            group: GroupType::of(&group, pool.id.as_str()),
+        })
     }
 
     /// DeleteGroup.
@@ -80,7 +99,9 @@ impl Service {
 
     /// ListGroups.
     pub async fn list_groups(&self, req: ListRequest) -> Result<ListGroupsResponse> {
-        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
+        let pool = self
+            .pool(req.user_pool_id.as_deref().unwrap_or_default())
+            .await?;
         let limit = page_limit(req.limit, "limit", false)?;
         let page = self
             .store()
@@ -88,7 +109,11 @@ impl Service {
             .await
             .map_err(|e| self.group_error(e))?;
         Ok(ListGroupsResponse {
-            groups: page.items.iter().map(|g| GroupType::of(g, pool.id.as_str())).collect(),
+            groups: page
+                .items
+                .iter()
+                .map(|g| GroupType::of(g, pool.id.as_str()))
+                .collect(),
             next_token: page.next,
         })
     }
@@ -106,7 +131,10 @@ impl Service {
             .map_err(|e| self.group_error(e))?
             .items;
         if current.len() >= MAX_GROUPS_PER_USER && !current.iter().any(|g| g.name == group.name) {
-            return Err(Error::new(ErrorKind::LimitExceeded, "A user can be a member of at most 100 groups."));
+            return Err(Error::new(
+                ErrorKind::LimitExceeded,
+                "A user can be a member of at most 100 groups.",
+            ));
         }
         self.store()
             .add_to_group(&pool.id, &group.name, &key)
@@ -130,24 +158,41 @@ impl Service {
 
     /// AdminListGroupsForUser.
     pub async fn admin_list_groups_for_user(&self, req: ListRequest) -> Result<ListGroupsResponse> {
-        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
-        let user = self.require_user(&pool, req.username.as_deref().unwrap_or_default()).await?;
+        let pool = self
+            .pool(req.user_pool_id.as_deref().unwrap_or_default())
+            .await?;
+        let user = self
+            .require_user(&pool, req.username.as_deref().unwrap_or_default())
+            .await?;
         let limit = page_limit(req.limit, "limit", false)?;
         let page = self
             .store()
-            .groups_for_user(&pool.id, &pool.case_rule.fold(&user.username), limit, req.next_token.as_deref())
+            .groups_for_user(
+                &pool.id,
+                &pool.case_rule.fold(&user.username),
+                limit,
+                req.next_token.as_deref(),
+            )
             .await
             .map_err(|e| self.group_error(e))?;
         Ok(ListGroupsResponse {
-            groups: page.items.iter().map(|g| GroupType::of(g, pool.id.as_str())).collect(),
+            groups: page
+                .items
+                .iter()
+                .map(|g| GroupType::of(g, pool.id.as_str()))
+                .collect(),
             next_token: page.next,
         })
     }
 
     /// ListUsersInGroup.
     pub async fn list_users_in_group(&self, req: ListRequest) -> Result<ListUsersInGroupResponse> {
-        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
-        let group = self.group(&pool, req.group_name.as_deref().unwrap_or_default()).await?;
+        let pool = self
+            .pool(req.user_pool_id.as_deref().unwrap_or_default())
+            .await?;
+        let group = self
+            .group(&pool, req.group_name.as_deref().unwrap_or_default())
+            .await?;
         let limit = page_limit(req.limit, "limit", false)?;
         let page = self
             .store()

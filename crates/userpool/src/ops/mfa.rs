@@ -22,7 +22,10 @@ fn invalid_session() -> Error {
 
 impl Service {
     /// The sign-in context a bare `Session` belongs to.
-    async fn session_context(&self, session: &SecretString) -> Result<(SignInContext<'static>, Vec<u8>)> {
+    async fn session_context(
+        &self,
+        session: &SecretString,
+    ) -> Result<(SignInContext<'static>, Vec<u8>)> {
         let sealed = sealed_session(session.expose_secret()).map_err(|_| invalid_session())?;
         let (pool_id, blob) = split_session(&sealed).ok_or_else(invalid_session)?;
         let pool = self.pool(pool_id).await.map_err(|_| invalid_session())?;
@@ -31,20 +34,42 @@ impl Service {
             .open(blob, b"")
             .map_err(|_| invalid_session())?;
         let envelope = SessionEnvelope::decode(&plain).map_err(|_| invalid_session())?;
-        let client = self.pool_client(&pool, &envelope.client_id).await.map_err(|_| invalid_session())?;
-        Ok((SignInContext { pool, client, admin: false, metadata: &NO_METADATA }, sealed))
+        let client = self
+            .pool_client(&pool, &envelope.client_id)
+            .await
+            .map_err(|_| invalid_session())?;
+        Ok((
+            SignInContext {
+                pool,
+                client,
+                admin: false,
+                metadata: &NO_METADATA,
+            },
+            sealed,
+        ))
     }
 
     /// AssociateSoftwareToken.
-    pub async fn associate_software_token(&self, req: AssociateSoftwareTokenRequest) -> Result<AssociateSoftwareTokenResponse> {
+    pub async fn associate_software_token(
+        &self,
+        req: AssociateSoftwareTokenRequest,
+    ) -> Result<AssociateSoftwareTokenResponse> {
         if let Some(token) = &req.access_token {
             let auth = self.authorize(token).await?;
-            let secret = self.inner.entropy.with(|rng| TotpSecret::generate(rng))?;
-            let factor = TotpFactor { secret: secret.clone(), friendly_name: None, last_step: None };
+            let secret = self.inner.entropy.with(TotpSecret::generate)?;
+            let factor = TotpFactor {
+                secret: secret.clone(),
+                friendly_name: None,
+                last_step: None,
+            };
             let mut user = auth.user.clone();
-            user.mfa.pending_totp_secret = Some(self.seal_pending_totp(&auth.pool.id, &user, &factor)?);
+            user.mfa.pending_totp_secret =
+                Some(self.seal_pending_totp(&auth.pool.id, &user, &factor)?);
             self.save_user(&auth.pool, user).await?;
-            return Ok(AssociateSoftwareTokenResponse { secret_code: secret.secret_code().into(), session: None });
+            return Ok(AssociateSoftwareTokenResponse {
+                secret_code: secret.secret_code().into(),
+                session: None,
+            });
         }
         let session = req.session.as_ref().ok_or_else(|| missing("accessToken"))?;
         let (cx, sealed) = self.session_context(session).await?;
@@ -54,38 +79,66 @@ impl Service {
             .inner
             .entropy
             .with(|rng| {
-                let mut flow = FlowContext { now: self.now(), rng, pool: &cx.pool, client: &cx.client, settings: &self.inner.settings, admin: false };
+                let mut flow = FlowContext {
+                    now: self.now(),
+                    rng,
+                    pool: &cx.pool,
+                    client: &cx.client,
+                    settings: &self.inner.settings,
+                    admin: false,
+                };
                 pending.associate_software_token(&mut flow)
             })?
             .map_err(|e| Error::from_flow(&e, cx.client.prevent_user_existence_errors))?;
         self.spend_session(&cx, &id).await?;
         let rendered = self.render(&cx, challenge)?;
-        Ok(AssociateSoftwareTokenResponse { secret_code: secret.secret_code().into(), session: rendered.session })
+        Ok(AssociateSoftwareTokenResponse {
+            secret_code: secret.secret_code().into(),
+            session: rendered.session,
+        })
     }
 
     /// VerifySoftwareToken.
-    pub async fn verify_software_token(&self, req: VerifySoftwareTokenRequest) -> Result<VerifySoftwareTokenResponse> {
+    pub async fn verify_software_token(
+        &self,
+        req: VerifySoftwareTokenRequest,
+    ) -> Result<VerifySoftwareTokenResponse> {
         if let Some(token) = &req.access_token {
             let auth = self.authorize(token).await?;
             let mut user = auth.user.clone();
             let pending = self
                 .open_pending_totp(&auth.pool.id, &user)?
-                .ok_or_else(|| Error::new(ErrorKind::SoftwareTokenMfaNotFound, "Software token not associated with the user."))?;
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::SoftwareTokenMfaNotFound,
+                        "Software token not associated with the user.",
+                    )
+                })?;
             let step = pending
                 .secret
                 .verify(req.user_code.expose_secret(), self.now(), None)
                 .map_err(|e| match e {
-                    FlowError::TotpMismatch => Error::new(ErrorKind::EnableSoftwareTokenMfa, "Code mismatch and fail enable Software Token MFA"),
+                    FlowError::TotpMismatch => Error::new(
+                        ErrorKind::EnableSoftwareTokenMfa,
+                        "Code mismatch and fail enable Software Token MFA",
+                    ),
                     other => Error::from_flow(&other, Default::default()),
                 })?;
-            let factor = TotpFactor { secret: pending.secret, friendly_name: req.friendly_device_name.clone(), last_step: Some(step) };
+            let factor = TotpFactor {
+                secret: pending.secret,
+                friendly_name: req.friendly_device_name.clone(),
+                last_step: Some(step),
+            };
             user.mfa.totp_secret = Some(self.seal_totp(&auth.pool.id, &user, &factor)?);
             user.mfa.pending_totp_secret = None;
             if !user.mfa.enabled.contains(&MfaMethod::SoftwareTokenMfa) {
                 user.mfa.enabled.push(MfaMethod::SoftwareTokenMfa);
             }
             self.save_user(&auth.pool, user).await?;
-            return Ok(VerifySoftwareTokenResponse { status: "SUCCESS".into(), session: None });
+            return Ok(VerifySoftwareTokenResponse {
+                status: "SUCCESS".into(),
+                session: None,
+            });
         }
         let session = req.session.as_ref().ok_or_else(|| missing("accessToken"))?;
         let (cx, sealed) = self.session_context(session).await?;
@@ -93,31 +146,61 @@ impl Service {
         let id = pending.session_id();
         let username = pending.username().to_owned();
         let result = self.inner.entropy.with(|rng| {
-            let mut flow = FlowContext { now: self.now(), rng, pool: &cx.pool, client: &cx.client, settings: &self.inner.settings, admin: false };
-            pending.verify_software_token(req.user_code.expose_secret(), req.friendly_device_name.clone(), &mut flow)
+            let mut flow = FlowContext {
+                now: self.now(),
+                rng,
+                pool: &cx.pool,
+                client: &cx.client,
+                settings: &self.inner.settings,
+                admin: false,
+            };
+            pending.verify_software_token(
+                req.user_code.expose_secret(),
+                req.friendly_device_name.clone(),
+                &mut flow,
+            )
         })?;
         if result.as_ref().is_err_and(|e| !e.keeps_session()) || result.is_ok() {
             self.spend_session(&cx, &id).await?;
         }
         let response = self.finish(&cx, result, Some(username)).await?;
-        Ok(VerifySoftwareTokenResponse { status: "SUCCESS".into(), session: response.session })
+        Ok(VerifySoftwareTokenResponse {
+            status: "SUCCESS".into(),
+            session: response.session,
+        })
     }
 
     /// SetUserMFAPreference.
     pub async fn set_user_mfa_preference(&self, req: SetUserMfaPreferenceRequest) -> Result<Empty> {
-        let token = req.access_token.as_ref().ok_or_else(|| missing("accessToken"))?;
+        let token = req
+            .access_token
+            .as_ref()
+            .ok_or_else(|| missing("accessToken"))?;
         let auth = self.authorize(token).await?;
-        self.apply_mfa_preference(&auth.pool, auth.user.clone(), &req).await
+        self.apply_mfa_preference(&auth.pool, auth.user.clone(), &req)
+            .await
     }
 
     /// AdminSetUserMFAPreference.
-    pub async fn admin_set_user_mfa_preference(&self, req: SetUserMfaPreferenceRequest) -> Result<Empty> {
-        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
-        let user = self.require_user(&pool, req.username.as_deref().unwrap_or_default()).await?;
+    pub async fn admin_set_user_mfa_preference(
+        &self,
+        req: SetUserMfaPreferenceRequest,
+    ) -> Result<Empty> {
+        let pool = self
+            .pool(req.user_pool_id.as_deref().unwrap_or_default())
+            .await?;
+        let user = self
+            .require_user(&pool, req.username.as_deref().unwrap_or_default())
+            .await?;
         self.apply_mfa_preference(&pool, user, &req).await
     }
 
-    async fn apply_mfa_preference(&self, pool: &PoolConfig, mut user: User, req: &SetUserMfaPreferenceRequest) -> Result<Empty> {
+    async fn apply_mfa_preference(
+        &self,
+        pool: &PoolConfig,
+        mut user: User,
+        req: &SetUserMfaPreferenceRequest,
+    ) -> Result<Empty> {
         let settings = [
             (MfaMethod::SmsMfa, req.sms_mfa_settings),
             (MfaMethod::SoftwareTokenMfa, req.software_token_mfa_settings),
@@ -128,13 +211,22 @@ impl Service {
             if setting.enabled {
                 match method {
                     MfaMethod::SoftwareTokenMfa if user.mfa.totp_secret.is_none() => {
-                        return Err(Error::new(ErrorKind::InvalidParameter, "User has not verified software token mfa"));
+                        return Err(Error::new(
+                            ErrorKind::InvalidParameter,
+                            "User has not verified software token mfa",
+                        ));
                     }
                     MfaMethod::SmsMfa if !user.attributes.contains_key("phone_number") => {
-                        return Err(Error::new(ErrorKind::InvalidParameter, "User does not have a phone number for SMS MFA."));
+                        return Err(Error::new(
+                            ErrorKind::InvalidParameter,
+                            "User does not have a phone number for SMS MFA.",
+                        ));
                     }
                     MfaMethod::EmailOtp if !user.attributes.contains_key("email") => {
-                        return Err(Error::new(ErrorKind::InvalidParameter, "User does not have an email address for email MFA."));
+                        return Err(Error::new(
+                            ErrorKind::InvalidParameter,
+                            "User does not have an email address for email MFA.",
+                        ));
                     }
                     _ => {}
                 }

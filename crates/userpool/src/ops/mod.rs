@@ -3,12 +3,12 @@
 
 pub(crate) mod clients;
 pub(crate) mod codes;
-pub(crate) mod pools;
-pub(crate) mod sign_in;
-pub(crate) mod tokens;
-pub(crate) mod sign_up;
-pub(crate) mod passwords;
-pub(crate) mod users;
+pub(crate) mod devices;
 pub(crate) mod groups;
 pub(crate) mod mfa;
-pub(crate) mod devices;
+pub(crate) mod passwords;
+pub(crate) mod pools;
+pub(crate) mod sign_in;
+pub(crate) mod sign_up;
+pub(crate) mod tokens;
+pub(crate) mod users;

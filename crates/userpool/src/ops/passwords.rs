@@ -22,10 +22,13 @@ fn recovery_destination(pool: &PoolConfig, user: &User) -> Option<Destination> {
     let mut options = pool.account_recovery.clone();
     options.sort_by_key(|o| o.priority);
     options.iter().find_map(|o| match o.name.as_str() {
-        "verified_email" if user.is_verified("email") => user.attributes.get("email").map(|v| Destination::email(v)),
-        "verified_phone_number" if user.is_verified("phone_number") => {
-            user.attributes.get("phone_number").map(|v| Destination::sms(v))
+        "verified_email" if user.is_verified("email") => {
+            user.attributes.get("email").map(|v| Destination::email(v))
         }
+        "verified_phone_number" if user.is_verified("phone_number") => user
+            .attributes
+            .get("phone_number")
+            .map(|v| Destination::sms(v)),
         _ => None,
     })
 }
@@ -41,51 +44,114 @@ impl Service {
     /// ForgotPassword.
     pub async fn forgot_password(&self, req: ClientUserRequest) -> Result<CodeDeliveryResponse> {
         let (pool, client) = self.client(&req.client_id).await?;
-        client.check_secret_hash(&req.username, req.secret_hash.as_ref().map(SecretString::expose_secret))?;
+        client.check_secret_hash(
+            &req.username,
+            req.secret_hash.as_ref().map(SecretString::expose_secret),
+        )?;
         let hidden = client.prevent_user_existence_errors == PreventUserExistenceErrors::Enabled;
-        let simulated = || Ok(CodeDeliveryResponse { code_delivery_details: simulated_delivery(&pool) });
+        let simulated = || {
+            Ok(CodeDeliveryResponse {
+                code_delivery_details: simulated_delivery(&pool),
+            })
+        };
         let user = match self.find_user(&pool, &req.username).await? {
             Some(user) if user.enabled => user,
             _ if hidden => return simulated(),
             Some(_) => return Err(Error::new(ErrorKind::NotAuthorized, "User is disabled.")),
-            None => return Err(Error::new(ErrorKind::UserNotFound, "Username/client id combination not found.")),
+            None => {
+                return Err(Error::new(
+                    ErrorKind::UserNotFound,
+                    "Username/client id combination not found.",
+                ));
+            }
         };
         let Some(destination) = recovery_destination(&pool, &user) else {
-            return if hidden { simulated() } else { Err(no_recovery()) };
+            return if hidden {
+                simulated()
+            } else {
+                Err(no_recovery())
+            };
         };
-        let caller = Caller { client_id: client.id.as_str(), metadata: Some(&req.client_metadata) };
+        let caller = Caller {
+            client_id: client.id.as_str(),
+            metadata: Some(&req.client_metadata),
+        };
         let details = self
-            .issue_code(&pool, &user, CodePurpose::PasswordReset, RESET_CODE_SECONDS, &destination, MessageKind::ForgotPassword, &caller)
+            .issue_code(
+                &pool,
+                &user,
+                CodePurpose::PasswordReset,
+                RESET_CODE_SECONDS,
+                &destination,
+                MessageKind::ForgotPassword,
+                &caller,
+            )
             .await?;
         tracing::info!(target: "userpool::audit", operation = "ForgotPassword", pool = %pool.id.as_str(), username = %user.username);
-        Ok(CodeDeliveryResponse { code_delivery_details: details })
+        Ok(CodeDeliveryResponse {
+            code_delivery_details: details,
+        })
     }
 
     /// ConfirmForgotPassword: a new password; the user is `CONFIRMED` afterwards.
-    pub async fn confirm_forgot_password(&self, req: ConfirmForgotPasswordRequest) -> Result<Empty> {
+    pub async fn confirm_forgot_password(
+        &self,
+        req: ConfirmForgotPasswordRequest,
+    ) -> Result<Empty> {
         let (pool, client) = self.client(&req.client_id).await?;
-        client.check_secret_hash(&req.username, req.secret_hash.as_ref().map(SecretString::expose_secret))?;
+        client.check_secret_hash(
+            &req.username,
+            req.secret_hash.as_ref().map(SecretString::expose_secret),
+        )?;
         if req.password.is_empty() {
             return Err(missing("password"));
         }
         let hidden = client.prevent_user_existence_errors == PreventUserExistenceErrors::Enabled;
         let user = match self.find_user(&pool, &req.username).await? {
             Some(user) if user.enabled || !hidden => user,
-            _ if hidden => return Err(Error::new(ErrorKind::CodeMismatch, "Invalid verification code provided, please try again.")),
-            _ => return Err(Error::new(ErrorKind::UserNotFound, "Username/client id combination not found.")),
+            _ if hidden => {
+                return Err(Error::new(
+                    ErrorKind::CodeMismatch,
+                    "Invalid verification code provided, please try again.",
+                ));
+            }
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::UserNotFound,
+                    "Username/client id combination not found.",
+                ));
+            }
         };
         pool.password_policy.check(req.password.expose_secret())?;
         let status = user.status.forgot_password_confirmed()?;
-        self.consume_code(&pool, &CodePurpose::PasswordReset, &user, req.confirmation_code.expose_secret())
-            .await?;
+        self.consume_code(
+            &pool,
+            &CodePurpose::PasswordReset,
+            &user,
+            req.confirmation_code.expose_secret(),
+        )
+        .await?;
         let mut changed = user.clone();
         changed.status = status;
-        changed.password = Some(self.password_record(&pool, &user, req.password.expose_secret(), None)?);
+        changed.password =
+            Some(self.password_record(&pool, &user, req.password.expose_secret(), None)?);
         let user = self.save_user(&pool, changed).await?;
-        let _ = self.store().reset_failures(&pool.id, &pool.case_rule.fold(&user.username)).await;
+        let _ = self
+            .store()
+            .reset_failures(&pool.id, &pool.case_rule.fold(&user.username))
+            .await;
         tracing::info!(target: "userpool::audit", operation = "ConfirmForgotPassword", pool = %pool.id.as_str(), username = %user.username);
-        let caller = Caller { client_id: client.id.as_str(), metadata: Some(&req.client_metadata) };
-        self.post_confirmation(&pool, &user, TriggerSource::PostConfirmationConfirmForgotPassword, &caller).await?;
+        let caller = Caller {
+            client_id: client.id.as_str(),
+            metadata: Some(&req.client_metadata),
+        };
+        self.post_confirmation(
+            &pool,
+            &user,
+            TriggerSource::PostConfirmationConfirmForgotPassword,
+            &caller,
+        )
+        .await?;
         Ok(Empty {})
     }
 
@@ -98,12 +164,26 @@ impl Service {
         }
         let key = pool.case_rule.fold(&user.username);
         let locked = {
-            let state = self.store().lockout_state(&pool.id, &key).await.map_err(|e| self.store_error(&e))?;
-            let failures = auth_flow_state_machine::Failures { count: state.failures, last: state.last_failure };
-            self.inner.settings.lockout.check(failures, self.now()).is_err()
+            let state = self
+                .store()
+                .lockout_state(&pool.id, &key)
+                .await
+                .map_err(|e| self.store_error(&e))?;
+            let failures = auth_flow_state_machine::Failures {
+                count: state.failures,
+                last: state.last_failure,
+            };
+            self.inner
+                .settings
+                .lockout
+                .check(failures, self.now())
+                .is_err()
         };
         if locked {
-            return Err(Error::new(ErrorKind::NotAuthorized, "Password attempts exceeded"));
+            return Err(Error::new(
+                ErrorKind::NotAuthorized,
+                "Password attempts exceeded",
+            ));
         }
         let matches = match (self.open_verifier(&pool.id, user)?, user.password.as_ref()) {
             (Some(verifier), Some(record)) => srp::verify_password(
@@ -116,14 +196,22 @@ impl Service {
             _ => false,
         };
         if !matches {
-            self.store().record_failure(&pool.id, &key, self.now()).await.map_err(|e| self.store_error(&e))?;
+            self.store()
+                .record_failure(&pool.id, &key, self.now())
+                .await
+                .map_err(|e| self.store_error(&e))?;
             return Err(Error::new(ErrorKind::NotAuthorized, INCORRECT_CREDENTIALS));
         }
-        pool.password_policy.check(req.proposed_password.expose_secret())?;
+        pool.password_policy
+            .check(req.proposed_password.expose_secret())?;
         let mut changed = user.clone();
-        changed.password = Some(self.password_record(pool, user, req.proposed_password.expose_secret(), None)?);
+        changed.password =
+            Some(self.password_record(pool, user, req.proposed_password.expose_secret(), None)?);
         self.save_user(pool, changed).await?;
-        self.store().reset_failures(&pool.id, &key).await.map_err(|e| self.store_error(&e))?;
+        self.store()
+            .reset_failures(&pool.id, &key)
+            .await
+            .map_err(|e| self.store_error(&e))?;
         tracing::info!(target: "userpool::audit", operation = "ChangePassword", pool = %pool.id.as_str(), username = %user.username);
         Ok(Empty {})
     }
@@ -141,7 +229,8 @@ impl Service {
         });
         let mut changed = user.clone();
         changed.status = user.status.admin_set_password(req.permanent);
-        changed.password = Some(self.password_record(&pool, &user, req.password.expose_secret(), expires)?);
+        changed.password =
+            Some(self.password_record(&pool, &user, req.password.expose_secret(), expires)?);
         self.save_user(&pool, changed).await?;
         tracing::info!(target: "userpool::audit", operation = "AdminSetUserPassword", pool = %pool.id.as_str(), username = %user.username);
         Ok(Empty {})
@@ -158,9 +247,20 @@ impl Service {
         let user = self.save_user(&pool, changed).await?;
         self.sign_out_everywhere(&pool, &user).await?;
         if let Some(destination) = destination {
-            let caller = Caller { client_id: "", metadata: Some(&req.client_metadata) };
-            self.issue_code(&pool, &user, CodePurpose::PasswordReset, RESET_CODE_SECONDS, &destination, MessageKind::ForgotPassword, &caller)
-                .await?;
+            let caller = Caller {
+                client_id: "",
+                metadata: Some(&req.client_metadata),
+            };
+            self.issue_code(
+                &pool,
+                &user,
+                CodePurpose::PasswordReset,
+                RESET_CODE_SECONDS,
+                &destination,
+                MessageKind::ForgotPassword,
+                &caller,
+            )
+            .await?;
         }
         tracing::info!(target: "userpool::audit", operation = "AdminResetUserPassword", pool = %pool.id.as_str(), username = %user.username);
         Ok(Empty {})
@@ -176,12 +276,25 @@ mod tests {
     fn recovery_prefers_the_configured_order_among_verified_channels() {
         let pool = PoolConfig::new(UserPoolId::parse("us-east-1_AbCdEf123").unwrap(), "p").unwrap();
         let mut user = User::new("alice", Sub::from_bytes([1; 16]), UserStatus::Confirmed, 0);
-        user.attributes.insert("email".into(), "a@example.com".into());
-        user.attributes.insert("phone_number".into(), "+14155550100".into());
-        assert!(recovery_destination(&pool, &user).is_none(), "nothing verified");
-        user.attributes.insert("phone_number_verified".into(), "true".into());
-        assert_eq!(recovery_destination(&pool, &user).map(|d| d.attribute), Some("phone_number"));
-        user.attributes.insert("email_verified".into(), "true".into());
-        assert_eq!(recovery_destination(&pool, &user).map(|d| d.attribute), Some("email"));
+        user.attributes
+            .insert("email".into(), "a@example.com".into());
+        user.attributes
+            .insert("phone_number".into(), "+14155550100".into());
+        assert!(
+            recovery_destination(&pool, &user).is_none(),
+            "nothing verified"
+        );
+        user.attributes
+            .insert("phone_number_verified".into(), "true".into());
+        assert_eq!(
+            recovery_destination(&pool, &user).map(|d| d.attribute),
+            Some("phone_number")
+        );
+        user.attributes
+            .insert("email_verified".into(), "true".into());
+        assert_eq!(
+            recovery_destination(&pool, &user).map(|d| d.attribute),
+            Some("email")
+        );
     }
 }

@@ -44,7 +44,9 @@ fn mfa_from_wire(s: Option<&str>) -> Result<MfaConfiguration> {
         Some("OPTIONAL") => Ok(MfaConfiguration::Optional),
         Some(other) => Err(Error::new(
             ErrorKind::InvalidParameter,
-            format!("1 validation error detected: Value '{other}' at 'mfaConfiguration' failed to satisfy constraint: Member must satisfy enum value set: [OFF, ON, OPTIONAL]"),
+            format!(
+                "1 validation error detected: Value '{other}' at 'mfaConfiguration' failed to satisfy constraint: Member must satisfy enum value set: [OFF, ON, OPTIONAL]"
+            ),
         )),
     }
 }
@@ -81,7 +83,10 @@ fn apply_settings(pool: &mut PoolConfig, req: &UserPoolRequest) -> Result<()> {
         .filter(|(k, _)| user_pool_model::TRIGGERS.contains(&k.as_str()))
         .collect();
     pool.auto_verified_attributes = req.auto_verified_attributes.clone();
-    let template = req.verification_message_template.clone().unwrap_or_default();
+    let template = req
+        .verification_message_template
+        .clone()
+        .unwrap_or_default();
     let defaults = user_pool_model::MessageTemplates::default();
     let m = &mut pool.messages;
     m.sms_verification_message = template
@@ -104,11 +109,17 @@ fn apply_settings(pool: &mut PoolConfig, req: &UserPoolRequest) -> Result<()> {
     pool.admin_create_user.allow_admin_create_user_only =
         admin.allow_admin_create_user_only.unwrap_or(false);
     let invite = admin.invite_message_template.unwrap_or_default();
-    m.invite_email_message = invite.email_message.unwrap_or(defaults.invite_email_message);
-    m.invite_email_subject = invite.email_subject.unwrap_or(defaults.invite_email_subject);
+    m.invite_email_message = invite
+        .email_message
+        .unwrap_or(defaults.invite_email_message);
+    m.invite_email_subject = invite
+        .email_subject
+        .unwrap_or(defaults.invite_email_subject);
     m.invite_sms_message = invite.sms_message.unwrap_or(defaults.invite_sms_message);
     pool.mfa = mfa_from_wire(req.mfa_configuration.as_deref())?;
-    if pool.mfa != MfaConfiguration::Off && !(pool.mfa_factors.sms || pool.mfa_factors.totp || pool.mfa_factors.email) {
+    if pool.mfa != MfaConfiguration::Off
+        && !(pool.mfa_factors.sms || pool.mfa_factors.totp || pool.mfa_factors.email)
+    {
         // Cognito enables the factors with SetUserPoolMfaConfig; a pool created with MFA on
         // starts with SMS and TOTP.
         pool.mfa_factors.sms = true;
@@ -130,7 +141,13 @@ impl Service {
     pub(crate) async fn user_pool_type(&self, pool: &PoolConfig) -> Result<UserPoolType> {
         let estimated = self
             .store()
-            .list_users(&pool.id, &userpool_store::UserQuery { limit: 60, ..Default::default() })
+            .list_users(
+                &pool.id,
+                &userpool_store::UserQuery {
+                    limit: 60,
+                    ..Default::default()
+                },
+            )
             .await
             .map(|p| p.items.len() as u64)
             .unwrap_or(0);
@@ -142,7 +159,12 @@ impl Service {
             policies: Policies {
                 password_policy: Some(policy_to_wire(&pool.password_policy)),
             },
-            deletion_protection: if pool.deletion_protection { "ACTIVE" } else { "INACTIVE" }.into(),
+            deletion_protection: if pool.deletion_protection {
+                "ACTIVE"
+            } else {
+                "INACTIVE"
+            }
+            .into(),
             lambda_config: pool.lambda_config.clone(),
             last_modified_date: pool.modified as f64,
             creation_date: pool.created as f64,
@@ -167,8 +189,12 @@ impl Service {
             }),
             estimated_number_of_users: estimated,
             admin_create_user_config: AdminCreateUserConfigType {
-                allow_admin_create_user_only: Some(pool.admin_create_user.allow_admin_create_user_only),
-                unused_account_validity_days: Some(pool.password_policy.temporary_password_validity_days),
+                allow_admin_create_user_only: Some(
+                    pool.admin_create_user.allow_admin_create_user_only,
+                ),
+                unused_account_validity_days: Some(
+                    pool.password_policy.temporary_password_validity_days,
+                ),
                 invite_message_template: Some(InviteMessageTemplate {
                     sms_message: Some(m.invite_sms_message.clone()),
                     email_message: Some(m.invite_email_message.clone()),
@@ -194,7 +220,9 @@ impl Service {
         pool.username_attributes = req.username_attributes.clone();
         pool.alias_attributes = req.alias_attributes.clone();
         pool.case_rule = match req.username_configuration {
-            Some(UsernameConfiguration { case_sensitive: false }) => CaseRule::Insensitive,
+            Some(UsernameConfiguration {
+                case_sensitive: false,
+            }) => CaseRule::Insensitive,
             _ => CaseRule::Sensitive,
         };
         pool = pool.with_schema(&req.schema)?;
@@ -233,7 +261,11 @@ impl Service {
             .await?;
         let factors = pool.mfa_factors;
         apply_settings(&mut pool, &req)?;
-        pool.mfa_factors = if pool.mfa == MfaConfiguration::Off { factors } else { pool.mfa_factors };
+        pool.mfa_factors = if pool.mfa == MfaConfiguration::Off {
+            factors
+        } else {
+            pool.mfa_factors
+        };
         pool.modified = self.now();
         self.store()
             .put_pool(pool.clone())

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use auth_flow_state_machine::{
     Account, Authenticated, Challenge, ChallengeRecord, CreatedChallenge, DefineDecision, Event,
-    Failures, FlowContext, FlowError, Initiate, PendingChallenge, PendingTrigger, Step,
-    TotpFactor, Transition, sealed_state,
+    Failures, FlowContext, FlowError, Initiate, PendingChallenge, PendingTrigger, Step, TotpFactor,
+    Transition, sealed_state,
 };
 use custom_auth_triggers::events::{
     ChallengeResult, CreateAuthChallengeRequest, DefineAuthChallengeRequest,
@@ -104,16 +104,34 @@ impl Service {
     /// InitiateAuth.
     pub async fn initiate_auth(&self, req: InitiateAuthRequest) -> Result<AuthResponse> {
         let (pool, client) = self.client(&req.client_id).await?;
-        self.initiate(req.clone(), SignInContext { pool, client, admin: false, metadata: &req.client_metadata })
-            .await
+        self.initiate(
+            req.clone(),
+            SignInContext {
+                pool,
+                client,
+                admin: false,
+                metadata: &req.client_metadata,
+            },
+        )
+        .await
     }
 
     /// AdminInitiateAuth.
     pub async fn admin_initiate_auth(&self, req: InitiateAuthRequest) -> Result<AuthResponse> {
-        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
+        let pool = self
+            .pool(req.user_pool_id.as_deref().unwrap_or_default())
+            .await?;
         let client = self.pool_client(&pool, &req.client_id).await?;
-        self.initiate(req.clone(), SignInContext { pool, client, admin: true, metadata: &req.client_metadata })
-            .await
+        self.initiate(
+            req.clone(),
+            SignInContext {
+                pool,
+                client,
+                admin: true,
+                metadata: &req.client_metadata,
+            },
+        )
+        .await
     }
 
     /// RespondToAuthChallenge.
@@ -122,8 +140,16 @@ impl Service {
         req: RespondToAuthChallengeRequest,
     ) -> Result<AuthResponse> {
         let (pool, client) = self.client(&req.client_id).await?;
-        self.respond(&req, SignInContext { pool, client, admin: false, metadata: &req.client_metadata })
-            .await
+        self.respond(
+            &req,
+            SignInContext {
+                pool,
+                client,
+                admin: false,
+                metadata: &req.client_metadata,
+            },
+        )
+        .await
     }
 
     /// AdminRespondToAuthChallenge.
@@ -131,20 +157,36 @@ impl Service {
         &self,
         req: RespondToAuthChallengeRequest,
     ) -> Result<AuthResponse> {
-        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
+        let pool = self
+            .pool(req.user_pool_id.as_deref().unwrap_or_default())
+            .await?;
         let client = self.pool_client(&pool, &req.client_id).await?;
-        self.respond(&req, SignInContext { pool, client, admin: true, metadata: &req.client_metadata })
-            .await
+        self.respond(
+            &req,
+            SignInContext {
+                pool,
+                client,
+                admin: true,
+                metadata: &req.client_metadata,
+            },
+        )
+        .await
     }
 
     /// Loads `user`'s account for the engine.
-    pub(crate) async fn load(&self, pool: &PoolConfig, user: User, device_key: Option<&str>) -> Result<Loaded> {
+    pub(crate) async fn load(
+        &self,
+        pool: &PoolConfig,
+        user: User,
+        device_key: Option<&str>,
+    ) -> Result<Loaded> {
         let verifier = self.open_verifier(&pool.id, &user)?;
         let totp = self.open_totp(&pool.id, &user)?;
-        let device_verifier = match device_key.and_then(|k| user.devices.iter().find(|d| d.key == k)) {
-            Some(device) => Some(self.open_device_verifier(&pool.id, device)?),
-            None => None,
-        };
+        let device_verifier =
+            match device_key.and_then(|k| user.devices.iter().find(|d| d.key == k)) {
+                Some(device) => Some(self.open_device_verifier(&pool.id, device)?),
+                None => None,
+            };
         let state = self
             .store()
             .lockout_state(&pool.id, &pool.case_rule.fold(&user.username))
@@ -155,25 +197,42 @@ impl Service {
             verifier,
             totp,
             device_verifier,
-            failures: Failures { count: state.failures, last: state.last_failure },
+            failures: Failures {
+                count: state.failures,
+                last: state.last_failure,
+            },
         })
     }
 
-    async fn initiate(&self, req: InitiateAuthRequest, cx: SignInContext<'_>) -> Result<AuthResponse> {
+    async fn initiate(
+        &self,
+        req: InitiateAuthRequest,
+        cx: SignInContext<'_>,
+    ) -> Result<AuthResponse> {
         let parsed = Initiate::parse(&req.auth_flow, &req.auth_parameters.0, &cx.client, cx.admin)
             .map_err(|e| cx.flow_error(&e))?;
         tracing::info!(target: "userpool::audit", operation = if cx.admin { "AdminInitiateAuth" } else { "InitiateAuth" }, pool = %cx.pool.id.as_str(), client = %cx.client.id.as_str(), flow = %req.auth_flow, parameters = "HIDDEN_DUE_TO_SECURITY_REASONS");
         let sign_in = match parsed {
             Initiate::Refresh(refresh) => {
                 let result = self
-                    .refresh(&cx.pool, &cx.client, refresh.token().expose_secret(), refresh.device_key().map(str::to_owned), &cx.caller())
+                    .refresh(
+                        &cx.pool,
+                        &cx.client,
+                        refresh.token().expose_secret(),
+                        refresh.device_key().map(str::to_owned),
+                        &cx.caller(),
+                    )
                     .await?;
-                return Ok(AuthResponse { authentication_result: Some(result), ..AuthResponse::default() });
+                return Ok(AuthResponse {
+                    authentication_result: Some(result),
+                    ..AuthResponse::default()
+                });
             }
             Initiate::SignIn(sign_in) => sign_in,
             _ => return Err(internal()),
         };
-        cx.client.check_secret_hash(sign_in.login(), req.auth_parameters.get("SECRET_HASH"))?;
+        cx.client
+            .check_secret_hash(sign_in.login(), req.auth_parameters.get("SECRET_HASH"))?;
         let user = self.find_user(&cx.pool, sign_in.login()).await?;
         if let Some(user) = &user {
             let request = PreAuthenticationRequest {
@@ -182,8 +241,14 @@ impl Service {
                 validation_data: None,
                 client_metadata: cx.caller().metadata(),
             };
-            self.run_trigger::<PreAuthentication>(&cx.pool, TriggerSource::PreAuthenticationAuthentication, &user.username, &cx.caller(), request)
-                .await?;
+            self.run_trigger::<PreAuthentication>(
+                &cx.pool,
+                TriggerSource::PreAuthenticationAuthentication,
+                &user.username,
+                &cx.caller(),
+                request,
+            )
+            .await?;
         }
         let loaded = match user {
             Some(user) => Some(self.load(&cx.pool, user, sign_in.device_key()).await?),
@@ -191,7 +256,14 @@ impl Service {
         };
         let account = loaded.as_ref().map(Loaded::account);
         let result = self.inner.entropy.with(|rng| {
-            let mut flow = FlowContext { now: self.now(), rng, pool: &cx.pool, client: &cx.client, settings: &self.inner.settings, admin: cx.admin };
+            let mut flow = FlowContext {
+                now: self.now(),
+                rng,
+                pool: &cx.pool,
+                client: &cx.client,
+                settings: &self.inner.settings,
+                admin: cx.admin,
+            };
             sign_in.start(account.as_ref(), &mut flow)
         })?;
         let username = loaded.as_ref().map(|l| l.user.username.clone());
@@ -199,15 +271,23 @@ impl Service {
         self.finish(&cx, result, username).await
     }
 
-    async fn respond(&self, req: &RespondToAuthChallengeRequest, cx: SignInContext<'_>) -> Result<AuthResponse> {
+    async fn respond(
+        &self,
+        req: &RespondToAuthChallengeRequest,
+        cx: SignInContext<'_>,
+    ) -> Result<AuthResponse> {
         let responses = &req.challenge_responses.0;
         let session = req.session.as_ref().map(SecretString::expose_secret);
-        let sealed = sealed_state(&req.challenge_name, session, responses).map_err(|e| cx.flow_error(&e))?;
+        let sealed =
+            sealed_state(&req.challenge_name, session, responses).map_err(|e| cx.flow_error(&e))?;
         let pending = self.open_pending(&cx, &sealed)?;
         tracing::info!(target: "userpool::audit", operation = if cx.admin { "AdminRespondToAuthChallenge" } else { "RespondToAuthChallenge" }, pool = %cx.pool.id.as_str(), client = %cx.client.id.as_str(), challenge = %req.challenge_name, responses = "HIDDEN_DUE_TO_SECURITY_REASONS");
         let username = pending.username().to_owned();
-        let login = responses.get("USERNAME").map_or(username.as_str(), String::as_str);
-        cx.client.check_secret_hash(login, responses.get("SECRET_HASH").map(String::as_str))?;
+        let login = responses
+            .get("USERNAME")
+            .map_or(username.as_str(), String::as_str);
+        cx.client
+            .check_secret_hash(login, responses.get("SECRET_HASH").map(String::as_str))?;
         let id = pending.session_id();
         let failure_key = session_failure_key(&id);
         let session_failures = self
@@ -219,15 +299,33 @@ impl Service {
         let loaded = if pending.user_not_found() {
             None
         } else {
-            match self.store().get_user(&cx.pool.id, &cx.pool.case_rule.fold(&username)).await.map_err(|e| self.store_error(&e))? {
+            match self
+                .store()
+                .get_user(&cx.pool.id, &cx.pool.case_rule.fold(&username))
+                .await
+                .map_err(|e| self.store_error(&e))?
+            {
                 Some(user) => Some(self.load(&cx.pool, user, pending.device_key()).await?),
                 None => None,
             }
         };
         let account = loaded.as_ref().map(Loaded::account);
         let result = self.inner.entropy.with(|rng| {
-            let mut flow = FlowContext { now: self.now(), rng, pool: &cx.pool, client: &cx.client, settings: &self.inner.settings, admin: cx.admin };
-            pending.respond(&req.challenge_name, responses, account.as_ref(), session_failures, &mut flow)
+            let mut flow = FlowContext {
+                now: self.now(),
+                rng,
+                pool: &cx.pool,
+                client: &cx.client,
+                settings: &self.inner.settings,
+                admin: cx.admin,
+            };
+            pending.respond(
+                &req.challenge_name,
+                responses,
+                account.as_ref(),
+                session_failures,
+                &mut flow,
+            )
         })?;
         drop(account);
         match &result {
@@ -239,11 +337,16 @@ impl Service {
             }
             _ => self.spend_session(&cx, &id).await?,
         }
-        self.finish(&cx, result, loaded.map(|l| l.user.username)).await
+        self.finish(&cx, result, loaded.map(|l| l.user.username))
+            .await
     }
 
     /// Opens a sealed session (or SECRET_BLOCK) for this pool and client.
-    pub(crate) fn open_pending(&self, cx: &SignInContext<'_>, sealed: &[u8]) -> Result<PendingChallenge> {
+    pub(crate) fn open_pending(
+        &self,
+        cx: &SignInContext<'_>,
+        sealed: &[u8],
+    ) -> Result<PendingChallenge> {
         let invalid = || cx.flow_error(&FlowError::InvalidSession);
         let (pool_id, blob) = split_session(sealed).ok_or_else(invalid)?;
         if pool_id != cx.pool.id.as_str() {
@@ -256,7 +359,14 @@ impl Service {
         self.inner
             .entropy
             .with(|rng| {
-                let flow = FlowContext { now: self.now(), rng, pool: &cx.pool, client: &cx.client, settings: &self.inner.settings, admin: cx.admin };
+                let flow = FlowContext {
+                    now: self.now(),
+                    rng,
+                    pool: &cx.pool,
+                    client: &cx.client,
+                    settings: &self.inner.settings,
+                    admin: cx.admin,
+                };
                 PendingChallenge::open(&plain, &flow)
             })?
             .map_err(|e| cx.flow_error(&e))
@@ -281,7 +391,11 @@ impl Service {
     }
 
     /// Seals and renders a challenge.
-    pub(crate) fn render(&self, cx: &SignInContext<'_>, challenge: Challenge) -> Result<AuthResponse> {
+    pub(crate) fn render(
+        &self,
+        cx: &SignInContext<'_>,
+        challenge: Challenge,
+    ) -> Result<AuthResponse> {
         let nonce = self.inner.entropy.bytes::<12>()?;
         let sealer = self.sealer(&cx.pool.id, Purpose::Session);
         let pool_id = cx.pool.id.as_str().as_bytes();
@@ -299,7 +413,7 @@ impl Service {
         Ok(AuthResponse {
             challenge_name: Some(out.name.to_string()),
             session: out.session.clone().map(Into::into),
-            challenge_parameters: SecretMap(out.parameters.clone()),
+            challenge_parameters: SecretMap(out.parameters),
             authentication_result: None,
         })
     }
@@ -333,19 +447,30 @@ impl Service {
             }
             match transition.step {
                 Step::Challenge(challenge) => return self.render(cx, challenge),
-                Step::Authenticated(authenticated) => return self.signed_in(cx, authenticated).await,
+                Step::Authenticated(authenticated) => {
+                    return self.signed_in(cx, authenticated).await;
+                }
                 Step::RunTrigger(trigger) => {
-                    result = self.custom_trigger(cx, trigger, username.as_deref()).await?;
+                    result = self
+                        .custom_trigger(cx, trigger, username.as_deref())
+                        .await?;
                 }
                 _ => return Err(internal()),
             }
         }
     }
 
-    async fn signed_in(&self, cx: &SignInContext<'_>, authenticated: Authenticated) -> Result<AuthResponse> {
+    async fn signed_in(
+        &self,
+        cx: &SignInContext<'_>,
+        authenticated: Authenticated,
+    ) -> Result<AuthResponse> {
         let user = self
             .store()
-            .get_user(&cx.pool.id, &cx.pool.case_rule.fold(authenticated.username()))
+            .get_user(
+                &cx.pool.id,
+                &cx.pool.case_rule.fold(authenticated.username()),
+            )
             .await
             .map_err(|e| self.store_error(&e))?
             .ok_or_else(|| cx.flow_error(&FlowError::UserNotFound))?;
@@ -354,10 +479,18 @@ impl Service {
             new_device_used: authenticated.issue_new_device(),
             client_metadata: cx.caller().metadata(),
         };
-        self.run_trigger::<custom_auth_triggers::PostAuthentication>(&cx.pool, TriggerSource::PostAuthenticationAuthentication, &user.username, &cx.caller(), request)
-            .await?;
-        let source = serde_json::from_value(serde_json::Value::String(authenticated.token_source().trigger_source().to_owned()))
-            .unwrap_or(TriggerSource::TokenGenerationAuthentication);
+        self.run_trigger::<custom_auth_triggers::PostAuthentication>(
+            &cx.pool,
+            TriggerSource::PostAuthenticationAuthentication,
+            &user.username,
+            &cx.caller(),
+            request,
+        )
+        .await?;
+        let source = serde_json::from_value(serde_json::Value::String(
+            authenticated.token_source().trigger_source().to_owned(),
+        ))
+        .unwrap_or(TriggerSource::TokenGenerationAuthentication);
         let new_device = match cx.pool.devices {
             Some(_) if authenticated.issue_new_device() => Some(self.new_device_key(&cx.pool)?),
             _ => None,
@@ -370,17 +503,27 @@ impl Service {
             bound_device: authenticated.device_key().map(str::to_owned),
             source,
         };
-        let mut result = self.issue_tokens(&cx.pool, &cx.client, &user, &grant, &cx.caller()).await?;
+        let mut result = self
+            .issue_tokens(&cx.pool, &cx.client, &user, &grant, &cx.caller())
+            .await?;
         result.new_device_metadata = new_device.map(|key| NewDeviceMetadata {
             device_group_key: self.device_group_key(&key),
             device_key: key,
         });
         tracing::info!(target: "userpool::metrics", counter = "sign_in", pool = %cx.pool.id.as_str());
-        Ok(AuthResponse { authentication_result: Some(result), ..AuthResponse::default() })
+        Ok(AuthResponse {
+            authentication_result: Some(result),
+            ..AuthResponse::default()
+        })
     }
 
     /// Performs the engine's side effects on the user record (one conditional update).
-    async fn apply_events(&self, cx: &SignInContext<'_>, username: &str, events: Vec<Event>) -> Result<()> {
+    async fn apply_events(
+        &self,
+        cx: &SignInContext<'_>,
+        username: &str,
+        events: Vec<Event>,
+    ) -> Result<()> {
         if events.is_empty() {
             return Ok(());
         }
@@ -395,18 +538,37 @@ impl Service {
         for event in events {
             match event {
                 Event::PasswordVerified => {
-                    self.store().reset_failures(&cx.pool.id, &key).await.map_err(|e| self.store_error(&e))?;
+                    self.store()
+                        .reset_failures(&cx.pool.id, &key)
+                        .await
+                        .map_err(|e| self.store_error(&e))?;
                 }
-                Event::SendCode { medium, destination, code } => {
+                Event::SendCode {
+                    medium,
+                    destination,
+                    code,
+                } => {
                     let destination = match medium {
-                        auth_flow_state_machine::DeliveryMedium::Email => Destination::email(&destination),
+                        auth_flow_state_machine::DeliveryMedium::Email => {
+                            Destination::email(&destination)
+                        }
                         _ => Destination::sms(&destination),
                     };
-                    self.deliver(&cx.pool, &user, code.expose_secret(), None, &destination, MessageKind::Authentication, &cx.caller())
-                        .await?;
+                    self.deliver(
+                        &cx.pool,
+                        &user,
+                        code.expose_secret(),
+                        None,
+                        &destination,
+                        MessageKind::Authentication,
+                        &cx.caller(),
+                    )
+                    .await?;
                 }
                 Event::TotpStepUsed { step } => {
-                    let mut factor = self.open_totp(&cx.pool.id, &user)?.ok_or_else(|| cx.flow_error(&FlowError::TotpMismatch))?;
+                    let mut factor = self
+                        .open_totp(&cx.pool.id, &user)?
+                        .ok_or_else(|| cx.flow_error(&FlowError::TotpMismatch))?;
                     if factor.last_step.is_some_and(|last| last >= step) {
                         return Err(cx.flow_error(&FlowError::TotpMismatch));
                     }
@@ -414,7 +576,11 @@ impl Service {
                     user.mfa.totp_secret = Some(self.seal_totp(&cx.pool.id, &user, &factor)?);
                     changed = true;
                 }
-                Event::PasswordChanged { salt, verifier, status } => {
+                Event::PasswordChanged {
+                    salt,
+                    verifier,
+                    status,
+                } => {
                     let sealed = self.seal_verifier(&cx.pool.id, &user, &verifier)?;
                     user.password = Some(user_pool_model::PasswordRecord {
                         salt: salt.as_bytes().to_vec(),
@@ -435,8 +601,16 @@ impl Service {
                     }
                     changed = true;
                 }
-                Event::SoftwareTokenVerified { secret, friendly_name, step } => {
-                    let factor = TotpFactor { secret, friendly_name, last_step: Some(step) };
+                Event::SoftwareTokenVerified {
+                    secret,
+                    friendly_name,
+                    step,
+                } => {
+                    let factor = TotpFactor {
+                        secret,
+                        friendly_name,
+                        last_step: Some(step),
+                    };
                     user.mfa.totp_secret = Some(self.seal_totp(&cx.pool.id, &user, &factor)?);
                     if !user.mfa.enabled.contains(&MfaMethod::SoftwareTokenMfa) {
                         user.mfa.enabled.push(MfaMethod::SoftwareTokenMfa);
@@ -455,10 +629,15 @@ impl Service {
         if changed {
             user.modified = self.now();
             let keys = userpool_store::UserKeys::for_user(&user, &cx.pool);
-            self.store().update_user(&cx.pool.id, user, &keys).await.map_err(|e| match e {
-                userpool_store::StoreError::VersionConflict => cx.flow_error(&FlowError::CodeMismatch),
-                other => self.store_error(&other),
-            })?;
+            self.store()
+                .update_user(&cx.pool.id, user, &keys)
+                .await
+                .map_err(|e| match e {
+                    userpool_store::StoreError::VersionConflict => {
+                        cx.flow_error(&FlowError::CodeMismatch)
+                    }
+                    other => self.store_error(&other),
+                })?;
         }
         Ok(())
     }
@@ -471,13 +650,20 @@ impl Service {
         username: Option<&str>,
     ) -> Result<std::result::Result<Transition, FlowError>> {
         let user = match username {
-            Some(name) => self.store().get_user(&cx.pool.id, &cx.pool.case_rule.fold(name)).await.map_err(|e| self.store_error(&e))?,
+            Some(name) => self
+                .store()
+                .get_user(&cx.pool.id, &cx.pool.case_rule.fold(name))
+                .await
+                .map_err(|e| self.store_error(&e))?,
             None => None,
         };
         let attributes = user.as_ref().map(trigger_attributes).unwrap_or_default();
         let caller = cx.caller();
         let unconfigured = || {
-            Error::new(ErrorKind::NotAuthorized, "Custom auth lambda trigger is not configured for the user pool.")
+            Error::new(
+                ErrorKind::NotAuthorized,
+                "Custom auth lambda trigger is not configured for the user pool.",
+            )
         };
         let now = self.now();
         let settings = &self.inner.settings;
@@ -491,7 +677,13 @@ impl Service {
                     client_metadata: caller.metadata(),
                 };
                 let response = self
-                    .run_trigger::<DefineAuthChallenge>(&cx.pool, TriggerSource::DefineAuthChallengeAuthentication, &name, &caller, request)
+                    .run_trigger::<DefineAuthChallenge>(
+                        &cx.pool,
+                        TriggerSource::DefineAuthChallengeAuthentication,
+                        &name,
+                        &caller,
+                        request,
+                    )
                     .await?
                     .ok_or_else(unconfigured)?;
                 let decision = DefineDecision {
@@ -501,7 +693,14 @@ impl Service {
                 };
                 let account = user.as_ref().map(Account::new);
                 Ok(self.inner.entropy.with(|rng| {
-                    let mut flow = FlowContext { now, rng, pool: &cx.pool, client: &cx.client, settings, admin: cx.admin };
+                    let mut flow = FlowContext {
+                        now,
+                        rng,
+                        pool: &cx.pool,
+                        client: &cx.client,
+                        settings,
+                        admin: cx.admin,
+                    };
                     define.resume(decision, account.as_ref(), &mut flow)
                 })?)
             }
@@ -515,16 +714,29 @@ impl Service {
                     client_metadata: caller.metadata(),
                 };
                 let response = self
-                    .run_trigger::<CreateAuthChallenge>(&cx.pool, TriggerSource::CreateAuthChallengeAuthentication, &name, &caller, request)
+                    .run_trigger::<CreateAuthChallenge>(
+                        &cx.pool,
+                        TriggerSource::CreateAuthChallengeAuthentication,
+                        &name,
+                        &caller,
+                        request,
+                    )
                     .await?
                     .ok_or_else(unconfigured)?;
                 let created = CreatedChallenge {
                     public_parameters: response.public_challenge_parameters.clone(),
                     private_parameters: response.private_challenge_parameters.clone(),
-                    metadata: response.challenge_metadata.clone(),
+                    metadata: response.challenge_metadata,
                 };
                 Ok(self.inner.entropy.with(|rng| {
-                    let mut flow = FlowContext { now, rng, pool: &cx.pool, client: &cx.client, settings, admin: cx.admin };
+                    let mut flow = FlowContext {
+                        now,
+                        rng,
+                        pool: &cx.pool,
+                        client: &cx.client,
+                        settings,
+                        admin: cx.admin,
+                    };
                     create.resume(created, &mut flow)
                 })?)
             }
@@ -538,7 +750,13 @@ impl Service {
                     client_metadata: caller.metadata(),
                 };
                 let response = self
-                    .run_trigger::<VerifyAuthChallengeResponse>(&cx.pool, TriggerSource::VerifyAuthChallengeResponseAuthentication, &name, &caller, request)
+                    .run_trigger::<VerifyAuthChallengeResponse>(
+                        &cx.pool,
+                        TriggerSource::VerifyAuthChallengeResponseAuthentication,
+                        &name,
+                        &caller,
+                        request,
+                    )
                     .await?
                     .ok_or_else(unconfigured)?;
                 Ok(Ok(verify.resume(response.answer_correct)))

@@ -29,7 +29,11 @@ fn attribute_map(attrs: &[Attribute]) -> StringMap {
 
 /// The internal username and extra attributes for what the caller typed: username-attribute
 /// pools take an email or phone number and name the user by a fresh UUID (its `sub`).
-fn resolve_username(pool: &PoolConfig, typed: &str, sub: &Sub) -> Result<(String, Option<Attribute>)> {
+fn resolve_username(
+    pool: &PoolConfig,
+    typed: &str,
+    sub: &Sub,
+) -> Result<(String, Option<Attribute>)> {
     validate_username(typed)?;
     if pool.username_attributes.is_empty() {
         check_not_alias_shaped(typed, &pool.alias_attributes)?;
@@ -42,7 +46,11 @@ fn resolve_username(pool: &PoolConfig, typed: &str, sub: &Sub) -> Result<(String
     if allows("phone_number") && is_valid_phone(typed) {
         return Ok((sub.to_string(), Some(Attribute::new("phone_number", typed))));
     }
-    let what = if allows("email") { "an email" } else { "a phone number" };
+    let what = if allows("email") {
+        "an email"
+    } else {
+        "a phone number"
+    };
     Err(Error::new(
         ErrorKind::InvalidParameter,
         format!("Username should be {what}."),
@@ -91,7 +99,12 @@ impl Service {
         expires_at: Option<i64>,
     ) -> Result<PasswordRecord> {
         let (salt, verifier) = self.inner.entropy.with(|rng| {
-            srp::generate_verifier(pool.id.pool_name(), &user.username, &srp::Password::new(password), rng)
+            srp::generate_verifier(
+                pool.id.pool_name(),
+                &user.username,
+                &srp::Password::new(password),
+                rng,
+            )
         })?;
         Ok(PasswordRecord {
             salt: salt.as_bytes().to_vec(),
@@ -115,7 +128,10 @@ impl Service {
     pub async fn sign_up(&self, req: SignUpRequest) -> Result<SignUpResponse> {
         let (pool, client) = self.client(&req.client_id).await?;
         if pool.admin_create_user.allow_admin_create_user_only {
-            return Err(Error::new(ErrorKind::NotAuthorized, "SignUp is not permitted for this user pool"));
+            return Err(Error::new(
+                ErrorKind::NotAuthorized,
+                "SignUp is not permitted for this user pool",
+            ));
         }
         if req.username.is_empty() {
             return Err(missing("username"));
@@ -123,8 +139,11 @@ impl Service {
         if req.password.is_empty() {
             return Err(missing("password"));
         }
-        client.check_secret_hash(&req.username, req.secret_hash.as_ref().map(SecretString::expose_secret))?;
-        let sub = self.inner.entropy.with(|rng| Sub::generate(rng))?;
+        client.check_secret_hash(
+            &req.username,
+            req.secret_hash.as_ref().map(SecretString::expose_secret),
+        )?;
+        let sub = self.inner.entropy.with(Sub::generate)?;
         let (username, from_username) = resolve_username(&pool, &req.username, &sub)?;
         pool.password_policy.check(req.password.expose_secret())?;
         client
@@ -135,42 +154,68 @@ impl Service {
             user.attributes.insert(a.name.clone(), a.value.clone());
         }
         check_required(&pool, &user)?;
-        let caller = Caller { client_id: client.id.as_str(), metadata: Some(&req.client_metadata) };
+        let caller = Caller {
+            client_id: client.id.as_str(),
+            metadata: Some(&req.client_metadata),
+        };
         let request = PreSignUpRequest {
             user_attributes: user.attributes.clone(),
             validation_data: Some(attribute_map(&req.validation_data)).filter(|m| !m.is_empty()),
             client_metadata: caller.metadata(),
         };
         if let Some(answer) = self
-            .run_trigger::<PreSignUp>(&pool, TriggerSource::PreSignUpSignUp, &username, &caller, request)
+            .run_trigger::<PreSignUp>(
+                &pool,
+                TriggerSource::PreSignUpSignUp,
+                &username,
+                &caller,
+                request,
+            )
             .await?
         {
             if answer.auto_confirm_user {
                 user.status = UserStatus::Confirmed;
             }
             if answer.auto_verify_email && user.attributes.contains_key("email") {
-                user.attributes.insert("email_verified".into(), "true".into());
+                user.attributes
+                    .insert("email_verified".into(), "true".into());
             }
             if answer.auto_verify_phone && user.attributes.contains_key("phone_number") {
-                user.attributes.insert("phone_number_verified".into(), "true".into());
+                user.attributes
+                    .insert("phone_number_verified".into(), "true".into());
             }
         }
-        user.password = Some(self.password_record(&pool, &user, req.password.expose_secret(), None)?);
+        user.password =
+            Some(self.password_record(&pool, &user, req.password.expose_secret(), None)?);
         let keys = UserKeys::for_user(&user, &pool);
-        let user = self.store().insert_user(&pool.id, user, &keys).await.map_err(|e| match e {
-            StoreError::AliasExists(attribute) if !pool.username_attributes.is_empty() => Error::new(
-                ErrorKind::UsernameExists,
-                format!("An account with the given {attribute} already exists."),
-            ),
-            other => self.store_error(&other),
-        })?;
+        let user = self
+            .store()
+            .insert_user(&pool.id, user, &keys)
+            .await
+            .map_err(|e| match e {
+                StoreError::AliasExists(attribute) if !pool.username_attributes.is_empty() => {
+                    Error::new(
+                        ErrorKind::UsernameExists,
+                        format!("An account with the given {attribute} already exists."),
+                    )
+                }
+                other => self.store_error(&other),
+            })?;
         tracing::info!(target: "userpool::audit", operation = "SignUp", pool = %pool.id.as_str(), client = %client.id.as_str(), username = %user.username);
         tracing::info!(target: "userpool::metrics", counter = "sign_up", pool = %pool.id.as_str());
         let confirmed = user.status == UserStatus::Confirmed;
         let code_delivery_details = match sign_up_destination(&pool, &user) {
             Some(destination) if !confirmed => Some(
-                self.issue_code(&pool, &user, CodePurpose::SignUpConfirmation, SIGN_UP_CODE_SECONDS, &destination, MessageKind::SignUp, &caller)
-                    .await?,
+                self.issue_code(
+                    &pool,
+                    &user,
+                    CodePurpose::SignUpConfirmation,
+                    SIGN_UP_CODE_SECONDS,
+                    &destination,
+                    MessageKind::SignUp,
+                    &caller,
+                )
+                .await?,
             ),
             _ => None,
         };
@@ -184,30 +229,58 @@ impl Service {
     /// ConfirmSignUp.
     pub async fn confirm_sign_up(&self, req: ConfirmSignUpRequest) -> Result<Empty> {
         let (pool, client) = self.client(&req.client_id).await?;
-        client.check_secret_hash(&req.username, req.secret_hash.as_ref().map(SecretString::expose_secret))?;
+        client.check_secret_hash(
+            &req.username,
+            req.secret_hash.as_ref().map(SecretString::expose_secret),
+        )?;
         let prevent = client.prevent_user_existence_errors;
         let Some(mut user) = self.find_user(&pool, &req.username).await? else {
             return Err(match prevent {
-                PreventUserExistenceErrors::Enabled => Error::new(ErrorKind::CodeMismatch, "Invalid verification code provided, please try again."),
+                PreventUserExistenceErrors::Enabled => Error::new(
+                    ErrorKind::CodeMismatch,
+                    "Invalid verification code provided, please try again.",
+                ),
                 _ => Error::new(ErrorKind::UserNotFound, "User does not exist."),
             });
         };
         user.status = user.status.confirm_sign_up()?;
-        self.consume_code(&pool, &CodePurpose::SignUpConfirmation, &user, req.confirmation_code.expose_secret())
-            .await?;
+        self.consume_code(
+            &pool,
+            &CodePurpose::SignUpConfirmation,
+            &user,
+            req.confirmation_code.expose_secret(),
+        )
+        .await?;
         if let Some(destination) = sign_up_destination(&pool, &user) {
-            user.attributes.insert(format!("{}_verified", destination.attribute), "true".into());
+            user.attributes
+                .insert(format!("{}_verified", destination.attribute), "true".into());
         }
-        let user = self.save_claiming_aliases(&pool, user, req.force_alias_creation).await?;
+        let user = self
+            .save_claiming_aliases(&pool, user, req.force_alias_creation)
+            .await?;
         tracing::info!(target: "userpool::audit", operation = "ConfirmSignUp", pool = %pool.id.as_str(), username = %user.username);
-        let caller = Caller { client_id: client.id.as_str(), metadata: Some(&req.client_metadata) };
-        self.post_confirmation(&pool, &user, TriggerSource::PostConfirmationConfirmSignUp, &caller).await?;
+        let caller = Caller {
+            client_id: client.id.as_str(),
+            metadata: Some(&req.client_metadata),
+        };
+        self.post_confirmation(
+            &pool,
+            &user,
+            TriggerSource::PostConfirmationConfirmSignUp,
+            &caller,
+        )
+        .await?;
         Ok(Empty {})
     }
 
     /// Saves `user`; an alias another user holds is taken over with `force` (the other user's
     /// attribute becomes unverified), else `AliasExistsException`.
-    pub(crate) async fn save_claiming_aliases(&self, pool: &PoolConfig, user: User, force: bool) -> Result<User> {
+    pub(crate) async fn save_claiming_aliases(
+        &self,
+        pool: &PoolConfig,
+        user: User,
+        force: bool,
+    ) -> Result<User> {
         match self.save_user(pool, user.clone()).await {
             Err(e) if e.kind() == ErrorKind::AliasExists && force => {
                 for (attribute, value) in user.active_aliases(&pool.alias_attributes) {
@@ -219,7 +292,9 @@ impl Service {
                         .map_err(|e| self.store_error(&e))?
                         .filter(|h| h.sub != user.sub)
                     {
-                        holder.attributes.insert(format!("{attribute}_verified"), "false".into());
+                        holder
+                            .attributes
+                            .insert(format!("{attribute}_verified"), "false".into());
                         self.save_user(pool, holder).await?;
                     }
                 }
@@ -231,7 +306,13 @@ impl Service {
 
     /// Runs PostConfirmation; a failure is reported after the confirmation stands, as on
     /// Cognito.
-    pub(crate) async fn post_confirmation(&self, pool: &PoolConfig, user: &User, source: TriggerSource, caller: &Caller<'_>) -> Result<()> {
+    pub(crate) async fn post_confirmation(
+        &self,
+        pool: &PoolConfig,
+        user: &User,
+        source: TriggerSource,
+        caller: &Caller<'_>,
+    ) -> Result<()> {
         let request = PostConfirmationRequest {
             user_attributes: trigger_attributes(user),
             client_metadata: caller.metadata(),
@@ -242,28 +323,56 @@ impl Service {
     }
 
     /// ResendConfirmationCode.
-    pub async fn resend_confirmation_code(&self, req: ClientUserRequest) -> Result<CodeDeliveryResponse> {
+    pub async fn resend_confirmation_code(
+        &self,
+        req: ClientUserRequest,
+    ) -> Result<CodeDeliveryResponse> {
         let (pool, client) = self.client(&req.client_id).await?;
-        client.check_secret_hash(&req.username, req.secret_hash.as_ref().map(SecretString::expose_secret))?;
+        client.check_secret_hash(
+            &req.username,
+            req.secret_hash.as_ref().map(SecretString::expose_secret),
+        )?;
         let Some(user) = self.find_user(&pool, &req.username).await? else {
             return match client.prevent_user_existence_errors {
                 PreventUserExistenceErrors::Enabled => Ok(CodeDeliveryResponse {
                     code_delivery_details: simulated_delivery(&pool),
                 }),
-                _ => Err(Error::new(ErrorKind::UserNotFound, "Username/client id combination not found.")),
+                _ => Err(Error::new(
+                    ErrorKind::UserNotFound,
+                    "Username/client id combination not found.",
+                )),
             };
         };
         if user.status != UserStatus::Unconfirmed {
-            return Err(Error::new(ErrorKind::InvalidParameter, "User is already confirmed."));
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                "User is already confirmed.",
+            ));
         }
         let destination = sign_up_destination(&pool, &user).ok_or_else(|| {
-            Error::new(ErrorKind::InvalidParameter, "Cannot resend codes. Auto verification not turned on.")
+            Error::new(
+                ErrorKind::InvalidParameter,
+                "Cannot resend codes. Auto verification not turned on.",
+            )
         })?;
-        let caller = Caller { client_id: client.id.as_str(), metadata: Some(&req.client_metadata) };
+        let caller = Caller {
+            client_id: client.id.as_str(),
+            metadata: Some(&req.client_metadata),
+        };
         let details = self
-            .issue_code(&pool, &user, CodePurpose::SignUpConfirmation, SIGN_UP_CODE_SECONDS, &destination, MessageKind::ResendCode, &caller)
+            .issue_code(
+                &pool,
+                &user,
+                CodePurpose::SignUpConfirmation,
+                SIGN_UP_CODE_SECONDS,
+                &destination,
+                MessageKind::ResendCode,
+                &caller,
+            )
             .await?;
-        Ok(CodeDeliveryResponse { code_delivery_details: details })
+        Ok(CodeDeliveryResponse {
+            code_delivery_details: details,
+        })
     }
 
     /// AdminConfirmSignUp (does not verify attributes).
@@ -273,15 +382,27 @@ impl Service {
         user.status = user.status.confirm_sign_up()?;
         let user = self.save_user(&pool, user).await?;
         tracing::info!(target: "userpool::audit", operation = "AdminConfirmSignUp", pool = %pool.id.as_str(), username = %user.username);
-        let caller = Caller { client_id: "", metadata: Some(&req.client_metadata) };
-        self.post_confirmation(&pool, &user, TriggerSource::PostConfirmationConfirmSignUp, &caller).await?;
+        let caller = Caller {
+            client_id: "",
+            metadata: Some(&req.client_metadata),
+        };
+        self.post_confirmation(
+            &pool,
+            &user,
+            TriggerSource::PostConfirmationConfirmSignUp,
+            &caller,
+        )
+        .await?;
         Ok(Empty {})
     }
 
     /// AdminCreateUser: a `FORCE_CHANGE_PASSWORD` user with a temporary password and an
     /// invitation (or, with `MessageAction: RESEND`, a new temporary password for an invited
     /// user).
-    pub async fn admin_create_user(&self, req: AdminCreateUserRequest) -> Result<AdminCreateUserResponse> {
+    pub async fn admin_create_user(
+        &self,
+        req: AdminCreateUserRequest,
+    ) -> Result<AdminCreateUserResponse> {
         let pool = self.pool(&req.user_pool_id).await?;
         if req.username.is_empty() {
             return Err(missing("username"));
@@ -290,7 +411,12 @@ impl Service {
             None | Some("RESEND") => false,
             Some("SUPPRESS") => true,
             Some(other) => {
-                return Err(Error::new(ErrorKind::InvalidParameter, format!("1 validation error detected: Value '{other}' at 'messageAction' failed to satisfy constraint: Member must satisfy enum value set: [RESEND, SUPPRESS]")));
+                return Err(Error::new(
+                    ErrorKind::InvalidParameter,
+                    format!(
+                        "1 validation error detected: Value '{other}' at 'messageAction' failed to satisfy constraint: Member must satisfy enum value set: [RESEND, SUPPRESS]"
+                    ),
+                ));
             }
         };
         let temporary = match &req.temporary_password {
@@ -300,17 +426,24 @@ impl Service {
             }
             None => temporary_password(self, &pool)?,
         };
-        let expires = self.now() + i64::from(pool.password_policy.temporary_password_validity_days) * 86_400;
-        let caller = Caller { client_id: "", metadata: Some(&req.client_metadata) };
+        let expires =
+            self.now() + i64::from(pool.password_policy.temporary_password_validity_days) * 86_400;
+        let caller = Caller {
+            client_id: "",
+            metadata: Some(&req.client_metadata),
+        };
         let user = if req.message_action.as_deref() == Some("RESEND") {
             let mut user = self.require_user(&pool, &req.username).await?;
             if user.status != UserStatus::ForceChangePassword {
-                return Err(Error::new(ErrorKind::UnsupportedUserState, "User is not in FORCE_CHANGE_PASSWORD state."));
+                return Err(Error::new(
+                    ErrorKind::UnsupportedUserState,
+                    "User is not in FORCE_CHANGE_PASSWORD state.",
+                ));
             }
             user.password = Some(self.password_record(&pool, &user, &temporary, Some(expires))?);
             self.save_user(&pool, user).await?
         } else {
-            let sub = self.inner.entropy.with(|rng| Sub::generate(rng))?;
+            let sub = self.inner.entropy.with(Sub::generate)?;
             let (username, from_username) = resolve_username(&pool, &req.username, &sub)?;
             let mut user = User::new(&username, sub, UserStatus::ForceChangePassword, self.now());
             for a in req.user_attributes.iter().chain(from_username.as_ref()) {
@@ -322,62 +455,108 @@ impl Service {
             }
             for flag in ["email", "phone_number"] {
                 if user.is_verified(flag) && !user.attributes.contains_key(flag) {
-                    return Err(Error::new(ErrorKind::InvalidParameter, format!("{flag}_verified is true but {flag} is missing.")));
+                    return Err(Error::new(
+                        ErrorKind::InvalidParameter,
+                        format!("{flag}_verified is true but {flag} is missing."),
+                    ));
                 }
             }
             check_required(&pool, &user)?;
             let request = PreSignUpRequest {
                 user_attributes: user.attributes.clone(),
-                validation_data: Some(attribute_map(&req.validation_data)).filter(|m| !m.is_empty()),
+                validation_data: Some(attribute_map(&req.validation_data))
+                    .filter(|m| !m.is_empty()),
                 client_metadata: caller.metadata(),
             };
-            self.run_trigger::<PreSignUp>(&pool, TriggerSource::PreSignUpAdminCreateUser, &username, &caller, request)
-                .await?;
+            self.run_trigger::<PreSignUp>(
+                &pool,
+                TriggerSource::PreSignUpAdminCreateUser,
+                &username,
+                &caller,
+                request,
+            )
+            .await?;
             user.password = Some(self.password_record(&pool, &user, &temporary, Some(expires))?);
             let keys = UserKeys::for_user(&user, &pool);
-            match self.store().insert_user(&pool.id, user.clone(), &keys).await {
+            match self
+                .store()
+                .insert_user(&pool.id, user.clone(), &keys)
+                .await
+            {
                 Ok(user) => user,
                 Err(StoreError::AliasExists(_)) if req.force_alias_creation => {
                     let mut plain = user.clone();
                     for (attribute, _) in user.active_aliases(&pool.alias_attributes) {
-                        plain.attributes.insert(format!("{attribute}_verified"), "false".into());
+                        plain
+                            .attributes
+                            .insert(format!("{attribute}_verified"), "false".into());
                     }
                     let keys = UserKeys::for_user(&plain, &pool);
-                    let inserted = self.store().insert_user(&pool.id, plain, &keys).await.map_err(|e| self.store_error(&e))?;
+                    let inserted = self
+                        .store()
+                        .insert_user(&pool.id, plain, &keys)
+                        .await
+                        .map_err(|e| self.store_error(&e))?;
                     let mut claimed = inserted.clone();
                     claimed.attributes = user.attributes.clone();
                     self.save_claiming_aliases(&pool, claimed, true).await?
                 }
                 Err(StoreError::AliasExists(attribute)) if !pool.username_attributes.is_empty() => {
-                    return Err(Error::new(ErrorKind::UsernameExists, format!("An account with the given {attribute} already exists.")));
+                    return Err(Error::new(
+                        ErrorKind::UsernameExists,
+                        format!("An account with the given {attribute} already exists."),
+                    ));
                 }
                 Err(e) => return Err(self.store_error(&e)),
             }
         };
         tracing::info!(target: "userpool::audit", operation = "AdminCreateUser", pool = %pool.id.as_str(), username = %user.username);
         if !suppress {
-            let mediums = if req.desired_delivery_mediums.is_empty() { vec!["SMS".to_owned()] } else { req.desired_delivery_mediums.clone() };
+            let mediums = if req.desired_delivery_mediums.is_empty() {
+                vec!["SMS".to_owned()]
+            } else {
+                req.desired_delivery_mediums.clone()
+            };
             for medium in mediums {
                 let destination = match medium.as_str() {
                     "EMAIL" => user.attributes.get("email").map(|v| Destination::email(v)),
-                    "SMS" => user.attributes.get("phone_number").map(|v| Destination::sms(v)),
+                    "SMS" => user
+                        .attributes
+                        .get("phone_number")
+                        .map(|v| Destination::sms(v)),
                     other => {
-                        return Err(Error::new(ErrorKind::InvalidParameter, format!("Invalid delivery medium {other}")));
+                        return Err(Error::new(
+                            ErrorKind::InvalidParameter,
+                            format!("Invalid delivery medium {other}"),
+                        ));
                     }
                 };
                 if let Some(destination) = destination {
-                    self.deliver(&pool, &user, &temporary, Some(&req.username), &destination, MessageKind::AdminCreateUser, &caller)
-                        .await?;
+                    self.deliver(
+                        &pool,
+                        &user,
+                        &temporary,
+                        Some(&req.username),
+                        &destination,
+                        MessageKind::AdminCreateUser,
+                        &caller,
+                    )
+                    .await?;
                 }
             }
         }
-        Ok(AdminCreateUserResponse { user: UserType::of(&user) })
+        Ok(AdminCreateUserResponse {
+            user: UserType::of(&user),
+        })
     }
 }
 
 /// A plausible delivery for a user that does not exist (PreventUserExistenceErrors).
 pub(crate) fn simulated_delivery(pool: &PoolConfig) -> CodeDeliveryDetails {
-    let phone_first = pool.auto_verified_attributes.iter().any(|a| a == "phone_number")
+    let phone_first = pool
+        .auto_verified_attributes
+        .iter()
+        .any(|a| a == "phone_number")
         && !pool.auto_verified_attributes.iter().any(|a| a == "email");
     if phone_first {
         Destination::sms("+10000000000").details()

@@ -6,7 +6,9 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use custom_auth_triggers::events::{GroupConfiguration, PreTokenGenerationRequest, TokenGeneration};
+use custom_auth_triggers::events::{
+    GroupConfiguration, PreTokenGenerationRequest, TokenGeneration,
+};
 use custom_auth_triggers::{PreTokenGeneration, TriggerSource};
 use jwt_tokens::{AccessTokenClaims, ClaimOverrides, IdTokenClaims, TokenUse, Validation};
 use serde_json::{Map, Value};
@@ -86,7 +88,13 @@ impl Service {
         groups: &[Group],
         source: TriggerSource,
         caller: &Caller<'_>,
-    ) -> Result<(ClaimOverrides, ClaimOverrides, Vec<String>, Vec<String>, Option<String>)> {
+    ) -> Result<(
+        ClaimOverrides,
+        ClaimOverrides,
+        Vec<String>,
+        Vec<String>,
+        Option<String>,
+    )> {
         let names: Vec<String> = groups.iter().map(|g| g.name.clone()).collect();
         let (roles, preferred) = role_claims(groups);
         let request = PreTokenGenerationRequest {
@@ -103,13 +111,23 @@ impl Service {
             .run_trigger::<PreTokenGeneration>(pool, source, &user.username, caller, request)
             .await?
         else {
-            return Ok((ClaimOverrides::default(), ClaimOverrides::default(), names, roles, preferred));
+            return Ok((
+                ClaimOverrides::default(),
+                ClaimOverrides::default(),
+                names,
+                roles,
+                preferred,
+            ));
         };
         let _ = client;
         if let Some(v2) = response.claims_and_scope_override_details {
             let groups = v2.group_override_details;
             let (names, roles, preferred) = match groups {
-                Some(g) => (g.groups_to_override, g.iam_roles_to_override, g.preferred_role),
+                Some(g) => (
+                    g.groups_to_override,
+                    g.iam_roles_to_override,
+                    g.preferred_role,
+                ),
                 None => (names, roles, preferred),
             };
             return Ok((
@@ -132,7 +150,11 @@ impl Service {
             ..ClaimOverrides::default()
         };
         let (names, roles, preferred) = match v1.group_override_details {
-            Some(g) => (g.groups_to_override, g.iam_roles_to_override, g.preferred_role),
+            Some(g) => (
+                g.groups_to_override,
+                g.iam_roles_to_override,
+                g.preferred_role,
+            ),
             None => (names, roles, preferred),
         };
         Ok((id, ClaimOverrides::default(), names, roles, preferred))
@@ -209,9 +231,13 @@ impl Service {
             )
         };
         let id_map = id_claims.to_claims(Some(&id_over)).map_err(invalid)?;
-        let access_map = access_claims.to_claims(Some(&access_over)).map_err(invalid)?;
+        let access_map = access_claims
+            .to_claims(Some(&access_over))
+            .map_err(invalid)?;
         let id_token = keys.sign(TokenUse::Id, &id_map).map_err(|_| internal())?;
-        let access_token = keys.sign(TokenUse::Access, &access_map).map_err(|_| internal())?;
+        let access_token = keys
+            .sign(TokenUse::Access, &access_map)
+            .map_err(|_| internal())?;
         Ok((id_token, access_token))
     }
 
@@ -233,7 +259,9 @@ impl Service {
         caller: &Caller<'_>,
     ) -> Result<AuthenticationResult> {
         let origin_jti = self.inner.entropy.uuid()?;
-        let (id_token, access_token) = self.mint(pool, client, user, grant, &origin_jti, caller).await?;
+        let (id_token, access_token) = self
+            .mint(pool, client, user, grant, &origin_jti, caller)
+            .await?;
         let (refresh, hash) = self.new_refresh_token()?;
         let now = self.now();
         let family = RefreshFamily {
@@ -246,7 +274,8 @@ impl Service {
             token_hash: hash,
             previous: None,
             created: now,
-            expires_at: now + i64::try_from(client.token_validity.refresh).map_err(|_| internal())?,
+            expires_at: now
+                + i64::try_from(client.token_validity.refresh).map_err(|_| internal())?,
             revoked: false,
         };
         self.store()
@@ -275,7 +304,10 @@ impl Service {
     ) -> Result<AuthenticationResult> {
         let invalid = || not_authorized("Invalid Refresh Token");
         if !client.allows(user_pool_model::AuthFlow::AllowRefreshTokenAuth) {
-            return Err(Error::new(ErrorKind::InvalidParameter, "Refresh Token has been disabled for this client"));
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                "Refresh Token has been disabled for this client",
+            ));
         }
         let hash = hash_token(token);
         let family = self
@@ -295,10 +327,17 @@ impl Service {
             if now > replaced_at.saturating_add(grace) {
                 let _ = self.store().revoke_family(&pool.id, &family.id).await;
                 tracing::warn!(target: "userpool::audit", operation = "GetTokensFromRefreshToken", pool = %pool.id.as_str(), "refresh token reuse detected; family revoked");
-                return Err(Error::new(ErrorKind::RefreshTokenReuse, "Refresh token has been reused."));
+                return Err(Error::new(
+                    ErrorKind::RefreshTokenReuse,
+                    "Refresh token has been reused.",
+                ));
             }
         }
-        let user = self.store().get_user(&pool.id, &family.user).await.map_err(|e| self.store_error(&e))?;
+        let user = self
+            .store()
+            .get_user(&pool.id, &family.user)
+            .await
+            .map_err(|e| self.store_error(&e))?;
         let grant = auth_flow_state_machine::RefreshGrant {
             client_id: family.client_id.as_str(),
             username: user.as_ref().map_or("", |u| u.username.as_str()),
@@ -311,7 +350,14 @@ impl Service {
         let authenticated = {
             let settings = &self.inner.settings;
             self.inner.entropy.with(|rng| {
-                let cx = auth_flow_state_machine::FlowContext { now, rng, pool, client, settings, admin: false };
+                let cx = auth_flow_state_machine::FlowContext {
+                    now,
+                    rng,
+                    pool,
+                    client,
+                    settings,
+                    admin: false,
+                };
                 request.check(Some(&grant), account.as_ref(), &cx)
             })?
         }
@@ -325,7 +371,9 @@ impl Service {
                     .await
                     .map_err(|e| match e {
                         StoreError::VersionConflict => invalid(),
-                        StoreError::FamilyRevoked => not_authorized("Refresh Token has been revoked"),
+                        StoreError::FamilyRevoked => {
+                            not_authorized("Refresh Token has been revoked")
+                        }
                         other => self.store_error(&other),
                     })?;
                 Some(fresh)
@@ -338,7 +386,9 @@ impl Service {
             bound_device: authenticated.device_key().map(str::to_owned),
             source: TriggerSource::TokenGenerationRefreshTokens,
         };
-        let (id_token, access_token) = self.mint(pool, client, &user, &grant, &family.origin_jti, caller).await?;
+        let (id_token, access_token) = self
+            .mint(pool, client, &user, &grant, &family.origin_jti, caller)
+            .await?;
         tracing::info!(target: "userpool::metrics", counter = "token_refresh", pool = %pool.id.as_str());
         Ok(AuthenticationResult {
             access_token: access_token.into(),
@@ -369,11 +419,15 @@ impl Service {
         let validation = Validation::access_token(self.inner.issuer.for_pool(&pool.id))
             .any_client()
             .require_scope(ADMIN_SCOPE);
-        let claims = keys.verify(token, &validation, self.now()).map_err(|e| match e {
-            jwt_tokens::Error::Expired => not_authorized("Access Token has expired"),
-            jwt_tokens::Error::MissingScope => not_authorized("Access Token does not have required scopes"),
-            _ => invalid(),
-        })?;
+        let claims = keys
+            .verify(token, &validation, self.now())
+            .map_err(|e| match e {
+                jwt_tokens::Error::Expired => not_authorized("Access Token has expired"),
+                jwt_tokens::Error::MissingScope => {
+                    not_authorized("Access Token does not have required scopes")
+                }
+                _ => invalid(),
+            })?;
         let revoked = || not_authorized("Access Token has been revoked");
         let origin = claims.origin_jti().ok_or_else(revoked)?;
         let family = self
@@ -387,7 +441,10 @@ impl Service {
         }
         let user = self
             .store()
-            .find_by_sub(&pool.id, &user_pool_model::Sub::parse(claims.sub()).map_err(|_| invalid())?)
+            .find_by_sub(
+                &pool.id,
+                &user_pool_model::Sub::parse(claims.sub()).map_err(|_| invalid())?,
+            )
             .await
             .map_err(|e| self.store_error(&e))?
             .ok_or_else(|| Error::new(ErrorKind::UserNotFound, "User does not exist."))?;
@@ -409,11 +466,22 @@ impl Service {
     ) -> Result<GetTokensFromRefreshTokenResponse> {
         let (pool, client) = self.client(&req.client_id).await?;
         check_client_secret(&client, req.client_secret.as_ref())?;
-        let caller = Caller { client_id: client.id.as_str(), metadata: Some(&req.client_metadata) };
+        let caller = Caller {
+            client_id: client.id.as_str(),
+            metadata: Some(&req.client_metadata),
+        };
         let result = self
-            .refresh(&pool, &client, req.refresh_token.expose_secret(), req.device_key.clone(), &caller)
+            .refresh(
+                &pool,
+                &client,
+                req.refresh_token.expose_secret(),
+                req.device_key.clone(),
+                &caller,
+            )
             .await?;
-        Ok(GetTokensFromRefreshTokenResponse { authentication_result: result })
+        Ok(GetTokensFromRefreshTokenResponse {
+            authentication_result: result,
+        })
     }
 
     /// GlobalSignOut: revokes every refresh token of the user (every client) and so every
@@ -430,7 +498,11 @@ impl Service {
         self.sign_out_everywhere(&pool, &user).await
     }
 
-    pub(crate) async fn sign_out_everywhere(&self, pool: &PoolConfig, user: &User) -> Result<Empty> {
+    pub(crate) async fn sign_out_everywhere(
+        &self,
+        pool: &PoolConfig,
+        user: &User,
+    ) -> Result<Empty> {
         let revoked = self
             .store()
             .revoke_user_families(&pool.id, &pool.case_rule.fold(&user.username))
@@ -458,7 +530,10 @@ impl Service {
             ));
         }
         if claimed_pool(req.token.expose_secret()).is_some() {
-            return Err(Error::new(ErrorKind::UnsupportedTokenType, "Only refresh tokens can be revoked."));
+            return Err(Error::new(
+                ErrorKind::UnsupportedTokenType,
+                "Only refresh tokens can be revoked.",
+            ));
         }
         let hash = hash_token(req.token.expose_secret());
         if let Some(family) = self

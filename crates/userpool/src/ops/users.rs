@@ -28,7 +28,11 @@ fn mfa_name(m: MfaMethod) -> String {
     .to_owned()
 }
 
-fn get_user_response(user: &User, permissions: &AttributePermissions, admin: bool) -> GetUserResponse {
+fn get_user_response(
+    user: &User,
+    permissions: &AttributePermissions,
+    admin: bool,
+) -> GetUserResponse {
     GetUserResponse {
         username: user.username.clone(),
         user_attributes: user_attributes(user, |n| admin || permissions.can_read(n)),
@@ -52,7 +56,9 @@ fn apply_attributes(user: &mut User, attrs: &[Attribute]) -> Vec<String> {
             continue;
         }
         let old = user.attributes.insert(a.name.clone(), a.value.clone());
-        if matches!(a.name.as_str(), "email" | "phone_number") && old.as_deref() != Some(a.value.as_str()) {
+        if matches!(a.name.as_str(), "email" | "phone_number")
+            && old.as_deref() != Some(a.value.as_str())
+        {
             let flag = format!("{}_verified", a.name);
             if !attrs.iter().any(|x| x.name == flag) {
                 user.attributes.insert(flag, "false".into());
@@ -66,13 +72,22 @@ fn apply_attributes(user: &mut User, attrs: &[Attribute]) -> Vec<String> {
 fn check_deletable(pool: &PoolConfig, names: &[String]) -> Result<()> {
     for name in names {
         let def = pool.schema.get(name).ok_or_else(|| {
-            Error::new(ErrorKind::InvalidParameter, format!("Invalid attribute name: {name}"))
+            Error::new(
+                ErrorKind::InvalidParameter,
+                format!("Invalid attribute name: {name}"),
+            )
         })?;
         if def.required || name == "sub" {
-            return Err(Error::new(ErrorKind::InvalidParameter, format!("Cannot delete the required attribute {name}")));
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                format!("Cannot delete the required attribute {name}"),
+            ));
         }
         if !def.mutable {
-            return Err(Error::new(ErrorKind::InvalidParameter, format!("Cannot modify the non-mutable attribute {name}")));
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                format!("Cannot modify the non-mutable attribute {name}"),
+            ));
         }
     }
     Ok(())
@@ -98,12 +113,19 @@ impl Service {
     pub async fn admin_get_user(&self, req: AdminUserRequest) -> Result<GetUserResponse> {
         let pool = self.pool(&req.user_pool_id).await?;
         let user = self.require_user(&pool, &req.username).await?;
-        Ok(get_user_response(&user, &AttributePermissions::default(), true))
+        Ok(get_user_response(
+            &user,
+            &AttributePermissions::default(),
+            true,
+        ))
     }
 
     /// UpdateUserAttributes: the token's client must be allowed to write each attribute; a
     /// changed auto-verified email / phone number gets a verification code.
-    pub async fn update_user_attributes(&self, req: UpdateUserAttributesRequest) -> Result<UpdateUserAttributesResponse> {
+    pub async fn update_user_attributes(
+        &self,
+        req: UpdateUserAttributesRequest,
+    ) -> Result<UpdateUserAttributesResponse> {
         let auth = self.authorize(&req.access_token).await?;
         let permissions = self.token_permissions(&auth).await;
         permissions.check_write(&auth.pool.schema, &req.user_attributes, false)?;
@@ -111,28 +133,52 @@ impl Service {
         let changed = apply_attributes(&mut user, &req.user_attributes);
         let user = self.save_user(&auth.pool, user).await?;
         tracing::info!(target: "userpool::audit", operation = "UpdateUserAttributes", pool = %auth.pool.id.as_str(), username = %user.username);
-        let caller = Caller { client_id: &auth.client_id, metadata: Some(&req.client_metadata) };
+        let caller = Caller {
+            client_id: &auth.client_id,
+            metadata: Some(&req.client_metadata),
+        };
         let mut details = Vec::new();
         for name in changed {
             let auto = auth.pool.auto_verified_attributes.contains(&name);
-            if let (true, Some(destination)) = (auto, user.attributes.get(&name).and_then(|v| Destination::for_attribute(&name, v))) {
+            if let (true, Some(destination)) = (
+                auto,
+                user.attributes
+                    .get(&name)
+                    .and_then(|v| Destination::for_attribute(&name, v)),
+            ) {
                 details.push(
-                    self.issue_code(&auth.pool, &user, CodePurpose::AttributeVerification(name.clone()), ATTRIBUTE_CODE_SECONDS, &destination, MessageKind::UpdateUserAttribute, &caller)
-                        .await?,
+                    self.issue_code(
+                        &auth.pool,
+                        &user,
+                        CodePurpose::AttributeVerification(name.clone()),
+                        ATTRIBUTE_CODE_SECONDS,
+                        &destination,
+                        MessageKind::UpdateUserAttribute,
+                        &caller,
+                    )
+                    .await?,
                 );
             }
         }
-        Ok(UpdateUserAttributesResponse { code_delivery_details_list: details })
+        Ok(UpdateUserAttributesResponse {
+            code_delivery_details_list: details,
+        })
     }
 
     /// AdminUpdateUserAttributes (may set the verified flags).
-    pub async fn admin_update_user_attributes(&self, req: AdminUpdateUserAttributesRequest) -> Result<Empty> {
+    pub async fn admin_update_user_attributes(
+        &self,
+        req: AdminUpdateUserAttributesRequest,
+    ) -> Result<Empty> {
         let pool = self.pool(&req.user_pool_id).await?;
         let mut user = self.require_user(&pool, &req.username).await?;
         for a in &req.user_attributes {
             validate_attribute(&pool.schema, a)?;
             if a.name == "sub" || pool.schema.get(&a.name).is_some_and(|d| !d.mutable) {
-                return Err(Error::new(ErrorKind::InvalidParameter, format!("Cannot modify the non-mutable attribute {}", a.name)));
+                return Err(Error::new(
+                    ErrorKind::InvalidParameter,
+                    format!("Cannot modify the non-mutable attribute {}", a.name),
+                ));
             }
         }
         apply_attributes(&mut user, &req.user_attributes);
@@ -146,8 +192,15 @@ impl Service {
         let auth = self.authorize(&req.access_token).await?;
         let permissions = self.token_permissions(&auth).await;
         check_deletable(&auth.pool, &req.user_attribute_names)?;
-        if let Some(name) = req.user_attribute_names.iter().find(|n| !permissions.can_write(&auth.pool.schema, n)) {
-            return Err(Error::new(ErrorKind::NotAuthorized, format!("A client attempted to write unauthorized attribute {name}")));
+        if let Some(name) = req
+            .user_attribute_names
+            .iter()
+            .find(|n| !permissions.can_write(&auth.pool.schema, n))
+        {
+            return Err(Error::new(
+                ErrorKind::NotAuthorized,
+                format!("A client attempted to write unauthorized attribute {name}"),
+            ));
         }
         let mut user = auth.user.clone();
         for name in &req.user_attribute_names {
@@ -158,7 +211,10 @@ impl Service {
     }
 
     /// AdminDeleteUserAttributes.
-    pub async fn admin_delete_user_attributes(&self, req: AdminDeleteUserAttributesRequest) -> Result<Empty> {
+    pub async fn admin_delete_user_attributes(
+        &self,
+        req: AdminDeleteUserAttributesRequest,
+    ) -> Result<Empty> {
         let pool = self.pool(&req.user_pool_id).await?;
         let mut user = self.require_user(&pool, &req.username).await?;
         check_deletable(&pool, &req.user_attribute_names)?;
@@ -170,19 +226,40 @@ impl Service {
     }
 
     /// GetUserAttributeVerificationCode.
-    pub async fn get_user_attribute_verification_code(&self, req: GetUserAttributeVerificationCodeRequest) -> Result<CodeDeliveryResponse> {
+    pub async fn get_user_attribute_verification_code(
+        &self,
+        req: GetUserAttributeVerificationCodeRequest,
+    ) -> Result<CodeDeliveryResponse> {
         let auth = self.authorize(&req.access_token).await?;
         let destination = auth
             .user
             .attributes
             .get(&req.attribute_name)
             .and_then(|v| Destination::for_attribute(&req.attribute_name, v))
-            .ok_or_else(|| Error::new(ErrorKind::InvalidParameter, "Invalid attribute name or the attribute has no value."))?;
-        let caller = Caller { client_id: &auth.client_id, metadata: Some(&req.client_metadata) };
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidParameter,
+                    "Invalid attribute name or the attribute has no value.",
+                )
+            })?;
+        let caller = Caller {
+            client_id: &auth.client_id,
+            metadata: Some(&req.client_metadata),
+        };
         let details = self
-            .issue_code(&auth.pool, &auth.user, CodePurpose::AttributeVerification(req.attribute_name.clone()), ATTRIBUTE_CODE_SECONDS, &destination, MessageKind::VerifyUserAttribute, &caller)
+            .issue_code(
+                &auth.pool,
+                &auth.user,
+                CodePurpose::AttributeVerification(req.attribute_name.clone()),
+                ATTRIBUTE_CODE_SECONDS,
+                &destination,
+                MessageKind::VerifyUserAttribute,
+                &caller,
+            )
             .await?;
-        Ok(CodeDeliveryResponse { code_delivery_details: details })
+        Ok(CodeDeliveryResponse {
+            code_delivery_details: details,
+        })
     }
 
     /// VerifyUserAttribute.
@@ -191,10 +268,16 @@ impl Service {
         if req.code.is_empty() {
             return Err(missing("code"));
         }
-        self.consume_code(&auth.pool, &CodePurpose::AttributeVerification(req.attribute_name.clone()), &auth.user, req.code.expose_secret())
-            .await?;
+        self.consume_code(
+            &auth.pool,
+            &CodePurpose::AttributeVerification(req.attribute_name.clone()),
+            &auth.user,
+            req.code.expose_secret(),
+        )
+        .await?;
         let mut user = auth.user.clone();
-        user.attributes.insert(format!("{}_verified", req.attribute_name), "true".into());
+        user.attributes
+            .insert(format!("{}_verified", req.attribute_name), "true".into());
         self.save_user(&auth.pool, user).await?;
         Ok(Empty {})
     }
@@ -249,23 +332,44 @@ impl Service {
             None | Some(0) => 60,
             Some(v @ 1..=60) => usize::try_from(v).unwrap_or(60),
             Some(v) => {
-                return Err(Error::new(ErrorKind::InvalidParameter, format!("1 validation error detected: Value '{v}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60")));
+                return Err(Error::new(
+                    ErrorKind::InvalidParameter,
+                    format!(
+                        "1 validation error detected: Value '{v}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60"
+                    ),
+                ));
             }
         };
         let filter = Filter::parse(req.filter.as_deref().unwrap_or(""))?;
-        let query = UserQuery { filter, limit, token: req.pagination_token.clone() };
-        let page = self.store().list_users(&pool.id, &query).await.map_err(|e| match e {
-            userpool_store::StoreError::InvalidPaginationToken => Error::new(ErrorKind::InvalidParameter, "Invalid pagination token."),
-            other => self.store_error(&other),
-        })?;
+        let query = UserQuery {
+            filter,
+            limit,
+            token: req.pagination_token.clone(),
+        };
+        let page = self
+            .store()
+            .list_users(&pool.id, &query)
+            .await
+            .map_err(|e| match e {
+                userpool_store::StoreError::InvalidPaginationToken => {
+                    Error::new(ErrorKind::InvalidParameter, "Invalid pagination token.")
+                }
+                other => self.store_error(&other),
+            })?;
         let users = page
             .items
             .iter()
             .map(|u| match &req.attributes_to_get {
-                Some(names) => UserType::with_attributes(u, user_attributes(u, |n| names.iter().any(|x| x == n))),
+                Some(names) => UserType::with_attributes(
+                    u,
+                    user_attributes(u, |n| names.iter().any(|x| x == n)),
+                ),
                 None => UserType::of(u),
             })
             .collect();
-        Ok(ListUsersResponse { users, pagination_token: page.next })
+        Ok(ListUsersResponse {
+            users,
+            pagination_token: page.next,
+        })
     }
 }

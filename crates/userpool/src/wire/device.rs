@@ -102,7 +102,11 @@ impl DeviceType {
     pub fn of(device: &Device) -> Self {
         let mut attributes = vec![Attribute::new(
             "device_status",
-            if device.remembered { "valid" } else { "not_remembered" },
+            if device.remembered {
+                "valid"
+            } else {
+                "not_remembered"
+            },
         )];
         if let Some(name) = &device.name {
             attributes.push(Attribute::new("device_name", name.clone()));

@@ -83,7 +83,10 @@ pub struct SetUserMfaPreferenceRequest {
     #[serde(rename = "SMSMfaSettings", skip_serializing_if = "Option::is_none")]
     pub sms_mfa_settings: Option<MfaSettingsType>,
     /// `SoftwareTokenMfaSettings`.
-    #[serde(rename = "SoftwareTokenMfaSettings", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SoftwareTokenMfaSettings",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub software_token_mfa_settings: Option<MfaSettingsType>,
     /// `EmailMfaSettings`.
     #[serde(rename = "EmailMfaSettings", skip_serializing_if = "Option::is_none")]

@@ -434,16 +434,28 @@ pub struct UserPoolClientType {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub supported_identity_providers: Vec<String>,
     /// `CallbackURLs`.
-    #[serde(rename = "CallbackURLs", skip_serializing_if = "Vec::is_empty", default)]
+    #[serde(
+        rename = "CallbackURLs",
+        skip_serializing_if = "Vec::is_empty",
+        default
+    )]
     pub callback_urls: Vec<String>,
     /// `LogoutURLs`.
     #[serde(rename = "LogoutURLs", skip_serializing_if = "Vec::is_empty", default)]
     pub logout_urls: Vec<String>,
     /// `AllowedOAuthFlows`.
-    #[serde(rename = "AllowedOAuthFlows", skip_serializing_if = "Vec::is_empty", default)]
+    #[serde(
+        rename = "AllowedOAuthFlows",
+        skip_serializing_if = "Vec::is_empty",
+        default
+    )]
     pub allowed_oauth_flows: Vec<String>,
     /// `AllowedOAuthScopes`.
-    #[serde(rename = "AllowedOAuthScopes", skip_serializing_if = "Vec::is_empty", default)]
+    #[serde(
+        rename = "AllowedOAuthScopes",
+        skip_serializing_if = "Vec::is_empty",
+        default
+    )]
     pub allowed_oauth_scopes: Vec<String>,
     /// `AllowedOAuthFlowsUserPoolClient`.
     #[serde(rename = "AllowedOAuthFlowsUserPoolClient")]

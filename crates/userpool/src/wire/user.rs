@@ -86,7 +86,11 @@ impl UserType {
 
 /// The legacy `MFAOptions` of a user with SMS MFA enabled.
 pub fn mfa_options(user: &User) -> Vec<MfaOption> {
-    if user.mfa.enabled.contains(&user_pool_model::MfaMethod::SmsMfa) {
+    if user
+        .mfa
+        .enabled
+        .contains(&user_pool_model::MfaMethod::SmsMfa)
+    {
         vec![MfaOption {
             delivery_medium: "SMS".into(),
             attribute_name: "phone_number".into(),

@@ -5,6 +5,7 @@ mod support;
 
 mod admin_users;
 mod groups;
+mod log_scrub;
 mod mfa_devices;
 mod passwords;
 mod pools_clients;

@@ -25,7 +25,10 @@ async fn totp_setup_preference_and_sign_in() {
     let t = tokens(&w.srp_sign_in(&client, "alice", PASSWORD).await.unwrap()).clone();
     let associated = w
         .service
-        .associate_software_token(AssociateSoftwareTokenRequest { access_token: Some(t.access_token.clone()), session: None })
+        .associate_software_token(AssociateSoftwareTokenRequest {
+            access_token: Some(t.access_token.clone()),
+            session: None,
+        })
         .await
         .expect("associate");
     let secret = associated.secret_code.expose_secret().to_owned();
@@ -34,7 +37,10 @@ async fn totp_setup_preference_and_sign_in() {
         w.service
             .set_user_mfa_preference(SetUserMfaPreferenceRequest {
                 access_token: Some(t.access_token.clone()),
-                software_token_mfa_settings: Some(MfaSettingsType { enabled: true, preferred_mfa: true }),
+                software_token_mfa_settings: Some(MfaSettingsType {
+                    enabled: true,
+                    preferred_mfa: true,
+                }),
                 ..Default::default()
             })
             .await,
@@ -43,7 +49,11 @@ async fn totp_setup_preference_and_sign_in() {
     );
     assert_kind(
         w.service
-            .verify_software_token(VerifySoftwareTokenRequest { access_token: Some(t.access_token.clone()), user_code: "000000".into(), ..Default::default() })
+            .verify_software_token(VerifySoftwareTokenRequest {
+                access_token: Some(t.access_token.clone()),
+                user_code: "000000".into(),
+                ..Default::default()
+            })
             .await,
         "EnableSoftwareTokenMFAException",
     );
@@ -61,45 +71,92 @@ async fn totp_setup_preference_and_sign_in() {
     w.service
         .set_user_mfa_preference(SetUserMfaPreferenceRequest {
             access_token: Some(t.access_token.clone()),
-            software_token_mfa_settings: Some(MfaSettingsType { enabled: true, preferred_mfa: true }),
+            software_token_mfa_settings: Some(MfaSettingsType {
+                enabled: true,
+                preferred_mfa: true,
+            }),
             ..Default::default()
         })
         .await
         .expect("preference");
-    let me = w.service.get_user(AccessTokenRequest { access_token: t.access_token.clone() }).await.unwrap();
-    assert_eq!(me.preferred_mfa_setting.as_deref(), Some("SOFTWARE_TOKEN_MFA"));
+    let me = w
+        .service
+        .get_user(AccessTokenRequest {
+            access_token: t.access_token.clone(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        me.preferred_mfa_setting.as_deref(),
+        Some("SOFTWARE_TOKEN_MFA")
+    );
     assert_eq!(me.user_mfa_setting_list, ["SOFTWARE_TOKEN_MFA"]);
 
     w.clock.advance(60);
-    let challenge = w.password_sign_in(&client, "alice", PASSWORD).await.expect("challenge");
-    assert_eq!(challenge.challenge_name.as_deref(), Some("SOFTWARE_TOKEN_MFA"));
+    let challenge = w
+        .password_sign_in(&client, "alice", PASSWORD)
+        .await
+        .expect("challenge");
+    assert_eq!(
+        challenge.challenge_name.as_deref(),
+        Some("SOFTWARE_TOKEN_MFA")
+    );
     let answer = |code: String, session: &SecretString| RespondToAuthChallengeRequest {
         client_id: client.clone(),
         challenge_name: "SOFTWARE_TOKEN_MFA".into(),
         session: Some(session.clone()),
-        challenge_responses: SecretMap::of(&[("USERNAME", "alice"), ("SOFTWARE_TOKEN_MFA_CODE", &code)]),
+        challenge_responses: SecretMap::of(&[
+            ("USERNAME", "alice"),
+            ("SOFTWARE_TOKEN_MFA_CODE", &code),
+        ]),
         ..Default::default()
     };
     let session = challenge.session.clone().unwrap();
-    assert_kind(w.service.respond_to_auth_challenge(answer("000000".into(), &session)).await, "CodeMismatchException");
+    assert_kind(
+        w.service
+            .respond_to_auth_challenge(answer("000000".into(), &session))
+            .await,
+        "CodeMismatchException",
+    );
     let code = totp_code(&secret, w.now());
-    tokens(&w.service.respond_to_auth_challenge(answer(code.clone(), &session)).await.expect("tokens after the second factor"));
+    tokens(
+        &w.service
+            .respond_to_auth_challenge(answer(code.clone(), &session))
+            .await
+            .expect("tokens after the second factor"),
+    );
     // The same code cannot be used for another sign-in.
-    let again = w.password_sign_in(&client, "alice", PASSWORD).await.unwrap();
-    assert_kind(w.service.respond_to_auth_challenge(answer(code, again.session.as_ref().unwrap())).await, "CodeMismatchException");
+    let again = w
+        .password_sign_in(&client, "alice", PASSWORD)
+        .await
+        .unwrap();
+    assert_kind(
+        w.service
+            .respond_to_auth_challenge(answer(code, again.session.as_ref().unwrap()))
+            .await,
+        "CodeMismatchException",
+    );
 }
 
 #[tokio::test]
 async fn mfa_setup_inside_the_sign_in() {
     let w = World::new();
-    let pool = w.pool_with(|p| p.mfa_configuration = Some("ON".into())).await;
+    let pool = w
+        .pool_with(|p| p.mfa_configuration = Some("ON".into()))
+        .await;
     let client = w.client(&pool).await;
     w.user(&client, "alice", PASSWORD).await;
-    let challenge = w.password_sign_in(&client, "alice", PASSWORD).await.expect("challenge");
+    let challenge = w
+        .password_sign_in(&client, "alice", PASSWORD)
+        .await
+        .expect("challenge");
     assert_eq!(challenge.challenge_name.as_deref(), Some("MFA_SETUP"));
     let associated = w
         .service
-        .associate_software_token(AssociateSoftwareTokenRequest { access_token: None, session: challenge.session.clone() })
+        .associate_software_token(AssociateSoftwareTokenRequest {
+            access_token: None,
+            session: challenge.session.clone(),
+        })
         .await
         .expect("associate with the session");
     let session = associated.session.clone().expect("a new session");
@@ -125,7 +182,12 @@ async fn mfa_setup_inside_the_sign_in() {
         .expect("tokens");
     tokens(&done);
     assert_kind(
-        w.service.associate_software_token(AssociateSoftwareTokenRequest { access_token: None, session: Some("bogus-session-value-xxxxxxxx".into()) }).await,
+        w.service
+            .associate_software_token(AssociateSoftwareTokenRequest {
+                access_token: None,
+                session: Some("bogus-session-value-xxxxxxxx".into()),
+            })
+            .await,
         "NotAuthorizedException",
     );
 }
@@ -134,23 +196,44 @@ async fn mfa_setup_inside_the_sign_in() {
 async fn devices_are_issued_confirmed_listed_and_forgotten() {
     let mut w = World::new();
     let pool = w
-        .pool_with(|p| p.device_configuration = Some(DeviceConfigurationType { challenge_required_on_new_device: false, device_only_remembered_on_user_prompt: true }))
+        .pool_with(|p| {
+            p.device_configuration = Some(DeviceConfigurationType {
+                challenge_required_on_new_device: false,
+                device_only_remembered_on_user_prompt: true,
+            })
+        })
         .await;
     let client = w.client(&pool).await;
     w.user(&client, "alice", PASSWORD).await;
     let t = tokens(&w.srp_sign_in(&client, "alice", PASSWORD).await.unwrap()).clone();
     let metadata = t.new_device_metadata.clone().expect("NewDeviceMetadata");
     assert!(metadata.device_key.starts_with("us-east-1_"));
-    assert_eq!(claims(t.access_token.expose_secret())["device_key"], metadata.device_key.as_str());
-    let (_, config) = srp::generate_device_secret(&metadata.device_group_key, &metadata.device_key, &mut w.rng);
+    assert_eq!(
+        claims(t.access_token.expose_secret())["device_key"],
+        metadata.device_key.as_str()
+    );
+    let (_, config) =
+        srp::generate_device_secret(&metadata.device_group_key, &metadata.device_key, &mut w.rng);
     let confirm = |key: &str| ConfirmDeviceRequest {
         access_token: t.access_token.clone(),
         device_key: key.into(),
-        device_secret_verifier_config: Some(DeviceSecretVerifierConfig { password_verifier: config.password_verifier.clone(), salt: config.salt.clone() }),
+        device_secret_verifier_config: Some(DeviceSecretVerifierConfig {
+            password_verifier: config.password_verifier.clone(),
+            salt: config.salt.clone(),
+        }),
         device_name: Some("laptop".into()),
     };
-    assert_kind(w.service.confirm_device(confirm("us-east-1_someone-elses")).await, "NotAuthorizedException");
-    let confirmed = w.service.confirm_device(confirm(&metadata.device_key)).await.expect("confirm");
+    assert_kind(
+        w.service
+            .confirm_device(confirm("us-east-1_someone-elses"))
+            .await,
+        "NotAuthorizedException",
+    );
+    let confirmed = w
+        .service
+        .confirm_device(confirm(&metadata.device_key))
+        .await
+        .expect("confirm");
     assert!(confirmed.user_confirmation_necessary);
     let device = |status: Option<&str>| DeviceRequest {
         access_token: Some(t.access_token.clone()),
@@ -159,15 +242,34 @@ async fn devices_are_issued_confirmed_listed_and_forgotten() {
         ..Default::default()
     };
     let got = w.service.get_device(device(None)).await.expect("get");
-    assert!(got.device.device_attributes.contains(&user_pool_model::Attribute::new("device_name", "laptop")));
-    w.service.update_device_status(device(Some("remembered"))).await.expect("remember");
+    assert!(
+        got.device
+            .device_attributes
+            .contains(&user_pool_model::Attribute::new("device_name", "laptop"))
+    );
+    w.service
+        .update_device_status(device(Some("remembered")))
+        .await
+        .expect("remember");
     let listed = w
         .service
-        .list_devices(ListDevicesRequest { user_pool_id: Some(pool.clone()), username: Some("alice".into()), ..Default::default() })
+        .list_devices(ListDevicesRequest {
+            user_pool_id: Some(pool.clone()),
+            username: Some("alice".into()),
+            ..Default::default()
+        })
         .await
         .expect("admin list");
     assert_eq!(listed.devices.len(), 1);
-    assert!(listed.devices[0].device_attributes.contains(&user_pool_model::Attribute::new("device_status", "valid")));
+    assert!(
+        listed.devices[0]
+            .device_attributes
+            .contains(&user_pool_model::Attribute::new("device_status", "valid"))
+    );
     w.service.forget_device(device(None)).await.expect("forget");
-    assert_error(w.service.get_device(device(None)).await, "ResourceNotFoundException", "Device does not exist.");
+    assert_error(
+        w.service.get_device(device(None)).await,
+        "ResourceNotFoundException",
+        "Device does not exist.",
+    );
 }

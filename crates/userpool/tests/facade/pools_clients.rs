@@ -10,17 +10,34 @@ async fn pools_are_created_described_updated_listed_and_deleted() {
     let w = World::new();
     let created = w
         .service
-        .create_user_pool(UserPoolRequest { pool_name: "Main pool".into(), alias_attributes: vec!["email".into()], ..Default::default() })
+        .create_user_pool(UserPoolRequest {
+            pool_name: "Main pool".into(),
+            alias_attributes: vec!["email".into()],
+            ..Default::default()
+        })
         .await
         .expect("create");
     let pool = created.user_pool;
-    assert!(pool.id.starts_with("us-east-1_") && pool.id.len() == "us-east-1_".len() + 9, "{}", pool.id);
-    assert_eq!(pool.arn, format!("arn:aws:cognito-idp:us-east-1:000000000000:userpool/{}", pool.id));
+    assert!(
+        pool.id.starts_with("us-east-1_") && pool.id.len() == "us-east-1_".len() + 9,
+        "{}",
+        pool.id
+    );
+    assert_eq!(
+        pool.arn,
+        format!(
+            "arn:aws:cognito-idp:us-east-1:000000000000:userpool/{}",
+            pool.id
+        )
+    );
     assert_eq!(pool.mfa_configuration, "OFF");
     assert_eq!(pool.creation_date, NOW as f64);
     assert!(pool.schema_attributes.iter().any(|a| a.name == "email"));
     let json = serde_json::to_value(&pool).expect("json");
-    assert!(json.get("SchemaAttributes").is_some() && json.get("Policies").is_some(), "PascalCase on the wire");
+    assert!(
+        json.get("SchemaAttributes").is_some() && json.get("Policies").is_some(),
+        "PascalCase on the wire"
+    );
 
     w.service
         .update_user_pool(UserPoolRequest {
@@ -31,12 +48,36 @@ async fn pools_are_created_described_updated_listed_and_deleted() {
         })
         .await
         .expect("update");
-    let described = w.service.describe_user_pool(UserPoolIdRequest { user_pool_id: pool.id.clone() }).await.expect("describe");
+    let described = w
+        .service
+        .describe_user_pool(UserPoolIdRequest {
+            user_pool_id: pool.id.clone(),
+        })
+        .await
+        .expect("describe");
     assert_eq!(described.user_pool.mfa_configuration, "OPTIONAL");
-    assert_eq!(described.user_pool.alias_attributes, vec!["email".to_owned()], "sign-in attributes stay");
-    assert_kind(w.service.delete_user_pool(UserPoolIdRequest { user_pool_id: pool.id.clone() }).await, "InvalidParameterException");
+    assert_eq!(
+        described.user_pool.alias_attributes,
+        vec!["email".to_owned()],
+        "sign-in attributes stay"
+    );
+    assert_kind(
+        w.service
+            .delete_user_pool(UserPoolIdRequest {
+                user_pool_id: pool.id.clone(),
+            })
+            .await,
+        "InvalidParameterException",
+    );
 
-    let listed = w.service.list_user_pools(ListRequest { max_results: Some(10), ..Default::default() }).await.expect("list");
+    let listed = w
+        .service
+        .list_user_pools(ListRequest {
+            max_results: Some(10),
+            ..Default::default()
+        })
+        .await
+        .expect("list");
     assert_eq!(listed.user_pools.len(), 1);
     assert_error(
         w.service.list_user_pools(ListRequest::default()).await,
@@ -45,16 +86,35 @@ async fn pools_are_created_described_updated_listed_and_deleted() {
     );
 
     w.service
-        .update_user_pool(UserPoolRequest { user_pool_id: Some(pool.id.clone()), ..Default::default() })
+        .update_user_pool(UserPoolRequest {
+            user_pool_id: Some(pool.id.clone()),
+            ..Default::default()
+        })
         .await
         .expect("protection off");
-    w.service.delete_user_pool(UserPoolIdRequest { user_pool_id: pool.id.clone() }).await.expect("delete");
+    w.service
+        .delete_user_pool(UserPoolIdRequest {
+            user_pool_id: pool.id.clone(),
+        })
+        .await
+        .expect("delete");
     assert_error(
-        w.service.describe_user_pool(UserPoolIdRequest { user_pool_id: pool.id.clone() }).await,
+        w.service
+            .describe_user_pool(UserPoolIdRequest {
+                user_pool_id: pool.id.clone(),
+            })
+            .await,
         "ResourceNotFoundException",
         "User pool does not exist.",
     );
-    assert_kind(w.service.describe_user_pool(UserPoolIdRequest { user_pool_id: "not a pool".into() }).await, "InvalidParameterException");
+    assert_kind(
+        w.service
+            .describe_user_pool(UserPoolIdRequest {
+                user_pool_id: "not a pool".into(),
+            })
+            .await,
+        "InvalidParameterException",
+    );
 }
 
 #[tokio::test]
@@ -71,9 +131,24 @@ async fn invalid_pool_settings_are_refused() {
         "InvalidParameterException",
         "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.",
     );
-    assert_kind(w.service.create_user_pool(UserPoolRequest { pool_name: "bad/name".into(), ..Default::default() }).await, "InvalidParameterException");
-    let bad_mfa = UserPoolRequest { pool_name: "p".into(), mfa_configuration: Some("SOMETIMES".into()), ..Default::default() };
-    assert_kind(w.service.create_user_pool(bad_mfa).await, "InvalidParameterException");
+    assert_kind(
+        w.service
+            .create_user_pool(UserPoolRequest {
+                pool_name: "bad/name".into(),
+                ..Default::default()
+            })
+            .await,
+        "InvalidParameterException",
+    );
+    let bad_mfa = UserPoolRequest {
+        pool_name: "p".into(),
+        mfa_configuration: Some("SOMETIMES".into()),
+        ..Default::default()
+    };
+    assert_kind(
+        w.service.create_user_pool(bad_mfa).await,
+        "InvalidParameterException",
+    );
 }
 
 #[tokio::test]
@@ -91,12 +166,30 @@ async fn mfa_config_and_csv_header() {
         .await
         .expect("set");
     assert_eq!(set.mfa_configuration.as_deref(), Some("ON"));
-    let got = w.service.get_user_pool_mfa_config(UserPoolIdRequest { user_pool_id: pool.clone() }).await.expect("get");
+    let got = w
+        .service
+        .get_user_pool_mfa_config(UserPoolIdRequest {
+            user_pool_id: pool.clone(),
+        })
+        .await
+        .expect("get");
     assert_eq!(got, set);
-    assert_eq!(serde_json::to_value(&got).unwrap()["SoftwareTokenMfaConfiguration"]["Enabled"], true);
-    let header = w.service.get_csv_header(UserPoolIdRequest { user_pool_id: pool.clone() }).await.expect("header");
+    assert_eq!(
+        serde_json::to_value(&got).unwrap()["SoftwareTokenMfaConfiguration"]["Enabled"],
+        true
+    );
+    let header = w
+        .service
+        .get_csv_header(UserPoolIdRequest {
+            user_pool_id: pool.clone(),
+        })
+        .await
+        .expect("header");
     assert!(header.csv_header.contains(&"cognito:username".to_owned()));
-    assert_eq!(serde_json::to_value(&header).unwrap()["UserPoolId"], pool.as_str());
+    assert_eq!(
+        serde_json::to_value(&header).unwrap()["UserPoolId"],
+        pool.as_str()
+    );
 }
 
 #[tokio::test]
@@ -114,16 +207,53 @@ async fn clients_have_cognito_defaults_and_full_replacement_updates() {
         .await
         .expect("create")
         .user_pool_client;
-    assert_eq!(created.client_id.len(), 26, "26 lowercase alphanumerics like Cognito's");
-    assert!(created.client_secret.as_ref().is_some_and(|s| s.expose_secret().len() >= 24));
-    assert_eq!(created.explicit_auth_flows, ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"]);
-    assert_eq!((created.access_token_validity, created.refresh_token_validity), (1, 30));
-    assert_eq!(created.token_validity_units.refresh_token.as_deref(), Some("days"));
-    assert_eq!((created.auth_session_validity, created.enable_token_revocation), (3, true));
+    assert_eq!(
+        created.client_id.len(),
+        26,
+        "26 lowercase alphanumerics like Cognito's"
+    );
+    assert!(
+        created
+            .client_secret
+            .as_ref()
+            .is_some_and(|s| s.expose_secret().len() >= 24)
+    );
+    assert_eq!(
+        created.explicit_auth_flows,
+        [
+            "ALLOW_REFRESH_TOKEN_AUTH",
+            "ALLOW_USER_SRP_AUTH",
+            "ALLOW_CUSTOM_AUTH"
+        ]
+    );
+    assert_eq!(
+        (
+            created.access_token_validity,
+            created.refresh_token_validity
+        ),
+        (1, 30)
+    );
+    assert_eq!(
+        created.token_validity_units.refresh_token.as_deref(),
+        Some("days")
+    );
+    assert_eq!(
+        (
+            created.auth_session_validity,
+            created.enable_token_revocation
+        ),
+        (3, true)
+    );
     assert_eq!(created.prevent_user_existence_errors, "LEGACY");
     let json = serde_json::to_value(&created).unwrap();
-    assert!(json.get("ReadAttributes").is_none(), "ReadAttributes only when set");
-    assert!(!format!("{created:?}").contains(created.client_secret.as_ref().unwrap().expose_secret()), "secret not in Debug");
+    assert!(
+        json.get("ReadAttributes").is_none(),
+        "ReadAttributes only when set"
+    );
+    assert!(
+        !format!("{created:?}").contains(created.client_secret.as_ref().unwrap().expose_secret()),
+        "secret not in Debug"
+    );
 
     let updated = w
         .service
@@ -131,39 +261,80 @@ async fn clients_have_cognito_defaults_and_full_replacement_updates() {
             user_pool_id: pool.clone(),
             client_id: Some(created.client_id.clone()),
             access_token_validity: Some(30),
-            token_validity_units: Some(TokenValidityUnits { access_token: Some("minutes".into()), ..Default::default() }),
+            token_validity_units: Some(TokenValidityUnits {
+                access_token: Some("minutes".into()),
+                ..Default::default()
+            }),
             prevent_user_existence_errors: Some("ENABLED".into()),
             ..Default::default()
         })
         .await
         .expect("update")
         .user_pool_client;
-    assert_eq!((updated.access_token_validity, updated.token_validity_units.access_token.as_deref()), (30, Some("minutes")));
+    assert_eq!(
+        (
+            updated.access_token_validity,
+            updated.token_validity_units.access_token.as_deref()
+        ),
+        (30, Some("minutes"))
+    );
     assert_eq!(updated.client_name, "app", "name kept when omitted");
-    assert_eq!(updated.client_secret, created.client_secret, "the secret is kept");
+    assert_eq!(
+        updated.client_secret, created.client_secret,
+        "the secret is kept"
+    );
     assert_eq!(updated.prevent_user_existence_errors, "ENABLED");
 
     let bad = UserPoolClientRequest {
         user_pool_id: pool.clone(),
         client_name: Some("x".into()),
         access_token_validity: Some(2),
-        token_validity_units: Some(TokenValidityUnits { access_token: Some("days".into()), ..Default::default() }),
+        token_validity_units: Some(TokenValidityUnits {
+            access_token: Some("days".into()),
+            ..Default::default()
+        }),
         ..Default::default()
     };
-    assert_kind(w.service.create_user_pool_client(bad).await, "InvalidParameterException");
+    assert_kind(
+        w.service.create_user_pool_client(bad).await,
+        "InvalidParameterException",
+    );
     let bad_flow = UserPoolClientRequest {
         user_pool_id: pool.clone(),
         client_name: Some("x".into()),
         explicit_auth_flows: Some(vec!["USER_SRP_AUTH_PLEASE".into()]),
         ..Default::default()
     };
-    assert_kind(w.service.create_user_pool_client(bad_flow).await, "InvalidParameterException");
+    assert_kind(
+        w.service.create_user_pool_client(bad_flow).await,
+        "InvalidParameterException",
+    );
 
-    let list = w.service.list_user_pool_clients(ListRequest { user_pool_id: Some(pool.clone()), ..Default::default() }).await.expect("list");
+    let list = w
+        .service
+        .list_user_pool_clients(ListRequest {
+            user_pool_id: Some(pool.clone()),
+            ..Default::default()
+        })
+        .await
+        .expect("list");
     assert_eq!(list.user_pool_clients.len(), 1);
-    let id = UserPoolClientIdRequest { user_pool_id: pool.clone(), client_id: created.client_id.clone() };
-    assert_eq!(w.service.describe_user_pool_client(id.clone()).await.expect("describe").user_pool_client, updated);
-    w.service.delete_user_pool_client(id.clone()).await.expect("delete");
+    let id = UserPoolClientIdRequest {
+        user_pool_id: pool.clone(),
+        client_id: created.client_id.clone(),
+    };
+    assert_eq!(
+        w.service
+            .describe_user_pool_client(id.clone())
+            .await
+            .expect("describe")
+            .user_pool_client,
+        updated
+    );
+    w.service
+        .delete_user_pool_client(id.clone())
+        .await
+        .expect("delete");
     assert_error(
         w.service.describe_user_pool_client(id).await,
         "ResourceNotFoundException",

@@ -10,7 +10,10 @@ async fn srp_sign_in_issues_tokens_that_verify_with_the_jwks() {
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.user(&client, "alice", PASSWORD).await;
-    let signed_in = w.srp_sign_in(&client, "alice", PASSWORD).await.expect("sign in");
+    let signed_in = w
+        .srp_sign_in(&client, "alice", PASSWORD)
+        .await
+        .expect("sign in");
     assert!(signed_in.challenge_name.is_none() && signed_in.session.is_none());
     let t = tokens(&signed_in);
     assert_eq!((t.token_type.as_str(), t.expires_in), ("Bearer", 3600));
@@ -21,22 +24,47 @@ async fn srp_sign_in_issues_tokens_that_verify_with_the_jwks() {
     let jwks = jwt_tokens::Jwks::parse(view.jwks().to_json().as_bytes()).expect("jwks");
     let verifier = jwt_tokens::Verifier::from_jwks(&jwks).expect("verifier");
     let id = verifier
-        .verify(t.id_token.expose_secret(), &jwt_tokens::Validation::id_token(view.issuer(), client.as_str()), w.now())
+        .verify(
+            t.id_token.expose_secret(),
+            &jwt_tokens::Validation::id_token(view.issuer(), client.as_str()),
+            w.now(),
+        )
         .expect("id token");
-    assert_eq!(id.get("cognito:username").and_then(|v| v.as_str()), Some("alice"));
-    assert_eq!(id.get("email_verified"), Some(&serde_json::Value::Bool(true)), "a JSON boolean");
-    assert_eq!(id.get("email").and_then(|v| v.as_str()), Some("alice@example.com"));
-    let access = view.verify_access_token(t.access_token.expose_secret(), w.now()).expect("access token");
+    assert_eq!(
+        id.get("cognito:username").and_then(|v| v.as_str()),
+        Some("alice")
+    );
+    assert_eq!(
+        id.get("email_verified"),
+        Some(&serde_json::Value::Bool(true)),
+        "a JSON boolean"
+    );
+    assert_eq!(
+        id.get("email").and_then(|v| v.as_str()),
+        Some("alice@example.com")
+    );
+    let access = view
+        .verify_access_token(t.access_token.expose_secret(), w.now())
+        .expect("access token");
     assert_eq!(access.scopes(), vec![userpool::ADMIN_SCOPE]);
     assert_eq!(access.username(), Some("alice"));
     assert_eq!(access.client_id(), Some(client.as_str()));
-    let (id_claims, access_claims) = (claims(t.id_token.expose_secret()), claims(t.access_token.expose_secret()));
+    let (id_claims, access_claims) = (
+        claims(t.id_token.expose_secret()),
+        claims(t.access_token.expose_secret()),
+    );
     assert_eq!(id_claims["origin_jti"], access_claims["origin_jti"]);
     assert_eq!(id_claims["event_id"], access_claims["event_id"]);
     assert_ne!(id_claims["jti"], access_claims["jti"]);
     assert!(id_claims.get("scope").is_none() && access_claims.get("aud").is_none());
 
-    let me = w.service.get_user(AccessTokenRequest { access_token: t.access_token.clone() }).await.expect("get user");
+    let me = w
+        .service
+        .get_user(AccessTokenRequest {
+            access_token: t.access_token.clone(),
+        })
+        .await
+        .expect("get user");
     assert_eq!(me.username, "alice");
     assert!(me.user_status.is_none(), "GetUser has no admin members");
 }
@@ -47,25 +75,56 @@ async fn wrong_passwords_and_missing_users_answer_like_cognito() {
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.user(&client, "alice", PASSWORD).await;
-    assert_error(w.srp_sign_in(&client, "alice", "Wrong-passw0rd").await, "NotAuthorizedException", "Incorrect username or password.");
-    assert_error(w.password_sign_in(&client, "alice", "Wrong-passw0rd").await, "NotAuthorizedException", "Incorrect username or password.");
-    tokens(&w.password_sign_in(&client, "alice", PASSWORD).await.expect("password flow"));
+    assert_error(
+        w.srp_sign_in(&client, "alice", "Wrong-passw0rd").await,
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+    );
+    assert_error(
+        w.password_sign_in(&client, "alice", "Wrong-passw0rd").await,
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+    );
+    tokens(
+        &w.password_sign_in(&client, "alice", PASSWORD)
+            .await
+            .expect("password flow"),
+    );
 
     let ghost = w
         .service
         .initiate_auth(InitiateAuthRequest {
             client_id: client.clone(),
             auth_flow: "USER_SRP_AUTH".into(),
-            auth_parameters: SecretMap::of(&[("USERNAME", "ghost"), ("SRP_A", &srp::ClientHandshake::start(&mut w.rng).unwrap().srp_a())]),
+            auth_parameters: SecretMap::of(&[
+                ("USERNAME", "ghost"),
+                (
+                    "SRP_A",
+                    &srp::ClientHandshake::start(&mut w.rng).unwrap().srp_a(),
+                ),
+            ]),
             ..Default::default()
         })
         .await;
     assert_error(ghost, "UserNotFoundException", "User does not exist.");
 
     // With PreventUserExistenceErrors the SRP flow simulates a user and fails at the answer.
-    let hidden = w.client_with(&pool, |c| c.prevent_user_existence_errors = Some("ENABLED".into())).await.client_id;
-    assert_error(w.srp_sign_in(&hidden, "ghost", PASSWORD).await, "NotAuthorizedException", "Incorrect username or password.");
-    assert_error(w.password_sign_in(&hidden, "ghost", PASSWORD).await, "NotAuthorizedException", "Incorrect username or password.");
+    let hidden = w
+        .client_with(&pool, |c| {
+            c.prevent_user_existence_errors = Some("ENABLED".into())
+        })
+        .await
+        .client_id;
+    assert_error(
+        w.srp_sign_in(&hidden, "ghost", PASSWORD).await,
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+    );
+    assert_error(
+        w.password_sign_in(&hidden, "ghost", PASSWORD).await,
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+    );
 }
 
 #[tokio::test]
@@ -74,28 +133,70 @@ async fn unconfirmed_and_disabled_users_cannot_sign_in() {
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.service
-        .sign_up(SignUpRequest { client_id: client.clone(), username: "bob".into(), password: PASSWORD.into(), ..Default::default() })
+        .sign_up(SignUpRequest {
+            client_id: client.clone(),
+            username: "bob".into(),
+            password: PASSWORD.into(),
+            ..Default::default()
+        })
         .await
         .expect("sign up");
-    assert_error(w.password_sign_in(&client, "bob", PASSWORD).await, "UserNotConfirmedException", "User is not confirmed.");
+    assert_error(
+        w.password_sign_in(&client, "bob", PASSWORD).await,
+        "UserNotConfirmedException",
+        "User is not confirmed.",
+    );
     w.user(&client, "alice", PASSWORD).await;
-    let t = tokens(&w.srp_sign_in(&client, "alice", PASSWORD).await.expect("sign in")).clone();
+    let t = tokens(
+        &w.srp_sign_in(&client, "alice", PASSWORD)
+            .await
+            .expect("sign in"),
+    )
+    .clone();
     w.service
-        .admin_disable_user(AdminUserRequest { user_pool_id: pool.clone(), username: "alice".into(), ..Default::default() })
+        .admin_disable_user(AdminUserRequest {
+            user_pool_id: pool.clone(),
+            username: "alice".into(),
+            ..Default::default()
+        })
         .await
         .expect("disable");
-    assert_error(w.password_sign_in(&client, "alice", PASSWORD).await, "NotAuthorizedException", "User is disabled.");
     assert_error(
-        w.service.get_user(AccessTokenRequest { access_token: t.access_token.clone() }).await,
+        w.password_sign_in(&client, "alice", PASSWORD).await,
+        "NotAuthorizedException",
+        "User is disabled.",
+    );
+    assert_error(
+        w.service
+            .get_user(AccessTokenRequest {
+                access_token: t.access_token.clone(),
+            })
+            .await,
         "NotAuthorizedException",
         "Access Token has been revoked",
     );
     w.service
-        .admin_enable_user(AdminUserRequest { user_pool_id: pool.clone(), username: "alice".into(), ..Default::default() })
+        .admin_enable_user(AdminUserRequest {
+            user_pool_id: pool.clone(),
+            username: "alice".into(),
+            ..Default::default()
+        })
         .await
         .expect("enable");
-    assert_error(w.service.get_user(AccessTokenRequest { access_token: t.access_token }).await, "NotAuthorizedException", "Access Token has been revoked");
-    tokens(&w.srp_sign_in(&client, "alice", PASSWORD).await.expect("signs in again"));
+    assert_error(
+        w.service
+            .get_user(AccessTokenRequest {
+                access_token: t.access_token,
+            })
+            .await,
+        "NotAuthorizedException",
+        "Access Token has been revoked",
+    );
+    tokens(
+        &w.srp_sign_in(&client, "alice", PASSWORD)
+            .await
+            .expect("signs in again"),
+    );
 }
 
 #[tokio::test]
@@ -122,15 +223,39 @@ async fn a_password_verifier_answer_is_single_use() {
         challenge_responses: responses,
         ..Default::default()
     };
-    tokens(&w.service.respond_to_auth_challenge(answer.clone()).await.expect("first"));
-    assert_error(w.service.respond_to_auth_challenge(answer.clone()).await, "NotAuthorizedException", "Invalid session for the user.");
+    tokens(
+        &w.service
+            .respond_to_auth_challenge(answer.clone())
+            .await
+            .expect("first"),
+    );
+    assert_error(
+        w.service.respond_to_auth_challenge(answer.clone()).await,
+        "NotAuthorizedException",
+        "Invalid session for the user.",
+    );
     // Another client cannot use it either, nor can a tampered block open.
     let other = w.client(&pool).await;
-    assert_kind(w.service.respond_to_auth_challenge(RespondToAuthChallengeRequest { client_id: other, ..answer.clone() }).await, "NotAuthorizedException");
+    assert_kind(
+        w.service
+            .respond_to_auth_challenge(RespondToAuthChallengeRequest {
+                client_id: other,
+                ..answer.clone()
+            })
+            .await,
+        "NotAuthorizedException",
+    );
     let mut tampered = answer.clone();
-    let block = tampered.challenge_responses.0.get_mut("PASSWORD_CLAIM_SECRET_BLOCK").unwrap();
+    let block = tampered
+        .challenge_responses
+        .0
+        .get_mut("PASSWORD_CLAIM_SECRET_BLOCK")
+        .unwrap();
     block.replace_range(10..14, "AAAA");
-    assert_kind(w.service.respond_to_auth_challenge(tampered).await, "NotAuthorizedException");
+    assert_kind(
+        w.service.respond_to_auth_challenge(tampered).await,
+        "NotAuthorizedException",
+    );
     // A session older than the client's AuthSessionValidity is refused.
     let handshake = srp::ClientHandshake::start(&mut w.rng).unwrap();
     let challenge = w
@@ -147,7 +272,12 @@ async fn a_password_verifier_answer_is_single_use() {
     let responses = w.password_claim(&pool, handshake, &challenge, PASSWORD);
     assert_error(
         w.service
-            .respond_to_auth_challenge(RespondToAuthChallengeRequest { client_id: client, challenge_name: "PASSWORD_VERIFIER".into(), challenge_responses: responses, ..Default::default() })
+            .respond_to_auth_challenge(RespondToAuthChallengeRequest {
+                client_id: client,
+                challenge_name: "PASSWORD_VERIFIER".into(),
+                challenge_responses: responses,
+                ..Default::default()
+            })
             .await,
         "NotAuthorizedException",
         "Invalid session for the user, session is expired.",
@@ -161,12 +291,26 @@ async fn lockout_counts_failures_across_flows_on_the_virtual_clock() {
     let client = w.client(&pool).await;
     w.user(&client, "alice", PASSWORD).await;
     for _ in 0..5 {
-        assert_kind(w.password_sign_in(&client, "alice", "Wrong-passw0rd").await, "NotAuthorizedException");
+        assert_kind(
+            w.password_sign_in(&client, "alice", "Wrong-passw0rd").await,
+            "NotAuthorizedException",
+        );
     }
-    assert_kind(w.srp_sign_in(&client, "alice", "Wrong-passw0rd").await, "NotAuthorizedException");
-    assert_error(w.password_sign_in(&client, "alice", PASSWORD).await, "NotAuthorizedException", "Password attempts exceeded");
+    assert_kind(
+        w.srp_sign_in(&client, "alice", "Wrong-passw0rd").await,
+        "NotAuthorizedException",
+    );
+    assert_error(
+        w.password_sign_in(&client, "alice", PASSWORD).await,
+        "NotAuthorizedException",
+        "Password attempts exceeded",
+    );
     w.clock.advance(900);
-    tokens(&w.password_sign_in(&client, "alice", PASSWORD).await.expect("after the lockout"));
+    tokens(
+        &w.password_sign_in(&client, "alice", PASSWORD)
+            .await
+            .expect("after the lockout"),
+    );
 }
 
 #[tokio::test]
@@ -182,11 +326,36 @@ async fn admin_flows_are_admin_only() {
         auth_parameters: SecretMap::of(&[("USERNAME", "alice"), ("PASSWORD", PASSWORD)]),
         ..Default::default()
     };
-    assert_error(w.service.initiate_auth(req.clone()).await, "InvalidParameterException", "Initiate Auth method not supported");
-    tokens(&w.service.admin_initiate_auth(req.clone()).await.expect("admin"));
-    let not_enabled = w.client_with(&pool, |c| c.explicit_auth_flows = Some(vec!["ALLOW_USER_SRP_AUTH".into()])).await.client_id;
-    assert_kind(w.password_sign_in(&not_enabled, "alice", PASSWORD).await, "InvalidParameterException");
-    assert_kind(w.service.admin_initiate_auth(InitiateAuthRequest { auth_flow: "NOPE".into(), ..req }).await, "InvalidParameterException");
+    assert_error(
+        w.service.initiate_auth(req.clone()).await,
+        "InvalidParameterException",
+        "Initiate Auth method not supported",
+    );
+    tokens(
+        &w.service
+            .admin_initiate_auth(req.clone())
+            .await
+            .expect("admin"),
+    );
+    let not_enabled = w
+        .client_with(&pool, |c| {
+            c.explicit_auth_flows = Some(vec!["ALLOW_USER_SRP_AUTH".into()])
+        })
+        .await
+        .client_id;
+    assert_kind(
+        w.password_sign_in(&not_enabled, "alice", PASSWORD).await,
+        "InvalidParameterException",
+    );
+    assert_kind(
+        w.service
+            .admin_initiate_auth(InitiateAuthRequest {
+                auth_flow: "NOPE".into(),
+                ..req
+            })
+            .await,
+        "InvalidParameterException",
+    );
 }
 
 #[tokio::test]
@@ -199,21 +368,41 @@ async fn admin_created_users_set_a_new_password_at_first_sign_in() {
         .admin_create_user(AdminCreateUserRequest {
             user_pool_id: pool.clone(),
             username: "carol".into(),
-            user_attributes: vec![user_pool_model::Attribute::new("email", "carol@example.com"), user_pool_model::Attribute::new("email_verified", "true")],
+            user_attributes: vec![
+                user_pool_model::Attribute::new("email", "carol@example.com"),
+                user_pool_model::Attribute::new("email_verified", "true"),
+            ],
             desired_delivery_mediums: vec!["EMAIL".into()],
             ..Default::default()
         })
         .await
         .expect("create");
     assert_eq!(created.user.user_status, "FORCE_CHANGE_PASSWORD");
-    let invitation = w.outbox.messages_for(&pool, "carol").pop().expect("invitation");
+    let invitation = w
+        .outbox
+        .messages_for(&pool, "carol")
+        .pop()
+        .expect("invitation");
     assert_eq!(invitation.subject, "Your temporary password");
-    assert!(invitation.body.starts_with("Your username is carol and temporary password is "));
+    assert!(
+        invitation
+            .body
+            .starts_with("Your username is carol and temporary password is ")
+    );
     let temporary = invitation.code.clone();
-    let challenge = w.password_sign_in(&client, "carol", &temporary).await.expect("challenge");
-    assert_eq!(challenge.challenge_name.as_deref(), Some("NEW_PASSWORD_REQUIRED"));
+    let challenge = w
+        .password_sign_in(&client, "carol", &temporary)
+        .await
+        .expect("challenge");
+    assert_eq!(
+        challenge.challenge_name.as_deref(),
+        Some("NEW_PASSWORD_REQUIRED")
+    );
     let session = challenge.session.clone().expect("session");
-    assert!(session.expose_secret().len() >= 20, "boto3 needs at least 20 characters");
+    assert!(
+        session.expose_secret().len() >= 20,
+        "boto3 needs at least 20 characters"
+    );
     let answer = |password: &str| RespondToAuthChallengeRequest {
         client_id: client.clone(),
         challenge_name: "NEW_PASSWORD_REQUIRED".into(),
@@ -221,25 +410,62 @@ async fn admin_created_users_set_a_new_password_at_first_sign_in() {
         challenge_responses: SecretMap::of(&[("USERNAME", "carol"), ("NEW_PASSWORD", password)]),
         ..Default::default()
     };
-    assert_kind(w.service.respond_to_auth_challenge(answer("short")).await, "InvalidPasswordException");
-    tokens(&w.service.respond_to_auth_challenge(answer("N3w-passw0rd!")).await.expect("tokens after the new password"));
-    let user = w.service.admin_get_user(AdminUserRequest { user_pool_id: pool.clone(), username: "carol".into(), ..Default::default() }).await.expect("user");
+    assert_kind(
+        w.service.respond_to_auth_challenge(answer("short")).await,
+        "InvalidPasswordException",
+    );
+    tokens(
+        &w.service
+            .respond_to_auth_challenge(answer("N3w-passw0rd!"))
+            .await
+            .expect("tokens after the new password"),
+    );
+    let user = w
+        .service
+        .admin_get_user(AdminUserRequest {
+            user_pool_id: pool.clone(),
+            username: "carol".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("user");
     assert_eq!(user.user_status.as_deref(), Some("CONFIRMED"));
-    tokens(&w.password_sign_in(&client, "carol", "N3w-passw0rd!").await.expect("new password"));
-    assert_kind(w.password_sign_in(&client, "carol", &temporary).await, "NotAuthorizedException");
+    tokens(
+        &w.password_sign_in(&client, "carol", "N3w-passw0rd!")
+            .await
+            .expect("new password"),
+    );
+    assert_kind(
+        w.password_sign_in(&client, "carol", &temporary).await,
+        "NotAuthorizedException",
+    );
 
     // RESEND is for invited users only; a temporary password expires.
     assert_kind(
         w.service
-            .admin_create_user(AdminCreateUserRequest { user_pool_id: pool.clone(), username: "carol".into(), message_action: Some("RESEND".into()), ..Default::default() })
+            .admin_create_user(AdminCreateUserRequest {
+                user_pool_id: pool.clone(),
+                username: "carol".into(),
+                message_action: Some("RESEND".into()),
+                ..Default::default()
+            })
             .await,
         "UnsupportedUserStateException",
     );
     w.service
-        .admin_create_user(AdminCreateUserRequest { user_pool_id: pool.clone(), username: "dan".into(), temporary_password: Some("Temp-passw0rd!".into()), message_action: Some("SUPPRESS".into()), ..Default::default() })
+        .admin_create_user(AdminCreateUserRequest {
+            user_pool_id: pool.clone(),
+            username: "dan".into(),
+            temporary_password: Some("Temp-passw0rd!".into()),
+            message_action: Some("SUPPRESS".into()),
+            ..Default::default()
+        })
         .await
         .expect("dan");
-    assert!(w.outbox.messages_for(&pool, "dan").is_empty(), "SUPPRESS sends nothing");
+    assert!(
+        w.outbox.messages_for(&pool, "dan").is_empty(),
+        "SUPPRESS sends nothing"
+    );
     w.clock.advance(7 * 86_400 + 1);
     assert_error(
         w.password_sign_in(&client, "dan", "Temp-passw0rd!").await,
@@ -248,7 +474,11 @@ async fn admin_created_users_set_a_new_password_at_first_sign_in() {
     );
     assert_kind(
         w.service
-            .admin_create_user(AdminCreateUserRequest { user_pool_id: pool.clone(), username: "dan".into(), ..Default::default() })
+            .admin_create_user(AdminCreateUserRequest {
+                user_pool_id: pool.clone(),
+                username: "dan".into(),
+                ..Default::default()
+            })
             .await,
         "UsernameExistsException",
     );

@@ -81,7 +81,11 @@ impl World {
     }
 
     /// A client allowing every flow (and whatever `f` sets).
-    pub async fn client_with(&self, pool: &str, f: impl FnOnce(&mut UserPoolClientRequest)) -> UserPoolClientType {
+    pub async fn client_with(
+        &self,
+        pool: &str,
+        f: impl FnOnce(&mut UserPoolClientRequest),
+    ) -> UserPoolClientType {
         let mut req = UserPoolClientRequest {
             user_pool_id: pool.into(),
             client_name: Some("web".into()),
@@ -145,16 +149,26 @@ impl World {
     pub async fn pool_of(&self, client: &str) -> String {
         let pools = self
             .service
-            .list_user_pools(ListRequest { max_results: Some(60), ..Default::default() })
+            .list_user_pools(ListRequest {
+                max_results: Some(60),
+                ..Default::default()
+            })
             .await
             .expect("pools");
         for p in pools.user_pools {
             let clients = self
                 .service
-                .list_user_pool_clients(ListRequest { user_pool_id: Some(p.id.clone()), ..Default::default() })
+                .list_user_pool_clients(ListRequest {
+                    user_pool_id: Some(p.id.clone()),
+                    ..Default::default()
+                })
                 .await
                 .expect("clients");
-            if clients.user_pool_clients.iter().any(|c| c.client_id == client) {
+            if clients
+                .user_pool_clients
+                .iter()
+                .any(|c| c.client_id == client)
+            {
                 return p.id;
             }
         }
@@ -164,7 +178,11 @@ impl World {
     /// The internal username of a login.
     pub async fn username_of(&self, pool: &str, login: &str) -> String {
         self.service
-            .admin_get_user(AdminUserRequest { user_pool_id: pool.into(), username: login.into(), ..Default::default() })
+            .admin_get_user(AdminUserRequest {
+                user_pool_id: pool.into(),
+                username: login.into(),
+                ..Default::default()
+            })
             .await
             .map(|u| u.username)
             .unwrap_or_else(|_| login.to_owned())
@@ -172,18 +190,29 @@ impl World {
 
     /// USER_SRP_AUTH through InitiateAuth and the PASSWORD_VERIFIER answer, as
     /// amazon-cognito-identity-js does it (the answer carries no `Session`).
-    pub async fn srp_sign_in(&mut self, client: &str, login: &str, password: &str) -> Result<AuthResponse, Error> {
+    pub async fn srp_sign_in(
+        &mut self,
+        client: &str,
+        login: &str,
+        password: &str,
+    ) -> Result<AuthResponse, Error> {
         let handshake = srp::ClientHandshake::start(&mut self.rng).expect("client");
         let challenge = self
             .service
             .initiate_auth(InitiateAuthRequest {
                 client_id: client.into(),
                 auth_flow: "USER_SRP_AUTH".into(),
-                auth_parameters: SecretMap::of(&[("USERNAME", login), ("SRP_A", &handshake.srp_a())]),
+                auth_parameters: SecretMap::of(&[
+                    ("USERNAME", login),
+                    ("SRP_A", &handshake.srp_a()),
+                ]),
                 ..Default::default()
             })
             .await?;
-        assert_eq!(challenge.challenge_name.as_deref(), Some("PASSWORD_VERIFIER"));
+        assert_eq!(
+            challenge.challenge_name.as_deref(),
+            Some("PASSWORD_VERIFIER")
+        );
         let pool = self.pool_of(client).await;
         let responses = self.password_claim(&pool, handshake, &challenge, password);
         self.service
@@ -197,11 +226,19 @@ impl World {
     }
 
     /// The PASSWORD_VERIFIER answer to `challenge` for `password`.
-    pub fn password_claim(&self, pool: &str, handshake: srp::ClientHandshake, challenge: &AuthResponse, password: &str) -> SecretMap {
+    pub fn password_claim(
+        &self,
+        pool: &str,
+        handshake: srp::ClientHandshake,
+        challenge: &AuthResponse,
+        password: &str,
+    ) -> SecretMap {
         let p = &challenge.challenge_parameters;
         let user_id = p.get("USER_ID_FOR_SRP").unwrap_or_default().to_owned();
         let pool_name = pool.split_once('_').map_or("", |(_, n)| n).to_owned();
-        let timestamp = srp::format_timestamp(srp::time::OffsetDateTime::from_unix_timestamp(self.now()).expect("time"));
+        let timestamp = srp::format_timestamp(
+            srp::time::OffsetDateTime::from_unix_timestamp(self.now()).expect("time"),
+        );
         let signature = handshake
             .respond(
                 &srp::ClaimIdentity::user(&pool_name, &user_id),
@@ -216,14 +253,22 @@ impl World {
             .unwrap_or_default();
         SecretMap::of(&[
             ("USERNAME", &user_id),
-            ("PASSWORD_CLAIM_SECRET_BLOCK", p.get("SECRET_BLOCK").unwrap_or_default()),
+            (
+                "PASSWORD_CLAIM_SECRET_BLOCK",
+                p.get("SECRET_BLOCK").unwrap_or_default(),
+            ),
             ("PASSWORD_CLAIM_SIGNATURE", &signature),
             ("TIMESTAMP", &timestamp),
         ])
     }
 
     /// USER_PASSWORD_AUTH.
-    pub async fn password_sign_in(&self, client: &str, login: &str, password: &str) -> Result<AuthResponse, Error> {
+    pub async fn password_sign_in(
+        &self,
+        client: &str,
+        login: &str,
+        password: &str,
+    ) -> Result<AuthResponse, Error> {
         self.service
             .initiate_auth(InitiateAuthRequest {
                 client_id: client.into(),
@@ -262,6 +307,8 @@ pub fn assert_kind<T: std::fmt::Debug>(r: Result<T, Error>, name: &str) {
 pub fn claims(token: &str) -> serde_json::Value {
     use base64::Engine as _;
     let payload = token.split('.').nth(1).expect("payload");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).expect("b64");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("b64");
     serde_json::from_slice(&bytes).expect("json")
 }

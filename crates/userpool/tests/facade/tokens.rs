@@ -9,17 +9,29 @@ async fn signed_in(w: &mut World, rotation: Option<u8>) -> (String, String, Auth
     let pool = w.pool().await;
     let client = w
         .client_with(&pool, |c| {
-            c.refresh_token_rotation = rotation.map(|g| RefreshTokenRotationType { feature: "ENABLED".into(), retry_grace_period_seconds: Some(g) });
+            c.refresh_token_rotation = rotation.map(|g| RefreshTokenRotationType {
+                feature: "ENABLED".into(),
+                retry_grace_period_seconds: Some(g),
+            });
         })
         .await
         .client_id;
     w.user(&client, "alice", PASSWORD).await;
-    let t = tokens(&w.srp_sign_in(&client, "alice", PASSWORD).await.expect("sign in")).clone();
+    let t = tokens(
+        &w.srp_sign_in(&client, "alice", PASSWORD)
+            .await
+            .expect("sign in"),
+    )
+    .clone();
     (pool, client, t)
 }
 
 fn refresh_req(client: &str, token: &SecretString) -> GetTokensFromRefreshTokenRequest {
-    GetTokensFromRefreshTokenRequest { client_id: client.into(), refresh_token: token.clone(), ..Default::default() }
+    GetTokensFromRefreshTokenRequest {
+        client_id: client.into(),
+        refresh_token: token.clone(),
+        ..Default::default()
+    }
 }
 
 #[tokio::test]
@@ -32,28 +44,48 @@ async fn refresh_keeps_the_lineage_and_auth_time() {
         .initiate_auth(InitiateAuthRequest {
             client_id: client.clone(),
             auth_flow: "REFRESH_TOKEN_AUTH".into(),
-            auth_parameters: SecretMap::of(&[("REFRESH_TOKEN", first.refresh_token.as_ref().unwrap().expose_secret())]),
+            auth_parameters: SecretMap::of(&[(
+                "REFRESH_TOKEN",
+                first.refresh_token.as_ref().unwrap().expose_secret(),
+            )]),
             ..Default::default()
         })
         .await
         .expect("refresh");
     let again = tokens(&refreshed);
-    assert!(again.refresh_token.is_none(), "no rotation: no new refresh token");
-    let (a, b) = (claims(first.id_token.expose_secret()), claims(again.id_token.expose_secret()));
+    assert!(
+        again.refresh_token.is_none(),
+        "no rotation: no new refresh token"
+    );
+    let (a, b) = (
+        claims(first.id_token.expose_secret()),
+        claims(again.id_token.expose_secret()),
+    );
     assert_eq!(a["origin_jti"], b["origin_jti"]);
     assert_eq!(a["auth_time"], b["auth_time"]);
     assert_eq!(b["iat"].as_i64(), Some(NOW + 600));
     assert_ne!(a["jti"], b["jti"]);
-    let via_api = w.service.get_tokens_from_refresh_token(refresh_req(&client, first.refresh_token.as_ref().unwrap())).await.expect("GetTokensFromRefreshToken");
+    let via_api = w
+        .service
+        .get_tokens_from_refresh_token(refresh_req(&client, first.refresh_token.as_ref().unwrap()))
+        .await
+        .expect("GetTokensFromRefreshToken");
     assert!(via_api.authentication_result.refresh_token.is_none());
     assert_error(
-        w.service.get_tokens_from_refresh_token(refresh_req(&client, &"not-a-token".into())).await,
+        w.service
+            .get_tokens_from_refresh_token(refresh_req(&client, &"not-a-token".into()))
+            .await,
         "NotAuthorizedException",
         "Invalid Refresh Token",
     );
     w.clock.advance(30 * 86_400);
     assert_error(
-        w.service.get_tokens_from_refresh_token(refresh_req(&client, first.refresh_token.as_ref().unwrap())).await,
+        w.service
+            .get_tokens_from_refresh_token(refresh_req(
+                &client,
+                first.refresh_token.as_ref().unwrap(),
+            ))
+            .await,
         "NotAuthorizedException",
         "Refresh Token has expired",
     );
@@ -64,24 +96,43 @@ async fn rotation_grace_and_reuse_detection() {
     let mut w = World::new();
     let (_, client, first) = signed_in(&mut w, Some(10)).await;
     let old = first.refresh_token.clone().unwrap();
-    let rotated = w.service.get_tokens_from_refresh_token(refresh_req(&client, &old)).await.expect("rotate");
-    let new = rotated.authentication_result.refresh_token.clone().expect("a new refresh token");
+    let rotated = w
+        .service
+        .get_tokens_from_refresh_token(refresh_req(&client, &old))
+        .await
+        .expect("rotate");
+    let new = rotated
+        .authentication_result
+        .refresh_token
+        .clone()
+        .expect("a new refresh token");
     assert_ne!(new, old);
     w.clock.advance(5);
-    w.service.get_tokens_from_refresh_token(refresh_req(&client, &old)).await.expect("the old one works within the grace period");
+    w.service
+        .get_tokens_from_refresh_token(refresh_req(&client, &old))
+        .await
+        .expect("the old one works within the grace period");
     w.clock.advance(10);
     assert_error(
-        w.service.get_tokens_from_refresh_token(refresh_req(&client, &old)).await,
+        w.service
+            .get_tokens_from_refresh_token(refresh_req(&client, &old))
+            .await,
         "RefreshTokenReuseException",
         "Refresh token has been reused.",
     );
     assert_error(
-        w.service.get_tokens_from_refresh_token(refresh_req(&client, &new)).await,
+        w.service
+            .get_tokens_from_refresh_token(refresh_req(&client, &new))
+            .await,
         "NotAuthorizedException",
         "Refresh Token has been revoked",
     );
     assert_error(
-        w.service.get_user(AccessTokenRequest { access_token: rotated.authentication_result.access_token.clone() }).await,
+        w.service
+            .get_user(AccessTokenRequest {
+                access_token: rotated.authentication_result.access_token.clone(),
+            })
+            .await,
         "NotAuthorizedException",
         "Access Token has been revoked",
     );
@@ -92,21 +143,50 @@ async fn global_sign_out_revokes_every_token() {
     let mut w = World::new();
     let (pool, client, first) = signed_in(&mut w, None).await;
     let second = tokens(&w.srp_sign_in(&client, "alice", PASSWORD).await.unwrap()).clone();
-    w.service.global_sign_out(AccessTokenRequest { access_token: first.access_token.clone() }).await.expect("sign out");
+    w.service
+        .global_sign_out(AccessTokenRequest {
+            access_token: first.access_token.clone(),
+        })
+        .await
+        .expect("sign out");
     for t in [&first, &second] {
-        assert_error(w.service.get_user(AccessTokenRequest { access_token: t.access_token.clone() }).await, "NotAuthorizedException", "Access Token has been revoked");
         assert_error(
-            w.service.get_tokens_from_refresh_token(refresh_req(&client, t.refresh_token.as_ref().unwrap())).await,
+            w.service
+                .get_user(AccessTokenRequest {
+                    access_token: t.access_token.clone(),
+                })
+                .await,
+            "NotAuthorizedException",
+            "Access Token has been revoked",
+        );
+        assert_error(
+            w.service
+                .get_tokens_from_refresh_token(refresh_req(
+                    &client,
+                    t.refresh_token.as_ref().unwrap(),
+                ))
+                .await,
             "NotAuthorizedException",
             "Refresh Token has been revoked",
         );
     }
     let third = tokens(&w.srp_sign_in(&client, "alice", PASSWORD).await.unwrap()).clone();
     w.service
-        .admin_user_global_sign_out(AdminUserRequest { user_pool_id: pool, username: "alice".into(), ..Default::default() })
+        .admin_user_global_sign_out(AdminUserRequest {
+            user_pool_id: pool,
+            username: "alice".into(),
+            ..Default::default()
+        })
         .await
         .expect("admin sign out");
-    assert_kind(w.service.get_user(AccessTokenRequest { access_token: third.access_token }).await, "NotAuthorizedException");
+    assert_kind(
+        w.service
+            .get_user(AccessTokenRequest {
+                access_token: third.access_token,
+            })
+            .await,
+        "NotAuthorizedException",
+    );
 }
 
 #[tokio::test]
@@ -114,29 +194,78 @@ async fn revoke_token_revokes_one_lineage() {
     let mut w = World::new();
     let (_, client, first) = signed_in(&mut w, None).await;
     let second = tokens(&w.srp_sign_in(&client, "alice", PASSWORD).await.unwrap()).clone();
-    let revoke = |token: &SecretString| RevokeTokenRequest { token: token.clone(), client_id: client.clone(), client_secret: None };
-    w.service.revoke_token(revoke(first.refresh_token.as_ref().unwrap())).await.expect("revoke");
-    assert_kind(w.service.get_user(AccessTokenRequest { access_token: first.access_token.clone() }).await, "NotAuthorizedException");
-    w.service.get_user(AccessTokenRequest { access_token: second.access_token.clone() }).await.expect("the other sign-in lives");
-    w.service.revoke_token(revoke(first.refresh_token.as_ref().unwrap())).await.expect("revoking twice succeeds");
-    w.service.revoke_token(revoke(&"unknown".into())).await.expect("an unknown token succeeds");
-    assert_kind(w.service.revoke_token(revoke(&first.access_token)).await, "UnsupportedTokenTypeException");
+    let revoke = |token: &SecretString| RevokeTokenRequest {
+        token: token.clone(),
+        client_id: client.clone(),
+        client_secret: None,
+    };
+    w.service
+        .revoke_token(revoke(first.refresh_token.as_ref().unwrap()))
+        .await
+        .expect("revoke");
+    assert_kind(
+        w.service
+            .get_user(AccessTokenRequest {
+                access_token: first.access_token.clone(),
+            })
+            .await,
+        "NotAuthorizedException",
+    );
+    w.service
+        .get_user(AccessTokenRequest {
+            access_token: second.access_token.clone(),
+        })
+        .await
+        .expect("the other sign-in lives");
+    w.service
+        .revoke_token(revoke(first.refresh_token.as_ref().unwrap()))
+        .await
+        .expect("revoking twice succeeds");
+    w.service
+        .revoke_token(revoke(&"unknown".into()))
+        .await
+        .expect("an unknown token succeeds");
+    assert_kind(
+        w.service.revoke_token(revoke(&first.access_token)).await,
+        "UnsupportedTokenTypeException",
+    );
 }
 
 #[tokio::test]
 async fn presented_access_tokens_are_checked() {
     let mut w = World::new();
     let (_, _, t) = signed_in(&mut w, None).await;
-    let get = |token: &SecretString| AccessTokenRequest { access_token: token.clone() };
-    assert_error(w.service.get_user(get(&t.id_token)).await, "NotAuthorizedException", "Invalid Access Token");
-    assert_error(w.service.get_user(get(&"garbage".into())).await, "NotAuthorizedException", "Invalid Access Token");
+    let get = |token: &SecretString| AccessTokenRequest {
+        access_token: token.clone(),
+    };
+    assert_error(
+        w.service.get_user(get(&t.id_token)).await,
+        "NotAuthorizedException",
+        "Invalid Access Token",
+    );
+    assert_error(
+        w.service.get_user(get(&"garbage".into())).await,
+        "NotAuthorizedException",
+        "Invalid Access Token",
+    );
     let mut forged = t.access_token.expose_secret().to_owned();
     forged.pop();
     forged.push('A');
-    assert_error(w.service.get_user(get(&forged.into())).await, "NotAuthorizedException", "Invalid Access Token");
-    assert_kind(w.service.get_user(get(&SecretString::default())).await, "InvalidParameterException");
+    assert_error(
+        w.service.get_user(get(&forged.into())).await,
+        "NotAuthorizedException",
+        "Invalid Access Token",
+    );
+    assert_kind(
+        w.service.get_user(get(&SecretString::default())).await,
+        "InvalidParameterException",
+    );
     w.clock.advance(3601);
-    assert_error(w.service.get_user(get(&t.access_token)).await, "NotAuthorizedException", "Access Token has expired");
+    assert_error(
+        w.service.get_user(get(&t.access_token)).await,
+        "NotAuthorizedException",
+        "Access Token has expired",
+    );
 }
 
 #[tokio::test]
@@ -144,13 +273,32 @@ async fn a_token_from_another_pool_does_not_pass() {
     let mut w = World::new();
     let (_, _, t) = signed_in(&mut w, None).await;
     // The same claims signed by another service's keys (another master key) are refused.
-    let other = World::build(std::sync::Arc::new(userpool_store::MemoryStore::new()), |b| {
-        b.rng(<rand_chacha::ChaCha20Rng as rand_core::SeedableRng>::seed_from_u64(8))
-    });
+    let other = World::build(
+        std::sync::Arc::new(userpool_store::MemoryStore::new()),
+        |b| b.rng(<rand_chacha::ChaCha20Rng as rand_core::SeedableRng>::seed_from_u64(8)),
+    );
     let pool = other.pool().await;
     let client = other.client(&pool).await;
     other.user(&client, "mallory", PASSWORD).await;
-    let theirs = tokens(&other.password_sign_in(&client, "mallory", PASSWORD).await.unwrap()).clone();
-    assert_kind(w.service.get_user(AccessTokenRequest { access_token: theirs.access_token }).await, "NotAuthorizedException");
-    w.service.get_user(AccessTokenRequest { access_token: t.access_token }).await.expect("ours passes");
+    let theirs = tokens(
+        &other
+            .password_sign_in(&client, "mallory", PASSWORD)
+            .await
+            .unwrap(),
+    )
+    .clone();
+    assert_kind(
+        w.service
+            .get_user(AccessTokenRequest {
+                access_token: theirs.access_token,
+            })
+            .await,
+        "NotAuthorizedException",
+    );
+    w.service
+        .get_user(AccessTokenRequest {
+            access_token: t.access_token,
+        })
+        .await
+        .expect("ours passes");
 }

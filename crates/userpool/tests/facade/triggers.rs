@@ -18,7 +18,10 @@ fn sign_up(client: &str, username: &str) -> SignUpRequest {
         client_id: client.into(),
         username: username.into(),
         password: PASSWORD.into(),
-        user_attributes: vec![user_pool_model::Attribute::new("email", format!("{username}@example.com"))],
+        user_attributes: vec![user_pool_model::Attribute::new(
+            "email",
+            format!("{username}@example.com"),
+        )],
         ..Default::default()
     }
 }
@@ -39,20 +42,45 @@ async fn pre_sign_up_rejects_without_a_trace_and_auto_confirms() {
             if event.user_name.starts_with("bad") {
                 Err("no bad users".into())
             } else {
-                Ok(PreSignUpResponse { auto_confirm_user: true, auto_verify_email: true, ..Default::default() })
+                Ok(PreSignUpResponse {
+                    auto_confirm_user: true,
+                    auto_verify_email: true,
+                    ..Default::default()
+                })
             }
         }),
     );
     let (w, pool, client) = world_with(registry).await;
-    assert_error(w.service.sign_up(sign_up(&client, "badguy")).await, "UserLambdaValidationException", "PreSignUp failed with error no bad users.");
+    assert_error(
+        w.service.sign_up(sign_up(&client, "badguy")).await,
+        "UserLambdaValidationException",
+        "PreSignUp failed with error no bad users.",
+    );
     assert_kind(
-        w.service.admin_get_user(AdminUserRequest { user_pool_id: pool.clone(), username: "badguy".into(), ..Default::default() }).await,
+        w.service
+            .admin_get_user(AdminUserRequest {
+                user_pool_id: pool.clone(),
+                username: "badguy".into(),
+                ..Default::default()
+            })
+            .await,
         "UserNotFoundException",
     );
-    let out = w.service.sign_up(sign_up(&client, "good")).await.expect("sign up");
+    let out = w
+        .service
+        .sign_up(sign_up(&client, "good"))
+        .await
+        .expect("sign up");
     assert!(out.user_confirmed && out.code_delivery_details.is_none());
-    assert!(w.outbox.messages_for(&pool, "good").is_empty(), "no code for a confirmed user");
-    tokens(&w.password_sign_in(&client, "good", PASSWORD).await.expect("signs in at once"));
+    assert!(
+        w.outbox.messages_for(&pool, "good").is_empty(),
+        "no code for a confirmed user"
+    );
+    tokens(
+        &w.password_sign_in(&client, "good", PASSWORD)
+            .await
+            .expect("signs in at once"),
+    );
 }
 
 #[tokio::test]
@@ -65,11 +93,26 @@ async fn post_confirmation_failure_is_reported_after_the_confirmation() {
     w.service.sign_up(sign_up(&client, "alice")).await.unwrap();
     let code = w.outbox.last_code(&pool, "alice").unwrap();
     assert_error(
-        w.service.confirm_sign_up(ConfirmSignUpRequest { client_id: client.clone(), username: "alice".into(), confirmation_code: code.as_str().into(), ..Default::default() }).await,
+        w.service
+            .confirm_sign_up(ConfirmSignUpRequest {
+                client_id: client.clone(),
+                username: "alice".into(),
+                confirmation_code: code.as_str().into(),
+                ..Default::default()
+            })
+            .await,
         "UserLambdaValidationException",
         "PostConfirmation failed with error welcome mail failed.",
     );
-    let user = w.service.admin_get_user(AdminUserRequest { user_pool_id: pool, username: "alice".into(), ..Default::default() }).await.unwrap();
+    let user = w
+        .service
+        .admin_get_user(AdminUserRequest {
+            user_pool_id: pool,
+            username: "alice".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(user.user_status.as_deref(), Some("CONFIRMED"));
 }
 
@@ -104,12 +147,23 @@ async fn pre_token_generation_and_custom_message_shape_the_output() {
     let (w, pool, client) = world_with(registry).await;
     w.user(&client, "alice", PASSWORD).await;
     let message = w.outbox.messages_for(&pool, "alice").pop().unwrap();
-    assert_eq!((message.subject.as_str(), message.body.clone()), ("Welcome", format!("Welcome! Code: {}", message.code)));
-    let t = tokens(&w.password_sign_in(&client, "alice", PASSWORD).await.unwrap()).clone();
+    assert_eq!(
+        (message.subject.as_str(), message.body.clone()),
+        ("Welcome", format!("Welcome! Code: {}", message.code))
+    );
+    let t = tokens(
+        &w.password_sign_in(&client, "alice", PASSWORD)
+            .await
+            .unwrap(),
+    )
+    .clone();
     let id = claims(t.id_token.expose_secret());
     assert_eq!(id["tenant"], "t-alice");
     assert!(id.get("email").is_none(), "suppressed");
-    assert!(id.get("sub").is_some(), "protected claims cannot be suppressed");
+    assert!(
+        id.get("sub").is_some(),
+        "protected claims cannot be suppressed"
+    );
 }
 
 #[tokio::test]
@@ -121,10 +175,19 @@ async fn custom_auth_with_closures() {
                 let session = &event.request.session;
                 Ok(match session.last() {
                     Some(r) if r.challenge_name == "CUSTOM_CHALLENGE" && r.challenge_result => {
-                        DefineAuthChallengeResponse { issue_tokens: true, ..Default::default() }
+                        DefineAuthChallengeResponse {
+                            issue_tokens: true,
+                            ..Default::default()
+                        }
                     }
-                    _ if session.len() >= 3 => DefineAuthChallengeResponse { fail_authentication: true, ..Default::default() },
-                    _ => DefineAuthChallengeResponse { challenge_name: Some("CUSTOM_CHALLENGE".into()), ..Default::default() },
+                    _ if session.len() >= 3 => DefineAuthChallengeResponse {
+                        fail_authentication: true,
+                        ..Default::default()
+                    },
+                    _ => DefineAuthChallengeResponse {
+                        challenge_name: Some("CUSTOM_CHALLENGE".into()),
+                        ..Default::default()
+                    },
                 })
             }),
         )
@@ -132,7 +195,8 @@ async fn custom_auth_with_closures() {
             TriggerKind::CreateAuthChallenge,
             handler_fn::<CreateAuthChallenge, _, _>(|_| async move {
                 Ok(CreateAuthChallengeResponse {
-                    public_challenge_parameters: [("question".to_owned(), "6 x 7?".to_owned())].into(),
+                    public_challenge_parameters: [("question".to_owned(), "6 x 7?".to_owned())]
+                        .into(),
                     private_challenge_parameters: [("answer".to_owned(), "42".to_owned())].into(),
                     challenge_metadata: Some("QUIZ".into()),
                 })
@@ -142,7 +206,8 @@ async fn custom_auth_with_closures() {
             TriggerKind::VerifyAuthChallengeResponse,
             handler_fn::<VerifyAuthChallengeResponse, _, _>(|event| async move {
                 Ok(custom_auth_triggers::events::VerifyAuthChallengeResponse {
-                    answer_correct: event.request.private_challenge_parameters.get("answer") == Some(&event.request.challenge_answer),
+                    answer_correct: event.request.private_challenge_parameters.get("answer")
+                        == Some(&event.request.challenge_answer),
                 })
             }),
         );
@@ -150,12 +215,20 @@ async fn custom_auth_with_closures() {
     w.user(&client, "alice", PASSWORD).await;
     let start = w
         .service
-        .initiate_auth(InitiateAuthRequest { client_id: client.clone(), auth_flow: "CUSTOM_AUTH".into(), auth_parameters: SecretMap::of(&[("USERNAME", "alice")]), ..Default::default() })
+        .initiate_auth(InitiateAuthRequest {
+            client_id: client.clone(),
+            auth_flow: "CUSTOM_AUTH".into(),
+            auth_parameters: SecretMap::of(&[("USERNAME", "alice")]),
+            ..Default::default()
+        })
         .await
         .expect("challenge");
     assert_eq!(start.challenge_name.as_deref(), Some("CUSTOM_CHALLENGE"));
     assert_eq!(start.challenge_parameters.get("question"), Some("6 x 7?"));
-    assert!(start.challenge_parameters.get("answer").is_none(), "private parameters stay private");
+    assert!(
+        start.challenge_parameters.get("answer").is_none(),
+        "private parameters stay private"
+    );
     let answer = |session: &SecretString, a: &str| RespondToAuthChallengeRequest {
         client_id: client.clone(),
         challenge_name: "CUSTOM_CHALLENGE".into(),
@@ -163,9 +236,18 @@ async fn custom_auth_with_closures() {
         challenge_responses: SecretMap::of(&[("USERNAME", "alice"), ("ANSWER", a)]),
         ..Default::default()
     };
-    let retry = w.service.respond_to_auth_challenge(answer(start.session.as_ref().unwrap(), "41")).await.expect("another round");
+    let retry = w
+        .service
+        .respond_to_auth_challenge(answer(start.session.as_ref().unwrap(), "41"))
+        .await
+        .expect("another round");
     assert_eq!(retry.challenge_name.as_deref(), Some("CUSTOM_CHALLENGE"));
-    tokens(&w.service.respond_to_auth_challenge(answer(retry.session.as_ref().unwrap(), "42")).await.expect("tokens"));
+    tokens(
+        &w.service
+            .respond_to_auth_challenge(answer(retry.session.as_ref().unwrap(), "42"))
+            .await
+            .expect("tokens"),
+    );
 
     let unconfigured = World::on(Arc::new(MemoryStore::new()));
     let pool = unconfigured.pool().await;
@@ -174,7 +256,12 @@ async fn custom_auth_with_closures() {
     assert_error(
         unconfigured
             .service
-            .initiate_auth(InitiateAuthRequest { client_id: client, auth_flow: "CUSTOM_AUTH".into(), auth_parameters: SecretMap::of(&[("USERNAME", "bob")]), ..Default::default() })
+            .initiate_auth(InitiateAuthRequest {
+                client_id: client,
+                auth_flow: "CUSTOM_AUTH".into(),
+                auth_parameters: SecretMap::of(&[("USERNAME", "bob")]),
+                ..Default::default()
+            })
             .await,
         "NotAuthorizedException",
         "Custom auth lambda trigger is not configured for the user pool.",

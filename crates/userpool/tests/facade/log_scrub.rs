@@ -1,0 +1,186 @@
+//! ★ Log scrub: a full scenario traced at TRACE with sentinel secrets; no secret appears in
+//! the logs, in any error, or in the `Debug` of any request or response.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use userpool::wire::*;
+
+use crate::support::*;
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+const SENTINEL: &str = "Sentinel-Pa55word-Zq9!";
+const NEW_SENTINEL: &str = "Sentinel-N3w-Pa55-Xk7!";
+
+#[test]
+fn no_secret_reaches_logs_errors_or_debug() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let mut secrets: Vec<String> = vec![SENTINEL.into(), NEW_SENTINEL.into()];
+    let mut shown = String::new();
+    tracing::subscriber::with_default(subscriber, || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let mut w = World::new();
+            let pool = w.pool().await;
+            let client = w
+                .client_with(&pool, |c| c.generate_secret = false)
+                .await
+                .client_id;
+            let secret_client = w.client_with(&pool, |c| c.generate_secret = true).await;
+            secrets.push(
+                secret_client
+                    .client_secret
+                    .as_ref()
+                    .unwrap()
+                    .expose_secret()
+                    .to_owned(),
+            );
+            shown.push_str(&format!("{secret_client:?}"));
+
+            w.user(&client, "alice", SENTINEL).await;
+            secrets.extend(
+                w.outbox
+                    .messages_for(&pool, "alice")
+                    .into_iter()
+                    .map(|m| m.code.clone()),
+            );
+            let signed_in = w
+                .srp_sign_in(&client, "alice", SENTINEL)
+                .await
+                .expect("sign in");
+            shown.push_str(&format!("{signed_in:?}"));
+            let t = tokens(&signed_in).clone();
+            for s in [
+                &t.access_token,
+                &t.id_token,
+                t.refresh_token.as_ref().unwrap(),
+            ] {
+                secrets.push(s.expose_secret().to_owned());
+            }
+            let errors = [
+                w.srp_sign_in(&client, "alice", "Wrong-Sentinel-9!")
+                    .await
+                    .err(),
+                w.password_sign_in(&client, "alice", "Wrong-Sentinel-9!")
+                    .await
+                    .err(),
+                w.password_sign_in(&client, "ghost", SENTINEL).await.err(),
+            ];
+            secrets.push("Wrong-Sentinel-9!".into());
+            let refreshed = w
+                .service
+                .get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest {
+                    client_id: client.clone(),
+                    refresh_token: t.refresh_token.clone().unwrap(),
+                    ..Default::default()
+                })
+                .await
+                .expect("refresh");
+            shown.push_str(&format!("{refreshed:?}"));
+            let change = ChangePasswordRequest {
+                access_token: t.access_token.clone(),
+                previous_password: SENTINEL.into(),
+                proposed_password: NEW_SENTINEL.into(),
+            };
+            shown.push_str(&format!("{change:?}"));
+            w.service.change_password(change).await.expect("change");
+            w.service
+                .forgot_password(ClientUserRequest {
+                    client_id: client.clone(),
+                    username: "alice".into(),
+                    ..Default::default()
+                })
+                .await
+                .expect("forgot");
+            let code = w.outbox.last_code(&pool, "alice").unwrap();
+            secrets.push(code.clone());
+            let confirm = ConfirmForgotPasswordRequest {
+                client_id: client.clone(),
+                username: "alice".into(),
+                confirmation_code: code.as_str().into(),
+                password: SENTINEL.into(),
+                ..Default::default()
+            };
+            shown.push_str(&format!("{confirm:?}"));
+            w.service
+                .confirm_forgot_password(confirm)
+                .await
+                .expect("reset");
+            let created = AdminCreateUserRequest {
+                user_pool_id: pool.clone(),
+                username: "bob".into(),
+                temporary_password: Some(NEW_SENTINEL.into()),
+                message_action: Some("SUPPRESS".into()),
+                ..Default::default()
+            };
+            shown.push_str(&format!("{created:?}"));
+            w.service.admin_create_user(created).await.expect("bob");
+            let challenge = w
+                .password_sign_in(&client, "bob", NEW_SENTINEL)
+                .await
+                .expect("challenge");
+            secrets.push(
+                challenge
+                    .session
+                    .as_ref()
+                    .unwrap()
+                    .expose_secret()
+                    .to_owned(),
+            );
+            shown.push_str(&format!("{challenge:?}"));
+            let answer = RespondToAuthChallengeRequest {
+                client_id: client.clone(),
+                challenge_name: "NEW_PASSWORD_REQUIRED".into(),
+                session: challenge.session.clone(),
+                challenge_responses: SecretMap::of(&[
+                    ("USERNAME", "bob"),
+                    ("NEW_PASSWORD", SENTINEL),
+                ]),
+                ..Default::default()
+            };
+            shown.push_str(&format!("{answer:?}"));
+            w.service
+                .respond_to_auth_challenge(answer)
+                .await
+                .expect("tokens");
+            for e in errors.into_iter().flatten() {
+                shown.push_str(&format!("{e:?} {e}"));
+            }
+            shown.push_str(&format!("{:?}", w.outbox.messages_for(&pool, "alice")));
+        });
+    });
+    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).expect("utf8");
+    assert!(
+        logs.contains("userpool::audit"),
+        "the scenario was traced:\n{logs}"
+    );
+    assert!(logs.contains("HIDDEN_DUE_TO_SECURITY_REASONS"));
+    for secret in &secrets {
+        assert!(!logs.contains(secret.as_str()), "a secret reached the logs");
+        assert!(
+            !shown.contains(secret.as_str()),
+            "a secret reached an error or a Debug rendering"
+        );
+    }
+}

@@ -67,7 +67,9 @@ impl Service {
         let mut group = self.group(&pool, &req.group_name).await?;
         let checked = Group::new(
             &group.name,
-            req.description.clone().or_else(|| group.description.clone()),
+            req.description
+                .clone()
+                .or_else(|| group.description.clone()),
             req.role_arn.clone().or_else(|| group.role_arn.clone()),
             req.precedence.or(group.precedence),
             group.created,

@@ -1,26 +1,101 @@
 //! `userpool`: Amazon-Cognito-style user pools as a library — the facade an embedder adds.
 //!
-//! **Built so far** (the parts every operation stands on): Cognito's exception vocabulary and
-//! the one place crate errors collapse into it, with PreventUserExistenceErrors
-//! ([`Error`], [`ErrorKind`]); per-pool, per-purpose authenticated encryption for sessions
-//! and secrets at rest ([`Sealer`]); the clock ([`Clock`]); and outgoing messages
-//! ([`MessageSender`], the development [`Outbox`]). The operations (`Service`, `UserPool`)
-//! are the open part of the issue and do not exist in the API yet.
+//! A [`Service`] (built with [`ServiceBuilder`]) holds any number of pools on any
+//! [`userpool_store::Store`]; each Cognito action is one async method named after it, taking
+//! and returning the service's JSON shapes ([`wire`], PascalCase via serde), failing with
+//! one [`Error`] whose [`ErrorKind`] is Cognito's exception. [`UserPool`] is one pool as its
+//! relying parties see it (issuer, JWKS, token verification).
+//!
+//! * Sign-in runs the flow engine (`auth-flow-state-machine`): sessions and `SECRET_BLOCK`
+//!   are sealed per pool ([`Sealer`]) and single use; failures count toward lockout; SMS /
+//!   email codes go through the [`MessageSender`] (the development [`Outbox`] records them).
+//! * Tokens (spec §7) are signed with the pool's own keys, after PreTokenGeneration; refresh
+//!   tokens are opaque, stored as hashes, in families (rotation, reuse detection, revocation
+//!   by GlobalSignOut / RevokeToken / AdminDisableUser).
+//! * Verifiers, TOTP seeds and signing keys are sealed at rest under the [`MasterKey`].
+//! * Triggers are [`custom_auth_triggers::TriggerRegistry`] handlers per pool (Rust closures
+//!   or Lambda functions) with Cognito's failure semantics.
+//! * Every operation logs an audit event on the `userpool::audit` tracing target (parameters
+//!   masked as CloudTrail masks them); counters on `userpool::metrics`.
 //!
 //! ```
-//! use userpool::{Error, MasterKey, Purpose, Sealer};
-//! use user_pool_model::PreventUserExistenceErrors;
+//! use std::sync::Arc;
+//! use userpool::wire::*;
+//! use userpool::{MasterKey, Outbox, Service};
+//! use userpool_store::MemoryStore;
 //!
-//! // A session sealed for one pool opens only there.
-//! let master = MasterKey::new([7; 32]);
-//! let sealer = Sealer::new(&master, Purpose::Session, "us-east-1_AbCdEf123");
-//! let sealed = sealer.seal(b"flow state", b"", [1; 12]);
-//! assert_eq!(sealer.open(&sealed, b"").unwrap().as_slice(), b"flow state");
-//! assert!(Sealer::new(&master, Purpose::Session, "us-east-1_Other0000").open(&sealed, b"").is_err());
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let outbox = Arc::new(Outbox::new());
+//! let service = Service::builder(Arc::new(MemoryStore::new()), MasterKey::new([7; 32]))
+//!     .sender(outbox.clone())
+//!     .signing_algorithm(jwt_tokens::Algorithm::ES256)
+//!     .build()?;
+//! let pool = service
+//!     .create_user_pool(UserPoolRequest {
+//!         pool_name: "example".into(),
+//!         auto_verified_attributes: vec!["email".into()],
+//!         ..Default::default()
+//!     })
+//!     .await?
+//!     .user_pool
+//!     .id;
+//! let client = service
+//!     .create_user_pool_client(UserPoolClientRequest {
+//!         user_pool_id: pool.clone(),
+//!         client_name: Some("web".into()),
+//!         explicit_auth_flows: Some(vec!["ALLOW_USER_PASSWORD_AUTH".into()]),
+//!         ..Default::default()
+//!     })
+//!     .await?
+//!     .user_pool_client
+//!     .client_id;
 //!
-//! // A missing user, as each client setting reports it.
-//! let e = Error::user_not_found(PreventUserExistenceErrors::Enabled, "User does not exist.");
-//! assert_eq!((e.exception_name(), e.message()), ("NotAuthorizedException", "Incorrect username or password."));
+//! service
+//!     .sign_up(SignUpRequest {
+//!         client_id: client.clone(),
+//!         username: "alice".into(),
+//!         password: "Corr3ct-Horse!".into(),
+//!         user_attributes: vec![user_pool_model::Attribute::new("email", "alice@example.com")],
+//!         ..Default::default()
+//!     })
+//!     .await?;
+//! let code = outbox.last_code(&pool, "alice").expect("a confirmation code was sent");
+//! service
+//!     .confirm_sign_up(ConfirmSignUpRequest {
+//!         client_id: client.clone(),
+//!         username: "alice".into(),
+//!         confirmation_code: code.as_str().into(),
+//!         ..Default::default()
+//!     })
+//!     .await?;
+//!
+//! let signed_in = service
+//!     .initiate_auth(InitiateAuthRequest {
+//!         client_id: client.clone(),
+//!         auth_flow: "USER_PASSWORD_AUTH".into(),
+//!         auth_parameters: SecretMap::of(&[("USERNAME", "alice"), ("PASSWORD", "Corr3ct-Horse!")]),
+//!         ..Default::default()
+//!     })
+//!     .await?;
+//! let tokens = signed_in.authentication_result.expect("no MFA in this pool");
+//! let me = service
+//!     .get_user(AccessTokenRequest { access_token: tokens.access_token.clone() })
+//!     .await?;
+//! assert_eq!(me.username, "alice");
+//!
+//! // Wrong passwords get Cognito's exception and message.
+//! let wrong = service
+//!     .initiate_auth(InitiateAuthRequest {
+//!         client_id: client,
+//!         auth_flow: "USER_PASSWORD_AUTH".into(),
+//!         auth_parameters: SecretMap::of(&[("USERNAME", "alice"), ("PASSWORD", "guess")]),
+//!         ..Default::default()
+//!     })
+//!     .await
+//!     .unwrap_err();
+//! assert_eq!((wrong.exception_name(), wrong.message()), ("NotAuthorizedException", "Incorrect username or password."));
+//! # Ok::<(), userpool::Error>(())
+//! # }).unwrap();
 //! ```
 
 #![forbid(unsafe_code)]

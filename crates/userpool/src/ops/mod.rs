@@ -12,3 +12,4 @@ pub(crate) mod sign_in;
 pub(crate) mod sign_up;
 pub(crate) mod tokens;
 pub(crate) mod users;
+pub(crate) mod migration;

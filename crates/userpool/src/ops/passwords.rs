@@ -54,7 +54,15 @@ impl Service {
                 code_delivery_details: simulated_delivery(&pool),
             })
         };
-        let user = match self.find_user(&pool, &req.username).await? {
+        let caller = Caller { client_id: client.id.as_str(), metadata: Some(&req.client_metadata) };
+        let found = match self.find_user(&pool, &req.username).await? {
+            Some(user) => Some(user),
+            None => {
+                self.migrate_user(&pool, &req.username, None, TriggerSource::UserMigrationForgotPassword, &caller)
+                    .await?
+            }
+        };
+        let user = match found {
             Some(user) if user.enabled => user,
             _ if hidden => return simulated(),
             Some(_) => return Err(Error::new(ErrorKind::NotAuthorized, "User is disabled.")),
@@ -71,10 +79,6 @@ impl Service {
             } else {
                 Err(no_recovery())
             };
-        };
-        let caller = Caller {
-            client_id: client.id.as_str(),
-            metadata: Some(&req.client_metadata),
         };
         let details = self
             .issue_code(

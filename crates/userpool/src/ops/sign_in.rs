@@ -233,7 +233,16 @@ impl Service {
         };
         cx.client
             .check_secret_hash(sign_in.login(), req.auth_parameters.get("SECRET_HASH"))?;
-        let user = self.find_user(&cx.pool, sign_in.login()).await?;
+        let mut user = self.find_user(&cx.pool, sign_in.login()).await?;
+        if user.is_none()
+            && let Some(password) = req.auth_parameters.get("PASSWORD").filter(|_| {
+                matches!(req.auth_flow.as_str(), "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH")
+            })
+        {
+            user = self
+                .migrate_user(&cx.pool, sign_in.login(), Some(password), TriggerSource::UserMigrationAuthentication, &cx.caller())
+                .await?;
+        }
         if let Some(user) = &user {
             let request = PreAuthenticationRequest {
                 user_attributes: trigger_attributes(user),

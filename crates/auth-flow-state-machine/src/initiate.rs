@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use rand_core::CryptoRng;
-use user_pool_model::{AppClient, PreventUserExistenceErrors};
+use user_pool_model::{AppClient, PreventUserExistenceErrors, UserStatus};
 
 use crate::context::{Account, FlowContext};
 use crate::continuation::after_first_factor;
@@ -138,6 +138,17 @@ impl SignIn {
             && cx.client.prevent_user_existence_errors == PreventUserExistenceErrors::Legacy
         {
             return Err(FlowError::UserNotFound);
+        }
+        // An imported user has no password yet: only a reset helps (spec §6.8).
+        if let Some(a) = account
+            && a.user.status == UserStatus::ResetRequired
+            && a.verifier.is_none()
+            && !matches!(self.kind, Kind::Custom { srp_a: None })
+        {
+            return Err(match cx.client.prevent_user_existence_errors {
+                PreventUserExistenceErrors::Legacy => FlowError::PasswordResetRequired,
+                _ => FlowError::IncorrectCredentials { counts: false },
+            });
         }
         let device_tracking = cx.pool.devices.is_some() && !cx.admin;
         let device_key = self.device_key.filter(|_| device_tracking);

@@ -40,7 +40,7 @@ macro_rules! conformance_tests {
             username_attribute_pools, updates_need_the_current_version, failed_updates_change_nothing,
             delete_user_cascades, list_users_pages_and_filters, pagination_survives_concurrent_inserts,
             groups_and_memberships, codes, replay_markers, refresh_families, signing_keys, lockout_counters,
-            import_jobs, unknown_pool, concurrent_inserts_of_one_username, concurrent_inserts_of_case_variants,
+            import_jobs, resource_servers, unknown_pool, concurrent_inserts_of_one_username, concurrent_inserts_of_case_variants,
             concurrent_inserts_of_one_alias, concurrent_code_consumption, concurrent_replay_markers,
             concurrent_lockout_increments, concurrent_rotations);
     };
@@ -1086,6 +1086,76 @@ pub async fn lockout_counters(store: Arc<dyn Store>) {
     );
 }
 
+/// Resource servers.
+pub async fn resource_servers(store: Arc<dyn Store>) {
+    use user_pool_model::{ResourceServer, ResourceServerScope};
+    let pool = new_pool(&store, CaseRule::Sensitive).await;
+    let server = |id: &str, scopes: &[&str]| ResourceServer {
+        identifier: id.into(),
+        name: "api".into(),
+        scopes: scopes
+            .iter()
+            .map(|s| ResourceServerScope {
+                scope_name: (*s).into(),
+                scope_description: String::new(),
+            })
+            .collect(),
+    };
+    store
+        .create_resource_server(&pool.id, server("https://a.example", &["read"]))
+        .await
+        .unwrap();
+    store
+        .create_resource_server(&pool.id, server("https://b.example", &[]))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .create_resource_server(&pool.id, server("https://a.example", &[]))
+            .await,
+        Err(StoreError::ResourceServerExists)
+    );
+    store
+        .put_resource_server(&pool.id, server("https://a.example", &["read", "write"]))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .get_resource_server(&pool.id, "https://a.example")
+            .await
+            .unwrap()
+            .scopes
+            .len(),
+        2
+    );
+    let page = store
+        .list_resource_servers(&pool.id, 1, None)
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+    let rest = store
+        .list_resource_servers(&pool.id, 1, page.next.as_deref())
+        .await
+        .unwrap();
+    assert_eq!(rest.items[0].identifier, "https://b.example");
+    store
+        .delete_resource_server(&pool.id, "https://b.example")
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .get_resource_server(&pool.id, "https://b.example")
+            .await,
+        Err(StoreError::ResourceServerNotFound)
+    );
+    assert_eq!(
+        store
+            .put_resource_server(&pool.id, server("https://z.example", &[]))
+            .await,
+        Err(StoreError::ResourceServerNotFound)
+    );
+}
+
 /// Import jobs.
 pub async fn import_jobs(store: Arc<dyn Store>) {
     let pool = new_pool(&store, CaseRule::Sensitive).await;
@@ -1098,6 +1168,7 @@ pub async fn import_jobs(store: Arc<dyn Store>) {
         skipped: 0,
         failed: 0,
         message: None,
+        csv: Some(b"cognito:username\n".to_vec()),
     };
     store.put_import_job(&pool.id, job.clone()).await.unwrap();
     assert_eq!(

@@ -56,6 +56,12 @@ pub enum StoreError {
     /// The family was revoked.
     #[error("refresh token family revoked")]
     FamilyRevoked,
+    /// No such resource server.
+    #[error("resource server not found")]
+    ResourceServerNotFound,
+    /// A resource server with this identifier exists.
+    #[error("resource server already exists")]
+    ResourceServerExists,
     /// No such import job.
     #[error("import job not found")]
     ImportJobNotFound,

@@ -56,5 +56,5 @@ pub use records::{
 };
 pub use traits::{
     ClientStore, CodeStore, GroupStore, ImportJobStore, KeyStore, LockoutStore, PoolStore,
-    RefreshTokenStore, ReplayStore, Store, UserStore,
+    RefreshTokenStore, ReplayStore, ResourceServerStore, Store, UserStore,
 };

@@ -143,7 +143,7 @@ pub struct LockoutState {
 }
 
 /// A CSV import job.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportJob {
     /// `JobId` (`import-…`).
     pub id: String,
@@ -161,6 +161,23 @@ pub struct ImportJob {
     pub failed: u64,
     /// `CompletionMessage`.
     pub message: Option<String>,
+    /// The uploaded CSV file, until the job runs.
+    #[serde(default)]
+    pub csv: Option<Vec<u8>>,
+}
+
+impl fmt::Debug for ImportJob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ImportJob")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("status", &self.status)
+            .field("imported", &self.imported)
+            .field("skipped", &self.skipped)
+            .field("failed", &self.failed)
+            .field("csv", &self.csv.as_ref().map(Vec::len))
+            .finish_non_exhaustive()
+    }
 }
 
 /// A pool's signing keys, encrypted by the facade; opaque here.

@@ -1,7 +1,9 @@
 //! The storage traits: narrow, domain-shaped, object-safe (`Arc<dyn Store>`).
 
 use async_trait::async_trait;
-use user_pool_model::{AppClient, ClientId, Group, PoolConfig, Sub, User, UserPoolId};
+use user_pool_model::{
+    AppClient, ClientId, Group, PoolConfig, ResourceServer, Sub, User, UserPoolId,
+};
 
 use crate::error::StoreResult;
 use crate::records::{
@@ -239,6 +241,39 @@ pub trait ImportJobStore: Send + Sync {
     ) -> StoreResult<Page<ImportJob>>;
 }
 
+/// Resource servers (custom OAuth scopes).
+#[async_trait]
+pub trait ResourceServerStore: Send + Sync {
+    /// Creates one; [`ResourceServerExists`](crate::StoreError::ResourceServerExists) if the
+    /// identifier is taken.
+    async fn create_resource_server(
+        &self,
+        pool: &UserPoolId,
+        server: ResourceServer,
+    ) -> StoreResult<()>;
+    /// One by identifier.
+    async fn get_resource_server(
+        &self,
+        pool: &UserPoolId,
+        identifier: &str,
+    ) -> StoreResult<ResourceServer>;
+    /// Replaces an existing one.
+    async fn put_resource_server(
+        &self,
+        pool: &UserPoolId,
+        server: ResourceServer,
+    ) -> StoreResult<()>;
+    /// Deletes one.
+    async fn delete_resource_server(&self, pool: &UserPoolId, identifier: &str) -> StoreResult<()>;
+    /// In identifier order.
+    async fn list_resource_servers(
+        &self,
+        pool: &UserPoolId,
+        limit: usize,
+        token: Option<&str>,
+    ) -> StoreResult<Page<ResourceServer>>;
+}
+
 /// Everything a pool needs; implemented for any type that implements every part.
 pub trait Store:
     PoolStore
@@ -251,6 +286,7 @@ pub trait Store:
     + KeyStore
     + LockoutStore
     + ImportJobStore
+    + ResourceServerStore
 {
 }
 
@@ -265,5 +301,6 @@ impl<T> Store for T where
         + KeyStore
         + LockoutStore
         + ImportJobStore
+        + ResourceServerStore
 {
 }

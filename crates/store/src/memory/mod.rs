@@ -15,11 +15,13 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use async_trait::async_trait;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use user_pool_model::{AppClient, ClientId, PoolConfig, UserPoolId};
+use user_pool_model::{AppClient, ClientId, PoolConfig, ResourceServer, UserPoolId};
 
 use crate::error::{StoreError, StoreResult};
 use crate::records::{ImportJob, LockoutState, Page, StoredKeys};
-use crate::traits::{ClientStore, ImportJobStore, KeyStore, LockoutStore, PoolStore};
+use crate::traits::{
+    ClientStore, ImportJobStore, KeyStore, LockoutStore, PoolStore, ResourceServerStore,
+};
 
 /// Default and largest page size.
 const DEFAULT_PAGE: usize = 60;
@@ -34,6 +36,7 @@ struct PoolData {
     keys: Option<StoredKeys>,
     lockouts: HashMap<String, LockoutState>,
     jobs: BTreeMap<String, ImportJob>,
+    resource_servers: BTreeMap<String, ResourceServer>,
 }
 
 /// The in-memory store. Cheap to clone (shared state).
@@ -169,6 +172,7 @@ impl PoolStore for MemoryStore {
                 keys: None,
                 lockouts: HashMap::new(),
                 jobs: BTreeMap::new(),
+                resource_servers: BTreeMap::new(),
             })),
         );
         Ok(())
@@ -352,5 +356,69 @@ impl ImportJobStore for MemoryStore {
         token: Option<&str>,
     ) -> StoreResult<Page<ImportJob>> {
         self.with_pool(pool, |p| page_of(&p.jobs, limit, token))
+    }
+}
+
+#[async_trait]
+impl ResourceServerStore for MemoryStore {
+    async fn create_resource_server(
+        &self,
+        pool: &UserPoolId,
+        server: ResourceServer,
+    ) -> StoreResult<()> {
+        self.with_pool(pool, |p| {
+            if p.resource_servers.contains_key(&server.identifier) {
+                return Err(StoreError::ResourceServerExists);
+            }
+            p.resource_servers.insert(server.identifier.clone(), server);
+            Ok(())
+        })
+    }
+
+    async fn get_resource_server(
+        &self,
+        pool: &UserPoolId,
+        identifier: &str,
+    ) -> StoreResult<ResourceServer> {
+        self.with_pool(pool, |p| {
+            p.resource_servers
+                .get(identifier)
+                .cloned()
+                .ok_or(StoreError::ResourceServerNotFound)
+        })
+    }
+
+    async fn put_resource_server(
+        &self,
+        pool: &UserPoolId,
+        server: ResourceServer,
+    ) -> StoreResult<()> {
+        self.with_pool(pool, |p| {
+            match p.resource_servers.get_mut(&server.identifier) {
+                Some(existing) => {
+                    *existing = server;
+                    Ok(())
+                }
+                None => Err(StoreError::ResourceServerNotFound),
+            }
+        })
+    }
+
+    async fn delete_resource_server(&self, pool: &UserPoolId, identifier: &str) -> StoreResult<()> {
+        self.with_pool(pool, |p| {
+            p.resource_servers
+                .remove(identifier)
+                .map(|_| ())
+                .ok_or(StoreError::ResourceServerNotFound)
+        })
+    }
+
+    async fn list_resource_servers(
+        &self,
+        pool: &UserPoolId,
+        limit: usize,
+        token: Option<&str>,
+    ) -> StoreResult<Page<ResourceServer>> {
+        self.with_pool(pool, |p| page_of(&p.resource_servers, limit, token))
     }
 }

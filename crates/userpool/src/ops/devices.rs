@@ -213,3 +213,41 @@ impl Service {
         Ok(Empty {})
     }
 }
+
+impl Service {
+    /// AdminGetDevice.
+    pub async fn admin_get_device(&self, req: DeviceRequest) -> Result<GetDeviceResponse> {
+        self.get_device(DeviceRequest {
+            access_token: None,
+            ..req
+        })
+        .await
+    }
+
+    /// AdminListDevices.
+    pub async fn admin_list_devices(&self, req: ListDevicesRequest) -> Result<ListDevicesResponse> {
+        self.list_devices(ListDevicesRequest {
+            access_token: None,
+            ..req
+        })
+        .await
+    }
+
+    /// AdminUpdateDeviceStatus.
+    pub async fn admin_update_device_status(&self, req: DeviceRequest) -> Result<Empty> {
+        self.update_device_status(DeviceRequest {
+            access_token: None,
+            ..req
+        })
+        .await
+    }
+
+    /// AdminForgetDevice.
+    pub async fn admin_forget_device(&self, req: DeviceRequest) -> Result<Empty> {
+        self.forget_device(DeviceRequest {
+            access_token: None,
+            ..req
+        })
+        .await
+    }
+}

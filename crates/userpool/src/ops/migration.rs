@@ -4,7 +4,9 @@
 
 use custom_auth_triggers::events::UserMigrationRequest;
 use custom_auth_triggers::{TriggerSource, UserMigration};
-use user_pool_model::{Attribute, MfaMethod, PoolConfig, Sub, User, UserStatus, validate_attribute};
+use user_pool_model::{
+    Attribute, MfaMethod, PoolConfig, Sub, User, UserStatus, validate_attribute,
+};
 use userpool_store::{StoreError, UserKeys};
 
 use crate::error::Result;

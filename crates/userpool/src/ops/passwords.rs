@@ -54,12 +54,21 @@ impl Service {
                 code_delivery_details: simulated_delivery(&pool),
             })
         };
-        let caller = Caller { client_id: client.id.as_str(), metadata: Some(&req.client_metadata) };
+        let caller = Caller {
+            client_id: client.id.as_str(),
+            metadata: Some(&req.client_metadata),
+        };
         let found = match self.find_user(&pool, &req.username).await? {
             Some(user) => Some(user),
             None => {
-                self.migrate_user(&pool, &req.username, None, TriggerSource::UserMigrationForgotPassword, &caller)
-                    .await?
+                self.migrate_user(
+                    &pool,
+                    &req.username,
+                    None,
+                    TriggerSource::UserMigrationForgotPassword,
+                    &caller,
+                )
+                .await?
             }
         };
         let user = match found {

@@ -236,11 +236,20 @@ impl Service {
         let mut user = self.find_user(&cx.pool, sign_in.login()).await?;
         if user.is_none()
             && let Some(password) = req.auth_parameters.get("PASSWORD").filter(|_| {
-                matches!(req.auth_flow.as_str(), "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH")
+                matches!(
+                    req.auth_flow.as_str(),
+                    "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH"
+                )
             })
         {
             user = self
-                .migrate_user(&cx.pool, sign_in.login(), Some(password), TriggerSource::UserMigrationAuthentication, &cx.caller())
+                .migrate_user(
+                    &cx.pool,
+                    sign_in.login(),
+                    Some(password),
+                    TriggerSource::UserMigrationAuthentication,
+                    &cx.caller(),
+                )
                 .await?;
         }
         if let Some(user) = &user {

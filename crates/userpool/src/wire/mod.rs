@@ -2,6 +2,7 @@
 //! (PascalCase members, absent optionals omitted, timestamps as epoch seconds), so an HTTP
 //! adapter is a thin dispatch.
 
+mod admin;
 mod auth;
 mod device;
 mod group;
@@ -10,6 +11,7 @@ mod pool;
 mod secret;
 mod user;
 
+pub use admin::*;
 pub use auth::*;
 pub use device::*;
 pub use group::*;

@@ -9,6 +9,7 @@ mod log_scrub;
 mod mfa_devices;
 mod passwords;
 mod pools_clients;
+mod resources;
 mod sign_in;
 mod sign_up;
 mod tokens;

@@ -282,32 +282,76 @@ async fn user_migration_at_sign_in_and_forgot_password() {
                 return Err("Bad password".into());
             }
             let attributes: StringMap = [
-                ("email".to_owned(), format!("{}@old.example", event.user_name)),
+                (
+                    "email".to_owned(),
+                    format!("{}@old.example", event.user_name),
+                ),
                 ("email_verified".to_owned(), "true".to_owned()),
             ]
             .into();
             Ok(UserMigrationResponse {
                 user_attributes: attributes,
-                final_user_status: event.request.password.as_ref().map(|_| "CONFIRMED".to_owned()),
+                final_user_status: event
+                    .request
+                    .password
+                    .as_ref()
+                    .map(|_| "CONFIRMED".to_owned()),
                 message_action: Some("SUPPRESS".into()),
                 ..Default::default()
             })
         }),
     );
     let (w, pool, client) = world_with(registry).await;
-    assert_error(w.password_sign_in(&client, "legacy", "Wrong-passw0rd!").await, "UserLambdaValidationException", "UserMigration failed with error Bad password.");
-    tokens(&w.password_sign_in(&client, "legacy", "Legacy-passw0rd!").await.expect("migrated at sign-in"));
-    let user = w.service.admin_get_user(AdminUserRequest { user_pool_id: pool.clone(), username: "legacy".into(), ..Default::default() }).await.unwrap();
+    assert_error(
+        w.password_sign_in(&client, "legacy", "Wrong-passw0rd!")
+            .await,
+        "UserLambdaValidationException",
+        "UserMigration failed with error Bad password.",
+    );
+    tokens(
+        &w.password_sign_in(&client, "legacy", "Legacy-passw0rd!")
+            .await
+            .expect("migrated at sign-in"),
+    );
+    let user = w
+        .service
+        .admin_get_user(AdminUserRequest {
+            user_pool_id: pool.clone(),
+            username: "legacy".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(user.user_status.as_deref(), Some("CONFIRMED"));
-    tokens(&w.password_sign_in(&client, "legacy", "Legacy-passw0rd!").await.expect("now a local user"));
-    assert_kind(w.password_sign_in(&client, "nobody", "Legacy-passw0rd!").await, "UserNotFoundException");
+    tokens(
+        &w.password_sign_in(&client, "legacy", "Legacy-passw0rd!")
+            .await
+            .expect("now a local user"),
+    );
+    assert_kind(
+        w.password_sign_in(&client, "nobody", "Legacy-passw0rd!")
+            .await,
+        "UserNotFoundException",
+    );
 
     let sent = w
         .service
-        .forgot_password(ClientUserRequest { client_id: client.clone(), username: "forgetful".into(), ..Default::default() })
+        .forgot_password(ClientUserRequest {
+            client_id: client.clone(),
+            username: "forgetful".into(),
+            ..Default::default()
+        })
         .await
         .expect("migrated at ForgotPassword");
     assert_eq!(sent.code_delivery_details.destination, "f***@o***");
-    let user = w.service.admin_get_user(AdminUserRequest { user_pool_id: pool, username: "forgetful".into(), ..Default::default() }).await.unwrap();
+    let user = w
+        .service
+        .admin_get_user(AdminUserRequest {
+            user_pool_id: pool,
+            username: "forgetful".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(user.user_status.as_deref(), Some("RESET_REQUIRED"));
 }

@@ -1,0 +1,341 @@
+//! CreateResourceServer, DescribeResourceServer, ListResourceServers, UpdateResourceServer,
+//! DeleteResourceServer; CreateUserImportJob, StartUserImportJob, DescribeUserImportJob,
+//! ListUserImportJobs (with the CSV uploaded through [`Service::upload_user_import_csv`]).
+
+use user_pool_model::csv_import::{ImportRules, parse_file};
+use user_pool_model::{
+    MfaConfiguration, MfaMethod, PoolConfig, ResourceServer, Sub, User, UserStatus,
+};
+use userpool_store::{ImportJob, StoreError, UserKeys};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::ops::pools::page_limit;
+use crate::service::{Issuer, Service, missing};
+use crate::wire::*;
+
+fn server_type(pool: &PoolConfig, s: &ResourceServer) -> ResourceServerType {
+    ResourceServerType {
+        user_pool_id: pool.id.as_str().to_owned(),
+        identifier: s.identifier.clone(),
+        name: s.name.clone(),
+        scopes: s.scopes.clone(),
+    }
+}
+
+impl Service {
+    fn resource_error(&self, e: StoreError) -> Error {
+        match e {
+            StoreError::ResourceServerNotFound => {
+                Error::new(ErrorKind::ResourceNotFound, "Resource server not found.")
+            }
+            StoreError::ResourceServerExists => Error::new(
+                ErrorKind::InvalidParameter,
+                "A resource server with this identifier already exists.",
+            ),
+            StoreError::ImportJobNotFound => {
+                Error::new(ErrorKind::ResourceNotFound, "Import job not found.")
+            }
+            other => self.store_error(&other),
+        }
+    }
+
+    fn resource_server_of(req: &ResourceServerRequest) -> Result<ResourceServer> {
+        let server = ResourceServer {
+            identifier: req.identifier.clone(),
+            name: req.name.clone().unwrap_or_default(),
+            scopes: req.scopes.clone(),
+        };
+        server.validate()?;
+        Ok(server)
+    }
+
+    /// CreateResourceServer.
+    pub async fn create_resource_server(
+        &self,
+        req: ResourceServerRequest,
+    ) -> Result<ResourceServerResponse> {
+        let pool = self.pool(&req.user_pool_id).await?;
+        let server = Self::resource_server_of(&req)?;
+        let existing = self
+            .store()
+            .list_resource_servers(&pool.id, 26, None)
+            .await
+            .map_err(|e| self.resource_error(e))?;
+        if existing.items.len() >= 25 {
+            return Err(Error::new(
+                ErrorKind::LimitExceeded,
+                "A user pool can have at most 25 resource servers.",
+            ));
+        }
+        self.store()
+            .create_resource_server(&pool.id, server.clone())
+            .await
+            .map_err(|e| self.resource_error(e))?;
+        Ok(ResourceServerResponse {
+            resource_server: server_type(&pool, &server),
+        })
+    }
+
+    /// DescribeResourceServer.
+    pub async fn describe_resource_server(
+        &self,
+        req: ResourceServerRequest,
+    ) -> Result<ResourceServerResponse> {
+        let pool = self.pool(&req.user_pool_id).await?;
+        let server = self
+            .store()
+            .get_resource_server(&pool.id, &req.identifier)
+            .await
+            .map_err(|e| self.resource_error(e))?;
+        Ok(ResourceServerResponse {
+            resource_server: server_type(&pool, &server),
+        })
+    }
+
+    /// UpdateResourceServer (name and scopes replaced).
+    pub async fn update_resource_server(
+        &self,
+        req: ResourceServerRequest,
+    ) -> Result<ResourceServerResponse> {
+        let pool = self.pool(&req.user_pool_id).await?;
+        let server = Self::resource_server_of(&req)?;
+        self.store()
+            .put_resource_server(&pool.id, server.clone())
+            .await
+            .map_err(|e| self.resource_error(e))?;
+        Ok(ResourceServerResponse {
+            resource_server: server_type(&pool, &server),
+        })
+    }
+
+    /// DeleteResourceServer.
+    pub async fn delete_resource_server(&self, req: ResourceServerRequest) -> Result<Empty> {
+        let pool = self.pool(&req.user_pool_id).await?;
+        self.store()
+            .delete_resource_server(&pool.id, &req.identifier)
+            .await
+            .map_err(|e| self.resource_error(e))?;
+        Ok(Empty {})
+    }
+
+    /// ListResourceServers (`MaxResults` 1..50).
+    pub async fn list_resource_servers(
+        &self,
+        req: ListRequest,
+    ) -> Result<ListResourceServersResponse> {
+        let pool = self
+            .pool(req.user_pool_id.as_deref().unwrap_or_default())
+            .await?;
+        let limit = page_limit(req.max_results, "maxResults", true)?;
+        let page = self
+            .store()
+            .list_resource_servers(&pool.id, limit, req.next_token.as_deref())
+            .await
+            .map_err(|e| self.resource_error(e))?;
+        Ok(ListResourceServersResponse {
+            resource_servers: page.items.iter().map(|s| server_type(&pool, s)).collect(),
+            next_token: page.next,
+        })
+    }
+
+    fn job_type(&self, pool: &PoolConfig, job: &ImportJob) -> UserImportJobType {
+        let base = match &self.inner.issuer {
+            Issuer::SelfHosted { base_url } => base_url.trim_end_matches('/').to_owned(),
+            Issuer::Aws => "http://localhost:9229".to_owned(),
+        };
+        UserImportJobType {
+            job_name: job.name.clone(),
+            job_id: job.id.clone(),
+            user_pool_id: pool.id.as_str().to_owned(),
+            pre_signed_url: format!("{base}/_userpool/import/{}/{}", pool.id.as_str(), job.id),
+            creation_date: job.created as f64,
+            status: job.status.clone(),
+            imported_users: job.imported,
+            skipped_users: job.skipped,
+            failed_users: job.failed,
+            completion_message: job.message.clone(),
+        }
+    }
+
+    async fn job(&self, pool: &PoolConfig, id: Option<&str>) -> Result<ImportJob> {
+        let id = id
+            .filter(|i| !i.is_empty())
+            .ok_or_else(|| missing("jobId"))?;
+        self.store()
+            .get_import_job(&pool.id, id)
+            .await
+            .map_err(|e| self.resource_error(e))
+    }
+
+    /// CreateUserImportJob: a job waiting for its CSV file.
+    pub async fn create_user_import_job(
+        &self,
+        req: UserImportJobRequest,
+    ) -> Result<UserImportJobResponse> {
+        let pool = self.pool(&req.user_pool_id).await?;
+        let name = req
+            .job_name
+            .clone()
+            .filter(|n| (1..=128).contains(&n.chars().count()))
+            .ok_or_else(|| missing("jobName"))?;
+        let id: String = self
+            .inner
+            .entropy
+            .uuid()?
+            .chars()
+            .filter(|c| *c != '-')
+            .take(10)
+            .collect();
+        let id = format!("import-{id}");
+        let job = ImportJob {
+            id,
+            name,
+            status: "Created".into(),
+            created: self.now(),
+            imported: 0,
+            skipped: 0,
+            failed: 0,
+            message: None,
+            csv: None,
+        };
+        self.store()
+            .put_import_job(&pool.id, job.clone())
+            .await
+            .map_err(|e| self.resource_error(e))?;
+        Ok(UserImportJobResponse {
+            user_import_job: self.job_type(&pool, &job),
+        })
+    }
+
+    /// The CSV upload (what a `PUT` to `PreSignedUrl` does): stored with the job until it
+    /// starts.
+    pub async fn upload_user_import_csv(
+        &self,
+        pool_id: &str,
+        job_id: &str,
+        csv: Vec<u8>,
+    ) -> Result<()> {
+        let pool = self.pool(pool_id).await?;
+        let mut job = self.job(&pool, Some(job_id)).await?;
+        if job.status != "Created" {
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                "The import job has already started.",
+            ));
+        }
+        if csv.len() > user_pool_model::csv_import::MAX_FILE_BYTES {
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                "The CSV file is too large.",
+            ));
+        }
+        job.csv = Some(csv);
+        self.store()
+            .put_import_job(&pool.id, job)
+            .await
+            .map_err(|e| self.resource_error(e))
+    }
+
+    /// StartUserImportJob: imports every valid row as a `RESET_REQUIRED` user (no password;
+    /// they complete with ForgotPassword), counting imported, skipped (existing) and failed
+    /// rows.
+    pub async fn start_user_import_job(
+        &self,
+        req: UserImportJobRequest,
+    ) -> Result<UserImportJobResponse> {
+        let pool = self.pool(&req.user_pool_id).await?;
+        let mut job = self.job(&pool, req.job_id.as_deref()).await?;
+        if job.status != "Created" {
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                "The import job has already started.",
+            ));
+        }
+        let csv = job.csv.take().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidParameter,
+                "No CSV file was uploaded for this job.",
+            )
+        })?;
+        let rules = ImportRules {
+            schema: &pool.schema,
+            mfa_required: match pool.mfa {
+                MfaConfiguration::On => Some(true),
+                MfaConfiguration::Off => Some(false),
+                _ => None,
+            },
+            auto_verified: &pool.auto_verified_attributes,
+        };
+        match parse_file(&csv, &rules) {
+            Err(e) => {
+                job.status = "Failed".into();
+                job.message = Some(e.to_string());
+            }
+            Ok(report) => {
+                job.failed = report.errors.len() as u64;
+                for row in report.users {
+                    let sub = self.inner.entropy.with(Sub::generate)?;
+                    let mut user =
+                        User::new(&row.username, sub, UserStatus::ResetRequired, self.now());
+                    user.attributes = row.attributes;
+                    if row.mfa_enabled && user.attributes.contains_key("phone_number") {
+                        user.mfa.enabled.push(MfaMethod::SmsMfa);
+                    }
+                    let keys = UserKeys::for_user(&user, &pool);
+                    match self.store().insert_user(&pool.id, user, &keys).await {
+                        Ok(_) => job.imported += 1,
+                        Err(
+                            StoreError::UsernameExists
+                            | StoreError::AliasExists(_)
+                            | StoreError::SubExists,
+                        ) => job.skipped += 1,
+                        Err(e) => return Err(self.store_error(&e)),
+                    }
+                }
+                job.status = "Succeeded".into();
+                job.message = Some(format!(
+                    "Import Job Completed Successfully. {} errors.",
+                    job.failed
+                ));
+            }
+        }
+        self.store()
+            .put_import_job(&pool.id, job.clone())
+            .await
+            .map_err(|e| self.resource_error(e))?;
+        tracing::info!(target: "userpool::audit", operation = "StartUserImportJob", pool = %pool.id.as_str(), imported = job.imported, skipped = job.skipped, failed = job.failed);
+        Ok(UserImportJobResponse {
+            user_import_job: self.job_type(&pool, &job),
+        })
+    }
+
+    /// DescribeUserImportJob.
+    pub async fn describe_user_import_job(
+        &self,
+        req: UserImportJobRequest,
+    ) -> Result<UserImportJobResponse> {
+        let pool = self.pool(&req.user_pool_id).await?;
+        let job = self.job(&pool, req.job_id.as_deref()).await?;
+        Ok(UserImportJobResponse {
+            user_import_job: self.job_type(&pool, &job),
+        })
+    }
+
+    /// ListUserImportJobs.
+    pub async fn list_user_import_jobs(
+        &self,
+        req: ListUserImportJobsRequest,
+    ) -> Result<ListUserImportJobsResponse> {
+        let pool = self.pool(&req.user_pool_id).await?;
+        let limit = page_limit(req.max_results, "maxResults", true)?;
+        let page = self
+            .store()
+            .list_import_jobs(&pool.id, limit, req.pagination_token.as_deref())
+            .await
+            .map_err(|e| self.resource_error(e))?;
+        Ok(ListUserImportJobsResponse {
+            user_import_jobs: page.items.iter().map(|j| self.job_type(&pool, j)).collect(),
+            pagination_token: page.next,
+        })
+    }
+}

@@ -1,0 +1,222 @@
+//! Resource servers and CSV user-import jobs.
+
+use user_pool_model::ResourceServerScope;
+use userpool::wire::*;
+
+use crate::support::*;
+
+#[tokio::test]
+async fn resource_servers_are_managed() {
+    let w = World::new();
+    let pool = w.pool().await;
+    let req = |id: &str, scopes: &[&str]| ResourceServerRequest {
+        user_pool_id: pool.clone(),
+        identifier: id.into(),
+        name: Some("API".into()),
+        scopes: scopes
+            .iter()
+            .map(|s| ResourceServerScope {
+                scope_name: (*s).into(),
+                scope_description: format!("{s} access"),
+            })
+            .collect(),
+    };
+    let created = w
+        .service
+        .create_resource_server(req("https://api.example.com", &["read"]))
+        .await
+        .expect("create");
+    assert_eq!(created.resource_server.scopes.len(), 1);
+    assert_kind(
+        w.service
+            .create_resource_server(req("https://api.example.com", &[]))
+            .await,
+        "InvalidParameterException",
+    );
+    assert_kind(
+        w.service
+            .create_resource_server(req("has space", &[]))
+            .await,
+        "InvalidParameterException",
+    );
+    w.service
+        .update_resource_server(req("https://api.example.com", &["read", "write"]))
+        .await
+        .expect("update");
+    let described = w
+        .service
+        .describe_resource_server(req("https://api.example.com", &[]))
+        .await
+        .expect("describe");
+    assert_eq!(described.resource_server.scopes.len(), 2);
+    let listed = w
+        .service
+        .list_resource_servers(ListRequest {
+            user_pool_id: Some(pool.clone()),
+            max_results: Some(10),
+            ..Default::default()
+        })
+        .await
+        .expect("list");
+    assert_eq!(listed.resource_servers.len(), 1);
+    w.service
+        .delete_resource_server(req("https://api.example.com", &[]))
+        .await
+        .expect("delete");
+    assert_error(
+        w.service
+            .describe_resource_server(req("https://api.example.com", &[]))
+            .await,
+        "ResourceNotFoundException",
+        "Resource server not found.",
+    );
+}
+
+#[tokio::test]
+async fn csv_import_creates_reset_required_users() {
+    let w = World::new();
+    let pool = w.pool().await;
+    let client = w.client(&pool).await;
+    w.user(&client, "existing", PASSWORD).await;
+    let header = w
+        .service
+        .get_csv_header(UserPoolIdRequest {
+            user_pool_id: pool.clone(),
+        })
+        .await
+        .unwrap()
+        .csv_header;
+    let row = |username: &str, email: &str| {
+        header
+            .iter()
+            .map(|c| match c.as_str() {
+                "cognito:username" => username.to_owned(),
+                "email" => email.to_owned(),
+                "email_verified" => "true".to_owned(),
+                "cognito:mfa_enabled" => "false".to_owned(),
+                "phone_number_verified" => "false".to_owned(),
+                _ => String::new(),
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let csv = [
+        header.join(","),
+        row("imported1", "i1@example.com"),
+        row("imported2", "i2@example.com"),
+        row("existing", "e@example.com"),
+        row("bad user", "x@example.com"),
+    ]
+    .join("\n");
+
+    let job = w
+        .service
+        .create_user_import_job(UserImportJobRequest {
+            user_pool_id: pool.clone(),
+            job_name: Some("first".into()),
+            cloud_watch_logs_role_arn: Some("arn:aws:iam::1:role/logs".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("create")
+        .user_import_job;
+    assert!(job.job_id.starts_with("import-") && job.status == "Created");
+    assert!(
+        job.pre_signed_url
+            .ends_with(&format!("/_userpool/import/{pool}/{}", job.job_id))
+    );
+    let start = UserImportJobRequest {
+        user_pool_id: pool.clone(),
+        job_id: Some(job.job_id.clone()),
+        ..Default::default()
+    };
+    assert_error(
+        w.service.start_user_import_job(start.clone()).await,
+        "InvalidParameterException",
+        "No CSV file was uploaded for this job.",
+    );
+    w.service
+        .upload_user_import_csv(&pool, &job.job_id, csv.into_bytes())
+        .await
+        .expect("upload");
+    let done = w
+        .service
+        .start_user_import_job(start.clone())
+        .await
+        .expect("start")
+        .user_import_job;
+    assert_eq!(
+        (
+            done.status.as_str(),
+            done.imported_users,
+            done.skipped_users,
+            done.failed_users
+        ),
+        ("Succeeded", 2, 1, 1)
+    );
+    assert_eq!(
+        w.service
+            .describe_user_import_job(start.clone())
+            .await
+            .unwrap()
+            .user_import_job,
+        done
+    );
+    assert_kind(
+        w.service.start_user_import_job(start).await,
+        "InvalidParameterException",
+    );
+    let listed = w
+        .service
+        .list_user_import_jobs(ListUserImportJobsRequest {
+            user_pool_id: pool.clone(),
+            max_results: Some(10),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed.user_import_jobs.len(), 1);
+
+    assert_error(
+        w.password_sign_in(&client, "imported1", "Anything-1!")
+            .await,
+        "PasswordResetRequiredException",
+        "Password reset required for the user",
+    );
+    let hidden = w
+        .client_with(&pool, |c| {
+            c.prevent_user_existence_errors = Some("ENABLED".into())
+        })
+        .await
+        .client_id;
+    assert_error(
+        w.password_sign_in(&hidden, "imported2", "Anything-1!")
+            .await,
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+    );
+    w.service
+        .forgot_password(ClientUserRequest {
+            client_id: client.clone(),
+            username: "imported1".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("forgot");
+    let code = w.outbox.last_code(&pool, "imported1").unwrap();
+    w.service
+        .confirm_forgot_password(ConfirmForgotPasswordRequest {
+            client_id: client.clone(),
+            username: "imported1".into(),
+            confirmation_code: code.as_str().into(),
+            password: "Imported-passw0rd!".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("set a password");
+    tokens(
+        &w.password_sign_in(&client, "imported1", "Imported-passw0rd!")
+            .await
+            .expect("signs in"),
+    );
+}

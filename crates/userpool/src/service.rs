@@ -262,7 +262,9 @@ impl Service {
         })
     }
 
-    pub(crate) fn now(&self) -> i64 {
+    /// The service clock's current time (unix seconds); adapters check request signatures
+    /// against it.
+    pub fn now(&self) -> i64 {
         self.inner.clock.now()
     }
 

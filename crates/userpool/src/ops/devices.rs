@@ -39,26 +39,26 @@ impl Service {
         text
     }
 
-    /// The user a device request is about: the token's, or the admin-named one.
+    /// The user a device request is about: the access token's (user actions, which never
+    /// fall back to naming a user), or the admin-named one (`admin`).
     async fn device_owner(
         &self,
+        admin: bool,
         token: Option<&SecretString>,
         pool_id: Option<&str>,
         username: Option<&str>,
     ) -> Result<(PoolConfig, User)> {
-        match token {
-            Some(token) => {
-                let auth = self.authorize(token).await?;
-                Ok((auth.pool, auth.user))
-            }
-            None => {
-                let pool = self.pool(pool_id.unwrap_or_default()).await?;
-                let user = self
-                    .require_user(&pool, username.unwrap_or_default())
-                    .await?;
-                Ok((pool, user))
-            }
+        if admin {
+            let pool = self.pool(pool_id.unwrap_or_default()).await?;
+            let user = self
+                .require_user(&pool, username.unwrap_or_default())
+                .await?;
+            return Ok((pool, user));
         }
+        let auth = self
+            .authorize(token.ok_or_else(|| missing("accessToken"))?)
+            .await?;
+        Ok((auth.pool, auth.user))
     }
 
     /// ConfirmDevice: stores the device's verifier (sealed) under the key issued at sign-in.
@@ -116,10 +116,15 @@ impl Service {
         })
     }
 
-    /// GetDevice (with `AccessToken`) / AdminGetDevice.
+    /// GetDevice (the access token's user).
     pub async fn get_device(&self, req: DeviceRequest) -> Result<GetDeviceResponse> {
+        self.device_get(false, req).await
+    }
+
+    async fn device_get(&self, admin: bool, req: DeviceRequest) -> Result<GetDeviceResponse> {
         let (_, user) = self
             .device_owner(
+                admin,
                 req.access_token.as_ref(),
                 req.user_pool_id.as_deref(),
                 req.username.as_deref(),
@@ -135,10 +140,19 @@ impl Service {
         })
     }
 
-    /// ListDevices / AdminListDevices.
+    /// ListDevices (the access token's user).
     pub async fn list_devices(&self, req: ListDevicesRequest) -> Result<ListDevicesResponse> {
+        self.device_list(false, req).await
+    }
+
+    async fn device_list(
+        &self,
+        admin: bool,
+        req: ListDevicesRequest,
+    ) -> Result<ListDevicesResponse> {
         let (_, user) = self
             .device_owner(
+                admin,
                 req.access_token.as_ref(),
                 req.user_pool_id.as_deref(),
                 req.username.as_deref(),
@@ -164,10 +178,15 @@ impl Service {
         })
     }
 
-    /// UpdateDeviceStatus / AdminUpdateDeviceStatus.
+    /// UpdateDeviceStatus (the access token's user).
     pub async fn update_device_status(&self, req: DeviceRequest) -> Result<Empty> {
+        self.device_status(false, req).await
+    }
+
+    async fn device_status(&self, admin: bool, req: DeviceRequest) -> Result<Empty> {
         let (pool, mut user) = self
             .device_owner(
+                admin,
                 req.access_token.as_ref(),
                 req.user_pool_id.as_deref(),
                 req.username.as_deref(),
@@ -195,10 +214,15 @@ impl Service {
         Ok(Empty {})
     }
 
-    /// ForgetDevice / AdminForgetDevice.
+    /// ForgetDevice (the access token's user).
     pub async fn forget_device(&self, req: DeviceRequest) -> Result<Empty> {
+        self.device_forget(false, req).await
+    }
+
+    async fn device_forget(&self, admin: bool, req: DeviceRequest) -> Result<Empty> {
         let (pool, mut user) = self
             .device_owner(
+                admin,
                 req.access_token.as_ref(),
                 req.user_pool_id.as_deref(),
                 req.username.as_deref(),
@@ -217,37 +241,21 @@ impl Service {
 impl Service {
     /// AdminGetDevice.
     pub async fn admin_get_device(&self, req: DeviceRequest) -> Result<GetDeviceResponse> {
-        self.get_device(DeviceRequest {
-            access_token: None,
-            ..req
-        })
-        .await
+        self.device_get(true, req).await
     }
 
     /// AdminListDevices.
     pub async fn admin_list_devices(&self, req: ListDevicesRequest) -> Result<ListDevicesResponse> {
-        self.list_devices(ListDevicesRequest {
-            access_token: None,
-            ..req
-        })
-        .await
+        self.device_list(true, req).await
     }
 
     /// AdminUpdateDeviceStatus.
     pub async fn admin_update_device_status(&self, req: DeviceRequest) -> Result<Empty> {
-        self.update_device_status(DeviceRequest {
-            access_token: None,
-            ..req
-        })
-        .await
+        self.device_status(true, req).await
     }
 
     /// AdminForgetDevice.
     pub async fn admin_forget_device(&self, req: DeviceRequest) -> Result<Empty> {
-        self.forget_device(DeviceRequest {
-            access_token: None,
-            ..req
-        })
-        .await
+        self.device_forget(true, req).await
     }
 }

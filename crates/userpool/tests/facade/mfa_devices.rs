@@ -253,7 +253,7 @@ async fn devices_are_issued_confirmed_listed_and_forgotten() {
         .expect("remember");
     let listed = w
         .service
-        .list_devices(ListDevicesRequest {
+        .admin_list_devices(ListDevicesRequest {
             user_pool_id: Some(pool.clone()),
             username: Some("alice".into()),
             ..Default::default()
@@ -265,6 +265,28 @@ async fn devices_are_issued_confirmed_listed_and_forgotten() {
         listed.devices[0]
             .device_attributes
             .contains(&user_pool_model::Attribute::new("device_status", "valid"))
+    );
+    assert_kind(
+        w.service
+            .get_device(DeviceRequest {
+                user_pool_id: Some(pool.clone()),
+                username: Some("alice".into()),
+                device_key: metadata.device_key.clone(),
+                ..Default::default()
+            })
+            .await,
+        "InvalidParameterException",
+    );
+    assert_kind(
+        w.service
+            .get_device(DeviceRequest {
+                user_pool_id: Some(pool.clone()),
+                username: Some("alice".into()),
+                device_key: metadata.device_key.clone(),
+                ..Default::default()
+            })
+            .await,
+        "InvalidParameterException",
     );
     w.service.forget_device(device(None)).await.expect("forget");
     assert_error(

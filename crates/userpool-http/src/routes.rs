@@ -1,0 +1,206 @@
+//! The router: the JSON 1.1 endpoint, the well-known documents, the CSV upload and the
+//! development outbox.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, OriginalUri, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use serde::Deserialize;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use userpool::Service;
+
+use crate::config::{AdminAuth, HttpConfig};
+use crate::operations::{describe, dispatch};
+use crate::protocol::{Failure, success, with_request_id};
+use crate::sigv4::{self, SignatureError};
+use crate::throttle::Throttle;
+
+/// `X-Amz-Target` prefix of every action.
+const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
+
+struct AppState {
+    service: Service,
+    config: HttpConfig,
+    throttle: Throttle,
+}
+
+/// The router with [`HttpConfig::default`]: every action, but signed (admin) actions refused
+/// until credentials are configured with [`router_with`].
+pub fn router<S: Clone + Send + Sync + 'static>(service: Service) -> Router<S> {
+    router_with(service, HttpConfig::default())
+}
+
+/// The router with `config`.
+pub fn router_with<S: Clone + Send + Sync + 'static>(service: Service, config: HttpConfig) -> Router<S> {
+    let state = Arc::new(AppState {
+        throttle: Throttle::new(config.quotas.clone()),
+        service,
+        config,
+    });
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::mirror_request())
+        .allow_methods([Method::POST, Method::GET, Method::OPTIONS])
+        .allow_headers([
+            "content-type", "x-amz-target", "x-amz-user-agent", "cache-control", "authorization",
+            "x-amz-date", "x-amz-security-token", "amz-sdk-invocation-id", "amz-sdk-request",
+            "x-amz-content-sha256",
+        ]
+        .map(axum::http::HeaderName::from_static))
+        .expose_headers(["x-amzn-requestid", "x-amzn-errortype", "x-amzn-errormessage", "date"]
+            .map(axum::http::HeaderName::from_static))
+        .max_age(std::time::Duration::from_secs(600));
+    Router::new()
+        .route("/", post(api))
+        .route("/{pool_id}/.well-known/jwks.json", get(jwks))
+        .route("/{pool_id}/.well-known/openid-configuration", get(openid_configuration))
+        .route("/_userpool/import/{pool_id}/{job_id}", put(upload_csv))
+        .route("/_dev/messages", get(dev_messages))
+        .layer(cors)
+        .with_state(state)
+}
+
+fn request_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+async fn api(State(state): State<Arc<AppState>>, OriginalUri(uri): OriginalUri, request: Request) -> Response {
+    let id = request_id();
+    let answer = handle(&state, &uri, request).await;
+    with_request_id(answer, &id)
+}
+
+async fn handle(state: &AppState, uri: &axum::http::Uri, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Some(action) = parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| t.strip_prefix(TARGET_PREFIX))
+        .map(str::to_owned)
+    else {
+        return Failure::unknown_operation().into_response();
+    };
+    let Some((signed, category)) = describe(&action) else {
+        return Failure::unknown_operation().into_response();
+    };
+    if !state.throttle.admit(category) {
+        return Failure::new(StatusCode::TOO_MANY_REQUESTS, "TooManyRequestsException", "Rate exceeded").into_response();
+    }
+    let body = match read_body(body, state.config.body_limit, state.config.request_timeout).await {
+        Ok(b) => b,
+        Err(f) => return f.into_response(),
+    };
+    if signed && let Err(f) = authenticate(state, &parts.method, uri, &parts.headers, &body) {
+        return f.into_response();
+    }
+    let work = dispatch(&state.service, &action, &body);
+    match tokio::time::timeout(state.config.request_timeout, work).await {
+        Ok(Ok(bytes)) => success(bytes),
+        Ok(Err(f)) => f.into_response(),
+        Err(_) => Failure::new(StatusCode::REQUEST_TIMEOUT, "RequestTimeoutException", "The request took too long.").into_response(),
+    }
+}
+
+async fn read_body(body: Body, limit: usize, timeout: std::time::Duration) -> Result<Bytes, Failure> {
+    match tokio::time::timeout(timeout, axum::body::to_bytes(body, limit)).await {
+        Err(_) => Err(Failure::new(StatusCode::REQUEST_TIMEOUT, "RequestTimeoutException", "The request body did not arrive in time.")),
+        Ok(Err(_)) => Err(Failure::new(StatusCode::PAYLOAD_TOO_LARGE, "SerializationException", format!("The request body is larger than {limit} bytes."))),
+        Ok(Ok(bytes)) => Ok(bytes),
+    }
+}
+
+fn authenticate(state: &AppState, method: &Method, uri: &axum::http::Uri, headers: &HeaderMap, body: &[u8]) -> Result<(), Failure> {
+    let credentials = match &state.config.admin {
+        AdminAuth::Unauthenticated => return Ok(()),
+        AdminAuth::Credentials(c) => c,
+    };
+    sigv4::verify(credentials, method.as_str(), uri.path(), uri.query().unwrap_or(""), headers, body, state.service.now()).map_err(|e| {
+        let (exception, message) = e.exception();
+        let status = if e == SignatureError::Missing { StatusCode::FORBIDDEN } else { StatusCode::BAD_REQUEST };
+        tracing::info!(target: "userpool::audit", outcome = "signature refused", exception);
+        Failure::new(status, exception, message)
+    })
+}
+
+fn json(body: String) -> Response {
+    let mut response = (StatusCode::OK, body).into_response();
+    response.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
+    response
+}
+
+async fn jwks(State(state): State<Arc<AppState>>, Path(pool_id): Path<String>) -> Response {
+    match state.service.user_pool(&pool_id).await {
+        Ok(pool) => json(pool.jwks().to_json()),
+        Err(e) => Failure::from(e).into_response(),
+    }
+}
+
+async fn openid_configuration(State(state): State<Arc<AppState>>, Path(pool_id): Path<String>) -> Response {
+    let pool = match state.service.user_pool(&pool_id).await {
+        Ok(p) => p,
+        Err(e) => return Failure::from(e).into_response(),
+    };
+    let issuer = pool.issuer();
+    let algorithms: Vec<String> = pool.jwks().keys.iter().map(|k| k.key.algorithm().name().to_owned()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let document = serde_json::json!({
+        "issuer": issuer,
+        "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": algorithms,
+        "scopes_supported": ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"],
+        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "token_use", "cognito:username", "cognito:groups", "email", "email_verified", "phone_number", "phone_number_verified"],
+    });
+    json(document.to_string())
+}
+
+async fn upload_csv(State(state): State<Arc<AppState>>, Path((pool_id, job_id)): Path<(String, String)>, body: Body) -> Response {
+    let limit = userpool_csv_limit();
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(b) => b,
+        Err(_) => return Failure::new(StatusCode::PAYLOAD_TOO_LARGE, "SerializationException", "The CSV file is too large.").into_response(),
+    };
+    match state.service.upload_user_import_csv(&pool_id, &job_id, bytes.to_vec()).await {
+        Ok(()) => StatusCode::OK.into_response(),
+        Err(e) => Failure::from(e).into_response(),
+    }
+}
+
+fn userpool_csv_limit() -> usize {
+    100 * 1024 * 1024
+}
+
+#[derive(Debug, Deserialize)]
+struct MessagesQuery {
+    pool_id: String,
+    username: String,
+}
+
+async fn dev_messages(State(state): State<Arc<AppState>>, Query(query): Query<MessagesQuery>, request: Request) -> Response {
+    let Some(outbox) = &state.config.dev_outbox else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let loopback = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|ConnectInfo(addr)| addr.ip().is_loopback());
+    if !loopback {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let messages: Vec<serde_json::Value> = outbox
+        .messages_for(&query.pool_id, &query.username)
+        .iter()
+        .map(|m| {
+            serde_json::json!({
+                "pool_id": m.pool_id, "username": m.username, "destination": m.destination,
+                "delivery_medium": m.delivery_medium.as_str(), "kind": m.kind.as_str(), "code": m.code,
+                "subject": m.subject, "body": m.body, "sent_at": m.sent_at,
+            })
+        })
+        .collect();
+    json(serde_json::json!({ "messages": messages }).to_string())
+}

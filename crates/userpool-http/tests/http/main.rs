@@ -1,0 +1,4 @@
+//! `userpool-http`'s integration tests.
+#![allow(unreachable_pub)]
+
+mod golden;

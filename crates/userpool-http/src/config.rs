@@ -36,7 +36,10 @@ impl Default for HttpConfig {
             admin: AdminAuth::Credentials(Vec::new()),
             body_limit: 1 << 20,
             request_timeout: Duration::from_secs(10),
-            quotas: Category::ALL.iter().map(|c| (*c, c.default_quota())).collect(),
+            quotas: Category::ALL
+                .iter()
+                .map(|c| (*c, c.default_quota()))
+                .collect(),
             dev_outbox: None,
         }
     }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use userpool::Service;
 use userpool::wire::*;
-use userpool::{UserPoolMfaConfig, Error as FacadeError};
+use userpool::{Error as FacadeError, UserPoolMfaConfig};
 
 use crate::protocol::Failure;
 use crate::throttle::Category;
@@ -20,7 +20,11 @@ where
     Resp: Serialize,
     Fut: Future<Output = Result<Resp, FacadeError>>,
 {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    };
     let request: Req = serde_json::from_slice(body).map_err(|e| Failure::serialization(&e))?;
     let response = op(request).await.map_err(Failure::from)?;
     serde_json::to_vec(&response).map_err(|_| Failure::internal())

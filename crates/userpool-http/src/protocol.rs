@@ -29,7 +29,11 @@ impl Failure {
     /// the type expected, never a value.
     pub(crate) fn serialization(e: &serde_json::Error) -> Self {
         let message = match e.classify() {
-            serde_json::error::Category::Data => format!("A member has the wrong type, or the body is not a JSON object (line {}, column {})", e.line(), e.column()),
+            serde_json::error::Category::Data => format!(
+                "A member has the wrong type, or the body is not a JSON object (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
             _ => "Unable to parse the request body as JSON".to_owned(),
         };
         Self::new(StatusCode::BAD_REQUEST, "SerializationException", message)
@@ -40,7 +44,11 @@ impl Failure {
     }
 
     pub(crate) fn internal() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "InternalErrorException", "Internal server error")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalErrorException",
+            "Internal server error",
+        )
     }
 }
 
@@ -65,7 +73,8 @@ pub(crate) fn with_request_id(mut response: Response, request_id: &str) -> Respo
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "__type": self.exception, "message": self.message }).to_string();
+        let body =
+            serde_json::json!({ "__type": self.exception, "message": self.message }).to_string();
         let mut response = (self.status, body).into_response();
         let headers = response.headers_mut();
         headers.insert("content-type", HeaderValue::from_static(CONTENT_TYPE));

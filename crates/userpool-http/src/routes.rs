@@ -36,7 +36,10 @@ pub fn router<S: Clone + Send + Sync + 'static>(service: Service) -> Router<S> {
 }
 
 /// The router with `config`.
-pub fn router_with<S: Clone + Send + Sync + 'static>(service: Service, config: HttpConfig) -> Router<S> {
+pub fn router_with<S: Clone + Send + Sync + 'static>(
+    service: Service,
+    config: HttpConfig,
+) -> Router<S> {
     let state = Arc::new(AppState {
         throttle: Throttle::new(config.quotas.clone()),
         service,
@@ -45,19 +48,38 @@ pub fn router_with<S: Clone + Send + Sync + 'static>(service: Service, config: H
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::mirror_request())
         .allow_methods([Method::POST, Method::GET, Method::OPTIONS])
-        .allow_headers([
-            "content-type", "x-amz-target", "x-amz-user-agent", "cache-control", "authorization",
-            "x-amz-date", "x-amz-security-token", "amz-sdk-invocation-id", "amz-sdk-request",
-            "x-amz-content-sha256",
-        ]
-        .map(axum::http::HeaderName::from_static))
-        .expose_headers(["x-amzn-requestid", "x-amzn-errortype", "x-amzn-errormessage", "date"]
-            .map(axum::http::HeaderName::from_static))
+        .allow_headers(
+            [
+                "content-type",
+                "x-amz-target",
+                "x-amz-user-agent",
+                "cache-control",
+                "authorization",
+                "x-amz-date",
+                "x-amz-security-token",
+                "amz-sdk-invocation-id",
+                "amz-sdk-request",
+                "x-amz-content-sha256",
+            ]
+            .map(axum::http::HeaderName::from_static),
+        )
+        .expose_headers(
+            [
+                "x-amzn-requestid",
+                "x-amzn-errortype",
+                "x-amzn-errormessage",
+                "date",
+            ]
+            .map(axum::http::HeaderName::from_static),
+        )
         .max_age(std::time::Duration::from_secs(600));
     Router::new()
         .route("/", post(api))
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
-        .route("/{pool_id}/.well-known/openid-configuration", get(openid_configuration))
+        .route(
+            "/{pool_id}/.well-known/openid-configuration",
+            get(openid_configuration),
+        )
         .route("/_userpool/import/{pool_id}/{job_id}", put(upload_csv))
         .route("/_dev/messages", get(dev_messages))
         .layer(cors)
@@ -68,7 +90,11 @@ fn request_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-async fn api(State(state): State<Arc<AppState>>, OriginalUri(uri): OriginalUri, request: Request) -> Response {
+async fn api(
+    State(state): State<Arc<AppState>>,
+    OriginalUri(uri): OriginalUri,
+    request: Request,
+) -> Response {
     let id = request_id();
     let answer = handle(&state, &uri, request).await;
     with_request_id(answer, &id)
@@ -89,7 +115,12 @@ async fn handle(state: &AppState, uri: &axum::http::Uri, request: Request) -> Re
         return Failure::unknown_operation().into_response();
     };
     if !state.throttle.admit(category) {
-        return Failure::new(StatusCode::TOO_MANY_REQUESTS, "TooManyRequestsException", "Rate exceeded").into_response();
+        return Failure::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequestsException",
+            "Rate exceeded",
+        )
+        .into_response();
     }
     let body = match read_body(body, state.config.body_limit, state.config.request_timeout).await {
         Ok(b) => b,
@@ -102,26 +133,62 @@ async fn handle(state: &AppState, uri: &axum::http::Uri, request: Request) -> Re
     match tokio::time::timeout(state.config.request_timeout, work).await {
         Ok(Ok(bytes)) => success(bytes),
         Ok(Err(f)) => f.into_response(),
-        Err(_) => Failure::new(StatusCode::REQUEST_TIMEOUT, "RequestTimeoutException", "The request took too long.").into_response(),
+        Err(_) => Failure::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "RequestTimeoutException",
+            "The request took too long.",
+        )
+        .into_response(),
     }
 }
 
-async fn read_body(body: Body, limit: usize, timeout: std::time::Duration) -> Result<Bytes, Failure> {
+async fn read_body(
+    body: Body,
+    limit: usize,
+    timeout: std::time::Duration,
+) -> Result<Bytes, Failure> {
     match tokio::time::timeout(timeout, axum::body::to_bytes(body, limit)).await {
-        Err(_) => Err(Failure::new(StatusCode::REQUEST_TIMEOUT, "RequestTimeoutException", "The request body did not arrive in time.")),
-        Ok(Err(_)) => Err(Failure::new(StatusCode::PAYLOAD_TOO_LARGE, "SerializationException", format!("The request body is larger than {limit} bytes."))),
+        Err(_) => Err(Failure::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "RequestTimeoutException",
+            "The request body did not arrive in time.",
+        )),
+        Ok(Err(_)) => Err(Failure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "SerializationException",
+            format!("The request body is larger than {limit} bytes."),
+        )),
         Ok(Ok(bytes)) => Ok(bytes),
     }
 }
 
-fn authenticate(state: &AppState, method: &Method, uri: &axum::http::Uri, headers: &HeaderMap, body: &[u8]) -> Result<(), Failure> {
+fn authenticate(
+    state: &AppState,
+    method: &Method,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), Failure> {
     let credentials = match &state.config.admin {
         AdminAuth::Unauthenticated => return Ok(()),
         AdminAuth::Credentials(c) => c,
     };
-    sigv4::verify(credentials, method.as_str(), uri.path(), uri.query().unwrap_or(""), headers, body, state.service.now()).map_err(|e| {
+    sigv4::verify(
+        credentials,
+        method.as_str(),
+        uri.path(),
+        uri.query().unwrap_or(""),
+        headers,
+        body,
+        state.service.now(),
+    )
+    .map_err(|e| {
         let (exception, message) = e.exception();
-        let status = if e == SignatureError::Missing { StatusCode::FORBIDDEN } else { StatusCode::BAD_REQUEST };
+        let status = if e == SignatureError::Missing {
+            StatusCode::FORBIDDEN
+        } else {
+            StatusCode::BAD_REQUEST
+        };
         tracing::info!(target: "userpool::audit", outcome = "signature refused", exception);
         Failure::new(status, exception, message)
     })
@@ -129,7 +196,9 @@ fn authenticate(state: &AppState, method: &Method, uri: &axum::http::Uri, header
 
 fn json(body: String) -> Response {
     let mut response = (StatusCode::OK, body).into_response();
-    response.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
+    response
+        .headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
     response
 }
 
@@ -140,13 +209,23 @@ async fn jwks(State(state): State<Arc<AppState>>, Path(pool_id): Path<String>) -
     }
 }
 
-async fn openid_configuration(State(state): State<Arc<AppState>>, Path(pool_id): Path<String>) -> Response {
+async fn openid_configuration(
+    State(state): State<Arc<AppState>>,
+    Path(pool_id): Path<String>,
+) -> Response {
     let pool = match state.service.user_pool(&pool_id).await {
         Ok(p) => p,
         Err(e) => return Failure::from(e).into_response(),
     };
     let issuer = pool.issuer();
-    let algorithms: Vec<String> = pool.jwks().keys.iter().map(|k| k.key.algorithm().name().to_owned()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let algorithms: Vec<String> = pool
+        .jwks()
+        .keys
+        .iter()
+        .map(|k| k.key.algorithm().name().to_owned())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let document = serde_json::json!({
         "issuer": issuer,
         "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
@@ -158,13 +237,25 @@ async fn openid_configuration(State(state): State<Arc<AppState>>, Path(pool_id):
     json(document.to_string())
 }
 
-async fn upload_csv(State(state): State<Arc<AppState>>, Path((pool_id, job_id)): Path<(String, String)>, body: Body) -> Response {
+async fn upload_csv(
+    State(state): State<Arc<AppState>>,
+    Path((pool_id, job_id)): Path<(String, String)>,
+    body: Body,
+) -> Response {
     let limit = userpool_csv_limit();
-    let bytes = match axum::body::to_bytes(body, limit).await {
-        Ok(b) => b,
-        Err(_) => return Failure::new(StatusCode::PAYLOAD_TOO_LARGE, "SerializationException", "The CSV file is too large.").into_response(),
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+        return Failure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "SerializationException",
+            "The CSV file is too large.",
+        )
+        .into_response();
     };
-    match state.service.upload_user_import_csv(&pool_id, &job_id, bytes.to_vec()).await {
+    match state
+        .service
+        .upload_user_import_csv(&pool_id, &job_id, bytes.to_vec())
+        .await
+    {
         Ok(()) => StatusCode::OK.into_response(),
         Err(e) => Failure::from(e).into_response(),
     }
@@ -180,7 +271,11 @@ struct MessagesQuery {
     username: String,
 }
 
-async fn dev_messages(State(state): State<Arc<AppState>>, Query(query): Query<MessagesQuery>, request: Request) -> Response {
+async fn dev_messages(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<MessagesQuery>,
+    request: Request,
+) -> Response {
     let Some(outbox) = &state.config.dev_outbox else {
         return StatusCode::NOT_FOUND.into_response();
     };

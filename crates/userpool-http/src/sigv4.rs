@@ -63,11 +63,26 @@ pub(crate) enum SignatureError {
 impl SignatureError {
     pub(crate) fn exception(self) -> (&'static str, &'static str) {
         match self {
-            Self::Missing => ("MissingAuthenticationTokenException", "Missing Authentication Token"),
-            Self::Malformed => ("IncompleteSignatureException", "The request signature does not conform to AWS standards."),
-            Self::UnknownKey => ("UnrecognizedClientException", "The security token included in the request is invalid."),
-            Self::Mismatch => ("InvalidSignatureException", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method."),
-            Self::Expired => ("InvalidSignatureException", "Signature expired: the request time is too far from the server time."),
+            Self::Missing => (
+                "MissingAuthenticationTokenException",
+                "Missing Authentication Token",
+            ),
+            Self::Malformed => (
+                "IncompleteSignatureException",
+                "The request signature does not conform to AWS standards.",
+            ),
+            Self::UnknownKey => (
+                "UnrecognizedClientException",
+                "The security token included in the request is invalid.",
+            ),
+            Self::Mismatch => (
+                "InvalidSignatureException",
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.",
+            ),
+            Self::Expired => (
+                "InvalidSignatureException",
+                "Signature expired: the request time is too far from the server time.",
+            ),
         }
     }
 }
@@ -147,9 +162,10 @@ pub(crate) fn verify(
             signature = Some(v);
         }
     }
-    let (credential, signed_headers, signature) = match (credential, signed_headers, signature) {
-        (Some(c), Some(h), Some(s)) => (c, h, s),
-        _ => return Err(SignatureError::Malformed),
+    let (Some(credential), Some(signed_headers), Some(signature)) =
+        (credential, signed_headers, signature)
+    else {
+        return Err(SignatureError::Malformed);
     };
     let mut scope_parts = credential.splitn(5, '/');
     let key_id = scope_parts.next().ok_or(SignatureError::Malformed)?;
@@ -194,7 +210,10 @@ pub(crate) fn verify(
     let canonical_uri = if path.is_empty() {
         "/".to_owned()
     } else {
-        path.split('/').map(encode_segment).collect::<Vec<_>>().join("/")
+        path.split('/')
+            .map(encode_segment)
+            .collect::<Vec<_>>()
+            .join("/")
     };
     let mut query_pairs: Vec<(String, String)> = query
         .split('&')
@@ -219,7 +238,10 @@ pub(crate) fn verify(
         "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",
         hex::encode(Sha256::digest(canonical_request.as_bytes()))
     );
-    let k_date = hmac(format!("AWS4{}", secret.secret_access_key).as_bytes(), date.as_bytes());
+    let k_date = hmac(
+        format!("AWS4{}", secret.secret_access_key).as_bytes(),
+        date.as_bytes(),
+    );
     let k_region = hmac(&k_date, region.as_bytes());
     let k_service = hmac(&k_region, service.as_bytes());
     let k_signing = hmac(&k_service, b"aws4_request");
@@ -247,15 +269,30 @@ mod tests {
                 .parse()
                 .unwrap(),
         );
-        let creds = [AdminCredentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")];
+        let creds = [AdminCredentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        )];
         let now = parse_amz_date("20150830T123600Z").unwrap();
         assert_eq!(verify(&creds, "GET", "/", "", &headers, b"", now), Ok(()));
-        assert_eq!(verify(&creds, "GET", "/", "", &headers, b"x", now), Err(SignatureError::Mismatch));
-        assert_eq!(verify(&creds, "GET", "/", "", &headers, b"", now + 3600), Err(SignatureError::Expired));
+        assert_eq!(
+            verify(&creds, "GET", "/", "", &headers, b"x", now),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            verify(&creds, "GET", "/", "", &headers, b"", now + 3600),
+            Err(SignatureError::Expired)
+        );
         let other = [AdminCredentials::new("AKIDOTHER", "x")];
-        assert_eq!(verify(&other, "GET", "/", "", &headers, b"", now), Err(SignatureError::UnknownKey));
+        assert_eq!(
+            verify(&other, "GET", "/", "", &headers, b"", now),
+            Err(SignatureError::UnknownKey)
+        );
         headers.remove("authorization");
-        assert_eq!(verify(&creds, "GET", "/", "", &headers, b"", now), Err(SignatureError::Missing));
+        assert_eq!(
+            verify(&creds, "GET", "/", "", &headers, b"", now),
+            Err(SignatureError::Missing)
+        );
         assert_eq!(parse_amz_date("20150830T123600Z"), Some(1_440_938_160));
         assert_eq!(parse_amz_date("2015-08-30"), None);
     }

@@ -25,13 +25,22 @@ fn app(config: HttpConfig) -> Router {
 fn call(target: Option<&str>, body: impl Into<Body>) -> Request<Body> {
     let mut b = Request::post("/").header("content-type", "application/x-amz-json-1.1");
     if let Some(t) = target {
-        b = b.header("x-amz-target", format!("AWSCognitoIdentityProviderService.{t}"));
+        b = b.header(
+            "x-amz-target",
+            format!("AWSCognitoIdentityProviderService.{t}"),
+        );
     }
     b.body(body.into()).unwrap()
 }
 
 async fn body(r: Response<Body>) -> String {
-    String::from_utf8(axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap()
+    String::from_utf8(
+        axum::body::to_bytes(r.into_body(), 1 << 20)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap()
 }
 
 async fn golden(app: Router, request: Request<Body>, status: u16, expected: &str) {
@@ -45,8 +54,20 @@ async fn golden(app: Router, request: Request<Body>, status: u16, expected: &str
 #[tokio::test]
 async fn protocol_errors_are_cognito_shaped() {
     let open = || app(HttpConfig::default().admin_auth(AdminAuth::Unauthenticated));
-    golden(open(), call(None, "{}"), 400, r#"{"__type":"UnknownOperationException","message":""}"#).await;
-    golden(open(), call(Some("DescribeEverything"), "{}"), 400, r#"{"__type":"UnknownOperationException","message":""}"#).await;
+    golden(
+        open(),
+        call(None, "{}"),
+        400,
+        r#"{"__type":"UnknownOperationException","message":""}"#,
+    )
+    .await;
+    golden(
+        open(),
+        call(Some("DescribeEverything"), "{}"),
+        400,
+        r#"{"__type":"UnknownOperationException","message":""}"#,
+    )
+    .await;
     golden(
         open(),
         call(Some("ListUserPools"), "{not json"),
@@ -89,14 +110,20 @@ async fn protocol_errors_are_cognito_shaped() {
         r#"{"__type":"SerializationException","message":"The request body is larger than 64 bytes."}"#,
     )
     .await;
-    let r = open().oneshot(call(Some("ListUserPools"), r#"{"MaxResults":10}"#)).await.unwrap();
+    let r = open()
+        .oneshot(call(Some("ListUserPools"), r#"{"MaxResults":10}"#))
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(body(r).await, r#"{"UserPools":[]}"#);
 }
 
 #[tokio::test]
 async fn signed_actions_need_a_signature_and_user_actions_do_not() {
-    let secured = || app(HttpConfig::default().admin_credentials(vec![AdminCredentials::new("AKIDLOCAL", "local-secret")]));
+    let secured = || {
+        app(HttpConfig::default()
+            .admin_credentials(vec![AdminCredentials::new("AKIDLOCAL", "local-secret")]))
+    };
     golden(
         secured(),
         call(Some("ListUserPools"), r#"{"MaxResults":10}"#),
@@ -113,7 +140,10 @@ async fn signed_actions_need_a_signature_and_user_actions_do_not() {
         .unwrap();
     let r = secured().oneshot(forged).await.unwrap();
     assert_eq!(r.status(), 400);
-    assert_eq!(r.headers()["x-amzn-errortype"], "UnrecognizedClientException");
+    assert_eq!(
+        r.headers()["x-amzn-errortype"],
+        "UnrecognizedClientException"
+    );
     // A user action passes without any signature.
     golden(
         secured(),
@@ -126,13 +156,22 @@ async fn signed_actions_need_a_signature_and_user_actions_do_not() {
 
 #[tokio::test]
 async fn throttling_answers_too_many_requests() {
-    let throttled = app(HttpConfig::default().admin_auth(AdminAuth::Unauthenticated).quota(Category::UserPoolResource, 2));
+    let throttled = app(HttpConfig::default()
+        .admin_auth(AdminAuth::Unauthenticated)
+        .quota(Category::UserPoolResource, 2));
     let mut statuses = Vec::new();
     for _ in 0..4 {
-        let r = throttled.clone().oneshot(call(Some("ListUserPools"), r#"{"MaxResults":1}"#)).await.unwrap();
+        let r = throttled
+            .clone()
+            .oneshot(call(Some("ListUserPools"), r#"{"MaxResults":1}"#))
+            .await
+            .unwrap();
         statuses.push(r.status().as_u16());
         if r.status() == 429 {
-            assert_eq!(body(r).await, r#"{"__type":"TooManyRequestsException","message":"Rate exceeded"}"#);
+            assert_eq!(
+                body(r).await,
+                r#"{"__type":"TooManyRequestsException","message":"Rate exceeded"}"#
+            );
         }
     }
     assert_eq!(&statuses[..2], &[200, 200]);
@@ -145,12 +184,18 @@ async fn cors_and_well_known_documents() {
     let preflight = Request::options("/")
         .header("origin", "http://localhost:3000")
         .header("access-control-request-method", "POST")
-        .header("access-control-request-headers", "content-type,x-amz-target,x-amz-user-agent")
+        .header(
+            "access-control-request-headers",
+            "content-type,x-amz-target,x-amz-user-agent",
+        )
         .body(Body::empty())
         .unwrap();
     let r = open.clone().oneshot(preflight).await.unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(r.headers()["access-control-allow-origin"], "http://localhost:3000");
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "http://localhost:3000"
+    );
     let created = open
         .clone()
         .oneshot(call(Some("CreateUserPool"), r#"{"PoolName":"p"}"#))
@@ -158,15 +203,44 @@ async fn cors_and_well_known_documents() {
         .unwrap();
     let created: serde_json::Value = serde_json::from_str(&body(created).await).unwrap();
     let pool = created["UserPool"]["Id"].as_str().unwrap().to_owned();
-    let r = open.clone().oneshot(Request::get(format!("/{pool}/.well-known/jwks.json")).body(Body::empty()).unwrap()).await.unwrap();
+    let r = open
+        .clone()
+        .oneshot(
+            Request::get(format!("/{pool}/.well-known/jwks.json"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let jwks: serde_json::Value = serde_json::from_str(&body(r).await).unwrap();
     assert_eq!(jwks["keys"].as_array().map(Vec::len), Some(2));
-    let r = open.clone().oneshot(Request::get(format!("/{pool}/.well-known/openid-configuration")).body(Body::empty()).unwrap()).await.unwrap();
+    let r = open
+        .clone()
+        .oneshot(
+            Request::get(format!("/{pool}/.well-known/openid-configuration"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     let config: serde_json::Value = serde_json::from_str(&body(r).await).unwrap();
     assert_eq!(config["issuer"], format!("http://localhost:9229/{pool}"));
-    assert_eq!(config["jwks_uri"], format!("http://localhost:9229/{pool}/.well-known/jwks.json"));
-    assert_eq!(config["id_token_signing_alg_values_supported"], serde_json::json!(["ES256"]));
-    let r = open.oneshot(Request::get("/us-east-1_Nope00000/.well-known/jwks.json").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(
+        config["jwks_uri"],
+        format!("http://localhost:9229/{pool}/.well-known/jwks.json")
+    );
+    assert_eq!(
+        config["id_token_signing_alg_values_supported"],
+        serde_json::json!(["ES256"])
+    );
+    let r = open
+        .oneshot(
+            Request::get("/us-east-1_Nope00000/.well-known/jwks.json")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400);
 }

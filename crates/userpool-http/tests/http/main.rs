@@ -2,3 +2,4 @@
 #![allow(unreachable_pub)]
 
 mod golden;
+mod sdk;

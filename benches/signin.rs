@@ -11,6 +11,8 @@
 //!
 //! Only server work is timed: the client's SRP computations run between the two timed calls.
 //! `facade − core` is everything outside SRP and signing (sealing, JSON, store, claims).
+//! `http` is the same sign-in through `userpool-http` over loopback HTTP/1.1 (client round
+//! trips included), to compare with the facade called directly.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -146,6 +148,100 @@ fn sign_in(f: &mut Fixture) -> Duration {
         .expect("tokens");
     let second = t1.elapsed();
     assert!(done.authentication_result.is_some());
+    first + second
+}
+
+/// The same service behind `userpool-http` on a loopback port, and an HTTP client.
+struct HttpFixture {
+    runtime: tokio::runtime::Runtime,
+    endpoint: String,
+    http: reqwest::Client,
+    client_id: String,
+    pool: String,
+    rng: ChaCha20Rng,
+}
+
+fn http_fixture(f: &Fixture) -> HttpFixture {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    // Quotas far above what one core can do: the bench measures the adapter, not the throttle.
+    let config = userpool_http::HttpConfig::default()
+        .quota(userpool_http::Category::UserAuthentication, 1_000_000);
+    let app: axum::Router = userpool_http::router_with(f.service.clone(), config);
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let endpoint = format!("http://{}", listener.local_addr().expect("addr"));
+    runtime.spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    HttpFixture {
+        runtime,
+        endpoint,
+        http: reqwest::Client::new(),
+        client_id: f.client.clone(),
+        pool: f.pool.clone(),
+        rng: ChaCha20Rng::seed_from_u64(5),
+    }
+}
+
+fn post(h: &HttpFixture, target: &str, body: serde_json::Value) -> serde_json::Value {
+    h.runtime.block_on(async {
+        h.http
+            .post(&h.endpoint)
+            .header(
+                "x-amz-target",
+                format!("AWSCognitoIdentityProviderService.{target}"),
+            )
+            .header("content-type", "application/x-amz-json-1.1")
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("send")
+            .json::<serde_json::Value>()
+            .await
+            .expect("json")
+    })
+}
+
+/// One sign-in over HTTP; the client's SRP work is not timed.
+fn http_sign_in(h: &mut HttpFixture) -> Duration {
+    let handshake = srp::ClientHandshake::start(&mut h.rng).expect("client");
+    let t0 = Instant::now();
+    let challenge = post(
+        h,
+        "InitiateAuth",
+        serde_json::json!({"ClientId": h.client_id, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": "alice", "SRP_A": handshake.srp_a()}}),
+    );
+    let first = t0.elapsed();
+    let p = &challenge["ChallengeParameters"];
+    let text = |k: &str| p[k].as_str().unwrap_or_default().to_owned();
+    let user = text("USER_ID_FOR_SRP");
+    let pool_name = h.pool.split_once('_').map_or("", |(_, n)| n).to_owned();
+    let timestamp = srp::format_timestamp(OffsetDateTime::from_unix_timestamp(NOW).expect("time"));
+    let signature = handshake
+        .respond(
+            &srp::ClaimIdentity::user(&pool_name, &user),
+            &srp::Password::new(PASSWORD),
+            &srp::PasswordVerifierChallenge {
+                salt: &text("SALT"),
+                srp_b: &text("SRP_B"),
+                secret_block: &text("SECRET_BLOCK"),
+            },
+            &timestamp,
+        )
+        .expect("signature");
+    let body = serde_json::json!({
+        "ClientId": h.client_id, "ChallengeName": "PASSWORD_VERIFIER",
+        "ChallengeResponses": {"USERNAME": user, "PASSWORD_CLAIM_SECRET_BLOCK": text("SECRET_BLOCK"), "PASSWORD_CLAIM_SIGNATURE": signature, "TIMESTAMP": timestamp},
+    });
+    let t1 = Instant::now();
+    let done = post(h, "RespondToAuthChallenge", body);
+    let second = t1.elapsed();
+    assert!(done.get("AuthenticationResult").is_some(), "{done}");
     first + second
 }
 
@@ -305,6 +401,14 @@ fn main() {
         .bench_function("facade", |bench| {
             bench.iter_custom(|iterations| (0..iterations).map(|_| sign_in(&mut f)).sum())
         });
+    let mut h = http_fixture(&f);
+    c.benchmark_group("signin").bench_function("http", |bench| {
+        bench.iter_custom(|iterations| (0..iterations).map(|_| http_sign_in(&mut h)).sum())
+    });
+    c.benchmark_group("signin")
+        .bench_function("http-round-trip", |bench| {
+            bench.iter(|| post(&h, "NoSuchAction", serde_json::json!({})))
+        });
     let mut core = core();
     c.benchmark_group("signin").bench_function("core", |bench| {
         bench.iter_custom(|iterations| (0..iterations).map(|_| core_sign_in(&mut core)).sum())
@@ -317,8 +421,10 @@ fn main() {
     let facade = median_ns("signin", "facade");
     let core = median_ns("signin", "core");
     let openssl = median_ns("signin", "openssl");
+    let http = median_ns("signin", "http");
     for (name, value) in [
         ("facade", facade),
+        ("http (userpool-http)", http),
         ("core (SRP + 2×RS256)", core),
         ("openssl reference", openssl),
     ] {
@@ -336,6 +442,9 @@ fn main() {
             human(f - c),
             (f - c) / f * 100.0
         );
+    }
+    if let (Some(f), Some(h)) = (facade, http) {
+        println!("http rate / facade rate: {:.0}%", f / h * 100.0);
     }
     if let (Some(f), Some(o)) = (facade, openssl) {
         println!("facade / openssl reference: {}", ratio(f, o));

@@ -35,6 +35,11 @@ impl AdminCredentials {
     pub fn access_key_id(&self) -> &str {
         &self.access_key_id
     }
+
+    /// The secret (for the one place that shows a generated key to its operator).
+    pub fn secret_access_key(&self) -> &str {
+        &self.secret_access_key
+    }
 }
 
 impl fmt::Debug for AdminCredentials {

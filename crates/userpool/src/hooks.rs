@@ -42,7 +42,7 @@ impl Service {
         caller: &Caller<'_>,
         request: T::Request,
     ) -> Result<Option<T::Response>> {
-        let Some(registry) = self.registry(&pool.id) else {
+        let Some(registry) = self.registry(pool) else {
             return Ok(None);
         };
         if !registry.is_configured(T::KIND) {

@@ -56,6 +56,7 @@ pub struct ServiceBuilder {
     rng: Option<ChaCha20Rng>,
     sender: Arc<dyn MessageSender>,
     triggers: HashMap<String, Arc<TriggerRegistry>>,
+    lambda: Option<custom_auth_triggers::LambdaClient>,
     issuer: Issuer,
     algorithm: Algorithm,
     backend: &'static dyn Backend,
@@ -85,6 +86,7 @@ impl ServiceBuilder {
             rng: None,
             sender: Arc::new(Outbox::new()),
             triggers: HashMap::new(),
+            lambda: None,
             issuer: Issuer::SelfHosted {
                 base_url: "http://localhost:9229".into(),
             },
@@ -120,6 +122,15 @@ impl ServiceBuilder {
     #[must_use]
     pub fn triggers(mut self, pool_id: &str, registry: TriggerRegistry) -> Self {
         self.triggers.insert(pool_id.to_owned(), Arc::new(registry));
+        self
+    }
+
+    /// Where the function ARNs of pools' `LambdaConfig` are invoked (the Lambda Invoke API:
+    /// `lambda.<region>.amazonaws.com`, `sam local start-lambda`, a local shim). Pools without
+    /// triggers set in code run their `LambdaConfig` functions through it.
+    #[must_use]
+    pub fn lambda_client(mut self, client: custom_auth_triggers::LambdaClient) -> Self {
+        self.lambda = Some(client);
         self
     }
 
@@ -174,6 +185,7 @@ impl ServiceBuilder {
                 entropy,
                 sender: self.sender,
                 triggers: RwLock::new(self.triggers),
+                lambda: self.lambda,
                 issuer: self.issuer,
                 algorithm: self.algorithm,
                 backend: self.backend,
@@ -202,6 +214,7 @@ pub(crate) struct Inner {
     pub(crate) entropy: Entropy,
     pub(crate) sender: Arc<dyn MessageSender>,
     pub(crate) triggers: RwLock<HashMap<String, Arc<TriggerRegistry>>>,
+    pub(crate) lambda: Option<custom_auth_triggers::LambdaClient>,
     pub(crate) issuer: Issuer,
     pub(crate) algorithm: Algorithm,
     pub(crate) backend: &'static dyn Backend,
@@ -276,12 +289,25 @@ impl Service {
         Sealer::new(&self.inner.master, purpose, pool.as_str())
     }
 
-    pub(crate) fn registry(&self, pool: &UserPoolId) -> Option<Arc<TriggerRegistry>> {
-        self.inner
+    /// The pool's triggers: those set in code, else its `LambdaConfig` through the Lambda
+    /// client, if one is configured.
+    pub(crate) fn registry(&self, pool: &PoolConfig) -> Option<Arc<TriggerRegistry>> {
+        if let Some(set) = self
+            .inner
             .triggers
             .read()
             .ok()
-            .and_then(|t| t.get(pool.as_str()).cloned())
+            .and_then(|t| t.get(pool.id.as_str()).cloned())
+        {
+            return Some(set);
+        }
+        let lambda = self.inner.lambda.as_ref()?;
+        if pool.lambda_config.is_empty() {
+            return None;
+        }
+        TriggerRegistry::from_lambda_config(&pool.lambda_config, lambda)
+            .ok()
+            .map(Arc::new)
     }
 
     /// A pool by its wire id.

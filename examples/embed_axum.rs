@@ -1,0 +1,147 @@
+//! Embedding: the Cognito-compatible API nested under `/cognito` in the embedder's own axum
+//! app, next to the embedder's routes — one of which accepts the pool's access tokens,
+//! verified in the handler with the pool's keys. Runs the whole exchange in process
+//! (`tower::ServiceExt::oneshot`), no port needed.
+//!
+//! ```sh
+//! cargo run --example embed-axum
+//! ```
+
+use std::error::Error;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::routing::get;
+use tower::ServiceExt as _;
+use userpool::wire::*;
+use userpool::{MasterKey, Service, UserPool};
+use userpool_store::MemoryStore;
+
+/// The embedder's state: the pool whose tokens its API accepts.
+#[derive(Clone)]
+struct AppState {
+    pool: UserPool,
+    service: Service,
+}
+
+/// An embedder's handler: `Authorization: Bearer <access token>`, verified with the pool's keys.
+async fn hello(State(state): State<AppState>, headers: HeaderMap) -> (StatusCode, String) {
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let Some(token) = token else {
+        return (StatusCode::UNAUTHORIZED, "missing bearer token".into());
+    };
+    match state.pool.verify_access_token(token, state.service.now()) {
+        Ok(claims) => (
+            StatusCode::OK,
+            format!("hello, {}", claims.username().unwrap_or("?")),
+        ),
+        Err(e) => (StatusCode::UNAUTHORIZED, format!("refused: {e}")),
+    }
+}
+
+async fn post_json(
+    app: &Router,
+    target: &str,
+    body: serde_json::Value,
+) -> Result<serde_json::Value, Box<dyn Error>> {
+    let request = Request::post("/cognito")
+        .header(
+            "x-amz-target",
+            format!("AWSCognitoIdentityProviderService.{target}"),
+        )
+        .header("content-type", "application/x-amz-json-1.1")
+        .body(Body::from(body.to_string()))?;
+    let response = app.clone().oneshot(request).await?;
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await?;
+    Ok(serde_json::from_slice(&bytes)?)
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn Error>> {
+    let service =
+        Service::builder(Arc::new(MemoryStore::new()), MasterKey::new(rand::random())).build()?;
+    // Administration through the library itself (no admin credentials on the HTTP side).
+    let pool_id = service
+        .create_user_pool(UserPoolRequest {
+            pool_name: "embedded".into(),
+            ..Default::default()
+        })
+        .await?
+        .user_pool
+        .id;
+    let client = service
+        .create_user_pool_client(UserPoolClientRequest {
+            user_pool_id: pool_id.clone(),
+            client_name: Some("web".into()),
+            explicit_auth_flows: Some(vec![
+                "ALLOW_USER_PASSWORD_AUTH".into(),
+                "ALLOW_REFRESH_TOKEN_AUTH".into(),
+            ]),
+            ..Default::default()
+        })
+        .await?
+        .user_pool_client
+        .client_id;
+    service
+        .admin_create_user(AdminCreateUserRequest {
+            user_pool_id: pool_id.clone(),
+            username: "alice".into(),
+            message_action: Some("SUPPRESS".into()),
+            ..Default::default()
+        })
+        .await?;
+    service
+        .admin_set_user_password(AdminSetUserPasswordRequest {
+            user_pool_id: pool_id.clone(),
+            username: "alice".into(),
+            password: "Corr3ct-Horse!".into(),
+            permanent: true,
+        })
+        .await?;
+
+    let state = AppState {
+        pool: service.user_pool(&pool_id).await?,
+        service: service.clone(),
+    };
+    let app: Router = Router::new()
+        .route("/hello", get(hello))
+        .with_state(state)
+        .nest("/cognito", userpool_http::router(service));
+    println!("1. the embedder's app: GET /hello (its own) and POST /cognito (Cognito's API)");
+
+    let signed_in = post_json(
+        &app,
+        "InitiateAuth",
+        serde_json::json!({"ClientId": client, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "alice", "PASSWORD": "Corr3ct-Horse!"}}),
+    )
+    .await?;
+    let access = signed_in["AuthenticationResult"]["AccessToken"]
+        .as_str()
+        .ok_or("no access token")?
+        .to_owned();
+    println!(
+        "2. POST /cognito InitiateAuth → an access token ({} bytes)",
+        access.len()
+    );
+
+    for (label, token) in [("with the token", Some(access.as_str())), ("without", None)] {
+        let mut request = Request::get("/hello");
+        if let Some(t) = token {
+            request = request.header("authorization", format!("Bearer {t}"));
+        }
+        let response = app.clone().oneshot(request.body(Body::empty())?).await?;
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16).await?;
+        println!(
+            "3. GET /hello {label}: {status} {}",
+            String::from_utf8_lossy(&body)
+        );
+    }
+    Ok(())
+}

@@ -169,6 +169,11 @@ impl Server {
         client: &str,
         token: &str,
     ) -> serde_json::Value {
+        // Explicit, so the workspace's feature unification (another crate enables jsonwebtoken's
+        // aws_lc_rs too) cannot leave jsonwebtoken without a provider.
+        let _ = jsonwebtoken::crypto::CryptoProvider::install_default(
+            &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER,
+        );
         let jwks: jsonwebtoken::jwk::JwkSet = self
             .http
             .get(format!("{}/{pool}/.well-known/jwks.json", self.endpoint))

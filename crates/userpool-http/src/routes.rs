@@ -115,6 +115,7 @@ async fn handle(state: &AppState, uri: &axum::http::Uri, request: Request) -> Re
         return Failure::unknown_operation().into_response();
     };
     if !state.throttle.admit(category) {
+        tracing::info!(target: "userpool::metrics", counter = "throttled", action = %action);
         return Failure::new(
             StatusCode::TOO_MANY_REQUESTS,
             "TooManyRequestsException",

@@ -111,6 +111,7 @@
 )]
 
 mod at_rest;
+mod audit;
 mod clock;
 mod entropy;
 mod error;

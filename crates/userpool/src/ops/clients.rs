@@ -211,6 +211,7 @@ impl Service {
         &self,
         req: UserPoolClientIdRequest,
     ) -> Result<UserPoolClientResponse> {
+        crate::audit::event("DescribeUserPoolClient");
         let pool = self.pool(&req.user_pool_id).await?;
         let client = self.pool_client(&pool, &req.client_id).await?;
         Ok(UserPoolClientResponse {
@@ -263,6 +264,7 @@ impl Service {
         &self,
         req: ListRequest,
     ) -> Result<ListUserPoolClientsResponse> {
+        crate::audit::event("ListUserPoolClients");
         let pool = self
             .pool(req.user_pool_id.as_deref().unwrap_or_default())
             .await?;

@@ -63,6 +63,7 @@ impl Service {
 
     /// ConfirmDevice: stores the device's verifier (sealed) under the key issued at sign-in.
     pub async fn confirm_device(&self, req: ConfirmDeviceRequest) -> Result<ConfirmDeviceResponse> {
+        crate::audit::event("ConfirmDevice");
         let auth = self.authorize(&req.access_token).await?;
         if req.device_key.is_empty() {
             return Err(missing("deviceKey"));
@@ -118,6 +119,7 @@ impl Service {
 
     /// GetDevice (the access token's user).
     pub async fn get_device(&self, req: DeviceRequest) -> Result<GetDeviceResponse> {
+        crate::audit::event("GetDevice");
         self.device_get(false, req).await
     }
 
@@ -142,6 +144,7 @@ impl Service {
 
     /// ListDevices (the access token's user).
     pub async fn list_devices(&self, req: ListDevicesRequest) -> Result<ListDevicesResponse> {
+        crate::audit::event("ListDevices");
         self.device_list(false, req).await
     }
 
@@ -180,6 +183,7 @@ impl Service {
 
     /// UpdateDeviceStatus (the access token's user).
     pub async fn update_device_status(&self, req: DeviceRequest) -> Result<Empty> {
+        crate::audit::event("UpdateDeviceStatus");
         self.device_status(false, req).await
     }
 
@@ -216,6 +220,7 @@ impl Service {
 
     /// ForgetDevice (the access token's user).
     pub async fn forget_device(&self, req: DeviceRequest) -> Result<Empty> {
+        crate::audit::event("ForgetDevice");
         self.device_forget(false, req).await
     }
 
@@ -241,21 +246,25 @@ impl Service {
 impl Service {
     /// AdminGetDevice.
     pub async fn admin_get_device(&self, req: DeviceRequest) -> Result<GetDeviceResponse> {
+        crate::audit::event("AdminGetDevice");
         self.device_get(true, req).await
     }
 
     /// AdminListDevices.
     pub async fn admin_list_devices(&self, req: ListDevicesRequest) -> Result<ListDevicesResponse> {
+        crate::audit::event("AdminListDevices");
         self.device_list(true, req).await
     }
 
     /// AdminUpdateDeviceStatus.
     pub async fn admin_update_device_status(&self, req: DeviceRequest) -> Result<Empty> {
+        crate::audit::event("AdminUpdateDeviceStatus");
         self.device_status(true, req).await
     }
 
     /// AdminForgetDevice.
     pub async fn admin_forget_device(&self, req: DeviceRequest) -> Result<Empty> {
+        crate::audit::event("AdminForgetDevice");
         self.device_forget(true, req).await
     }
 }

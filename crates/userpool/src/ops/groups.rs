@@ -54,6 +54,7 @@ impl Service {
 
     /// GetGroup.
     pub async fn get_group(&self, req: GroupRequest) -> Result<GroupResponse> {
+        crate::audit::event("GetGroup");
         let pool = self.pool(&req.user_pool_id).await?;
         let group = self.group(&pool, &req.group_name).await?;
         Ok(GroupResponse {
@@ -63,6 +64,7 @@ impl Service {
 
     /// UpdateGroup: the members given replace the stored ones.
     pub async fn update_group(&self, req: GroupRequest) -> Result<GroupResponse> {
+        crate::audit::event("UpdateGroup");
         let pool = self.pool(&req.user_pool_id).await?;
         let mut group = self.group(&pool, &req.group_name).await?;
         let checked = Group::new(
@@ -101,6 +103,7 @@ impl Service {
 
     /// ListGroups.
     pub async fn list_groups(&self, req: ListRequest) -> Result<ListGroupsResponse> {
+        crate::audit::event("ListGroups");
         let pool = self
             .pool(req.user_pool_id.as_deref().unwrap_or_default())
             .await?;
@@ -148,6 +151,7 @@ impl Service {
 
     /// AdminRemoveUserFromGroup.
     pub async fn admin_remove_user_from_group(&self, req: GroupMemberRequest) -> Result<Empty> {
+        crate::audit::event("AdminRemoveUserFromGroup");
         let pool = self.pool(&req.user_pool_id).await?;
         let user = self.require_user(&pool, &req.username).await?;
         let group = self.group(&pool, &req.group_name).await?;
@@ -160,6 +164,7 @@ impl Service {
 
     /// AdminListGroupsForUser.
     pub async fn admin_list_groups_for_user(&self, req: ListRequest) -> Result<ListGroupsResponse> {
+        crate::audit::event("AdminListGroupsForUser");
         let pool = self
             .pool(req.user_pool_id.as_deref().unwrap_or_default())
             .await?;
@@ -189,6 +194,7 @@ impl Service {
 
     /// ListUsersInGroup.
     pub async fn list_users_in_group(&self, req: ListRequest) -> Result<ListUsersInGroupResponse> {
+        crate::audit::event("ListUsersInGroup");
         let pool = self
             .pool(req.user_pool_id.as_deref().unwrap_or_default())
             .await?;

@@ -54,6 +54,7 @@ impl Service {
         &self,
         req: AssociateSoftwareTokenRequest,
     ) -> Result<AssociateSoftwareTokenResponse> {
+        crate::audit::event("AssociateSoftwareToken");
         if let Some(token) = &req.access_token {
             let auth = self.authorize(token).await?;
             let secret = self.inner.entropy.with(TotpSecret::generate)?;
@@ -103,6 +104,7 @@ impl Service {
         &self,
         req: VerifySoftwareTokenRequest,
     ) -> Result<VerifySoftwareTokenResponse> {
+        crate::audit::event("VerifySoftwareToken");
         if let Some(token) = &req.access_token {
             let auth = self.authorize(token).await?;
             let mut user = auth.user.clone();
@@ -172,6 +174,7 @@ impl Service {
 
     /// SetUserMFAPreference.
     pub async fn set_user_mfa_preference(&self, req: SetUserMfaPreferenceRequest) -> Result<Empty> {
+        crate::audit::event("SetUserMFAPreference");
         let token = req
             .access_token
             .as_ref()
@@ -186,6 +189,7 @@ impl Service {
         &self,
         req: SetUserMfaPreferenceRequest,
     ) -> Result<Empty> {
+        crate::audit::event("AdminSetUserMFAPreference");
         let pool = self
             .pool(req.user_pool_id.as_deref().unwrap_or_default())
             .await?;

@@ -247,6 +247,7 @@ impl Service {
 
     /// DescribeUserPool.
     pub async fn describe_user_pool(&self, req: UserPoolIdRequest) -> Result<UserPoolResponse> {
+        crate::audit::event("DescribeUserPool");
         let pool = self.pool(&req.user_pool_id).await?;
         Ok(UserPoolResponse {
             user_pool: self.user_pool_type(&pool).await?,
@@ -295,6 +296,7 @@ impl Service {
 
     /// ListUserPools (`MaxResults` 1..60 required).
     pub async fn list_user_pools(&self, req: ListRequest) -> Result<ListUserPoolsResponse> {
+        crate::audit::event("ListUserPools");
         let limit = page_limit(req.max_results, "maxResults", true)?;
         let page = self
             .store()
@@ -322,6 +324,7 @@ impl Service {
         &self,
         req: UserPoolMfaConfig,
     ) -> Result<UserPoolMfaConfig> {
+        crate::audit::event("SetUserPoolMfaConfig");
         let mut pool = self.pool(&req.user_pool_id).await?;
         if let Some(sms) = &req.sms_mfa_configuration {
             pool.mfa_factors.sms = true;
@@ -352,12 +355,14 @@ impl Service {
         &self,
         req: UserPoolIdRequest,
     ) -> Result<UserPoolMfaConfig> {
+        crate::audit::event("GetUserPoolMfaConfig");
         let pool = self.pool(&req.user_pool_id).await?;
         Ok(mfa_config_of(&pool))
     }
 
     /// GetCSVHeader.
     pub async fn get_csv_header(&self, req: UserPoolIdRequest) -> Result<CsvHeaderResponse> {
+        crate::audit::event("GetCSVHeader");
         let pool = self.pool(&req.user_pool_id).await?;
         Ok(CsvHeaderResponse {
             user_pool_id: pool.id.as_str().to_owned(),

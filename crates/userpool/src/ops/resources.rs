@@ -54,6 +54,7 @@ impl Service {
         &self,
         req: ResourceServerRequest,
     ) -> Result<ResourceServerResponse> {
+        crate::audit::event("CreateResourceServer");
         let pool = self.pool(&req.user_pool_id).await?;
         let server = Self::resource_server_of(&req)?;
         let existing = self
@@ -81,6 +82,7 @@ impl Service {
         &self,
         req: ResourceServerRequest,
     ) -> Result<ResourceServerResponse> {
+        crate::audit::event("DescribeResourceServer");
         let pool = self.pool(&req.user_pool_id).await?;
         let server = self
             .store()
@@ -97,6 +99,7 @@ impl Service {
         &self,
         req: ResourceServerRequest,
     ) -> Result<ResourceServerResponse> {
+        crate::audit::event("UpdateResourceServer");
         let pool = self.pool(&req.user_pool_id).await?;
         let server = Self::resource_server_of(&req)?;
         self.store()
@@ -110,6 +113,7 @@ impl Service {
 
     /// DeleteResourceServer.
     pub async fn delete_resource_server(&self, req: ResourceServerRequest) -> Result<Empty> {
+        crate::audit::event("DeleteResourceServer");
         let pool = self.pool(&req.user_pool_id).await?;
         self.store()
             .delete_resource_server(&pool.id, &req.identifier)
@@ -123,6 +127,7 @@ impl Service {
         &self,
         req: ListRequest,
     ) -> Result<ListResourceServersResponse> {
+        crate::audit::event("ListResourceServers");
         let pool = self
             .pool(req.user_pool_id.as_deref().unwrap_or_default())
             .await?;
@@ -172,6 +177,7 @@ impl Service {
         &self,
         req: UserImportJobRequest,
     ) -> Result<UserImportJobResponse> {
+        crate::audit::event("CreateUserImportJob");
         let pool = self.pool(&req.user_pool_id).await?;
         let name = req
             .job_name
@@ -215,6 +221,7 @@ impl Service {
         job_id: &str,
         csv: Vec<u8>,
     ) -> Result<()> {
+        crate::audit::event("UploadUserImportCsv");
         let pool = self.pool(pool_id).await?;
         let mut job = self.job(&pool, Some(job_id)).await?;
         if job.status != "Created" {
@@ -314,6 +321,7 @@ impl Service {
         &self,
         req: UserImportJobRequest,
     ) -> Result<UserImportJobResponse> {
+        crate::audit::event("DescribeUserImportJob");
         let pool = self.pool(&req.user_pool_id).await?;
         let job = self.job(&pool, req.job_id.as_deref()).await?;
         Ok(UserImportJobResponse {
@@ -326,6 +334,7 @@ impl Service {
         &self,
         req: ListUserImportJobsRequest,
     ) -> Result<ListUserImportJobsResponse> {
+        crate::audit::event("ListUserImportJobs");
         let pool = self.pool(&req.user_pool_id).await?;
         let limit = page_limit(req.max_results, "maxResults", true)?;
         let page = self

@@ -327,6 +327,7 @@ impl Service {
         &self,
         req: ClientUserRequest,
     ) -> Result<CodeDeliveryResponse> {
+        crate::audit::event("ResendConfirmationCode");
         let (pool, client) = self.client(&req.client_id).await?;
         client.check_secret_hash(
             &req.username,

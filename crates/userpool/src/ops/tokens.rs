@@ -464,6 +464,7 @@ impl Service {
         &self,
         req: GetTokensFromRefreshTokenRequest,
     ) -> Result<GetTokensFromRefreshTokenResponse> {
+        crate::audit::event("GetTokensFromRefreshToken");
         let (pool, client) = self.client(&req.client_id).await?;
         check_client_secret(&client, req.client_secret.as_ref())?;
         let caller = Caller {
@@ -487,12 +488,14 @@ impl Service {
     /// GlobalSignOut: revokes every refresh token of the user (every client) and so every
     /// access token minted from them.
     pub async fn global_sign_out(&self, req: AccessTokenRequest) -> Result<Empty> {
+        crate::audit::event("GlobalSignOut");
         let auth = self.authorize(&req.access_token).await?;
         self.sign_out_everywhere(&auth.pool, &auth.user).await
     }
 
     /// AdminUserGlobalSignOut.
     pub async fn admin_user_global_sign_out(&self, req: AdminUserRequest) -> Result<Empty> {
+        crate::audit::event("AdminUserGlobalSignOut");
         let pool = self.pool(&req.user_pool_id).await?;
         let user = self.require_user(&pool, &req.username).await?;
         self.sign_out_everywhere(&pool, &user).await

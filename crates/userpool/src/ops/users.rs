@@ -104,6 +104,7 @@ impl Service {
 
     /// GetUser.
     pub async fn get_user(&self, req: AccessTokenRequest) -> Result<GetUserResponse> {
+        crate::audit::event("GetUser");
         let auth = self.authorize(&req.access_token).await?;
         let permissions = self.token_permissions(&auth).await;
         Ok(get_user_response(&auth.user, &permissions, false))
@@ -111,6 +112,7 @@ impl Service {
 
     /// AdminGetUser.
     pub async fn admin_get_user(&self, req: AdminUserRequest) -> Result<GetUserResponse> {
+        crate::audit::event("AdminGetUser");
         let pool = self.pool(&req.user_pool_id).await?;
         let user = self.require_user(&pool, &req.username).await?;
         Ok(get_user_response(
@@ -189,6 +191,7 @@ impl Service {
 
     /// DeleteUserAttributes.
     pub async fn delete_user_attributes(&self, req: DeleteUserAttributesRequest) -> Result<Empty> {
+        crate::audit::event("DeleteUserAttributes");
         let auth = self.authorize(&req.access_token).await?;
         let permissions = self.token_permissions(&auth).await;
         check_deletable(&auth.pool, &req.user_attribute_names)?;
@@ -215,6 +218,7 @@ impl Service {
         &self,
         req: AdminDeleteUserAttributesRequest,
     ) -> Result<Empty> {
+        crate::audit::event("AdminDeleteUserAttributes");
         let pool = self.pool(&req.user_pool_id).await?;
         let mut user = self.require_user(&pool, &req.username).await?;
         check_deletable(&pool, &req.user_attribute_names)?;
@@ -230,6 +234,7 @@ impl Service {
         &self,
         req: GetUserAttributeVerificationCodeRequest,
     ) -> Result<CodeDeliveryResponse> {
+        crate::audit::event("GetUserAttributeVerificationCode");
         let auth = self.authorize(&req.access_token).await?;
         let destination = auth
             .user
@@ -264,6 +269,7 @@ impl Service {
 
     /// VerifyUserAttribute.
     pub async fn verify_user_attribute(&self, req: VerifyUserAttributeRequest) -> Result<Empty> {
+        crate::audit::event("VerifyUserAttribute");
         let auth = self.authorize(&req.access_token).await?;
         if req.code.is_empty() {
             return Err(missing("code"));
@@ -284,12 +290,14 @@ impl Service {
 
     /// DeleteUser.
     pub async fn delete_user(&self, req: AccessTokenRequest) -> Result<Empty> {
+        crate::audit::event("DeleteUser");
         let auth = self.authorize(&req.access_token).await?;
         self.remove_user(&auth.pool, &auth.user).await
     }
 
     /// AdminDeleteUser.
     pub async fn admin_delete_user(&self, req: AdminUserRequest) -> Result<Empty> {
+        crate::audit::event("AdminDeleteUser");
         let pool = self.pool(&req.user_pool_id).await?;
         let user = self.require_user(&pool, &req.username).await?;
         self.remove_user(&pool, &user).await
@@ -318,6 +326,7 @@ impl Service {
 
     /// AdminEnableUser (revoked tokens stay revoked).
     pub async fn admin_enable_user(&self, req: AdminUserRequest) -> Result<Empty> {
+        crate::audit::event("AdminEnableUser");
         let pool = self.pool(&req.user_pool_id).await?;
         let mut user = self.require_user(&pool, &req.username).await?;
         user.enabled = true;
@@ -327,6 +336,7 @@ impl Service {
 
     /// ListUsers.
     pub async fn list_users(&self, req: ListUsersRequest) -> Result<ListUsersResponse> {
+        crate::audit::event("ListUsers");
         let pool = self.pool(&req.user_pool_id).await?;
         let limit = match req.limit {
             None | Some(0) => 60,

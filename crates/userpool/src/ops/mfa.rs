@@ -3,9 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use auth_flow_state_machine::{
-    FlowContext, FlowError, SessionEnvelope, TotpFactor, TotpSecret, sealed_session,
-};
+use auth_flow_state_machine::{FlowError, SessionEnvelope, TotpFactor, TotpSecret, sealed_session};
 use user_pool_model::{MfaMethod, PoolConfig, User};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -77,19 +75,7 @@ impl Service {
         let pending = self.open_pending(&cx, &sealed)?;
         let id = pending.session_id();
         let (secret, challenge) = self
-            .inner
-            .entropy
-            .with(|rng| {
-                let mut flow = FlowContext {
-                    now: self.now(),
-                    rng,
-                    pool: &cx.pool,
-                    client: &cx.client,
-                    settings: &self.inner.settings,
-                    admin: false,
-                };
-                pending.associate_software_token(&mut flow)
-            })?
+            .with_flow(&cx, |flow| pending.associate_software_token(flow))?
             .map_err(|e| Error::from_flow(&e, cx.client.prevent_user_existence_errors))?;
         self.spend_session(&cx, &id).await?;
         let rendered = self.render(&cx, challenge)?;
@@ -147,19 +133,11 @@ impl Service {
         let pending = self.open_pending(&cx, &sealed)?;
         let id = pending.session_id();
         let username = pending.username().to_owned();
-        let result = self.inner.entropy.with(|rng| {
-            let mut flow = FlowContext {
-                now: self.now(),
-                rng,
-                pool: &cx.pool,
-                client: &cx.client,
-                settings: &self.inner.settings,
-                admin: false,
-            };
+        let result = self.with_flow(&cx, |flow| {
             pending.verify_software_token(
                 req.user_code.expose_secret(),
                 req.friendly_device_name.clone(),
-                &mut flow,
+                flow,
             )
         })?;
         if result.as_ref().is_err_and(|e| !e.keeps_session()) || result.is_ok() {

@@ -173,6 +173,27 @@ impl Service {
         .await
     }
 
+    /// Runs `f` with a flow context for `cx`: the clock's time and the service RNG, lent for
+    /// one synchronous step.
+    pub(crate) fn with_flow<T>(
+        &self,
+        cx: &SignInContext<'_>,
+        f: impl FnOnce(&mut FlowContext<'_, rand_chacha::ChaCha20Rng>) -> T,
+    ) -> Result<T> {
+        let now = self.now();
+        self.inner.entropy.with(|rng| {
+            let mut flow = FlowContext {
+                now,
+                rng,
+                pool: &cx.pool,
+                client: &cx.client,
+                settings: &self.inner.settings,
+                admin: cx.admin,
+            };
+            f(&mut flow)
+        })
+    }
+
     /// Loads `user`'s account for the engine.
     pub(crate) async fn load(
         &self,
@@ -273,17 +294,7 @@ impl Service {
             None => None,
         };
         let account = loaded.as_ref().map(Loaded::account);
-        let result = self.inner.entropy.with(|rng| {
-            let mut flow = FlowContext {
-                now: self.now(),
-                rng,
-                pool: &cx.pool,
-                client: &cx.client,
-                settings: &self.inner.settings,
-                admin: cx.admin,
-            };
-            sign_in.start(account.as_ref(), &mut flow)
-        })?;
+        let result = self.with_flow(&cx, |flow| sign_in.start(account.as_ref(), flow))?;
         let username = loaded.as_ref().map(|l| l.user.username.clone());
         drop(account);
         self.finish(&cx, result, username).await
@@ -328,21 +339,13 @@ impl Service {
             }
         };
         let account = loaded.as_ref().map(Loaded::account);
-        let result = self.inner.entropy.with(|rng| {
-            let mut flow = FlowContext {
-                now: self.now(),
-                rng,
-                pool: &cx.pool,
-                client: &cx.client,
-                settings: &self.inner.settings,
-                admin: cx.admin,
-            };
+        let result = self.with_flow(&cx, |flow| {
             pending.respond(
                 &req.challenge_name,
                 responses,
                 account.as_ref(),
                 session_failures,
-                &mut flow,
+                flow,
             )
         })?;
         drop(account);
@@ -374,19 +377,7 @@ impl Service {
             .sealer(&cx.pool.id, Purpose::Session)
             .open(blob, b"")
             .map_err(|_| invalid())?;
-        self.inner
-            .entropy
-            .with(|rng| {
-                let flow = FlowContext {
-                    now: self.now(),
-                    rng,
-                    pool: &cx.pool,
-                    client: &cx.client,
-                    settings: &self.inner.settings,
-                    admin: cx.admin,
-                };
-                PendingChallenge::open(&plain, &flow)
-            })?
+        self.with_flow(cx, |flow| PendingChallenge::open(&plain, flow))?
             .map_err(|e| cx.flow_error(&e))
     }
 
@@ -683,8 +674,6 @@ impl Service {
                 "Custom auth lambda trigger is not configured for the user pool.",
             )
         };
-        let now = self.now();
-        let settings = &self.inner.settings;
         match trigger {
             PendingTrigger::DefineAuthChallenge(define) => {
                 let name = define.username().to_owned();
@@ -710,17 +699,7 @@ impl Service {
                     fail_authentication: response.fail_authentication,
                 };
                 let account = user.as_ref().map(Account::new);
-                Ok(self.inner.entropy.with(|rng| {
-                    let mut flow = FlowContext {
-                        now,
-                        rng,
-                        pool: &cx.pool,
-                        client: &cx.client,
-                        settings,
-                        admin: cx.admin,
-                    };
-                    define.resume(decision, account.as_ref(), &mut flow)
-                })?)
+                Ok(self.with_flow(cx, |flow| define.resume(decision, account.as_ref(), flow))?)
             }
             PendingTrigger::CreateAuthChallenge(create) => {
                 let name = create.username().to_owned();
@@ -746,17 +725,7 @@ impl Service {
                     private_parameters: response.private_challenge_parameters.clone(),
                     metadata: response.challenge_metadata,
                 };
-                Ok(self.inner.entropy.with(|rng| {
-                    let mut flow = FlowContext {
-                        now,
-                        rng,
-                        pool: &cx.pool,
-                        client: &cx.client,
-                        settings,
-                        admin: cx.admin,
-                    };
-                    create.resume(created, &mut flow)
-                })?)
+                Ok(self.with_flow(cx, |flow| create.resume(created, flow))?)
             }
             PendingTrigger::VerifyAuthChallengeResponse(verify) => {
                 let name = verify.username().to_owned();

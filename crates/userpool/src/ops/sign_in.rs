@@ -7,25 +7,16 @@
 use std::collections::BTreeMap;
 
 use auth_flow_state_machine::{
-    Account, Authenticated, Challenge, ChallengeRecord, CreatedChallenge, DefineDecision, Event,
-    Failures, FlowContext, FlowError, Initiate, PendingChallenge, PendingTrigger, Step, TotpFactor,
-    Transition, sealed_state,
+    Account, Authenticated, Challenge, Failures, FlowContext, FlowError, Initiate,
+    PendingChallenge, Step, TotpFactor, Transition, sealed_state,
 };
-use custom_auth_triggers::events::{
-    ChallengeResult, CreateAuthChallengeRequest, DefineAuthChallengeRequest,
-    PreAuthenticationRequest, VerifyAuthChallengeRequest,
-};
-use custom_auth_triggers::{
-    CreateAuthChallenge, DefineAuthChallenge, PreAuthentication, TriggerSource,
-    VerifyAuthChallengeResponse,
-};
+use custom_auth_triggers::events::PreAuthenticationRequest;
+use custom_auth_triggers::{PreAuthentication, TriggerSource};
 use sha2::{Digest, Sha256};
-use user_pool_model::{AppClient, MfaMethod, PoolConfig, User};
+use user_pool_model::{AppClient, PoolConfig, User};
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::hooks::{Caller, trigger_attributes};
-use crate::messages::MessageKind;
-use crate::ops::codes::Destination;
 use crate::ops::tokens::Grant;
 use crate::seal::Purpose;
 use crate::service::{Service, internal};
@@ -43,14 +34,14 @@ pub(crate) struct SignInContext<'a> {
 }
 
 impl SignInContext<'_> {
-    fn caller(&self) -> Caller<'_> {
+    pub(crate) fn caller(&self) -> Caller<'_> {
         Caller {
             client_id: self.client.id.as_str(),
             metadata: Some(self.metadata),
         }
     }
 
-    fn flow_error(&self, e: &FlowError) -> Error {
+    pub(crate) fn flow_error(&self, e: &FlowError) -> Error {
         Error::from_flow(e, self.client.prevent_user_existence_errors)
     }
 }
@@ -87,17 +78,6 @@ fn session_failure_key(id: &[u8; 16]) -> String {
     let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
     // U+0001 cannot occur in a username, so this never meets a real user's counter.
     format!("\u{1}session/{hex}")
-}
-
-fn records_to_results(records: &[ChallengeRecord]) -> Vec<ChallengeResult> {
-    records
-        .iter()
-        .map(|r| ChallengeResult {
-            challenge_name: r.challenge_name.clone(),
-            challenge_result: r.challenge_result,
-            challenge_metadata: r.challenge_metadata.clone(),
-        })
-        .collect()
 }
 
 impl Service {
@@ -524,231 +504,5 @@ impl Service {
             authentication_result: Some(result),
             ..AuthResponse::default()
         })
-    }
-
-    /// Performs the engine's side effects on the user record (one conditional update).
-    async fn apply_events(
-        &self,
-        cx: &SignInContext<'_>,
-        username: &str,
-        events: Vec<Event>,
-    ) -> Result<()> {
-        if events.is_empty() {
-            return Ok(());
-        }
-        let key = cx.pool.case_rule.fold(username);
-        let mut user = self
-            .store()
-            .get_user(&cx.pool.id, &key)
-            .await
-            .map_err(|e| self.store_error(&e))?
-            .ok_or_else(|| cx.flow_error(&FlowError::UserNotFound))?;
-        let mut changed = false;
-        for event in events {
-            match event {
-                Event::PasswordVerified => {
-                    self.store()
-                        .reset_failures(&cx.pool.id, &key)
-                        .await
-                        .map_err(|e| self.store_error(&e))?;
-                }
-                Event::SendCode {
-                    medium,
-                    destination,
-                    code,
-                } => {
-                    let destination = match medium {
-                        auth_flow_state_machine::DeliveryMedium::Email => {
-                            Destination::email(&destination)
-                        }
-                        _ => Destination::sms(&destination),
-                    };
-                    self.deliver(
-                        &cx.pool,
-                        &user,
-                        code.expose_secret(),
-                        None,
-                        &destination,
-                        MessageKind::Authentication,
-                        &cx.caller(),
-                    )
-                    .await?;
-                }
-                Event::TotpStepUsed { step } => {
-                    let mut factor = self
-                        .open_totp(&cx.pool.id, &user)?
-                        .ok_or_else(|| cx.flow_error(&FlowError::TotpMismatch))?;
-                    if factor.last_step.is_some_and(|last| last >= step) {
-                        return Err(cx.flow_error(&FlowError::TotpMismatch));
-                    }
-                    factor.last_step = Some(step);
-                    user.mfa.totp_secret = Some(self.seal_totp(&cx.pool.id, &user, &factor)?);
-                    changed = true;
-                }
-                Event::PasswordChanged {
-                    salt,
-                    verifier,
-                    status,
-                } => {
-                    let sealed = self.seal_verifier(&cx.pool.id, &user, &verifier)?;
-                    user.password = Some(user_pool_model::PasswordRecord {
-                        salt: salt.as_bytes().to_vec(),
-                        verifier: sealed,
-                        set_at: self.now(),
-                        expires_at: None,
-                    });
-                    user.status = status;
-                    changed = true;
-                }
-                Event::AttributesSet(attributes) => {
-                    for a in attributes {
-                        if a.value.is_empty() {
-                            user.attributes.remove(&a.name);
-                        } else {
-                            user.attributes.insert(a.name, a.value);
-                        }
-                    }
-                    changed = true;
-                }
-                Event::SoftwareTokenVerified {
-                    secret,
-                    friendly_name,
-                    step,
-                } => {
-                    let factor = TotpFactor {
-                        secret,
-                        friendly_name,
-                        last_step: Some(step),
-                    };
-                    user.mfa.totp_secret = Some(self.seal_totp(&cx.pool.id, &user, &factor)?);
-                    if !user.mfa.enabled.contains(&MfaMethod::SoftwareTokenMfa) {
-                        user.mfa.enabled.push(MfaMethod::SoftwareTokenMfa);
-                    }
-                    changed = true;
-                }
-                Event::DeviceAuthenticated { device_key } => {
-                    if let Some(device) = user.devices.iter_mut().find(|d| d.key == device_key) {
-                        device.last_authenticated = Some(self.now());
-                        changed = true;
-                    }
-                }
-                _ => {}
-            }
-        }
-        if changed {
-            user.modified = self.now();
-            let keys = userpool_store::UserKeys::for_user(&user, &cx.pool);
-            self.store()
-                .update_user(&cx.pool.id, user, &keys)
-                .await
-                .map_err(|e| match e {
-                    userpool_store::StoreError::VersionConflict => {
-                        cx.flow_error(&FlowError::CodeMismatch)
-                    }
-                    other => self.store_error(&other),
-                })?;
-        }
-        Ok(())
-    }
-
-    /// Runs one custom-auth trigger and resumes the engine with its answer.
-    async fn custom_trigger(
-        &self,
-        cx: &SignInContext<'_>,
-        trigger: PendingTrigger,
-        username: Option<&str>,
-    ) -> Result<std::result::Result<Transition, FlowError>> {
-        let user = match username {
-            Some(name) => self
-                .store()
-                .get_user(&cx.pool.id, &cx.pool.case_rule.fold(name))
-                .await
-                .map_err(|e| self.store_error(&e))?,
-            None => None,
-        };
-        let attributes = user.as_ref().map(trigger_attributes).unwrap_or_default();
-        let caller = cx.caller();
-        let unconfigured = || {
-            Error::new(
-                ErrorKind::NotAuthorized,
-                "Custom auth lambda trigger is not configured for the user pool.",
-            )
-        };
-        match trigger {
-            PendingTrigger::DefineAuthChallenge(define) => {
-                let name = define.username().to_owned();
-                let request = DefineAuthChallengeRequest {
-                    user_attributes: attributes,
-                    session: records_to_results(define.session()),
-                    user_not_found: define.user_not_found().then_some(true),
-                    client_metadata: caller.metadata(),
-                };
-                let response = self
-                    .run_trigger::<DefineAuthChallenge>(
-                        &cx.pool,
-                        TriggerSource::DefineAuthChallengeAuthentication,
-                        &name,
-                        &caller,
-                        request,
-                    )
-                    .await?
-                    .ok_or_else(unconfigured)?;
-                let decision = DefineDecision {
-                    challenge_name: response.challenge_name,
-                    issue_tokens: response.issue_tokens,
-                    fail_authentication: response.fail_authentication,
-                };
-                let account = user.as_ref().map(Account::new);
-                Ok(self.with_flow(cx, |flow| define.resume(decision, account.as_ref(), flow))?)
-            }
-            PendingTrigger::CreateAuthChallenge(create) => {
-                let name = create.username().to_owned();
-                let request = CreateAuthChallengeRequest {
-                    user_attributes: attributes,
-                    challenge_name: create.challenge_name().to_owned(),
-                    session: records_to_results(create.session()),
-                    user_not_found: create.user_not_found().then_some(true),
-                    client_metadata: caller.metadata(),
-                };
-                let response = self
-                    .run_trigger::<CreateAuthChallenge>(
-                        &cx.pool,
-                        TriggerSource::CreateAuthChallengeAuthentication,
-                        &name,
-                        &caller,
-                        request,
-                    )
-                    .await?
-                    .ok_or_else(unconfigured)?;
-                let created = CreatedChallenge {
-                    public_parameters: response.public_challenge_parameters.clone(),
-                    private_parameters: response.private_challenge_parameters.clone(),
-                    metadata: response.challenge_metadata,
-                };
-                Ok(self.with_flow(cx, |flow| create.resume(created, flow))?)
-            }
-            PendingTrigger::VerifyAuthChallengeResponse(verify) => {
-                let name = verify.username().to_owned();
-                let request = VerifyAuthChallengeRequest {
-                    user_attributes: attributes,
-                    private_challenge_parameters: verify.private_parameters().clone(),
-                    challenge_answer: verify.answer().to_owned(),
-                    user_not_found: verify.user_not_found().then_some(true),
-                    client_metadata: caller.metadata(),
-                };
-                let response = self
-                    .run_trigger::<VerifyAuthChallengeResponse>(
-                        &cx.pool,
-                        TriggerSource::VerifyAuthChallengeResponseAuthentication,
-                        &name,
-                        &caller,
-                        request,
-                    )
-                    .await?
-                    .ok_or_else(unconfigured)?;
-                Ok(Ok(verify.resume(response.answer_correct)))
-            }
-            _ => Err(internal()),
-        }
     }
 }

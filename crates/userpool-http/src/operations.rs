@@ -25,9 +25,26 @@ where
     } else {
         body
     };
-    let request: Req = serde_json::from_slice(body).map_err(|e| Failure::serialization(&e))?;
+    let mut value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| Failure::serialization(&e))?;
+    // Clients send absent members as `null` (amazon-cognito-identity-js: `ValidationData: null`);
+    // Cognito treats them as absent.
+    strip_nulls(&mut value);
+    let request: Req = serde_json::from_value(value).map_err(|e| Failure::serialization(&e))?;
     let response = op(request).await.map_err(Failure::from)?;
     serde_json::to_vec(&response).map_err(|_| Failure::internal())
+}
+
+/// Removes `null` members from every object, recursively.
+fn strip_nulls(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(strip_nulls);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
 }
 
 macro_rules! operations {

@@ -29,11 +29,9 @@ impl Failure {
     /// the type expected, never a value.
     pub(crate) fn serialization(e: &serde_json::Error) -> Self {
         let message = match e.classify() {
-            serde_json::error::Category::Data => format!(
-                "A member has the wrong type, or the body is not a JSON object (line {}, column {})",
-                e.line(),
-                e.column()
-            ),
+            serde_json::error::Category::Data => {
+                "A member has the wrong type, or the body is not a JSON object".to_owned()
+            }
             _ => "Unable to parse the request body as JSON".to_owned(),
         };
         Self::new(StatusCode::BAD_REQUEST, "SerializationException", message)

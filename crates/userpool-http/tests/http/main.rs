@@ -2,4 +2,5 @@
 #![allow(unreachable_pub)]
 
 mod golden;
+mod js;
 mod sdk;

@@ -110,6 +110,15 @@ async fn protocol_errors_are_cognito_shaped() {
         r#"{"__type":"SerializationException","message":"The request body is larger than 64 bytes."}"#,
     )
     .await;
+    // A `null` member is an absent one, as on Cognito.
+    let r = open()
+        .oneshot(call(
+            Some("ListUserPools"),
+            r#"{"MaxResults":10,"NextToken":null}"#,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
     let r = open()
         .oneshot(call(Some("ListUserPools"), r#"{"MaxResults":10}"#))
         .await

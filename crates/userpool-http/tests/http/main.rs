@@ -3,4 +3,5 @@
 
 mod golden;
 mod js;
+mod py;
 mod sdk;

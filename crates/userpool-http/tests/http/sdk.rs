@@ -27,18 +27,26 @@ pub struct Server {
     pub http: reqwest::Client,
 }
 
-/// The router on 127.0.0.1:<ephemeral>, the SDK pointed at it.
+/// The router on 127.0.0.1:<ephemeral>, the SDK pointed at it; tokens issued by the server's
+/// own URL.
 pub async fn serve() -> Server {
+    serve_with(|endpoint| Issuer::SelfHosted {
+        base_url: endpoint.to_owned(),
+    })
+    .await
+}
+
+/// Like [`serve`] with the issuer mode `issuer` picks for the endpoint.
+pub async fn serve_with(issuer: impl FnOnce(&str) -> Issuer) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let endpoint = format!("http://{}", listener.local_addr().expect("addr"));
+    let issuer = issuer(&endpoint);
     let outbox = Arc::new(Outbox::new());
     let service = Service::builder(Arc::new(MemoryStore::new()), MasterKey::new([5; 32]))
         .sender(outbox.clone())
-        .issuer(Issuer::SelfHosted {
-            base_url: endpoint.clone(),
-        })
+        .issuer(issuer)
         .rng(ChaCha20Rng::seed_from_u64(11))
         .build()
         .expect("service");

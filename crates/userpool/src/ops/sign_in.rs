@@ -17,7 +17,7 @@ use user_pool_model::{AppClient, PoolConfig, User};
 
 use crate::error::{Error, Result};
 use crate::hooks::{Caller, trigger_attributes};
-use crate::ops::tokens::Grant;
+use crate::ops::tokens::{ClientProof, Grant};
 use crate::seal::Purpose;
 use crate::service::{Service, internal};
 use crate::wire::*;
@@ -221,6 +221,7 @@ impl Service {
                         &cx.client,
                         refresh.token().expose_secret(),
                         refresh.device_key().map(str::to_owned),
+                        ClientProof::SecretHash(req.auth_parameters.get("SECRET_HASH")),
                         &cx.caller(),
                     )
                     .await?;

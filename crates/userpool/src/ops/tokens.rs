@@ -38,6 +38,15 @@ pub(crate) struct Grant {
     pub(crate) source: TriggerSource,
 }
 
+/// How a refresh request proves the client, when the client has a secret.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ClientProof<'a> {
+    /// The plain secret was checked already (GetTokensFromRefreshToken).
+    SecretChecked,
+    /// `SECRET_HASH` from `AuthParameters` (REFRESH_TOKEN_AUTH), over the username or `sub`.
+    SecretHash(Option<&'a str>),
+}
+
 /// An access token that passed every check.
 #[derive(Debug)]
 pub(crate) struct Authorized {
@@ -300,6 +309,7 @@ impl Service {
         client: &AppClient,
         token: &str,
         device_key: Option<String>,
+        proof: ClientProof<'_>,
         caller: &Caller<'_>,
     ) -> Result<AuthenticationResult> {
         let invalid = || not_authorized("Invalid Refresh Token");
@@ -338,6 +348,13 @@ impl Service {
             .get_user(&pool.id, &family.user)
             .await
             .map_err(|e| self.store_error(&e))?;
+        if let (Some(_), ClientProof::SecretHash(hash), Some(u)) = (&client.secret, proof, &user) {
+            // Cognito computes it over the username; apps of username-attribute pools use the sub.
+            let sub = u.sub.to_string();
+            if client.check_secret_hash(&u.username, hash).is_err() {
+                client.check_secret_hash(&sub, hash)?;
+            }
+        }
         let grant = auth_flow_state_machine::RefreshGrant {
             client_id: family.client_id.as_str(),
             username: user.as_ref().map_or("", |u| u.username.as_str()),
@@ -477,6 +494,7 @@ impl Service {
                 &client,
                 req.refresh_token.expose_secret(),
                 req.device_key.clone(),
+                ClientProof::SecretChecked,
                 &caller,
             )
             .await?;

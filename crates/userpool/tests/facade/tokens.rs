@@ -304,3 +304,96 @@ async fn a_token_from_another_pool_does_not_pass() {
         .await
         .expect("ours passes");
 }
+
+#[tokio::test]
+async fn secret_clients_prove_themselves_on_refresh() {
+    let mut w = World::new();
+    let pool = w.pool().await;
+    let client = w
+        .client_with(&pool, |c| {
+            c.generate_secret = true;
+            c.explicit_auth_flows = Some(vec![
+                "ALLOW_ADMIN_USER_PASSWORD_AUTH".into(),
+                "ALLOW_REFRESH_TOKEN_AUTH".into(),
+            ]);
+        })
+        .await;
+    let id = client.client_id.clone();
+    let secret = client.client_secret.clone().unwrap();
+    let plain = w.client(&pool).await;
+    w.user(&plain, "alice", PASSWORD).await;
+    let hash = |name: &str| {
+        user_pool_model::secret_hash(
+            &user_pool_model::ClientSecret::parse(secret.expose_secret()).unwrap(),
+            name,
+            &user_pool_model::ClientId::parse(&id).unwrap(),
+        )
+    };
+    let signed_in = w
+        .service
+        .admin_initiate_auth(InitiateAuthRequest {
+            user_pool_id: Some(pool.clone()),
+            client_id: id.clone(),
+            auth_flow: "ADMIN_USER_PASSWORD_AUTH".into(),
+            auth_parameters: SecretMap::of(&[
+                ("USERNAME", "alice"),
+                ("PASSWORD", PASSWORD),
+                ("SECRET_HASH", &hash("alice")),
+            ]),
+            ..Default::default()
+        })
+        .await
+        .expect("sign in");
+    let refresh_token = tokens(&signed_in).refresh_token.clone().unwrap();
+    let refresh = |params: &[(&str, &str)]| InitiateAuthRequest {
+        client_id: id.clone(),
+        auth_flow: "REFRESH_TOKEN_AUTH".into(),
+        auth_parameters: SecretMap::of(params),
+        ..Default::default()
+    };
+    assert_error(
+        w.service
+            .initiate_auth(refresh(&[("REFRESH_TOKEN", refresh_token.expose_secret())]))
+            .await,
+        "NotAuthorizedException",
+        &format!("Client {id} is configured with secret but SECRET_HASH was not received"),
+    );
+    assert_kind(
+        w.service
+            .initiate_auth(refresh(&[
+                ("REFRESH_TOKEN", refresh_token.expose_secret()),
+                ("SECRET_HASH", &hash("bob")),
+            ]))
+            .await,
+        "NotAuthorizedException",
+    );
+    tokens(
+        &w.service
+            .initiate_auth(refresh(&[
+                ("REFRESH_TOKEN", refresh_token.expose_secret()),
+                ("SECRET_HASH", &hash("alice")),
+            ]))
+            .await
+            .expect("refresh"),
+    );
+    let get = |secret: Option<SecretString>| GetTokensFromRefreshTokenRequest {
+        client_id: id.clone(),
+        refresh_token: refresh_token.clone(),
+        client_secret: secret,
+        ..Default::default()
+    };
+    assert_kind(
+        w.service.get_tokens_from_refresh_token(get(None)).await,
+        "NotAuthorizedException",
+    );
+    assert_kind(
+        w.service
+            .get_tokens_from_refresh_token(get(Some("not-the-secret-at-all-0000".into())))
+            .await,
+        "NotAuthorizedException",
+    );
+    w.service
+        .get_tokens_from_refresh_token(get(Some(secret.clone())))
+        .await
+        .expect("with the secret");
+}

@@ -307,7 +307,7 @@ async fn a_token_from_another_pool_does_not_pass() {
 
 #[tokio::test]
 async fn secret_clients_prove_themselves_on_refresh() {
-    let mut w = World::new();
+    let w = World::new();
     let pool = w.pool().await;
     let client = w
         .client_with(&pool, |c| {

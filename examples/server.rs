@@ -140,6 +140,17 @@ async fn main() -> Result<(), Box<dyn Error>> {
         );
         config = config.dev_outbox(outbox);
     }
+    // Expired codes and session markers are purged every minute, off the request path.
+    let maintenance = service.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = maintenance.purge_expired().await {
+                tracing::warn!(error = %e, "purging expired records failed");
+            }
+        }
+    });
     let app: axum::Router = userpool_http::router_with(service, config);
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await?;
 

@@ -251,3 +251,24 @@ impl Service {
             })
     }
 }
+
+impl Service {
+    /// Removes expired one-time codes and session replay markers from the store; returns how
+    /// many of each. Embedders run it periodically (the `server` example: every minute); it
+    /// never blocks requests for long because each store purges in small locked steps.
+    pub async fn purge_expired(&self) -> Result<(usize, usize)> {
+        let now = self.now();
+        let codes = self
+            .store()
+            .purge_expired_codes(now)
+            .await
+            .map_err(|e| self.store_error(&e))?;
+        let markers = self
+            .store()
+            .purge_expired_markers(now)
+            .await
+            .map_err(|e| self.store_error(&e))?;
+        tracing::debug!(target: "userpool::maintenance", codes, markers, "purged expired records");
+        Ok((codes, markers))
+    }
+}

@@ -349,6 +349,11 @@ async fn codes_expire_after_a_day() {
         .await
         .expect("sign up");
     let code = w.outbox.last_code(&pool, "alice").unwrap();
+    assert_eq!(
+        w.service.purge_expired().await.unwrap(),
+        (0, 0),
+        "nothing expired yet"
+    );
     w.clock.advance(24 * 3600 + 1);
     assert_error(
         w.service
@@ -361,6 +366,30 @@ async fn codes_expire_after_a_day() {
             .await,
         "ExpiredCodeException",
         "Invalid code provided, please request a code again.",
+    );
+}
+
+#[tokio::test]
+async fn expired_codes_and_markers_are_purged() {
+    let mut w = World::new();
+    let pool = w.pool().await;
+    let client = w.client(&pool).await;
+    w.user(&client, "alice", PASSWORD).await;
+    w.service
+        .sign_up(sign_up(&client, "bob", PASSWORD))
+        .await
+        .expect("bob's code");
+    tokens(
+        &w.srp_sign_in(&client, "alice", PASSWORD)
+            .await
+            .expect("one session marker"),
+    );
+    assert_eq!(w.service.purge_expired().await.unwrap(), (0, 0));
+    w.clock.advance(24 * 3600 + 1);
+    assert_eq!(
+        w.service.purge_expired().await.unwrap(),
+        (1, 1),
+        "bob's code and the sign-in's marker"
     );
 }
 

@@ -106,13 +106,14 @@ async fn main() -> Result<(), Box<dyn Error>> {
             .collect();
         AdminCredentials::new("AKIDLOCALUSERPOOL", secret)
     });
-    // A generated secret is shown once, to the operator; one given on the command line is not echoed.
-    let shown_secret = if options.admin.is_some() {
-        "<as given>"
+    // The secret is never printed or logged: a generated one goes to a file only its owner
+    // can read; one given on the command line is the operator's already.
+    let secret_location = if options.admin.is_some() {
+        "as given on the command line".to_owned()
     } else {
-        admin.secret_access_key()
+        write_secret(&admin)?
     };
-    let admin_pair = format!("{}:{shown_secret}", admin.access_key_id());
+    let admin_pair = format!("key {} (secret: {secret_location})", admin.access_key_id());
     let outbox = Arc::new(Outbox::new());
     let mut builder =
         Service::builder(Arc::new(MemoryStore::new()), MasterKey::new(rand::random()))
@@ -184,4 +185,30 @@ async fn main() -> Result<(), Box<dyn Error>> {
     })
     .await?;
     Ok(())
+}
+
+/// Writes a generated admin key pair to `userpool-data/admin-credentials` (mode 0600, in a
+/// 0700 directory) as `KEY:SECRET`; returns where.
+fn write_secret(admin: &AdminCredentials) -> Result<String, Box<dyn Error>> {
+    use std::io::Write as _;
+    use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
+    let dir = std::path::Path::new("userpool-data");
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    let path = dir.join("admin-credentials");
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&path)?;
+    writeln!(
+        file,
+        "{}:{}",
+        admin.access_key_id(),
+        admin.secret_access_key()
+    )?;
+    Ok(format!("in {} (mode 0600)", path.display()))
 }

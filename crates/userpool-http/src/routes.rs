@@ -243,7 +243,7 @@ async fn upload_csv(
     Path((pool_id, job_id)): Path<(String, String)>,
     body: Body,
 ) -> Response {
-    let limit = userpool_csv_limit();
+    let limit = userpool::MAX_IMPORT_CSV_BYTES;
     let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
         return Failure::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -260,10 +260,6 @@ async fn upload_csv(
         Ok(()) => StatusCode::OK.into_response(),
         Err(e) => Failure::from(e).into_response(),
     }
-}
-
-fn userpool_csv_limit() -> usize {
-    100 * 1024 * 1024
 }
 
 #[derive(Debug, Deserialize)]

@@ -36,7 +36,7 @@ impl AdminCredentials {
         &self.access_key_id
     }
 
-    /// The secret (for the one place that shows a generated key to its operator).
+    /// The secret (for the one place that hands a generated key to its operator: a 0600 file).
     pub fn secret_access_key(&self) -> &str {
         &self.secret_access_key
     }

@@ -128,10 +128,11 @@ pub use error::{Error, ErrorKind, INCORRECT_CREDENTIALS, Result};
 pub use messages::{
     DeliveryFailure, DeliveryMedium, Message, MessageKind, MessageSender, Outbox, render_template,
 };
-pub use ops::pools::{
+pub use ops::resources::MAX_IMPORT_CSV_BYTES;
+pub use ops::tokens::ADMIN_SCOPE;
+pub use seal::{MasterKey, NONCE_BYTES, Purpose, Sealer, TAG_BYTES, Unsealable};
+pub use service::{DEFAULT_BASE_URL, Issuer, Service, ServiceBuilder, UserPool};
+pub use wire::{
     CsvHeaderResponse, EmailMfaConfiguration, SmsMfaConfiguration, SoftwareTokenMfaConfiguration,
     UserPoolMfaConfig,
 };
-pub use ops::tokens::ADMIN_SCOPE;
-pub use seal::{MasterKey, NONCE_BYTES, Purpose, Sealer, TAG_BYTES, Unsealable};
-pub use service::{Issuer, Service, ServiceBuilder, UserPool};

@@ -19,6 +19,9 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::messages::{MessageSender, Outbox};
 use crate::seal::{MasterKey, Purpose, Sealer};
 
+/// The public base URL a service assumes when none is configured (the `server` example's).
+pub const DEFAULT_BASE_URL: &str = "http://localhost:9229";
+
 /// Where tokens say they come from (`iss`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Issuer {
@@ -88,7 +91,7 @@ impl ServiceBuilder {
             triggers: HashMap::new(),
             lambda: None,
             issuer: Issuer::SelfHosted {
-                base_url: "http://localhost:9229".into(),
+                base_url: DEFAULT_BASE_URL.into(),
             },
             algorithm: Algorithm::RS256,
             backend: jwt_tokens::default_backend(),

@@ -9,6 +9,9 @@ use user_pool_model::{
 use userpool_store::{ImportJob, StoreError, UserKeys};
 
 use crate::error::{Error, ErrorKind, Result};
+
+/// Largest CSV file a user-import job accepts (Cognito's 100 MB).
+pub const MAX_IMPORT_CSV_BYTES: usize = user_pool_model::csv_import::MAX_FILE_BYTES;
 use crate::ops::pools::page_limit;
 use crate::service::{Issuer, Service, missing};
 use crate::wire::*;
@@ -146,7 +149,7 @@ impl Service {
     fn job_type(&self, pool: &PoolConfig, job: &ImportJob) -> UserImportJobType {
         let base = match &self.inner.issuer {
             Issuer::SelfHosted { base_url } => base_url.trim_end_matches('/').to_owned(),
-            Issuer::Aws => "http://localhost:9229".to_owned(),
+            Issuer::Aws => crate::service::DEFAULT_BASE_URL.to_owned(),
         };
         UserImportJobType {
             job_name: job.name.clone(),
@@ -230,7 +233,7 @@ impl Service {
                 "The import job has already started.",
             ));
         }
-        if csv.len() > user_pool_model::csv_import::MAX_FILE_BYTES {
+        if csv.len() > MAX_IMPORT_CSV_BYTES {
             return Err(Error::new(
                 ErrorKind::InvalidParameter,
                 "The CSV file is too large.",

@@ -92,3 +92,64 @@ pub struct SetUserMfaPreferenceRequest {
     #[serde(rename = "EmailMfaSettings", skip_serializing_if = "Option::is_none")]
     pub email_mfa_settings: Option<MfaSettingsType>,
 }
+
+/// `SmsMfaConfigType`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct SmsMfaConfiguration {
+    /// `SmsAuthenticationMessage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sms_authentication_message: Option<String>,
+}
+
+/// `SoftwareTokenMfaConfigType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct SoftwareTokenMfaConfiguration {
+    /// `Enabled`.
+    pub enabled: bool,
+}
+
+/// `EmailMfaConfigType`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct EmailMfaConfiguration {
+    /// `Message`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// `Subject`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+}
+
+/// `SetUserPoolMfaConfig` request and response, and `GetUserPoolMfaConfig` response.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct UserPoolMfaConfig {
+    /// `UserPoolId` (request only).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub user_pool_id: String,
+    /// `SmsMfaConfiguration`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sms_mfa_configuration: Option<SmsMfaConfiguration>,
+    /// `SoftwareTokenMfaConfiguration`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub software_token_mfa_configuration: Option<SoftwareTokenMfaConfiguration>,
+    /// `EmailMfaConfiguration`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_mfa_configuration: Option<EmailMfaConfiguration>,
+    /// `MfaConfiguration`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mfa_configuration: Option<String>,
+}
+
+/// `GetCSVHeader` response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CsvHeaderResponse {
+    /// `UserPoolId`.
+    pub user_pool_id: String,
+    /// `CSVHeader`.
+    #[serde(rename = "CSVHeader")]
+    pub csv_header: Vec<String>,
+}

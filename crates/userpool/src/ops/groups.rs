@@ -145,7 +145,7 @@ impl Service {
             .add_to_group(&pool.id, &group.name, &key)
             .await
             .map_err(|e| self.group_error(e))?;
-        tracing::info!(target: "userpool::audit", operation = "AdminAddUserToGroup", pool = %pool.id.as_str(), group = %group.name, username = %user.username);
+        tracing::info!(target: "userpool::audit", operation = "AdminAddUserToGroup", pool = %pool.id.as_str(), group = %group.name, sub = %user.sub);
         Ok(Empty {})
     }
 

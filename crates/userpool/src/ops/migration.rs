@@ -72,7 +72,7 @@ impl Service {
             }
             Err(e) => return Err(self.store_error(&e)),
         };
-        tracing::info!(target: "userpool::audit", operation = "UserMigration", pool = %pool.id.as_str(), username = %user.username, source = ?source);
+        tracing::info!(target: "userpool::audit", operation = "UserMigration", pool = %pool.id.as_str(), sub = %user.sub, source = ?source);
         Ok(Some(user))
     }
 }

@@ -100,7 +100,7 @@ impl Service {
                 &caller,
             )
             .await?;
-        tracing::info!(target: "userpool::audit", operation = "ForgotPassword", pool = %pool.id.as_str(), username = %user.username);
+        tracing::info!(target: "userpool::audit", operation = "ForgotPassword", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(CodeDeliveryResponse {
             code_delivery_details: details,
         })
@@ -153,7 +153,7 @@ impl Service {
             .store()
             .reset_failures(&pool.id, &pool.case_rule.fold(&user.username))
             .await;
-        tracing::info!(target: "userpool::audit", operation = "ConfirmForgotPassword", pool = %pool.id.as_str(), username = %user.username);
+        tracing::info!(target: "userpool::audit", operation = "ConfirmForgotPassword", pool = %pool.id.as_str(), sub = %user.sub);
         let caller = Caller {
             client_id: client.id.as_str(),
             metadata: Some(&req.client_metadata),
@@ -225,7 +225,7 @@ impl Service {
             .reset_failures(&pool.id, &key)
             .await
             .map_err(|e| self.store_error(&e))?;
-        tracing::info!(target: "userpool::audit", operation = "ChangePassword", pool = %pool.id.as_str(), username = %user.username);
+        tracing::info!(target: "userpool::audit", operation = "ChangePassword", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(Empty {})
     }
 
@@ -245,7 +245,7 @@ impl Service {
         changed.password =
             Some(self.password_record(&pool, &user, req.password.expose_secret(), expires)?);
         self.save_user(&pool, changed).await?;
-        tracing::info!(target: "userpool::audit", operation = "AdminSetUserPassword", pool = %pool.id.as_str(), username = %user.username);
+        tracing::info!(target: "userpool::audit", operation = "AdminSetUserPassword", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(Empty {})
     }
 
@@ -275,7 +275,7 @@ impl Service {
             )
             .await?;
         }
-        tracing::info!(target: "userpool::audit", operation = "AdminResetUserPassword", pool = %pool.id.as_str(), username = %user.username);
+        tracing::info!(target: "userpool::audit", operation = "AdminResetUserPassword", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(Empty {})
     }
 }

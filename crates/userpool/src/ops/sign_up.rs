@@ -201,7 +201,7 @@ impl Service {
                 }
                 other => self.store_error(&other),
             })?;
-        tracing::info!(target: "userpool::audit", operation = "SignUp", pool = %pool.id.as_str(), client = %client.id.as_str(), username = %user.username);
+        tracing::info!(target: "userpool::audit", operation = "SignUp", pool = %pool.id.as_str(), client = %client.id.as_str(), sub = %user.sub);
         tracing::info!(target: "userpool::metrics", counter = "sign_up", pool = %pool.id.as_str());
         let confirmed = user.status == UserStatus::Confirmed;
         let code_delivery_details = match sign_up_destination(&pool, &user) {
@@ -258,7 +258,7 @@ impl Service {
         let user = self
             .save_claiming_aliases(&pool, user, req.force_alias_creation)
             .await?;
-        tracing::info!(target: "userpool::audit", operation = "ConfirmSignUp", pool = %pool.id.as_str(), username = %user.username);
+        tracing::info!(target: "userpool::audit", operation = "ConfirmSignUp", pool = %pool.id.as_str(), sub = %user.sub);
         let caller = Caller {
             client_id: client.id.as_str(),
             metadata: Some(&req.client_metadata),
@@ -382,7 +382,7 @@ impl Service {
         let mut user = self.require_user(&pool, &req.username).await?;
         user.status = user.status.confirm_sign_up()?;
         let user = self.save_user(&pool, user).await?;
-        tracing::info!(target: "userpool::audit", operation = "AdminConfirmSignUp", pool = %pool.id.as_str(), username = %user.username);
+        tracing::info!(target: "userpool::audit", operation = "AdminConfirmSignUp", pool = %pool.id.as_str(), sub = %user.sub);
         let caller = Caller {
             client_id: "",
             metadata: Some(&req.client_metadata),
@@ -511,7 +511,7 @@ impl Service {
                 Err(e) => return Err(self.store_error(&e)),
             }
         };
-        tracing::info!(target: "userpool::audit", operation = "AdminCreateUser", pool = %pool.id.as_str(), username = %user.username);
+        tracing::info!(target: "userpool::audit", operation = "AdminCreateUser", pool = %pool.id.as_str(), sub = %user.sub);
         if !suppress {
             let mediums = if req.desired_delivery_mediums.is_empty() {
                 vec!["SMS".to_owned()]

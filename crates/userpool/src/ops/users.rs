@@ -134,7 +134,7 @@ impl Service {
         let mut user = auth.user.clone();
         let changed = apply_attributes(&mut user, &req.user_attributes);
         let user = self.save_user(&auth.pool, user).await?;
-        tracing::info!(target: "userpool::audit", operation = "UpdateUserAttributes", pool = %auth.pool.id.as_str(), username = %user.username);
+        tracing::info!(target: "userpool::audit", operation = "UpdateUserAttributes", pool = %auth.pool.id.as_str(), sub = %user.sub);
         let caller = Caller {
             client_id: &auth.client_id,
             metadata: Some(&req.client_metadata),
@@ -185,7 +185,7 @@ impl Service {
         }
         apply_attributes(&mut user, &req.user_attributes);
         let user = self.save_user(&pool, user).await?;
-        tracing::info!(target: "userpool::audit", operation = "AdminUpdateUserAttributes", pool = %pool.id.as_str(), username = %user.username);
+        tracing::info!(target: "userpool::audit", operation = "AdminUpdateUserAttributes", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(Empty {})
     }
 
@@ -308,7 +308,7 @@ impl Service {
             .delete_user(&pool.id, &pool.case_rule.fold(&user.username))
             .await
             .map_err(|e| self.store_error(&e))?;
-        tracing::info!(target: "userpool::audit", operation = "DeleteUser", pool = %pool.id.as_str(), username = %user.username);
+        tracing::info!(target: "userpool::audit", operation = "DeleteUser", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(Empty {})
     }
 
@@ -320,7 +320,7 @@ impl Service {
         user.enabled = false;
         let user = self.save_user(&pool, user).await?;
         self.sign_out_everywhere(&pool, &user).await?;
-        tracing::info!(target: "userpool::audit", operation = "AdminDisableUser", pool = %pool.id.as_str(), username = %user.username);
+        tracing::info!(target: "userpool::audit", operation = "AdminDisableUser", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(Empty {})
     }
 

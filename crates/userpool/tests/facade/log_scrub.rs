@@ -182,6 +182,11 @@ fn no_secret_reaches_logs_errors_or_debug() {
         "the scenario was traced:\n{logs}"
     );
     assert!(logs.contains("HIDDEN_DUE_TO_SECURITY_REASONS"));
+    // Usernames are masked too (CloudTrail hides USERNAME); the audit trail names the `sub`.
+    assert!(
+        !logs.contains("alice") && !logs.contains("bob"),
+        "a username reached the logs"
+    );
     for secret in &secrets {
         assert!(!leaks(&logs, secret), "a secret reached the logs");
         assert!(

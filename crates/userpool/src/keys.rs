@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use jwt_tokens::{KeySet, SigningKey};
+use rand_core::SeedableRng as _;
 use serde::{Deserialize, Serialize};
 use user_pool_model::UserPoolId;
 use userpool_store::StoredKeys;
@@ -27,11 +28,12 @@ impl Service {
     /// Generates and stores a new pool's keys.
     pub(crate) async fn create_keys(&self, pool: &UserPoolId) -> Result<Arc<KeySet>> {
         let inner = &self.inner;
-        let (id_key, access_key) = inner.entropy.with(|rng| {
-            let id = SigningKey::generate_with(inner.algorithm, rng, inner.backend);
-            let access = SigningKey::generate_with(inner.algorithm, rng, inner.backend);
-            (id, access)
-        })?;
+        // RSA key generation takes a while: it runs on its own generator, seeded from the
+        // service's, so the shared one is not held (and sign-ins not stalled) meanwhile.
+        let seed = Zeroizing::new(inner.entropy.bytes::<32>()?);
+        let mut rng = rand_chacha::ChaCha20Rng::from_seed(*seed);
+        let id_key = SigningKey::generate_with(inner.algorithm, &mut rng, inner.backend);
+        let access_key = SigningKey::generate_with(inner.algorithm, &mut rng, inner.backend);
         let (id_key, access_key) = (
             id_key.map_err(|_| internal())?,
             access_key.map_err(|_| internal())?,

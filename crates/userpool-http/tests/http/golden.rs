@@ -128,6 +128,21 @@ async fn protocol_errors_are_cognito_shaped() {
 }
 
 #[tokio::test]
+async fn a_body_that_never_arrives_times_out() {
+    let slow = app(HttpConfig::default()
+        .admin_auth(AdminAuth::Unauthenticated)
+        .request_timeout(std::time::Duration::from_millis(100)));
+    let never = futures_util::stream::pending::<Result<axum::body::Bytes, std::io::Error>>();
+    golden(
+        slow,
+        call(Some("ListUserPools"), Body::from_stream(never)),
+        408,
+        r#"{"__type":"RequestTimeoutException","message":"The request body did not arrive in time."}"#,
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn signed_actions_need_a_signature_and_user_actions_do_not() {
     let secured = || {
         app(HttpConfig::default()

@@ -7,6 +7,10 @@
 //! userpool_store::conformance_tests!(async { std::sync::Arc::new(MemoryStore::new()) as _ });
 //! ```
 //!
+//! A backend that needs an outside service uses `conformance_tests!(optional: make)`, where
+//! `make` yields `Option<Arc<dyn Store>>` and `None` (service not configured) skips the
+//! check; `make` says why.
+//!
 //! Panics are this module's assertions.
 #![allow(
     clippy::unwrap_used,
@@ -34,8 +38,14 @@ use crate::{
 /// (an `async` block returning `Arc<dyn Store>`).
 #[macro_export]
 macro_rules! conformance_tests {
+    (optional: $make:expr) => {
+        $crate::conformance_tests!(@list optional $make);
+    };
     ($make:expr) => {
-        $crate::conformance_tests!(@each $make;
+        $crate::conformance_tests!(@list required $make);
+    };
+    (@list $mode:ident $make:expr) => {
+        $crate::conformance_tests!(@each $mode $make;
             pools, clients, users_unique_by_username_alias_and_sub, case_insensitive_pools,
             username_attribute_pools, updates_need_the_current_version, failed_updates_change_nothing,
             delete_user_cascades, list_users_pages_and_filters, pagination_survives_concurrent_inserts,
@@ -44,12 +54,23 @@ macro_rules! conformance_tests {
             concurrent_inserts_of_one_alias, concurrent_code_consumption, concurrent_replay_markers,
             concurrent_lockout_increments, concurrent_rotations);
     };
-    (@each $make:expr; $($name:ident),* $(,)?) => {
+    (@each required $make:expr; $($name:ident),* $(,)?) => {
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn $name() {
                 let store: std::sync::Arc<dyn $crate::Store> = $make.await;
                 $crate::conformance::$name(store).await;
+            }
+        )*
+    };
+    (@each optional $make:expr; $($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $name() {
+                let store: Option<std::sync::Arc<dyn $crate::Store>> = $make.await;
+                if let Some(store) = store {
+                    $crate::conformance::$name(store).await;
+                }
             }
         )*
     };

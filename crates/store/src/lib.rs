@@ -51,8 +51,8 @@ mod traits;
 pub use error::{StoreError, StoreResult};
 pub use memory::MemoryStore;
 pub use records::{
-    CodePurpose, CodeRecord, ImportJob, LockoutState, Page, RefreshFamily, StoredKeys, UserKeys,
-    UserQuery,
+    CodePurpose, CodeRecord, INDEXED_ATTRIBUTES, ImportJob, LockoutState, Page, RefreshFamily,
+    StoredKeys, UserKeys, UserQuery, indexed_value,
 };
 pub use traits::{
     ClientStore, CodeStore, GroupStore, ImportJobStore, KeyStore, LockoutStore, PoolStore,

@@ -4,7 +4,7 @@
 use core::fmt;
 
 use serde::{Deserialize, Serialize};
-use user_pool_model::{ClientId, PoolConfig, User};
+use user_pool_model::{CaseRule, ClientId, PoolConfig, User};
 
 /// One page of a listing and the opaque token for the next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,6 +187,28 @@ pub struct StoredKeys(pub Vec<u8>);
 impl fmt::Debug for StoredKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "StoredKeys(<{} bytes>)", self.0.len())
+    }
+}
+
+/// Attributes ListUsers' `=` and `^=` filters are served from an ordered index for (besides
+/// the username, which every store keeps in order anyway).
+pub const INDEXED_ATTRIBUTES: [&str; 7] = [
+    "email",
+    "phone_number",
+    "name",
+    "given_name",
+    "family_name",
+    "preferred_username",
+    "sub",
+];
+
+/// The form an indexed attribute value is stored and compared under: `email` and
+/// `preferred_username` lower-cased in case-insensitive pools, anything else as given.
+pub fn indexed_value(rule: CaseRule, attribute: &str, value: &str) -> String {
+    if rule == CaseRule::Insensitive && matches!(attribute, "email" | "preferred_username") {
+        value.to_lowercase()
+    } else {
+        value.to_owned()
     }
 }
 

@@ -13,19 +13,8 @@ use user_pool_model::{CaseRule, FilterAttribute, FilterOp, Sub, User, UserPoolId
 use super::compact::CompactUser;
 use super::{MemoryStore, page_size};
 use crate::error::{StoreError, StoreResult};
-use crate::records::{Page, UserKeys, UserQuery};
+use crate::records::{INDEXED_ATTRIBUTES, Page, UserKeys, UserQuery, indexed_value};
 use crate::traits::UserStore;
-
-/// Attributes with an ordered index.
-const INDEXED: [&str; 7] = [
-    "email",
-    "phone_number",
-    "name",
-    "given_name",
-    "family_name",
-    "preferred_username",
-    "sub",
-];
 
 pub(super) struct Users {
     case_rule: CaseRule,
@@ -81,23 +70,20 @@ impl Users {
             by_alias: HashMap::new(),
             by_sub: HashMap::new(),
             order: BTreeMap::new(),
-            index: INDEXED.iter().map(|a| (*a, BTreeSet::new())).collect(),
+            index: INDEXED_ATTRIBUTES
+                .iter()
+                .map(|a| (*a, BTreeSet::new()))
+                .collect(),
         }
     }
 
     /// The form an attribute value is indexed and compared under.
     fn compared(&self, attribute: &str, value: &str) -> String {
-        if self.case_rule == CaseRule::Insensitive
-            && matches!(attribute, "email" | "preferred_username")
-        {
-            value.to_lowercase()
-        } else {
-            value.to_owned()
-        }
+        indexed_value(self.case_rule, attribute, value)
     }
 
     fn index_entries(&self, user: &User) -> Vec<(&'static str, String)> {
-        INDEXED
+        INDEXED_ATTRIBUTES
             .iter()
             .filter_map(|a| user.attribute(a).map(|v| (*a, self.compared(a, &v))))
             .collect()

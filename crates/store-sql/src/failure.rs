@@ -1,0 +1,92 @@
+//! How database failures become [`StoreError`]s, and which reads are retried.
+//!
+//! A failure reported here never carries a bound value: sqlx errors name the constraint or the
+//! SQLSTATE, not the parameters, and [`backend`] keeps only the class and code.
+
+use std::future::Future;
+use std::time::Duration;
+
+use sqlx::error::ErrorKind;
+use userpool_store::{StoreError, StoreResult};
+
+/// How many times a read is retried after its connection broke.
+const READ_RETRIES: u32 = 2;
+
+/// A backend failure as a fail-closed [`StoreError::Backend`].
+pub(crate) fn backend(error: &sqlx::Error) -> StoreError {
+    tracing::warn!(target: "userpool_store_sql", error = %error, "database operation failed");
+    let what = match error {
+        sqlx::Error::Database(db) => match db.code() {
+            Some(code) => format!("database error {code}"),
+            None => "database error".to_owned(),
+        },
+        sqlx::Error::Io(_) => "database connection lost".to_owned(),
+        sqlx::Error::PoolTimedOut => "timed out waiting for a database connection".to_owned(),
+        sqlx::Error::PoolClosed => "the database pool is closed".to_owned(),
+        sqlx::Error::Tls(_) => "database TLS failure".to_owned(),
+        sqlx::Error::Protocol(_) => "database protocol error".to_owned(),
+        sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => {
+            "a stored value could not be decoded".to_owned()
+        }
+        _ => "database failure".to_owned(),
+    };
+    StoreError::Backend(what)
+}
+
+/// `Result<T, sqlx::Error>` into `StoreResult<T>`.
+pub(crate) trait OrBackend<T> {
+    /// Maps the error with [`backend`].
+    fn or_backend(self) -> StoreResult<T>;
+}
+
+impl<T> OrBackend<T> for Result<T, sqlx::Error> {
+    fn or_backend(self) -> StoreResult<T> {
+        self.map_err(|e| backend(&e))
+    }
+}
+
+/// A unique or primary-key violation.
+pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.kind() == ErrorKind::UniqueViolation)
+}
+
+/// A foreign-key violation (the referenced pool, user or group is gone).
+pub(crate) fn is_foreign_key_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.kind() == ErrorKind::ForeignKeyViolation)
+}
+
+/// Whether the connection failed under the statement (so a read may run again on another).
+fn is_connection_failure(error: &sqlx::Error) -> bool {
+    matches!(
+        error,
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::PoolTimedOut
+    )
+}
+
+/// Runs a read, retrying on a fresh connection when the one it used broke (a PostgreSQL
+/// restart or a dropped TCP connection). Reads change nothing, so running one twice is safe.
+/// Writes are never retried here: a write whose connection broke may or may not have
+/// committed, so it is reported ([`StoreError::Backend`]) instead.
+pub(crate) async fn read<T, F, Fut>(mut attempt: F) -> StoreResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, sqlx::Error>>,
+{
+    let mut tries = 0;
+    loop {
+        match attempt().await {
+            Ok(v) => return Ok(v),
+            Err(e) if is_connection_failure(&e) && tries < READ_RETRIES => {
+                tries += 1;
+                tracing::info!(
+                    target: "userpool_store_sql",
+                    error = %e,
+                    attempt = tries,
+                    "retrying a read after a connection failure"
+                );
+                tokio::time::sleep(Duration::from_millis(20 * u64::from(tries))).await;
+            }
+            Err(e) => return Err(backend(&e)),
+        }
+    }
+}

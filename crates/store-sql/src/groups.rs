@@ -1,0 +1,268 @@
+//! Groups and memberships; a membership row references its group and its user, so deleting
+//! either removes it in the same statement (ON DELETE CASCADE).
+
+use async_trait::async_trait;
+use sqlx::Row as _;
+use user_pool_model::{Group, User, UserPoolId};
+use userpool_store::{GroupStore, Page, StoreError, StoreResult, UserStore as _};
+
+use crate::codec::{cursor, from_json, limit_param, page_size, to_json, token};
+use crate::failure::{self, OrBackend as _, is_foreign_key_violation, is_unique_violation};
+use crate::store::SqlStore;
+
+impl SqlStore {
+    /// Why a membership change found nothing to do: a missing group or user (or pool).
+    async fn membership_precondition(
+        &self,
+        pool: &UserPoolId,
+        group: &str,
+        username_key: &str,
+    ) -> StoreResult<()> {
+        self.get_group(pool, group).await?;
+        if self.get_user(pool, username_key).await?.is_none() {
+            return Err(StoreError::UserNotFound);
+        }
+        Ok(())
+    }
+
+    /// A page of one membership column for a fixed other column, after the token.
+    async fn membership_page(
+        &self,
+        sql: &str,
+        pool: &UserPoolId,
+        key: &str,
+        limit: usize,
+        after: Option<&str>,
+    ) -> StoreResult<(Vec<sqlx::any::AnyRow>, usize)> {
+        let db = self.ready().await?;
+        let after: Option<String> = cursor(after)?;
+        let size = page_size(limit);
+        let rows = failure::read(|| async {
+            sqlx::query(sql)
+                .bind(pool.as_str())
+                .bind(key)
+                .bind(after.clone().unwrap_or_default())
+                .bind(limit_param(size + 1))
+                .fetch_all(db)
+                .await
+        })
+        .await?;
+        Ok((rows, size))
+    }
+}
+
+/// A page from rows whose column `key_at` is the position.
+fn page_from<T>(
+    rows: &[sqlx::any::AnyRow],
+    size: usize,
+    key_at: usize,
+    item: impl Fn(&sqlx::any::AnyRow) -> StoreResult<T>,
+) -> StoreResult<Page<T>> {
+    let more = rows.len() > size;
+    let mut items = Vec::with_capacity(size.min(rows.len()));
+    let mut last = None;
+    for row in rows.iter().take(size) {
+        last = Some(row.try_get::<String, _>(key_at).or_backend()?);
+        items.push(item(row)?);
+    }
+    Ok(Page {
+        items,
+        next: if more { last.map(|k| token(&k)) } else { None },
+    })
+}
+
+#[async_trait]
+impl GroupStore for SqlStore {
+    async fn create_group(&self, pool: &UserPoolId, group: Group) -> StoreResult<()> {
+        let db = self.ready().await?;
+        match sqlx::query("INSERT INTO up_groups (pool, name, data) VALUES ($1, $2, $3)")
+            .bind(pool.as_str())
+            .bind(group.name.as_str())
+            .bind(to_json(&group)?)
+            .execute(db)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::GroupExists),
+            Err(e) if is_foreign_key_violation(&e) => Err(StoreError::PoolNotFound),
+            Err(e) => Err(failure::backend(&e)),
+        }
+    }
+
+    async fn get_group(&self, pool: &UserPoolId, name: &str) -> StoreResult<Group> {
+        let db = self.ready().await?;
+        let data: Option<String> = failure::read(|| async {
+            sqlx::query_scalar("SELECT data FROM up_groups WHERE pool = $1 AND name = $2")
+                .bind(pool.as_str())
+                .bind(name)
+                .fetch_optional(db)
+                .await
+        })
+        .await?;
+        match data {
+            Some(d) => from_json(&d),
+            None => {
+                self.pool_exists(pool).await?;
+                Err(StoreError::GroupNotFound)
+            }
+        }
+    }
+
+    async fn put_group(&self, pool: &UserPoolId, group: Group) -> StoreResult<()> {
+        let db = self.ready().await?;
+        let done = sqlx::query("UPDATE up_groups SET data = $3 WHERE pool = $1 AND name = $2")
+            .bind(pool.as_str())
+            .bind(group.name.as_str())
+            .bind(to_json(&group)?)
+            .execute(db)
+            .await
+            .or_backend()?;
+        if done.rows_affected() == 0 {
+            self.pool_exists(pool).await?;
+            return Err(StoreError::GroupNotFound);
+        }
+        Ok(())
+    }
+
+    async fn delete_group(&self, pool: &UserPoolId, name: &str) -> StoreResult<()> {
+        let db = self.ready().await?;
+        let done = sqlx::query("DELETE FROM up_groups WHERE pool = $1 AND name = $2")
+            .bind(pool.as_str())
+            .bind(name)
+            .execute(db)
+            .await
+            .or_backend()?;
+        if done.rows_affected() == 0 {
+            self.pool_exists(pool).await?;
+            return Err(StoreError::GroupNotFound);
+        }
+        Ok(())
+    }
+
+    async fn list_groups(
+        &self,
+        pool: &UserPoolId,
+        limit: usize,
+        after: Option<&str>,
+    ) -> StoreResult<Page<Group>> {
+        let (rows, size) = self
+            .membership_page(
+                "SELECT name, data FROM up_groups WHERE pool = $1 AND $2 = $2 AND name > $3 \
+                 ORDER BY name LIMIT $4",
+                pool,
+                "",
+                limit,
+                after,
+            )
+            .await?;
+        if rows.is_empty() {
+            self.pool_exists(pool).await?;
+        }
+        page_from(&rows, size, 0, |r| {
+            from_json(&r.try_get::<String, _>(1).or_backend()?)
+        })
+    }
+
+    async fn add_to_group(
+        &self,
+        pool: &UserPoolId,
+        group: &str,
+        username_key: &str,
+    ) -> StoreResult<()> {
+        let db = self.ready().await?;
+        match sqlx::query(
+            "INSERT INTO up_memberships (pool, group_name, username_key) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(pool.as_str())
+        .bind(group)
+        .bind(username_key)
+        .execute(db)
+        .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if is_foreign_key_violation(&e) => {
+                self.membership_precondition(pool, group, username_key)
+                    .await?;
+                Err(failure::backend(&e))
+            }
+            Err(e) => Err(failure::backend(&e)),
+        }
+    }
+
+    async fn remove_from_group(
+        &self,
+        pool: &UserPoolId,
+        group: &str,
+        username_key: &str,
+    ) -> StoreResult<()> {
+        let db = self.ready().await?;
+        let done = sqlx::query(
+            "DELETE FROM up_memberships WHERE pool = $1 AND group_name = $2 AND username_key = $3",
+        )
+        .bind(pool.as_str())
+        .bind(group)
+        .bind(username_key)
+        .execute(db)
+        .await
+        .or_backend()?;
+        if done.rows_affected() == 0 {
+            self.membership_precondition(pool, group, username_key)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn groups_for_user(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        limit: usize,
+        after: Option<&str>,
+    ) -> StoreResult<Page<Group>> {
+        let (rows, size) = self
+            .membership_page(
+                "SELECT g.name, g.data FROM up_memberships m JOIN up_groups g \
+                   ON g.pool = m.pool AND g.name = m.group_name \
+                 WHERE m.pool = $1 AND m.username_key = $2 AND m.group_name > $3 \
+                 ORDER BY m.group_name LIMIT $4",
+                pool,
+                username_key,
+                limit,
+                after,
+            )
+            .await?;
+        if rows.is_empty() && self.get_user(pool, username_key).await?.is_none() {
+            return Err(StoreError::UserNotFound);
+        }
+        page_from(&rows, size, 0, |r| {
+            from_json(&r.try_get::<String, _>(1).or_backend()?)
+        })
+    }
+
+    async fn users_in_group(
+        &self,
+        pool: &UserPoolId,
+        group: &str,
+        limit: usize,
+        after: Option<&str>,
+    ) -> StoreResult<Page<User>> {
+        let (rows, size) = self
+            .membership_page(
+                "SELECT u.username, u.sub, u.version, u.data, m.username_key \
+                 FROM up_memberships m JOIN up_users u \
+                   ON u.pool = m.pool AND u.username_key = m.username_key \
+                 WHERE m.pool = $1 AND m.group_name = $2 AND m.username_key > $3 \
+                 ORDER BY m.username_key LIMIT $4",
+                pool,
+                group,
+                limit,
+                after,
+            )
+            .await?;
+        if rows.is_empty() {
+            self.get_group(pool, group).await?;
+        }
+        page_from(&rows, size, 4, crate::users::user_of)
+    }
+}

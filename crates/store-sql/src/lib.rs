@@ -1,0 +1,58 @@
+//! userpool's durable stores: [`SqlStore`] on SQLite (embedded, one WAL file, nothing to
+//! install) or PostgreSQL (many service instances sharing one database), through `sqlx`.
+//!
+//! * The schema is embedded and migrated on start: versioned, forward-only, under a lock so
+//!   instances starting together apply each step once ([`SqlStore::schema_version`]).
+//! * Atomicity comes from the database: unique constraints over the folded username, `sub`
+//!   and every alias; updates conditional on a version column; codes, replay markers and
+//!   refresh-token rotations consumed by single conditional statements; lockout counters
+//!   incremented by one upsert.
+//! * Secrets arrive sealed or hashed by the facade and are stored as they are.
+//! * A failed precondition is the same typed [`StoreError`](userpool_store::StoreError) every
+//!   backend reports; a database failure is `StoreError::Backend` (fail closed). Reads are
+//!   retried on a fresh connection after a dropped one; writes never are.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use user_pool_model::{PoolConfig, Sub, User, UserPoolId, UserStatus};
+//! use userpool_store::{Store, StoreError, UserKeys};
+//! use userpool_store_sql::SqlStore;
+//!
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let store: Arc<dyn Store> = Arc::new(SqlStore::connect("sqlite::memory:").await?);
+//! let pool = PoolConfig::new(UserPoolId::parse("us-east-1_AbCdEf123")?, "pool")?;
+//! store.create_pool(pool.clone()).await?;
+//! let alice = User::new("alice", Sub::from_bytes([1; 16]), UserStatus::Confirmed, 0);
+//! store.insert_user(&pool.id, alice.clone(), &UserKeys::for_user(&alice, &pool)).await?;
+//! let again = User::new("alice", Sub::from_bytes([2; 16]), UserStatus::Confirmed, 0);
+//! assert_eq!(
+//!     store.insert_user(&pool.id, again.clone(), &UserKeys::for_user(&again, &pool)).await,
+//!     Err(StoreError::UsernameExists)
+//! );
+//! assert_eq!(store.get_user(&pool.id, "alice").await?.map(|u| u.version), Some(1));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # }).unwrap();
+//! ```
+
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable
+    )
+)]
+
+mod codec;
+mod config;
+mod failure;
+mod groups;
+mod migrate;
+mod store;
+mod tokens;
+mod users;
+
+pub use store::{Engine, SqlStore, SqlStoreOptions};

@@ -1,0 +1,119 @@
+//! Embedded, versioned, forward-only schema migrations, applied on start.
+//!
+//! All of them run in one transaction on one connection that holds the database's migration
+//! lock (`BEGIN IMMEDIATE` on SQLite; a transaction-scoped advisory lock on PostgreSQL), so two
+//! instances starting at once apply each migration exactly once and the loser sees it done.
+//! A database at a newer version than this build knows is refused (fail closed).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use sqlx::{AnyConnection, AnyPool, Connection as _, Executor as _};
+use userpool_store::{StoreError, StoreResult};
+
+use crate::failure::OrBackend as _;
+use crate::store::Engine;
+
+/// `(version, name, SQL)`, in order. Never edit a released one: add the next.
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+
+/// Arbitrary constant naming userpool's advisory lock on PostgreSQL.
+const PG_LOCK_KEY: i64 = 0x7573_6572_706f_6f6c; // "userpool"
+
+/// The newest schema version this build knows.
+pub(crate) fn latest() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.0)
+}
+
+/// A migration's SQL for `engine`.
+fn render(sql: &str, engine: Engine) -> String {
+    match engine {
+        Engine::Sqlite => sql.replace("{text}", "TEXT").replace("{bytes}", "BLOB"),
+        Engine::Postgres => sql
+            .replace("{text}", "TEXT COLLATE \"C\"")
+            .replace("{bytes}", "BYTEA"),
+    }
+}
+
+/// Applies what is missing. Runs on a connection of its own that is closed afterwards, so a
+/// failure (or a cancelled start) never leaves a half-open transaction in the pool, except for
+/// an in-memory SQLite database, which lives only as long as its one pooled connection.
+///
+/// Boxed so callers' futures stay `Send` without naming the connection's lifetimes.
+pub(crate) fn run<'a>(
+    pool: &'a AnyPool,
+    engine: Engine,
+    schema: Option<&'a str>,
+    in_memory: bool,
+) -> Pin<Box<dyn Future<Output = StoreResult<()>> + Send + 'a>> {
+    Box::pin(async move {
+        let mut pooled = pool.acquire().await.or_backend()?;
+        if in_memory {
+            let outcome = apply(&mut pooled, engine, schema).await;
+            if outcome.is_err() {
+                let _ = pooled.execute("ROLLBACK").await;
+            }
+            return outcome;
+        }
+        let mut conn = pooled.detach();
+        let outcome = apply(&mut conn, engine, schema).await;
+        if outcome.is_err() {
+            let _ = conn.execute("ROLLBACK").await;
+        }
+        let _ = conn.close().await;
+        outcome
+    })
+}
+
+async fn apply(conn: &mut AnyConnection, engine: Engine, schema: Option<&str>) -> StoreResult<()> {
+    match engine {
+        Engine::Sqlite => {
+            conn.execute("BEGIN IMMEDIATE").await.or_backend()?;
+        }
+        Engine::Postgres => {
+            conn.execute("BEGIN").await.or_backend()?;
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(PG_LOCK_KEY)
+                .execute(&mut *conn)
+                .await
+                .or_backend()?;
+            if let Some(schema) = schema {
+                conn.execute(format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"").as_str())
+                    .await
+                    .or_backend()?;
+            }
+        }
+    }
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS up_schema_migrations (\
+         version BIGINT PRIMARY KEY, name TEXT NOT NULL, \
+         applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)",
+    )
+    .await
+    .or_backend()?;
+    let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM up_schema_migrations")
+        .fetch_one(&mut *conn)
+        .await
+        .or_backend()?;
+    let current = current.unwrap_or(0);
+    if current > latest() {
+        return Err(StoreError::Backend(format!(
+            "the database schema is at version {current}, newer than this build ({})",
+            latest()
+        )));
+    }
+    for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        let rendered = render(sql, engine);
+        conn.execute(rendered.as_str()).await.or_backend()?;
+        sqlx::query("INSERT INTO up_schema_migrations (version, name) VALUES ($1, $2)")
+            .bind(*version)
+            .bind(*name)
+            .execute(&mut *conn)
+            .await
+            .or_backend()?;
+        tracing::info!(target: "userpool_store_sql", version, name, "applied schema migration");
+    }
+    conn.execute("COMMIT").await.or_backend()?;
+    Ok(())
+}

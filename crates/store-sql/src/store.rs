@@ -1,0 +1,285 @@
+//! [`SqlStore`] and how it connects: engine detection, per-connection settings, lazy start.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor as _};
+use tokio::sync::OnceCell;
+use user_pool_model::{CaseRule, PoolConfig, UserPoolId};
+use userpool_store::{StoreError, StoreResult};
+
+use crate::codec::from_json;
+use crate::failure::{self, OrBackend as _};
+use crate::migrate;
+
+/// The database engine behind a [`SqlStore`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Engine {
+    /// SQLite: one file, WAL journal, `synchronous=FULL`, foreign keys on.
+    Sqlite,
+    /// PostgreSQL (or a compatible engine), shared by many instances.
+    Postgres,
+}
+
+impl Engine {
+    /// The engine a database URL names (`sqlite:…`, `postgres://…`, `postgresql://…`).
+    pub fn of_url(url: &str) -> StoreResult<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err(StoreError::Backend(
+                "unsupported database URL (expected sqlite:… or postgres://…)".into(),
+            ))
+        }
+    }
+}
+
+/// How to open a [`SqlStore`].
+#[derive(Clone)]
+pub struct SqlStoreOptions {
+    url: String,
+    schema: Option<String>,
+    max_connections: u32,
+    acquire_timeout: Duration,
+}
+
+impl fmt::Debug for SqlStoreOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The URL may carry a password: never printed.
+        f.debug_struct("SqlStoreOptions")
+            .field("schema", &self.schema)
+            .field("max_connections", &self.max_connections)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqlStoreOptions {
+    /// Options for `url`: `sqlite:path/to/userpool.db` (created if missing), `sqlite::memory:`
+    /// (one connection, gone on drop), or `postgres://user@host:port/db`.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            schema: None,
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
+
+    /// PostgreSQL only: keep every table in this schema (created if missing). Letters, digits
+    /// and `_` only.
+    #[must_use]
+    pub fn schema(mut self, schema: impl Into<String>) -> Self {
+        self.schema = Some(schema.into());
+        self
+    }
+
+    /// Largest number of open connections (default 8).
+    #[must_use]
+    pub fn max_connections(mut self, n: u32) -> Self {
+        self.max_connections = n.max(1);
+        self
+    }
+
+    /// Connects and applies the schema migrations before returning.
+    pub async fn connect(self) -> StoreResult<SqlStore> {
+        let store = self.connect_lazy()?;
+        store.ready().await?;
+        Ok(store)
+    }
+
+    /// Returns at once; the first operation connects and applies the migrations. Needs a
+    /// tokio runtime when called.
+    pub fn connect_lazy(self) -> StoreResult<SqlStore> {
+        install_default_drivers();
+        let engine = Engine::of_url(&self.url)?;
+        let url = match engine {
+            Engine::Sqlite if !self.url.contains('?') && !self.url.contains(":memory:") => {
+                format!("{}?mode=rwc", self.url)
+            }
+            _ => self.url.clone(),
+        };
+        let memory = engine == Engine::Sqlite && url.contains(":memory:");
+        if let Some(schema) = &self.schema
+            && (schema.is_empty()
+                || !schema
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        {
+            return Err(StoreError::Backend("invalid schema name".into()));
+        }
+        let schema = self.schema.clone();
+        let mut options = AnyPoolOptions::new()
+            .max_connections(if memory { 1 } else { self.max_connections })
+            .acquire_timeout(self.acquire_timeout)
+            .test_before_acquire(true);
+        if memory {
+            // An in-memory database lives as long as its one connection.
+            options = options.idle_timeout(None).max_lifetime(None);
+        }
+        let options = options.after_connect(move |conn, _| {
+            let schema = schema.clone();
+            Box::pin(async move {
+                match engine {
+                    Engine::Sqlite => {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                    }
+                    Engine::Postgres => {
+                        if let Some(schema) = schema {
+                            conn.execute(format!("SET search_path TO \"{schema}\"").as_str())
+                                .await?;
+                        }
+                    }
+                }
+                Ok(())
+            })
+        });
+        let pool = options.connect_lazy(&url).or_backend()?;
+        Ok(SqlStore {
+            pool,
+            engine,
+            schema: self.schema,
+            in_memory: memory,
+            ready: Arc::new(OnceCell::new()),
+            case_rules: Arc::new(RwLock::new(HashMap::new())),
+        })
+    }
+}
+
+/// A durable store on SQLite or PostgreSQL. Cheap to clone (shared pool).
+#[derive(Clone)]
+pub struct SqlStore {
+    pub(crate) pool: AnyPool,
+    pub(crate) engine: Engine,
+    schema: Option<String>,
+    in_memory: bool,
+    ready: Arc<OnceCell<()>>,
+    /// Case rules are fixed when a pool is created, so they are cached once read.
+    case_rules: Arc<RwLock<HashMap<UserPoolId, CaseRule>>>,
+}
+
+impl fmt::Debug for SqlStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqlStore")
+            .field("engine", &self.engine)
+            .field("schema", &self.schema)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqlStore {
+    /// Connects to `url` with default options and applies the migrations.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        SqlStoreOptions::new(url).connect().await
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// The schema version the database is at (applying migrations first if this store has
+    /// not yet).
+    pub async fn schema_version(&self) -> StoreResult<i64> {
+        self.ready().await?;
+        failure::read(|| async {
+            sqlx::query_scalar::<_, i64>("SELECT MAX(version) FROM up_schema_migrations")
+                .fetch_one(&self.pool)
+                .await
+        })
+        .await
+    }
+
+    /// SQLite's `PRAGMA integrity_check` (`"ok"` when the file is sound); PostgreSQL has no
+    /// equivalent and answers `"ok"` once it can run a query.
+    pub async fn integrity_check(&self) -> StoreResult<String> {
+        self.ready().await?;
+        let sql = match self.engine {
+            Engine::Sqlite => "PRAGMA integrity_check",
+            Engine::Postgres => "SELECT 'ok'",
+        };
+        failure::read(|| async {
+            sqlx::query_scalar::<_, String>(sql)
+                .fetch_one(&self.pool)
+                .await
+        })
+        .await
+    }
+
+    /// Closes every connection (waiting for those in use).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Connects and migrates once; every operation awaits this first.
+    pub(crate) async fn ready(&self) -> StoreResult<&AnyPool> {
+        self.ready
+            .get_or_try_init(|| {
+                migrate::run(
+                    &self.pool,
+                    self.engine,
+                    self.schema.as_deref(),
+                    self.in_memory,
+                )
+            })
+            .await?;
+        Ok(&self.pool)
+    }
+
+    /// The case rule of a pool ([`PoolNotFound`](StoreError::PoolNotFound) if there is none).
+    pub(crate) async fn case_rule(&self, pool: &UserPoolId) -> StoreResult<CaseRule> {
+        if let Ok(cache) = self.case_rules.read()
+            && let Some(rule) = cache.get(pool)
+        {
+            return Ok(*rule);
+        }
+        let config = self.pool_config(pool).await?;
+        if let Ok(mut cache) = self.case_rules.write() {
+            cache.insert(pool.clone(), config.case_rule);
+        }
+        Ok(config.case_rule)
+    }
+
+    /// Forgets a deleted pool's cached case rule.
+    pub(crate) fn forget_pool(&self, pool: &UserPoolId) {
+        if let Ok(mut cache) = self.case_rules.write() {
+            cache.remove(pool);
+        }
+    }
+
+    /// A pool's stored configuration.
+    pub(crate) async fn pool_config(&self, id: &UserPoolId) -> StoreResult<PoolConfig> {
+        let db = self.ready().await?;
+        let data: Option<String> = failure::read(|| async {
+            sqlx::query_scalar("SELECT data FROM up_pools WHERE id = $1")
+                .bind(id.as_str())
+                .fetch_optional(db)
+                .await
+        })
+        .await?;
+        from_json(&data.ok_or(StoreError::PoolNotFound)?)
+    }
+
+    /// `Ok` if the pool exists ([`PoolNotFound`](StoreError::PoolNotFound) otherwise): what a
+    /// lookup that found nothing checks before answering "none".
+    pub(crate) async fn pool_exists(&self, id: &UserPoolId) -> StoreResult<()> {
+        let db = self.ready().await?;
+        let found: Option<i64> = failure::read(|| async {
+            sqlx::query_scalar("SELECT 1 FROM up_pools WHERE id = $1")
+                .bind(id.as_str())
+                .fetch_optional(db)
+                .await
+        })
+        .await?;
+        found.map(|_| ()).ok_or(StoreError::PoolNotFound)
+    }
+}

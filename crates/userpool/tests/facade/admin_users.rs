@@ -3,7 +3,7 @@
 use user_pool_model::Attribute;
 use userpool::wire::*;
 
-use crate::support::*;
+use super::support::*;
 
 async fn alice(w: &mut World) -> (String, String, AuthenticationResult) {
     let pool = w.pool().await;
@@ -28,7 +28,7 @@ fn admin(pool: &str, username: &str) -> AdminUserRequest {
 
 #[tokio::test]
 async fn changing_the_email_unverifies_it_until_the_code_is_entered() {
-    let mut w = World::new();
+    let mut w = world!();
     let (pool, _, t) = alice(&mut w).await;
     let out = w
         .service
@@ -122,7 +122,7 @@ async fn changing_the_email_unverifies_it_until_the_code_is_entered() {
 
 #[tokio::test]
 async fn admins_update_and_delete_attributes() {
-    let mut w = World::new();
+    let mut w = world!();
     let (pool, _, t) = alice(&mut w).await;
     w.service
         .admin_update_user_attributes(AdminUpdateUserAttributesRequest {
@@ -184,7 +184,7 @@ async fn admins_update_and_delete_attributes() {
 
 #[tokio::test]
 async fn deleted_users_are_gone_with_their_tokens() {
-    let mut w = World::new();
+    let mut w = world!();
     let (pool, client, t) = alice(&mut w).await;
     w.service
         .delete_user(AccessTokenRequest {
@@ -222,7 +222,7 @@ async fn deleted_users_are_gone_with_their_tokens() {
 
 #[tokio::test]
 async fn list_users_filters_pages_and_projects() {
-    let w = World::new();
+    let w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     for name in ["ann", "bob", "cat", "dan", "eve"] {

@@ -2,11 +2,11 @@
 
 use userpool::wire::*;
 
-use crate::support::*;
+use super::support::*;
 
 #[tokio::test]
 async fn groups_memberships_and_claims() {
-    let mut w = World::new();
+    let mut w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.user(&client, "alice", PASSWORD).await;

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use userpool::wire::*;
 
-use crate::support::*;
+use super::support::*;
 
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
@@ -47,7 +47,7 @@ fn no_secret_reaches_logs_errors_or_debug() {
             .build()
             .expect("runtime");
         runtime.block_on(async {
-            let mut w = World::new();
+            let mut w = world!();
             let pool = w.pool().await;
             let client = w
                 .client_with(&pool, |c| c.generate_secret = false)

@@ -1,16 +1,16 @@
-//! The `userpool` facade's integration tests: every operation through the public API, on
-//! `MemoryStore` (the `support::World` takes any store).
+//! The `userpool` facade's integration tests: every operation through the public API, run
+//! three times — on `MemoryStore`, on SQLite and on PostgreSQL (skipped, saying so, when
+//! `USERPOOL_TEST_POSTGRES_URL` is not set). Each copy of the suite has its own `support`
+//! whose `world!()` builds a service on that copy's backend.
 
-mod support;
+/// The store a copy of the suite runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Backend {
+    Memory,
+    Sqlite,
+    Postgres,
+}
 
-mod admin_users;
-mod groups;
-mod log_scrub;
-mod mfa_devices;
-mod passwords;
-mod pools_clients;
-mod resources;
-mod sign_in;
-mod sign_up;
-mod tokens;
-mod triggers;
+mod memory;
+mod postgres;
+mod sqlite;

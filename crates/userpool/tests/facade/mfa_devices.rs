@@ -2,7 +2,7 @@
 
 use userpool::wire::*;
 
-use crate::support::*;
+use super::support::*;
 
 fn totp_code(secret_code: &str, now: i64) -> String {
     let secret = totp_rs::Secret::try_from_base32(secret_code).expect("base32");
@@ -16,7 +16,7 @@ fn totp_code(secret_code: &str, now: i64) -> String {
 
 #[tokio::test]
 async fn totp_setup_preference_and_sign_in() {
-    let mut w = World::new();
+    let mut w = world!();
     let pool = w
         .pool_with(|p| p.mfa_configuration = Some("OPTIONAL".into()))
         .await;
@@ -140,7 +140,7 @@ async fn totp_setup_preference_and_sign_in() {
 
 #[tokio::test]
 async fn mfa_setup_inside_the_sign_in() {
-    let w = World::new();
+    let w = world!();
     let pool = w
         .pool_with(|p| p.mfa_configuration = Some("ON".into()))
         .await;
@@ -194,7 +194,7 @@ async fn mfa_setup_inside_the_sign_in() {
 
 #[tokio::test]
 async fn devices_are_issued_confirmed_listed_and_forgotten() {
-    let mut w = World::new();
+    let mut w = world!();
     let pool = w
         .pool_with(|p| {
             p.device_configuration = Some(DeviceConfigurationType {

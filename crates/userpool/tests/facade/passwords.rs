@@ -3,7 +3,7 @@
 
 use userpool::wire::*;
 
-use crate::support::*;
+use super::support::*;
 
 fn forgot(client: &str, username: &str) -> ClientUserRequest {
     ClientUserRequest {
@@ -25,7 +25,7 @@ fn confirm(client: &str, code: &str, password: &str) -> ConfirmForgotPasswordReq
 
 #[tokio::test]
 async fn forgot_password_resets_with_the_emailed_code() {
-    let mut w = World::new();
+    let mut w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.user(&client, "alice", PASSWORD).await;
@@ -88,7 +88,7 @@ async fn forgot_password_resets_with_the_emailed_code() {
 
 #[tokio::test]
 async fn forgot_password_needs_a_verified_channel() {
-    let w = World::new();
+    let w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.service
@@ -109,7 +109,7 @@ async fn forgot_password_needs_a_verified_channel() {
 
 #[tokio::test]
 async fn change_password_checks_the_previous_one() {
-    let mut w = World::new();
+    let mut w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.user(&client, "alice", PASSWORD).await;
@@ -143,7 +143,7 @@ async fn change_password_checks_the_previous_one() {
 
 #[tokio::test]
 async fn admins_set_and_reset_passwords() {
-    let w = World::new();
+    let w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.user(&client, "alice", PASSWORD).await;

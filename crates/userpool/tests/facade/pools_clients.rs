@@ -3,11 +3,11 @@
 use userpool::wire::*;
 use userpool::{SoftwareTokenMfaConfiguration, UserPoolMfaConfig};
 
-use crate::support::*;
+use super::support::*;
 
 #[tokio::test]
 async fn pools_are_created_described_updated_listed_and_deleted() {
-    let w = World::new();
+    let w = world!();
     let created = w
         .service
         .create_user_pool(UserPoolRequest {
@@ -119,7 +119,7 @@ async fn pools_are_created_described_updated_listed_and_deleted() {
 
 #[tokio::test]
 async fn invalid_pool_settings_are_refused() {
-    let w = World::new();
+    let w = world!();
     let both = UserPoolRequest {
         pool_name: "p".into(),
         alias_attributes: vec!["email".into()],
@@ -153,7 +153,7 @@ async fn invalid_pool_settings_are_refused() {
 
 #[tokio::test]
 async fn mfa_config_and_csv_header() {
-    let w = World::new();
+    let w = world!();
     let pool = w.pool().await;
     let set = w
         .service
@@ -194,7 +194,7 @@ async fn mfa_config_and_csv_header() {
 
 #[tokio::test]
 async fn clients_have_cognito_defaults_and_full_replacement_updates() {
-    let w = World::new();
+    let w = world!();
     let pool = w.pool().await;
     let created = w
         .service

@@ -3,11 +3,11 @@
 use user_pool_model::ResourceServerScope;
 use userpool::wire::*;
 
-use crate::support::*;
+use super::support::*;
 
 #[tokio::test]
 async fn resource_servers_are_managed() {
-    let w = World::new();
+    let w = world!();
     let pool = w.pool().await;
     let req = |id: &str, scopes: &[&str]| ResourceServerRequest {
         user_pool_id: pool.clone(),
@@ -74,7 +74,7 @@ async fn resource_servers_are_managed() {
 
 #[tokio::test]
 async fn csv_import_creates_reset_required_users() {
-    let w = World::new();
+    let w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.user(&client, "existing", PASSWORD).await;

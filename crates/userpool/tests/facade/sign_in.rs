@@ -2,11 +2,11 @@
 
 use userpool::wire::*;
 
-use crate::support::*;
+use super::support::*;
 
 #[tokio::test]
 async fn srp_sign_in_issues_tokens_that_verify_with_the_jwks() {
-    let mut w = World::new();
+    let mut w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.user(&client, "alice", PASSWORD).await;
@@ -71,7 +71,7 @@ async fn srp_sign_in_issues_tokens_that_verify_with_the_jwks() {
 
 #[tokio::test]
 async fn wrong_passwords_and_missing_users_answer_like_cognito() {
-    let mut w = World::new();
+    let mut w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.user(&client, "alice", PASSWORD).await;
@@ -129,7 +129,7 @@ async fn wrong_passwords_and_missing_users_answer_like_cognito() {
 
 #[tokio::test]
 async fn unconfirmed_and_disabled_users_cannot_sign_in() {
-    let mut w = World::new();
+    let mut w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.service
@@ -201,7 +201,7 @@ async fn unconfirmed_and_disabled_users_cannot_sign_in() {
 
 #[tokio::test]
 async fn a_password_verifier_answer_is_single_use() {
-    let mut w = World::new();
+    let mut w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.user(&client, "alice", PASSWORD).await;
@@ -286,7 +286,7 @@ async fn a_password_verifier_answer_is_single_use() {
 
 #[tokio::test]
 async fn lockout_counts_failures_across_flows_on_the_virtual_clock() {
-    let mut w = World::new();
+    let mut w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.user(&client, "alice", PASSWORD).await;
@@ -315,7 +315,7 @@ async fn lockout_counts_failures_across_flows_on_the_virtual_clock() {
 
 #[tokio::test]
 async fn admin_flows_are_admin_only() {
-    let w = World::new();
+    let w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.user(&client, "alice", PASSWORD).await;
@@ -360,7 +360,7 @@ async fn admin_flows_are_admin_only() {
 
 #[tokio::test]
 async fn admin_created_users_set_a_new_password_at_first_sign_in() {
-    let w = World::new();
+    let w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     let created = w

@@ -3,7 +3,7 @@
 use user_pool_model::Attribute;
 use userpool::wire::*;
 
-use crate::support::*;
+use super::support::*;
 
 fn sign_up(client: &str, username: &str, password: &str) -> SignUpRequest {
     SignUpRequest {
@@ -17,7 +17,7 @@ fn sign_up(client: &str, username: &str, password: &str) -> SignUpRequest {
 
 #[tokio::test]
 async fn sign_up_sends_a_code_and_confirmation_verifies_the_email() {
-    let w = World::new();
+    let w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     let out = w
@@ -107,7 +107,7 @@ async fn sign_up_sends_a_code_and_confirmation_verifies_the_email() {
 
 #[tokio::test]
 async fn sign_up_errors_follow_cognito() {
-    let w = World::new();
+    let w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.service
@@ -174,7 +174,7 @@ async fn sign_up_errors_follow_cognito() {
 
 #[tokio::test]
 async fn admin_only_pools_refuse_sign_up() {
-    let w = World::new();
+    let w = world!();
     let pool = w
         .pool_with(|p| {
             p.admin_create_user_config = Some(AdminCreateUserConfigType {
@@ -193,7 +193,7 @@ async fn admin_only_pools_refuse_sign_up() {
 
 #[tokio::test]
 async fn secret_clients_need_the_secret_hash() {
-    let w = World::new();
+    let w = world!();
     let pool = w.pool().await;
     let client = w.client_with(&pool, |c| c.generate_secret = true).await;
     let id = client.client_id.clone();
@@ -232,7 +232,7 @@ async fn secret_clients_need_the_secret_hash() {
 
 #[tokio::test]
 async fn resend_replaces_the_code_and_unknown_users_follow_the_client_setting() {
-    let w = World::new();
+    let w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.service
@@ -308,7 +308,7 @@ async fn resend_replaces_the_code_and_unknown_users_follow_the_client_setting() 
 
 #[tokio::test]
 async fn codes_burn_after_five_wrong_guesses() {
-    let w = World::new();
+    let w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.service
@@ -341,7 +341,7 @@ async fn codes_burn_after_five_wrong_guesses() {
 
 #[tokio::test]
 async fn codes_expire_after_a_day() {
-    let w = World::new();
+    let w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.service
@@ -371,7 +371,7 @@ async fn codes_expire_after_a_day() {
 
 #[tokio::test]
 async fn expired_codes_and_markers_are_purged() {
-    let mut w = World::new();
+    let mut w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.user(&client, "alice", PASSWORD).await;
@@ -395,7 +395,7 @@ async fn expired_codes_and_markers_are_purged() {
 
 #[tokio::test]
 async fn username_attribute_pools_name_users_by_uuid() {
-    let w = World::new();
+    let w = world!();
     let pool = w
         .pool_with(|p| p.username_attributes = vec!["email".into()])
         .await;
@@ -442,7 +442,7 @@ async fn username_attribute_pools_name_users_by_uuid() {
 
 #[tokio::test]
 async fn admin_confirm_sign_up_confirms_without_verifying() {
-    let w = World::new();
+    let w = world!();
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.service

@@ -11,6 +11,65 @@ use rand_core::SeedableRng;
 use userpool::wire::*;
 use userpool::{Error, FixedClock, MasterKey, Outbox, Service};
 use userpool_store::{MemoryStore, Store};
+use userpool_store_sql::SqlStoreOptions;
+
+use super::BACKEND;
+use crate::Backend;
+
+/// A new world on this suite's backend, or (backend unavailable) the test returns early.
+macro_rules! world {
+    () => {
+        match World::try_new() {
+            Some(w) => w,
+            None => return,
+        }
+    };
+}
+
+static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn unique(prefix: &str) -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{prefix}_{secs}_{}_{n}", std::process::id())
+}
+
+/// A new, empty store of this suite's backend: memory, a new SQLite file, or a new schema in
+/// the PostgreSQL database `USERPOOL_TEST_POSTGRES_URL` names (`None`, with a message, when it
+/// is not set).
+pub fn fresh_store() -> Option<Arc<dyn Store>> {
+    match BACKEND {
+        Backend::Memory => Some(Arc::new(MemoryStore::new())),
+        Backend::Sqlite => {
+            let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("facade-sqlite");
+            std::fs::create_dir_all(&dir).expect("test dir");
+            let path = dir.join(format!("{}.db", unique("f")));
+            let store = SqlStoreOptions::new(format!("sqlite:{}", path.display()))
+                .max_connections(4)
+                .connect_lazy()
+                .expect("sqlite store");
+            Some(Arc::new(store))
+        }
+        Backend::Postgres => {
+            let Ok(url) = std::env::var("USERPOOL_TEST_POSTGRES_URL") else {
+                eprintln!(
+                    "SKIPPED: USERPOOL_TEST_POSTGRES_URL is not set, so this facade test did \
+                     not run on PostgreSQL (.ci/run starts PostgreSQL and sets it)"
+                );
+                return None;
+            };
+            let store = SqlStoreOptions::new(url)
+                .schema(unique("up_t"))
+                .max_connections(4)
+                .connect_lazy()
+                .expect("postgres store");
+            Some(Arc::new(store))
+        }
+    }
+}
 
 /// The virtual clock's start.
 pub const NOW: i64 = 1_793_000_000;
@@ -25,9 +84,10 @@ pub struct World {
 }
 
 impl World {
-    /// A world on a fresh `MemoryStore`.
-    pub fn new() -> Self {
-        Self::on(Arc::new(MemoryStore::new()))
+    /// A world on a fresh store of this copy of the suite's backend; `None` (after saying
+    /// why) when that backend is not available here. Tests use `world!()`.
+    pub fn try_new() -> Option<Self> {
+        fresh_store().map(Self::on)
     }
 
     /// A world on `store`.

@@ -3,7 +3,7 @@
 
 use userpool::wire::*;
 
-use crate::support::*;
+use super::support::*;
 
 async fn signed_in(w: &mut World, rotation: Option<u8>) -> (String, String, AuthenticationResult) {
     let pool = w.pool().await;
@@ -36,7 +36,7 @@ fn refresh_req(client: &str, token: &SecretString) -> GetTokensFromRefreshTokenR
 
 #[tokio::test]
 async fn refresh_keeps_the_lineage_and_auth_time() {
-    let mut w = World::new();
+    let mut w = world!();
     let (_, client, first) = signed_in(&mut w, None).await;
     w.clock.advance(600);
     let refreshed = w
@@ -93,7 +93,7 @@ async fn refresh_keeps_the_lineage_and_auth_time() {
 
 #[tokio::test]
 async fn rotation_grace_and_reuse_detection() {
-    let mut w = World::new();
+    let mut w = world!();
     let (_, client, first) = signed_in(&mut w, Some(10)).await;
     let old = first.refresh_token.clone().unwrap();
     let rotated = w
@@ -140,7 +140,7 @@ async fn rotation_grace_and_reuse_detection() {
 
 #[tokio::test]
 async fn global_sign_out_revokes_every_token() {
-    let mut w = World::new();
+    let mut w = world!();
     let (pool, client, first) = signed_in(&mut w, None).await;
     let second = tokens(&w.srp_sign_in(&client, "alice", PASSWORD).await.unwrap()).clone();
     w.service
@@ -191,7 +191,7 @@ async fn global_sign_out_revokes_every_token() {
 
 #[tokio::test]
 async fn revoke_token_revokes_one_lineage() {
-    let mut w = World::new();
+    let mut w = world!();
     let (_, client, first) = signed_in(&mut w, None).await;
     let second = tokens(&w.srp_sign_in(&client, "alice", PASSWORD).await.unwrap()).clone();
     let revoke = |token: &SecretString| RevokeTokenRequest {
@@ -233,7 +233,7 @@ async fn revoke_token_revokes_one_lineage() {
 
 #[tokio::test]
 async fn presented_access_tokens_are_checked() {
-    let mut w = World::new();
+    let mut w = world!();
     let (_, _, t) = signed_in(&mut w, None).await;
     let get = |token: &SecretString| AccessTokenRequest {
         access_token: token.clone(),
@@ -272,13 +272,12 @@ async fn presented_access_tokens_are_checked() {
 
 #[tokio::test]
 async fn a_token_from_another_pool_does_not_pass() {
-    let mut w = World::new();
+    let mut w = world!();
     let (_, _, t) = signed_in(&mut w, None).await;
     // The same claims signed by another service's keys (another master key) are refused.
-    let other = World::build(
-        std::sync::Arc::new(userpool_store::MemoryStore::new()),
-        |b| b.rng(<rand_chacha::ChaCha20Rng as rand_core::SeedableRng>::seed_from_u64(8)),
-    );
+    let other = World::build(fresh_store().expect("the suite's store"), |b| {
+        b.rng(<rand_chacha::ChaCha20Rng as rand_core::SeedableRng>::seed_from_u64(8))
+    });
     let pool = other.pool().await;
     let client = other.client(&pool).await;
     other.user(&client, "mallory", PASSWORD).await;
@@ -307,7 +306,7 @@ async fn a_token_from_another_pool_does_not_pass() {
 
 #[tokio::test]
 async fn secret_clients_prove_themselves_on_refresh() {
-    let w = World::new();
+    let w = world!();
     let pool = w.pool().await;
     let client = w
         .client_with(&pool, |c| {

@@ -1,17 +1,14 @@
 //! Triggers as Rust closures: PreSignUp, PostConfirmation, PreTokenGeneration, CustomMessage
 //! and the custom-auth trio, with Cognito's failure semantics.
 
-use std::sync::Arc;
-
 use custom_auth_triggers::events::*;
 use custom_auth_triggers::{
     CreateAuthChallenge, CustomMessage, DefineAuthChallenge, PostConfirmation, PreSignUp,
     PreTokenGeneration, TriggerKind, TriggerRegistry, VerifyAuthChallengeResponse, handler_fn,
 };
 use userpool::wire::*;
-use userpool_store::MemoryStore;
 
-use crate::support::*;
+use super::support::*;
 
 fn sign_up(client: &str, username: &str) -> SignUpRequest {
     SignUpRequest {
@@ -26,8 +23,7 @@ fn sign_up(client: &str, username: &str) -> SignUpRequest {
     }
 }
 
-async fn world_with(registry: TriggerRegistry) -> (World, String, String) {
-    let w = World::new();
+async fn world_with(w: World, registry: TriggerRegistry) -> (World, String, String) {
     let pool = w.pool().await;
     w.service.set_triggers(&pool, registry).unwrap();
     let client = w.client(&pool).await;
@@ -50,7 +46,7 @@ async fn pre_sign_up_rejects_without_a_trace_and_auto_confirms() {
             }
         }),
     );
-    let (w, pool, client) = world_with(registry).await;
+    let (w, pool, client) = world_with(world!(), registry).await;
     assert_error(
         w.service.sign_up(sign_up(&client, "badguy")).await,
         "UserLambdaValidationException",
@@ -89,7 +85,7 @@ async fn post_confirmation_failure_is_reported_after_the_confirmation() {
         TriggerKind::PostConfirmation,
         handler_fn::<PostConfirmation, _, _>(|_| async move { Err("welcome mail failed".into()) }),
     );
-    let (w, pool, client) = world_with(registry).await;
+    let (w, pool, client) = world_with(world!(), registry).await;
     w.service.sign_up(sign_up(&client, "alice")).await.unwrap();
     let code = w.outbox.last_code(&pool, "alice").unwrap();
     assert_error(
@@ -144,7 +140,7 @@ async fn pre_token_generation_and_custom_message_shape_the_output() {
                 })
             }),
         );
-    let (w, pool, client) = world_with(registry).await;
+    let (w, pool, client) = world_with(world!(), registry).await;
     w.user(&client, "alice", PASSWORD).await;
     let message = w.outbox.messages_for(&pool, "alice").pop().unwrap();
     assert_eq!(
@@ -211,7 +207,7 @@ async fn custom_auth_with_closures() {
                 })
             }),
         );
-    let (w, _pool, client) = world_with(registry).await;
+    let (w, _pool, client) = world_with(world!(), registry).await;
     w.user(&client, "alice", PASSWORD).await;
     let start = w
         .service
@@ -249,7 +245,7 @@ async fn custom_auth_with_closures() {
             .expect("tokens"),
     );
 
-    let unconfigured = World::on(Arc::new(MemoryStore::new()));
+    let unconfigured = World::on(fresh_store().expect("the suite's store"));
     let pool = unconfigured.pool().await;
     let client = unconfigured.client(&pool).await;
     unconfigured.user(&client, "bob", PASSWORD).await;
@@ -301,7 +297,7 @@ async fn user_migration_at_sign_in_and_forgot_password() {
             })
         }),
     );
-    let (w, pool, client) = world_with(registry).await;
+    let (w, pool, client) = world_with(world!(), registry).await;
     assert_error(
         w.password_sign_in(&client, "legacy", "Wrong-passw0rd!")
             .await,

@@ -1,0 +1,26 @@
+//! The facade suite on `MemoryStore`.
+
+const BACKEND: crate::Backend = crate::Backend::Memory;
+#[macro_use]
+#[path = "support.rs"]
+mod support;
+#[path = "admin_users.rs"]
+mod admin_users;
+#[path = "groups.rs"]
+mod groups;
+#[path = "mfa_devices.rs"]
+mod mfa_devices;
+#[path = "passwords.rs"]
+mod passwords;
+#[path = "pools_clients.rs"]
+mod pools_clients;
+#[path = "resources.rs"]
+mod resources;
+#[path = "sign_in.rs"]
+mod sign_in;
+#[path = "sign_up.rs"]
+mod sign_up;
+#[path = "tokens.rs"]
+mod tokens;
+#[path = "triggers.rs"]
+mod triggers;

@@ -1,0 +1,27 @@
+//! The facade suite on PostgreSQL (a new schema per test; skipped, saying so, without
+//! `USERPOOL_TEST_POSTGRES_URL`).
+
+const BACKEND: crate::Backend = crate::Backend::Postgres;
+#[macro_use]
+#[path = "support.rs"]
+mod support;
+#[path = "admin_users.rs"]
+mod admin_users;
+#[path = "groups.rs"]
+mod groups;
+#[path = "mfa_devices.rs"]
+mod mfa_devices;
+#[path = "passwords.rs"]
+mod passwords;
+#[path = "pools_clients.rs"]
+mod pools_clients;
+#[path = "resources.rs"]
+mod resources;
+#[path = "sign_in.rs"]
+mod sign_in;
+#[path = "sign_up.rs"]
+mod sign_up;
+#[path = "tokens.rs"]
+mod tokens;
+#[path = "triggers.rs"]
+mod triggers;

@@ -1,0 +1,33 @@
+//! The facade suite on SQLite (a new database file per test), plus what only a file can
+//! show (nothing secret at rest) and the log scrub.
+
+const BACKEND: crate::Backend = crate::Backend::Sqlite;
+#[macro_use]
+#[path = "support.rs"]
+mod support;
+#[path = "admin_users.rs"]
+mod admin_users;
+#[path = "at_rest.rs"]
+mod at_rest;
+#[path = "groups.rs"]
+mod groups;
+// The log scrub installs the process's one global subscriber, so it runs in one copy: this
+// one, where the SQL store's own logging is in the scenario too.
+#[path = "log_scrub.rs"]
+mod log_scrub;
+#[path = "mfa_devices.rs"]
+mod mfa_devices;
+#[path = "passwords.rs"]
+mod passwords;
+#[path = "pools_clients.rs"]
+mod pools_clients;
+#[path = "resources.rs"]
+mod resources;
+#[path = "sign_in.rs"]
+mod sign_in;
+#[path = "sign_up.rs"]
+mod sign_up;
+#[path = "tokens.rs"]
+mod tokens;
+#[path = "triggers.rs"]
+mod triggers;

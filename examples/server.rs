@@ -4,11 +4,18 @@
 //! ```sh
 //! cargo run --release --example server -- [--port 9229] [--region us-east-1]
 //!     [--admin-credentials KEY:SECRET] [--issuer-mode self|aws] [--lambda-endpoint URL]
-//!     [--dev-outbox] [--data-dir DIR] [--database-url URL]
+//!     [--dev-outbox] [--data-dir DIR] [--database-url URL] [--database-schema NAME] [--master-key-file PATH]
+//!     [--public-url URL] [--in-memory]
 //! ```
 //!
-//! Storage is in memory for now (the SQLite and PostgreSQL backends are an open issue):
-//! `--data-dir` and `--database-url` are refused with that explanation rather than ignored.
+//! Storage: by default a SQLite database, `userpool-data/userpool.db` (WAL, created on first
+//! start, migrated on every start). `--database-url postgres://…` shares one PostgreSQL
+//! database between several servers; `--in-memory` keeps nothing.
+//!
+//! What is sealed at rest (SRP verifiers, TOTP seeds, signing keys, sessions) is sealed under
+//! the master key in `DATA_DIR/master.key` (32 random bytes as hex, mode 0600, created on
+//! first start) or the file `--master-key-file` names. Servers sharing a database share that
+//! file and a `--public-url` (the issuer of their tokens).
 
 use std::error::Error;
 use std::net::SocketAddr;
@@ -18,7 +25,8 @@ use custom_auth_triggers::LambdaClient;
 use rand::RngExt as _;
 use userpool::{Issuer, MasterKey, Outbox, Service};
 use userpool_http::{AdminCredentials, HttpConfig};
-use userpool_store::MemoryStore;
+use userpool_store::{MemoryStore, Store};
+use userpool_store_sql::{Engine, SqlStoreOptions};
 
 #[derive(Debug)]
 struct Options {
@@ -28,10 +36,16 @@ struct Options {
     aws_issuer: bool,
     lambda_endpoint: Option<String>,
     dev_outbox: bool,
+    data_dir: std::path::PathBuf,
+    database_url: Option<String>,
+    database_schema: Option<String>,
+    master_key_file: Option<std::path::PathBuf>,
+    public_url: Option<String>,
+    in_memory: bool,
 }
 
 fn usage() -> &'static str {
-    "usage: server [--port N] [--region R] [--admin-credentials KEY:SECRET] [--issuer-mode self|aws] [--lambda-endpoint URL] [--dev-outbox]"
+    "usage: server [--port N] [--region R] [--admin-credentials KEY:SECRET] [--issuer-mode self|aws] [--lambda-endpoint URL] [--dev-outbox] [--data-dir DIR] [--database-url URL] [--database-schema NAME] [--master-key-file PATH] [--public-url URL] [--in-memory]"
 }
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
@@ -42,6 +56,12 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
         aws_issuer: false,
         lambda_endpoint: None,
         dev_outbox: false,
+        data_dir: "userpool-data".into(),
+        database_url: None,
+        database_schema: None,
+        master_key_file: None,
+        public_url: None,
+        in_memory: false,
     };
     let mut args = args.peekable();
     while let Some(flag) = args.next() {
@@ -71,11 +91,12 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
             }
             "--lambda-endpoint" => o.lambda_endpoint = Some(value()?),
             "--dev-outbox" => o.dev_outbox = true,
-            "--data-dir" | "--database-url" => {
-                return Err(format!(
-                    "{flag}: the SQLite and PostgreSQL backends are not built yet; this server keeps everything in memory"
-                ));
-            }
+            "--data-dir" => o.data_dir = value()?.into(),
+            "--database-url" => o.database_url = Some(value()?),
+            "--database-schema" => o.database_schema = Some(value()?),
+            "--master-key-file" => o.master_key_file = Some(value()?.into()),
+            "--public-url" => o.public_url = Some(value()?.trim_end_matches('/').to_owned()),
+            "--in-memory" => o.in_memory = true,
             "--help" | "-h" => return Err(usage().into()),
             other => return Err(format!("unknown flag {other}\n{}", usage())),
         }
@@ -99,33 +120,68 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .init();
 
     let endpoint = format!("http://127.0.0.1:{}", options.port);
-    let admin = options.admin.clone().unwrap_or_else(|| {
-        let mut rng = rand::rng();
-        let secret: String = (0..40)
-            .map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.random_range(0..36)]))
-            .collect();
-        AdminCredentials::new("AKIDLOCALUSERPOOL", secret)
-    });
+    let public_url = options
+        .public_url
+        .clone()
+        .unwrap_or_else(|| endpoint.clone());
+    private_dir(&options.data_dir)?;
+    let admin = match options.admin.clone() {
+        Some(given) => given,
+        None => admin_credentials(&options.data_dir)?,
+    };
     // The secret is never printed or logged: a generated one goes to a file only its owner
     // can read; one given on the command line is the operator's already.
     let secret_location = if options.admin.is_some() {
         "as given on the command line".to_owned()
     } else {
-        write_secret(&admin)?
+        format!(
+            "in {} (mode 0600)",
+            options.data_dir.join("admin-credentials").display()
+        )
     };
     let admin_pair = format!("key {} (secret: {secret_location})", admin.access_key_id());
+    let (store, storage): (Arc<dyn Store>, String) = if options.in_memory {
+        (Arc::new(MemoryStore::new()), "in memory".into())
+    } else {
+        let (url, what) = match &options.database_url {
+            // The URL may hold a password: it is never printed.
+            Some(url) => (url.clone(), format!("{:?} database", Engine::of_url(url)?)),
+            None => {
+                let path = options.data_dir.join("userpool.db");
+                (
+                    format!("sqlite:{}", path.display()),
+                    format!("SQLite at {}", path.display()),
+                )
+            }
+        };
+        let mut sql = SqlStoreOptions::new(url);
+        if let Some(schema) = &options.database_schema {
+            sql = sql.schema(schema.clone());
+        }
+        let store = sql.connect().await?;
+        (Arc::new(store), what)
+    };
+    let master_key = if options.in_memory {
+        MasterKey::new(rand::random())
+    } else {
+        master_key(
+            &options
+                .master_key_file
+                .clone()
+                .unwrap_or_else(|| options.data_dir.join("master.key")),
+        )?
+    };
     let outbox = Arc::new(Outbox::new());
-    let mut builder =
-        Service::builder(Arc::new(MemoryStore::new()), MasterKey::new(rand::random()))
-            .region(&options.region)
-            .sender(outbox.clone())
-            .issuer(if options.aws_issuer {
-                Issuer::Aws
-            } else {
-                Issuer::SelfHosted {
-                    base_url: endpoint.clone(),
-                }
-            });
+    let mut builder = Service::builder(store, master_key)
+        .region(&options.region)
+        .sender(outbox.clone())
+        .issuer(if options.aws_issuer {
+            Issuer::Aws
+        } else {
+            Issuer::SelfHosted {
+                base_url: public_url.clone(),
+            }
+        });
     if let Some(url) = &options.lambda_endpoint {
         builder = builder.lambda_client(LambdaClient::new(
             url.clone(),
@@ -156,7 +212,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await?;
 
     println!(
-        "userpool listening on {endpoint} (region {}, storage: in memory)",
+        "userpool listening on {endpoint} (region {}, storage: {storage})",
         options.region
     );
     println!("admin credentials (SigV4, for Admin* and pool actions): {admin_pair}");
@@ -187,28 +243,65 @@ async fn main() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// Writes a generated admin key pair to `userpool-data/admin-credentials` (mode 0600, in a
-/// 0700 directory) as `KEY:SECRET`; returns where.
-fn write_secret(admin: &AdminCredentials) -> Result<String, Box<dyn Error>> {
-    use std::io::Write as _;
-    use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
-    let dir = std::path::Path::new("userpool-data");
+/// Creates `dir` (mode 0700) if it is missing.
+fn private_dir(dir: &std::path::Path) -> Result<(), Box<dyn Error>> {
+    use std::os::unix::fs::DirBuilderExt as _;
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(dir)?;
-    let path = dir.join("admin-credentials");
-    let mut file = std::fs::OpenOptions::new()
+    Ok(())
+}
+
+/// Writes `contents` to a new file only its owner can read; `false` if it already exists.
+fn create_private(path: &std::path::Path, contents: &str) -> Result<bool, Box<dyn Error>> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    match std::fs::OpenOptions::new()
         .write(true)
-        .create(true)
-        .truncate(true)
+        .create_new(true)
         .mode(0o600)
-        .open(&path)?;
-    writeln!(
-        file,
-        "{}:{}",
-        admin.access_key_id(),
-        admin.secret_access_key()
-    )?;
-    Ok(format!("in {} (mode 0600)", path.display()))
+        .open(path)
+    {
+        Ok(mut file) => {
+            file.write_all(contents.as_bytes())?;
+            file.sync_all()?;
+            Ok(true)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The admin key pair in `DIR/admin-credentials` (`KEY:SECRET`), generated on first start.
+fn admin_credentials(dir: &std::path::Path) -> Result<AdminCredentials, Box<dyn Error>> {
+    let path = dir.join("admin-credentials");
+    let mut rng = rand::rng();
+    let secret: String = (0..40)
+        .map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.random_range(0..36)]))
+        .collect();
+    create_private(&path, &format!("AKIDLOCALUSERPOOL:{secret}\n"))?;
+    let text = std::fs::read_to_string(&path)?;
+    AdminCredentials::parse(text.trim())
+        .ok_or_else(|| format!("{} does not hold KEY:SECRET", path.display()).into())
+}
+
+/// The master key in `path` (64 hex digits), generated on first start.
+fn master_key(path: &std::path::Path) -> Result<MasterKey, Box<dyn Error>> {
+    let fresh: [u8; 32] = rand::random();
+    let hex: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
+    if create_private(path, &format!("{hex}\n"))? {
+        tracing::info!(path = %path.display(), "generated a new master key");
+    }
+    let text = std::fs::read_to_string(path)?;
+    let text = text.trim();
+    let mut key = [0u8; 32];
+    if text.len() != 64 || !text.is_ascii() {
+        return Err(format!("{} does not hold 64 hex digits", path.display()).into());
+    }
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16)
+            .map_err(|_| format!("{} does not hold 64 hex digits", path.display()))?;
+    }
+    Ok(MasterKey::new(key))
 }

@@ -1,0 +1,217 @@
+//! Starting and killing `server` processes, and talking to them.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
+use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_cognitoidentityprovider::{Client, Config};
+
+/// The admin key pair every test server is started with.
+pub const ADMIN_KEY: &str = "AKIDSERVERTEST";
+/// Its secret.
+pub const ADMIN_SECRET: &str = "server-test-secret";
+/// A password the default policy accepts.
+pub const PASSWORD: &str = "Corr3ct-Horse!";
+
+/// The `server` example binary cargo built beside this test.
+fn server_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>");
+    profile_dir.join("examples").join("server")
+}
+
+/// A free loopback port.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A running server.
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub endpoint: String,
+    /// An SDK client signed with the admin key.
+    pub sdk: Client,
+    /// For `GET /_dev/messages`.
+    pub http: reqwest::Client,
+}
+
+impl Server {
+    /// Starts `server` with `args` (plus a free port, the admin key and the dev outbox) and
+    /// waits for its "listening" line.
+    pub fn start(args: &[&str]) -> Self {
+        let binary = server_binary();
+        assert!(
+            binary.exists(),
+            "{} is missing: `cargo test` builds the examples first",
+            binary.display()
+        );
+        let port = free_port();
+        let mut child = Command::new(&binary)
+            .args(["--port", &port.to_string()])
+            .args([
+                "--admin-credentials",
+                &format!("{ADMIN_KEY}:{ADMIN_SECRET}"),
+            ])
+            .arg("--dev-outbox")
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn server");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        loop {
+            match lines.next() {
+                Some(Ok(line)) if line.starts_with("userpool listening on") => break,
+                Some(Ok(_)) => {}
+                _ => {
+                    let status = child.wait();
+                    panic!("the server exited before listening: {status:?}");
+                }
+            }
+        }
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let conf = Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url(&endpoint)
+            .credentials_provider(Credentials::new(
+                ADMIN_KEY,
+                ADMIN_SECRET,
+                None,
+                None,
+                "test",
+            ))
+            // A request to a killed server fails at once instead of being retried.
+            .retry_config(RetryConfig::disabled())
+            .build();
+        Self {
+            child,
+            endpoint,
+            sdk: Client::from_conf(conf),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// SIGKILL: no shutdown, no flush, no goodbye.
+    pub fn kill9(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reaped");
+    }
+
+    /// The latest code sent to `username`.
+    pub async fn code(&self, pool: &str, username: &str) -> String {
+        let body: serde_json::Value = self
+            .http
+            .get(format!(
+                "{}/_dev/messages?pool_id={pool}&username={username}",
+                self.endpoint
+            ))
+            .send()
+            .await
+            .expect("outbox")
+            .json()
+            .await
+            .expect("json");
+        body["messages"]
+            .as_array()
+            .and_then(|m| m.last())
+            .and_then(|m| m["code"].as_str())
+            .expect("a code")
+            .to_owned()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A new directory for one test's data.
+pub fn data_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("server-tests")
+        .join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("data dir");
+    dir
+}
+
+/// A pool (email auto-verified) and a client allowing SRP, password and refresh sign-in.
+pub async fn pool_and_client(sdk: &Client, rotation: bool) -> (String, String) {
+    use aws_sdk_cognitoidentityprovider::types::{
+        ExplicitAuthFlowsType, FeatureType, RefreshTokenRotationType, VerifiedAttributeType,
+    };
+    let pool = sdk
+        .create_user_pool()
+        .pool_name("server-test")
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .send()
+        .await
+        .expect("CreateUserPool")
+        .user_pool
+        .and_then(|p| p.id)
+        .expect("pool id");
+    let mut client = sdk
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("server-test")
+        .set_explicit_auth_flows(Some(vec![
+            ExplicitAuthFlowsType::AllowUserSrpAuth,
+            ExplicitAuthFlowsType::AllowUserPasswordAuth,
+            ExplicitAuthFlowsType::AllowRefreshTokenAuth,
+        ]));
+    if rotation {
+        client = client.refresh_token_rotation(
+            RefreshTokenRotationType::builder()
+                .feature(FeatureType::Enabled)
+                .retry_grace_period_seconds(60)
+                .build()
+                .expect("rotation"),
+        );
+    }
+    let client = client
+        .send()
+        .await
+        .expect("CreateUserPoolClient")
+        .user_pool_client
+        .and_then(|c| c.client_id)
+        .expect("client id");
+    (pool, client)
+}
+
+/// SignUp with an email.
+pub async fn sign_up(sdk: &Client, client: &str, username: &str) -> Result<(), String> {
+    use aws_sdk_cognitoidentityprovider::types::AttributeType;
+    sdk.sign_up()
+        .client_id(client)
+        .username(username)
+        .password(PASSWORD)
+        .user_attributes(
+            AttributeType::builder()
+                .name("email")
+                .value(format!("{username}@example.com"))
+                .build()
+                .expect("attribute"),
+        )
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("{:?}", e.into_service_error()))
+}

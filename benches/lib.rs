@@ -12,6 +12,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod facade;
+
 /// Where the benches tell criterion to write, so the summary can read it back.
 pub fn criterion_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion")

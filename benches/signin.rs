@@ -14,142 +14,14 @@
 //! `http` is the same sign-in through `userpool-http` over loopback HTTP/1.1 (client round
 //! trips included), to compare with the facade called directly.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 use time::OffsetDateTime;
-use userpool::wire::*;
-use userpool::{FixedClock, MasterKey, Service};
+use userpool_benches::facade::{Fixture, NOW, PASSWORD};
 use userpool_benches::{criterion_dir, human, median_ns, ratio};
-use userpool_store::MemoryStore;
-
-const NOW: i64 = 1_793_000_000;
-const PASSWORD: &str = "Corr3ct-Horse!";
-
-struct Fixture {
-    runtime: tokio::runtime::Runtime,
-    service: Service,
-    pool: String,
-    client: String,
-    rng: ChaCha20Rng,
-}
-
-fn fixture() -> Fixture {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("runtime");
-    let service = Service::builder(Arc::new(MemoryStore::new()), MasterKey::new([7; 32]))
-        .clock(Arc::new(FixedClock::new(NOW)))
-        .rng(ChaCha20Rng::seed_from_u64(1))
-        .signing_algorithm(jwt_tokens::Algorithm::RS256)
-        .build()
-        .expect("service");
-    let (pool, client) = runtime.block_on(async {
-        let pool = service
-            .create_user_pool(UserPoolRequest {
-                pool_name: "bench".into(),
-                ..Default::default()
-            })
-            .await
-            .expect("pool")
-            .user_pool
-            .id;
-        let client = service
-            .create_user_pool_client(UserPoolClientRequest {
-                user_pool_id: pool.clone(),
-                client_name: Some("bench".into()),
-                ..Default::default()
-            })
-            .await
-            .expect("client")
-            .user_pool_client
-            .client_id;
-        service
-            .admin_create_user(AdminCreateUserRequest {
-                user_pool_id: pool.clone(),
-                username: "alice".into(),
-                message_action: Some("SUPPRESS".into()),
-                ..Default::default()
-            })
-            .await
-            .expect("user");
-        service
-            .admin_set_user_password(AdminSetUserPasswordRequest {
-                user_pool_id: pool.clone(),
-                username: "alice".into(),
-                password: PASSWORD.into(),
-                permanent: true,
-            })
-            .await
-            .expect("password");
-        (pool, client)
-    });
-    Fixture {
-        runtime,
-        service,
-        pool,
-        client,
-        rng: ChaCha20Rng::seed_from_u64(2),
-    }
-}
-
-/// One sign-in; returns the server's time (the two calls), not the client's.
-fn sign_in(f: &mut Fixture) -> Duration {
-    let handshake = srp::ClientHandshake::start(&mut f.rng).expect("client");
-    let request = InitiateAuthRequest {
-        client_id: f.client.clone(),
-        auth_flow: "USER_SRP_AUTH".into(),
-        auth_parameters: SecretMap::of(&[("USERNAME", "alice"), ("SRP_A", &handshake.srp_a())]),
-        ..Default::default()
-    };
-    let t0 = Instant::now();
-    let challenge = f
-        .runtime
-        .block_on(f.service.initiate_auth(request))
-        .expect("challenge");
-    let first = t0.elapsed();
-    let p = &challenge.challenge_parameters;
-    let user = p.get("USER_ID_FOR_SRP").unwrap_or_default().to_owned();
-    let pool_name = f.pool.split_once('_').map_or("", |(_, n)| n).to_owned();
-    let timestamp = srp::format_timestamp(OffsetDateTime::from_unix_timestamp(NOW).expect("time"));
-    let signature = handshake
-        .respond(
-            &srp::ClaimIdentity::user(&pool_name, &user),
-            &srp::Password::new(PASSWORD),
-            &srp::PasswordVerifierChallenge {
-                salt: p.get("SALT").unwrap_or_default(),
-                srp_b: p.get("SRP_B").unwrap_or_default(),
-                secret_block: p.get("SECRET_BLOCK").unwrap_or_default(),
-            },
-            &timestamp,
-        )
-        .expect("signature");
-    let answer = RespondToAuthChallengeRequest {
-        client_id: f.client.clone(),
-        challenge_name: "PASSWORD_VERIFIER".into(),
-        challenge_responses: SecretMap::of(&[
-            ("USERNAME", &user),
-            (
-                "PASSWORD_CLAIM_SECRET_BLOCK",
-                p.get("SECRET_BLOCK").unwrap_or_default(),
-            ),
-            ("PASSWORD_CLAIM_SIGNATURE", &signature),
-            ("TIMESTAMP", &timestamp),
-        ]),
-        ..Default::default()
-    };
-    let t1 = Instant::now();
-    let done = f
-        .runtime
-        .block_on(f.service.respond_to_auth_challenge(answer))
-        .expect("tokens");
-    let second = t1.elapsed();
-    assert!(done.authentication_result.is_some());
-    first + second
-}
 
 /// The same service behind `userpool-http` on a loopback port, and an HTTP client.
 struct HttpFixture {
@@ -396,10 +268,10 @@ fn main() {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(5))
         .configure_from_args();
-    let mut f = fixture();
+    let mut f = Fixture::in_memory();
     c.benchmark_group("signin")
         .bench_function("facade", |bench| {
-            bench.iter_custom(|iterations| (0..iterations).map(|_| sign_in(&mut f)).sum())
+            bench.iter_custom(|iterations| (0..iterations).map(|_| f.sign_in()).sum())
         });
     let mut h = http_fixture(&f);
     c.benchmark_group("signin").bench_function("http", |bench| {

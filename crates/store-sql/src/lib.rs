@@ -46,6 +46,7 @@
     )
 )]
 
+mod bulk;
 mod codec;
 mod config;
 mod failure;

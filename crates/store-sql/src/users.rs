@@ -65,7 +65,7 @@ fn prefix_end(prefix: &str) -> Option<String> {
 }
 
 /// `(attribute, folded value)` pairs without repeats.
-fn distinct_aliases(keys: &UserKeys) -> Vec<(&str, &str)> {
+pub(crate) fn distinct_aliases(keys: &UserKeys) -> Vec<(&str, &str)> {
     let mut out: Vec<(&str, &str)> = Vec::with_capacity(keys.aliases.len());
     for (a, v) in &keys.aliases {
         if !out.iter().any(|(x, y)| x == a && y == v) {
@@ -76,7 +76,7 @@ fn distinct_aliases(keys: &UserKeys) -> Vec<(&str, &str)> {
 }
 
 /// The index rows of `user`.
-fn index_entries(user: &User, rule: CaseRule) -> Vec<(&'static str, String)> {
+pub(crate) fn index_entries(user: &User, rule: CaseRule) -> Vec<(&'static str, String)> {
     INDEXED_ATTRIBUTES
         .iter()
         .filter_map(|a| user.attribute(a).map(|v| (*a, indexed_value(rule, a, &v))))

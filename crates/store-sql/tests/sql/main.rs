@@ -12,6 +12,7 @@
 )]
 
 mod backend;
+mod bulk;
 mod migrations;
 mod resilience;
 

@@ -1,0 +1,180 @@
+//! A facade fixture shared by the sign-in benches: a `Service` on any store, with one pool,
+//! one client and a user `alice`, and a timed USER_SRP_AUTH sign-in and sign-up.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rand_chacha::ChaCha20Rng;
+use rand_core::SeedableRng;
+use time::OffsetDateTime;
+use userpool::wire::*;
+use userpool::{FixedClock, MasterKey, Service};
+use userpool_store::Store;
+
+/// The fixture's virtual clock.
+pub const NOW: i64 = 1_793_000_000;
+/// `alice`'s password.
+pub const PASSWORD: &str = "Corr3ct-Horse!";
+
+/// A service, its pool and client, and the client's RNG.
+#[derive(Debug)]
+pub struct Fixture {
+    /// The runtime the service's futures run on.
+    pub runtime: tokio::runtime::Runtime,
+    /// The service.
+    pub service: Service,
+    /// The pool id.
+    pub pool: String,
+    /// The app client id.
+    pub client: String,
+    /// The client's RNG.
+    pub rng: ChaCha20Rng,
+    signed_up: u64,
+}
+
+impl Fixture {
+    /// A fixture on a current-thread runtime and `MemoryStore`.
+    pub fn in_memory() -> Self {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        Self::new(runtime, Arc::new(userpool_store::MemoryStore::new()))
+    }
+
+    /// A fixture on `store` (created inside `runtime`).
+    pub fn new(runtime: tokio::runtime::Runtime, store: Arc<dyn Store>) -> Self {
+        let service = Service::builder(store, MasterKey::new([7; 32]))
+            .clock(Arc::new(FixedClock::new(NOW)))
+            .rng(ChaCha20Rng::seed_from_u64(1))
+            .signing_algorithm(jwt_tokens::Algorithm::RS256)
+            .build()
+            .expect("service");
+        let (pool, client) = runtime.block_on(async {
+            let pool = service
+                .create_user_pool(UserPoolRequest {
+                    pool_name: "bench".into(),
+                    ..Default::default()
+                })
+                .await
+                .expect("pool")
+                .user_pool
+                .id;
+            let client = service
+                .create_user_pool_client(UserPoolClientRequest {
+                    user_pool_id: pool.clone(),
+                    client_name: Some("bench".into()),
+                    ..Default::default()
+                })
+                .await
+                .expect("client")
+                .user_pool_client
+                .client_id;
+            service
+                .admin_create_user(AdminCreateUserRequest {
+                    user_pool_id: pool.clone(),
+                    username: "alice".into(),
+                    message_action: Some("SUPPRESS".into()),
+                    ..Default::default()
+                })
+                .await
+                .expect("user");
+            service
+                .admin_set_user_password(AdminSetUserPasswordRequest {
+                    user_pool_id: pool.clone(),
+                    username: "alice".into(),
+                    password: PASSWORD.into(),
+                    permanent: true,
+                })
+                .await
+                .expect("password");
+            (pool, client)
+        });
+        Self {
+            runtime,
+            service,
+            pool,
+            client,
+            rng: ChaCha20Rng::seed_from_u64(2),
+            signed_up: 0,
+        }
+    }
+
+    /// One sign-in; returns the server's time (the two calls), not the client's.
+    pub fn sign_in(&mut self) -> Duration {
+        let f = self;
+        let handshake = srp::ClientHandshake::start(&mut f.rng).expect("client");
+        let request = InitiateAuthRequest {
+            client_id: f.client.clone(),
+            auth_flow: "USER_SRP_AUTH".into(),
+            auth_parameters: SecretMap::of(&[("USERNAME", "alice"), ("SRP_A", &handshake.srp_a())]),
+            ..Default::default()
+        };
+        let t0 = Instant::now();
+        let challenge = f
+            .runtime
+            .block_on(f.service.initiate_auth(request))
+            .expect("challenge");
+        let first = t0.elapsed();
+        let p = &challenge.challenge_parameters;
+        let user = p.get("USER_ID_FOR_SRP").unwrap_or_default().to_owned();
+        let pool_name = f.pool.split_once('_').map_or("", |(_, n)| n).to_owned();
+        let timestamp =
+            srp::format_timestamp(OffsetDateTime::from_unix_timestamp(NOW).expect("time"));
+        let signature = handshake
+            .respond(
+                &srp::ClaimIdentity::user(&pool_name, &user),
+                &srp::Password::new(PASSWORD),
+                &srp::PasswordVerifierChallenge {
+                    salt: p.get("SALT").unwrap_or_default(),
+                    srp_b: p.get("SRP_B").unwrap_or_default(),
+                    secret_block: p.get("SECRET_BLOCK").unwrap_or_default(),
+                },
+                &timestamp,
+            )
+            .expect("signature");
+        let answer = RespondToAuthChallengeRequest {
+            client_id: f.client.clone(),
+            challenge_name: "PASSWORD_VERIFIER".into(),
+            challenge_responses: SecretMap::of(&[
+                ("USERNAME", &user),
+                (
+                    "PASSWORD_CLAIM_SECRET_BLOCK",
+                    p.get("SECRET_BLOCK").unwrap_or_default(),
+                ),
+                ("PASSWORD_CLAIM_SIGNATURE", &signature),
+                ("TIMESTAMP", &timestamp),
+            ]),
+            ..Default::default()
+        };
+        let t1 = Instant::now();
+        let done = f
+            .runtime
+            .block_on(f.service.respond_to_auth_challenge(answer))
+            .expect("tokens");
+        let second = t1.elapsed();
+        assert!(done.authentication_result.is_some());
+        first + second
+    }
+
+    /// One SignUp of a new user (with an email); returns the server's time.
+    pub fn sign_up(&mut self) -> Duration {
+        self.signed_up += 1;
+        let username = format!("bench-user-{}", self.signed_up);
+        let request = SignUpRequest {
+            client_id: self.client.clone(),
+            username: username.clone(),
+            password: PASSWORD.into(),
+            user_attributes: vec![user_pool_model::Attribute::new(
+                "email",
+                format!("{username}@example.com"),
+            )],
+            ..Default::default()
+        };
+        let t0 = Instant::now();
+        self.runtime
+            .block_on(self.service.sign_up(request))
+            .expect("sign-up");
+        t0.elapsed()
+    }
+}

@@ -7,7 +7,7 @@ use userpool_store::{StoreError, StoreResult, UserKeys};
 
 use crate::codec::to_json;
 use crate::failure::{self, OrBackend as _, is_foreign_key_violation, is_unique_violation};
-use crate::store::SqlStore;
+use crate::store::{Engine, SqlStore};
 use crate::users::{distinct_aliases, index_entries};
 
 /// Bound parameters per statement (PostgreSQL allows 65,535; SQLite 32,766).
@@ -21,8 +21,12 @@ enum Param {
 
 /// `INSERT INTO {head} VALUES (…), (…)` for `rows`, in as few statements as the parameter
 /// limit allows; a unique violation becomes `conflict`.
+///
+/// SQLite gets anonymous `?` placeholders: resolving `$N` names costs SQLite a scan of every
+/// parameter per bind, which is quadratic at tens of thousands of parameters.
 async fn insert_rows(
     tx: &mut Transaction<'static, Any>,
+    engine: Engine,
     head: &str,
     rows: Vec<Vec<Param>>,
     conflict: &StoreError,
@@ -41,7 +45,10 @@ async fn insert_rows(
                 if c > 0 {
                     sql.push_str(", ");
                 }
-                sql.push_str(&format!("${}", r * width + c + 1));
+                match engine {
+                    Engine::Sqlite => sql.push('?'),
+                    _ => sql.push_str(&format!("${}", r * width + c + 1)),
+                }
             }
             sql.push(')');
         }
@@ -111,6 +118,7 @@ impl SqlStore {
         let mut tx = db.begin().await.or_backend()?;
         insert_rows(
             &mut tx,
+            self.engine,
             "up_users (pool, username_key, username, sub, version, data)",
             user_rows,
             &StoreError::UsernameExists,
@@ -118,6 +126,7 @@ impl SqlStore {
         .await?;
         insert_rows(
             &mut tx,
+            self.engine,
             "up_aliases (pool, attribute, value_key, username_key)",
             alias_rows,
             &StoreError::AliasExists("alias".into()),
@@ -125,6 +134,7 @@ impl SqlStore {
         .await?;
         insert_rows(
             &mut tx,
+            self.engine,
             "up_user_index (pool, attribute, value, username_key)",
             index_rows,
             &StoreError::Backend("duplicate index entry".into()),

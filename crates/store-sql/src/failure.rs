@@ -4,7 +4,9 @@
 //! SQLSTATE, not the parameters, and [`backend`] keeps only the class and code.
 
 use std::future::Future;
-use std::time::Duration;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use sqlx::error::ErrorKind;
 use userpool_store::{StoreError, StoreResult};
@@ -12,8 +14,45 @@ use userpool_store::{StoreError, StoreResult};
 /// How many times a read is retried after its connection broke.
 const READ_RETRIES: u32 = 2;
 
+/// For this long after a connection failed, pooled connections are tested before use.
+const SUSPECT_FOR: Duration = Duration::from_secs(10);
+
+/// Milliseconds after [`epoch`] when a connection last failed (0: never).
+static LAST_CONNECTION_FAILURE: AtomicU64 = AtomicU64::new(0);
+
+fn epoch() -> Instant {
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    *EPOCH.get_or_init(Instant::now)
+}
+
+fn since_epoch_ms() -> u64 {
+    u64::try_from(epoch().elapsed().as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1)
+}
+
+/// Remembers that a connection broke (the server restarted, the network dropped it), so the
+/// connections still pooled get tested before they are used.
+pub(crate) fn note_connection_failure() {
+    LAST_CONNECTION_FAILURE.store(since_epoch_ms(), Ordering::Relaxed);
+}
+
+/// Whether a connection failed recently.
+pub(crate) fn connections_suspect() -> bool {
+    match LAST_CONNECTION_FAILURE.load(Ordering::Relaxed) {
+        0 => false,
+        at => {
+            since_epoch_ms().saturating_sub(at)
+                < u64::try_from(SUSPECT_FOR.as_millis()).unwrap_or(u64::MAX)
+        }
+    }
+}
+
 /// A backend failure as a fail-closed [`StoreError::Backend`].
 pub(crate) fn backend(error: &sqlx::Error) -> StoreError {
+    if is_connection_failure(error) {
+        note_connection_failure();
+    }
     tracing::warn!(target: "userpool_store_sql", error = %error, "database operation failed");
     let what = match error {
         sqlx::Error::Database(db) => match db.code() {
@@ -56,11 +95,18 @@ pub(crate) fn is_foreign_key_violation(error: &sqlx::Error) -> bool {
 }
 
 /// Whether the connection failed under the statement (so a read may run again on another).
+///
+/// Besides I/O errors: PostgreSQL's connection-exception class (`08…`) and the server ending
+/// the session (`57P01` admin shutdown, `57P02` crash shutdown, `57P03` cannot connect now),
+/// which arrive as an error message on the dying connection.
 fn is_connection_failure(error: &sqlx::Error) -> bool {
-    matches!(
-        error,
-        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::PoolTimedOut
-    )
+    match error {
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+        _ => false,
+    }
 }
 
 /// Runs a read, retrying on a fresh connection when the one it used broke (a PostgreSQL
@@ -77,6 +123,7 @@ where
         match attempt().await {
             Ok(v) => return Ok(v),
             Err(e) if is_connection_failure(&e) && tries < READ_RETRIES => {
+                note_connection_failure();
                 tries += 1;
                 tracing::info!(
                     target: "userpool_store_sql",

@@ -12,6 +12,18 @@
 //!   backend reports; a database failure is `StoreError::Backend` (fail closed). Reads are
 //!   retried on a fresh connection after a dropped one; writes never are.
 //!
+//! One crate for both engines, through sqlx's `Any` driver: the two dialects differ here only
+//! in column types and collation (the migration is one template), so every statement is
+//! written once and a fix cannot reach one engine and miss the other. The price is `Any`'s
+//! value conversion and no compile-time query checking; the conformance suite runs on both.
+//!
+//! On PostgreSQL-compatible distributed engines: the SQL is plain (upserts, `RETURNING`,
+//! row-value comparisons, composite foreign keys with `ON DELETE CASCADE`), but CockroachDB
+//! would need two changes, both in the migration step: it has no `pg_advisory_xact_lock`
+//! (concurrent first starts would need a lock row instead) and it runs several schema changes
+//! in one transaction with restrictions; its `COLLATE "C"` support should be checked too. Not
+//! tested here.
+//!
 //! ```
 //! use std::sync::Arc;
 //! use user_pool_model::{PoolConfig, Sub, User, UserPoolId, UserStatus};

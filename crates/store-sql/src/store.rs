@@ -6,7 +6,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor as _};
+use sqlx::{AnyPool, Connection as _, Executor as _};
 use tokio::sync::OnceCell;
 use user_pool_model::{CaseRule, PoolConfig, UserPoolId};
 use userpool_store::{StoreError, StoreResult};
@@ -117,7 +117,17 @@ impl SqlStoreOptions {
         let mut options = AnyPoolOptions::new()
             .max_connections(if memory { 1 } else { self.max_connections })
             .acquire_timeout(self.acquire_timeout)
-            .test_before_acquire(true);
+            // A pooled connection is tested (one round trip) only when it sat idle for a
+            // while or a connection broke recently, not before every statement.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > Duration::from_secs(1) || failure::connections_suspect() {
+                        return Ok(conn.ping().await.is_ok());
+                    }
+                    Ok(true)
+                })
+            });
         if memory {
             // An in-memory database lives as long as its one connection.
             options = options.idle_timeout(None).max_lifetime(None);
@@ -127,9 +137,13 @@ impl SqlStoreOptions {
             Box::pin(async move {
                 match engine {
                     Engine::Sqlite => {
+                        // WAL; every commit on disk before it is acknowledged; a page cache
+                        // and memory-mapped reads large enough that a big pool's indexes are
+                        // not re-read through system calls.
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                             PRAGMA cache_size = -32768; PRAGMA mmap_size = 1073741824;",
                         )
                         .await?;
                     }
@@ -242,11 +256,7 @@ impl SqlStore {
         {
             return Ok(*rule);
         }
-        let config = self.pool_config(pool).await?;
-        if let Ok(mut cache) = self.case_rules.write() {
-            cache.insert(pool.clone(), config.case_rule);
-        }
-        Ok(config.case_rule)
+        Ok(self.pool_config(pool).await?.case_rule)
     }
 
     /// Forgets a deleted pool's cached case rule.
@@ -256,7 +266,7 @@ impl SqlStore {
         }
     }
 
-    /// A pool's stored configuration.
+    /// A pool's stored configuration (read every time; its case rule is remembered).
     pub(crate) async fn pool_config(&self, id: &UserPoolId) -> StoreResult<PoolConfig> {
         let db = self.ready().await?;
         let data: Option<String> = failure::read(|| async {
@@ -266,12 +276,28 @@ impl SqlStore {
                 .await
         })
         .await?;
-        from_json(&data.ok_or(StoreError::PoolNotFound)?)
+        let config: PoolConfig = from_json(&data.ok_or(StoreError::PoolNotFound)?)?;
+        if let Ok(mut cache) = self.case_rules.write() {
+            cache.insert(id.clone(), config.case_rule);
+        }
+        Ok(config)
     }
 
     /// `Ok` if the pool exists ([`PoolNotFound`](StoreError::PoolNotFound) otherwise): what a
     /// lookup that found nothing checks before answering "none".
+    ///
+    /// A pool this store has read is taken to exist without asking again (this store's own
+    /// `delete_pool` forgets it): lookups that find nothing cost no second round trip. A pool
+    /// deleted by another instance is still refused where it matters, because every operation
+    /// reads the pool's configuration first.
     pub(crate) async fn pool_exists(&self, id: &UserPoolId) -> StoreResult<()> {
+        if self
+            .case_rules
+            .read()
+            .is_ok_and(|cache| cache.contains_key(id))
+        {
+            return Ok(());
+        }
         let db = self.ready().await?;
         let found: Option<i64> = failure::read(|| async {
             sqlx::query_scalar("SELECT 1 FROM up_pools WHERE id = $1")

@@ -75,6 +75,32 @@ pub fn print_table(title: &str, groups: &[&str], ours: &str, references: &[&str]
     }
 }
 
+/// User number `i` of the benches' large pools: 8 attributes, a unique `sub`.
+pub fn population_user(i: u64) -> user_pool_model::User {
+    // Bytes 6 and 8 carry the UUID version and variant; keep the counter clear of them.
+    let mut bytes = [0u8; 16];
+    bytes[10..].copy_from_slice(&i.to_be_bytes()[2..]);
+    let mut u = user_pool_model::User::new(
+        &format!("user{i}"),
+        user_pool_model::Sub::from_bytes(bytes),
+        user_pool_model::UserStatus::Confirmed,
+        1_700_000_000,
+    );
+    for (k, v) in [
+        ("email", format!("user{i}@example.com")),
+        ("email_verified", "true".to_owned()),
+        ("name", format!("User Number {i}")),
+        ("given_name", "User".to_owned()),
+        ("family_name", format!("Number{i}")),
+        ("phone_number", format!("+1555{i:07}")),
+        ("locale", "en-US".to_owned()),
+        ("custom:tier", "gold".to_owned()),
+    ] {
+        u.attributes.insert(k.to_owned(), v);
+    }
+    u
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,8 +11,8 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use criterion::Criterion;
-use user_pool_model::{CaseRule, Filter, PoolConfig, Sub, User, UserPoolId, UserStatus};
-use userpool_benches::{criterion_dir, human, median_ns};
+use user_pool_model::{CaseRule, Filter, PoolConfig, UserPoolId};
+use userpool_benches::{criterion_dir, human, median_ns, population_user};
 use userpool_store::{MemoryStore, PoolStore, Store, UserKeys, UserQuery, UserStore};
 
 const USERS: u64 = 1_000_000;
@@ -40,31 +40,6 @@ fn rss() -> u64 {
         .map_or(0, |pages| pages * 4096)
 }
 
-fn user(i: u64) -> User {
-    // Bytes 6 and 8 carry the UUID version and variant; keep the counter clear of them.
-    let mut bytes = [0u8; 16];
-    bytes[10..].copy_from_slice(&i.to_be_bytes()[2..]);
-    let mut u = User::new(
-        &format!("user{i}"),
-        Sub::from_bytes(bytes),
-        UserStatus::Confirmed,
-        1_700_000_000,
-    );
-    for (k, v) in [
-        ("email", format!("user{i}@example.com")),
-        ("email_verified", "true".to_owned()),
-        ("name", format!("User Number {i}")),
-        ("given_name", "User".to_owned()),
-        ("family_name", format!("Number{i}")),
-        ("phone_number", format!("+1555{i:07}")),
-        ("locale", "en-US".to_owned()),
-        ("custom:tier", "gold".to_owned()),
-    ] {
-        u.attributes.insert(k.to_owned(), v);
-    }
-    u
-}
-
 fn main() {
     let mut c = Criterion::default()
         .output_directory(&criterion_dir())
@@ -82,7 +57,7 @@ fn main() {
     let before = rss();
     let start = std::time::Instant::now();
     for i in 0..USERS {
-        let u = user(i);
+        let u = population_user(i);
         let keys = UserKeys::for_user(&u, &pool);
         ready(store.insert_user(&pool.id, u, &keys)).expect("insert");
     }

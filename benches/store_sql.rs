@@ -17,39 +17,15 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use criterion::Criterion;
-use user_pool_model::{CaseRule, Filter, PoolConfig, Sub, User, UserPoolId, UserStatus};
+use user_pool_model::{CaseRule, Filter, PoolConfig, User, UserPoolId};
 use userpool_benches::facade::Fixture;
-use userpool_benches::{criterion_dir, human, median_ns};
+use userpool_benches::{criterion_dir, human, median_ns, population_user};
 use userpool_store::UserStore as _;
 use userpool_store::{PoolStore as _, RefreshFamily, RefreshTokenStore as _, UserKeys, UserQuery};
 use userpool_store_sql::SqlStoreOptions;
 
 const USERS: u64 = 1_000_000;
 const BATCH: u64 = 20_000;
-
-fn user(i: u64) -> User {
-    let mut bytes = [0u8; 16];
-    bytes[10..].copy_from_slice(&i.to_be_bytes()[2..]);
-    let mut u = User::new(
-        &format!("user{i}"),
-        Sub::from_bytes(bytes),
-        UserStatus::Confirmed,
-        1_700_000_000,
-    );
-    for (k, v) in [
-        ("email", format!("user{i}@example.com")),
-        ("email_verified", "true".to_owned()),
-        ("name", format!("User Number {i}")),
-        ("given_name", "User".to_owned()),
-        ("family_name", format!("Number{i}")),
-        ("phone_number", format!("+1555{i:07}")),
-        ("locale", "en-US".to_owned()),
-        ("custom:tier", "gold".to_owned()),
-    ] {
-        u.attributes.insert(k.to_owned(), v);
-    }
-    u
-}
 
 fn hash(n: u64) -> [u8; 32] {
     let mut h = [0u8; 32];
@@ -81,7 +57,7 @@ fn engine(c: &mut Criterion, name: &str, options: SqlStoreOptions) {
     for first in (0..USERS).step_by(BATCH as usize) {
         let batch: Vec<(User, UserKeys)> = (first..(first + BATCH).min(USERS))
             .map(|i| {
-                let u = user(i);
+                let u = population_user(i);
                 let keys = UserKeys::for_user(&u, &pool);
                 (u, keys)
             })

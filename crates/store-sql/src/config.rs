@@ -89,7 +89,7 @@ impl SqlStore {
     }
 
     /// One `data` cell by `(pool, key)`.
-    async fn data_of(
+    pub(crate) async fn data_of(
         &self,
         table: &str,
         key_column: &str,
@@ -110,7 +110,7 @@ impl SqlStore {
 
     /// Inserts `(pool, key, data)`; `exists` if the key is taken, `PoolNotFound` if the pool is
     /// gone.
-    async fn insert_keyed(
+    pub(crate) async fn insert_keyed(
         &self,
         table: &str,
         key_column: &str,
@@ -136,7 +136,7 @@ impl SqlStore {
     }
 
     /// Replaces `data` of an existing `(pool, key)`; `missing` if there is none.
-    async fn replace_keyed(
+    pub(crate) async fn replace_keyed(
         &self,
         table: &str,
         key_column: &str,
@@ -162,7 +162,7 @@ impl SqlStore {
     }
 
     /// Deletes `(pool, key)`; `missing` if there is none.
-    async fn delete_keyed(
+    pub(crate) async fn delete_keyed(
         &self,
         table: &str,
         key_column: &str,

@@ -7,7 +7,7 @@ use user_pool_model::{Group, User, UserPoolId};
 use userpool_store::{GroupStore, Page, StoreError, StoreResult, UserStore as _};
 
 use crate::codec::{cursor, from_json, limit_param, page_size, to_json, token};
-use crate::failure::{self, OrBackend as _, is_foreign_key_violation, is_unique_violation};
+use crate::failure::{self, OrBackend as _, is_foreign_key_violation};
 use crate::store::SqlStore;
 
 impl SqlStore {
@@ -74,32 +74,20 @@ fn page_from<T>(
 #[async_trait]
 impl GroupStore for SqlStore {
     async fn create_group(&self, pool: &UserPoolId, group: Group) -> StoreResult<()> {
-        let db = self.ready().await?;
-        match sqlx::query("INSERT INTO up_groups (pool, name, data) VALUES ($1, $2, $3)")
-            .bind(pool.as_str())
-            .bind(group.name.as_str())
-            .bind(to_json(&group)?)
-            .execute(db)
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if is_unique_violation(&e) => Err(StoreError::GroupExists),
-            Err(e) if is_foreign_key_violation(&e) => Err(StoreError::PoolNotFound),
-            Err(e) => Err(failure::backend(&e)),
-        }
+        let data = to_json(&group)?;
+        self.insert_keyed(
+            "up_groups",
+            "name",
+            pool,
+            &group.name,
+            data,
+            StoreError::GroupExists,
+        )
+        .await
     }
 
     async fn get_group(&self, pool: &UserPoolId, name: &str) -> StoreResult<Group> {
-        let db = self.ready().await?;
-        let data: Option<String> = failure::read(|| async {
-            sqlx::query_scalar("SELECT data FROM up_groups WHERE pool = $1 AND name = $2")
-                .bind(pool.as_str())
-                .bind(name)
-                .fetch_optional(db)
-                .await
-        })
-        .await?;
-        match data {
+        match self.data_of("up_groups", "name", pool, name).await? {
             Some(d) => from_json(&d),
             None => {
                 self.pool_exists(pool).await?;
@@ -109,34 +97,22 @@ impl GroupStore for SqlStore {
     }
 
     async fn put_group(&self, pool: &UserPoolId, group: Group) -> StoreResult<()> {
-        let db = self.ready().await?;
-        let done = sqlx::query("UPDATE up_groups SET data = $3 WHERE pool = $1 AND name = $2")
-            .bind(pool.as_str())
-            .bind(group.name.as_str())
-            .bind(to_json(&group)?)
-            .execute(db)
-            .await
-            .or_backend()?;
-        if done.rows_affected() == 0 {
-            self.pool_exists(pool).await?;
-            return Err(StoreError::GroupNotFound);
-        }
-        Ok(())
+        let data = to_json(&group)?;
+        self.replace_keyed(
+            "up_groups",
+            "name",
+            pool,
+            &group.name,
+            data,
+            StoreError::GroupNotFound,
+        )
+        .await
     }
 
     async fn delete_group(&self, pool: &UserPoolId, name: &str) -> StoreResult<()> {
-        let db = self.ready().await?;
-        let done = sqlx::query("DELETE FROM up_groups WHERE pool = $1 AND name = $2")
-            .bind(pool.as_str())
-            .bind(name)
-            .execute(db)
+        // Its memberships go with it (ON DELETE CASCADE).
+        self.delete_keyed("up_groups", "name", pool, name, StoreError::GroupNotFound)
             .await
-            .or_backend()?;
-        if done.rows_affected() == 0 {
-            self.pool_exists(pool).await?;
-            return Err(StoreError::GroupNotFound);
-        }
-        Ok(())
     }
 
     async fn list_groups(

@@ -15,8 +15,14 @@ use crate::failure::OrBackend as _;
 use crate::store::Engine;
 
 /// `(version, name, SQL)`, in order. Never edit a released one: add the next.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../migrations/0001_initial.sql")),
+    (
+        2,
+        "lockout_purge",
+        include_str!("../migrations/0002_lockout_purge.sql"),
+    ),
+];
 
 /// Arbitrary constant naming userpool's advisory lock on PostgreSQL.
 const PG_LOCK_KEY: i64 = 0x7573_6572_706f_6f6c; // "userpool"

@@ -433,4 +433,32 @@ impl LockoutStore for SqlStore {
         }
         Ok(())
     }
+
+    async fn purge_failures(&self, prefix: &str, before: i64) -> StoreResult<usize> {
+        let db = self.ready().await?;
+        let end = crate::users::prefix_end(prefix);
+        let range = if end.is_some() {
+            "AND username_key < $3"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "DELETE FROM up_lockouts WHERE (pool, username_key) IN \
+             (SELECT pool, username_key FROM up_lockouts \
+              WHERE username_key >= $1 {range} AND last_failure < $2 LIMIT {PURGE_BATCH})"
+        );
+        let mut total = 0usize;
+        loop {
+            let mut q = sqlx::query(&sql).bind(prefix).bind(before);
+            if let Some(end) = &end {
+                q = q.bind(end.as_str());
+            }
+            let done = q.execute(db).await.or_backend()?;
+            let n = usize::try_from(done.rows_affected()).unwrap_or(usize::MAX);
+            total = total.saturating_add(n);
+            if n < PURGE_BATCH {
+                return Ok(total);
+            }
+        }
+    }
 }

@@ -49,7 +49,7 @@ pub(crate) fn user_of(row: &AnyRow) -> StoreResult<User> {
 }
 
 /// The smallest string greater than every string starting with `prefix` (`None`: unbounded).
-fn prefix_end(prefix: &str) -> Option<String> {
+pub(crate) fn prefix_end(prefix: &str) -> Option<String> {
     let mut chars: Vec<char> = prefix.chars().collect();
     while let Some(last) = chars.pop() {
         let mut next = u32::from(last) + 1;

@@ -49,7 +49,7 @@ macro_rules! conformance_tests {
             pools, clients, users_unique_by_username_alias_and_sub, case_insensitive_pools,
             username_attribute_pools, updates_need_the_current_version, failed_updates_change_nothing,
             delete_user_cascades, list_users_pages_and_filters, pagination_survives_concurrent_inserts,
-            groups_and_memberships, codes, replay_markers, refresh_families, signing_keys, lockout_counters,
+            groups_and_memberships, codes, replay_markers, refresh_families, signing_keys, lockout_counters, lockout_purge,
             import_jobs, resource_servers, unknown_pool, concurrent_inserts_of_one_username, concurrent_inserts_of_case_variants,
             concurrent_inserts_of_one_alias, concurrent_code_consumption, concurrent_replay_markers,
             concurrent_lockout_increments, concurrent_rotations);
@@ -1105,6 +1105,61 @@ pub async fn lockout_counters(store: Arc<dyn Store>) {
             .failures,
         0
     );
+}
+
+/// Purging counters by key prefix and age, in every pool, leaves the others.
+pub async fn lockout_purge(store: Arc<dyn Store>) {
+    let pool = new_pool(&store, CaseRule::Sensitive).await;
+    let other = pool_config("us-east-1_Conform02", CaseRule::Sensitive);
+    store.create_pool(other.clone()).await.unwrap();
+    store
+        .record_failure(&pool.id, "\u{1}s/old", 10)
+        .await
+        .unwrap();
+    store
+        .record_failure(&other.id, "\u{1}s/old2", 20)
+        .await
+        .unwrap();
+    store
+        .record_failure(&pool.id, "\u{1}s/new", 100)
+        .await
+        .unwrap();
+    store.record_failure(&pool.id, "alice", 10).await.unwrap();
+    assert_eq!(store.purge_failures("\u{1}s/", 50).await, Ok(2));
+    assert_eq!(
+        store
+            .lockout_state(&pool.id, "\u{1}s/old")
+            .await
+            .unwrap()
+            .failures,
+        0
+    );
+    assert_eq!(
+        store
+            .lockout_state(&other.id, "\u{1}s/old2")
+            .await
+            .unwrap()
+            .failures,
+        0
+    );
+    assert_eq!(
+        store
+            .lockout_state(&pool.id, "\u{1}s/new")
+            .await
+            .unwrap()
+            .failures,
+        1
+    );
+    assert_eq!(
+        store
+            .lockout_state(&pool.id, "alice")
+            .await
+            .unwrap()
+            .failures,
+        1,
+        "another prefix"
+    );
+    assert_eq!(store.purge_failures("\u{1}s/", 50).await, Ok(0));
 }
 
 /// Resource servers.

@@ -223,6 +223,10 @@ pub trait LockoutStore: Send + Sync {
     async fn lockout_state(&self, pool: &UserPoolId, user: &str) -> StoreResult<LockoutState>;
     /// Clears the counter (successful sign-in).
     async fn reset_failures(&self, pool: &UserPoolId, user: &str) -> StoreResult<()>;
+    /// Removes, in every pool, the counters whose key starts with `prefix` and whose last
+    /// failure is before `before` (counters of things that expire, like auth sessions);
+    /// returns how many.
+    async fn purge_failures(&self, prefix: &str, before: i64) -> StoreResult<usize>;
 }
 
 /// CSV import jobs.

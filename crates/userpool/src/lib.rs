@@ -128,6 +128,7 @@ pub use error::{Error, ErrorKind, INCORRECT_CREDENTIALS, Result};
 pub use messages::{
     DeliveryFailure, DeliveryMedium, Message, MessageKind, MessageSender, Outbox, render_template,
 };
+pub use ops::codes::Purged;
 pub use ops::resources::MAX_IMPORT_CSV_BYTES;
 pub use ops::tokens::ADMIN_SCOPE;
 pub use seal::{MasterKey, NONCE_BYTES, Purpose, Sealer, TAG_BYTES, Unsealable};

@@ -332,6 +332,15 @@ impl LockoutStore for MemoryStore {
             Ok(())
         })
     }
+
+    async fn purge_failures(&self, prefix: &str, before: i64) -> StoreResult<usize> {
+        self.for_each_pool(|p| {
+            let n = p.lockouts.len();
+            p.lockouts
+                .retain(|key, state| !(key.starts_with(prefix) && state.last_failure < before));
+            n - p.lockouts.len()
+        })
+    }
 }
 
 #[async_trait]

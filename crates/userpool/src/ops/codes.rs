@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 use crate::error::{Error, ErrorKind, Result};
 use crate::hooks::{Caller, trigger_attributes};
 use crate::messages::{DeliveryMedium, Message, MessageKind, render_template};
+use crate::ops::sign_in::SESSION_FAILURE_PREFIX;
 use crate::service::Service;
 use crate::wire::CodeDeliveryDetails;
 
@@ -256,7 +257,7 @@ impl Service {
     /// Removes expired one-time codes and session replay markers from the store; returns how
     /// many of each. Embedders run it periodically (the `server` example: every minute); it
     /// never blocks requests for long because each store purges in small locked steps.
-    pub async fn purge_expired(&self) -> Result<(usize, usize)> {
+    pub async fn purge_expired(&self) -> Result<Purged> {
         let now = self.now();
         let codes = self
             .store()
@@ -268,7 +269,37 @@ impl Service {
             .purge_expired_markers(now)
             .await
             .map_err(|e| self.store_error(&e))?;
-        tracing::debug!(target: "userpool::maintenance", codes, markers, "purged expired records");
-        Ok((codes, markers))
+        let session_counters = self
+            .store()
+            .purge_failures(SESSION_FAILURE_PREFIX, now - SESSION_COUNTER_LIFETIME)
+            .await
+            .map_err(|e| self.store_error(&e))?;
+        tracing::debug!(
+            target: "userpool::maintenance",
+            codes,
+            markers,
+            session_counters,
+            "purged expired records"
+        );
+        Ok(Purged {
+            codes,
+            markers,
+            session_counters,
+        })
     }
 }
+
+/// What [`Service::purge_expired`] removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Purged {
+    /// Expired one-time codes.
+    pub codes: usize,
+    /// Expired single-use markers (sessions, `SECRET_BLOCK`s).
+    pub markers: usize,
+    /// Wrong-answer counters of auth sessions that can no longer be answered.
+    pub session_counters: usize,
+}
+
+/// How long a session's wrong-answer counter is kept after its last failure: longer than any
+/// auth session lives (at most 15 minutes).
+const SESSION_COUNTER_LIFETIME: i64 = 3600;

@@ -74,10 +74,13 @@ pub(crate) fn split_session(sealed: &[u8]) -> Option<(&str, &[u8])> {
     Some((core::str::from_utf8(pool).ok()?, blob))
 }
 
+/// Where the keys of auth sessions' wrong-answer counters start. U+0001 cannot occur in a
+/// username, so these never meet a real user's counter.
+pub(crate) const SESSION_FAILURE_PREFIX: &str = "\u{1}session/";
+
 fn session_failure_key(id: &[u8; 16]) -> String {
     let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
-    // U+0001 cannot occur in a username, so this never meets a real user's counter.
-    format!("\u{1}session/{hex}")
+    format!("{SESSION_FAILURE_PREFIX}{hex}")
 }
 
 impl Service {

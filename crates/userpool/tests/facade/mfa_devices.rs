@@ -136,6 +136,11 @@ async fn totp_setup_preference_and_sign_in() {
             .await,
         "CodeMismatchException",
     );
+    // The two wrong answers left one counter per session; once no session can be answered
+    // any more, maintenance removes them.
+    assert_eq!(w.service.purge_expired().await.unwrap().session_counters, 0);
+    w.clock.advance(2 * 3600);
+    assert_eq!(w.service.purge_expired().await.unwrap().session_counters, 2);
 }
 
 #[tokio::test]

@@ -351,7 +351,7 @@ async fn codes_expire_after_a_day() {
     let code = w.outbox.last_code(&pool, "alice").unwrap();
     assert_eq!(
         w.service.purge_expired().await.unwrap(),
-        (0, 0),
+        userpool::Purged::default(),
         "nothing expired yet"
     );
     w.clock.advance(24 * 3600 + 1);
@@ -384,10 +384,14 @@ async fn expired_codes_and_markers_are_purged() {
             .await
             .expect("one session marker"),
     );
-    assert_eq!(w.service.purge_expired().await.unwrap(), (0, 0));
-    w.clock.advance(24 * 3600 + 1);
     assert_eq!(
         w.service.purge_expired().await.unwrap(),
+        userpool::Purged::default()
+    );
+    w.clock.advance(24 * 3600 + 1);
+    let purged = w.service.purge_expired().await.unwrap();
+    assert_eq!(
+        (purged.codes, purged.markers),
         (1, 1),
         "bob's code and the sign-in's marker"
     );

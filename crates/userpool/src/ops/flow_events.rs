@@ -23,6 +23,15 @@ impl Service {
             return Ok(());
         }
         let key = cx.pool.case_rule.fold(username);
+        // A verified password alone (every plain sign-in) touches only the lockout counter:
+        // no need to read the user record.
+        if events.iter().all(|e| matches!(e, Event::PasswordVerified)) {
+            return self
+                .store()
+                .reset_failures(&cx.pool.id, &key)
+                .await
+                .map_err(|e| self.store_error(&e));
+        }
         let mut user = self
             .store()
             .get_user(&cx.pool.id, &key)

@@ -533,6 +533,21 @@ impl UserStore for SqlStore {
     async fn list_users(&self, pool: &UserPoolId, query: &UserQuery) -> StoreResult<Page<User>> {
         self.list(pool, query).await
     }
+
+    async fn count_users(&self, pool: &UserPoolId) -> StoreResult<u64> {
+        let db = self.ready().await?;
+        let n: i64 = failure::read(|| async {
+            sqlx::query_scalar("SELECT COUNT(*) FROM up_users WHERE pool = $1")
+                .bind(pool.as_str())
+                .fetch_one(db)
+                .await
+        })
+        .await?;
+        if n == 0 {
+            self.pool_exists(pool).await?;
+        }
+        Ok(u64::try_from(n).unwrap_or_default())
+    }
 }
 
 #[cfg(test)]

@@ -572,6 +572,7 @@ pub async fn list_users_pages_and_filters(store: Arc<dyn Store>) {
     }
     let all = collect(&store, &pool, None, 60).await;
     assert_eq!(all.len(), 150);
+    assert_eq!(store.count_users(&pool.id).await, Ok(150));
     let names: Vec<&str> = all.iter().map(|u| u.username.as_str()).collect();
     assert!(names.windows(2).all(|w| w[0] < w[1]), "sorted by username");
     let prefixed = collect(&store, &pool, Some(r#"email ^= "user12""#), 7).await;
@@ -1280,6 +1281,10 @@ pub async fn unknown_pool(store: Arc<dyn Store>) {
     );
     assert_eq!(
         store.list_users(&pool.id, &UserQuery::default()).await,
+        Err(StoreError::PoolNotFound)
+    );
+    assert_eq!(
+        store.count_users(&pool.id).await,
         Err(StoreError::PoolNotFound)
     );
     assert_eq!(

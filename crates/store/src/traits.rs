@@ -86,6 +86,8 @@ pub trait UserStore: Send + Sync {
     /// ListUsers: filtered, sorted by the filtered attribute (username without a filter), paged
     /// with a token that stays valid under concurrent inserts.
     async fn list_users(&self, pool: &UserPoolId, query: &UserQuery) -> StoreResult<Page<User>>;
+    /// How many users the pool holds (DescribeUserPool's `EstimatedNumberOfUsers`).
+    async fn count_users(&self, pool: &UserPoolId) -> StoreResult<u64>;
 }
 
 /// Groups and memberships.

@@ -379,4 +379,8 @@ impl UserStore for MemoryStore {
     async fn list_users(&self, pool: &UserPoolId, query: &UserQuery) -> StoreResult<Page<User>> {
         self.with_pool(pool, |p| p.users.list(query))
     }
+
+    async fn count_users(&self, pool: &UserPoolId) -> StoreResult<u64> {
+        self.with_pool(pool, |p| Ok(p.users.records.len() as u64))
+    }
 }

@@ -140,16 +140,9 @@ impl Service {
     pub(crate) async fn user_pool_type(&self, pool: &PoolConfig) -> Result<UserPoolType> {
         let estimated = self
             .store()
-            .list_users(
-                &pool.id,
-                &userpool_store::UserQuery {
-                    limit: 60,
-                    ..Default::default()
-                },
-            )
+            .count_users(&pool.id)
             .await
-            .map(|p| p.items.len() as u64)
-            .unwrap_or(0);
+            .map_err(|e| self.store_error(&e))?;
         let m = &pool.messages;
         Ok(UserPoolType {
             id: pool.id.as_str().to_owned(),

@@ -56,6 +56,27 @@ async fn pools_are_created_described_updated_listed_and_deleted() {
         .await
         .expect("describe");
     assert_eq!(described.user_pool.mfa_configuration, "OPTIONAL");
+    assert_eq!(described.user_pool.estimated_number_of_users, 0);
+    // More users than one ListUsers page: the count comes from the store, not a page.
+    for i in 0..61 {
+        w.service
+            .admin_create_user(AdminCreateUserRequest {
+                user_pool_id: pool.id.clone(),
+                username: format!("user{i}"),
+                message_action: Some("SUPPRESS".into()),
+                ..Default::default()
+            })
+            .await
+            .expect("user");
+    }
+    let counted = w
+        .service
+        .describe_user_pool(UserPoolIdRequest {
+            user_pool_id: pool.id.clone(),
+        })
+        .await
+        .expect("describe");
+    assert_eq!(counted.user_pool.estimated_number_of_users, 61);
     assert_eq!(
         described.user_pool.alias_attributes,
         vec!["email".to_owned()],

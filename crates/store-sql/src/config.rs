@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use sqlx::Row as _;
 use user_pool_model::{AppClient, ClientId, PoolConfig, ResourceServer, UserPoolId};
 use userpool_store::{
-    ClientStore, ImportJob, ImportJobStore, KeyStore, Page, PoolStore, ResourceServerStore,
-    StoreError, StoreResult, StoredKeys,
+    ClientStore, DomainRecord, DomainStore, ImportJob, ImportJobStore, KeyStore, Page, PoolStore,
+    ResourceServerStore, StoreError, StoreResult, StoredKeys,
 };
 
 use crate::codec::{cursor, from_json, limit_param, page_size, to_json, token};
@@ -490,5 +490,78 @@ impl ResourceServerStore for SqlStore {
     ) -> StoreResult<Page<ResourceServer>> {
         self.pool_page("up_resource_servers", "identifier", pool, limit, after)
             .await
+    }
+}
+
+#[async_trait]
+impl DomainStore for SqlStore {
+    async fn create_domain(&self, record: DomainRecord) -> StoreResult<()> {
+        let db = self.ready().await?;
+        match sqlx::query("INSERT INTO up_domains (domain, pool, data) VALUES ($1, $2, $3)")
+            .bind(record.domain.as_str())
+            .bind(record.pool.as_str())
+            .bind(to_json(&record)?)
+            .execute(db)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::DomainExists),
+            Err(e) if is_foreign_key_violation(&e) => Err(StoreError::PoolNotFound),
+            Err(e) => Err(failure::backend(&e)),
+        }
+    }
+
+    async fn get_domain(&self, domain: &str) -> StoreResult<Option<DomainRecord>> {
+        let db = self.ready().await?;
+        let data: Option<String> = failure::read(|| async {
+            sqlx::query_scalar("SELECT data FROM up_domains WHERE domain = $1")
+                .bind(domain)
+                .fetch_optional(db)
+                .await
+        })
+        .await?;
+        data.map(|d| from_json(&d)).transpose()
+    }
+
+    async fn put_domain(&self, record: DomainRecord) -> StoreResult<()> {
+        let db = self.ready().await?;
+        let done = sqlx::query("UPDATE up_domains SET data = $2 WHERE domain = $1")
+            .bind(record.domain.as_str())
+            .bind(to_json(&record)?)
+            .execute(db)
+            .await
+            .or_backend()?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::DomainNotFound);
+        }
+        Ok(())
+    }
+
+    async fn delete_domain(&self, domain: &str) -> StoreResult<()> {
+        let db = self.ready().await?;
+        let done = sqlx::query("DELETE FROM up_domains WHERE domain = $1")
+            .bind(domain)
+            .execute(db)
+            .await
+            .or_backend()?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::DomainNotFound);
+        }
+        Ok(())
+    }
+
+    async fn pool_domains(&self, pool: &UserPoolId) -> StoreResult<Vec<DomainRecord>> {
+        let db = self.ready().await?;
+        let rows: Vec<String> = failure::read(|| async {
+            sqlx::query_scalar("SELECT data FROM up_domains WHERE pool = $1 ORDER BY domain")
+                .bind(pool.as_str())
+                .fetch_all(db)
+                .await
+        })
+        .await?;
+        if rows.is_empty() {
+            self.pool_exists(pool).await?;
+        }
+        rows.iter().map(|d| from_json(d)).collect()
     }
 }

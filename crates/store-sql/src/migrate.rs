@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "lockout_purge",
         include_str!("../migrations/0002_lockout_purge.sql"),
     ),
+    (3, "domains", include_str!("../migrations/0003_domains.sql")),
 ];
 
 /// Arbitrary constant naming userpool's advisory lock on PostgreSQL.

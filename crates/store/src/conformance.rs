@@ -30,8 +30,8 @@ use user_pool_model::{
 };
 
 use crate::{
-    CodePurpose, CodeRecord, ImportJob, RefreshFamily, Store, StoreError, StoredKeys, UserKeys,
-    UserQuery,
+    CodePurpose, CodeRecord, DomainRecord, ImportJob, RefreshFamily, Store, StoreError, StoredKeys,
+    UserKeys, UserQuery,
 };
 
 /// Expands every conformance check into a `#[tokio::test]` for the store `$make` creates
@@ -50,7 +50,7 @@ macro_rules! conformance_tests {
             username_attribute_pools, updates_need_the_current_version, failed_updates_change_nothing,
             delete_user_cascades, list_users_pages_and_filters, pagination_survives_concurrent_inserts,
             groups_and_memberships, codes, replay_markers, refresh_families, signing_keys, lockout_counters, lockout_purge,
-            import_jobs, resource_servers, unknown_pool, concurrent_inserts_of_one_username, concurrent_inserts_of_case_variants,
+            import_jobs, resource_servers, domains, unknown_pool, concurrent_inserts_of_one_username, concurrent_inserts_of_case_variants,
             concurrent_inserts_of_one_alias, concurrent_code_consumption, concurrent_replay_markers,
             concurrent_lockout_increments, concurrent_rotations);
     };
@@ -1265,6 +1265,83 @@ pub async fn import_jobs(store: Arc<dyn Store>) {
         store.get_import_job(&pool.id, "import-2").await,
         Err(StoreError::ImportJobNotFound)
     );
+}
+
+/// Domains: unique across pools, found by name, listed per pool, gone with their pool.
+pub async fn domains(store: Arc<dyn Store>) {
+    let pool = new_pool(&store, CaseRule::Sensitive).await;
+    let other = pool_config("us-east-1_Conform02", CaseRule::Sensitive);
+    store.create_pool(other.clone()).await.unwrap();
+    let record = |domain: &str, pool: &PoolConfig| DomainRecord {
+        domain: domain.into(),
+        pool: pool.id.clone(),
+        certificate_arn: None,
+        managed_login_version: 1,
+        created: 5,
+    };
+    store
+        .create_domain(record("myprefix", &pool))
+        .await
+        .unwrap();
+    let mut custom = record("auth.example.com", &pool);
+    custom.certificate_arn = Some("arn:aws:acm:us-east-1:123456789012:certificate/x".into());
+    store.create_domain(custom.clone()).await.unwrap();
+    assert_eq!(
+        store.create_domain(record("myprefix", &other)).await,
+        Err(StoreError::DomainExists),
+        "unique across pools"
+    );
+    let missing = pool_config("us-east-1_Missing00", CaseRule::Sensitive);
+    assert_eq!(
+        store.create_domain(record("orphan", &missing)).await,
+        Err(StoreError::PoolNotFound)
+    );
+    assert_eq!(
+        store.get_domain("auth.example.com").await.unwrap(),
+        Some(custom.clone())
+    );
+    assert!(custom.is_custom());
+    assert_eq!(store.get_domain("nope").await.unwrap(), None);
+    let mut updated = custom.clone();
+    updated.managed_login_version = 2;
+    store.put_domain(updated.clone()).await.unwrap();
+    assert_eq!(
+        store.get_domain("auth.example.com").await.unwrap(),
+        Some(updated)
+    );
+    assert_eq!(
+        store.put_domain(record("nope", &pool)).await,
+        Err(StoreError::DomainNotFound)
+    );
+    let names: Vec<String> = store
+        .pool_domains(&pool.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.domain)
+        .collect();
+    assert_eq!(names, ["auth.example.com", "myprefix"]);
+    assert!(store.pool_domains(&other.id).await.unwrap().is_empty());
+    assert_eq!(
+        store.pool_domains(&missing.id).await,
+        Err(StoreError::PoolNotFound)
+    );
+    store.delete_domain("myprefix").await.unwrap();
+    assert_eq!(
+        store.delete_domain("myprefix").await,
+        Err(StoreError::DomainNotFound)
+    );
+    store
+        .create_domain(record("myprefix", &other))
+        .await
+        .unwrap();
+    store.delete_pool(&pool.id).await.unwrap();
+    assert_eq!(
+        store.get_domain("auth.example.com").await.unwrap(),
+        None,
+        "gone with its pool"
+    );
+    assert!(store.get_domain("myprefix").await.unwrap().is_some());
 }
 
 /// Everything on an unknown pool is `PoolNotFound`.

@@ -62,6 +62,12 @@ pub enum StoreError {
     /// A resource server with this identifier exists.
     #[error("resource server already exists")]
     ResourceServerExists,
+    /// No such domain.
+    #[error("domain not found")]
+    DomainNotFound,
+    /// The domain is taken (by this or another pool).
+    #[error("domain already exists")]
+    DomainExists,
     /// No such import job.
     #[error("import job not found")]
     ImportJobNotFound,

@@ -51,10 +51,10 @@ mod traits;
 pub use error::{StoreError, StoreResult};
 pub use memory::MemoryStore;
 pub use records::{
-    CodePurpose, CodeRecord, INDEXED_ATTRIBUTES, ImportJob, LockoutState, Page, RefreshFamily,
-    StoredKeys, UserKeys, UserQuery, indexed_value,
+    CodePurpose, CodeRecord, DomainRecord, INDEXED_ATTRIBUTES, ImportJob, LockoutState, Page,
+    RefreshFamily, StoredKeys, UserKeys, UserQuery, indexed_value,
 };
 pub use traits::{
-    ClientStore, CodeStore, GroupStore, ImportJobStore, KeyStore, LockoutStore, PoolStore,
-    RefreshTokenStore, ReplayStore, ResourceServerStore, Store, UserStore,
+    ClientStore, CodeStore, DomainStore, GroupStore, ImportJobStore, KeyStore, LockoutStore,
+    PoolStore, RefreshTokenStore, ReplayStore, ResourceServerStore, Store, UserStore,
 };

@@ -4,7 +4,7 @@
 use core::fmt;
 
 use serde::{Deserialize, Serialize};
-use user_pool_model::{CaseRule, ClientId, PoolConfig, User};
+use user_pool_model::{CaseRule, ClientId, PoolConfig, User, UserPoolId};
 
 /// One page of a listing and the opaque token for the next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -221,4 +221,28 @@ pub struct UserQuery {
     pub limit: usize,
     /// The previous page's token.
     pub token: Option<String>,
+}
+
+/// A user pool domain: a prefix (`myprefix`, served as
+/// `myprefix.auth.<region>.amazoncognito.com`) or a custom domain (`auth.example.com`), unique
+/// across every pool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainRecord {
+    /// The prefix or the fully-qualified custom domain.
+    pub domain: String,
+    /// The pool it serves.
+    pub pool: UserPoolId,
+    /// A custom domain's certificate (`CustomDomainConfig.CertificateArn`).
+    pub certificate_arn: Option<String>,
+    /// `ManagedLoginVersion` (1: hosted UI classic, 2: managed login).
+    pub managed_login_version: u8,
+    /// Created (unix seconds).
+    pub created: i64,
+}
+
+impl DomainRecord {
+    /// A custom domain (it has a dot), as opposed to a prefix.
+    pub fn is_custom(&self) -> bool {
+        self.domain.contains('.')
+    }
 }

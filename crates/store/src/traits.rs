@@ -7,8 +7,8 @@ use user_pool_model::{
 
 use crate::error::StoreResult;
 use crate::records::{
-    CodePurpose, CodeRecord, ImportJob, LockoutState, Page, RefreshFamily, StoredKeys, UserKeys,
-    UserQuery,
+    CodePurpose, CodeRecord, DomainRecord, ImportJob, LockoutState, Page, RefreshFamily,
+    StoredKeys, UserKeys, UserQuery,
 };
 
 /// User pools.
@@ -280,6 +280,22 @@ pub trait ResourceServerStore: Send + Sync {
     ) -> StoreResult<Page<ResourceServer>>;
 }
 
+/// User pool domains, unique across pools.
+#[async_trait]
+pub trait DomainStore: Send + Sync {
+    /// Creates one; [`DomainExists`](crate::StoreError::DomainExists) if the name is taken,
+    /// [`PoolNotFound`](crate::StoreError::PoolNotFound) if its pool is not there.
+    async fn create_domain(&self, record: DomainRecord) -> StoreResult<()>;
+    /// One by name.
+    async fn get_domain(&self, domain: &str) -> StoreResult<Option<DomainRecord>>;
+    /// Replaces an existing one ([`DomainNotFound`](crate::StoreError::DomainNotFound)).
+    async fn put_domain(&self, record: DomainRecord) -> StoreResult<()>;
+    /// Deletes one ([`DomainNotFound`](crate::StoreError::DomainNotFound)).
+    async fn delete_domain(&self, domain: &str) -> StoreResult<()>;
+    /// A pool's domains, by name.
+    async fn pool_domains(&self, pool: &UserPoolId) -> StoreResult<Vec<DomainRecord>>;
+}
+
 /// Everything a pool needs; implemented for any type that implements every part.
 pub trait Store:
     PoolStore
@@ -293,6 +309,7 @@ pub trait Store:
     + LockoutStore
     + ImportJobStore
     + ResourceServerStore
+    + DomainStore
 {
 }
 
@@ -308,5 +325,6 @@ impl<T> Store for T where
         + LockoutStore
         + ImportJobStore
         + ResourceServerStore
+        + DomainStore
 {
 }

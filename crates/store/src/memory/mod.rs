@@ -18,9 +18,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use user_pool_model::{AppClient, ClientId, PoolConfig, ResourceServer, UserPoolId};
 
 use crate::error::{StoreError, StoreResult};
-use crate::records::{ImportJob, LockoutState, Page, StoredKeys};
+use crate::records::{DomainRecord, ImportJob, LockoutState, Page, StoredKeys};
 use crate::traits::{
-    ClientStore, ImportJobStore, KeyStore, LockoutStore, PoolStore, ResourceServerStore,
+    ClientStore, DomainStore, ImportJobStore, KeyStore, LockoutStore, PoolStore,
+    ResourceServerStore,
 };
 
 /// Default and largest page size.
@@ -43,6 +44,8 @@ struct PoolData {
 #[derive(Clone, Default)]
 pub struct MemoryStore {
     pools: Arc<RwLock<BTreeMap<UserPoolId, Arc<Mutex<PoolData>>>>>,
+    /// Domains are unique across pools, so they live beside them.
+    domains: Arc<RwLock<BTreeMap<String, DomainRecord>>>,
 }
 
 impl std::fmt::Debug for MemoryStore {
@@ -196,12 +199,14 @@ impl PoolStore for MemoryStore {
     }
 
     async fn delete_pool(&self, id: &UserPoolId) -> StoreResult<()> {
-        self.pools
+        // Lock order everywhere: pools, then domains.
+        let mut pools = self.pools.write().map_err(poisoned)?;
+        pools.remove(id).ok_or(StoreError::PoolNotFound)?;
+        self.domains
             .write()
             .map_err(poisoned)?
-            .remove(id)
-            .map(|_| ())
-            .ok_or(StoreError::PoolNotFound)
+            .retain(|_, d| d.pool != *id);
+        Ok(())
     }
 
     async fn list_pools(&self, limit: usize, token: Option<&str>) -> StoreResult<Page<PoolConfig>> {
@@ -429,5 +434,64 @@ impl ResourceServerStore for MemoryStore {
         token: Option<&str>,
     ) -> StoreResult<Page<ResourceServer>> {
         self.with_pool(pool, |p| page_of(&p.resource_servers, limit, token))
+    }
+}
+
+#[async_trait]
+impl DomainStore for MemoryStore {
+    async fn create_domain(&self, record: DomainRecord) -> StoreResult<()> {
+        let pools = self.pools.read().map_err(poisoned)?;
+        if !pools.contains_key(&record.pool) {
+            return Err(StoreError::PoolNotFound);
+        }
+        let mut domains = self.domains.write().map_err(poisoned)?;
+        if domains.contains_key(&record.domain) {
+            return Err(StoreError::DomainExists);
+        }
+        domains.insert(record.domain.clone(), record);
+        Ok(())
+    }
+
+    async fn get_domain(&self, domain: &str) -> StoreResult<Option<DomainRecord>> {
+        Ok(self.domains.read().map_err(poisoned)?.get(domain).cloned())
+    }
+
+    async fn put_domain(&self, record: DomainRecord) -> StoreResult<()> {
+        match self
+            .domains
+            .write()
+            .map_err(poisoned)?
+            .get_mut(&record.domain)
+        {
+            Some(existing) => {
+                *existing = record;
+                Ok(())
+            }
+            None => Err(StoreError::DomainNotFound),
+        }
+    }
+
+    async fn delete_domain(&self, domain: &str) -> StoreResult<()> {
+        self.domains
+            .write()
+            .map_err(poisoned)?
+            .remove(domain)
+            .map(|_| ())
+            .ok_or(StoreError::DomainNotFound)
+    }
+
+    async fn pool_domains(&self, pool: &UserPoolId) -> StoreResult<Vec<DomainRecord>> {
+        let pools = self.pools.read().map_err(poisoned)?;
+        if !pools.contains_key(pool) {
+            return Err(StoreError::PoolNotFound);
+        }
+        Ok(self
+            .domains
+            .read()
+            .map_err(poisoned)?
+            .values()
+            .filter(|d| d.pool == *pool)
+            .cloned()
+            .collect())
     }
 }

@@ -85,6 +85,10 @@ operations! {
     "SetUserPoolMfaConfig" => set_user_pool_mfa_config(UserPoolMfaConfig), true, UserPoolResource;
     "GetUserPoolMfaConfig" => get_user_pool_mfa_config(UserPoolIdRequest), true, UserPoolResource;
     "GetCSVHeader" => get_csv_header(UserPoolIdRequest), true, UserPoolResource;
+    "CreateUserPoolDomain" => create_user_pool_domain(UserPoolDomainRequest), true, UserPoolResource;
+    "DescribeUserPoolDomain" => describe_user_pool_domain(DescribeUserPoolDomainRequest), true, UserPoolResource;
+    "UpdateUserPoolDomain" => update_user_pool_domain(UserPoolDomainRequest), true, UserPoolResource;
+    "DeleteUserPoolDomain" => delete_user_pool_domain(UserPoolDomainRequest), true, UserPoolResource;
     "CreateResourceServer" => create_resource_server(ResourceServerRequest), true, UserPoolResource;
     "DescribeResourceServer" => describe_resource_server(ResourceServerRequest), true, UserPoolResource;
     "UpdateResourceServer" => update_resource_server(ResourceServerRequest), true, UserPoolResource;

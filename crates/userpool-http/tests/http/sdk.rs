@@ -661,3 +661,68 @@ async fn custom_auth_with_triggers_through_the_sdk() {
         .expect("answer");
     assert!(done.authentication_result.is_some());
 }
+
+#[tokio::test]
+async fn user_pool_domains_through_the_sdk() {
+    let s = serve().await;
+    let (pool, _) = s.pool_and_client().await;
+    let created = s
+        .sdk
+        .create_user_pool_domain()
+        .user_pool_id(&pool)
+        .domain("sdk-app")
+        .send()
+        .await
+        .expect("CreateUserPoolDomain");
+    assert_eq!(created.managed_login_version(), Some(1));
+    let described = s
+        .sdk
+        .describe_user_pool_domain()
+        .domain("sdk-app")
+        .send()
+        .await
+        .expect("DescribeUserPoolDomain");
+    let d = described.domain_description().expect("description");
+    assert_eq!(d.user_pool_id(), Some(pool.as_str()));
+    assert_eq!(
+        d.status(),
+        Some(&aws_sdk_cognitoidentityprovider::types::DomainStatusType::Active)
+    );
+    let shown = s
+        .sdk
+        .describe_user_pool()
+        .user_pool_id(&pool)
+        .send()
+        .await
+        .expect("DescribeUserPool");
+    assert_eq!(shown.user_pool().and_then(|p| p.domain()), Some("sdk-app"));
+    let taken = s
+        .sdk
+        .create_user_pool_domain()
+        .user_pool_id(&pool)
+        .domain("sdk-app")
+        .send()
+        .await
+        .expect_err("taken")
+        .into_service_error();
+    assert!(taken.is_invalid_parameter_exception(), "{taken:?}");
+    s.sdk
+        .delete_user_pool_domain()
+        .user_pool_id(&pool)
+        .domain("sdk-app")
+        .send()
+        .await
+        .expect("DeleteUserPoolDomain");
+    let empty = s
+        .sdk
+        .describe_user_pool_domain()
+        .domain("sdk-app")
+        .send()
+        .await
+        .expect("an unknown domain is described as empty");
+    assert!(
+        empty
+            .domain_description()
+            .is_none_or(|d| d.user_pool_id().is_none())
+    );
+}

@@ -5,6 +5,7 @@ pub(crate) mod clients;
 pub(crate) mod codes;
 pub(crate) mod custom_auth;
 pub(crate) mod devices;
+pub(crate) mod domains;
 pub(crate) mod flow_events;
 pub(crate) mod groups;
 pub(crate) mod mfa;

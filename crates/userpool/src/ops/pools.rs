@@ -143,9 +143,22 @@ impl Service {
             .count_users(&pool.id)
             .await
             .map_err(|e| self.store_error(&e))?;
+        let domains = self
+            .store()
+            .pool_domains(&pool.id)
+            .await
+            .map_err(|e| self.store_error(&e))?;
         let m = &pool.messages;
         Ok(UserPoolType {
             id: pool.id.as_str().to_owned(),
+            domain: domains
+                .iter()
+                .find(|d| !d.is_custom())
+                .map(|d| d.domain.clone()),
+            custom_domain: domains
+                .iter()
+                .find(|d| d.is_custom())
+                .map(|d| d.domain.clone()),
             name: pool.name.clone(),
             arn: pool.id.arn(&self.inner.account_id),
             policies: Policies {

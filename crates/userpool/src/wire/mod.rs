@@ -5,6 +5,7 @@
 mod admin;
 mod auth;
 mod device;
+mod domain;
 mod group;
 mod mfa;
 mod pool;
@@ -14,6 +15,7 @@ mod user;
 pub use admin::*;
 pub use auth::*;
 pub use device::*;
+pub use domain::*;
 pub use group::*;
 pub use mfa::*;
 pub use pool::*;

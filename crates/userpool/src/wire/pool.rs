@@ -182,6 +182,12 @@ pub struct UserPoolRequest {
 pub struct UserPoolType {
     /// `Id`.
     pub id: String,
+    /// `Domain`: the pool's prefix domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// `CustomDomain`: the pool's custom domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_domain: Option<String>,
     /// `Name`.
     pub name: String,
     /// `Arn`.

@@ -1,4 +1,4 @@
-//! Resource servers and CSV user-import jobs.
+//! Resource servers, user pool domains and CSV user-import jobs.
 
 use user_pool_model::ResourceServerScope;
 use userpool::wire::*;
@@ -70,6 +70,120 @@ async fn resource_servers_are_managed() {
         "ResourceNotFoundException",
         "Resource server not found.",
     );
+}
+
+#[tokio::test]
+async fn domains_name_one_pool_each() {
+    let w = world!();
+    let pool = w.pool().await;
+    let other = w.pool().await;
+    let req = |domain: &str, pool: &str| UserPoolDomainRequest {
+        domain: domain.into(),
+        user_pool_id: pool.into(),
+        ..Default::default()
+    };
+    let created = w
+        .service
+        .create_user_pool_domain(req("my-app", &pool))
+        .await
+        .expect("prefix");
+    assert_eq!(
+        created.cloud_front_domain, None,
+        "a prefix has no alias target"
+    );
+    assert_eq!(created.managed_login_version, Some(1));
+    let described = w
+        .service
+        .describe_user_pool_domain(DescribeUserPoolDomainRequest {
+            domain: "my-app".into(),
+        })
+        .await
+        .unwrap()
+        .domain_description;
+    assert_eq!(described.user_pool_id.as_deref(), Some(pool.as_str()));
+    assert_eq!(described.status.as_deref(), Some("ACTIVE"));
+    assert_eq!(described.aws_account_id.as_deref(), Some("000000000000"));
+    assert_error(
+        w.service
+            .create_user_pool_domain(req("my-app", &other))
+            .await,
+        "InvalidParameterException",
+        "Domain already associated with another user pool.",
+    );
+    assert_error(
+        w.service
+            .create_user_pool_domain(req("second-prefix", &pool))
+            .await,
+        "InvalidParameterException",
+        "User pool already has a domain configured.",
+    );
+    for bad in ["My_App", "-x", "awsome"] {
+        assert_kind(
+            w.service.create_user_pool_domain(req(bad, &other)).await,
+            "InvalidParameterException",
+        );
+    }
+    assert_kind(
+        w.service
+            .create_user_pool_domain(req("auth.example.com", &pool))
+            .await,
+        "InvalidParameterException",
+    );
+    let custom = UserPoolDomainRequest {
+        custom_domain_config: Some(CustomDomainConfigType {
+            certificate_arn: "arn:aws:acm:us-east-1:123456789012:certificate/abc".into(),
+        }),
+        ..req("auth.example.com", &pool)
+    };
+    let created = w.service.create_user_pool_domain(custom).await.unwrap();
+    assert_eq!(created.cloud_front_domain.as_deref(), Some("localhost"));
+    let shown = w
+        .service
+        .describe_user_pool(UserPoolIdRequest {
+            user_pool_id: pool.clone(),
+        })
+        .await
+        .unwrap()
+        .user_pool;
+    assert_eq!(shown.domain.as_deref(), Some("my-app"));
+    assert_eq!(shown.custom_domain.as_deref(), Some("auth.example.com"));
+    let updated = w
+        .service
+        .update_user_pool_domain(UserPoolDomainRequest {
+            managed_login_version: Some(2),
+            ..req("my-app", &pool)
+        })
+        .await
+        .unwrap();
+    assert_eq!(updated.managed_login_version, Some(2));
+    assert_error(
+        w.service
+            .delete_user_pool_domain(req("my-app", &other))
+            .await,
+        "InvalidParameterException",
+        "No such domain or user pool exists.",
+    );
+    w.service
+        .delete_user_pool_domain(req("my-app", &pool))
+        .await
+        .unwrap();
+    let gone = w
+        .service
+        .describe_user_pool_domain(DescribeUserPoolDomainRequest {
+            domain: "my-app".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        gone,
+        DescribeUserPoolDomainResponse::default(),
+        "empty, not an error"
+    );
+    // The prefix is free again, for another pool.
+    w.service
+        .create_user_pool_domain(req("my-app", &other))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

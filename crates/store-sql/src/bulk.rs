@@ -6,7 +6,7 @@ use user_pool_model::{User, UserPoolId};
 use userpool_store::{StoreError, StoreResult, UserKeys};
 
 use crate::codec::to_json;
-use crate::failure::{self, OrBackend as _, is_foreign_key_violation, is_unique_violation};
+use crate::failure::{self, OrBackend as _};
 use crate::store::{Engine, SqlStore};
 use crate::users::{distinct_aliases, index_entries};
 
@@ -61,12 +61,7 @@ async fn insert_rows(
                 };
             }
         }
-        match q.execute(&mut **tx).await {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => return Err(conflict.clone()),
-            Err(e) if is_foreign_key_violation(&e) => return Err(StoreError::PoolNotFound),
-            Err(e) => return Err(failure::backend(&e)),
-        }
+        failure::written(q.execute(&mut **tx).await, Some(conflict.clone()))?;
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use userpool_store::{
 };
 
 use crate::codec::{cursor, from_json, limit_param, page_size, to_json, token};
-use crate::failure::{self, OrBackend as _, is_foreign_key_violation, is_unique_violation};
+use crate::failure::{self, OrBackend as _};
 use crate::store::SqlStore;
 
 /// A keyed table's next page: `rows` holds up to `size + 1` `(key, data)` pairs.
@@ -121,18 +121,16 @@ impl SqlStore {
     ) -> StoreResult<()> {
         let db = self.ready().await?;
         let sql = format!("INSERT INTO {table} (pool, {key_column}, data) VALUES ($1, $2, $3)");
-        match sqlx::query(&sql)
-            .bind(pool.as_str())
-            .bind(key)
-            .bind(data)
-            .execute(db)
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if is_unique_violation(&e) => Err(exists),
-            Err(e) if is_foreign_key_violation(&e) => Err(StoreError::PoolNotFound),
-            Err(e) => Err(failure::backend(&e)),
-        }
+        failure::written(
+            sqlx::query(&sql)
+                .bind(pool.as_str())
+                .bind(key)
+                .bind(data)
+                .execute(db)
+                .await,
+            Some(exists),
+        )
+        .map(drop)
     }
 
     /// Replaces `data` of an existing `(pool, key)`; `missing` if there is none.
@@ -190,16 +188,15 @@ impl SqlStore {
 impl PoolStore for SqlStore {
     async fn create_pool(&self, pool: PoolConfig) -> StoreResult<()> {
         let db = self.ready().await?;
-        match sqlx::query("INSERT INTO up_pools (id, data) VALUES ($1, $2)")
-            .bind(pool.id.as_str())
-            .bind(to_json(&pool)?)
-            .execute(db)
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if is_unique_violation(&e) => Err(StoreError::PoolExists),
-            Err(e) => Err(failure::backend(&e)),
-        }
+        failure::written(
+            sqlx::query("INSERT INTO up_pools (id, data) VALUES ($1, $2)")
+                .bind(pool.id.as_str())
+                .bind(to_json(&pool)?)
+                .execute(db)
+                .await,
+            Some(StoreError::PoolExists),
+        )
+        .map(drop)
     }
 
     async fn get_pool(&self, id: &UserPoolId) -> StoreResult<PoolConfig> {
@@ -333,19 +330,18 @@ impl ClientStore for SqlStore {
 impl KeyStore for SqlStore {
     async fn put_signing_keys(&self, pool: &UserPoolId, keys: StoredKeys) -> StoreResult<()> {
         let db = self.ready().await?;
-        match sqlx::query(
-            "INSERT INTO up_signing_keys (pool, sealed) VALUES ($1, $2) \
+        failure::written(
+            sqlx::query(
+                "INSERT INTO up_signing_keys (pool, sealed) VALUES ($1, $2) \
              ON CONFLICT (pool) DO UPDATE SET sealed = excluded.sealed",
+            )
+            .bind(pool.as_str())
+            .bind(keys.0)
+            .execute(db)
+            .await,
+            None,
         )
-        .bind(pool.as_str())
-        .bind(keys.0)
-        .execute(db)
-        .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if is_foreign_key_violation(&e) => Err(StoreError::PoolNotFound),
-            Err(e) => Err(failure::backend(&e)),
-        }
+        .map(drop)
     }
 
     async fn get_signing_keys(&self, pool: &UserPoolId) -> StoreResult<Option<StoredKeys>> {
@@ -370,21 +366,20 @@ impl ImportJobStore for SqlStore {
         let db = self.ready().await?;
         let mut record = job;
         let csv = record.csv.take();
-        match sqlx::query(
-            "INSERT INTO up_import_jobs (pool, id, data, csv) VALUES ($1, $2, $3, $4) \
+        failure::written(
+            sqlx::query(
+                "INSERT INTO up_import_jobs (pool, id, data, csv) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (pool, id) DO UPDATE SET data = excluded.data, csv = excluded.csv",
+            )
+            .bind(pool.as_str())
+            .bind(record.id.clone())
+            .bind(to_json(&record)?)
+            .bind(csv)
+            .execute(db)
+            .await,
+            None,
         )
-        .bind(pool.as_str())
-        .bind(record.id.clone())
-        .bind(to_json(&record)?)
-        .bind(csv)
-        .execute(db)
-        .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if is_foreign_key_violation(&e) => Err(StoreError::PoolNotFound),
-            Err(e) => Err(failure::backend(&e)),
-        }
+        .map(drop)
     }
 
     async fn get_import_job(&self, pool: &UserPoolId, id: &str) -> StoreResult<ImportJob> {
@@ -497,18 +492,16 @@ impl ResourceServerStore for SqlStore {
 impl DomainStore for SqlStore {
     async fn create_domain(&self, record: DomainRecord) -> StoreResult<()> {
         let db = self.ready().await?;
-        match sqlx::query("INSERT INTO up_domains (domain, pool, data) VALUES ($1, $2, $3)")
-            .bind(record.domain.as_str())
-            .bind(record.pool.as_str())
-            .bind(to_json(&record)?)
-            .execute(db)
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if is_unique_violation(&e) => Err(StoreError::DomainExists),
-            Err(e) if is_foreign_key_violation(&e) => Err(StoreError::PoolNotFound),
-            Err(e) => Err(failure::backend(&e)),
-        }
+        failure::written(
+            sqlx::query("INSERT INTO up_domains (domain, pool, data) VALUES ($1, $2, $3)")
+                .bind(record.domain.as_str())
+                .bind(record.pool.as_str())
+                .bind(to_json(&record)?)
+                .execute(db)
+                .await,
+            Some(StoreError::DomainExists),
+        )
+        .map(drop)
     }
 
     async fn get_domain(&self, domain: &str) -> StoreResult<Option<DomainRecord>> {

@@ -84,6 +84,20 @@ impl<T> OrBackend<T> for Result<T, sqlx::Error> {
     }
 }
 
+/// The outcome of a write: a unique violation is `taken` (for statements that can have one),
+/// a foreign-key violation means the pool is gone, anything else is a backend failure.
+pub(crate) fn written<T>(
+    result: Result<T, sqlx::Error>,
+    taken: Option<StoreError>,
+) -> StoreResult<T> {
+    match result {
+        Ok(v) => Ok(v),
+        Err(e) if is_unique_violation(&e) => Err(taken.unwrap_or_else(|| backend(&e))),
+        Err(e) if is_foreign_key_violation(&e) => Err(StoreError::PoolNotFound),
+        Err(e) => Err(backend(&e)),
+    }
+}
+
 /// A unique or primary-key violation.
 pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.kind() == ErrorKind::UniqueViolation)

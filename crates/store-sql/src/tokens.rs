@@ -12,7 +12,7 @@ use userpool_store::{
 };
 
 use crate::codec::{hash32, limit_param, to_json};
-use crate::failure::{self, OrBackend as _, is_foreign_key_violation, is_unique_violation};
+use crate::failure::{self, OrBackend as _};
 use crate::store::SqlStore;
 
 /// Rows removed per clean-up statement, so a purge never holds a long lock.
@@ -42,6 +42,13 @@ fn family_of(row: &AnyRow) -> StoreResult<RefreshFamily> {
         created: row.try_get(9).or_backend()?,
         expires_at: row.try_get(10).or_backend()?,
         revoked: row.try_get::<i64, _>(11).or_backend()? != 0,
+    })
+}
+
+fn lockout_of(row: &AnyRow) -> StoreResult<LockoutState> {
+    Ok(LockoutState {
+        failures: u32::try_from(row.try_get::<i64, _>(0).or_backend()?).unwrap_or(u32::MAX),
+        last_failure: row.try_get(1).or_backend()?,
     })
 }
 
@@ -79,7 +86,7 @@ impl SqlStore {
 impl CodeStore for SqlStore {
     async fn put_code(&self, pool: &UserPoolId, code: CodeRecord) -> StoreResult<()> {
         let db = self.ready().await?;
-        match sqlx::query(
+        failure::written(sqlx::query(
             "INSERT INTO up_codes (pool, purpose, username_key, code_hash, expires_at, attempts_left) \
              VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (pool, purpose, username_key) DO UPDATE SET \
@@ -93,12 +100,7 @@ impl CodeStore for SqlStore {
         .bind(code.expires_at)
         .bind(i64::from(code.attempts_left))
         .execute(db)
-        .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if is_foreign_key_violation(&e) => Err(StoreError::PoolNotFound),
-            Err(e) => Err(failure::backend(&e)),
-        }
+        .await, None).map(drop)
     }
 
     async fn consume_code(
@@ -192,20 +194,19 @@ impl ReplayStore for SqlStore {
         expires_at: i64,
     ) -> StoreResult<bool> {
         let db = self.ready().await?;
-        match sqlx::query(
-            "INSERT INTO up_markers (pool, marker, expires_at) VALUES ($1, $2, $3) \
+        failure::written(
+            sqlx::query(
+                "INSERT INTO up_markers (pool, marker, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT DO NOTHING",
+            )
+            .bind(pool.as_str())
+            .bind(marker.to_vec())
+            .bind(expires_at)
+            .execute(db)
+            .await,
+            None,
         )
-        .bind(pool.as_str())
-        .bind(marker.to_vec())
-        .bind(expires_at)
-        .execute(db)
-        .await
-        {
-            Ok(done) => Ok(done.rows_affected() == 1),
-            Err(e) if is_foreign_key_violation(&e) => Err(StoreError::PoolNotFound),
-            Err(e) => Err(failure::backend(&e)),
-        }
+        .map(|done| done.rows_affected() == 1)
     }
 
     async fn purge_expired_markers(&self, now: i64) -> StoreResult<usize> {
@@ -221,31 +222,29 @@ impl RefreshTokenStore for SqlStore {
             Some((h, at)) => (Some(h.to_vec()), Some(at)),
             None => (None, None),
         };
-        match sqlx::query(&format!(
-            "INSERT INTO up_families ({FAMILY_COLUMNS}, pool) \
+        failure::written(
+            sqlx::query(&format!(
+                "INSERT INTO up_families ({FAMILY_COLUMNS}, pool) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
-        ))
-        .bind(family.id.as_str())
-        .bind(family.user.as_str())
-        .bind(family.client_id.as_str())
-        .bind(family.origin_jti.as_str())
-        .bind(family.device_key.clone())
-        .bind(family.auth_time)
-        .bind(family.token_hash.to_vec())
-        .bind(prev_hash)
-        .bind(prev_at)
-        .bind(family.created)
-        .bind(family.expires_at)
-        .bind(i64::from(family.revoked))
-        .bind(pool.as_str())
-        .execute(db)
-        .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if is_unique_violation(&e) => Err(StoreError::VersionConflict),
-            Err(e) if is_foreign_key_violation(&e) => Err(StoreError::PoolNotFound),
-            Err(e) => Err(failure::backend(&e)),
-        }
+            ))
+            .bind(family.id.as_str())
+            .bind(family.user.as_str())
+            .bind(family.client_id.as_str())
+            .bind(family.origin_jti.as_str())
+            .bind(family.device_key.clone())
+            .bind(family.auth_time)
+            .bind(family.token_hash.to_vec())
+            .bind(prev_hash)
+            .bind(prev_at)
+            .bind(family.created)
+            .bind(family.expires_at)
+            .bind(i64::from(family.revoked))
+            .bind(pool.as_str())
+            .execute(db)
+            .await,
+            Some(StoreError::VersionConflict),
+        )
+        .map(drop)
     }
 
     async fn find_family(
@@ -318,15 +317,14 @@ impl RefreshTokenStore for SqlStore {
         .bind(new_hash.to_vec())
         .fetch_optional(db)
         .await;
-        match rotated {
-            Ok(Some(row)) => family_of(&row),
-            Ok(None) => match self.get_family(pool, id).await? {
+        // A new hash that collides with a stored one is a lost race too.
+        match failure::written(rotated, Some(StoreError::VersionConflict))? {
+            Some(row) => family_of(&row),
+            None => match self.get_family(pool, id).await? {
                 None => Err(StoreError::RefreshTokenNotFound),
                 Some(f) if f.revoked => Err(StoreError::FamilyRevoked),
                 Some(_) => Err(StoreError::VersionConflict),
             },
-            Err(e) if is_unique_violation(&e) => Err(StoreError::VersionConflict),
-            Err(e) => Err(failure::backend(&e)),
         }
     }
 
@@ -385,14 +383,7 @@ impl LockoutStore for SqlStore {
         .bind(now)
         .fetch_one(db)
         .await;
-        match row {
-            Ok(row) => Ok(LockoutState {
-                failures: u32::try_from(row.try_get::<i64, _>(0).or_backend()?).unwrap_or(u32::MAX),
-                last_failure: row.try_get(1).or_backend()?,
-            }),
-            Err(e) if is_foreign_key_violation(&e) => Err(StoreError::PoolNotFound),
-            Err(e) => Err(failure::backend(&e)),
-        }
+        lockout_of(&failure::written(row, None)?)
     }
 
     async fn lockout_state(&self, pool: &UserPoolId, user: &str) -> StoreResult<LockoutState> {
@@ -409,10 +400,7 @@ impl LockoutStore for SqlStore {
         })
         .await?;
         match row {
-            Some(row) => Ok(LockoutState {
-                failures: u32::try_from(row.try_get::<i64, _>(0).or_backend()?).unwrap_or(u32::MAX),
-                last_failure: row.try_get(1).or_backend()?,
-            }),
+            Some(row) => lockout_of(&row),
             None => {
                 self.pool_exists(pool).await?;
                 Ok(LockoutState::default())

@@ -14,8 +14,6 @@ use aws_sdk_cognitoidentityprovider::{Client, Config};
 pub const ADMIN_KEY: &str = "AKIDSERVERTEST";
 /// Its secret.
 pub const ADMIN_SECRET: &str = "server-test-secret";
-/// A password the default policy accepts.
-pub const PASSWORD: &str = "Corr3ct-Horse!";
 
 /// The `server` example binary cargo built beside this test.
 fn server_binary() -> PathBuf {
@@ -115,24 +113,7 @@ impl Server {
 
     /// The latest code sent to `username`.
     pub async fn code(&self, pool: &str, username: &str) -> String {
-        let body: serde_json::Value = self
-            .http
-            .get(format!(
-                "{}/_dev/messages?pool_id={pool}&username={username}",
-                self.endpoint
-            ))
-            .send()
-            .await
-            .expect("outbox")
-            .json()
-            .await
-            .expect("json");
-        body["messages"]
-            .as_array()
-            .and_then(|m| m.last())
-            .and_then(|m| m["code"].as_str())
-            .expect("a code")
-            .to_owned()
+        userpool_testkit::dev_code(&self.http, &self.endpoint, pool, username).await
     }
 }
 
@@ -153,65 +134,11 @@ pub fn data_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// A pool (email auto-verified) and a client allowing SRP, password and refresh sign-in.
-pub async fn pool_and_client(sdk: &Client, rotation: bool) -> (String, String) {
-    use aws_sdk_cognitoidentityprovider::types::{
-        ExplicitAuthFlowsType, FeatureType, RefreshTokenRotationType, VerifiedAttributeType,
-    };
-    let pool = sdk
-        .create_user_pool()
-        .pool_name("server-test")
-        .auto_verified_attributes(VerifiedAttributeType::Email)
-        .send()
-        .await
-        .expect("CreateUserPool")
-        .user_pool
-        .and_then(|p| p.id)
-        .expect("pool id");
-    let mut client = sdk
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("server-test")
-        .set_explicit_auth_flows(Some(vec![
-            ExplicitAuthFlowsType::AllowUserSrpAuth,
-            ExplicitAuthFlowsType::AllowUserPasswordAuth,
-            ExplicitAuthFlowsType::AllowRefreshTokenAuth,
-        ]));
-    if rotation {
-        client = client.refresh_token_rotation(
-            RefreshTokenRotationType::builder()
-                .feature(FeatureType::Enabled)
-                .retry_grace_period_seconds(60)
-                .build()
-                .expect("rotation"),
-        );
-    }
-    let client = client
-        .send()
-        .await
-        .expect("CreateUserPoolClient")
-        .user_pool_client
-        .and_then(|c| c.client_id)
-        .expect("client id");
-    (pool, client)
-}
+pub use userpool_testkit::{PASSWORD, pool_and_client};
 
-/// SignUp with an email.
+/// SignUp with an email (the error as text).
 pub async fn sign_up(sdk: &Client, client: &str, username: &str) -> Result<(), String> {
-    use aws_sdk_cognitoidentityprovider::types::AttributeType;
-    sdk.sign_up()
-        .client_id(client)
-        .username(username)
-        .password(PASSWORD)
-        .user_attributes(
-            AttributeType::builder()
-                .name("email")
-                .value(format!("{username}@example.com"))
-                .build()
-                .expect("attribute"),
-        )
-        .send()
+    userpool_testkit::sign_up(sdk, client, username)
         .await
-        .map(|_| ())
-        .map_err(|e| format!("{:?}", e.into_service_error()))
+        .map(drop)
 }

@@ -2,7 +2,7 @@
 //! key and public URL, as instances behind a load balancer would): every step of a user's life
 //! may land on either.
 
-use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
+use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 
@@ -53,45 +53,17 @@ async fn two_servers_on_one_postgres_database_act_as_one() {
 
     // SRP step 1 on B, step 2 on A.
     let mut rng = ChaCha20Rng::seed_from_u64(5);
-    let handshake = srp::ClientHandshake::start(&mut rng).unwrap();
-    let challenge = b
-        .sdk
-        .initiate_auth()
-        .client_id(&client)
-        .auth_flow(AuthFlowType::UserSrpAuth)
-        .auth_parameters("USERNAME", "alice")
-        .auth_parameters("SRP_A", handshake.srp_a())
-        .send()
-        .await
-        .expect("InitiateAuth on B");
-    let p = challenge.challenge_parameters.clone().unwrap_or_default();
-    let timestamp = srp::format_timestamp(time::OffsetDateTime::now_utc());
-    let signature = handshake
-        .respond(
-            &srp::ClaimIdentity::user(pool.split_once('_').unwrap().1, &p["USER_ID_FOR_SRP"]),
-            &srp::Password::new(PASSWORD),
-            &srp::PasswordVerifierChallenge {
-                salt: &p["SALT"],
-                srp_b: &p["SRP_B"],
-                secret_block: &p["SECRET_BLOCK"],
-            },
-            &timestamp,
-        )
-        .unwrap();
-    let tokens = a
-        .sdk
-        .respond_to_auth_challenge()
-        .client_id(&client)
-        .challenge_name(ChallengeNameType::PasswordVerifier)
-        .challenge_responses("USERNAME", &p["USER_ID_FOR_SRP"])
-        .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", &p["SECRET_BLOCK"])
-        .challenge_responses("PASSWORD_CLAIM_SIGNATURE", signature)
-        .challenge_responses("TIMESTAMP", timestamp)
-        .send()
-        .await
-        .expect("RespondToAuthChallenge on A")
-        .authentication_result
-        .expect("tokens");
+    let tokens = userpool_testkit::srp_sign_in(
+        &b.sdk,
+        &a.sdk,
+        &client,
+        &pool,
+        "alice",
+        PASSWORD,
+        time::OffsetDateTime::now_utc().unix_timestamp(),
+        &mut rng,
+    )
+    .await;
     let refresh = tokens.refresh_token().unwrap().to_owned();
 
     // Refresh on either; each accepts the other's access tokens.

@@ -9,8 +9,7 @@ use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType,
-    SoftwareTokenMfaSettingsType,
+    AuthFlowType, ChallengeNameType, SoftwareTokenMfaSettingsType,
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
@@ -85,80 +84,20 @@ pub async fn serve_with(issuer: impl FnOnce(&str) -> Issuer) -> Server {
 impl Server {
     /// A pool (email auto-verified) and a client allowing every flow.
     pub async fn pool_and_client(&self) -> (String, String) {
-        let pool = self
-            .sdk
-            .create_user_pool()
-            .pool_name("sdk-pool")
-            .auto_verified_attributes(
-                aws_sdk_cognitoidentityprovider::types::VerifiedAttributeType::Email,
-            )
-            .send()
-            .await
-            .expect("CreateUserPool")
-            .user_pool
-            .and_then(|p| p.id)
-            .expect("pool id");
-        let client = self
-            .sdk
-            .create_user_pool_client()
-            .user_pool_id(&pool)
-            .client_name("sdk-client")
-            .set_explicit_auth_flows(Some(vec![
-                ExplicitAuthFlowsType::AllowUserSrpAuth,
-                ExplicitAuthFlowsType::AllowUserPasswordAuth,
-                ExplicitAuthFlowsType::AllowCustomAuth,
-                ExplicitAuthFlowsType::AllowRefreshTokenAuth,
-            ]))
-            .send()
-            .await
-            .expect("CreateUserPoolClient")
-            .user_pool_client
-            .and_then(|c| c.client_id)
-            .expect("client id");
-        (pool, client)
+        userpool_testkit::pool_and_client(&self.sdk, false).await
     }
 
     /// The latest code sent to `username`, read through `GET /_dev/messages`.
     pub async fn code(&self, pool: &str, username: &str) -> String {
-        let body: serde_json::Value = self
-            .http
-            .get(format!(
-                "{}/_dev/messages?pool_id={pool}&username={username}",
-                self.endpoint
-            ))
-            .send()
-            .await
-            .expect("outbox")
-            .json()
-            .await
-            .expect("json");
-        body["messages"]
-            .as_array()
-            .and_then(|m| m.last())
-            .and_then(|m| m["code"].as_str())
-            .expect("a code")
-            .to_owned()
+        userpool_testkit::dev_code(&self.http, &self.endpoint, pool, username).await
     }
 
     /// Signs up and confirms `username` (email `<username>@example.com`).
     pub async fn user(&self, pool: &str, client: &str, username: &str) {
-        let out = self
-            .sdk
-            .sign_up()
-            .client_id(client)
-            .username(username)
-            .password(PASSWORD)
-            .user_attributes(
-                AttributeType::builder()
-                    .name("email")
-                    .value(format!("{username}@example.com"))
-                    .build()
-                    .unwrap(),
-            )
-            .send()
+        let confirmed = userpool_testkit::sign_up(&self.sdk, client, username)
             .await
             .expect("SignUp");
-        assert!(!out.user_confirmed);
+        assert!(!confirmed);
         let code = self.code(pool, username).await;
         self.sdk
             .confirm_sign_up()
@@ -239,51 +178,17 @@ async fn sign_up_sign_in_refresh_and_sign_out() {
 
     // USER_SRP_AUTH: the SRP math from our client, the calls through the SDK.
     let mut rng = ChaCha20Rng::seed_from_u64(3);
-    let handshake = srp::ClientHandshake::start(&mut rng).unwrap();
-    let challenge = s
-        .sdk
-        .initiate_auth()
-        .client_id(&client)
-        .auth_flow(AuthFlowType::UserSrpAuth)
-        .auth_parameters("USERNAME", "alice")
-        .auth_parameters("SRP_A", handshake.srp_a())
-        .send()
-        .await
-        .expect("InitiateAuth SRP");
-    assert_eq!(
-        challenge.challenge_name,
-        Some(ChallengeNameType::PasswordVerifier)
-    );
-    let p = challenge.challenge_parameters.clone().unwrap_or_default();
-    let now = s.service.now();
-    let timestamp =
-        srp::format_timestamp(srp::time::OffsetDateTime::from_unix_timestamp(now).unwrap());
-    let pool_name = pool.split_once('_').unwrap().1;
-    let signature = handshake
-        .respond(
-            &srp::ClaimIdentity::user(pool_name, &p["USER_ID_FOR_SRP"]),
-            &srp::Password::new(PASSWORD),
-            &srp::PasswordVerifierChallenge {
-                salt: &p["SALT"],
-                srp_b: &p["SRP_B"],
-                secret_block: &p["SECRET_BLOCK"],
-            },
-            &timestamp,
-        )
-        .unwrap();
-    let srp_done = s
-        .sdk
-        .respond_to_auth_challenge()
-        .client_id(&client)
-        .challenge_name(ChallengeNameType::PasswordVerifier)
-        .challenge_responses("USERNAME", &p["USER_ID_FOR_SRP"])
-        .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", &p["SECRET_BLOCK"])
-        .challenge_responses("PASSWORD_CLAIM_SIGNATURE", signature)
-        .challenge_responses("TIMESTAMP", timestamp)
-        .send()
-        .await
-        .expect("RespondToAuthChallenge");
-    let srp_tokens = srp_done.authentication_result.expect("SRP tokens");
+    let srp_tokens = userpool_testkit::srp_sign_in(
+        &s.sdk,
+        &s.sdk,
+        &client,
+        &pool,
+        "alice",
+        PASSWORD,
+        s.service.now(),
+        &mut rng,
+    )
+    .await;
 
     // Refresh, then GetUser, GlobalSignOut, and the refusal after it.
     let refreshed = s

@@ -143,16 +143,11 @@ impl SqlStore {
         data: String,
         missing: StoreError,
     ) -> StoreResult<()> {
-        let db = self.ready().await?;
         let sql = format!("UPDATE {table} SET data = $3 WHERE pool = $1 AND {key_column} = $2");
-        let done = sqlx::query(&sql)
-            .bind(pool.as_str())
-            .bind(key)
-            .bind(data)
-            .execute(db)
-            .await
-            .or_backend()?;
-        if done.rows_affected() == 0 {
+        let changed = self
+            .execute_text(&sql, &[pool.as_str(), key, &data])
+            .await?;
+        if changed == 0 {
             self.pool_exists(pool).await?;
             return Err(missing);
         }
@@ -168,15 +163,9 @@ impl SqlStore {
         key: &str,
         missing: StoreError,
     ) -> StoreResult<()> {
-        let db = self.ready().await?;
         let sql = format!("DELETE FROM {table} WHERE pool = $1 AND {key_column} = $2");
-        let done = sqlx::query(&sql)
-            .bind(pool.as_str())
-            .bind(key)
-            .execute(db)
-            .await
-            .or_backend()?;
-        if done.rows_affected() == 0 {
+        let changed = self.execute_text(&sql, &[pool.as_str(), key]).await?;
+        if changed == 0 {
             self.pool_exists(pool).await?;
             return Err(missing);
         }
@@ -210,29 +199,25 @@ impl PoolStore for SqlStore {
         pool.case_rule = existing.case_rule;
         pool.username_attributes = existing.username_attributes;
         pool.alias_attributes = existing.alias_attributes;
-        let db = self.ready().await?;
-        let done = sqlx::query("UPDATE up_pools SET data = $2 WHERE id = $1")
-            .bind(pool.id.as_str())
-            .bind(to_json(&pool)?)
-            .execute(db)
-            .await
-            .or_backend()?;
-        if done.rows_affected() == 0 {
+        let changed = self
+            .execute_text(
+                "UPDATE up_pools SET data = $2 WHERE id = $1",
+                &[pool.id.as_str(), &to_json(&pool)?],
+            )
+            .await?;
+        if changed == 0 {
             return Err(StoreError::PoolNotFound);
         }
         Ok(())
     }
 
     async fn delete_pool(&self, id: &UserPoolId) -> StoreResult<()> {
-        let db = self.ready().await?;
         // Everything else goes with it (ON DELETE CASCADE), in the same statement.
-        let done = sqlx::query("DELETE FROM up_pools WHERE id = $1")
-            .bind(id.as_str())
-            .execute(db)
-            .await
-            .or_backend()?;
+        let changed = self
+            .execute_text("DELETE FROM up_pools WHERE id = $1", &[id.as_str()])
+            .await?;
         self.forget_pool(id);
-        if done.rows_affected() == 0 {
+        if changed == 0 {
             return Err(StoreError::PoolNotFound);
         }
         Ok(())
@@ -517,27 +502,23 @@ impl DomainStore for SqlStore {
     }
 
     async fn put_domain(&self, record: DomainRecord) -> StoreResult<()> {
-        let db = self.ready().await?;
-        let done = sqlx::query("UPDATE up_domains SET data = $2 WHERE domain = $1")
-            .bind(record.domain.as_str())
-            .bind(to_json(&record)?)
-            .execute(db)
-            .await
-            .or_backend()?;
-        if done.rows_affected() == 0 {
+        let changed = self
+            .execute_text(
+                "UPDATE up_domains SET data = $2 WHERE domain = $1",
+                &[record.domain.as_str(), &to_json(&record)?],
+            )
+            .await?;
+        if changed == 0 {
             return Err(StoreError::DomainNotFound);
         }
         Ok(())
     }
 
     async fn delete_domain(&self, domain: &str) -> StoreResult<()> {
-        let db = self.ready().await?;
-        let done = sqlx::query("DELETE FROM up_domains WHERE domain = $1")
-            .bind(domain)
-            .execute(db)
-            .await
-            .or_backend()?;
-        if done.rows_affected() == 0 {
+        let changed = self
+            .execute_text("DELETE FROM up_domains WHERE domain = $1", &[domain])
+            .await?;
+        if changed == 0 {
             return Err(StoreError::DomainNotFound);
         }
         Ok(())

@@ -172,17 +172,9 @@ impl GroupStore for SqlStore {
         group: &str,
         username_key: &str,
     ) -> StoreResult<()> {
-        let db = self.ready().await?;
-        let done = sqlx::query(
-            "DELETE FROM up_memberships WHERE pool = $1 AND group_name = $2 AND username_key = $3",
-        )
-        .bind(pool.as_str())
-        .bind(group)
-        .bind(username_key)
-        .execute(db)
-        .await
-        .or_backend()?;
-        if done.rows_affected() == 0 {
+        let changed = self.execute_text(
+            "DELETE FROM up_memberships WHERE pool = $1 AND group_name = $2 AND username_key = $3", &[pool.as_str(), group, username_key]).await?;
+        if changed == 0 {
             self.membership_precondition(pool, group, username_key)
                 .await?;
         }

@@ -266,6 +266,16 @@ impl SqlStore {
         }
     }
 
+    /// Runs a write whose parameters are all text; returns how many rows it changed.
+    pub(crate) async fn execute_text(&self, sql: &str, args: &[&str]) -> StoreResult<u64> {
+        let db = self.ready().await?;
+        let mut query = sqlx::query(sql);
+        for arg in args {
+            query = query.bind(*arg);
+        }
+        Ok(query.execute(db).await.or_backend()?.rows_affected())
+    }
+
     /// A pool's stored configuration (read every time; its case rule is remembered).
     pub(crate) async fn pool_config(&self, id: &UserPoolId) -> StoreResult<PoolConfig> {
         let db = self.ready().await?;

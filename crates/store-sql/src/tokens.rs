@@ -329,14 +329,13 @@ impl RefreshTokenStore for SqlStore {
     }
 
     async fn revoke_family(&self, pool: &UserPoolId, id: &str) -> StoreResult<()> {
-        let db = self.ready().await?;
-        let done = sqlx::query("UPDATE up_families SET revoked = 1 WHERE pool = $1 AND id = $2")
-            .bind(pool.as_str())
-            .bind(id)
-            .execute(db)
-            .await
-            .or_backend()?;
-        if done.rows_affected() == 0 {
+        let changed = self
+            .execute_text(
+                "UPDATE up_families SET revoked = 1 WHERE pool = $1 AND id = $2",
+                &[pool.as_str(), id],
+            )
+            .await?;
+        if changed == 0 {
             self.pool_exists(pool).await?;
             return Err(StoreError::RefreshTokenNotFound);
         }
@@ -344,17 +343,14 @@ impl RefreshTokenStore for SqlStore {
     }
 
     async fn revoke_user_families(&self, pool: &UserPoolId, user: &str) -> StoreResult<usize> {
-        let db = self.ready().await?;
-        let done = sqlx::query(
-            "UPDATE up_families SET revoked = 1 \
+        let changed = self
+            .execute_text(
+                "UPDATE up_families SET revoked = 1 \
              WHERE pool = $1 AND username_key = $2 AND revoked = 0",
-        )
-        .bind(pool.as_str())
-        .bind(user)
-        .execute(db)
-        .await
-        .or_backend()?;
-        let n = usize::try_from(done.rows_affected()).unwrap_or(usize::MAX);
+                &[pool.as_str(), user],
+            )
+            .await?;
+        let n = usize::try_from(changed).unwrap_or(usize::MAX);
         if n == 0 {
             self.pool_exists(pool).await?;
         }
@@ -409,14 +405,13 @@ impl LockoutStore for SqlStore {
     }
 
     async fn reset_failures(&self, pool: &UserPoolId, user: &str) -> StoreResult<()> {
-        let db = self.ready().await?;
-        let done = sqlx::query("DELETE FROM up_lockouts WHERE pool = $1 AND username_key = $2")
-            .bind(pool.as_str())
-            .bind(user)
-            .execute(db)
-            .await
-            .or_backend()?;
-        if done.rows_affected() == 0 {
+        let changed = self
+            .execute_text(
+                "DELETE FROM up_lockouts WHERE pool = $1 AND username_key = $2",
+                &[pool.as_str(), user],
+            )
+            .await?;
+        if changed == 0 {
             self.pool_exists(pool).await?;
         }
         Ok(())

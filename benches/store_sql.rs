@@ -102,6 +102,7 @@ fn engine(c: &mut Criterion, name: &str, options: SqlStoreOptions) {
                     created: 0,
                     expires_at: i64::MAX,
                     revoked: false,
+                    scopes: None,
                 },
             ),
         )

@@ -124,8 +124,9 @@ pub struct AccessTokenClaims {
     pub iss: String,
     /// `client_id`.
     pub client_id: String,
-    /// `username`: the internal username.
-    pub username: String,
+    /// `username`: the internal username (`None` for client-credentials tokens, which stand
+    /// for the client itself).
+    pub username: Option<String>,
     /// `auth_time`.
     pub auth_time: i64,
     /// `iat`.
@@ -283,7 +284,9 @@ impl AccessTokenClaims {
             (&self.jti, self.origin_jti.as_ref(), self.event_id.as_ref()),
         );
         m.insert("client_id".into(), self.client_id.as_str().into());
-        m.insert("username".into(), self.username.as_str().into());
+        if let Some(u) = &self.username {
+            m.insert("username".into(), u.as_str().into());
+        }
         m.insert("token_use".into(), "access".into());
         m.insert("scope".into(), scopes.join(" ").into());
         if !self.groups.is_empty() {

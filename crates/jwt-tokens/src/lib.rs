@@ -28,7 +28,7 @@
 //!     sub: "68baf0fd-17ee-42b4-b0bb-57dfa2377058".into(),
 //!     iss: iss.into(),
 //!     client_id: "6tj4ekuni1b9sb91284hvkrb1u".into(),
-//!     username: "martin".into(),
+//!     username: Some("martin".into()),
 //!     auth_time: now,
 //!     iat: now,
 //!     exp: now + 3600,

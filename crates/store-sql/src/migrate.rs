@@ -23,6 +23,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0002_lockout_purge.sql"),
     ),
     (3, "domains", include_str!("../migrations/0003_domains.sql")),
+    (
+        4,
+        "family_scopes",
+        include_str!("../migrations/0004_family_scopes.sql"),
+    ),
 ];
 
 /// Arbitrary constant naming userpool's advisory lock on PostgreSQL.

@@ -20,7 +20,8 @@ const PURGE_BATCH: usize = 500;
 
 /// The columns a family is read from, in order.
 const FAMILY_COLUMNS: &str = "id, username_key, client_id, origin_jti, device_key, auth_time, \
-                              token_hash, prev_hash, prev_at, created, expires_at, revoked";
+                              token_hash, prev_hash, prev_at, created, expires_at, revoked, \
+                              scopes";
 
 fn family_of(row: &AnyRow) -> StoreResult<RefreshFamily> {
     let prev_hash: Option<Vec<u8>> = row.try_get(7).or_backend()?;
@@ -42,6 +43,12 @@ fn family_of(row: &AnyRow) -> StoreResult<RefreshFamily> {
         created: row.try_get(9).or_backend()?,
         expires_at: row.try_get(10).or_backend()?,
         revoked: row.try_get::<i64, _>(11).or_backend()? != 0,
+        scopes: row.try_get::<Option<String>, _>(12).or_backend()?.map(|s| {
+            s.split(' ')
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect()
+        }),
     })
 }
 
@@ -225,7 +232,7 @@ impl RefreshTokenStore for SqlStore {
         failure::written(
             sqlx::query(&format!(
                 "INSERT INTO up_families ({FAMILY_COLUMNS}, pool) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
             ))
             .bind(family.id.as_str())
             .bind(family.user.as_str())
@@ -239,6 +246,7 @@ impl RefreshTokenStore for SqlStore {
             .bind(family.created)
             .bind(family.expires_at)
             .bind(i64::from(family.revoked))
+            .bind(family.scopes.as_ref().map(|s| s.join(" ")))
             .bind(pool.as_str())
             .execute(db)
             .await,

@@ -857,6 +857,7 @@ fn family(id: &str, user: &str, hash: u8) -> RefreshFamily {
         created: 0,
         expires_at: 1_000_000,
         revoked: false,
+        scopes: (hash == 2).then(|| vec!["openid".to_owned(), "rs/read".to_owned()]),
     }
 }
 
@@ -987,6 +988,11 @@ pub async fn refresh_families(store: Arc<dyn Store>) {
             .create_family(&pool.id, family("f1", "alice", 9))
             .await,
         Err(StoreError::VersionConflict)
+    );
+    assert_eq!(
+        store.find_family(&pool.id, &[2; 32]).await.unwrap(),
+        Some(family("f2", "alice", 2)),
+        "a family round-trips, its OAuth scopes included"
     );
     assert_eq!(
         store

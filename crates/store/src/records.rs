@@ -119,6 +119,9 @@ pub struct RefreshFamily {
     pub expires_at: i64,
     /// Revoked (sign-out, RevokeToken, reuse detected).
     pub revoked: bool,
+    /// The OAuth scopes its tokens carry (hosted-domain sign-ins); `None` for API sign-ins,
+    /// whose access tokens carry `aws.cognito.signin.user.admin`.
+    pub scopes: Option<Vec<String>>,
 }
 
 impl fmt::Debug for RefreshFamily {

@@ -54,6 +54,8 @@
 )]
 
 mod config;
+mod hosted;
+mod oauth;
 mod operations;
 mod protocol;
 mod routes;

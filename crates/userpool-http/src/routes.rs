@@ -19,14 +19,15 @@ use crate::operations::{describe, dispatch};
 use crate::protocol::{Failure, success, with_request_id};
 use crate::sigv4::{self, SignatureError};
 use crate::throttle::Throttle;
+use crate::{hosted, oauth};
 
 /// `X-Amz-Target` prefix of every action.
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 
-struct AppState {
-    service: Service,
-    config: HttpConfig,
-    throttle: Throttle,
+pub(crate) struct AppState {
+    pub(crate) service: Service,
+    pub(crate) config: HttpConfig,
+    pub(crate) throttle: Throttle,
 }
 
 /// The router with [`HttpConfig::default`]: every action, but signed (admin) actions refused
@@ -73,17 +74,38 @@ pub fn router_with<S: Clone + Send + Sync + 'static>(
             .map(axum::http::HeaderName::from_static),
         )
         .max_age(std::time::Duration::from_secs(600));
-    Router::new()
+    // The hosted domain: no CORS on the authorization endpoint or the pages (RFC 9700 §2);
+    // the token, userInfo and revocation endpoints are called from browsers (SPAs) too.
+    let hosted = Router::new()
+        .route("/oauth2/authorize", get(hosted::authorize_get))
+        .route("/login", get(hosted::login_get).post(hosted::login_post))
+        .route("/challenge", post(hosted::challenge_post))
+        .route("/signup", get(hosted::signup_get).post(hosted::signup_post))
+        .route("/confirm", post(hosted::confirm_post))
+        .route(
+            "/forgotPassword",
+            get(hosted::forgot_get).post(hosted::forgot_post),
+        )
+        .route("/confirmForgotPassword", post(hosted::reset_post))
+        .route("/logout", get(hosted::logout_get))
+        .route("/error", get(hosted::error_get));
+    let api = Router::new()
         .route("/", post(api))
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
         .route(
             "/{pool_id}/.well-known/openid-configuration",
             get(openid_configuration),
         )
+        .route("/oauth2/token", post(oauth::token))
+        .route("/oauth2/revoke", post(oauth::revoke))
+        .route(
+            "/oauth2/userInfo",
+            get(oauth::user_info).post(oauth::user_info),
+        )
         .route("/_userpool/import/{pool_id}/{job_id}", put(upload_csv))
         .route("/_dev/messages", get(dev_messages))
-        .layer(cors)
-        .with_state(state)
+        .layer(cors);
+    hosted.merge(api).with_state(state)
 }
 
 fn request_id() -> String {
@@ -227,14 +249,51 @@ async fn openid_configuration(
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    let document = serde_json::json!({
+    let mut document = serde_json::json!({
         "issuer": issuer,
         "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
         "subject_types_supported": ["public"],
+        "response_types_supported": ["code", "token"],
         "id_token_signing_alg_values_supported": algorithms,
         "scopes_supported": ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"],
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "token_use", "cognito:username", "cognito:groups", "email", "email_verified", "phone_number", "phone_number_verified"],
     });
+    // The OAuth endpoints exist once the pool has a domain.
+    if let Ok(Some(base)) = state.service.hosted_base_url(&pool_id).await
+        && let Some(map) = document.as_object_mut()
+    {
+        for (key, value) in [
+            ("authorization_endpoint", format!("{base}/oauth2/authorize")),
+            ("token_endpoint", format!("{base}/oauth2/token")),
+            ("userinfo_endpoint", format!("{base}/oauth2/userInfo")),
+            ("revocation_endpoint", format!("{base}/oauth2/revoke")),
+            ("end_session_endpoint", format!("{base}/logout")),
+        ] {
+            map.insert(key.into(), value.into());
+        }
+        for (key, value) in [
+            (
+                "grant_types_supported",
+                serde_json::json!([
+                    "authorization_code",
+                    "implicit",
+                    "refresh_token",
+                    "client_credentials"
+                ]),
+            ),
+            (
+                "code_challenge_methods_supported",
+                serde_json::json!(["S256"]),
+            ),
+            (
+                "token_endpoint_auth_methods_supported",
+                serde_json::json!(["client_secret_basic", "client_secret_post"]),
+            ),
+            ("ui_locales_supported", serde_json::json!(["en", "ja"])),
+        ] {
+            map.insert(key.into(), value);
+        }
+    }
     json(document.to_string())
 }
 

@@ -129,6 +129,9 @@ pub use messages::{
     DeliveryFailure, DeliveryMedium, Message, MessageKind, MessageSender, Outbox, render_template,
 };
 pub use ops::codes::Purged;
+pub use ops::hosted::HOSTED_CHALLENGES;
+pub use ops::oauth::HOSTED_SESSION_SECONDS;
+pub use ops::oauth_token::MAX_FORM_BYTES;
 pub use ops::resources::MAX_IMPORT_CSV_BYTES;
 pub use ops::tokens::ADMIN_SCOPE;
 pub use seal::{MasterKey, NONCE_BYTES, Purpose, Sealer, TAG_BYTES, Unsealable};

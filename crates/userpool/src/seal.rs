@@ -48,6 +48,10 @@ pub enum Purpose {
     Session,
     /// A secret stored in the database (verifier, TOTP seed, signing key).
     AtRest,
+    /// An OAuth authorization code (its record, sealed into the code itself).
+    AuthorizationCode,
+    /// The hosted UI's sign-in cookie.
+    HostedSession,
 }
 
 impl Purpose {
@@ -55,6 +59,8 @@ impl Purpose {
         match self {
             Self::Session => b"userpool/v1/session",
             Self::AtRest => b"userpool/v1/at-rest",
+            Self::AuthorizationCode => b"userpool/v1/authorization-code",
+            Self::HostedSession => b"userpool/v1/hosted-session",
         }
     }
 }

@@ -45,7 +45,7 @@ pub(crate) fn access_claims() -> AccessTokenClaims {
         sub: "68baf0fd-17ee-42b4-b0bb-57dfa2377058".into(),
         iss: ISS.into(),
         client_id: CLIENT.into(),
-        username: "martin".into(),
+        username: Some("martin".into()),
         auth_time: NOW,
         iat: NOW,
         exp: NOW + 3600,

@@ -41,6 +41,7 @@ impl Service {
                 pool,
                 client,
                 admin: false,
+                hosted: false,
                 metadata: &NO_METADATA,
             },
             sealed,

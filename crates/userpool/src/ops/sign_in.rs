@@ -30,6 +30,8 @@ pub(crate) struct SignInContext<'a> {
     pub(crate) pool: PoolConfig,
     pub(crate) client: AppClient,
     pub(crate) admin: bool,
+    /// The hosted UI's sign-in: it ends in the sign-in cookie, not in API tokens.
+    pub(crate) hosted: bool,
     pub(crate) metadata: &'a BTreeMap<String, String>,
 }
 
@@ -93,6 +95,7 @@ impl Service {
                 pool,
                 client,
                 admin: false,
+                hosted: false,
                 metadata: &req.client_metadata,
             },
         )
@@ -111,6 +114,7 @@ impl Service {
                 pool,
                 client,
                 admin: true,
+                hosted: false,
                 metadata: &req.client_metadata,
             },
         )
@@ -129,6 +133,7 @@ impl Service {
                 pool,
                 client,
                 admin: false,
+                hosted: false,
                 metadata: &req.client_metadata,
             },
         )
@@ -150,6 +155,7 @@ impl Service {
                 pool,
                 client,
                 admin: true,
+                hosted: false,
                 metadata: &req.client_metadata,
             },
         )
@@ -208,7 +214,7 @@ impl Service {
         })
     }
 
-    async fn initiate(
+    pub(crate) async fn initiate(
         &self,
         req: InitiateAuthRequest,
         cx: SignInContext<'_>,
@@ -284,7 +290,7 @@ impl Service {
         self.finish(&cx, result, username).await
     }
 
-    async fn respond(
+    pub(crate) async fn respond(
         &self,
         req: &RespondToAuthChallengeRequest,
         cx: SignInContext<'_>,
@@ -480,6 +486,13 @@ impl Service {
             request,
         )
         .await?;
+        if cx.hosted {
+            let session = self.new_session(&cx.pool, &user)?;
+            return Ok(AuthResponse {
+                session: Some(session.cookie),
+                ..AuthResponse::default()
+            });
+        }
         let source = serde_json::from_value(serde_json::Value::String(
             authenticated.token_source().trigger_source().to_owned(),
         ))
@@ -495,6 +508,9 @@ impl Service {
                 .or_else(|| authenticated.device_key().map(str::to_owned)),
             bound_device: authenticated.device_key().map(str::to_owned),
             source,
+            scopes: None,
+            nonce: None,
+            family_id: None,
         };
         let mut result = self
             .issue_tokens(&cx.pool, &cx.client, &user, &grant, &cx.caller())

@@ -36,6 +36,26 @@ pub(crate) struct Grant {
     pub(crate) bound_device: Option<String>,
     /// PreTokenGeneration's source.
     pub(crate) source: TriggerSource,
+    /// OAuth scopes granted at the hosted domain; `None` for API sign-ins (whose access
+    /// tokens carry [`ADMIN_SCOPE`]).
+    pub(crate) scopes: Option<Vec<String>>,
+    /// The authorization request's `nonce`, for the ID token.
+    pub(crate) nonce: Option<String>,
+    /// The refresh-token family's id, when the issuer decides it (authorization codes);
+    /// otherwise a new random one.
+    pub(crate) family_id: Option<String>,
+}
+
+/// Whether an attribute goes into an OAuth ID token or userInfo answer with `scopes`:
+/// `profile` allows every readable attribute, `email` and `phone` their own two.
+pub(crate) fn scope_allows_attribute(scopes: &[String], name: &str) -> bool {
+    let has = |s: &str| scopes.iter().any(|g| g == s);
+    has("profile")
+        || match name {
+            "email" | "email_verified" => has("email"),
+            "phone_number" | "phone_number_verified" => has("phone"),
+            _ => false,
+        }
 }
 
 /// How a refresh request proves the client, when the client has a secret.
@@ -60,7 +80,7 @@ fn not_authorized(message: &str) -> Error {
     Error::new(ErrorKind::NotAuthorized, message)
 }
 
-fn hash_token(token: &str) -> [u8; 32] {
+pub(crate) fn hash_token(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
@@ -197,6 +217,12 @@ impl Service {
             .attributes
             .iter()
             .filter(|(name, _)| client.attribute_permissions.can_read(name))
+            .filter(|(name, _)| {
+                grant
+                    .scopes
+                    .as_ref()
+                    .is_none_or(|s| scope_allows_attribute(s, name))
+            })
             .map(|(name, value)| (name.clone(), jwt_tokens::attribute_claim(name, value)))
             .collect();
         let id_claims = IdTokenClaims {
@@ -214,14 +240,14 @@ impl Service {
             roles,
             preferred_role: preferred,
             attributes,
-            nonce: None,
+            nonce: grant.nonce.clone(),
             at_hash: None,
         };
         let access_claims = AccessTokenClaims {
             sub: user.sub.to_string(),
             iss,
             client_id: client.id.as_str().to_owned(),
-            username: user.username.clone(),
+            username: Some(user.username.clone()),
             auth_time: grant.auth_time,
             iat: now,
             exp: now + i64::try_from(validity.access).map_err(|_| internal())?,
@@ -229,9 +255,12 @@ impl Service {
             origin_jti: Some(origin_jti.to_owned()),
             event_id: Some(event_id),
             groups: group_names,
-            scopes: vec![ADMIN_SCOPE.to_owned()],
+            scopes: grant
+                .scopes
+                .clone()
+                .unwrap_or_else(|| vec![ADMIN_SCOPE.to_owned()]),
             device_key: grant.device_key.clone(),
-            version: None,
+            version: grant.scopes.as_ref().map(|_| 2),
         };
         let invalid = |_| {
             Error::new(
@@ -267,7 +296,10 @@ impl Service {
         grant: &Grant,
         caller: &Caller<'_>,
     ) -> Result<AuthenticationResult> {
-        let origin_jti = self.inner.entropy.uuid()?;
+        let origin_jti = match &grant.family_id {
+            Some(id) => id.clone(),
+            None => self.inner.entropy.uuid()?,
+        };
         let (id_token, access_token) = self
             .mint(pool, client, user, grant, &origin_jti, caller)
             .await?;
@@ -286,6 +318,7 @@ impl Service {
             expires_at: now
                 + i64::try_from(client.token_validity.refresh).map_err(|_| internal())?,
             revoked: false,
+            scopes: grant.scopes.clone(),
         };
         self.store()
             .create_family(&pool.id, family)
@@ -402,6 +435,9 @@ impl Service {
             device_key: authenticated.device_key().map(str::to_owned),
             bound_device: authenticated.device_key().map(str::to_owned),
             source: TriggerSource::TokenGenerationRefreshTokens,
+            scopes: family.scopes.clone(),
+            nonce: None,
+            family_id: None,
         };
         let (id_token, access_token) = self
             .mint(pool, client, &user, &grant, &family.origin_jti, caller)
@@ -421,7 +457,11 @@ impl Service {
     /// `token_use`, expiry, scope, revocation (its `origin_jti` family), and that the user
     /// still exists and is enabled.
     pub(crate) async fn authorize(&self, token: &SecretString) -> Result<Authorized> {
-        let token = token.expose_secret();
+        self.verify_access(token.expose_secret(), ADMIN_SCOPE).await
+    }
+
+    /// Checks an access token that must carry `scope` (see [`Service::authorize`]).
+    pub(crate) async fn verify_access(&self, token: &str, scope: &str) -> Result<Authorized> {
         if token.is_empty() {
             return Err(missing("accessToken"));
         }
@@ -435,7 +475,7 @@ impl Service {
         let keys = self.key_set(&pool.id).await?;
         let validation = Validation::access_token(self.inner.issuer.for_pool(&pool.id))
             .any_client()
-            .require_scope(ADMIN_SCOPE);
+            .require_scope(scope);
         let claims = keys
             .verify(token, &validation, self.now())
             .map_err(|e| match e {
@@ -576,7 +616,7 @@ impl Service {
 
 /// The plain client secret some operations send (GetTokensFromRefreshToken, RevokeToken),
 /// compared in constant time.
-fn check_client_secret(client: &AppClient, given: Option<&SecretString>) -> Result<()> {
+pub(crate) fn check_client_secret(client: &AppClient, given: Option<&SecretString>) -> Result<()> {
     let Some(secret) = &client.secret else {
         return Ok(());
     };

@@ -8,6 +8,7 @@ mod device;
 mod domain;
 mod group;
 mod mfa;
+mod oauth;
 mod pool;
 mod secret;
 mod user;
@@ -18,6 +19,9 @@ pub use device::*;
 pub use domain::*;
 pub use group::*;
 pub use mfa::*;
+pub use oauth::*;
 pub use pool::*;
 pub use secret::{SecretMap, SecretString};
 pub use user::*;
+/// A user attribute (`Name`, `Value`), as every operation carries it.
+pub use user_pool_model::Attribute;

@@ -1,0 +1,347 @@
+//! The hosted pages as HTML (maud templates: escaped by construction, no JavaScript).
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use super::i18n::{KNOWN_ATTRIBUTES, Lang, Text, text};
+
+/// The built-in style sheet (a pool's own CSS is appended after it).
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Hiragino Sans','Noto Sans JP',sans-serif;background:#f2f3f5;margin:0;color:#16191f}\
+main{max-width:380px;margin:48px auto;background:#fff;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.15);padding:28px 32px}\
+h1{font-size:1.3rem;margin:0 0 8px}p.lead{color:#545b64;margin:0 0 18px;font-size:.95rem}\
+label{display:block;font-size:.85rem;font-weight:600;margin:12px 0 4px}\
+input[type=text],input[type=password],input[type=email],input[type=tel]{width:100%;box-sizing:border-box;padding:9px 10px;border:1px solid #aab7b8;border-radius:4px;font-size:1rem}\
+button{width:100%;margin-top:18px;padding:10px;border:0;border-radius:4px;background:#0972d3;color:#fff;font-size:1rem;font-weight:600;cursor:pointer}\
+button.link{background:none;color:#0972d3;font-weight:400;margin-top:8px}\
+.error{background:#fff0f0;border:1px solid #d91515;color:#d91515;padding:8px 10px;border-radius:4px;margin-bottom:12px}\
+.notice{background:#f2f8fd;border:1px solid #0972d3;padding:8px 10px;border-radius:4px;margin-bottom:12px}\
+nav{margin-top:18px;font-size:.9rem;display:flex;justify-content:space-between}a{color:#0972d3}\
+.client{color:#545b64;font-size:.8rem;margin-bottom:14px}.qr svg{width:200px;height:200px;display:block;margin:8px auto}\
+code.secret{display:block;word-break:break-all;background:#f2f3f5;padding:6px;border-radius:4px;font-size:.85rem}\
+.lang{text-align:right;font-size:.8rem;margin-bottom:6px}";
+
+/// What every page needs.
+#[derive(Debug, Clone)]
+pub(crate) struct Page<'a> {
+    /// The language.
+    pub(crate) lang: Lang,
+    /// The CSRF token for the forms.
+    pub(crate) csrf: &'a str,
+    /// The authorization request's query, carried from page to page.
+    pub(crate) query: &'a str,
+    /// The client's name.
+    pub(crate) client_name: &'a str,
+    /// An error to show above the form.
+    pub(crate) error: Option<Text>,
+    /// A notice to show above the form.
+    pub(crate) notice: Option<Text>,
+}
+
+impl Page<'_> {
+    fn t(&self, key: Text) -> &'static str {
+        text(self.lang, key)
+    }
+
+    fn action(&self, path: &str) -> String {
+        format!("{path}?{}", self.query)
+    }
+
+    fn other_lang_link(&self, path: &str) -> (String, &'static str) {
+        let (other, label) = match self.lang {
+            Lang::En => ("ja", "日本語"),
+            Lang::Ja => ("en", "English"),
+        };
+        let rest: Vec<(String, String)> = form_urlencoded::parse(self.query.as_bytes())
+            .filter(|(k, _)| k != "lang")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &rest {
+            q.append_pair(k, v);
+        }
+        q.append_pair("lang", other);
+        (format!("{path}?{}", q.finish()), label)
+    }
+
+    fn layout(&self, path: &str, title: Text, body: Markup) -> Markup {
+        let (switch, label) = self.other_lang_link(path);
+        html! {
+            (DOCTYPE)
+            html lang=(self.lang.code()) {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    meta name="referrer" content="no-referrer";
+                    title { (self.t(title)) }
+                    style { (PreEscaped(STYLE)) }
+                }
+                body {
+                    main {
+                        div.lang { a href=(switch) { (label) } }
+                        @if !self.client_name.is_empty() {
+                            div.client { (self.client_name) }
+                        }
+                        h1 { (self.t(title)) }
+                        @if let Some(e) = self.error {
+                            div.error role="alert" { (self.t(e)) }
+                        }
+                        @if let Some(n) = self.notice {
+                            div.notice role="status" { (self.t(n)) }
+                        }
+                        (body)
+                    }
+                }
+            }
+        }
+    }
+
+    fn csrf_field(&self) -> Markup {
+        html! { input type="hidden" name="_csrf" value=(self.csrf); }
+    }
+
+    /// The sign-in page.
+    pub(crate) fn sign_in(&self, login_label: Text, username: &str) -> Markup {
+        self.layout(
+            "/login",
+            Text::SignInTitle,
+            html! {
+                p.lead { (self.t(Text::SignInLead)) }
+                form method="post" action=(self.action("/login")) {
+                    (self.csrf_field())
+                    label for="username" { (self.t(login_label)) }
+                    input #username type="text" name="username" value=(username) autocomplete="username" autocapitalize="none" required;
+                    label for="password" { (self.t(Text::Password)) }
+                    input #password type="password" name="password" autocomplete="current-password" required;
+                    button #signin type="submit" { (self.t(Text::SignIn)) }
+                }
+                nav {
+                    a #forgot href=(self.action("/forgotPassword")) { (self.t(Text::ForgotPassword)) }
+                    a #signup href=(self.action("/signup")) { (self.t(Text::SignUp)) }
+                }
+            },
+        )
+    }
+
+    /// The sign-up page: username (unless the pool signs in by email or phone), password,
+    /// and the pool's required attributes.
+    pub(crate) fn sign_up(
+        &self,
+        login_label: Option<Text>,
+        attributes: &[String],
+        values: &[(String, String)],
+    ) -> Markup {
+        let value = |name: &str| {
+            values
+                .iter()
+                .find(|(k, _)| k == name)
+                .map_or("", |(_, v)| v.as_str())
+        };
+        self.layout(
+            "/signup",
+            Text::SignUpTitle,
+            html! {
+                form method="post" action=(self.action("/signup")) {
+                    (self.csrf_field())
+                    @if let Some(label) = login_label {
+                        label for="username" { (self.t(label)) }
+                        input #username type="text" name="username" value=(value("username")) autocomplete="username" autocapitalize="none" required;
+                    }
+                    @for name in attributes {
+                        @let known = KNOWN_ATTRIBUTES.iter().find(|k| **k == name.as_str());
+                        label for=(format!("attr_{name}")) {
+                            @match known {
+                                Some(k) => (self.t(Text::Attribute(k))),
+                                None => (name),
+                            }
+                        }
+                        input id=(format!("attr_{name}")) type=(if name == "email" { "email" } else if name == "phone_number" { "tel" } else { "text" })
+                            name=(format!("attr_{name}")) value=(value(name)) required;
+                    }
+                    label for="password" { (self.t(Text::Password)) }
+                    input #password type="password" name="password" autocomplete="new-password" required;
+                    button #signup type="submit" { (self.t(Text::SignUp)) }
+                }
+                nav { a href=(self.action("/login")) { (self.t(Text::BackToSignIn)) } }
+            },
+        )
+    }
+
+    /// The account confirmation page.
+    pub(crate) fn confirm(&self, username: &str) -> Markup {
+        self.layout(
+            "/login",
+            Text::ConfirmTitle,
+            html! {
+                p.lead { (self.t(Text::ConfirmLead)) }
+                form method="post" action=(self.action("/confirm")) {
+                    (self.csrf_field())
+                    input type="hidden" name="username" value=(username);
+                    label for="code" { (self.t(Text::Code)) }
+                    input #code type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required;
+                    button #confirm type="submit" { (self.t(Text::Confirm)) }
+                }
+                form method="post" action=(self.action("/confirm")) {
+                    (self.csrf_field())
+                    input type="hidden" name="username" value=(username);
+                    input type="hidden" name="resend" value="1";
+                    button.link #resend type="submit" { (self.t(Text::ResendCode)) }
+                }
+            },
+        )
+    }
+
+    /// The forgot-password page.
+    pub(crate) fn forgot(&self, login_label: Text) -> Markup {
+        self.layout(
+            "/forgotPassword",
+            Text::ForgotTitle,
+            html! {
+                p.lead { (self.t(Text::ForgotLead)) }
+                form method="post" action=(self.action("/forgotPassword")) {
+                    (self.csrf_field())
+                    label for="username" { (self.t(login_label)) }
+                    input #username type="text" name="username" autocomplete="username" autocapitalize="none" required;
+                    button #send type="submit" { (self.t(Text::SendCode)) }
+                }
+                nav { a href=(self.action("/login")) { (self.t(Text::BackToSignIn)) } }
+            },
+        )
+    }
+
+    /// The password-reset page (code + new password).
+    pub(crate) fn reset(&self, username: &str) -> Markup {
+        self.layout(
+            "/forgotPassword",
+            Text::ResetTitle,
+            html! {
+                p.lead { (self.t(Text::ResetLead)) }
+                form method="post" action=(self.action("/confirmForgotPassword")) {
+                    (self.csrf_field())
+                    input type="hidden" name="username" value=(username);
+                    label for="code" { (self.t(Text::Code)) }
+                    input #code type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required;
+                    label for="password" { (self.t(Text::NewPassword)) }
+                    input #password type="password" name="password" autocomplete="new-password" required;
+                    button #reset type="submit" { (self.t(Text::ResetPassword)) }
+                }
+            },
+        )
+    }
+
+    fn challenge_form(
+        &self,
+        challenge: &str,
+        session: &str,
+        username: &str,
+        fields: Markup,
+    ) -> Markup {
+        html! {
+            form method="post" action=(self.action("/challenge")) {
+                (self.csrf_field())
+                input type="hidden" name="challenge" value=(challenge);
+                input type="hidden" name="session" value=(session);
+                input type="hidden" name="username" value=(username);
+                (fields)
+            }
+        }
+    }
+
+    /// A sign-in challenge page: new password, an MFA code, or the choice of factor.
+    pub(crate) fn challenge(
+        &self,
+        challenge: &str,
+        session: &str,
+        username: &str,
+        options: &[String],
+    ) -> Markup {
+        let code_field = |lead: Text| {
+            html! {
+                p.lead { (self.t(lead)) }
+                label for="code" { (self.t(Text::Code)) }
+                input #code type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required;
+                button #verify type="submit" { (self.t(Text::SignIn)) }
+            }
+        };
+        let (title, fields) = match challenge {
+            "NEW_PASSWORD_REQUIRED" => (
+                Text::NewPasswordTitle,
+                html! {
+                    p.lead { (self.t(Text::NewPasswordLead)) }
+                    label for="password" { (self.t(Text::NewPassword)) }
+                    input #password type="password" name="new_password" autocomplete="new-password" required;
+                    button #change type="submit" { (self.t(Text::Continue)) }
+                },
+            ),
+            "SMS_MFA" => (Text::MfaTitle, code_field(Text::SmsLead)),
+            "EMAIL_OTP" => (Text::MfaTitle, code_field(Text::EmailLead)),
+            "SELECT_MFA_TYPE" => (
+                Text::SelectMfaTitle,
+                html! {
+                    @for option in options {
+                        button type="submit" name="answer" value=(option) {
+                            @match option.as_str() {
+                                "SOFTWARE_TOKEN_MFA" => (self.t(Text::Authenticator)),
+                                "SMS_MFA" => (self.t(Text::Sms)),
+                                "EMAIL_OTP" => (self.t(Text::EmailOtp)),
+                                other => (other),
+                            }
+                        }
+                    }
+                },
+            ),
+            _ => (Text::MfaTitle, code_field(Text::TotpLead)),
+        };
+        self.layout(
+            "/login",
+            title,
+            self.challenge_form(challenge, session, username, fields),
+        )
+    }
+
+    /// The TOTP setup page: QR code and key, then the first code.
+    pub(crate) fn totp_setup(
+        &self,
+        session: &str,
+        username: &str,
+        secret: &str,
+        qr_svg: &str,
+    ) -> Markup {
+        self.layout(
+            "/login",
+            Text::TotpSetupTitle,
+            html! {
+                p.lead { (self.t(Text::TotpSetupLead)) }
+                div.qr { (PreEscaped(qr_svg)) }
+                label { (self.t(Text::TotpSecret)) }
+                code.secret #secret { (secret) }
+                (self.challenge_form("MFA_SETUP", session, username, html! {
+                    input type="hidden" name="step" value="verify";
+                    label for="code" { (self.t(Text::Code)) }
+                    input #code type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required;
+                    button #verify type="submit" { (self.t(Text::Continue)) }
+                }))
+            },
+        )
+    }
+}
+
+/// The error page (no form, nothing the client sent is echoed but the code).
+pub(crate) fn error_page(lang: Lang, detail: &str) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (text(lang, Text::ErrorTitle)) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                main {
+                    h1 { (text(lang, Text::ErrorTitle)) }
+                    p.lead { (text(lang, Text::ErrorLead)) }
+                    p.error #detail { (detail) }
+                }
+            }
+        }
+    }
+}

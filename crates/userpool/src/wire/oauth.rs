@@ -1,0 +1,154 @@
+//! What the hosted domain's OAuth 2.0 / OIDC endpoints and pages exchange with the facade
+//! (spec §9). These are not JSON 1.1 operations: the HTTP adapter renders them as redirects,
+//! form posts, `application/json` token answers and HTML pages.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::SecretString;
+
+/// An OAuth error answer: the RFC 6749 `error` code, its HTTP status and a description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthError {
+    /// HTTP status (400, or 401 for client authentication and userInfo token failures).
+    pub status: u16,
+    /// `error`: `invalid_request`, `invalid_client`, `invalid_grant`, `unauthorized_client`,
+    /// `unsupported_grant_type`, `invalid_scope`, `unsupported_token_type`, `invalid_token`,
+    /// `server_error`.
+    pub error: &'static str,
+    /// `error_description`.
+    pub description: String,
+}
+
+impl OAuthError {
+    /// A 400 answer.
+    pub fn bad_request(error: &'static str, description: impl Into<String>) -> Self {
+        Self {
+            status: 400,
+            error,
+            description: description.into(),
+        }
+    }
+
+    /// A 401 answer.
+    pub fn unauthorized(error: &'static str, description: impl Into<String>) -> Self {
+        Self {
+            status: 401,
+            error,
+            description: description.into(),
+        }
+    }
+
+    /// The JSON body of the token and revocation endpoints: `{"error": …,
+    /// "error_description": …}` (Amplify also reads `error_message`, which is not sent).
+    pub fn to_json(&self) -> String {
+        serde_json::json!({ "error": self.error, "error_description": self.description })
+            .to_string()
+    }
+}
+
+/// The client authentication a token or revocation request carried.
+#[derive(Debug, Clone, Default)]
+pub struct ClientAuthentication {
+    /// From `Authorization: Basic` (client_secret_basic): id and secret.
+    pub basic: Option<(String, SecretString)>,
+}
+
+/// `POST /oauth2/token`'s success body.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenEndpointResponse {
+    /// `access_token`.
+    pub access_token: SecretString,
+    /// `id_token` (with the `openid` scope).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<SecretString>,
+    /// `refresh_token` (authorization_code grants; refresh grants only when rotating).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<SecretString>,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Access-token lifetime in seconds.
+    pub expires_in: u64,
+}
+
+/// A checked `/oauth2/authorize` (or `/login`) request, kept as its query string so every
+/// hosted page can carry it on.
+#[derive(Debug, Clone)]
+pub struct HostedRequest {
+    /// The pool.
+    pub pool_id: String,
+    /// The client.
+    pub client_id: String,
+    /// The client's name (shown on the pages).
+    pub client_name: String,
+    /// The original query, to pass on from page to page.
+    pub query: String,
+    /// The pool's username attributes (`email`, `phone_number`), for the pages' labels.
+    pub username_attributes: Vec<String>,
+    /// Required attributes a sign-up page must ask for (besides the password).
+    pub required_attributes: Vec<String>,
+    pub(crate) request: pkce_state::AuthorizeRequest,
+}
+
+/// What `/oauth2/authorize` does.
+#[derive(Debug, Clone)]
+pub enum AuthorizeOutcome {
+    /// No session: show the sign-in page (`302 /login?<same query>`).
+    SignIn(Box<HostedRequest>),
+    /// `302` to this location: the client's redirect URI with a code, tokens or an error.
+    Redirect(String),
+    /// Nothing may be sent to the client: show the error page with this code
+    /// (`redirect_mismatch`, `invalid_request`, `unauthorized_client`).
+    ErrorPage(&'static str),
+}
+
+/// A hosted-UI sign-in session (the browser's cookie): sealed under the pool's key, valid one
+/// hour.
+#[derive(Clone)]
+pub struct HostedSession {
+    /// The cookie value (sealed; opaque).
+    pub cookie: SecretString,
+    /// Seconds it is valid for (the cookie's `Max-Age`).
+    pub max_age: i64,
+}
+
+impl core::fmt::Debug for HostedSession {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("HostedSession")
+            .field("max_age", &self.max_age)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where a hosted sign-in step leads.
+#[derive(Debug, Clone)]
+pub enum HostedStep {
+    /// Another challenge to answer on a page: its name, `Session`, parameters.
+    Challenge {
+        /// The challenge (`NEW_PASSWORD_REQUIRED`, `SOFTWARE_TOKEN_MFA`, `SMS_MFA`,
+        /// `EMAIL_OTP`, `SELECT_MFA_TYPE`, `MFA_SETUP`).
+        name: String,
+        /// The sealed flow state for the next post.
+        session: SecretString,
+        /// The challenge parameters (e.g. `CODE_DELIVERY_DESTINATION`, `MFAS_CAN_SETUP`).
+        parameters: BTreeMap<String, String>,
+    },
+    /// Signed in: set the session cookie and redirect to `location`.
+    SignedIn {
+        /// The cookie to set.
+        session: HostedSession,
+        /// The client's redirect URI with the code (or tokens).
+        location: String,
+    },
+}
+
+/// What `/logout` does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogoutOutcome {
+    /// Clear the session cookie and redirect here (`logout_uri`, or `/login?…` when
+    /// `redirect_uri` was given).
+    Redirect(String),
+    /// Clear the session cookie and show the error page with this message.
+    ErrorPage(String),
+}

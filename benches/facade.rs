@@ -165,10 +165,7 @@ impl Fixture {
             client_id: self.client.clone(),
             username: username.clone(),
             password: PASSWORD.into(),
-            user_attributes: vec![user_pool_model::Attribute::new(
-                "email",
-                format!("{username}@example.com"),
-            )],
+            user_attributes: vec![Attribute::new("email", format!("{username}@example.com"))],
             ..Default::default()
         };
         let t0 = Instant::now();

@@ -142,8 +142,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
             user_pool_id: pool.clone(),
             username: "alice".into(),
             user_attributes: vec![
-                user_pool_model::Attribute::new("email", "alice@example.com"),
-                user_pool_model::Attribute::new("email_verified", "true"),
+                Attribute::new("email", "alice@example.com"),
+                Attribute::new("email_verified", "true"),
             ],
             message_action: Some("SUPPRESS".into()),
             ..Default::default()

@@ -98,7 +98,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         client_id: app.clone(),
         username: username.into(),
         password: "Corr3ct-Horse!".into(),
-        user_attributes: vec![user_pool_model::Attribute::new("email", email)],
+        user_attributes: vec![Attribute::new("email", email)],
         ..Default::default()
     };
     let refused = service

@@ -55,10 +55,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
             client_id: client.client_id.clone(),
             username: "alice".into(),
             password: password.into(),
-            user_attributes: vec![user_pool_model::Attribute::new(
-                "email",
-                "alice@example.com",
-            )],
+            user_attributes: vec![Attribute::new("email", "alice@example.com")],
             ..Default::default()
         })
         .await?;

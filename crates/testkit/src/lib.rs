@@ -7,6 +7,8 @@
 //!   ([`dev_messages_url`]).
 //! * [`srp_sign_in`]: USER_SRP_AUTH with our SRP client and the SDK's calls — step 1 and step 2
 //!   may go to different servers.
+//! * [`oauth`]: a pool with a domain, OAuth clients, confirmed users, and the hosted sign-in
+//!   driven over plain HTTP (CSRF token and cookies included).
 //!
 //! Test support: failures panic with what failed.
 //!
@@ -19,6 +21,8 @@
 
 #![forbid(unsafe_code)]
 #![allow(clippy::expect_used, clippy::panic, reason = "test support")]
+
+pub mod oauth;
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{

@@ -23,7 +23,7 @@ proptest! {
     fn mint_then_verify(which in 0usize..2, username in ".{0,40}", groups in proptest::collection::vec("[a-z]{1,12}", 0..5), lifetime in 300i64..86_400, age in 0i64..300) {
         let ks = &keys()[which];
         let mut claims = access_claims();
-        claims.username = username.clone();
+        claims.username = Some(username.clone());
         claims.groups = groups.clone();
         claims.exp = NOW + lifetime;
         let token = ks.sign(TokenUse::Access, &claims.to_claims(None).expect("claims")).expect("sign");

@@ -3,5 +3,6 @@
 
 mod golden;
 mod js;
+mod oauth;
 mod py;
 mod sdk;

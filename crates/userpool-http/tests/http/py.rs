@@ -58,8 +58,8 @@ async fn pycognito_signs_in_with_srp() {
             user_pool_id: pool.clone(),
             username: "pyuser".into(),
             user_attributes: vec![
-                user_pool_model::Attribute::new("email", "py@example.com"),
-                user_pool_model::Attribute::new("email_verified", "true"),
+                Attribute::new("email", "py@example.com"),
+                Attribute::new("email_verified", "true"),
             ],
             message_action: Some("SUPPRESS".into()),
             ..Default::default()

@@ -140,7 +140,11 @@ impl Service {
             .pool_domains(&pool.id)
             .await
             .map_err(|e| self.store_error(&e))?;
-        let Some(domain) = domains.iter().find(|d| d.is_custom()).or(domains.first()) else {
+        let Some(domain) = domains
+            .iter()
+            .find(|d| d.is_custom())
+            .or_else(|| domains.first())
+        else {
             return Ok(None);
         };
         Ok(Some(match &self.inner.issuer {

@@ -411,7 +411,7 @@ impl Service {
                 out.insert(name.clone(), value.clone().into());
             }
         }
-        out.insert("username".into(), user.username.clone().into());
+        out.insert("username".into(), user.username.into());
         Ok(out)
     }
 

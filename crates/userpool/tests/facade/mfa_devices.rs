@@ -250,7 +250,7 @@ async fn devices_are_issued_confirmed_listed_and_forgotten() {
     assert!(
         got.device
             .device_attributes
-            .contains(&user_pool_model::Attribute::new("device_name", "laptop"))
+            .contains(&Attribute::new("device_name", "laptop"))
     );
     w.service
         .update_device_status(device(Some("remembered")))
@@ -269,7 +269,7 @@ async fn devices_are_issued_confirmed_listed_and_forgotten() {
     assert!(
         listed.devices[0]
             .device_attributes
-            .contains(&user_pool_model::Attribute::new("device_status", "valid"))
+            .contains(&Attribute::new("device_status", "valid"))
     );
     assert_kind(
         w.service

@@ -369,8 +369,8 @@ async fn admin_created_users_set_a_new_password_at_first_sign_in() {
             user_pool_id: pool.clone(),
             username: "carol".into(),
             user_attributes: vec![
-                user_pool_model::Attribute::new("email", "carol@example.com"),
-                user_pool_model::Attribute::new("email_verified", "true"),
+                Attribute::new("email", "carol@example.com"),
+                Attribute::new("email_verified", "true"),
             ],
             desired_delivery_mediums: vec!["EMAIL".into()],
             ..Default::default()

@@ -183,7 +183,7 @@ impl World {
                 client_id: client.into(),
                 username: username.into(),
                 password: password.into(),
-                user_attributes: vec![user_pool_model::Attribute::new("email", email)],
+                user_attributes: vec![Attribute::new("email", email)],
                 ..Default::default()
             })
             .await

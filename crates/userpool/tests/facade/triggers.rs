@@ -15,10 +15,7 @@ fn sign_up(client: &str, username: &str) -> SignUpRequest {
         client_id: client.into(),
         username: username.into(),
         password: PASSWORD.into(),
-        user_attributes: vec![user_pool_model::Attribute::new(
-            "email",
-            format!("{username}@example.com"),
-        )],
+        user_attributes: vec![Attribute::new("email", format!("{username}@example.com"))],
         ..Default::default()
     }
 }

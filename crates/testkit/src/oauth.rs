@@ -3,7 +3,8 @@
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, OAuthFlowType, ResourceServerScopeType, VerifiedAttributeType,
+    AttributeDataType, AttributeType, OAuthFlowType, ResourceServerScopeType, SchemaAttributeType,
+    VerifiedAttributeType,
 };
 
 use crate::PASSWORD;
@@ -26,12 +27,20 @@ pub const LOCAL_CALLBACK: &str = "http://localhost:3000/cb";
 /// The sign-out URL every test client registers.
 pub const LOGOUT: &str = "https://app.example.com/signed-out";
 
-/// A pool (email auto-verified, `name` required) with the domain prefix `prefix`.
+/// A pool (email required and auto-verified) with the domain prefix `prefix`.
 pub async fn pool_with_domain(sdk: &Client, prefix: &str) -> String {
     let pool = sdk
         .create_user_pool()
         .pool_name("oauth-pool")
         .auto_verified_attributes(VerifiedAttributeType::Email)
+        .schema(
+            SchemaAttributeType::builder()
+                .name("email")
+                .attribute_data_type(AttributeDataType::String)
+                .required(true)
+                .mutable(true)
+                .build(),
+        )
         .send()
         .await
         .expect("CreateUserPool")

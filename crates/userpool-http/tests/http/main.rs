@@ -1,6 +1,7 @@
 //! `userpool-http`'s integration tests.
 #![allow(unreachable_pub)]
 
+mod browser;
 mod golden;
 mod js;
 mod oauth;

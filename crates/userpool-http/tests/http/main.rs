@@ -6,4 +6,5 @@ mod golden;
 mod js;
 mod oauth;
 mod py;
+mod rp;
 mod sdk;

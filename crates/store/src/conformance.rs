@@ -1284,6 +1284,7 @@ pub async fn domains(store: Arc<dyn Store>) {
         certificate_arn: None,
         managed_login_version: 1,
         created: 5,
+        ui: std::collections::BTreeMap::new(),
     };
     store
         .create_domain(record("myprefix", &pool))
@@ -1310,6 +1311,16 @@ pub async fn domains(store: Arc<dyn Store>) {
     assert_eq!(store.get_domain("nope").await.unwrap(), None);
     let mut updated = custom.clone();
     updated.managed_login_version = 2;
+    updated.ui.insert(
+        "ALL".into(),
+        crate::UiCustomization {
+            css: Some(".banner-customizable { background: #123456; }".into()),
+            image_base64: Some("iVBORw0KGgo=".into()),
+            image_type: Some("image/png".into()),
+            created: 6,
+            modified: 7,
+        },
+    );
     store.put_domain(updated.clone()).await.unwrap();
     assert_eq!(
         store.get_domain("auth.example.com").await.unwrap(),

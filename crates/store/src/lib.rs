@@ -52,7 +52,7 @@ pub use error::{StoreError, StoreResult};
 pub use memory::MemoryStore;
 pub use records::{
     CodePurpose, CodeRecord, DomainRecord, INDEXED_ATTRIBUTES, ImportJob, LockoutState, Page,
-    RefreshFamily, StoredKeys, UserKeys, UserQuery, indexed_value,
+    RefreshFamily, StoredKeys, UiCustomization, UserKeys, UserQuery, indexed_value,
 };
 pub use traits::{
     ClientStore, CodeStore, DomainStore, GroupStore, ImportJobStore, KeyStore, LockoutStore,

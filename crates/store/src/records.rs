@@ -241,6 +241,24 @@ pub struct DomainRecord {
     pub managed_login_version: u8,
     /// Created (unix seconds).
     pub created: i64,
+    /// The hosted pages' customizations (SetUICustomization), by client id or `ALL`.
+    #[serde(default)]
+    pub ui: std::collections::BTreeMap<String, UiCustomization>,
+}
+
+/// One hosted-UI customization: CSS added to the pages and a logo.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct UiCustomization {
+    /// CSS appended to the pages' style sheet.
+    pub css: Option<String>,
+    /// The logo, base64.
+    pub image_base64: Option<String>,
+    /// The logo's media type (`image/png`, `image/jpeg`).
+    pub image_type: Option<String>,
+    /// Created (unix seconds).
+    pub created: i64,
+    /// Last modified (unix seconds).
+    pub modified: i64,
 }
 
 impl DomainRecord {

@@ -89,6 +89,8 @@ operations! {
     "DescribeUserPoolDomain" => describe_user_pool_domain(DescribeUserPoolDomainRequest), true, UserPoolResource;
     "UpdateUserPoolDomain" => update_user_pool_domain(UserPoolDomainRequest), true, UserPoolResource;
     "DeleteUserPoolDomain" => delete_user_pool_domain(UserPoolDomainRequest), true, UserPoolResource;
+    "SetUICustomization" => set_ui_customization(SetUiCustomizationRequest), true, UserPoolResource;
+    "GetUICustomization" => get_ui_customization(GetUiCustomizationRequest), true, UserPoolResource;
     "CreateResourceServer" => create_resource_server(ResourceServerRequest), true, UserPoolResource;
     "DescribeResourceServer" => describe_resource_server(ResourceServerRequest), true, UserPoolResource;
     "UpdateResourceServer" => update_resource_server(ResourceServerRequest), true, UserPoolResource;

@@ -88,7 +88,8 @@ pub fn router_with<S: Clone + Send + Sync + 'static>(
         )
         .route("/confirmForgotPassword", post(hosted::reset_post))
         .route("/logout", get(hosted::logout_get))
-        .route("/error", get(hosted::error_get));
+        .route("/error", get(hosted::error_get))
+        .route("/logo/{pool_id}/{key}", get(hosted::logo_get));
     let api = Router::new()
         .route("/", post(api))
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))

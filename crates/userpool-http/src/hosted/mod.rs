@@ -70,6 +70,8 @@ impl Ctx {
             client_name: &request.client_name,
             error: None,
             notice: None,
+            css: request.css.as_deref(),
+            logo: request.logo_url.as_deref(),
         }
     }
 
@@ -106,7 +108,7 @@ pub(crate) fn security_headers(h: &mut HeaderMap) {
     h.insert(
         "content-security-policy",
         HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
         ),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -705,4 +707,29 @@ pub(crate) async fn logout_get(
         }
     }
     response
+}
+
+pub(crate) async fn logo_get(
+    State(state): State<Arc<AppState>>,
+    axum::extract::Path((pool_id, key)): axum::extract::Path<(String, String)>,
+) -> Response {
+    match state.service.ui_logo(&pool_id, &key).await {
+        Some((kind, bytes)) => {
+            let mut r = bytes.into_response();
+            let h = r.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&kind) {
+                h.insert(header::CONTENT_TYPE, v);
+            }
+            h.insert(
+                "x-content-type-options",
+                HeaderValue::from_static("nosniff"),
+            );
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            );
+            r
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }

@@ -1,4 +1,7 @@
-//! The hosted pages as HTML (maud templates: escaped by construction, no JavaScript).
+//! The hosted pages as HTML (maud templates: escaped by construction, no JavaScript). The
+//! elements carry the class names of Cognito's hosted UI (`banner-customizable`,
+//! `submitButton-customizable`, `inputField-customizable`…), so CSS written for
+//! SetUICustomization on Cognito styles them here too.
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
@@ -17,7 +20,7 @@ button.link{background:none;color:#0972d3;font-weight:400;margin-top:8px}\
 nav{margin-top:18px;font-size:.9rem;display:flex;justify-content:space-between}a{color:#0972d3}\
 .client{color:#545b64;font-size:.8rem;margin-bottom:14px}.qr svg{width:200px;height:200px;display:block;margin:8px auto}\
 code.secret{display:block;word-break:break-all;background:#f2f3f5;padding:6px;border-radius:4px;font-size:.85rem}\
-.lang{text-align:right;font-size:.8rem;margin-bottom:6px}";
+.lang{text-align:right;font-size:.8rem;margin-bottom:6px}img.logo-customizable{display:block;max-width:100%;max-height:80px;margin:0 auto 12px}";
 
 /// What every page needs.
 #[derive(Debug, Clone)]
@@ -34,6 +37,10 @@ pub(crate) struct Page<'a> {
     pub(crate) error: Option<Text>,
     /// A notice to show above the form.
     pub(crate) notice: Option<Text>,
+    /// The pool's (or client's) CSS from SetUICustomization.
+    pub(crate) css: Option<&'a str>,
+    /// Where the customized logo is served.
+    pub(crate) logo: Option<&'a str>,
 }
 
 impl Page<'_> {
@@ -73,16 +80,23 @@ impl Page<'_> {
                     meta name="referrer" content="no-referrer";
                     title { (self.t(title)) }
                     style { (PreEscaped(STYLE)) }
+                    @if let Some(css) = self.css {
+                        // SetUICustomization refuses `<`, so this cannot leave the element.
+                        style #custom { (PreEscaped(css)) }
+                    }
                 }
-                body {
+                body.background-customizable {
                     main {
                         div.lang { a href=(switch) { (label) } }
+                        @if let Some(logo) = self.logo {
+                            div.banner-customizable { img.logo-customizable src=(logo) alt=""; }
+                        }
                         @if !self.client_name.is_empty() {
                             div.client { (self.client_name) }
                         }
                         h1 { (self.t(title)) }
                         @if let Some(e) = self.error {
-                            div.error role="alert" { (self.t(e)) }
+                            div.error.errorMessage-customizable role="alert" { (self.t(e)) }
                         }
                         @if let Some(n) = self.notice {
                             div.notice role="status" { (self.t(n)) }
@@ -104,14 +118,14 @@ impl Page<'_> {
             "/login",
             Text::SignInTitle,
             html! {
-                p.lead { (self.t(Text::SignInLead)) }
+                p.lead.textDescription-customizable { (self.t(Text::SignInLead)) }
                 form method="post" action=(self.action("/login")) {
                     (self.csrf_field())
-                    label for="username" { (self.t(login_label)) }
-                    input #username type="text" name="username" value=(username) autocomplete="username" autocapitalize="none" required;
-                    label for="password" { (self.t(Text::Password)) }
-                    input #password type="password" name="password" autocomplete="current-password" required;
-                    button #signin type="submit" { (self.t(Text::SignIn)) }
+                    label.label-customizable for="username" { (self.t(login_label)) }
+                    input.inputField-customizable #username type="text" name="username" value=(username) autocomplete="username" autocapitalize="none" required;
+                    label.label-customizable for="password" { (self.t(Text::Password)) }
+                    input.inputField-customizable #password type="password" name="password" autocomplete="current-password" required;
+                    button.submitButton-customizable #signin type="submit" { (self.t(Text::SignIn)) }
                 }
                 nav {
                     a #forgot href=(self.action("/forgotPassword")) { (self.t(Text::ForgotPassword)) }
@@ -142,23 +156,23 @@ impl Page<'_> {
                 form method="post" action=(self.action("/signup")) {
                     (self.csrf_field())
                     @if let Some(label) = login_label {
-                        label for="username" { (self.t(label)) }
-                        input #username type="text" name="username" value=(value("username")) autocomplete="username" autocapitalize="none" required;
+                        label.label-customizable for="username" { (self.t(label)) }
+                        input.inputField-customizable #username type="text" name="username" value=(value("username")) autocomplete="username" autocapitalize="none" required;
                     }
                     @for name in attributes {
                         @let known = KNOWN_ATTRIBUTES.iter().find(|k| **k == name.as_str());
-                        label for=(format!("attr_{name}")) {
+                        label.label-customizable for=(format!("attr_{name}")) {
                             @match known {
                                 Some(k) => (self.t(Text::Attribute(k))),
                                 None => (name),
                             }
                         }
-                        input id=(format!("attr_{name}")) type=(if name == "email" { "email" } else if name == "phone_number" { "tel" } else { "text" })
+                        input.inputField-customizable id=(format!("attr_{name}")) type=(if name == "email" { "email" } else if name == "phone_number" { "tel" } else { "text" })
                             name=(format!("attr_{name}")) value=(value(name)) required;
                     }
-                    label for="password" { (self.t(Text::Password)) }
-                    input #password type="password" name="password" autocomplete="new-password" required;
-                    button #signup type="submit" { (self.t(Text::SignUp)) }
+                    label.label-customizable for="password" { (self.t(Text::Password)) }
+                    input.inputField-customizable #password type="password" name="password" autocomplete="new-password" required;
+                    button.submitButton-customizable #signup type="submit" { (self.t(Text::SignUp)) }
                 }
                 nav { a href=(self.action("/login")) { (self.t(Text::BackToSignIn)) } }
             },
@@ -171,13 +185,13 @@ impl Page<'_> {
             "/login",
             Text::ConfirmTitle,
             html! {
-                p.lead { (self.t(Text::ConfirmLead)) }
+                p.lead.textDescription-customizable { (self.t(Text::ConfirmLead)) }
                 form method="post" action=(self.action("/confirm")) {
                     (self.csrf_field())
                     input type="hidden" name="username" value=(username);
-                    label for="code" { (self.t(Text::Code)) }
-                    input #code type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required;
-                    button #confirm type="submit" { (self.t(Text::Confirm)) }
+                    label.label-customizable for="code" { (self.t(Text::Code)) }
+                    input.inputField-customizable #code type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required;
+                    button.submitButton-customizable #confirm type="submit" { (self.t(Text::Confirm)) }
                 }
                 form method="post" action=(self.action("/confirm")) {
                     (self.csrf_field())
@@ -195,12 +209,12 @@ impl Page<'_> {
             "/forgotPassword",
             Text::ForgotTitle,
             html! {
-                p.lead { (self.t(Text::ForgotLead)) }
+                p.lead.textDescription-customizable { (self.t(Text::ForgotLead)) }
                 form method="post" action=(self.action("/forgotPassword")) {
                     (self.csrf_field())
-                    label for="username" { (self.t(login_label)) }
-                    input #username type="text" name="username" autocomplete="username" autocapitalize="none" required;
-                    button #send type="submit" { (self.t(Text::SendCode)) }
+                    label.label-customizable for="username" { (self.t(login_label)) }
+                    input.inputField-customizable #username type="text" name="username" autocomplete="username" autocapitalize="none" required;
+                    button.submitButton-customizable #send type="submit" { (self.t(Text::SendCode)) }
                 }
                 nav { a href=(self.action("/login")) { (self.t(Text::BackToSignIn)) } }
             },
@@ -213,15 +227,15 @@ impl Page<'_> {
             "/forgotPassword",
             Text::ResetTitle,
             html! {
-                p.lead { (self.t(Text::ResetLead)) }
+                p.lead.textDescription-customizable { (self.t(Text::ResetLead)) }
                 form method="post" action=(self.action("/confirmForgotPassword")) {
                     (self.csrf_field())
                     input type="hidden" name="username" value=(username);
-                    label for="code" { (self.t(Text::Code)) }
-                    input #code type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required;
-                    label for="password" { (self.t(Text::NewPassword)) }
-                    input #password type="password" name="password" autocomplete="new-password" required;
-                    button #reset type="submit" { (self.t(Text::ResetPassword)) }
+                    label.label-customizable for="code" { (self.t(Text::Code)) }
+                    input.inputField-customizable #code type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required;
+                    label.label-customizable for="password" { (self.t(Text::NewPassword)) }
+                    input.inputField-customizable #password type="password" name="password" autocomplete="new-password" required;
+                    button.submitButton-customizable #reset type="submit" { (self.t(Text::ResetPassword)) }
                 }
             },
         )
@@ -255,20 +269,20 @@ impl Page<'_> {
     ) -> Markup {
         let code_field = |lead: Text| {
             html! {
-                p.lead { (self.t(lead)) }
-                label for="code" { (self.t(Text::Code)) }
-                input #code type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required;
-                button #verify type="submit" { (self.t(Text::SignIn)) }
+                p.lead.textDescription-customizable { (self.t(lead)) }
+                label.label-customizable for="code" { (self.t(Text::Code)) }
+                input.inputField-customizable #code type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required;
+                button.submitButton-customizable #verify type="submit" { (self.t(Text::SignIn)) }
             }
         };
         let (title, fields) = match challenge {
             "NEW_PASSWORD_REQUIRED" => (
                 Text::NewPasswordTitle,
                 html! {
-                    p.lead { (self.t(Text::NewPasswordLead)) }
-                    label for="password" { (self.t(Text::NewPassword)) }
-                    input #password type="password" name="new_password" autocomplete="new-password" required;
-                    button #change type="submit" { (self.t(Text::Continue)) }
+                    p.lead.textDescription-customizable { (self.t(Text::NewPasswordLead)) }
+                    label.label-customizable for="password" { (self.t(Text::NewPassword)) }
+                    input.inputField-customizable #password type="password" name="new_password" autocomplete="new-password" required;
+                    button.submitButton-customizable #change type="submit" { (self.t(Text::Continue)) }
                 },
             ),
             "SMS_MFA" => (Text::MfaTitle, code_field(Text::SmsLead)),
@@ -277,7 +291,7 @@ impl Page<'_> {
                 Text::SelectMfaTitle,
                 html! {
                     @for option in options {
-                        button type="submit" name="answer" value=(option) {
+                        button.submitButton-customizable type="submit" name="answer" value=(option) {
                             @match option.as_str() {
                                 "SOFTWARE_TOKEN_MFA" => (self.t(Text::Authenticator)),
                                 "SMS_MFA" => (self.t(Text::Sms)),
@@ -309,15 +323,15 @@ impl Page<'_> {
             "/login",
             Text::TotpSetupTitle,
             html! {
-                p.lead { (self.t(Text::TotpSetupLead)) }
+                p.lead.textDescription-customizable { (self.t(Text::TotpSetupLead)) }
                 div.qr { (PreEscaped(qr_svg)) }
-                label { (self.t(Text::TotpSecret)) }
+                label.label-customizable { (self.t(Text::TotpSecret)) }
                 code.secret #secret { (secret) }
                 (self.challenge_form("MFA_SETUP", session, username, html! {
                     input type="hidden" name="step" value="verify";
-                    label for="code" { (self.t(Text::Code)) }
-                    input #code type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required;
-                    button #verify type="submit" { (self.t(Text::Continue)) }
+                    label.label-customizable for="code" { (self.t(Text::Code)) }
+                    input.inputField-customizable #code type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required;
+                    button.submitButton-customizable #verify type="submit" { (self.t(Text::Continue)) }
                 }))
             },
         )
@@ -338,7 +352,7 @@ pub(crate) fn error_page(lang: Lang, detail: &str) -> Markup {
             body {
                 main {
                     h1 { (text(lang, Text::ErrorTitle)) }
-                    p.lead { (text(lang, Text::ErrorLead)) }
+                    p.lead.textDescription-customizable { (text(lang, Text::ErrorLead)) }
                     p.error #detail { (detail) }
                 }
             }

@@ -176,6 +176,17 @@ async fn world(prefix: &str) -> World {
         &[&callback],
     )
     .await;
+    server
+        .sdk
+        .set_ui_customization()
+        .user_pool_id(&pool)
+        .css(".banner-customizable { background-color: #e8f4f4; padding: 8px; } .submitButton-customizable { background-color: #007a7a; }")
+        .image_file(aws_sdk_cognitoidentityprovider::primitives::Blob::new(
+            include_bytes!("logo.png").as_slice(),
+        ))
+        .send()
+        .await
+        .expect("SetUICustomization");
     let origin = server.endpoint.replace("127.0.0.1", "localhost");
     World {
         server,

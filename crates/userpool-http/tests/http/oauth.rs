@@ -726,3 +726,100 @@ async fn discovery_lists_the_endpoints_once_the_pool_has_a_domain() {
         "a client of another pool is refused on this pool's domain"
     );
 }
+
+/// A 160×48 PNG made for these tests.
+const LOGO: &[u8] = include_bytes!("logo.png");
+
+#[tokio::test]
+async fn ui_customization_styles_the_pages_and_serves_the_logo() {
+    use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata as _;
+    use aws_sdk_cognitoidentityprovider::primitives::Blob;
+    let w = world(false).await;
+    let css = ".banner-customizable { background-color: #007a7a; }";
+    let set = w
+        .server
+        .sdk
+        .set_ui_customization()
+        .user_pool_id(&w.pool)
+        .css(css)
+        .image_file(Blob::new(LOGO))
+        .send()
+        .await
+        .expect("SetUICustomization")
+        .ui_customization
+        .expect("customization");
+    assert_eq!(set.client_id(), Some("ALL"));
+    assert_eq!(set.css(), Some(css));
+    let image_url = set.image_url().expect("image url").to_owned();
+    let got = w
+        .server
+        .sdk
+        .get_ui_customization()
+        .user_pool_id(&w.pool)
+        .client_id(&w.client.id)
+        .send()
+        .await
+        .expect("GetUICustomization")
+        .ui_customization
+        .expect("customization");
+    assert_eq!(
+        got.client_id(),
+        Some("ALL"),
+        "the client falls back to the pool's"
+    );
+    assert_eq!(got.css(), Some(css));
+
+    let html = w
+        .http
+        .get(w.url(&format!("/login?{}", authorize_query(&w.client.id, ""))))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(css), "{html}");
+    let logo_path = image_url.trim_start_matches(&w.server.endpoint);
+    assert!(
+        html.contains(&format!("src=\"{}\"", logo_path.replace('&', "&amp;"))),
+        "{html}"
+    );
+    let logo = w.http.get(&image_url).send().await.unwrap();
+    assert_eq!(logo.headers()["content-type"], "image/png");
+    assert_eq!(logo.bytes().await.unwrap().as_ref(), LOGO);
+
+    // Markup in CSS, a non-image logo, a pool without a domain: refused.
+    for bad in [
+        w.server
+            .sdk
+            .set_ui_customization()
+            .user_pool_id(&w.pool)
+            .css("</style><script>alert(1)</script>")
+            .send()
+            .await,
+        w.server
+            .sdk
+            .set_ui_customization()
+            .user_pool_id(&w.pool)
+            .image_file(Blob::new(b"<svg/>".to_vec()))
+            .send()
+            .await,
+    ] {
+        assert_eq!(bad.unwrap_err().code(), Some("InvalidParameterException"));
+    }
+    let (bare, _) = w.server.pool_and_client().await;
+    let err = w
+        .server
+        .sdk
+        .set_ui_customization()
+        .user_pool_id(&bare)
+        .css(css)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("InvalidParameterException"));
+    assert_eq!(
+        err.message(),
+        Some("There has to be an existing domain associated with this user pool")
+    );
+}

@@ -4,10 +4,12 @@
 //! userInfo sends `"email_verified": "true"` as a string, and so do we.
 
 use aws_sdk_cognitoidentityprovider::types::OAuthFlowType;
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreUserInfoClaims};
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreUserInfoClaims,
+};
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse as _,
-    PkceCodeChallenge, RedirectUrl, Scope, TokenResponse as _,
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
+    OAuth2TokenResponse as _, PkceCodeChallenge, RedirectUrl, Scope, TokenResponse as _,
 };
 use userpool_testkit::PASSWORD;
 use userpool_testkit::oauth::{self, CALLBACK, Jar, location, param};
@@ -70,7 +72,10 @@ async fn openidconnect_crate_discovery_authorize_token_user_info() {
         .add_scope(Scope::new("email".into()))
         .set_pkce_challenge(challenge)
         .url();
-    assert!(url.as_str().starts_with(&format!("{}/oauth2/authorize?", server.endpoint)));
+    assert!(
+        url.as_str()
+            .starts_with(&format!("{}/oauth2/authorize?", server.endpoint))
+    );
 
     let http = oauth::no_redirects();
     let mut jar = Jar::default();
@@ -85,7 +90,10 @@ async fn openidconnect_crate_discovery_authorize_token_user_info() {
     .await;
     assert_eq!(response.status(), 303);
     let to = location(&response);
-    assert_eq!(param(&to, "state").as_deref(), Some(state.secret().as_str()));
+    assert_eq!(
+        param(&to, "state").as_deref(),
+        Some(state.secret().as_str())
+    );
     let code = param(&to, "code").expect("code");
 
     let tokens = rp
@@ -106,7 +114,10 @@ async fn openidconnect_crate_discovery_authorize_token_user_info() {
     assert!(tokens.refresh_token().is_some());
 
     let info: CoreUserInfoClaims = rp
-        .user_info(tokens.access_token().clone(), Some(claims.subject().clone()))
+        .user_info(
+            tokens.access_token().clone(),
+            Some(claims.subject().clone()),
+        )
         .expect("userinfo endpoint")
         .request_async(&http_call)
         .await

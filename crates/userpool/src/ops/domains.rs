@@ -124,6 +124,7 @@ impl Service {
             certificate_arn: req.custom_domain_config.map(|c| c.certificate_arn),
             managed_login_version: version,
             created: self.now(),
+            ui: std::collections::BTreeMap::new(),
         };
         let existing = self
             .store()

@@ -19,4 +19,5 @@ pub(crate) mod resources;
 pub(crate) mod sign_in;
 pub(crate) mod sign_up;
 pub(crate) mod tokens;
+pub(crate) mod ui;
 pub(crate) mod users;

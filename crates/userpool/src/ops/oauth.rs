@@ -166,13 +166,13 @@ impl Service {
         &self,
         client_id: Option<&str>,
         host_pool: Option<&str>,
-    ) -> Option<(PoolConfig, AppClient)> {
+    ) -> Option<(PoolConfig, AppClient, Vec<userpool_store::DomainRecord>)> {
         let (pool, client) = self.client(client_id?).await.ok()?;
         if host_pool.is_some_and(|h| h != pool.id.as_str()) {
             return None;
         }
         let domains = self.store().pool_domains(&pool.id).await.ok()?;
-        (!domains.is_empty()).then_some((pool, client))
+        (!domains.is_empty()).then_some((pool, client, domains))
     }
 
     /// Checks an `/oauth2/authorize` (or `/login`) query. `Err` is what to answer instead:
@@ -184,10 +184,11 @@ impl Service {
     ) -> core::result::Result<HostedRequest, AuthorizeOutcome> {
         let params = pkce_state::parse_query(query)
             .map_err(|_| AuthorizeOutcome::ErrorPage("invalid_request"))?;
-        let (pool, client) = self
+        let (pool, client, domains) = self
             .oauth_client(get(&params, "client_id"), host_pool)
             .await
             .ok_or(AuthorizeOutcome::ErrorPage("redirect_mismatch"))?;
+        let ui = crate::ops::ui::ui_for(&domains, client.id.as_str());
         let policy = ClientPolicy {
             client_id: client.id.as_str(),
             callback_urls: &client.callback_urls,
@@ -236,6 +237,10 @@ impl Service {
                 .map(|a| a.name.clone())
                 .filter(|n| n != "sub")
                 .collect(),
+            css: ui.and_then(|(_, u)| u.css.clone()),
+            logo_url: ui
+                .filter(|(_, u)| u.image_base64.is_some())
+                .map(|(key, u)| crate::ops::ui::logo_path(pool.id.as_str(), key, u.modified)),
             request,
         })
     }
@@ -458,7 +463,7 @@ impl Service {
         let Ok(params) = pkce_state::parse_query(query) else {
             return LogoutOutcome::ErrorPage("Bad request".into());
         };
-        let Some((_, client)) = self
+        let Some((_, client, _)) = self
             .oauth_client(get(&params, "client_id"), host_pool)
             .await
         else {

@@ -85,7 +85,7 @@ impl Service {
                 get(params, "client_secret").map(SecretString::from),
             ),
         };
-        let (pool, client) = self
+        let (pool, client, _) = self
             .oauth_client(Some(client_id), host_pool)
             .await
             .ok_or_else(|| refuse("Client authentication failed."))?;

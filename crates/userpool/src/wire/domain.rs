@@ -81,3 +81,65 @@ pub struct DomainDescriptionType {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_login_version: Option<u8>,
 }
+
+/// SetUICustomization input.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct SetUiCustomizationRequest {
+    /// `UserPoolId`.
+    pub user_pool_id: String,
+    /// `ClientId`; absent or `ALL` for every client of the pool.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// `CSS`.
+    #[serde(rename = "CSS", skip_serializing_if = "Option::is_none")]
+    pub css: Option<String>,
+    /// `ImageFile`: the logo (PNG or JPEG, at most 100 KB), base64 as the JSON protocol
+    /// carries blobs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_file: Option<String>,
+}
+
+/// GetUICustomization input.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct GetUiCustomizationRequest {
+    /// `UserPoolId`.
+    pub user_pool_id: String,
+    /// `ClientId`; absent or `ALL` for the pool-wide customization.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+}
+
+/// `UICustomizationType`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UiCustomizationType {
+    /// `UserPoolId`.
+    pub user_pool_id: String,
+    /// `ClientId` (`ALL` for the pool-wide one).
+    pub client_id: String,
+    /// Where the logo is served.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    /// `CSS`.
+    #[serde(rename = "CSS", skip_serializing_if = "Option::is_none")]
+    pub css: Option<String>,
+    /// `CSSVersion`: changes with every update.
+    #[serde(rename = "CSSVersion", skip_serializing_if = "Option::is_none")]
+    pub css_version: Option<String>,
+    /// `CreationDate`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<i64>,
+    /// `LastModifiedDate`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_modified_date: Option<i64>,
+}
+
+/// SetUICustomization and GetUICustomization output.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct UiCustomizationResponse {
+    /// `UICustomization`.
+    #[serde(rename = "UICustomization")]
+    pub ui_customization: UiCustomizationType,
+}

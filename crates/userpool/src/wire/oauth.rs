@@ -88,6 +88,10 @@ pub struct HostedRequest {
     pub username_attributes: Vec<String>,
     /// Required attributes a sign-up page must ask for (besides the password).
     pub required_attributes: Vec<String>,
+    /// CSS from SetUICustomization (the client's, else the pool's), for the pages.
+    pub css: Option<String>,
+    /// Where the pages load the customized logo from.
+    pub logo_url: Option<String>,
     pub(crate) request: pkce_state::AuthorizeRequest,
 }
 

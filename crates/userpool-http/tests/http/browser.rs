@@ -43,23 +43,26 @@ async fn driver() -> Driver {
         .and_then(|l| l.local_addr())
         .expect("free port")
         .port();
-    let child = Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver");
-    let url = format!("http://127.0.0.1:{port}");
+    // Owned by `Driver` at once, so it is killed and reaped on every path.
+    let driver = Driver {
+        child: Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver"),
+        url: format!("http://127.0.0.1:{port}"),
+    };
     let http = reqwest::Client::new();
     // Ready when /status answers (bounded: 200 × 50 ms).
     for _ in 0..200 {
         if http
-            .get(format!("{url}/status"))
+            .get(format!("{}/status", driver.url))
             .send()
             .await
             .is_ok_and(|r| r.status().is_success())
         {
-            return Driver { child, url };
+            return driver;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }

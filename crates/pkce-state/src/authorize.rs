@@ -71,7 +71,8 @@ pub fn parse_query(query: &str) -> Result<Vec<(String, String)>> {
     Ok(out)
 }
 
-fn get<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+/// A parameter's value from [`parse_query`]'s output; an empty value counts as absent.
+pub fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
     params
         .iter()
         .find(|(k, _)| k == name)
@@ -103,15 +104,15 @@ pub fn check_authorize(
     params: &[(String, String)],
     client: &ClientPolicy<'_>,
 ) -> Result<AuthorizeRequest> {
-    if get(params, "client_id") != Some(client.client_id) {
+    if param(params, "client_id") != Some(client.client_id) {
         return Err(Error::UnknownClient);
     }
     let redirect_uri = match_redirect_uri(
         client.callback_urls,
-        get(params, "redirect_uri").ok_or(Error::RedirectMismatch)?,
+        param(params, "redirect_uri").ok_or(Error::RedirectMismatch)?,
     )?
     .to_owned();
-    let response_type = match get(params, "response_type") {
+    let response_type = match param(params, "response_type") {
         None => return Err(Error::InvalidRequest("response_type is required")),
         Some("code") => ResponseType::Code,
         Some("token") => ResponseType::Token,
@@ -125,16 +126,16 @@ pub fn check_authorize(
         return Err(Error::UnauthorizedClient);
     }
     let state = opaque(
-        get(params, "state"),
+        param(params, "state"),
         "state is too long or has control characters",
     )?;
     let nonce = opaque(
-        get(params, "nonce"),
+        param(params, "nonce"),
         "nonce is too long or has control characters",
     )?;
     let code_challenge = match (
-        get(params, "code_challenge"),
-        get(params, "code_challenge_method"),
+        param(params, "code_challenge"),
+        param(params, "code_challenge_method"),
     ) {
         (Some(c), method) => Some(CodeChallenge::parse(c, method)?),
         (None, Some(_)) => {
@@ -147,7 +148,7 @@ pub fn check_authorize(
     if response_type == ResponseType::Code && client.require_pkce && code_challenge.is_none() {
         return Err(Error::InvalidRequest("code_challenge is required"));
     }
-    let scopes = match get(params, "scope") {
+    let scopes = match param(params, "scope") {
         None => client.allowed_scopes.to_vec(),
         Some(s) => {
             let requested: Vec<&str> = s.split(' ').filter(|t| !t.is_empty()).collect();
@@ -174,7 +175,7 @@ pub fn check_authorize(
         nonce,
         scopes,
         code_challenge,
-        identity_provider: get(params, "identity_provider").map(str::to_owned),
+        identity_provider: param(params, "identity_provider").map(str::to_owned),
     })
 }
 

@@ -48,7 +48,7 @@ mod redirect;
 
 pub use authorize::{
     AuthorizeRequest, ClientPolicy, MAX_OPAQUE_LEN, MAX_QUERY_LEN, ResponseType, check_authorize,
-    error_redirect, parse_query,
+    error_redirect, param, parse_query,
 };
 pub use code::{AuthorizationCode, CODE_LIFETIME_SECONDS, CodeRecord, TokenRequest, issue_code};
 pub use error::{Error, OAuthErrorCode, Result};

@@ -81,16 +81,23 @@ async fn form_body(request: Request) -> Result<(HeaderMap, axum::body::Bytes), O
     Ok((parts.headers, bytes))
 }
 
+/// A client's form request: its body, its client authentication and the pool its `Host` names.
+async fn client_request(
+    state: &AppState,
+    request: Request,
+) -> Result<(axum::body::Bytes, ClientAuthentication, Option<String>), OAuthError> {
+    let (headers, body) = form_body(request).await?;
+    let auth = ClientAuthentication {
+        basic: basic_credentials(&headers)?,
+    };
+    Ok((body, auth, host_pool(state, &headers).await))
+}
+
 pub(crate) async fn token(State(state): State<Arc<AppState>>, request: Request) -> Response {
-    let (headers, body) = match form_body(request).await {
+    let (body, auth, pool) = match client_request(&state, request).await {
         Ok(x) => x,
         Err(e) => return oauth_error(&e),
     };
-    let auth = match basic_credentials(&headers) {
-        Ok(basic) => ClientAuthentication { basic },
-        Err(e) => return oauth_error(&e),
-    };
-    let pool = host_pool(&state, &headers).await;
     match state
         .service
         .oauth_token(&body, &auth, pool.as_deref())
@@ -105,15 +112,10 @@ pub(crate) async fn token(State(state): State<Arc<AppState>>, request: Request) 
 }
 
 pub(crate) async fn revoke(State(state): State<Arc<AppState>>, request: Request) -> Response {
-    let (headers, body) = match form_body(request).await {
+    let (body, auth, pool) = match client_request(&state, request).await {
         Ok(x) => x,
         Err(e) => return oauth_error(&e),
     };
-    let auth = match basic_credentials(&headers) {
-        Ok(basic) => ClientAuthentication { basic },
-        Err(e) => return oauth_error(&e),
-    };
-    let pool = host_pool(&state, &headers).await;
     match state
         .service
         .oauth_revoke(&body, &auth, pool.as_deref())

@@ -213,14 +213,37 @@ async fn checked_form(
     }
 }
 
+/// A page's context and request for a GET, or the answer instead.
+async fn page_of(
+    state: &AppState,
+    query: Option<String>,
+    headers: &HeaderMap,
+) -> Result<(Ctx, HostedRequest), Response> {
+    let ctx = Ctx::new(state, headers, query).await;
+    let request = request_of(state, &ctx).await?;
+    Ok((ctx, request))
+}
+
+/// A page's context, request and CSRF-checked form for a POST, or the answer instead.
+async fn posted(
+    state: &AppState,
+    query: Option<String>,
+    request: Request,
+) -> Result<(Ctx, HostedRequest, BTreeMap<String, String>), Response> {
+    let (parts, body) = request.into_parts();
+    let ctx = Ctx::new(state, &parts.headers, query).await;
+    let hosted = request_of(state, &ctx).await?;
+    let form = checked_form(&ctx, &hosted, body).await?;
+    Ok((ctx, hosted, form))
+}
+
 pub(crate) async fn login_get(
     State(state): State<Arc<AppState>>,
     RawQuery(q): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let ctx = Ctx::new(&state, &headers, q).await;
-    let request = match request_of(&state, &ctx).await {
-        Ok(r) => r,
+    let (ctx, request) = match page_of(&state, q, &headers).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let cookie = ctx.session_cookie(&request.pool_id);
@@ -242,14 +265,8 @@ pub(crate) async fn login_post(
     RawQuery(q): RawQuery,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let ctx = Ctx::new(&state, &parts.headers, q).await;
-    let hosted = match request_of(&state, &ctx).await {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    let form = match checked_form(&ctx, &hosted, body).await {
-        Ok(f) => f,
+    let (ctx, hosted, form) = match posted(&state, q, request).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let username = field(&form, "username").trim().to_owned();
@@ -358,14 +375,8 @@ pub(crate) async fn challenge_post(
     RawQuery(q): RawQuery,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let ctx = Ctx::new(&state, &parts.headers, q).await;
-    let hosted = match request_of(&state, &ctx).await {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    let form = match checked_form(&ctx, &hosted, body).await {
-        Ok(f) => f,
+    let (ctx, hosted, form) = match posted(&state, q, request).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let challenge = field(&form, "challenge").to_owned();
@@ -442,9 +453,8 @@ pub(crate) async fn signup_get(
     RawQuery(q): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let ctx = Ctx::new(&state, &headers, q).await;
-    let hosted = match request_of(&state, &ctx).await {
-        Ok(r) => r,
+    let (ctx, hosted) = match page_of(&state, q, &headers).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let (login, attributes) = sign_up_fields(&hosted);
@@ -459,14 +469,8 @@ pub(crate) async fn signup_post(
     RawQuery(q): RawQuery,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let ctx = Ctx::new(&state, &parts.headers, q).await;
-    let hosted = match request_of(&state, &ctx).await {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    let form = match checked_form(&ctx, &hosted, body).await {
-        Ok(f) => f,
+    let (ctx, hosted, form) = match posted(&state, q, request).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let (login, names) = sign_up_fields(&hosted);
@@ -515,14 +519,8 @@ pub(crate) async fn confirm_post(
     RawQuery(q): RawQuery,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let ctx = Ctx::new(&state, &parts.headers, q).await;
-    let hosted = match request_of(&state, &ctx).await {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    let form = match checked_form(&ctx, &hosted, body).await {
-        Ok(f) => f,
+    let (ctx, hosted, form) = match posted(&state, q, request).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let username = field(&form, "username").to_owned();
@@ -559,9 +557,8 @@ pub(crate) async fn forgot_get(
     RawQuery(q): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let ctx = Ctx::new(&state, &headers, q).await;
-    let hosted = match request_of(&state, &ctx).await {
-        Ok(r) => r,
+    let (ctx, hosted) = match page_of(&state, q, &headers).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     ctx.html(
@@ -575,14 +572,8 @@ pub(crate) async fn forgot_post(
     RawQuery(q): RawQuery,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let ctx = Ctx::new(&state, &parts.headers, q).await;
-    let hosted = match request_of(&state, &ctx).await {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    let form = match checked_form(&ctx, &hosted, body).await {
-        Ok(f) => f,
+    let (ctx, hosted, form) = match posted(&state, q, request).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let username = field(&form, "username").trim().to_owned();
@@ -605,14 +596,8 @@ pub(crate) async fn reset_post(
     RawQuery(q): RawQuery,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let ctx = Ctx::new(&state, &parts.headers, q).await;
-    let hosted = match request_of(&state, &ctx).await {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    let form = match checked_form(&ctx, &hosted, body).await {
-        Ok(f) => f,
+    let (ctx, hosted, form) = match posted(&state, q, request).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let username = field(&form, "username").to_owned();

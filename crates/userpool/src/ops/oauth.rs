@@ -49,13 +49,7 @@ struct SealedCode {
     expires_at: i64,
 }
 
-fn get<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .filter(|v| !v.is_empty())
-}
+use pkce_state::param as get;
 
 /// Whether the client takes part in the hosted domain's OAuth flows at all.
 pub(crate) fn oauth_enabled(client: &AppClient, flow: &str) -> bool {

@@ -21,13 +21,7 @@ type OAuthResult<T> = Result<T, OAuthError>;
 /// Longest form body the token and revocation endpoints parse.
 pub const MAX_FORM_BYTES: usize = 16 * 1024;
 
-fn get<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .filter(|v| !v.is_empty())
-}
+use pkce_state::param as get;
 
 fn server_error() -> OAuthError {
     OAuthError::bad_request("server_error", "An internal error occurred.")

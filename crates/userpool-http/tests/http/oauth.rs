@@ -823,3 +823,67 @@ async fn ui_customization_styles_the_pages_and_serves_the_logo() {
         Some("There has to be an existing domain associated with this user pool")
     );
 }
+
+#[tokio::test]
+async fn a_temporary_password_leads_to_the_new_password_page_then_to_the_client() {
+    let w = world(false).await;
+    w.server
+        .sdk
+        .admin_create_user()
+        .user_pool_id(&w.pool)
+        .username("dave")
+        .user_attributes(
+            aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
+                .name("email")
+                .value("dave@example.com")
+                .build()
+                .unwrap(),
+        )
+        .temporary_password("Temp-Passw0rd!")
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+        .send()
+        .await
+        .expect("AdminCreateUser");
+    let mut jar = Jar::default();
+    let query = authorize_query(&w.client.id, "");
+    let response = oauth::hosted_sign_in(
+        &w.http,
+        &w.server.endpoint,
+        &query,
+        &mut jar,
+        "dave",
+        "Temp-Passw0rd!",
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert_eq!(
+        oauth::form_value(&html, "challenge").as_deref(),
+        Some("NEW_PASSWORD_REQUIRED")
+    );
+    let session = oauth::form_value(&html, "session").expect("session");
+    let csrf = oauth::form_value(&html, "_csrf").expect("csrf");
+    let post = |password: &'static str| {
+        w.http
+            .post(w.url(&format!("/challenge?{query}")))
+            .header("cookie", jar.header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "_csrf={csrf}&challenge=NEW_PASSWORD_REQUIRED&session={}&username=dave&new_password={}",
+                oauth::encode(&session),
+                oauth::encode(password)
+            ))
+            .send()
+    };
+    let weak = post("short").await.unwrap();
+    assert_eq!(weak.status(), 200);
+    assert!(
+        weak.text()
+            .await
+            .unwrap()
+            .contains("The password does not meet the requirements.")
+    );
+    let done = post("N3w-Passw0rd!").await.unwrap();
+    assert_eq!(done.status(), 303);
+    assert!(location(&done).starts_with(&format!("{CALLBACK}?code=")));
+}

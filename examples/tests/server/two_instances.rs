@@ -116,6 +116,116 @@ async fn two_servers_on_one_postgres_database_act_as_one() {
     assert!(refused.is_not_authorized_exception(), "{refused:?}");
 }
 
+/// The hosted domain across two servers on one PostgreSQL database: sign in on A, redeem the
+/// code on B; the second redemption (on A) fails and revokes what B issued.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_from_one_server_is_redeemed_once_on_either() {
+    use userpool_testkit::oauth::{self, CALLBACK, Jar, location, param};
+    let Ok(url) = std::env::var("USERPOOL_TEST_POSTGRES_URL") else {
+        eprintln!("SKIPPED: USERPOOL_TEST_POSTGRES_URL is not set (.ci/run sets it)");
+        return;
+    };
+    let dir = process::data_dir("two-instances-oauth");
+    let key = dir.join("shared-master.key");
+    let schema = format!("up_t_{}_{}_oauth", unix_now(), std::process::id());
+    let start = |name: &str| {
+        let data = dir.join(name);
+        Server::start(&[
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--database-url",
+            &url,
+            "--database-schema",
+            &schema,
+            "--master-key-file",
+            key.to_str().unwrap(),
+            "--public-url",
+            "https://auth.example.test",
+        ])
+    };
+    let a = start("a");
+    let b = start("b");
+    let pool = oauth::pool_with_domain(&a.sdk, "two-servers").await;
+    let client = oauth::client(
+        &a.sdk,
+        &pool,
+        false,
+        &[aws_sdk_cognitoidentityprovider::types::OAuthFlowType::Code],
+        &["openid", "email"],
+        &[],
+    )
+    .await;
+    oauth::confirmed_user(&a.sdk, &pool, "alice").await;
+    let http = oauth::no_redirects();
+    let query = format!(
+        "response_type=code&client_id={}&redirect_uri={}&state=x",
+        client.id,
+        oauth::encode(CALLBACK)
+    );
+    let signed_in = oauth::hosted_sign_in(
+        &http,
+        &a.endpoint,
+        &query,
+        &mut Jar::default(),
+        "alice",
+        PASSWORD,
+    )
+    .await;
+    let code = param(&location(&signed_in), "code").expect("a code from A");
+    let redeem = |endpoint: String| {
+        let body = format!(
+            "grant_type=authorization_code&client_id={}&code={}&redirect_uri={}",
+            client.id,
+            oauth::encode(&code),
+            oauth::encode(CALLBACK)
+        );
+        let http = http.clone();
+        async move {
+            let r = http
+                .post(format!("{endpoint}/oauth2/token"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .expect("token");
+            (
+                r.status().as_u16(),
+                r.json::<serde_json::Value>().await.unwrap_or_default(),
+            )
+        }
+    };
+    let (status, tokens) = redeem(b.endpoint.clone()).await;
+    assert_eq!(status, 200, "{tokens}");
+    let access = tokens["access_token"]
+        .as_str()
+        .expect("access token")
+        .to_owned();
+    let user_info = |endpoint: String| {
+        let http = http.clone();
+        let access = access.clone();
+        async move {
+            http.get(format!("{endpoint}/oauth2/userInfo"))
+                .bearer_auth(access)
+                .send()
+                .await
+                .expect("userInfo")
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(user_info(a.endpoint.clone()).await, 200);
+    let (status, body) = redeem(a.endpoint.clone()).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+    assert_eq!(
+        user_info(b.endpoint.clone()).await,
+        401,
+        "B's tokens revoked by A"
+    );
+}
+
 fn unix_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -154,18 +154,38 @@ fn outcome_response(ctx: &Ctx, outcome: AuthorizeOutcome) -> Response {
     }
 }
 
-async fn read_form(body: Body) -> Option<BTreeMap<String, String>> {
+/// A posted form. Its values (passwords, codes, sessions) are zeroized when it is dropped.
+#[derive(Default)]
+pub(crate) struct Form(BTreeMap<String, String>);
+
+impl Drop for Form {
+    fn drop(&mut self) {
+        for value in self.0.values_mut() {
+            zeroize::Zeroize::zeroize(value);
+        }
+    }
+}
+
+impl core::ops::Deref for Form {
+    type Target = BTreeMap<String, String>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+async fn read_form(body: Body) -> Option<Form> {
+    // The body's own buffer belongs to hyper (shared, immutable bytes) and is not zeroized.
     let bytes = axum::body::to_bytes(body, FORM_LIMIT).await.ok()?;
-    let mut out = BTreeMap::new();
+    let mut out = Form::default();
     for (k, v) in form_urlencoded::parse(&bytes) {
-        if out.insert(k.into_owned(), v.into_owned()).is_some() {
+        if out.0.insert(k.into_owned(), v.into_owned()).is_some() {
             return None;
         }
     }
     Some(out)
 }
 
-fn field<'a>(form: &'a BTreeMap<String, String>, name: &str) -> &'a str {
+fn field<'a>(form: &'a Form, name: &str) -> &'a str {
     form.get(name).map_or("", String::as_str)
 }
 
@@ -188,11 +208,7 @@ async fn request_of(state: &AppState, ctx: &Ctx) -> Result<HostedRequest, Respon
 }
 
 /// A posted form after the CSRF check, or the page to show instead.
-async fn checked_form(
-    ctx: &Ctx,
-    request: &HostedRequest,
-    body: Body,
-) -> Result<BTreeMap<String, String>, Response> {
+async fn checked_form(ctx: &Ctx, request: &HostedRequest, body: Body) -> Result<Form, Response> {
     let form = read_form(body).await;
     let cookie_token = cookie(&ctx.headers, cookies::CSRF_COOKIE);
     match form {
@@ -229,7 +245,7 @@ async fn posted(
     state: &AppState,
     query: Option<String>,
     request: Request,
-) -> Result<(Ctx, HostedRequest, BTreeMap<String, String>), Response> {
+) -> Result<(Ctx, HostedRequest, Form), Response> {
     let (parts, body) = request.into_parts();
     let ctx = Ctx::new(state, &parts.headers, query).await;
     let hosted = request_of(state, &ctx).await?;

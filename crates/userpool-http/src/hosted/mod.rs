@@ -149,7 +149,8 @@ fn outcome_response(ctx: &Ctx, outcome: AuthorizeOutcome) -> Response {
         AuthorizeOutcome::Redirect(location) => redirect(StatusCode::FOUND, &location),
         AuthorizeOutcome::ErrorPage(code) => error_response(ctx, code),
         AuthorizeOutcome::SignIn(request) => {
-            redirect(StatusCode::FOUND, &format!("/login?{}", request.query))
+            // Relative to `/oauth2/authorize`, so a nested router keeps its prefix.
+            redirect(StatusCode::FOUND, &format!("../login?{}", request.query))
         }
     }
 }

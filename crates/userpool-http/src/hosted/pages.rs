@@ -48,8 +48,10 @@ impl Page<'_> {
         text(self.lang, key)
     }
 
+    /// A sibling page with the request's query, as a relative reference (`login?…`), so the
+    /// pages also work when the router is nested under a prefix.
     fn action(&self, path: &str) -> String {
-        format!("{path}?{}", self.query)
+        format!("{}?{}", path.trim_start_matches('/'), self.query)
     }
 
     fn other_lang_link(&self, path: &str) -> (String, &'static str) {
@@ -66,7 +68,10 @@ impl Page<'_> {
             q.append_pair(k, v);
         }
         q.append_pair("lang", other);
-        (format!("{path}?{}", q.finish()), label)
+        (
+            format!("{}?{}", path.trim_start_matches('/'), q.finish()),
+            label,
+        )
     }
 
     fn layout(&self, path: &str, title: Text, body: Markup) -> Markup {

@@ -519,7 +519,7 @@ async fn single_sign_on_across_clients_until_logout() {
         .send()
         .await
         .unwrap();
-    assert!(location(&again).starts_with("/login?"), "signed out");
+    assert!(location(&again).starts_with("../login?"), "signed out");
 }
 
 #[tokio::test]
@@ -779,7 +779,10 @@ async fn ui_customization_styles_the_pages_and_serves_the_logo() {
         .await
         .unwrap();
     assert!(html.contains(css), "{html}");
-    let logo_path = image_url.trim_start_matches(&w.server.endpoint);
+    // The pages refer to it relatively (`logo/…` beside `/login`).
+    let logo_path = image_url
+        .trim_start_matches(&w.server.endpoint)
+        .trim_start_matches('/');
     assert!(
         html.contains(&format!("src=\"{}\"", logo_path.replace('&', "&amp;"))),
         "{html}"
@@ -886,4 +889,40 @@ async fn a_temporary_password_leads_to_the_new_password_page_then_to_the_client(
     let done = post("N3w-Passw0rd!").await.unwrap();
     assert_eq!(done.status(), 303);
     assert!(location(&done).starts_with(&format!("{CALLBACK}?code=")));
+}
+
+#[tokio::test]
+async fn the_hosted_pages_work_under_a_nested_prefix() {
+    use tower::ServiceExt as _;
+    let w = world(false).await;
+    let app: axum::Router =
+        axum::Router::new().nest("/cognito", userpool_http::router(w.server.service.clone()));
+    let query = authorize_query(&w.client.id, "");
+    let get = |uri: String| {
+        app.clone().oneshot(
+            axum::http::Request::get(uri)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+    };
+    let authorize = get(format!("/cognito/oauth2/authorize?{query}"))
+        .await
+        .unwrap();
+    assert_eq!(authorize.status(), 302);
+    let to = authorize.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        to.starts_with("../login?"),
+        "relative, so the prefix stays: {to}"
+    );
+    let page = get(format!("/cognito/login?{query}")).await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = String::from_utf8(
+        axum::body::to_bytes(page.into_body(), 1 << 20)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(html.contains("action=\"login?"), "{html}");
+    assert!(html.contains("href=\"signup?"), "{html}");
 }

@@ -234,7 +234,12 @@ impl Service {
             css: ui.and_then(|(_, u)| u.css.clone()),
             logo_url: ui
                 .filter(|(_, u)| u.image_base64.is_some())
-                .map(|(key, u)| crate::ops::ui::logo_path(pool.id.as_str(), key, u.modified)),
+                .map(|(key, u)| {
+                    // Relative to the pages (`/login` → `/logo/…`).
+                    crate::ops::ui::logo_path(pool.id.as_str(), key, u.modified)
+                        .trim_start_matches('/')
+                        .to_owned()
+                }),
             request,
         })
     }
@@ -480,7 +485,8 @@ impl Service {
             );
         }
         match self.hosted_request(query, host_pool).await {
-            Ok(request) => LogoutOutcome::Redirect(format!("/login?{}", request.query)),
+            // Relative to `/logout`: the sign-in page beside it.
+            Ok(request) => LogoutOutcome::Redirect(format!("login?{}", request.query)),
             Err(AuthorizeOutcome::Redirect(location)) => LogoutOutcome::Redirect(location),
             Err(_) => LogoutOutcome::ErrorPage("redirect_mismatch".into()),
         }

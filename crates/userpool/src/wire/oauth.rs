@@ -98,7 +98,7 @@ pub struct HostedRequest {
 /// What `/oauth2/authorize` does.
 #[derive(Debug, Clone)]
 pub enum AuthorizeOutcome {
-    /// No session: show the sign-in page (`302 /login?<same query>`).
+    /// No session: show the sign-in page (`302 ../login?<same query>`).
     SignIn(Box<HostedRequest>),
     /// `302` to this location: the client's redirect URI with a code, tokens or an error.
     Redirect(String),
@@ -150,8 +150,8 @@ pub enum HostedStep {
 /// What `/logout` does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LogoutOutcome {
-    /// Clear the session cookie and redirect here (`logout_uri`, or `/login?…` when
-    /// `redirect_uri` was given).
+    /// Clear the session cookie and redirect here (`logout_uri`, or `login?…` — relative to
+    /// `/logout` — when `redirect_uri` was given).
     Redirect(String),
     /// Clear the session cookie and show the error page with this message.
     ErrorPage(String),

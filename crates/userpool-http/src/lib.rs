@@ -13,6 +13,11 @@
 //!   unknown targets `UnknownOperationException`, rates over the quota
 //!   `TooManyRequestsException` — never a 500 for bad input.
 //! * `GET /{poolId}/.well-known/jwks.json` and `/.well-known/openid-configuration`.
+//! * The hosted domain (pools with a domain): `/oauth2/authorize`, `/oauth2/token`,
+//!   `/oauth2/userInfo`, `/oauth2/revoke`, `/logout`, and the hosted UI pages (`/login`,
+//!   `/signup`, `/confirm`, `/forgotPassword`, `/confirmForgotPassword`, challenges, TOTP
+//!   setup) — server-rendered, CSRF-protected, English and Japanese, no CORS; relative links,
+//!   so they work nested too.
 //!
 //! ```
 //! use std::sync::Arc;

@@ -15,6 +15,10 @@
 //! * Verifiers, TOTP seeds and signing keys are sealed at rest under the [`MasterKey`].
 //! * Triggers are [`custom_auth_triggers::TriggerRegistry`] handlers per pool (Rust closures
 //!   or Lambda functions) with Cognito's failure semantics.
+//! * The hosted domain (spec §9): `oauth_authorize`, `oauth_token` (authorization code with
+//!   PKCE, refresh, client credentials), `oauth_user_info`, `oauth_revoke`, `oauth_logout`
+//!   and the `hosted_*` steps of the hosted UI's pages; authorization codes and the sign-in
+//!   cookie are sealed, codes single use through replay markers.
 //! * Every operation logs an audit event on the `userpool::audit` tracing target (parameters
 //!   masked as CloudTrail masks them); counters on `userpool::metrics`.
 //!

@@ -10,6 +10,8 @@ mod admin_users;
 mod groups;
 #[path = "mfa_devices.rs"]
 mod mfa_devices;
+#[path = "oauth.rs"]
+mod oauth;
 #[path = "passwords.rs"]
 mod passwords;
 #[path = "pools_clients.rs"]

@@ -17,6 +17,8 @@ mod groups;
 mod log_scrub;
 #[path = "mfa_devices.rs"]
 mod mfa_devices;
+#[path = "oauth.rs"]
+mod oauth;
 #[path = "passwords.rs"]
 mod passwords;
 #[path = "pools_clients.rs"]

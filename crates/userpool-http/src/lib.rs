@@ -60,6 +60,7 @@
 
 mod config;
 mod hosted;
+mod hosted_throttle;
 mod oauth;
 mod operations;
 mod protocol;

@@ -106,7 +106,13 @@ pub fn router_with<S: Clone + Send + Sync + 'static>(
         .route("/_userpool/import/{pool_id}/{job_id}", put(upload_csv))
         .route("/_dev/messages", get(dev_messages))
         .layer(cors);
-    hosted.merge(api).with_state(state)
+    hosted
+        .merge(api)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::hosted_throttle::throttle,
+        ))
+        .with_state(state)
 }
 
 fn request_id() -> String {

@@ -268,3 +268,33 @@ async fn cors_and_well_known_documents() {
         .unwrap();
     assert_eq!(r.status(), 400);
 }
+
+#[tokio::test]
+async fn the_hosted_domain_is_throttled_too() {
+    let throttled = app(HttpConfig::default()
+        .admin_auth(AdminAuth::Unauthenticated)
+        .quota(Category::UserToken, 2));
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let r = throttled
+            .clone()
+            .oneshot(
+                Request::post("/oauth2/token")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(Body::from("grant_type=client_credentials&client_id=nope"))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        statuses.push(r.status().as_u16());
+        if r.status() == 429 {
+            assert_eq!(r.headers()["retry-after"], "1");
+        }
+    }
+    assert_eq!(
+        &statuses[..2],
+        &[400, 400],
+        "invalid_client, within the quota"
+    );
+    assert!(statuses[2..].contains(&429), "{statuses:?}");
+}

@@ -69,7 +69,10 @@ impl Phantom {
         let salt = srp::Salt::from_bytes(srp::pad_hex(salt_bytes.get(..16).unwrap_or(&[1; 16])));
         let password = prf(key, b"password", pool_id, login);
         let password = srp::Password::new(srp::pad_hex::to_hex(password.as_slice()));
-        let verifier = srp::compute_verifier(srp::pool_name(pool_id), &user_id, &password, &salt);
+        // Decoy powers: the second step then costs what a real user's costs (whose stored
+        // verifier has its powers), so its timing says nothing about the user's existence.
+        let verifier = srp::compute_verifier(srp::pool_name(pool_id), &user_id, &password, &salt)
+            .with_decoy_powers();
         Self {
             user_id,
             salt,

@@ -171,6 +171,42 @@ impl Montgomery {
         acc
     }
 
+    /// `v^e` for a **public** 256-bit exponent `e` (the scrambling parameter `u`), given
+    /// `bases = [v, v^(2^64), v^(2^128), v^(2^192)]`: a 4-tooth comb, 64 squarings and at most
+    /// 64 multiplications plus 11 for the table. It branches and indexes on the bits of `e`
+    /// only; every operation on the (secret) bases is the constant-time arithmetic.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "indices are below 16 (table) and 4 (bases) by construction: 4-bit digits"
+    )]
+    pub(crate) fn pow_comb4_public(&self, bases: &[Elem; 4], exponent: &[Word]) -> Elem {
+        let mut table = [self.one(); 16];
+        for j in 1..16usize {
+            let low = j & j.wrapping_sub(1);
+            let tooth = j.trailing_zeros() as usize;
+            table[j] = if low == 0 {
+                bases[tooth]
+            } else {
+                table[low].mul(&bases[tooth])
+            };
+        }
+        let bit = |i: usize| window_digit(exponent, i, 1) as usize;
+        let mut acc: Option<Elem> = None;
+        for i in (0..64).rev() {
+            if let Some(a) = acc.as_mut() {
+                *a = self.square(a);
+            }
+            let digit = bit(i) | bit(64 + i) << 1 | bit(128 + i) << 2 | bit(192 + i) << 3;
+            if digit != 0 {
+                acc = Some(match acc {
+                    Some(a) => a.mul(&table[digit]),
+                    None => table[digit],
+                });
+            }
+        }
+        acc.unwrap_or_else(|| self.one())
+    }
+
     /// Masked table lookup: reads every entry, keeps the one at `index`.
     fn select(&self, table: &[Words], index: Word) -> Elem {
         let mut out: Words = [0; LIMBS];
@@ -343,6 +379,22 @@ mod tests {
             let exp = U256::from_be_slice(&e).shr_vartime((256 - bits) as u32);
             let ours = g.mont.pow(&base, &exp.to_words(), bits);
             prop_assert_eq!(ours, base.pow(&exp));
+        }
+
+        #[test]
+        fn comb4_of_a_public_exponent_agrees_with_pow(w in words_strategy(), e in any::<[u8; 32]>()) {
+            let g = group();
+            let v = g.mont.elem(&reduce(w));
+            let mut bases = [v; 4];
+            for t in 1..4 {
+                let mut p = bases[t - 1];
+                for _ in 0..64 {
+                    p = g.mont.square(&p);
+                }
+                bases[t] = p;
+            }
+            let exp = U256::from_be_slice(&e);
+            prop_assert_eq!(g.mont.pow_comb4_public(&bases, &exp.to_words()), v.pow(&exp));
         }
 
         #[test]

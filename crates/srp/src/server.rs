@@ -248,7 +248,14 @@ impl ServerHandshake {
         let signature = decode_signature(claim.signature)?;
         let g = group();
         let u = scrambling_parameter(&self.client_public, &self.server_public);
-        let v_u = g.mont.pow(&g.mont.elem(&verifier.0), &u.to_words(), 256);
+        let v = g.mont.elem(&verifier.0);
+        let v_u = match &verifier.1 {
+            Some([p64, p128, p192]) => g.mont.pow_comb4_public(
+                &[v, g.mont.elem(p64), g.mont.elem(p128), g.mont.elem(p192)],
+                &u.to_words(),
+            ),
+            None => g.mont.pow(&v, &u.to_words(), 256),
+        };
         let base = g.mont.elem(&self.client_public).mul(&v_u);
         let mut premaster = g
             .mont

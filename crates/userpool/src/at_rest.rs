@@ -43,7 +43,7 @@ impl Service {
         verifier: &srp::Verifier,
     ) -> Result<Vec<u8>> {
         let context = format!("verifier:{}", user.sub);
-        self.seal_at_rest(pool, context.as_bytes(), &verifier.to_bytes())
+        self.seal_at_rest(pool, context.as_bytes(), &verifier.to_stored_bytes())
     }
 
     /// `user`'s password verifier, if they have a password.

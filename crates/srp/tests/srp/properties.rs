@@ -112,6 +112,30 @@ proptest! {
     }
 
     #[test]
+    fn the_verifier_s_powers_change_the_speed_not_the_answer(seed in any::<u64>(), password in ".{1,40}") {
+        let mut s = sign_in(seed, "Pool", "user", &password, b"block", 1_790_000_000);
+        prop_assert!(s.verifier.has_powers(), "generate_verifier keeps the powers");
+        let stored = s.verifier.to_stored_bytes();
+        prop_assert_eq!(stored.len(), 1536);
+        let restored = srp::Verifier::from_bytes(&stored).expect("stored form");
+        prop_assert!(restored.has_powers());
+        prop_assert!(restored == s.verifier);
+        // Without the powers (the wire form), the generic exponentiation: the same answer.
+        s.verifier = srp::Verifier::from_bytes(&s.verifier.to_bytes()).expect("wire form");
+        prop_assert!(!s.verifier.has_powers());
+        prop_assert_eq!(s.verify(&s.pool, &s.user, &s.secret_block, &s.timestamp, &s.signature), Ok(()));
+        // Decoy powers (phantom users) never verify, even with the right password.
+        s.verifier = s.verifier.clone().with_decoy_powers();
+        prop_assert_eq!(
+            s.verify(&s.pool, &s.user, &s.secret_block, &s.timestamp, &s.signature),
+            Err(Error::SignatureMismatch)
+        );
+        // And the real powers, restored from storage, verify.
+        s.verifier = restored;
+        prop_assert_eq!(s.verify(&s.pool, &s.user, &s.secret_block, &s.timestamp, &s.signature), Ok(()));
+    }
+
+    #[test]
     fn a_wrong_password_fails(seed in any::<u64>(), password in ".{1,40}", other in ".{1,40}") {
         prop_assume!(password != other);
         let right = sign_in(seed, "Pool", "user", &password, b"block", 1_790_000_000);

@@ -135,6 +135,21 @@ fn ours(c: &mut Criterion, f: &Fixture) {
                 criterion::BatchSize::SmallInput,
             )
         });
+    // The same step with a verifier stored without its powers (made before they existed, or
+    // read from the wire): the generic exponentiation for v^u.
+    let plain = srp::Verifier::from_bytes(&f.verifier.to_bytes()).expect("verifier");
+    c.benchmark_group("server_step2")
+        .bench_function("userpool-without-powers", |bench| {
+            bench.iter_batched(
+                || ServerHandshake::from_bytes(&f.state).expect("state"),
+                |server| {
+                    server
+                        .verify(&plain, &identity, &claim, now, Duration::minutes(5))
+                        .expect("verify")
+                },
+                criterion::BatchSize::SmallInput,
+            )
+        });
     c.benchmark_group("server_whole")
         .bench_function("userpool", |bench| {
             bench.iter(|| {
@@ -166,6 +181,12 @@ fn ours(c: &mut Criterion, f: &Fixture) {
     c.benchmark_group("verifier")
         .bench_function("userpool", |bench| {
             bench.iter(|| srp::compute_verifier(POOL, USER, black_box(&f.password), &f.salt))
+        });
+    c.benchmark_group("verifier")
+        .bench_function("userpool-with-powers", |bench| {
+            bench.iter(|| {
+                srp::compute_verifier(POOL, USER, black_box(&f.password), &f.salt).with_powers()
+            })
         });
 }
 

@@ -288,4 +288,182 @@ async fn devices_are_issued_confirmed_listed_and_forgotten() {
         "ResourceNotFoundException",
         "Device does not exist.",
     );
+
+    // A second device, managed by the user's ListDevices and the Admin device operations.
+    let t2 = tokens(&w.srp_sign_in(&client, "alice", PASSWORD).await.unwrap()).clone();
+    let second = t2.new_device_metadata.clone().expect("a second device");
+    let (_, config2) =
+        srp::generate_device_secret(&second.device_group_key, &second.device_key, &mut w.rng);
+    w.service
+        .confirm_device(ConfirmDeviceRequest {
+            access_token: t2.access_token.clone(),
+            device_key: second.device_key.clone(),
+            device_secret_verifier_config: Some(DeviceSecretVerifierConfig {
+                password_verifier: config2.password_verifier.clone(),
+                salt: config2.salt.clone(),
+            }),
+            device_name: None,
+        })
+        .await
+        .expect("confirm the second device");
+    let mine = w
+        .service
+        .list_devices(ListDevicesRequest {
+            access_token: Some(t2.access_token.clone()),
+            ..Default::default()
+        })
+        .await
+        .expect("ListDevices");
+    assert_eq!(
+        mine.devices
+            .iter()
+            .map(|d| d.device_key.as_str())
+            .collect::<Vec<_>>(),
+        [second.device_key.as_str()]
+    );
+    let admin = |status: Option<&str>| DeviceRequest {
+        user_pool_id: Some(pool.clone()),
+        username: Some("alice".into()),
+        device_key: second.device_key.clone(),
+        device_remembered_status: status.map(str::to_owned),
+        ..Default::default()
+    };
+    w.service
+        .admin_update_device_status(admin(Some("remembered")))
+        .await
+        .expect("AdminUpdateDeviceStatus");
+    let got = w
+        .service
+        .admin_get_device(admin(None))
+        .await
+        .expect("AdminGetDevice");
+    assert!(
+        got.device
+            .device_attributes
+            .contains(&Attribute::new("device_status", "valid"))
+    );
+    w.service
+        .admin_update_device_status(admin(Some("not_remembered")))
+        .await
+        .expect("AdminUpdateDeviceStatus");
+    assert!(
+        w.service
+            .admin_get_device(admin(None))
+            .await
+            .expect("AdminGetDevice")
+            .device
+            .device_attributes
+            .contains(&Attribute::new("device_status", "not_remembered"))
+    );
+    assert_kind(
+        w.service
+            .admin_update_device_status(admin(Some("sometimes")))
+            .await,
+        "InvalidParameterException",
+    );
+    w.service
+        .admin_forget_device(admin(None))
+        .await
+        .expect("AdminForgetDevice");
+    assert_error(
+        w.service.admin_get_device(admin(None)).await,
+        "ResourceNotFoundException",
+        "Device does not exist.",
+    );
+}
+
+#[tokio::test]
+async fn admin_challenge_answers_and_admin_mfa_preferences() {
+    let w = world!();
+    let pool = w
+        .pool_with(|p| {
+            p.mfa_configuration = Some("OPTIONAL".into());
+        })
+        .await;
+    let client = w.client(&pool).await;
+    w.service
+        .admin_create_user(AdminCreateUserRequest {
+            user_pool_id: pool.clone(),
+            username: "erin".into(),
+            user_attributes: vec![
+                Attribute::new("email", "erin@example.com"),
+                Attribute::new("phone_number", "+15555550100"),
+                Attribute::new("phone_number_verified", "true"),
+            ],
+            temporary_password: Some("Temp-Passw0rd!".into()),
+            message_action: Some("SUPPRESS".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("AdminCreateUser");
+    let first = w
+        .service
+        .admin_initiate_auth(InitiateAuthRequest {
+            user_pool_id: Some(pool.clone()),
+            client_id: client.clone(),
+            auth_flow: "ADMIN_USER_PASSWORD_AUTH".into(),
+            auth_parameters: SecretMap::of(&[("USERNAME", "erin"), ("PASSWORD", "Temp-Passw0rd!")]),
+            ..Default::default()
+        })
+        .await
+        .expect("AdminInitiateAuth");
+    assert_eq!(
+        first.challenge_name.as_deref(),
+        Some("NEW_PASSWORD_REQUIRED")
+    );
+    let answer = |password: &str| RespondToAuthChallengeRequest {
+        user_pool_id: Some(pool.clone()),
+        client_id: client.clone(),
+        challenge_name: "NEW_PASSWORD_REQUIRED".into(),
+        session: first.session.clone(),
+        challenge_responses: SecretMap::of(&[("USERNAME", "erin"), ("NEW_PASSWORD", password)]),
+        ..Default::default()
+    };
+    assert_kind(
+        w.service
+            .admin_respond_to_auth_challenge(answer("weak"))
+            .await,
+        "InvalidPasswordException",
+    );
+    let done = w
+        .service
+        .admin_respond_to_auth_challenge(answer(PASSWORD))
+        .await
+        .expect("AdminRespondToAuthChallenge");
+    assert!(done.authentication_result.is_some());
+
+    let preference =
+        |sms: Option<MfaSettingsType>, totp: Option<MfaSettingsType>| SetUserMfaPreferenceRequest {
+            user_pool_id: Some(pool.clone()),
+            username: Some("erin".into()),
+            sms_mfa_settings: sms,
+            software_token_mfa_settings: totp,
+            ..Default::default()
+        };
+    let on = Some(MfaSettingsType {
+        enabled: true,
+        preferred_mfa: true,
+    });
+    assert_error(
+        w.service
+            .admin_set_user_mfa_preference(preference(None, on.clone()))
+            .await,
+        "InvalidParameterException",
+        "User has not verified software token mfa",
+    );
+    w.service
+        .admin_set_user_mfa_preference(preference(on, None))
+        .await
+        .expect("AdminSetUserMFAPreference");
+    let user = w
+        .service
+        .admin_get_user(AdminUserRequest {
+            user_pool_id: pool.clone(),
+            username: "erin".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("AdminGetUser");
+    assert_eq!(user.preferred_mfa_setting.as_deref(), Some("SMS_MFA"));
+    assert_eq!(user.user_mfa_setting_list, ["SMS_MFA"]);
 }

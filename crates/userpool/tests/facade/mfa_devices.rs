@@ -446,7 +446,7 @@ async fn admin_challenge_answers_and_admin_mfa_preferences() {
     });
     assert_error(
         w.service
-            .admin_set_user_mfa_preference(preference(None, on.clone()))
+            .admin_set_user_mfa_preference(preference(None, on))
             .await,
         "InvalidParameterException",
         "User has not verified software token mfa",

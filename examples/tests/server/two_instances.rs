@@ -20,21 +20,7 @@ async fn two_servers_on_one_postgres_database_act_as_one() {
     let dir = process::data_dir("two-instances");
     let key = dir.join("shared-master.key");
     let schema = format!("up_t_{}_{}_two", unix_now(), std::process::id());
-    let start = |name: &str| {
-        let data = dir.join(name);
-        Server::start(&[
-            "--data-dir",
-            data.to_str().unwrap(),
-            "--database-url",
-            &url,
-            "--database-schema",
-            &schema,
-            "--master-key-file",
-            key.to_str().unwrap(),
-            "--public-url",
-            "https://auth.example.test",
-        ])
-    };
+    let start = |name: &str| shared_server(&dir.join(name), &url, &schema, &key);
     let a = start("a");
     let b = start("b");
 
@@ -128,21 +114,7 @@ async fn a_code_from_one_server_is_redeemed_once_on_either() {
     let dir = process::data_dir("two-instances-oauth");
     let key = dir.join("shared-master.key");
     let schema = format!("up_t_{}_{}_oauth", unix_now(), std::process::id());
-    let start = |name: &str| {
-        let data = dir.join(name);
-        Server::start(&[
-            "--data-dir",
-            data.to_str().unwrap(),
-            "--database-url",
-            &url,
-            "--database-schema",
-            &schema,
-            "--master-key-file",
-            key.to_str().unwrap(),
-            "--public-url",
-            "https://auth.example.test",
-        ])
-    };
+    let start = |name: &str| shared_server(&dir.join(name), &url, &schema, &key);
     let a = start("a");
     let b = start("b");
     let pool = oauth::pool_with_domain(&a.sdk, "two-servers").await;
@@ -224,6 +196,22 @@ async fn a_code_from_one_server_is_redeemed_once_on_either() {
         401,
         "B's tokens revoked by A"
     );
+}
+
+/// A server on the shared database, schema and master key, behind one public URL.
+fn shared_server(data: &std::path::Path, url: &str, schema: &str, key: &std::path::Path) -> Server {
+    Server::start(&[
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--database-url",
+        url,
+        "--database-schema",
+        schema,
+        "--master-key-file",
+        key.to_str().unwrap(),
+        "--public-url",
+        "https://auth.example.test",
+    ])
 }
 
 fn unix_now() -> u64 {

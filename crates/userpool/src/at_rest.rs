@@ -62,6 +62,41 @@ impl Service {
             .map_err(|_| internal())
     }
 
+    /// Re-seals `username`'s verifier with its powers (`srp::Verifier::with_powers`) when it
+    /// is still `legacy`, the one stored before verifiers kept them: after one successful SRP
+    /// sign-in, the user's next ones take the fast path. Best effort: a concurrent change
+    /// (password reset, another sign-in's upgrade) wins, and failures are only logged.
+    pub(crate) async fn upgrade_verifier(
+        &self,
+        pool: &user_pool_model::PoolConfig,
+        username: &str,
+        legacy: srp::Verifier,
+    ) {
+        let key = pool.case_rule.fold(username);
+        let Ok(Some(mut user)) = self.store().get_user(&pool.id, &key).await else {
+            return;
+        };
+        let still = matches!(self.open_verifier(&pool.id, &user), Ok(Some(v)) if !v.has_powers() && v == legacy);
+        if !still {
+            return;
+        }
+        let upgraded = legacy.with_powers();
+        let Ok(sealed) = self.seal_verifier(&pool.id, &user, &upgraded) else {
+            return;
+        };
+        if let Some(record) = user.password.as_mut() {
+            record.verifier = sealed;
+        }
+        match self.save_user(pool, user).await {
+            Ok(_) => {
+                tracing::debug!(target: "userpool::audit", pool = %pool.id.as_str(), "verifier upgraded with its powers");
+            }
+            Err(e) => {
+                tracing::debug!(target: "userpool::audit", pool = %pool.id.as_str(), error = %e.exception_name(), "verifier upgrade skipped");
+            }
+        }
+    }
+
     /// Seals a verified software token: the seed, its friendly name and the last step
     /// accepted.
     pub(crate) fn seal_totp(

@@ -328,6 +328,12 @@ impl Service {
                 None => None,
             }
         };
+        // A verifier stored before verifiers kept their powers: upgraded after a successful
+        // PASSWORD_VERIFIER answer.
+        let legacy = (req.challenge_name == "PASSWORD_VERIFIER")
+            .then(|| loaded.as_ref().and_then(|l| l.verifier.clone()))
+            .flatten()
+            .filter(|v| !v.has_powers());
         let account = loaded.as_ref().map(Loaded::account);
         let result = self.with_flow(&cx, |flow| {
             pending.respond(
@@ -348,8 +354,13 @@ impl Service {
             }
             _ => self.spend_session(&cx, &id).await?,
         }
-        self.finish(&cx, result, loaded.map(|l| l.user.username))
-            .await
+        let username = loaded.map(|l| l.user.username);
+        let response = self.finish(&cx, result, username.clone()).await?;
+        // The claim verified (a wrong one is an error above), whatever step comes next.
+        if let (Some(legacy), Some(name)) = (legacy, username) {
+            self.upgrade_verifier(&cx.pool, &name, legacy).await;
+        }
+        Ok(response)
     }
 
     /// Opens a sealed session (or SECRET_BLOCK) for this pool and client.

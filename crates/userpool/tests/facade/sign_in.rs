@@ -483,3 +483,63 @@ async fn admin_created_users_set_a_new_password_at_first_sign_in() {
         "UsernameExistsException",
     );
 }
+
+/// Alice's sealed verifier as the store holds it, opened: its length says whether it has
+/// its powers (1,536 bytes) or not (384).
+async fn stored_verifier_len(store: &dyn userpool_store::Store, pool: &str) -> usize {
+    let id = user_pool_model::UserPoolId::parse(pool).unwrap();
+    let user = store.get_user(&id, "alice").await.unwrap().unwrap();
+    let sealer = userpool::Sealer::new(
+        &userpool::MasterKey::new([42; 32]),
+        userpool::Purpose::AtRest,
+        pool,
+    );
+    let context = format!("verifier:{}", user.sub);
+    sealer
+        .open(&user.password.unwrap().verifier, context.as_bytes())
+        .unwrap()
+        .len()
+}
+
+#[tokio::test]
+async fn a_verifier_stored_without_its_powers_gets_them_at_the_next_sign_in() {
+    let Some(store) = fresh_store() else {
+        return;
+    };
+    let mut w = World::on(store.clone());
+    let pool = w.pool().await;
+    let client = w.client(&pool).await;
+    w.user(&client, "alice", PASSWORD).await;
+    assert_eq!(stored_verifier_len(store.as_ref(), &pool).await, 1536);
+
+    // Make it what a version before the powers stored: `v` alone.
+    let id = user_pool_model::UserPoolId::parse(&pool).unwrap();
+    let mut user = store.get_user(&id, "alice").await.unwrap().unwrap();
+    let sealer = userpool::Sealer::new(
+        &userpool::MasterKey::new([42; 32]),
+        userpool::Purpose::AtRest,
+        &pool,
+    );
+    let context = format!("verifier:{}", user.sub);
+    let record = user.password.as_mut().unwrap();
+    let plain = sealer.open(&record.verifier, context.as_bytes()).unwrap();
+    record.verifier = sealer.seal(plain.get(..384).unwrap(), context.as_bytes(), [9; 12]);
+    let config = store.get_pool(&id).await.unwrap();
+    let keys = userpool_store::UserKeys::for_user(&user, &config);
+    store.update_user(&id, user, &keys).await.unwrap();
+    assert_eq!(stored_verifier_len(store.as_ref(), &pool).await, 384);
+
+    // The legacy verifier signs in (generic path), and is upgraded by it.
+    w.srp_sign_in(&client, "alice", PASSWORD)
+        .await
+        .expect("sign-in with the legacy verifier");
+    assert_eq!(stored_verifier_len(store.as_ref(), &pool).await, 1536);
+    w.srp_sign_in(&client, "alice", PASSWORD)
+        .await
+        .expect("sign-in with the upgraded verifier");
+    // A wrong password upgrades nothing and is refused as before.
+    assert_kind(
+        w.srp_sign_in(&client, "alice", "Wrong-Passw0rd!").await,
+        "NotAuthorizedException",
+    );
+}

@@ -95,8 +95,8 @@ pub struct HostedRequest {
     pub(crate) request: pkce_state::AuthorizeRequest,
 }
 
-/// What `/oauth2/authorize` does.
-#[derive(Debug, Clone)]
+/// What `/oauth2/authorize` does. `Debug` hides the redirect's parameters (a code or tokens).
+#[derive(Clone)]
 pub enum AuthorizeOutcome {
     /// No session: show the sign-in page (`302 ../login?<same query>`).
     SignIn(Box<HostedRequest>),
@@ -105,6 +105,27 @@ pub enum AuthorizeOutcome {
     /// Nothing may be sent to the client: show the error page with this code
     /// (`redirect_mismatch`, `invalid_request`, `unauthorized_client`).
     ErrorPage(&'static str),
+}
+
+impl core::fmt::Debug for AuthorizeOutcome {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::SignIn(r) => f.debug_tuple("SignIn").field(r).finish(),
+            Self::Redirect(location) => f
+                .debug_tuple("Redirect")
+                .field(&redacted_location(location))
+                .finish(),
+            Self::ErrorPage(code) => f.debug_tuple("ErrorPage").field(code).finish(),
+        }
+    }
+}
+
+/// A redirect location without its query and fragment (which carry codes and tokens).
+fn redacted_location(location: &str) -> String {
+    match location.split_once(['?', '#']) {
+        Some((base, _)) => format!("{base}?<redacted>"),
+        None => location.to_owned(),
+    }
 }
 
 /// A hosted-UI sign-in session (the browser's cookie): sealed under the pool's key, valid one
@@ -125,8 +146,8 @@ impl core::fmt::Debug for HostedSession {
     }
 }
 
-/// Where a hosted sign-in step leads.
-#[derive(Debug, Clone)]
+/// Where a hosted sign-in step leads. `Debug` hides the session and the redirect's parameters.
+#[derive(Clone)]
 pub enum HostedStep {
     /// Another challenge to answer on a page: its name, `Session`, parameters.
     Challenge {
@@ -145,6 +166,25 @@ pub enum HostedStep {
         /// The client's redirect URI with the code (or tokens).
         location: String,
     },
+}
+
+impl core::fmt::Debug for HostedStep {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Challenge {
+                name, parameters, ..
+            } => f
+                .debug_struct("Challenge")
+                .field("name", name)
+                .field("parameters", &parameters.keys().collect::<Vec<_>>())
+                .finish_non_exhaustive(),
+            Self::SignedIn { session, location } => f
+                .debug_struct("SignedIn")
+                .field("session", session)
+                .field("location", &redacted_location(location))
+                .finish(),
+        }
+    }
 }
 
 /// What `/logout` does.

@@ -170,6 +170,77 @@ fn no_secret_reaches_logs_errors_or_debug() {
                 .respond_to_auth_challenge(answer)
                 .await
                 .expect("tokens");
+            // The hosted domain: bob signs in at the hosted UI, the code is redeemed with PKCE.
+            w.service
+                .create_user_pool_domain(UserPoolDomainRequest {
+                    domain: "log-scrub".into(),
+                    user_pool_id: pool.clone(),
+                    ..Default::default()
+                })
+                .await
+                .expect("domain");
+            let web = w
+                .client_with(&pool, |c| {
+                    c.allowed_oauth_flows_user_pool_client = true;
+                    c.allowed_oauth_flows = vec!["code".into()];
+                    c.allowed_oauth_scopes = vec!["openid".into()];
+                    c.callback_urls = vec!["https://app.example.com/cb".into()];
+                })
+                .await
+                .client_id;
+            let verifier = "Sentinel-Verifier-0123456789-abcdefghijklmnopqrstu";
+            secrets.push(verifier.into());
+            let hosted = w
+                .service
+                .hosted_request(
+                    &format!(
+                        "response_type=code&client_id={web}&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb&code_challenge={}&code_challenge_method=S256",
+                        s256(verifier)
+                    ),
+                    None,
+                )
+                .await
+                .expect("hosted request");
+            shown.push_str(&format!("{hosted:?}"));
+            let step = w
+                .service
+                .hosted_sign_in(&hosted, "bob", &SENTINEL.into())
+                .await
+                .expect("hosted sign-in");
+            shown.push_str(&format!("{step:?}"));
+            let HostedStep::SignedIn { session, location } = step else {
+                panic!("signed in");
+            };
+            secrets.push(session.cookie.expose_secret().to_owned());
+            let code = location
+                .split_once("code=")
+                .map(|(_, c)| c.to_owned())
+                .expect("code");
+            secrets.push(code.clone());
+            let wrong = w
+                .service
+                .hosted_sign_in(&hosted, "bob", &"Wrong-Sentinel-9!".into())
+                .await
+                .expect_err("wrong password");
+            shown.push_str(&format!("{wrong:?} {wrong}"));
+            let body = format!(
+                "grant_type=authorization_code&client_id={web}&code={code}&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb&code_verifier={verifier}"
+            );
+            let oauth = w
+                .service
+                .oauth_token(body.as_bytes(), &ClientAuthentication::default(), None)
+                .await
+                .expect("token");
+            shown.push_str(&format!("{oauth:?}"));
+            secrets.push(oauth.access_token.expose_secret().to_owned());
+            secrets.push(oauth.refresh_token.as_ref().unwrap().expose_secret().to_owned());
+            let again = w
+                .service
+                .oauth_token(body.as_bytes(), &ClientAuthentication::default(), None)
+                .await
+                .expect_err("reused");
+            shown.push_str(&format!("{again:?}"));
+
             for e in errors.into_iter().flatten() {
                 shown.push_str(&format!("{e:?} {e}"));
             }
@@ -194,6 +265,14 @@ fn no_secret_reaches_logs_errors_or_debug() {
             "a secret reached an error or a Debug rendering"
         );
     }
+}
+
+/// PKCE's S256 of `verifier`.
+fn s256(verifier: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(sha2::Sha256::digest(verifier.as_bytes()))
 }
 
 /// Whether `secret` occurs in `text`; a numeric code counts only as a whole number (so a

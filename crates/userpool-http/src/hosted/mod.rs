@@ -302,7 +302,7 @@ pub(crate) async fn login_post(
         }
         Err(e) => {
             let mut page = ctx.page(&hosted);
-            page.error = Some(error_text(e.kind()));
+            page.failed(&e);
             ctx.html(
                 StatusCode::OK,
                 page.sign_in(login_label(&hosted), &username),
@@ -441,7 +441,7 @@ pub(crate) async fn challenge_post(
             ) =>
         {
             let mut page = ctx.page(&hosted);
-            page.error = Some(error_text(e.kind()));
+            page.failed(&e);
             ctx.html(
                 StatusCode::OK,
                 page.challenge(&challenge, session.expose_secret(), &username, &[]),
@@ -525,7 +525,7 @@ pub(crate) async fn signup_post(
                 .map(|(k, v)| (k.trim_start_matches("attr_").to_owned(), v.clone()))
                 .collect();
             let mut page = ctx.page(&hosted);
-            page.error = Some(error_text(e.kind()));
+            page.failed(&e);
             ctx.html(StatusCode::OK, page.sign_up(login, &names, &values))
         }
     }
@@ -545,7 +545,7 @@ pub(crate) async fn confirm_post(
     if field(&form, "resend") == "1" {
         match state.service.hosted_resend_code(&hosted, &username).await {
             Ok(()) => page.notice = Some(Text::CodeResent),
-            Err(e) => page.error = Some(error_text(e.kind())),
+            Err(e) => page.failed(&e),
         }
         return ctx.html(StatusCode::OK, page.confirm(&username));
     }
@@ -563,7 +563,7 @@ pub(crate) async fn confirm_post(
             )
         }
         Err(e) => {
-            page.error = Some(error_text(e.kind()));
+            page.failed(&e);
             ctx.html(StatusCode::OK, page.confirm(&username))
         }
     }
@@ -602,7 +602,7 @@ pub(crate) async fn forgot_post(
         Ok(_) => ctx.html(StatusCode::OK, ctx.page(&hosted).reset(&username)),
         Err(e) => {
             let mut page = ctx.page(&hosted);
-            page.error = Some(error_text(e.kind()));
+            page.failed(&e);
             ctx.html(StatusCode::OK, page.forgot(login_label(&hosted)))
         }
     }
@@ -634,7 +634,7 @@ pub(crate) async fn reset_post(
             )
         }
         Err(e) => {
-            page.error = Some(error_text(e.kind()));
+            page.failed(&e);
             ctx.html(StatusCode::OK, page.reset(&username))
         }
     }
@@ -664,18 +664,11 @@ pub(crate) async fn authorize_get(
     headers: HeaderMap,
 ) -> Response {
     let ctx = Ctx::new(&state, &headers, q).await;
-    let client_pool = match state
-        .service
-        .hosted_request(&ctx.query, ctx.host_pool.as_deref())
-        .await
-    {
-        Ok(r) => Some(r.pool_id),
-        Err(o) => return outcome_response(&ctx, o),
-    };
-    let cookie = client_pool.and_then(|p| ctx.session_cookie(&p));
     let outcome = state
         .service
-        .oauth_authorize(&ctx.query, ctx.host_pool.as_deref(), cookie.as_deref())
+        .oauth_authorize(&ctx.query, ctx.host_pool.as_deref(), |pool| {
+            ctx.session_cookie(pool)
+        })
         .await;
     outcome_response(&ctx, outcome)
 }

@@ -44,6 +44,11 @@ pub(crate) struct Page<'a> {
 }
 
 impl Page<'_> {
+    /// Shows `e` above the form, in words for a person.
+    pub(crate) fn failed(&mut self, e: &userpool::Error) {
+        self.error = Some(super::i18n::error_text(e.kind()));
+    }
+
     fn t(&self, key: Text) -> &'static str {
         text(self.lang, key)
     }

@@ -34,7 +34,7 @@ impl Service {
     /// The pool and client of a checked request, with the client allowed the admin password
     /// flow (the hosted UI's own sign-in).
     async fn hosted_parties(&self, request: &HostedRequest) -> Result<(PoolConfig, AppClient)> {
-        let (pool, mut client) = self.client(&request.client_id).await?;
+        let (pool, mut client) = (request.pool.clone(), request.client.clone());
         if !client.allows(AuthFlow::AllowAdminUserPasswordAuth) {
             client
                 .explicit_auth_flows
@@ -104,14 +104,7 @@ impl Service {
             auth_parameters: SecretMap(parameters),
             client_metadata: BTreeMap::new(),
         };
-        let metadata = BTreeMap::new();
-        let cx = SignInContext {
-            pool: pool.clone(),
-            client: client.clone(),
-            admin: true,
-            hosted: true,
-            metadata: &metadata,
-        };
+        let cx = SignInContext::hosted(&pool, &client);
         let response = self.initiate(req, cx).await?;
         self.hosted_step(&pool, &client, request, response).await
     }
@@ -139,14 +132,7 @@ impl Service {
             challenge_responses: SecretMap(responses),
             client_metadata: BTreeMap::new(),
         };
-        let metadata = BTreeMap::new();
-        let cx = SignInContext {
-            pool: pool.clone(),
-            client: client.clone(),
-            admin: true,
-            hosted: true,
-            metadata: &metadata,
-        };
+        let cx = SignInContext::hosted(&pool, &client);
         let response = self.respond(&req, cx).await?;
         self.hosted_step(&pool, &client, request, response).await
     }
@@ -188,10 +174,10 @@ impl Service {
         password: &SecretString,
         attributes: Vec<Attribute>,
     ) -> Result<SignUpResponse> {
-        let (_, client) = self.client(&request.client_id).await?;
+        let client = &request.client;
         self.sign_up(SignUpRequest {
             client_id: client.id.as_str().to_owned(),
-            secret_hash: hash_for(&client, username),
+            secret_hash: hash_for(client, username),
             username: username.to_owned(),
             password: password.clone(),
             user_attributes: attributes,
@@ -208,10 +194,10 @@ impl Service {
         username: &str,
         code: &SecretString,
     ) -> Result<()> {
-        let (_, client) = self.client(&request.client_id).await?;
+        let client = &request.client;
         self.confirm_sign_up(ConfirmSignUpRequest {
             client_id: client.id.as_str().to_owned(),
-            secret_hash: hash_for(&client, username),
+            secret_hash: hash_for(client, username),
             username: username.to_owned(),
             confirmation_code: code.clone(),
             force_alias_creation: false,
@@ -223,10 +209,10 @@ impl Service {
 
     /// The confirmation page's "send a new code".
     pub async fn hosted_resend_code(&self, request: &HostedRequest, username: &str) -> Result<()> {
-        let (_, client) = self.client(&request.client_id).await?;
+        let client = &request.client;
         self.resend_confirmation_code(ClientUserRequest {
             client_id: client.id.as_str().to_owned(),
-            secret_hash: hash_for(&client, username),
+            secret_hash: hash_for(client, username),
             username: username.to_owned(),
             client_metadata: BTreeMap::new(),
         })
@@ -240,10 +226,10 @@ impl Service {
         request: &HostedRequest,
         username: &str,
     ) -> Result<CodeDeliveryResponse> {
-        let (_, client) = self.client(&request.client_id).await?;
+        let client = &request.client;
         self.forgot_password(ClientUserRequest {
             client_id: client.id.as_str().to_owned(),
-            secret_hash: hash_for(&client, username),
+            secret_hash: hash_for(client, username),
             username: username.to_owned(),
             client_metadata: BTreeMap::new(),
         })
@@ -258,10 +244,10 @@ impl Service {
         code: &SecretString,
         password: &SecretString,
     ) -> Result<()> {
-        let (_, client) = self.client(&request.client_id).await?;
+        let client = &request.client;
         self.confirm_forgot_password(ConfirmForgotPasswordRequest {
             client_id: client.id.as_str().to_owned(),
-            secret_hash: hash_for(&client, username),
+            secret_hash: hash_for(client, username),
             username: username.to_owned(),
             confirmation_code: code.clone(),
             password: password.clone(),

@@ -1,18 +1,14 @@
 //! AssociateSoftwareToken, VerifySoftwareToken (signed-in, or inside an `MFA_SETUP`
 //! challenge), SetUserMFAPreference, AdminSetUserMFAPreference.
 
-use std::collections::BTreeMap;
-
 use auth_flow_state_machine::{FlowError, SessionEnvelope, TotpFactor, TotpSecret, sealed_session};
 use user_pool_model::{MfaMethod, PoolConfig, User};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::ops::sign_in::{SignInContext, split_session};
+use crate::ops::sign_in::{NO_METADATA, SignInContext, split_session};
 use crate::seal::Purpose;
 use crate::service::{Service, missing};
 use crate::wire::*;
-
-static NO_METADATA: BTreeMap<String, String> = BTreeMap::new();
 
 fn invalid_session() -> Error {
     Error::new(ErrorKind::NotAuthorized, "Invalid session for the user.")

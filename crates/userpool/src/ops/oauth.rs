@@ -241,22 +241,27 @@ impl Service {
                         .to_owned()
                 }),
             request,
+            pool,
+            client,
         })
     }
 
     /// `GET /oauth2/authorize`: with a live sign-in cookie, straight back to the client with
     /// a code (or tokens); otherwise to the sign-in page.
+    /// `cookie_for` gives the sign-in cookie the browser sent for a pool id (the pool is
+    /// known only once the request is checked).
     pub async fn oauth_authorize(
         &self,
         query: &str,
         host_pool: Option<&str>,
-        cookie: Option<&str>,
+        cookie_for: impl Fn(&str) -> Option<String>,
     ) -> AuthorizeOutcome {
         let request = match self.hosted_request(query, host_pool).await {
             Ok(r) => r,
             Err(outcome) => return outcome,
         };
-        match self.resume_session(&request, cookie).await {
+        let cookie = cookie_for(&request.pool_id);
+        match self.resume_session(&request, cookie.as_deref()).await {
             Some(location) => AuthorizeOutcome::Redirect(location),
             None => AuthorizeOutcome::SignIn(Box::new(request)),
         }
@@ -269,10 +274,10 @@ impl Service {
         request: &HostedRequest,
         cookie: Option<&str>,
     ) -> Option<String> {
-        let (pool, client) = self.client(&request.client_id).await.ok()?;
-        let (user, auth_time) = self.open_session(&pool, cookie?).await?;
+        let (pool, client) = (&request.pool, &request.client);
+        let (user, auth_time) = self.open_session(pool, cookie?).await?;
         match self
-            .complete(&pool, &client, &request.request, &user, auth_time)
+            .complete(pool, client, &request.request, &user, auth_time)
             .await
         {
             Ok(location) => Some(location),

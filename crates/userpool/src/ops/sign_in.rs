@@ -35,6 +35,23 @@ pub(crate) struct SignInContext<'a> {
     pub(crate) metadata: &'a BTreeMap<String, String>,
 }
 
+/// No `ClientMetadata` (the sign-ins that have none: MFA setup by session, the hosted UI).
+pub(crate) static NO_METADATA: BTreeMap<String, String> = BTreeMap::new();
+
+impl SignInContext<'static> {
+    /// The hosted UI's sign-in for `client` of `pool`: the admin password flow, ending in the
+    /// sign-in cookie.
+    pub(crate) fn hosted(pool: &PoolConfig, client: &AppClient) -> Self {
+        Self {
+            pool: pool.clone(),
+            client: client.clone(),
+            admin: true,
+            hosted: true,
+            metadata: &NO_METADATA,
+        }
+    }
+}
+
 impl SignInContext<'_> {
     pub(crate) fn caller(&self) -> Caller<'_> {
         Caller {

@@ -93,6 +93,9 @@ pub struct HostedRequest {
     /// Where the pages load the customized logo from.
     pub logo_url: Option<String>,
     pub(crate) request: pkce_state::AuthorizeRequest,
+    /// The pool and client as the check read them (one HTTP request's steps reuse them).
+    pub(crate) pool: user_pool_model::PoolConfig,
+    pub(crate) client: user_pool_model::AppClient,
 }
 
 /// What `/oauth2/authorize` does. `Debug` hides the redirect's parameters (a code or tokens).

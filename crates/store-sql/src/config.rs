@@ -199,28 +199,23 @@ impl PoolStore for SqlStore {
         pool.case_rule = existing.case_rule;
         pool.username_attributes = existing.username_attributes;
         pool.alias_attributes = existing.alias_attributes;
-        let changed = self
-            .execute_text(
-                "UPDATE up_pools SET data = $2 WHERE id = $1",
-                &[pool.id.as_str(), &to_json(&pool)?],
-            )
-            .await?;
-        if changed == 0 {
-            return Err(StoreError::PoolNotFound);
-        }
-        Ok(())
+        self.execute_one(
+            "UPDATE up_pools SET data = $2 WHERE id = $1",
+            &[pool.id.as_str(), &to_json(&pool)?],
+            StoreError::PoolNotFound,
+        )
+        .await
     }
 
     async fn delete_pool(&self, id: &UserPoolId) -> StoreResult<()> {
         // Everything else goes with it (ON DELETE CASCADE), in the same statement.
-        let changed = self
-            .execute_text("DELETE FROM up_pools WHERE id = $1", &[id.as_str()])
-            .await?;
         self.forget_pool(id);
-        if changed == 0 {
-            return Err(StoreError::PoolNotFound);
-        }
-        Ok(())
+        self.execute_one(
+            "DELETE FROM up_pools WHERE id = $1",
+            &[id.as_str()],
+            StoreError::PoolNotFound,
+        )
+        .await
     }
 
     async fn list_pools(&self, limit: usize, after: Option<&str>) -> StoreResult<Page<PoolConfig>> {
@@ -502,26 +497,21 @@ impl DomainStore for SqlStore {
     }
 
     async fn put_domain(&self, record: DomainRecord) -> StoreResult<()> {
-        let changed = self
-            .execute_text(
-                "UPDATE up_domains SET data = $2 WHERE domain = $1",
-                &[record.domain.as_str(), &to_json(&record)?],
-            )
-            .await?;
-        if changed == 0 {
-            return Err(StoreError::DomainNotFound);
-        }
-        Ok(())
+        self.execute_one(
+            "UPDATE up_domains SET data = $2 WHERE domain = $1",
+            &[record.domain.as_str(), &to_json(&record)?],
+            StoreError::DomainNotFound,
+        )
+        .await
     }
 
     async fn delete_domain(&self, domain: &str) -> StoreResult<()> {
-        let changed = self
-            .execute_text("DELETE FROM up_domains WHERE domain = $1", &[domain])
-            .await?;
-        if changed == 0 {
-            return Err(StoreError::DomainNotFound);
-        }
-        Ok(())
+        self.execute_one(
+            "DELETE FROM up_domains WHERE domain = $1",
+            &[domain],
+            StoreError::DomainNotFound,
+        )
+        .await
     }
 
     async fn pool_domains(&self, pool: &UserPoolId) -> StoreResult<Vec<DomainRecord>> {

@@ -276,6 +276,19 @@ impl SqlStore {
         Ok(query.execute(db).await.or_backend()?.rows_affected())
     }
 
+    /// [`SqlStore::execute_text`] that must change a row: `missing` when it changed none.
+    pub(crate) async fn execute_one(
+        &self,
+        sql: &str,
+        args: &[&str],
+        missing: StoreError,
+    ) -> StoreResult<()> {
+        match self.execute_text(sql, args).await? {
+            0 => Err(missing),
+            _ => Ok(()),
+        }
+    }
+
     /// A pool's stored configuration (read every time; its case rule is remembered).
     pub(crate) async fn pool_config(&self, id: &UserPoolId) -> StoreResult<PoolConfig> {
         let db = self.ready().await?;

@@ -53,7 +53,6 @@ pub(crate) fn backend(error: &sqlx::Error) -> StoreError {
     if is_connection_failure(error) {
         note_connection_failure();
     }
-    tracing::warn!(target: "userpool_store_sql", error = %error, "database operation failed");
     let what = match error {
         sqlx::Error::Database(db) => match db.code() {
             Some(code) => format!("database error {code}"),
@@ -69,6 +68,13 @@ pub(crate) fn backend(error: &sqlx::Error) -> StoreError {
         }
         _ => "database failure".to_owned(),
     };
+    // The class and, for a database error, the constraint only: a driver's message can quote
+    // a bound value (a username, a sealed blob), and the logs must not carry those.
+    let constraint = match error {
+        sqlx::Error::Database(db) => db.constraint().unwrap_or_default().to_owned(),
+        _ => String::new(),
+    };
+    tracing::warn!(target: "userpool_store_sql", error = %what, constraint = %constraint, "database operation failed");
     StoreError::Backend(what)
 }
 

@@ -72,6 +72,8 @@ pub struct World {
     pub outbox: Vec<(String, String)>,
     pub quiz: Quiz,
     pub admin: bool,
+    /// The failures the facade would have counted for what unknown users typed.
+    pub unknown_failures: Failures,
 }
 
 impl World {
@@ -108,6 +110,7 @@ impl World {
                 tries: 2,
             },
             admin: false,
+            unknown_failures: Failures::default(),
         }
     }
 
@@ -260,6 +263,7 @@ impl World {
                 client: &self.client,
                 settings: &self.settings,
                 admin: self.admin,
+                unknown_user_failures: self.unknown_failures,
             };
             sign_in.start(account.as_ref(), &mut cx)
         };
@@ -327,6 +331,7 @@ impl World {
             client: &self.client,
             settings: &self.settings,
             admin: self.admin,
+            unknown_user_failures: self.unknown_failures,
         }
     }
 

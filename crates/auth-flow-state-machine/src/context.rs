@@ -10,8 +10,11 @@ use crate::lockout::{Failures, LockoutPolicy};
 use crate::session::SESSION_MINUTES;
 use crate::totp::TotpSecret;
 
-/// Longest custom-auth session (challenge rounds) before the flow is refused.
-pub const MAX_CUSTOM_ROUNDS: usize = 50;
+/// Most challenge rounds one custom-auth sign-in may take: when DefineAuthChallenge is asked
+/// again after this many answered challenges and still neither issues tokens nor fails, the
+/// sign-in ends with `NotAuthorizedException` (Cognito documents no number; a DefineAuthChallenge
+/// that never decides must not keep a session alive forever).
+pub const MAX_CUSTOM_ROUNDS: usize = 10;
 
 /// The per-pool key that derives stable fake salts and verifiers for unknown users
 /// (PreventUserExistenceErrors). Keep it with the pool's other secrets; rotating it changes
@@ -76,6 +79,10 @@ pub struct FlowContext<'a, R: ?Sized> {
     pub settings: &'a FlowSettings,
     /// Whether the call is AdminInitiateAuth / AdminRespondToAuthChallenge.
     pub admin: bool,
+    /// The failed attempts recorded for what an unknown user typed (PreventUserExistenceErrors
+    /// `ENABLED`): a phantom locks out after the same failures as a real user, so the lockout
+    /// says nothing about existence. Zero when the user exists.
+    pub unknown_user_failures: Failures,
 }
 
 impl<R: ?Sized> FlowContext<'_, R> {

@@ -124,7 +124,7 @@ impl PendingDefine {
         cx: &mut FlowContext<'_, R>,
     ) -> Result<Transition> {
         let progress = self.progress;
-        if decision.fail_authentication || progress.history.len() > MAX_CUSTOM_ROUNDS {
+        if decision.fail_authentication || progress.history.len() >= MAX_CUSTOM_ROUNDS {
             return Err(FlowError::IncorrectCredentials { counts: false });
         }
         let account = account.filter(|_| !progress.user.phantom);

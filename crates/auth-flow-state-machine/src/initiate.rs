@@ -34,7 +34,8 @@ pub(crate) fn bad_public_value(e: srp::Error) -> FlowError {
 }
 
 /// Maps a failed password claim: Cognito's format complaint for a malformed `TIMESTAMP`,
-/// otherwise a wrong password (which `counts` for the lockout when a real user is involved).
+/// otherwise a wrong password (which `counts` for the lockout, a real user's or what an unknown
+/// user typed).
 pub(crate) fn failed_claim(e: &srp::Error, counts: bool) -> FlowError {
     match e {
         srp::Error::TimestampFormat => FlowError::InvalidParameter(
@@ -188,7 +189,11 @@ impl SignIn {
             Kind::Password { password } => {
                 let pool_name = srp::pool_name(cx.pool.id.as_str());
                 let Some(account) = account else {
-                    // Same work as for a real user, then the same answer.
+                    // The same lockout, work and answer as for a real user; the failure counts
+                    // against what was typed.
+                    cx.settings
+                        .lockout
+                        .check(cx.unknown_user_failures, cx.now)?;
                     if let Some(p) = &phantom {
                         let _ = srp::verify_password(
                             pool_name,
@@ -198,7 +203,7 @@ impl SignIn {
                             &p.verifier,
                         );
                     }
-                    return Err(FlowError::IncorrectCredentials { counts: false });
+                    return Err(FlowError::IncorrectCredentials { counts: true });
                 };
                 cx.settings.lockout.check(account.failures, cx.now)?;
                 let (salt, verifier) = credentials(account, cx);

@@ -36,7 +36,7 @@
 //! let client_srp = srp::ClientHandshake::start(&mut rng)?;
 //! let params = BTreeMap::from([("USERNAME".into(), "alice".into()), ("SRP_A".into(), client_srp.srp_a())]);
 //!
-//! let mut cx = FlowContext { now, rng: &mut rng, pool: &pool, client: &client, settings: &settings, admin: false };
+//! let mut cx = FlowContext { now, rng: &mut rng, pool: &pool, client: &client, settings: &settings, admin: false, unknown_user_failures: Default::default() };
 //! let Initiate::SignIn(sign_in) = Initiate::parse("USER_SRP_AUTH", &params, &client, false)? else { unreachable!() };
 //! let Step::Challenge(challenge) = sign_in.start(Some(&account), &mut cx)?.step else { unreachable!() };
 //! let challenge = challenge.render(seal)?;

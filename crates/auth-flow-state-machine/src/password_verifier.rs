@@ -20,7 +20,8 @@ impl AwaitPasswordVerifier {
     ///
     /// The facade opened this state from `PASSWORD_CLAIM_SECRET_BLOCK` itself, so the block
     /// signed over is the one this server issued. A phantom user does the same work and fails;
-    /// a locked-out user is refused before the proof is looked at, without counting.
+    /// a locked-out user (or phantom) is refused before the proof is looked at, without
+    /// counting.
     pub(crate) fn respond<R: CryptoRng + ?Sized>(
         self,
         responses: &BTreeMap<String, String>,
@@ -35,12 +36,13 @@ impl AwaitPasswordVerifier {
         let handshake = srp::ServerHandshake::from_bytes(self.handshake.expose_secret())
             .map_err(|_| FlowError::InvalidSession)?;
         let account = account.filter(|_| !self.user.phantom);
-        if let Some(account) = account {
-            cx.settings.lockout.check(account.failures, cx.now)?;
-        }
+        // A phantom locks out after the same failures as a real user (its failures are
+        // counted against what was typed), so the lockout does not tell them apart.
+        let failures = account.map_or(cx.unknown_user_failures, |a| a.failures);
+        cx.settings.lockout.check(failures, cx.now)?;
         let (verifier, counts) = match account {
             Some(account) => (credentials(account, cx).1, account.verifier.is_some()),
-            None => (Phantom::for_login(cx, &self.user.login).verifier, false),
+            None => (Phantom::for_login(cx, &self.user.login).verifier, true),
         };
         let pool_name = srp::pool_name(cx.pool.id.as_str());
         let verified = handshake.verify(
@@ -52,8 +54,7 @@ impl AwaitPasswordVerifier {
         );
         let account = match (verified, account) {
             (Ok(_), Some(account)) if counts => account,
-            (Err(e), Some(_)) => return Err(failed_claim(&e, true)),
-            (Err(e), None) => return Err(failed_claim(&e, false)),
+            (Err(e), _) => return Err(failed_claim(&e, true)),
             (Ok(_), _) => return Err(FlowError::IncorrectCredentials { counts }),
         };
         let passed = vec![Event::PasswordVerified];

@@ -104,6 +104,12 @@ impl PendingChallenge {
         self.state.user().phantom
     }
 
+    /// What the user typed at InitiateAuth (the key an unknown user's failures are counted
+    /// under, so that phantoms lock out like users).
+    pub fn login(&self) -> &str {
+        &self.state.user().login
+    }
+
     fn account<'a, 'b>(
         user: &UserRef,
         account: Option<&'a Account<'b>>,

@@ -83,7 +83,7 @@ mod jws;
 mod key;
 mod key_set;
 mod roca;
-mod strict_json;
+pub mod strict_json;
 mod validation;
 
 pub use algorithm::Algorithm;

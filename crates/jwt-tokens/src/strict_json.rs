@@ -13,8 +13,15 @@ use serde_json::{Map, Value};
 /// Deepest nesting accepted (the top-level object is depth 1).
 pub const MAX_DEPTH: usize = 16;
 
-/// Parses `bytes` as one JSON object with unique member names and bounded depth.
-pub(crate) fn parse_object(bytes: &[u8]) -> Option<Map<String, Value>> {
+/// Parses `bytes` as one JSON object with unique member names and bounded depth: `None` for
+/// anything else (duplicates at any depth, nesting past [`MAX_DEPTH`], a BOM, invalid UTF-8,
+/// trailing data). Other attacker-facing JSON (request bodies) uses it too.
+///
+/// ```
+/// assert!(jwt_tokens::strict_json::parse_object(br#"{"a":{"b":1}}"#).is_some());
+/// assert!(jwt_tokens::strict_json::parse_object(br#"{"a":1,"a":2}"#).is_none());
+/// ```
+pub fn parse_object(bytes: &[u8]) -> Option<Map<String, Value>> {
     if bytes.starts_with(&[0xef, 0xbb, 0xbf]) {
         return None;
     }

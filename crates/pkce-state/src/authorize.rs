@@ -48,7 +48,7 @@ pub struct AuthorizeRequest {
     pub state: Option<String>,
     /// `nonce`, put into the ID token.
     pub nonce: Option<String>,
-    /// The granted scopes (requested ∩ allowed; all allowed when none requested).
+    /// The granted scopes (the requested ones, all allowed; all allowed when none requested).
     pub scopes: Vec<String>,
     /// The PKCE challenge.
     pub code_challenge: Option<CodeChallenge>,
@@ -155,9 +155,14 @@ pub fn check_authorize(
             if requested.iter().any(|t| !scope_token_ok(t)) {
                 return Err(Error::InvalidScope);
             }
+            // Every requested scope must be one the client may ask for (RFC 6749 §3.3 lets a
+            // server narrow silently; Cognito and RFC 9700-minded servers refuse instead).
             let mut granted: Vec<String> = Vec::new();
             for t in requested {
-                if client.allowed_scopes.iter().any(|a| a == t) && !granted.iter().any(|g| g == t) {
+                if !client.allowed_scopes.iter().any(|a| a == t) {
+                    return Err(Error::InvalidScope);
+                }
+                if !granted.iter().any(|g| g == t) {
                     granted.push(t.to_owned());
                 }
             }

@@ -154,6 +154,9 @@ pub struct AppClient {
     pub callback_urls: Vec<String>,
     /// `LogoutURLs`.
     pub logout_urls: Vec<String>,
+    /// `DefaultRedirectURI` (one of the callback URLs).
+    #[serde(default)]
+    pub default_redirect_uri: Option<String>,
     /// `AllowedOAuthFlows` (`code`, `implicit`, `client_credentials`).
     pub allowed_oauth_flows: Vec<String>,
     /// `AllowedOAuthScopes`.
@@ -209,6 +212,7 @@ impl AppClient {
             attribute_permissions: AttributePermissions::default(),
             callback_urls: Vec::new(),
             logout_urls: Vec::new(),
+            default_redirect_uri: None,
             allowed_oauth_flows: Vec::new(),
             allowed_oauth_scopes: Vec::new(),
             allowed_oauth_flows_user_pool_client: false,
@@ -261,6 +265,20 @@ impl AppClient {
             return Err(Error::InvalidParameter(
                 "At most 100 callback and 100 logout URLs.".into(),
             ));
+        }
+        for url in &self.callback_urls {
+            crate::check_registered_url(url, "CallbackURLs")?;
+        }
+        for url in &self.logout_urls {
+            crate::check_registered_url(url, "LogoutURLs")?;
+        }
+        if let Some(default) = &self.default_redirect_uri {
+            crate::check_registered_url(default, "DefaultRedirectURI")?;
+            if !self.callback_urls.contains(default) {
+                return Err(Error::InvalidParameter(
+                    "DefaultRedirectURI must be one of the CallbackURLs.".into(),
+                ));
+            }
         }
         Ok(())
     }

@@ -42,6 +42,7 @@ mod group;
 mod ids;
 mod password;
 mod pool;
+mod redirect_url;
 mod schema;
 mod user;
 mod username;
@@ -62,6 +63,7 @@ pub use pool::{
     AdminCreateUserConfig, DeviceConfiguration, MessageTemplates, MfaConfiguration, MfaFactors,
     PoolConfig, RecoveryOption, TRIGGERS,
 };
+pub use redirect_url::{MAX_REDIRECT_URL_LEN, check_registered_url};
 pub use schema::{
     AttributeDataType, MAX_ATTRIBUTE_VALUE_LEN, MAX_CUSTOM_ATTRIBUTES, NumberConstraints,
     STANDARD_ATTRIBUTES, Schema, SchemaAttribute, StringConstraints,

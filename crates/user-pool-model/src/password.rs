@@ -72,13 +72,14 @@ impl PasswordPolicy {
     }
 
     /// Checks a password, in Cognito's order: length, then lowercase, uppercase, numbers,
-    /// symbols. Empty, all-whitespace, leading/trailing-space and over-long passwords are
-    /// `InvalidParameterException`s, as the model's constraints make them.
+    /// symbols. Empty, all-whitespace, over-long passwords and passwords that begin or end with
+    /// whitespace of any kind (space, tab, newline, NBSP…) are `InvalidParameterException`s,
+    /// as Cognito's `^[\S]+.*[\S]+$` constraint makes them.
     pub fn check(&self, password: &str) -> Result<()> {
         if password.trim().is_empty()
             || password.chars().count() > MAX_PASSWORD_LEN
-            || password.starts_with(' ')
-            || password.ends_with(' ')
+            || password.starts_with(char::is_whitespace)
+            || password.ends_with(char::is_whitespace)
         {
             return Err(crate::error::constraint(
                 "password",
@@ -155,6 +156,18 @@ mod tests {
             Err(Error::InvalidParameter(_))
         ));
         assert!(matches!(p.check("   "), Err(Error::InvalidParameter(_))));
+        for edge in ["\t", "\n", "\r", " ", "\u{a0}", "\u{2003}", "\u{3000}"] {
+            for bad in [format!("Abcdefg1!{edge}"), format!("{edge}Abcdefg1!")] {
+                assert!(
+                    matches!(p.check(&bad), Err(Error::InvalidParameter(_))),
+                    "{bad:?}"
+                );
+            }
+        }
+        assert!(
+            p.check("Abc\tdefg1!").is_ok(),
+            "inner whitespace is allowed"
+        );
         assert_eq!(
             Error::InvalidPassword("Password not long enough").to_string(),
             "Password did not conform with policy: Password not long enough"

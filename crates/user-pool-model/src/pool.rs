@@ -148,6 +148,11 @@ pub struct PoolConfig {
     pub lambda_config: BTreeMap<String, String>,
     /// `DeletionProtection` active.
     pub deletion_protection: bool,
+    /// `UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate`: a change of
+    /// these (`email`, `phone_number`) waits for verification of the new value while the old,
+    /// verified one stays active (in tokens, as the sign-in alias, in AdminGetUser).
+    #[serde(default)]
+    pub attributes_require_verification_before_update: Vec<String>,
     /// Created (unix seconds).
     #[serde(default)]
     pub created: i64,
@@ -185,6 +190,7 @@ impl PoolConfig {
             devices: None,
             lambda_config: BTreeMap::new(),
             deletion_protection: false,
+            attributes_require_verification_before_update: Vec::new(),
             created: 0,
             modified: 0,
         };
@@ -211,6 +217,19 @@ impl PoolConfig {
                 Some(&self.name),
                 "Member must satisfy regular expression pattern: [\\w\\s+=,.@-]+",
             ));
+        }
+        for attribute in &self.attributes_require_verification_before_update {
+            if !matches!(attribute.as_str(), "email" | "phone_number") {
+                return Err(Error::InvalidParameter(format!(
+                    "Invalid attribute in AttributesRequireVerificationBeforeUpdate: {attribute}"
+                )));
+            }
+            if !self.auto_verified_attributes.contains(attribute) {
+                return Err(Error::InvalidParameter(
+                    "The attributes in AttributesRequireVerificationBeforeUpdate must be in AutoVerifiedAttributes."
+                        .into(),
+                ));
+            }
         }
         if !self.username_attributes.is_empty() && !self.alias_attributes.is_empty() {
             return Err(Error::InvalidParameter(

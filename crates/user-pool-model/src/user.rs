@@ -220,6 +220,14 @@ pub struct User {
     pub mfa: MfaSettings,
     /// Devices.
     pub devices: Vec<Device>,
+    /// New values of `email` / `phone_number` waiting for verification while the verified old
+    /// value stays active (`AttributesRequireVerificationBeforeUpdate`), by attribute name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pending_attributes: BTreeMap<String, String>,
+    /// When every session of the user was ended (GlobalSignOut, AdminUserGlobalSignOut, a
+    /// password reset): sign-in cookies issued before are refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_out_at: Option<i64>,
     /// Optimistic-concurrency version, bumped by the store on every update.
     pub version: u64,
 }
@@ -238,6 +246,8 @@ impl User {
             password: None,
             mfa: MfaSettings::default(),
             devices: Vec::new(),
+            pending_attributes: BTreeMap::new(),
+            signed_out_at: None,
             version: 0,
         }
     }

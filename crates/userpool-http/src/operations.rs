@@ -13,38 +13,17 @@ use userpool::{Error as FacadeError, UserPoolMfaConfig};
 use crate::protocol::Failure;
 use crate::throttle::Category;
 
-/// Decodes `body` as `Req`, runs the operation, encodes its answer.
+/// Decodes `body` as `Req` (strictly: [`userpool::wire::decode`]), runs the operation,
+/// encodes its answer.
 async fn call<Req, Resp, Fut>(body: &[u8], op: impl FnOnce(Req) -> Fut) -> Result<Vec<u8>, Failure>
 where
     Req: DeserializeOwned,
     Resp: Serialize,
     Fut: Future<Output = Result<Resp, FacadeError>>,
 {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        body
-    };
-    let mut value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| Failure::serialization(&e))?;
-    // Clients send absent members as `null` (amazon-cognito-identity-js: `ValidationData: null`);
-    // Cognito treats them as absent.
-    strip_nulls(&mut value);
-    let request: Req = serde_json::from_value(value).map_err(|e| Failure::serialization(&e))?;
+    let request: Req = userpool::wire::decode(body).map_err(|e| Failure::serialization(&e))?;
     let response = op(request).await.map_err(Failure::from)?;
     serde_json::to_vec(&response).map_err(|_| Failure::internal())
-}
-
-/// Removes `null` members from every object, recursively.
-fn strip_nulls(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::Object(map) => {
-            map.retain(|_, v| !v.is_null());
-            map.values_mut().for_each(strip_nulls);
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_nulls),
-        _ => {}
-    }
 }
 
 macro_rules! operations {

@@ -25,16 +25,13 @@ impl Failure {
         }
     }
 
-    /// A body that is not the operation's JSON shape. serde's message names the member and
-    /// the type expected, never a value.
-    pub(crate) fn serialization(e: &serde_json::Error) -> Self {
-        let message = match e.classify() {
-            serde_json::error::Category::Data => {
-                "A member has the wrong type, or the body is not a JSON object".to_owned()
-            }
-            _ => "Unable to parse the request body as JSON".to_owned(),
-        };
-        Self::new(StatusCode::BAD_REQUEST, "SerializationException", message)
+    /// A body that is not the operation's JSON shape (the message names no value).
+    pub(crate) fn serialization(e: &userpool::wire::DecodeError) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "SerializationException",
+            e.to_string(),
+        )
     }
 
     pub(crate) fn unknown_operation() -> Self {

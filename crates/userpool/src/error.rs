@@ -37,6 +37,8 @@ pub enum ErrorKind {
     RefreshTokenReuse,
     /// `ResourceNotFoundException`.
     ResourceNotFound,
+    /// `ScopeDoesNotExistException`.
+    ScopeDoesNotExist,
     /// `TooManyFailedAttemptsException`.
     TooManyFailedAttempts,
     /// `UserNotConfirmedException`.
@@ -86,6 +88,7 @@ impl ErrorKind {
             Self::PasswordResetRequired => "PasswordResetRequiredException",
             Self::RefreshTokenReuse => "RefreshTokenReuseException",
             Self::ResourceNotFound => "ResourceNotFoundException",
+            Self::ScopeDoesNotExist => "ScopeDoesNotExistException",
             Self::TooManyFailedAttempts => "TooManyFailedAttemptsException",
             Self::UserNotConfirmed => "UserNotConfirmedException",
             Self::UserNotFound => "UserNotFoundException",

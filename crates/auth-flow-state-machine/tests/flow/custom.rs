@@ -61,6 +61,40 @@ fn define_fails_after_too_many_wrong_answers() {
     );
 }
 
+/// A DefineAuthChallenge that never decides (always one more challenge): the sign-in ends after
+/// `MAX_CUSTOM_ROUNDS` answered challenges, whatever the trigger says.
+#[test]
+fn a_define_that_never_decides_is_cut_off() {
+    assert_eq!(MAX_CUSTOM_ROUNDS, 10);
+    let mut w = World::new(32);
+    w.quiz.tries = usize::MAX;
+    w.add_user("alice", "Passw0rd!", UserStatus::Confirmed);
+    let Ok(Reply::Challenge(mut c)) = w.initiate("CUSTOM_AUTH", &map(&[("USERNAME", "alice")]))
+    else {
+        panic!("custom challenge");
+    };
+    for round in 1..MAX_CUSTOM_ROUNDS {
+        match w.respond(
+            "CUSTOM_CHALLENGE",
+            c.session.as_deref(),
+            &map(&[("USERNAME", "alice"), ("ANSWER", "41")]),
+        ) {
+            Ok(Reply::Challenge(next)) => c = next,
+            other => panic!("round {round}: {:?}", other.err()),
+        }
+    }
+    assert_eq!(
+        w.respond(
+            "CUSTOM_CHALLENGE",
+            c.session.as_deref(),
+            &map(&[("USERNAME", "alice"), ("ANSWER", "41")])
+        )
+        .err(),
+        Some(FlowError::IncorrectCredentials { counts: false }),
+        "the tenth answer ends the sign-in"
+    );
+}
+
 /// `CHALLENGE_NAME=SRP_A`: Define sees `SRP_A`, asks PASSWORD_VERIFIER, then the quiz; the
 /// password proof is checked by this crate, not by a trigger.
 #[test]
@@ -154,6 +188,7 @@ fn invalid_define_answers() {
         client: &w.client,
         settings: &w.settings,
         admin: false,
+        unknown_user_failures: Default::default(),
     };
     for (name, expected) in [
         (

@@ -145,7 +145,8 @@ fn unknown_users_are_indistinguishable() {
             &password_claim(client, &ghost, "Passw0rd!", w.now)
         )
         .err(),
-        Some(FlowError::IncorrectCredentials { counts: false })
+        Some(FlowError::IncorrectCredentials { counts: true }),
+        "counted against what was typed, as a real user's failure is"
     );
     assert_eq!(
         w.initiate(
@@ -153,7 +154,7 @@ fn unknown_users_are_indistinguishable() {
             &map(&[("USERNAME", "ghost"), ("PASSWORD", "x")])
         )
         .err(),
-        Some(FlowError::IncorrectCredentials { counts: false })
+        Some(FlowError::IncorrectCredentials { counts: true })
     );
     w.client.prevent_user_existence_errors = PreventUserExistenceErrors::Legacy;
     let client = srp::ClientHandshake::start(&mut w.rng).expect("client");
@@ -407,4 +408,48 @@ fn debug_output_is_redacted() {
         format!("{:?}", PhantomKey::new([1; 32])),
         "PhantomKey(<redacted>)"
     );
+}
+
+/// PreventUserExistenceErrors: an unknown user locks out after the same failures as a real one
+/// (the facade counts a phantom's failures against what was typed), in the password flow and
+/// at PASSWORD_VERIFIER, refused before any proof is checked.
+#[test]
+fn phantoms_lock_out_like_users() {
+    let mut w = World::new(43);
+    w.add_user("alice", "Passw0rd!", UserStatus::Confirmed);
+    let (policy, now) = (LockoutPolicy::default(), w.now);
+    for _ in 0..5 {
+        w.unknown_failures = policy.record_failure(w.unknown_failures, now);
+        let stored = w.users.get_mut("alice").expect("alice");
+        stored.failures = policy.record_failure(stored.failures, now);
+    }
+    for user in ["alice", "ghost"] {
+        assert_eq!(
+            w.initiate(
+                "USER_PASSWORD_AUTH",
+                &map(&[("USERNAME", user), ("PASSWORD", "Passw0rd!")])
+            )
+            .err(),
+            Some(FlowError::PasswordAttemptsExceeded { until: w.now + 1 }),
+            "{user}"
+        );
+        let client = srp::ClientHandshake::start(&mut w.rng).expect("client");
+        let challenge = w
+            .initiate(
+                "USER_SRP_AUTH",
+                &map(&[("USERNAME", user), ("SRP_A", &client.srp_a())]),
+            )
+            .expect("a challenge, locked or not");
+        let challenge = challenge.challenge().expect("challenge").clone();
+        assert_eq!(
+            w.respond(
+                "PASSWORD_VERIFIER",
+                None,
+                &password_claim(client, &challenge, "Passw0rd!", w.now)
+            )
+            .err(),
+            Some(FlowError::PasswordAttemptsExceeded { until: w.now + 1 }),
+            "{user} at PASSWORD_VERIFIER"
+        );
+    }
 }

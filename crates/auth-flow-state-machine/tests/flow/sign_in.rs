@@ -304,6 +304,7 @@ fn refresh_checks() {
         client: &w.client,
         settings: &w.settings,
         admin: false,
+        unknown_user_failures: Default::default(),
     };
     let check =
         |g: Option<RefreshGrant<'_>>, device: Option<&str>, account: Option<&Account<'_>>| {

@@ -152,11 +152,16 @@ fn scope_rules() {
         "no scope: all allowed"
     );
     assert_eq!(
-        check(&query(CALLBACK, "&scope=openid+phone+email+openid"), false)
+        check(&query(CALLBACK, "&scope=openid+email+openid"), false)
             .expect("ok")
             .scopes,
         ["openid", "email"],
-        "unknown ones ignored, no repeats"
+        "no repeats"
+    );
+    assert_eq!(
+        check(&query(CALLBACK, "&scope=openid+phone+email"), false),
+        Err(Error::InvalidScope),
+        "one scope the client may not ask for refuses the request"
     );
     assert_eq!(
         check(&query(CALLBACK, "&scope=phone"), false),

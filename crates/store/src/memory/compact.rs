@@ -50,6 +50,10 @@ struct Rare {
     password: Option<user_pool_model::PasswordRecord>,
     mfa: user_pool_model::MfaSettings,
     devices: Vec<user_pool_model::Device>,
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pending_attributes: std::collections::BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    signed_out_at: Option<i64>,
 }
 
 /// A packed user with its `sub` alongside (for the `sub` index).
@@ -132,13 +136,18 @@ impl CompactUser {
             }
             put_str(&mut out, value);
         }
-        let rare =
-            user.password.is_some() || user.mfa != Default::default() || !user.devices.is_empty();
+        let rare = user.password.is_some()
+            || user.mfa != Default::default()
+            || !user.devices.is_empty()
+            || !user.pending_attributes.is_empty()
+            || user.signed_out_at.is_some();
         if rare {
             let json = serde_json::to_vec(&Rare {
                 password: user.password.clone(),
                 mfa: user.mfa.clone(),
                 devices: user.devices.clone(),
+                pending_attributes: user.pending_attributes.clone(),
+                signed_out_at: user.signed_out_at,
             })
             .map_err(|e| StoreError::Backend(e.to_string()))?;
             out.extend_from_slice(&json);
@@ -176,6 +185,8 @@ impl CompactUser {
             user.password = rare.password;
             user.mfa = rare.mfa;
             user.devices = rare.devices;
+            user.pending_attributes = rare.pending_attributes;
+            user.signed_out_at = rare.signed_out_at;
         }
         Ok(user)
     }

@@ -89,6 +89,7 @@ fn apply(client: &mut AppClient, pool: &PoolConfig, req: &UserPoolClientRequest)
     }
     client.callback_urls = req.callback_urls.clone();
     client.logout_urls = req.logout_urls.clone();
+    client.default_redirect_uri = req.default_redirect_uri.clone();
     client.allowed_oauth_flows = req.allowed_oauth_flows.clone();
     client.allowed_oauth_scopes = req.allowed_oauth_scopes.clone();
     client.allowed_oauth_flows_user_pool_client = req.allowed_oauth_flows_user_pool_client;
@@ -149,6 +150,7 @@ pub(crate) fn client_type(pool: &PoolConfig, c: &AppClient) -> UserPoolClientTyp
         supported_identity_providers: vec!["COGNITO".into()],
         callback_urls: c.callback_urls.clone(),
         logout_urls: c.logout_urls.clone(),
+        default_redirect_uri: c.default_redirect_uri.clone(),
         allowed_oauth_flows: c.allowed_oauth_flows.clone(),
         allowed_oauth_scopes: c.allowed_oauth_scopes.clone(),
         allowed_oauth_flows_user_pool_client: c.allowed_oauth_flows_user_pool_client,
@@ -193,6 +195,8 @@ impl Service {
         };
         let mut client = AppClient::new(id, &name, secret)?;
         apply(&mut client, &pool, &req)?;
+        self.check_scopes_exist(&pool, &client.allowed_oauth_scopes)
+            .await?;
         let now = self.now();
         client.created = now;
         client.modified = now;
@@ -236,6 +240,8 @@ impl Service {
         let mut client = AppClient::new(existing.id.clone(), &name, existing.secret.clone())?;
         client.created = existing.created;
         apply(&mut client, &pool, &req)?;
+        self.check_scopes_exist(&pool, &client.allowed_oauth_scopes)
+            .await?;
         client.modified = self.now();
         self.store()
             .put_client(&pool.id, client.clone())

@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 use crate::error::{Error, ErrorKind, Result};
 use crate::hooks::{Caller, trigger_attributes};
 use crate::messages::{DeliveryMedium, Message, MessageKind, render_template};
-use crate::ops::sign_in::SESSION_FAILURE_PREFIX;
+use crate::ops::sign_in::{SESSION_FAILURE_PREFIX, UNKNOWN_FAILURE_PREFIX};
 use crate::service::Service;
 use crate::wire::CodeDeliveryDetails;
 
@@ -274,17 +274,29 @@ impl Service {
             .purge_failures(SESSION_FAILURE_PREFIX, now - SESSION_COUNTER_LIFETIME)
             .await
             .map_err(|e| self.store_error(&e))?;
+        // Unknown users' failures, once the lockout policy has forgotten them (15 quiet
+        // minutes): an attacker typing many names leaves nothing behind for long.
+        let unknown_counters = self
+            .store()
+            .purge_failures(
+                UNKNOWN_FAILURE_PREFIX,
+                now - self.inner.settings.lockout.reset_after,
+            )
+            .await
+            .map_err(|e| self.store_error(&e))?;
         tracing::debug!(
             target: "userpool::maintenance",
             codes,
             markers,
             session_counters,
+            unknown_counters,
             "purged expired records"
         );
         Ok(Purged {
             codes,
             markers,
             session_counters,
+            unknown_counters,
         })
     }
 }
@@ -298,6 +310,9 @@ pub struct Purged {
     pub markers: usize,
     /// Wrong-answer counters of auth sessions that can no longer be answered.
     pub session_counters: usize,
+    /// Failure counters of unknown users (PreventUserExistenceErrors) the lockout policy has
+    /// forgotten.
+    pub unknown_counters: usize,
 }
 
 /// How long a session's wrong-answer counter is kept after its last failure: longer than any

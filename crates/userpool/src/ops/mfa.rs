@@ -33,13 +33,7 @@ impl Service {
             .await
             .map_err(|_| invalid_session())?;
         Ok((
-            SignInContext {
-                pool,
-                client,
-                admin: false,
-                hosted: false,
-                metadata: &NO_METADATA,
-            },
+            SignInContext::new(pool, client, false, &NO_METADATA),
             sealed,
         ))
     }

@@ -183,12 +183,16 @@ impl Service {
             .await
             .ok_or(AuthorizeOutcome::ErrorPage("redirect_mismatch"))?;
         let ui = crate::ops::ui::ui_for(&domains, client.id.as_str());
+        let scopes = self
+            .live_scopes(&pool, &client)
+            .await
+            .map_err(|_| AuthorizeOutcome::ErrorPage("server_error"))?;
         let policy = ClientPolicy {
             client_id: client.id.as_str(),
             callback_urls: &client.callback_urls,
             allow_code: oauth_enabled(&client, "code"),
             allow_implicit: oauth_enabled(&client, "implicit"),
-            allowed_scopes: &client.allowed_oauth_scopes,
+            allowed_scopes: &scopes,
             require_pkce: false,
         };
         let request = pkce_state::check_authorize(&params, &policy).map_err(|e| {

@@ -7,7 +7,6 @@ use jwt_tokens::{AccessTokenClaims, TokenUse};
 use pkce_state::TokenRequest;
 use serde_json::{Map, Value};
 use user_pool_model::{AppClient, PoolConfig, Sub, UserStatus};
-use userpool_store::RefreshFamily;
 
 use crate::error::{Error, ErrorKind};
 use crate::hooks::Caller;
@@ -161,8 +160,12 @@ impl Service {
             .map_err(|_| server_error())?;
         let family_id = code_family_id(&id);
         if !first {
-            self.revoke_code_family(pool, client, &family_id, &record.user)
-                .await;
+            // Reuse (RFC 6749 §4.1.2, ASVS 10.4.2): the tokens of the first redemption are
+            // revoked. A redemption still in flight (a parallel duplicate) has no family yet
+            // and keeps its success: exactly one of N parallel redemptions wins.
+            self.revoke_family_durably(&pool.id, &family_id)
+                .await
+                .map_err(|_| server_error())?;
             tracing::warn!(target: "userpool::audit", operation = "Token", pool = %pool.id.as_str(), "authorization code redeemed twice; its tokens are revoked");
             return Err(consumed());
         }
@@ -201,7 +204,6 @@ impl Service {
             .issue_tokens(pool, client, &user, &grant, &caller)
             .await
             .map_err(|e| match e.kind() {
-                // A concurrent second redemption got to the family first and revoked it.
                 ErrorKind::InternalError => server_error(),
                 _ => OAuthError::bad_request("invalid_grant", e.message().to_owned()),
             })?;
@@ -213,38 +215,6 @@ impl Service {
             token_type: "Bearer",
             expires_in: result.expires_in,
         })
-    }
-
-    /// Revokes the family of a code's first redemption. If that redemption has not created
-    /// it yet, a revoked placeholder takes its id, so it cannot.
-    async fn revoke_code_family(
-        &self,
-        pool: &PoolConfig,
-        client: &AppClient,
-        family_id: &str,
-        sub: &str,
-    ) {
-        let now = self.now();
-        let placeholder = RefreshFamily {
-            id: family_id.to_owned(),
-            user: format!("\u{1}code/{sub}"),
-            client_id: client.id.clone(),
-            origin_jti: family_id.to_owned(),
-            device_key: None,
-            auth_time: now,
-            token_hash: self.inner.entropy.bytes::<32>().unwrap_or([0; 32]),
-            previous: None,
-            created: now,
-            expires_at: now,
-            revoked: true,
-            scopes: None,
-        };
-        match self.store().create_family(&pool.id, placeholder).await {
-            Ok(()) => {}
-            Err(_) => {
-                let _ = self.store().revoke_family(&pool.id, family_id).await;
-            }
-        }
     }
 
     async fn oauth_refresh(
@@ -307,11 +277,11 @@ impl Service {
                 "The client may not use the client credentials grant.",
             ));
         }
-        let custom: Vec<&String> = client
-            .allowed_oauth_scopes
-            .iter()
-            .filter(|s| s.contains('/'))
-            .collect();
+        let live = self
+            .live_scopes(pool, client)
+            .await
+            .map_err(|_| server_error())?;
+        let custom: Vec<&String> = live.iter().filter(|s| s.contains('/')).collect();
         let scopes: Vec<String> = match get(params, "scope") {
             None => custom.iter().map(|s| (*s).clone()).collect(),
             Some(requested) => {
@@ -420,18 +390,10 @@ impl Service {
         let params = parse_form(body)?;
         let token = get(&params, "token")
             .ok_or_else(|| OAuthError::bad_request("invalid_request", "token is required"))?;
-        let (_, client) = self.oauth_client_auth(&params, auth, host_pool).await?;
-        let request = RevokeTokenRequest {
-            token: token.into(),
-            client_id: client.id.as_str().to_owned(),
-            client_secret: match &auth.basic {
-                Some((_, s)) => Some(s.clone()),
-                None => get(&params, "client_secret").map(SecretString::from),
-            },
-        };
-        self.revoke_token(request)
+        // The client authenticated just above (Basic or body secret).
+        let (pool, client) = self.oauth_client_auth(&params, auth, host_pool).await?;
+        self.revoke_for_client(&pool, &client, token)
             .await
-            .map(drop)
             .map_err(|e| match e.kind() {
                 ErrorKind::UnsupportedTokenType => OAuthError::bad_request(
                     "unsupported_token_type",
@@ -441,9 +403,11 @@ impl Service {
                     "invalid_request",
                     "Token revocation is not enabled for this client.",
                 ),
-                ErrorKind::Unauthorized | ErrorKind::NotAuthorized => {
-                    OAuthError::unauthorized("invalid_client", "Client authentication failed.")
-                }
+                // RFC 7009 §2.1: a token issued to another client is refused.
+                ErrorKind::Unauthorized => OAuthError::bad_request(
+                    "unauthorized_client",
+                    "The token was not issued to this client.",
+                ),
                 _ => server_error(),
             })
     }

@@ -131,6 +131,11 @@ fn apply_settings(pool: &mut PoolConfig, req: &UserPoolRequest) -> Result<()> {
     if let Some(recovery) = &req.account_recovery_setting {
         pool.account_recovery = recovery.recovery_mechanisms.clone();
     }
+    pool.attributes_require_verification_before_update = req
+        .user_attribute_update_settings
+        .clone()
+        .unwrap_or_default()
+        .attributes_require_verification_before_update;
     pool.validate()?;
     Ok(())
 }
@@ -211,6 +216,11 @@ impl Service {
             },
             account_recovery_setting: AccountRecoverySetting {
                 recovery_mechanisms: pool.account_recovery.clone(),
+            },
+            user_attribute_update_settings: UserAttributeUpdateSettings {
+                attributes_require_verification_before_update: pool
+                    .attributes_require_verification_before_update
+                    .clone(),
             },
         })
     }

@@ -13,7 +13,7 @@ use auth_flow_state_machine::{
 use custom_auth_triggers::events::PreAuthenticationRequest;
 use custom_auth_triggers::{PreAuthentication, TriggerSource};
 use sha2::{Digest, Sha256};
-use user_pool_model::{AppClient, PoolConfig, User};
+use user_pool_model::{AppClient, PoolConfig, PreventUserExistenceErrors, User};
 
 use crate::error::{Error, Result};
 use crate::hooks::{Caller, trigger_attributes};
@@ -33,6 +33,40 @@ pub(crate) struct SignInContext<'a> {
     /// The hosted UI's sign-in: it ends in the sign-in cookie, not in API tokens.
     pub(crate) hosted: bool,
     pub(crate) metadata: &'a BTreeMap<String, String>,
+    /// An unknown user hidden by PreventUserExistenceErrors: where their failures count.
+    pub(crate) unknown: Option<UnknownUser>,
+}
+
+/// What an unknown user typed, under PreventUserExistenceErrors `ENABLED`: the lockout key
+/// their failed attempts are counted under (bounded: purged like session counters once the
+/// lockout policy has forgotten them) and the failures so far. A phantom thereby locks out
+/// after exactly the failures a real user does.
+pub(crate) struct UnknownUser {
+    key: String,
+    failures: Failures,
+}
+
+/// The lockout keys of unknown users' failures start with this (purged by
+/// [`Service::purge_expired`]).
+pub(crate) const UNKNOWN_FAILURE_PREFIX: &str = "\u{1}unknown/";
+
+impl<'a> SignInContext<'a> {
+    /// An API sign-in (`admin` for the Admin* operations).
+    pub(crate) fn new(
+        pool: PoolConfig,
+        client: AppClient,
+        admin: bool,
+        metadata: &'a BTreeMap<String, String>,
+    ) -> Self {
+        Self {
+            pool,
+            client,
+            admin,
+            hosted: false,
+            metadata,
+            unknown: None,
+        }
+    }
 }
 
 /// No `ClientMetadata` (the sign-ins that have none: MFA setup by session, the hosted UI).
@@ -48,6 +82,7 @@ impl SignInContext<'static> {
             admin: true,
             hosted: true,
             metadata: &NO_METADATA,
+            unknown: None,
         }
     }
 }
@@ -108,13 +143,7 @@ impl Service {
         let (pool, client) = self.client(&req.client_id).await?;
         self.initiate(
             req.clone(),
-            SignInContext {
-                pool,
-                client,
-                admin: false,
-                hosted: false,
-                metadata: &req.client_metadata,
-            },
+            SignInContext::new(pool, client, false, &req.client_metadata),
         )
         .await
     }
@@ -127,13 +156,7 @@ impl Service {
         let client = self.pool_client(&pool, &req.client_id).await?;
         self.initiate(
             req.clone(),
-            SignInContext {
-                pool,
-                client,
-                admin: true,
-                hosted: false,
-                metadata: &req.client_metadata,
-            },
+            SignInContext::new(pool, client, true, &req.client_metadata),
         )
         .await
     }
@@ -146,13 +169,7 @@ impl Service {
         let (pool, client) = self.client(&req.client_id).await?;
         self.respond(
             &req,
-            SignInContext {
-                pool,
-                client,
-                admin: false,
-                hosted: false,
-                metadata: &req.client_metadata,
-            },
+            SignInContext::new(pool, client, false, &req.client_metadata),
         )
         .await
     }
@@ -168,13 +185,7 @@ impl Service {
         let client = self.pool_client(&pool, &req.client_id).await?;
         self.respond(
             &req,
-            SignInContext {
-                pool,
-                client,
-                admin: true,
-                hosted: false,
-                metadata: &req.client_metadata,
-            },
+            SignInContext::new(pool, client, true, &req.client_metadata),
         )
         .await
     }
@@ -195,6 +206,10 @@ impl Service {
                 client: &cx.client,
                 settings: &self.inner.settings,
                 admin: cx.admin,
+                unknown_user_failures: cx
+                    .unknown
+                    .as_ref()
+                    .map_or_else(Failures::default, |u| u.failures),
             };
             f(&mut flow)
         })
@@ -229,6 +244,31 @@ impl Service {
                 last: state.last_failure,
             },
         })
+    }
+
+    /// The lockout state of what an unknown user typed, when PreventUserExistenceErrors hides
+    /// unknown users (otherwise they are refused before any failure could count).
+    async fn unknown_user(
+        &self,
+        cx: &SignInContext<'_>,
+        login: &str,
+    ) -> Result<Option<UnknownUser>> {
+        if cx.client.prevent_user_existence_errors != PreventUserExistenceErrors::Enabled {
+            return Ok(None);
+        }
+        let key = format!("{UNKNOWN_FAILURE_PREFIX}{}", cx.pool.case_rule.fold(login));
+        let state = self
+            .store()
+            .lockout_state(&cx.pool.id, &key)
+            .await
+            .map_err(|e| self.store_error(&e))?;
+        Ok(Some(UnknownUser {
+            key,
+            failures: Failures {
+                count: state.failures,
+                last: state.last_failure,
+            },
+        }))
     }
 
     pub(crate) async fn initiate(
@@ -296,9 +336,13 @@ impl Service {
             )
             .await?;
         }
+        let mut cx = cx;
         let loaded = match user {
             Some(user) => Some(self.load(&cx.pool, user, sign_in.device_key()).await?),
-            None => None,
+            None => {
+                cx.unknown = self.unknown_user(&cx, sign_in.login()).await?;
+                None
+            }
         };
         let account = loaded.as_ref().map(Loaded::account);
         let result = self.with_flow(&cx, |flow| sign_in.start(account.as_ref(), flow))?;
@@ -332,7 +376,9 @@ impl Service {
             .await
             .map_err(|e| self.store_error(&e))?
             .failures;
+        let mut cx = cx;
         let loaded = if pending.user_not_found() {
+            cx.unknown = self.unknown_user(&cx, pending.login()).await?;
             None
         } else {
             match self
@@ -457,11 +503,16 @@ impl Service {
             let transition = match result {
                 Ok(t) => t,
                 Err(e) => {
+                    let key = match (&username, &cx.unknown) {
+                        (Some(name), _) => Some(cx.pool.case_rule.fold(name)),
+                        (None, Some(unknown)) => Some(unknown.key.clone()),
+                        (None, None) => None,
+                    };
                     if e.counts_as_failed_attempt()
-                        && let Some(name) = &username
+                        && let Some(key) = key
                     {
                         self.store()
-                            .record_failure(&cx.pool.id, &cx.pool.case_rule.fold(name), self.now())
+                            .record_failure(&cx.pool.id, &key, self.now())
                             .await
                             .map_err(|e| self.store_error(&e))?;
                     }

@@ -287,6 +287,19 @@ impl Service {
         Ok((token, hash))
     }
 
+    /// Revokes a family as a punishment (reuse of a refresh token or an authorization code):
+    /// retried twice, then the request fails — never silently skipped, never allowed.
+    pub(crate) async fn revoke_family_durably(&self, pool: &UserPoolId, id: &str) -> Result<()> {
+        let mut last = None;
+        for _ in 0..3 {
+            match self.store().revoke_family(pool, id).await {
+                Ok(()) | Err(StoreError::RefreshTokenNotFound) => return Ok(()),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.map_or_else(internal, |e| self.store_error(&e)))
+    }
+
     /// Tokens for a completed sign-in: a new refresh-token family and its first tokens.
     pub(crate) async fn issue_tokens(
         &self,
@@ -362,13 +375,16 @@ impl Service {
         let now = self.now();
         let presented_previous = family.token_hash != hash;
         if presented_previous {
-            // A replaced token: fine within the grace period, reuse (revoke all) after it.
+            // A replaced token: usable again only inside a positive grace period (a client
+            // retrying a refresh whose answer it lost); with grace 0 it died at rotation.
+            // Presented after that, it is a reuse: the whole family (its successor too) is
+            // revoked (ASVS 10.4.5; stricter than Cognito documents).
             let grace = client
                 .refresh_token_rotation
                 .map_or(0, |r| i64::from(r.retry_grace_period_seconds));
             let replaced_at = family.previous.map_or(i64::MIN, |(_, at)| at);
-            if now > replaced_at.saturating_add(grace) {
-                let _ = self.store().revoke_family(&pool.id, &family.id).await;
+            if grace == 0 || now > replaced_at.saturating_add(grace) {
+                self.revoke_family_durably(&pool.id, &family.id).await?;
                 tracing::warn!(target: "userpool::audit", operation = "GetTokensFromRefreshToken", pool = %pool.id.as_str(), "refresh token reuse detected; family revoked");
                 return Err(Error::new(
                     ErrorKind::RefreshTokenReuse,
@@ -407,6 +423,7 @@ impl Service {
                     client,
                     settings,
                     admin: false,
+                    unknown_user_failures: Default::default(),
                 };
                 request.check(Some(&grant), account.as_ref(), &cx)
             })?
@@ -574,7 +591,8 @@ impl Service {
     }
 
     /// RevokeToken: revokes a refresh token's family and so every access token minted from
-    /// it. An unknown or already revoked token succeeds, as on Cognito.
+    /// it. An unknown or already revoked token succeeds, as on Cognito; a token issued to
+    /// another client is refused (`UnauthorizedException`) and keeps working.
     pub async fn revoke_token(&self, req: RevokeTokenRequest) -> Result<Empty> {
         if req.token.is_empty() {
             return Err(missing("token"));
@@ -584,33 +602,53 @@ impl Service {
             check_client_secret(&client, req.client_secret.as_ref())
                 .map_err(|_| Error::new(ErrorKind::Unauthorized, "Client secret is invalid."))?;
         }
+        self.revoke_for_client(&pool, &client, req.token.expose_secret())
+            .await?;
+        Ok(Empty {})
+    }
+
+    /// Revokes `token`'s family for an authenticated `client` (RevokeToken and
+    /// `/oauth2/revoke`). `Unauthorized` means the token belongs to another client.
+    pub(crate) async fn revoke_for_client(
+        &self,
+        pool: &PoolConfig,
+        client: &AppClient,
+        token: &str,
+    ) -> Result<()> {
         if !client.enable_token_revocation {
             return Err(Error::new(
                 ErrorKind::UnsupportedOperation,
                 "Token revocation is not enabled for this client.",
             ));
         }
-        if claimed_pool(req.token.expose_secret()).is_some() {
+        if claimed_pool(token).is_some() {
             return Err(Error::new(
                 ErrorKind::UnsupportedTokenType,
                 "Only refresh tokens can be revoked.",
             ));
         }
-        let hash = hash_token(req.token.expose_secret());
-        if let Some(family) = self
+        let hash = hash_token(token);
+        let Some(family) = self
             .store()
             .find_family(&pool.id, &hash)
             .await
             .map_err(|e| self.store_error(&e))?
-            && family.client_id == client.id
-        {
-            self.store()
-                .revoke_family(&pool.id, &family.id)
-                .await
-                .map_err(|e| self.store_error(&e))?;
-            tracing::info!(target: "userpool::audit", operation = "RevokeToken", pool = %pool.id.as_str());
+        else {
+            return Ok(());
+        };
+        if family.client_id != client.id {
+            tracing::warn!(target: "userpool::audit", operation = "RevokeToken", pool = %pool.id.as_str(), client = %client.id.as_str(), "refresh token of another client presented; not revoked");
+            return Err(Error::new(
+                ErrorKind::Unauthorized,
+                "Token not issued for this client.",
+            ));
         }
-        Ok(Empty {})
+        self.store()
+            .revoke_family(&pool.id, &family.id)
+            .await
+            .map_err(|e| self.store_error(&e))?;
+        tracing::info!(target: "userpool::audit", operation = "RevokeToken", pool = %pool.id.as_str());
+        Ok(())
     }
 }
 

@@ -47,26 +47,69 @@ fn get_user_response(
 }
 
 /// Applies an attribute update: a blank value deletes; a changed email / phone number is no
-/// longer verified unless the same update verifies it. Returns the changed contact attributes.
-fn apply_attributes(user: &mut User, attrs: &[Attribute]) -> Vec<String> {
+/// longer verified unless the same (admin) update verifies it — or, when the pool lists it in
+/// `AttributesRequireVerificationBeforeUpdate` and the current value is verified, the new
+/// value waits in `pending_attributes` while the old one stays active. Returns the contact
+/// attributes whose new value needs a verification code.
+fn apply_attributes(
+    pool: &PoolConfig,
+    user: &mut User,
+    attrs: &[Attribute],
+    admin: bool,
+) -> Vec<String> {
     let mut changed = Vec::new();
     for a in attrs {
         if a.value.is_empty() {
             user.attributes.remove(&a.name);
+            user.pending_attributes.remove(&a.name);
             continue;
         }
-        let old = user.attributes.insert(a.name.clone(), a.value.clone());
-        if matches!(a.name.as_str(), "email" | "phone_number")
-            && old.as_deref() != Some(a.value.as_str())
-        {
-            let flag = format!("{}_verified", a.name);
-            if !attrs.iter().any(|x| x.name == flag) {
+        if !matches!(a.name.as_str(), "email" | "phone_number") {
+            user.attributes.insert(a.name.clone(), a.value.clone());
+            continue;
+        }
+        let flag = format!("{}_verified", a.name);
+        let verified_by_request = attrs.iter().any(|x| x.name == flag);
+        if user.attributes.get(&a.name) == Some(&a.value) {
+            // Back to the active value: nothing waits any more.
+            user.pending_attributes.remove(&a.name);
+            continue;
+        }
+        let keep_original = pool
+            .attributes_require_verification_before_update
+            .contains(&a.name)
+            && user.is_verified(&a.name)
+            && !(admin && verified_by_request);
+        if keep_original {
+            user.pending_attributes
+                .insert(a.name.clone(), a.value.clone());
+        } else {
+            user.attributes.insert(a.name.clone(), a.value.clone());
+            user.pending_attributes.remove(&a.name);
+            if !verified_by_request {
                 user.attributes.insert(flag, "false".into());
             }
-            changed.push(a.name.clone());
         }
+        changed.push(a.name.clone());
     }
     changed
+}
+
+/// Where a verification code for `name` goes: the value waiting for verification, else the
+/// active one.
+fn verification_destination(user: &User, name: &str) -> Option<Destination> {
+    user.pending_attributes
+        .get(name)
+        .or_else(|| user.attributes.get(name))
+        .and_then(|v| Destination::for_attribute(name, v))
+}
+
+/// Removes attributes (and any value of theirs waiting for verification).
+fn remove_attributes(user: &mut User, names: &[String]) {
+    for name in names {
+        user.attributes.remove(name);
+        user.pending_attributes.remove(name);
+    }
 }
 
 fn check_deletable(pool: &PoolConfig, names: &[String]) -> Result<()> {
@@ -131,9 +174,16 @@ impl Service {
         let auth = self.authorize(&req.access_token).await?;
         let permissions = self.token_permissions(&auth).await;
         permissions.check_write(&auth.pool.schema, &req.user_attributes, false)?;
-        let mut user = auth.user.clone();
-        let changed = apply_attributes(&mut user, &req.user_attributes);
-        let user = self.save_user(&auth.pool, user).await?;
+        let (user, changed) = self
+            .modify_user(&auth.pool, auth.user.clone(), |user| {
+                Ok(apply_attributes(
+                    &auth.pool,
+                    user,
+                    &req.user_attributes,
+                    false,
+                ))
+            })
+            .await?;
         tracing::info!(target: "userpool::audit", operation = "UpdateUserAttributes", pool = %auth.pool.id.as_str(), sub = %user.sub);
         let caller = Caller {
             client_id: &auth.client_id,
@@ -142,12 +192,7 @@ impl Service {
         let mut details = Vec::new();
         for name in changed {
             let auto = auth.pool.auto_verified_attributes.contains(&name);
-            if let (true, Some(destination)) = (
-                auto,
-                user.attributes
-                    .get(&name)
-                    .and_then(|v| Destination::for_attribute(&name, v)),
-            ) {
+            if let (true, Some(destination)) = (auto, verification_destination(&user, &name)) {
                 details.push(
                     self.issue_code(
                         &auth.pool,
@@ -173,7 +218,7 @@ impl Service {
         req: AdminUpdateUserAttributesRequest,
     ) -> Result<Empty> {
         let pool = self.pool(&req.user_pool_id).await?;
-        let mut user = self.require_user(&pool, &req.username).await?;
+        let user = self.require_user(&pool, &req.username).await?;
         for a in &req.user_attributes {
             validate_attribute(&pool.schema, a)?;
             if a.name == "sub" || pool.schema.get(&a.name).is_some_and(|d| !d.mutable) {
@@ -183,8 +228,11 @@ impl Service {
                 ));
             }
         }
-        apply_attributes(&mut user, &req.user_attributes);
-        let user = self.save_user(&pool, user).await?;
+        let (user, _) = self
+            .modify_user(&pool, user, |user| {
+                Ok(apply_attributes(&pool, user, &req.user_attributes, true))
+            })
+            .await?;
         tracing::info!(target: "userpool::audit", operation = "AdminUpdateUserAttributes", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(Empty {})
     }
@@ -205,11 +253,11 @@ impl Service {
                 format!("A client attempted to write unauthorized attribute {name}"),
             ));
         }
-        let mut user = auth.user.clone();
-        for name in &req.user_attribute_names {
-            user.attributes.remove(name);
-        }
-        self.save_user(&auth.pool, user).await?;
+        self.modify_user(&auth.pool, auth.user.clone(), |user| {
+            remove_attributes(user, &req.user_attribute_names);
+            Ok(())
+        })
+        .await?;
         Ok(Empty {})
     }
 
@@ -220,12 +268,13 @@ impl Service {
     ) -> Result<Empty> {
         crate::audit::event("AdminDeleteUserAttributes");
         let pool = self.pool(&req.user_pool_id).await?;
-        let mut user = self.require_user(&pool, &req.username).await?;
+        let user = self.require_user(&pool, &req.username).await?;
         check_deletable(&pool, &req.user_attribute_names)?;
-        for name in &req.user_attribute_names {
-            user.attributes.remove(name);
-        }
-        self.save_user(&pool, user).await?;
+        self.modify_user(&pool, user, |user| {
+            remove_attributes(user, &req.user_attribute_names);
+            Ok(())
+        })
+        .await?;
         Ok(Empty {})
     }
 
@@ -236,12 +285,8 @@ impl Service {
     ) -> Result<CodeDeliveryResponse> {
         crate::audit::event("GetUserAttributeVerificationCode");
         let auth = self.authorize(&req.access_token).await?;
-        let destination = auth
-            .user
-            .attributes
-            .get(&req.attribute_name)
-            .and_then(|v| Destination::for_attribute(&req.attribute_name, v))
-            .ok_or_else(|| {
+        let destination =
+            verification_destination(&auth.user, &req.attribute_name).ok_or_else(|| {
                 Error::new(
                     ErrorKind::InvalidParameter,
                     "Invalid attribute name or the attribute has no value.",
@@ -281,10 +326,18 @@ impl Service {
             req.code.expose_secret(),
         )
         .await?;
-        let mut user = auth.user.clone();
-        user.attributes
-            .insert(format!("{}_verified", req.attribute_name), "true".into());
-        self.save_user(&auth.pool, user).await?;
+        // The verified value becomes the active one (a value waiting for verification
+        // replaces the old one only now; its alias must still be free).
+        let name = req.attribute_name.clone();
+        self.modify_user(&auth.pool, auth.user.clone(), |user| {
+            if let Some(value) = user.pending_attributes.remove(&name) {
+                user.attributes.insert(name.clone(), value);
+            }
+            user.attributes
+                .insert(format!("{name}_verified"), "true".into());
+            Ok(())
+        })
+        .await?;
         Ok(Empty {})
     }
 

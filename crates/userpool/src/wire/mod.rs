@@ -4,6 +4,7 @@
 
 mod admin;
 mod auth;
+mod decode;
 mod device;
 mod domain;
 mod group;
@@ -15,6 +16,7 @@ mod user;
 
 pub use admin::*;
 pub use auth::*;
+pub use decode::{DecodeError, decode};
 pub use device::*;
 pub use domain::*;
 pub use group::*;

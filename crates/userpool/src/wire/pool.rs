@@ -174,6 +174,17 @@ pub struct UserPoolRequest {
     /// `AccountRecoverySetting`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_recovery_setting: Option<AccountRecoverySetting>,
+    /// `UserAttributeUpdateSettings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_attribute_update_settings: Option<UserAttributeUpdateSettings>,
+}
+
+/// `UserAttributeUpdateSettingsType`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct UserAttributeUpdateSettings {
+    /// `AttributesRequireVerificationBeforeUpdate` (`email`, `phone_number`).
+    pub attributes_require_verification_before_update: Vec<String>,
 }
 
 /// `UserPoolType`.
@@ -236,6 +247,8 @@ pub struct UserPoolType {
     pub username_configuration: UsernameConfiguration,
     /// `AccountRecoverySetting`.
     pub account_recovery_setting: AccountRecoverySetting,
+    /// `UserAttributeUpdateSettings`.
+    pub user_attribute_update_settings: UserAttributeUpdateSettings,
 }
 
 /// `{UserPool}`: CreateUserPool and DescribeUserPool responses.
@@ -380,6 +393,9 @@ pub struct UserPoolClientRequest {
     /// `LogoutURLs`.
     #[serde(rename = "LogoutURLs")]
     pub logout_urls: Vec<String>,
+    /// `DefaultRedirectURI` (one of `CallbackURLs`).
+    #[serde(rename = "DefaultRedirectURI", skip_serializing_if = "Option::is_none")]
+    pub default_redirect_uri: Option<String>,
     /// `AllowedOAuthFlows`.
     #[serde(rename = "AllowedOAuthFlows")]
     pub allowed_oauth_flows: Vec<String>,
@@ -449,6 +465,13 @@ pub struct UserPoolClientType {
     /// `LogoutURLs`.
     #[serde(rename = "LogoutURLs", skip_serializing_if = "Vec::is_empty", default)]
     pub logout_urls: Vec<String>,
+    /// `DefaultRedirectURI`.
+    #[serde(
+        rename = "DefaultRedirectURI",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub default_redirect_uri: Option<String>,
     /// `AllowedOAuthFlows`.
     #[serde(
         rename = "AllowedOAuthFlows",

@@ -14,8 +14,10 @@ use userpool_store::{StoreError, UserKeys};
 use crate::error::{Error, ErrorKind, Result};
 use crate::service::Service;
 
-/// Writes tried before a change gives up.
-pub(crate) const MAX_WRITE_ATTEMPTS: u32 = 8;
+/// Writes tried before a change gives up. Every round of a race has a winner (the store's
+/// write is a compare-and-swap on the version), so N concurrent writers of one user finish
+/// within N rounds; the bound only stops a pathological storm.
+pub(crate) const MAX_WRITE_ATTEMPTS: u32 = 64;
 
 impl Service {
     /// Applies `change` to `user` and stores it; on a version conflict re-reads the user and
@@ -40,7 +42,7 @@ impl Service {
                     let pause = self
                         .inner
                         .entropy
-                        .with(|rng| rand::RngExt::random_range(rng, 0..=attempt * 2))?;
+                        .with(|rng| rand::RngExt::random_range(rng, 0..=attempt.min(8) * 2))?;
                     for _ in 0..pause {
                         YieldNow(false).await;
                     }

@@ -362,3 +362,139 @@ async fn clients_have_cognito_defaults_and_full_replacement_updates() {
         &format!("User pool client {} does not exist.", created.client_id),
     );
 }
+
+/// Cognito's rule for the URLs a client registers: https, http only for localhost, an app's
+/// own scheme, no fragment; `DefaultRedirectURI` must be one of the callback URLs.
+#[tokio::test]
+async fn registered_urls_follow_cognitos_rule() {
+    let w = world!();
+    let pool = w.pool().await;
+    let create = |callbacks: &[&str], logouts: &[&str], default: Option<&str>| {
+        w.service.create_user_pool_client(UserPoolClientRequest {
+            user_pool_id: pool.clone(),
+            client_name: Some("urls".into()),
+            callback_urls: callbacks.iter().map(|s| (*s).to_owned()).collect(),
+            logout_urls: logouts.iter().map(|s| (*s).to_owned()).collect(),
+            default_redirect_uri: default.map(str::to_owned),
+            ..Default::default()
+        })
+    };
+    let ok = create(
+        &[
+            "https://app.example.com/cb",
+            "http://localhost:3000/cb",
+            "myapp://cb",
+        ],
+        &["https://app.example.com/out"],
+        Some("https://app.example.com/cb"),
+    )
+    .await
+    .expect("valid URLs");
+    assert_eq!(
+        ok.user_pool_client.default_redirect_uri.as_deref(),
+        Some("https://app.example.com/cb")
+    );
+    for (callbacks, logouts, default, member) in [
+        (
+            &["http://app.example.com/cb"][..],
+            &[][..],
+            None,
+            "CallbackURLs",
+        ),
+        (
+            &["http://127.0.0.1:3000/cb"][..],
+            &[][..],
+            None,
+            "CallbackURLs",
+        ),
+        (
+            &["https://app.example.com/cb#x"][..],
+            &[][..],
+            None,
+            "CallbackURLs",
+        ),
+        (&["javascript:alert(1)"][..], &[][..], None, "CallbackURLs"),
+        (
+            &["https://app.example.com/cb"][..],
+            &["http://app.example.com/out"][..],
+            None,
+            "LogoutURLs",
+        ),
+        (
+            &["https://app.example.com/cb"][..],
+            &[][..],
+            Some("http://evil.example.com/cb"),
+            "DefaultRedirectURI",
+        ),
+    ] {
+        let e = create(callbacks, logouts, default).await.expect_err(member);
+        assert_eq!(e.exception_name(), "InvalidParameterException", "{member}");
+        assert!(
+            e.message().starts_with(&format!("Invalid {member}: ")),
+            "{e}"
+        );
+    }
+    let e = create(
+        &["https://app.example.com/cb"],
+        &[],
+        Some("https://app.example.com/other"),
+    )
+    .await
+    .expect_err("default not among the callbacks");
+    assert_eq!(
+        (e.exception_name(), e.message()),
+        (
+            "InvalidParameterException",
+            "DefaultRedirectURI must be one of the CallbackURLs."
+        )
+    );
+}
+
+/// A client may only be given scopes that exist: the standard ones and those a resource
+/// server defines.
+#[tokio::test]
+async fn client_scopes_must_exist() {
+    let w = world!();
+    let pool = w.pool().await;
+    let create = |scopes: &[&str]| {
+        w.service.create_user_pool_client(UserPoolClientRequest {
+            user_pool_id: pool.clone(),
+            client_name: Some("scopes".into()),
+            allowed_oauth_scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            ..Default::default()
+        })
+    };
+    create(&[
+        "openid",
+        "email",
+        "phone",
+        "profile",
+        "aws.cognito.signin.user.admin",
+    ])
+    .await
+    .expect("standard scopes");
+    assert_error(
+        create(&["openid", "https://api.example.com/read"]).await,
+        "ScopeDoesNotExistException",
+        "Invalid scope requested: https://api.example.com/read",
+    );
+    w.service
+        .create_resource_server(ResourceServerRequest {
+            user_pool_id: pool.clone(),
+            identifier: "https://api.example.com".into(),
+            name: Some("api".into()),
+            scopes: vec![user_pool_model::ResourceServerScope {
+                scope_name: "read".into(),
+                scope_description: "read".into(),
+            }],
+        })
+        .await
+        .expect("resource server");
+    create(&["openid", "https://api.example.com/read"])
+        .await
+        .expect("defined now");
+    assert_kind(
+        create(&["https://api.example.com/write"]).await,
+        "ScopeDoesNotExistException",
+    );
+}

@@ -7,8 +7,12 @@ const BACKEND: crate::Backend = crate::Backend::Postgres;
 mod support;
 #[path = "admin_users.rs"]
 mod admin_users;
+#[path = "attribute_updates.rs"]
+mod attribute_updates;
 #[path = "groups.rs"]
 mod groups;
+#[path = "lockout.rs"]
+mod lockout;
 #[path = "mfa_devices.rs"]
 mod mfa_devices;
 #[path = "oauth.rs"]
@@ -19,6 +23,8 @@ mod passwords;
 mod pools_clients;
 #[path = "resources.rs"]
 mod resources;
+#[path = "rotation.rs"]
+mod rotation;
 #[path = "sign_in.rs"]
 mod sign_in;
 #[path = "sign_up.rs"]

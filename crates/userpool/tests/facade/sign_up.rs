@@ -130,6 +130,19 @@ async fn sign_up_errors_follow_cognito() {
             .await,
         "InvalidParameterException",
     );
+    // A password that begins or ends with whitespace of any kind is malformed, not weak.
+    for bad in [
+        format!("{PASSWORD}\t"),
+        format!("{PASSWORD}\n"),
+        format!(" {PASSWORD}"),
+        format!("{PASSWORD}\u{a0}"),
+    ] {
+        assert_error(
+            w.service.sign_up(sign_up(&client, "erin", &bad)).await,
+            "InvalidParameterException",
+            "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\S]+.*[\\S]+$",
+        );
+    }
     let mut bad_email = sign_up(&client, "carol", PASSWORD);
     bad_email.user_attributes = vec![Attribute::new("email", "not-an-email")];
     assert_error(

@@ -9,10 +9,14 @@ mod support;
 mod admin_users;
 #[path = "at_rest.rs"]
 mod at_rest;
+#[path = "attribute_updates.rs"]
+mod attribute_updates;
 #[path = "groups.rs"]
 mod groups;
 // The log scrub installs the process's one global subscriber, so it runs in one copy: this
 // one, where the SQL store's own logging is in the scenario too.
+#[path = "lockout.rs"]
+mod lockout;
 #[path = "log_scrub.rs"]
 mod log_scrub;
 #[path = "mfa_devices.rs"]
@@ -25,6 +29,8 @@ mod passwords;
 mod pools_clients;
 #[path = "resources.rs"]
 mod resources;
+#[path = "rotation.rs"]
+mod rotation;
 #[path = "sign_in.rs"]
 mod sign_in;
 #[path = "sign_up.rs"]

@@ -396,3 +396,34 @@ async fn secret_clients_prove_themselves_on_refresh() {
         .await
         .expect("with the secret");
 }
+
+/// RevokeToken names the client: a refresh token of another client is refused
+/// (`UnauthorizedException`) and keeps working.
+#[tokio::test]
+async fn revoke_token_refuses_another_clients_token() {
+    let mut w = world!();
+    let (pool, client, first) = signed_in(&mut w, None).await;
+    let other = w.client(&pool).await;
+    let refresh_token = first.refresh_token.clone().expect("refresh token");
+    assert_error(
+        w.service
+            .revoke_token(RevokeTokenRequest {
+                token: refresh_token.clone(),
+                client_id: other,
+                client_secret: None,
+            })
+            .await,
+        "UnauthorizedException",
+        "Token not issued for this client.",
+    );
+    w.service
+        .get_tokens_from_refresh_token(refresh_req(&client, &refresh_token))
+        .await
+        .expect("the token still works");
+    w.service
+        .get_user(AccessTokenRequest {
+            access_token: first.access_token.clone(),
+        })
+        .await
+        .expect("and so do its access tokens");
+}

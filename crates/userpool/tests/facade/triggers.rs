@@ -348,3 +348,73 @@ async fn user_migration_at_sign_in_and_forgot_password() {
         .unwrap();
     assert_eq!(user.user_status.as_deref(), Some("RESET_REQUIRED"));
 }
+
+/// A DefineAuthChallenge that never decides (always one more challenge) cannot keep a sign-in
+/// alive: after `MAX_CUSTOM_ROUNDS` (10) answered challenges the sign-in ends with
+/// `NotAuthorizedException`.
+#[tokio::test]
+async fn a_define_that_never_decides_is_cut_off_after_ten_rounds() {
+    let registry = TriggerRegistry::new()
+        .with(
+            TriggerKind::DefineAuthChallenge,
+            handler_fn::<DefineAuthChallenge, _, _>(|_| async move {
+                Ok(DefineAuthChallengeResponse {
+                    challenge_name: Some("CUSTOM_CHALLENGE".into()),
+                    ..Default::default()
+                })
+            }),
+        )
+        .with(
+            TriggerKind::CreateAuthChallenge,
+            handler_fn::<CreateAuthChallenge, _, _>(|_| async move {
+                Ok(CreateAuthChallengeResponse {
+                    public_challenge_parameters: [("q".to_owned(), "?".to_owned())].into(),
+                    ..Default::default()
+                })
+            }),
+        )
+        .with(
+            TriggerKind::VerifyAuthChallengeResponse,
+            handler_fn::<VerifyAuthChallengeResponse, _, _>(|_| async move {
+                Ok(custom_auth_triggers::events::VerifyAuthChallengeResponse {
+                    answer_correct: true,
+                })
+            }),
+        );
+    let (w, _pool, client) = world_with(world!(), registry).await;
+    w.user(&client, "alice", PASSWORD).await;
+    let mut step = w
+        .service
+        .initiate_auth(InitiateAuthRequest {
+            client_id: client.clone(),
+            auth_flow: "CUSTOM_AUTH".into(),
+            auth_parameters: SecretMap::of(&[("USERNAME", "alice")]),
+            ..Default::default()
+        })
+        .await
+        .expect("challenge");
+    let mut rounds = 0;
+    let refused = loop {
+        let answer = RespondToAuthChallengeRequest {
+            client_id: client.clone(),
+            challenge_name: "CUSTOM_CHALLENGE".into(),
+            session: step.session.clone(),
+            challenge_responses: SecretMap::of(&[("USERNAME", "alice"), ("ANSWER", "x")]),
+            ..Default::default()
+        };
+        rounds += 1;
+        match w.service.respond_to_auth_challenge(answer).await {
+            Ok(next) => {
+                assert_eq!(next.challenge_name.as_deref(), Some("CUSTOM_CHALLENGE"));
+                step = next;
+            }
+            Err(e) => break e,
+        }
+        assert!(rounds < 50, "never cut off");
+    };
+    assert_eq!(rounds, auth_flow_state_machine::MAX_CUSTOM_ROUNDS);
+    assert_eq!(
+        (refused.exception_name(), refused.message()),
+        ("NotAuthorizedException", "Incorrect username or password.")
+    );
+}

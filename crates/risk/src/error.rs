@@ -33,10 +33,10 @@ pub enum Error {
         /// The Rust type that was being parsed.
         type_name: &'static str,
     },
-    /// A field breaks one of Cognito's constraints (length, pattern).
+    /// A field breaks one of Cognito's constraints (length, pattern, notation).
     #[error("{field}: {reason}")]
     InvalidField {
-        /// Cognito's member name.
+        /// The member (Cognito's name for it where it has one).
         field: &'static str,
         /// The constraint broken.
         reason: &'static str,

@@ -90,7 +90,7 @@ impl From<IpRange> for String {
 /// risk detection is skipped. Each list holds at most [`MAX_IP_RANGES`] valid ranges; a value
 /// of this type has been checked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "RawRiskException", rename_all = "PascalCase")]
+#[serde(try_from = "RawRiskException")]
 pub struct RiskExceptionConfiguration {
     #[serde(rename = "BlockedIPRangeList")]
     blocked: Vec<IpRange>,

@@ -3,8 +3,7 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use crate::event::DeviceId;
-use crate::event::{AuthEvent, EventType, RiskLevel};
+use crate::event::{AuthEvent, DeviceId, EventType, RiskLevel};
 
 /// The window the facade should count [`IpActivity`] over: one hour. The default scorer's
 /// per-IP thresholds assume it.

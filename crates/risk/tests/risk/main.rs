@@ -1,0 +1,5 @@
+//! Integration tests of `userpool-risk`, through its public API only.
+
+mod breach;
+mod config;
+mod scorer_properties;

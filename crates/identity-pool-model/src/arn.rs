@@ -61,10 +61,7 @@ impl RoleArn {
             let name = segments.next_back().unwrap_or_default();
             (1..=64).contains(&name.len())
                 && path.split('/').all(|seg| {
-                    !seg.is_empty()
-                        && seg
-                            .bytes()
-                            .all(|b| is_word(b) || b"+=,.@-".contains(&b))
+                    !seg.is_empty() && seg.bytes().all(|b| is_word(b) || b"+=,.@-".contains(&b))
                 })
         });
         if ok {
@@ -240,7 +237,9 @@ mod tests {
         let long = format!("arn:aws:iam::123456789012:role/{}", "r".repeat(65));
         assert!(RoleArn::parse(&long).is_err());
         assert_eq!(
-            RoleArn::parse_member("x", "customRoleArn").unwrap_err().to_string(),
+            RoleArn::parse_member("x", "customRoleArn")
+                .unwrap_err()
+                .to_string(),
             "1 validation error detected: Value 'x' at 'customRoleArn' failed to satisfy constraint: Member must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)"
         );
     }
@@ -258,7 +257,10 @@ mod tests {
             arn.issuer(),
             "https://token.actions.githubusercontent.com/github_org"
         );
-        assert!(OidcProviderArn::parse("arn:aws:iam::123456789012:oidc-provider/localhost:8443").is_ok());
+        assert!(
+            OidcProviderArn::parse("arn:aws:iam::123456789012:oidc-provider/localhost:8443")
+                .is_ok()
+        );
         for bad in [
             "arn:aws:iam::123456789012:oidc-provider/",
             "arn:aws:iam::123456789012:oidc-provider/a b",
@@ -279,7 +281,10 @@ mod tests {
     #[test]
     fn serde_round_trip_validates() {
         let arn: RoleArn = serde_json::from_str("\"arn:aws:iam::123456789012:role/R\"").unwrap();
-        assert_eq!(serde_json::to_string(&arn).unwrap(), "\"arn:aws:iam::123456789012:role/R\"");
+        assert_eq!(
+            serde_json::to_string(&arn).unwrap(),
+            "\"arn:aws:iam::123456789012:role/R\""
+        );
         assert!(serde_json::from_str::<RoleArn>("\"arn:aws:iam::1:role/R\"").is_err());
     }
 }

@@ -21,7 +21,9 @@ pub(crate) fn string<'a>(claims: &'a ClaimsMap, name: &'static str) -> Result<&'
 pub(crate) fn numeric_date(claims: &ClaimsMap, name: &'static str) -> Result<Option<i64>> {
     match claims.get(name) {
         None => Ok(None),
-        Some(Value::Number(n)) if !n.is_f64() => n.as_i64().map(Some).ok_or(Error::InvalidClaim(name)),
+        Some(Value::Number(n)) if !n.is_f64() => {
+            n.as_i64().map(Some).ok_or(Error::InvalidClaim(name))
+        }
         Some(_) => Err(Error::InvalidClaim(name)),
     }
 }
@@ -66,7 +68,11 @@ pub(crate) fn string_list(claims: &ClaimsMap, name: &'static str) -> Result<Vec<
             .collect()),
         Some(Value::Array(items)) => items
             .iter()
-            .map(|v| v.as_str().map(str::to_owned).ok_or(Error::InvalidClaim(name)))
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .ok_or(Error::InvalidClaim(name))
+            })
             .collect(),
         Some(_) => Err(Error::InvalidClaim(name)),
     }
@@ -95,29 +101,61 @@ mod tests {
     fn times() {
         let c = map(json!({"exp": 100, "nbf": 50}));
         assert_eq!(check_time(&c, 99, true), Ok(()));
-        assert_eq!(check_time(&c, 100, true), Err(Error::TokenExpired { now: 100, exp: 100 }));
+        assert_eq!(
+            check_time(&c, 100, true),
+            Err(Error::TokenExpired { now: 100, exp: 100 })
+        );
         assert_eq!(check_time(&c, 49, true), Err(Error::TokenNotYetValid));
-        assert_eq!(check_time(&map(json!({})), 1, true), Err(Error::MissingClaim("exp")));
+        assert_eq!(
+            check_time(&map(json!({})), 1, true),
+            Err(Error::MissingClaim("exp"))
+        );
         assert_eq!(check_time(&map(json!({})), 1, false), Ok(()));
-        for bad in [json!({"exp": 1.5}), json!({"exp": "9"}), json!({"exp": u64::MAX}), json!({"nbf": null})] {
-            assert!(matches!(check_time(&map(bad), 1, false), Err(Error::InvalidClaim(_))));
+        for bad in [
+            json!({"exp": 1.5}),
+            json!({"exp": "9"}),
+            json!({"exp": u64::MAX}),
+            json!({"nbf": null}),
+        ] {
+            assert!(matches!(
+                check_time(&map(bad), 1, false),
+                Err(Error::InvalidClaim(_))
+            ));
         }
     }
 
     #[test]
     fn audience_forms() {
         assert_eq!(audiences(&map(json!({"aud": "a"}))), Ok(vec!["a"]));
-        assert_eq!(audiences(&map(json!({"aud": ["a", "b"]}))), Ok(vec!["a", "b"]));
-        assert_eq!(audiences(&map(json!({"aud": []}))), Err(Error::InvalidClaim("aud")));
-        assert_eq!(audiences(&map(json!({"aud": [1]}))), Err(Error::InvalidClaim("aud")));
+        assert_eq!(
+            audiences(&map(json!({"aud": ["a", "b"]}))),
+            Ok(vec!["a", "b"])
+        );
+        assert_eq!(
+            audiences(&map(json!({"aud": []}))),
+            Err(Error::InvalidClaim("aud"))
+        );
+        assert_eq!(
+            audiences(&map(json!({"aud": [1]}))),
+            Err(Error::InvalidClaim("aud"))
+        );
         assert_eq!(audiences(&map(json!({}))), Err(Error::MissingClaim("aud")));
     }
 
     #[test]
     fn role_lists_in_both_forms() {
-        assert_eq!(string_list(&map(json!({"r": ["a", "b"]})), "r"), Ok(vec!["a".into(), "b".into()]));
-        assert_eq!(string_list(&map(json!({"r": "a, b,"})), "r"), Ok(vec!["a".into(), "b".into()]));
+        assert_eq!(
+            string_list(&map(json!({"r": ["a", "b"]})), "r"),
+            Ok(vec!["a".into(), "b".into()])
+        );
+        assert_eq!(
+            string_list(&map(json!({"r": "a, b,"})), "r"),
+            Ok(vec!["a".into(), "b".into()])
+        );
         assert_eq!(string_list(&map(json!({})), "r"), Ok(vec![]));
-        assert_eq!(string_list(&map(json!({"r": [1]})), "r"), Err(Error::InvalidClaim("r")));
+        assert_eq!(
+            string_list(&map(json!({"r": [1]})), "r"),
+            Err(Error::InvalidClaim("r"))
+        );
     }
 }

@@ -110,7 +110,13 @@ pub(crate) fn constraint(member: &str, value: Option<&str>, constraint: &str) ->
 }
 
 /// A length constraint sentence (`Member must have length less than or equal to 128`).
-pub(crate) fn length(member: &str, value: Option<&str>, min: usize, max: usize, len: usize) -> Error {
+pub(crate) fn length(
+    member: &str,
+    value: Option<&str>,
+    min: usize,
+    max: usize,
+    len: usize,
+) -> Error {
     if len < min {
         constraint(
             member,
@@ -159,7 +165,10 @@ mod tests {
             Error::InvalidParameter(String::new()).exception_name(),
             "InvalidParameterException"
         );
-        assert_eq!(Error::IssuerMismatch.exception_name(), "NotAuthorizedException");
+        assert_eq!(
+            Error::IssuerMismatch.exception_name(),
+            "NotAuthorizedException"
+        );
         assert_eq!(
             Error::NoRoleConfigured.exception_name(),
             "InvalidIdentityPoolConfigurationException"

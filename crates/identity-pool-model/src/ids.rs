@@ -40,7 +40,13 @@ fn parse(s: &str, member: &str) -> Result<()> {
     if is_region_uuid(s) {
         Ok(())
     } else if s.is_empty() || s.len() > MAX_ID_LEN {
-        Err(crate::error::length(member, Some(s), 1, MAX_ID_LEN, s.len()))
+        Err(crate::error::length(
+            member,
+            Some(s),
+            1,
+            MAX_ID_LEN,
+            s.len(),
+        ))
     } else {
         Err(constraint(
             member,
@@ -161,10 +167,19 @@ mod tests {
             "arn:aws:cognito-identity:us-east-1:123456789012:identitypool/us-east-1:4a1c8bd2-3f57-4a3e-9b0b-5d8c1c7e2f10"
         );
         assert_eq!(
-            IdentityPoolId::parse("us-east-1:ABC").unwrap_err().to_string(),
+            IdentityPoolId::parse("us-east-1:ABC")
+                .unwrap_err()
+                .to_string(),
             "1 validation error detected: Value 'us-east-1:ABC' at 'identityPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+"
         );
-        for bad in ["", ":abc", "us-east-1:", "us east-1:abc", "us-east-1_abc", "a:b:c"] {
+        for bad in [
+            "",
+            ":abc",
+            "us-east-1:",
+            "us east-1:abc",
+            "us-east-1_abc",
+            "a:b:c",
+        ] {
             assert!(IdentityId::parse(bad).is_err(), "{bad:?}");
         }
         let long = format!("us-east-1:{}", "a".repeat(50));

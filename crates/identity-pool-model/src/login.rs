@@ -58,7 +58,9 @@ impl Login {
     pub fn role_mapping_keys(&self) -> Vec<String> {
         let name = self.provider.name();
         match (&self.provider, &self.client_id) {
-            (Provider::UserPool(_), Some(client)) => vec![format!("{name}:{client}"), name.to_owned()],
+            (Provider::UserPool(_), Some(client)) => {
+                vec![format!("{name}:{client}"), name.to_owned()]
+            }
             _ => vec![name.to_owned()],
         }
     }
@@ -196,10 +198,17 @@ impl<'a> LoginChecker<'a> {
                 check_time(claims, now, true)?;
                 (string(claims, "sub")?, Some(aud.to_owned()))
             }
-            Provider::Social { provider, name, app_id } => {
+            Provider::Social {
+                provider,
+                name,
+                app_id,
+            } => {
                 if provider.sends_id_token() {
                     let issuers = provider.issuers(name);
-                    expect_issuer(claims, &issuers.iter().map(String::as_str).collect::<Vec<_>>())?;
+                    expect_issuer(
+                        claims,
+                        &issuers.iter().map(String::as_str).collect::<Vec<_>>(),
+                    )?;
                 }
                 expect_audience(claims, [app_id.as_str()])?;
                 check_time(claims, now, provider.sends_id_token())?;
@@ -249,7 +258,13 @@ impl<'a> LoginChecker<'a> {
         }
         let n = user_identifier.len();
         if !(1..=MAX_DEVELOPER_USER_IDENTIFIER_LEN).contains(&n) {
-            return Err(length("developerUserIdentifier", None, 1, MAX_DEVELOPER_USER_IDENTIFIER_LEN, n));
+            return Err(length(
+                "developerUserIdentifier",
+                None,
+                1,
+                MAX_DEVELOPER_USER_IDENTIFIER_LEN,
+                n,
+            ));
         }
         Ok(Login {
             provider: Provider::Developer(provider_name.to_owned()),
@@ -296,7 +311,11 @@ impl<'a> LoginChecker<'a> {
     where
         F: FnMut(&str) -> Option<ClaimsMap>,
     {
-        let dev = self.pool.developer_provider_name.as_deref().unwrap_or_default();
+        let dev = self
+            .pool
+            .developer_provider_name
+            .as_deref()
+            .unwrap_or_default();
         if logins.get(dev).is_none() {
             return Err(Error::InvalidParameter(
                 "Logins must contain the identity pool's developer provider.".to_owned(),
@@ -336,7 +355,10 @@ fn expect_issuer(claims: &ClaimsMap, accepted: &[&str]) -> Result<()> {
     }
 }
 
-fn expect_audience<'a>(claims: &ClaimsMap, accepted: impl IntoIterator<Item = &'a str>) -> Result<()> {
+fn expect_audience<'a>(
+    claims: &ClaimsMap,
+    accepted: impl IntoIterator<Item = &'a str>,
+) -> Result<()> {
     let auds = audiences(claims)?;
     if accepted.into_iter().any(|a| auds.contains(&a)) {
         Ok(())

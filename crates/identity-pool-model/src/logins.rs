@@ -67,10 +67,22 @@ impl Logins {
             let key = key.into();
             let token = LoginToken(token.into());
             if !(1..=MAX_PROVIDER_NAME_LEN).contains(&key.len()) {
-                return Err(length("logins", Some(&key), 1, MAX_PROVIDER_NAME_LEN, key.len()));
+                return Err(length(
+                    "logins",
+                    Some(&key),
+                    1,
+                    MAX_PROVIDER_NAME_LEN,
+                    key.len(),
+                ));
             }
             if !(1..=MAX_LOGIN_TOKEN_LEN).contains(&token.0.len()) {
-                return Err(length("logins", None, 1, MAX_LOGIN_TOKEN_LEN, token.0.len()));
+                return Err(length(
+                    "logins",
+                    None,
+                    1,
+                    MAX_LOGIN_TOKEN_LEN,
+                    token.0.len(),
+                ));
             }
             if map.contains_key(&key) {
                 return Err(Error::InvalidParameter(format!(
@@ -123,7 +135,11 @@ mod tests {
                 .to_string(),
             "1 validation error detected: Value at 'logins' failed to satisfy constraint: Member must have length less than or equal to 10"
         );
-        assert!(Logins::parse(Vec::<(String, String)>::new()).unwrap().is_empty());
+        assert!(
+            Logins::parse(Vec::<(String, String)>::new())
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
@@ -136,7 +152,9 @@ mod tests {
             "1 validation error detected: Value at 'logins' failed to satisfy constraint: Member must have length greater than or equal to 1"
         );
         let huge = "s3cr3t".repeat(10_000);
-        let err = Logins::parse([("k".to_owned(), huge)]).unwrap_err().to_string();
+        let err = Logins::parse([("k".to_owned(), huge)])
+            .unwrap_err()
+            .to_string();
         assert!(!err.contains("s3cr3t"));
         assert!(Logins::parse([("k", "a"), ("k", "b")]).is_err());
     }
@@ -144,7 +162,10 @@ mod tests {
     #[test]
     fn tokens_are_redacted_and_compared_by_value() {
         let logins = Logins::parse([("k", "eyJ.secret.sig")]).unwrap();
-        assert_eq!(format!("{logins:?}"), r#"Logins({"k": LoginToken(<redacted>)})"#);
+        assert_eq!(
+            format!("{logins:?}"),
+            r#"Logins({"k": LoginToken(<redacted>)})"#
+        );
         let token = logins.get("k").unwrap();
         assert_eq!(token.expose_secret(), "eyJ.secret.sig");
         assert_eq!(token, &LoginToken("eyJ.secret.sig".into()));

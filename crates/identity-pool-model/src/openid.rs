@@ -19,7 +19,8 @@ pub const MAX_TOKEN_DURATION_SECONDS: u32 = 86_400;
 /// Most principal tags (`PrincipalTags`, `max` 50).
 pub const MAX_PRINCIPAL_TAGS: usize = 50;
 /// The claim naming the identity pool's ARN.
-pub const IDENTITY_POOL_ARN_CLAIM: &str = "https://cognito-identity.amazonaws.com/identity-pool-arn";
+pub const IDENTITY_POOL_ARN_CLAIM: &str =
+    "https://cognito-identity.amazonaws.com/identity-pool-arn";
 /// The claim carrying session tags for STS.
 pub const TAGS_CLAIM: &str = "https://aws.amazon.com/tags";
 
@@ -73,7 +74,13 @@ impl PrincipalTags {
         let mut map = BTreeMap::new();
         for (k, v) in tags {
             if map.len() == MAX_PRINCIPAL_TAGS {
-                return Err(length("principalTags", None, 0, MAX_PRINCIPAL_TAGS, MAX_PRINCIPAL_TAGS + 1));
+                return Err(length(
+                    "principalTags",
+                    None,
+                    0,
+                    MAX_PRINCIPAL_TAGS,
+                    MAX_PRINCIPAL_TAGS + 1,
+                ));
             }
             if !(1..=128).contains(&k.len()) {
                 return Err(length("principalTags", Some(&k), 1, 128, k.len()));
@@ -149,14 +156,24 @@ pub fn open_id_token_claims(p: &OpenIdTokenParams<'_>) -> Result<Map<String, Val
     claims.insert("amr".into(), amr.into());
     claims.insert("iss".into(), p.issuer.into());
     if let Some(account) = p.account_id {
-        claims.insert(IDENTITY_POOL_ARN_CLAIM.into(), p.identity_pool_id.arn(account).into());
+        claims.insert(
+            IDENTITY_POOL_ARN_CLAIM.into(),
+            p.identity_pool_id.arn(account).into(),
+        );
     }
     if let Some(tags) = p.principal_tags.filter(|t| !t.is_empty()) {
-        let tags: Map<String, Value> = tags.0.iter().map(|(k, v)| (k.clone(), json!([v]))).collect();
+        let tags: Map<String, Value> = tags
+            .0
+            .iter()
+            .map(|(k, v)| (k.clone(), json!([v])))
+            .collect();
         claims.insert(TAGS_CLAIM.into(), json!({ "principal_tags": tags }));
     }
     claims.insert("iat".into(), p.now.into());
-    claims.insert("exp".into(), p.now.saturating_add(i64::from(p.duration.0)).into());
+    claims.insert(
+        "exp".into(),
+        p.now.saturating_add(i64::from(p.duration.0)).into(),
+    );
     Ok(claims)
 }
 

@@ -61,7 +61,11 @@ pub struct IdentityPool {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cognito_identity_providers: Vec<CognitoIdentityProvider>,
     /// `SamlProviderARNs`.
-    #[serde(default, rename = "SamlProviderARNs", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        rename = "SamlProviderARNs",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub saml_provider_arns: Vec<SamlProviderArn>,
     /// `IdentityPoolTags` (≤ 50; key 1..=128, value 0..=256).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -164,7 +168,10 @@ impl IdentityPool {
     }
 
     /// The app client ids configured for the user pool provider `provider_name`.
-    pub fn user_pool_clients<'a>(&'a self, provider_name: &'a str) -> impl Iterator<Item = &'a str> {
+    pub fn user_pool_clients<'a>(
+        &'a self,
+        provider_name: &'a str,
+    ) -> impl Iterator<Item = &'a str> {
         self.cognito_identity_providers
             .iter()
             .filter(move |p| p.provider_name == provider_name)
@@ -174,11 +181,23 @@ impl IdentityPool {
     fn check_login_providers(&self) -> Result<()> {
         let n = self.supported_login_providers.len();
         if n > MAX_SUPPORTED_LOGIN_PROVIDERS {
-            return Err(length("supportedLoginProviders", None, 0, MAX_SUPPORTED_LOGIN_PROVIDERS, n));
+            return Err(length(
+                "supportedLoginProviders",
+                None,
+                0,
+                MAX_SUPPORTED_LOGIN_PROVIDERS,
+                n,
+            ));
         }
         for (key, app_id) in &self.supported_login_providers {
             if !(1..=128).contains(&key.len()) {
-                return Err(length("supportedLoginProviders", Some(key), 1, 128, key.len()));
+                return Err(length(
+                    "supportedLoginProviders",
+                    Some(key),
+                    1,
+                    128,
+                    key.len(),
+                ));
             }
             if SocialProvider::from_key(key).is_none() {
                 return Err(Error::InvalidParameter(format!(
@@ -186,7 +205,13 @@ impl IdentityPool {
                 )));
             }
             if !(1..=128).contains(&app_id.len()) {
-                return Err(length("supportedLoginProviders", Some(app_id), 1, 128, app_id.len()));
+                return Err(length(
+                    "supportedLoginProviders",
+                    Some(app_id),
+                    1,
+                    128,
+                    app_id.len(),
+                ));
             }
             if !app_id.bytes().all(|b| is_word(b) || b".;_/-".contains(&b)) {
                 return Err(constraint(
@@ -221,9 +246,9 @@ fn check_name(name: &str) -> Result<()> {
     if !(1..=128).contains(&name.len()) {
         return Err(length("identityPoolName", Some(name), 1, 128, name.len()));
     }
-    let ok = name.bytes().all(|b| {
-        is_word(b) || b" \t\n\x0B\x0C\r+=,.@-".contains(&b)
-    });
+    let ok = name
+        .bytes()
+        .all(|b| is_word(b) || b" \t\n\x0B\x0C\r+=,.@-".contains(&b));
     if ok {
         Ok(())
     } else {
@@ -238,7 +263,13 @@ fn check_name(name: &str) -> Result<()> {
 /// `DeveloperProviderName`: 1..=128 characters of `[\w._-]`.
 pub(crate) fn check_developer_provider_name(name: &str) -> Result<()> {
     if !(1..=128).contains(&name.len()) {
-        return Err(length("developerProviderName", Some(name), 1, 128, name.len()));
+        return Err(length(
+            "developerProviderName",
+            Some(name),
+            1,
+            128,
+            name.len(),
+        ));
     }
     if name.bytes().all(|b| is_word(b) || b"._-".contains(&b)) {
         Ok(())
@@ -254,7 +285,13 @@ pub(crate) fn check_developer_provider_name(name: &str) -> Result<()> {
 fn check_cognito_identity_provider(p: &CognitoIdentityProvider, settings: &Settings) -> Result<()> {
     let name = &p.provider_name;
     if !(1..=128).contains(&name.len()) {
-        return Err(length("cognitoIdentityProviders.providerName", Some(name), 1, 128, name.len()));
+        return Err(length(
+            "cognitoIdentityProviders.providerName",
+            Some(name),
+            1,
+            128,
+            name.len(),
+        ));
     }
     if !name.bytes().all(|b| is_word(b) || b"._:/-".contains(&b)) {
         return Err(constraint(
@@ -270,7 +307,13 @@ fn check_cognito_identity_provider(p: &CognitoIdentityProvider, settings: &Setti
     }
     let client = &p.client_id;
     if !(1..=128).contains(&client.len()) {
-        return Err(length("cognitoIdentityProviders.clientId", Some(client), 1, 128, client.len()));
+        return Err(length(
+            "cognitoIdentityProviders.clientId",
+            Some(client),
+            1,
+            128,
+            client.len(),
+        ));
     }
     if !client.bytes().all(is_word) {
         return Err(constraint(
@@ -312,8 +355,10 @@ mod tests {
     #[test]
     fn a_full_pool_validates_and_round_trips() {
         let mut p = pool();
-        p.supported_login_providers
-            .insert("accounts.google.com".into(), "123.apps.googleusercontent.com".into());
+        p.supported_login_providers.insert(
+            "accounts.google.com".into(),
+            "123.apps.googleusercontent.com".into(),
+        );
         p.developer_provider_name = Some("login.mycompany.myapp".into());
         p.cognito_identity_providers.push(CognitoIdentityProvider {
             provider_name: UP.into(),
@@ -321,13 +366,22 @@ mod tests {
             server_side_token_check: false,
         });
         p.open_id_connect_provider_arns.push(
-            OidcProviderArn::parse("arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com").unwrap(),
+            OidcProviderArn::parse(
+                "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+            )
+            .unwrap(),
         );
         p.identity_pool_tags.insert("env".into(), String::new());
         p.validate(&Settings::new()).unwrap();
         let json = serde_json::to_value(&p).unwrap();
-        assert_eq!(json["OpenIdConnectProviderARNs"][0], "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com");
-        assert_eq!(json["CognitoIdentityProviders"][0]["ServerSideTokenCheck"], false);
+        assert_eq!(
+            json["OpenIdConnectProviderARNs"][0],
+            "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+        );
+        assert_eq!(
+            json["CognitoIdentityProviders"][0]["ServerSideTokenCheck"],
+            false
+        );
         assert_eq!(json["AllowUnauthenticatedIdentities"], false);
         let back: IdentityPool = serde_json::from_value(json).unwrap();
         assert_eq!(back, p);
@@ -337,7 +391,8 @@ mod tests {
     fn refusals() {
         let s = Settings::new();
         let mut p = pool();
-        p.supported_login_providers.insert("not a host".into(), "x".into());
+        p.supported_login_providers
+            .insert("not a host".into(), "x".into());
         assert_eq!(
             p.validate(&s).unwrap_err().to_string(),
             "not a host is not a supported login provider."
@@ -345,7 +400,8 @@ mod tests {
 
         let mut p = pool();
         for i in 0..11 {
-            p.supported_login_providers.insert(format!("login{i}.example.com"), "x".into());
+            p.supported_login_providers
+                .insert(format!("login{i}.example.com"), "x".into());
         }
         assert_eq!(
             p.validate(&s).unwrap_err().to_string(),
@@ -353,7 +409,8 @@ mod tests {
         );
 
         let mut p = pool();
-        p.supported_login_providers.insert("graph.facebook.com".into(), "bad id!".into());
+        p.supported_login_providers
+            .insert("graph.facebook.com".into(), "bad id!".into());
         assert!(p.validate(&s).is_err());
 
         let mut p = pool();
@@ -370,7 +427,9 @@ mod tests {
             p.validate(&s).unwrap_err().to_string(),
             "Invalid Cognito Identity Provider: 127.0.0.1:9229/us-east-1_AbC123"
         );
-        let hosted = Settings::new().with_user_pool_issuer_base("http://127.0.0.1:9229").unwrap();
+        let hosted = Settings::new()
+            .with_user_pool_issuer_base("http://127.0.0.1:9229")
+            .unwrap();
         p.validate(&hosted).unwrap();
         p.cognito_identity_providers[0].client_id = "a-b".into();
         assert!(p.validate(&hosted).is_err());
@@ -387,9 +446,13 @@ mod tests {
 
         // A name may stand for one provider only.
         let mut p = pool();
-        p.supported_login_providers.insert("token.actions.githubusercontent.com".into(), "x".into());
+        p.supported_login_providers
+            .insert("token.actions.githubusercontent.com".into(), "x".into());
         p.open_id_connect_provider_arns.push(
-            OidcProviderArn::parse("arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com").unwrap(),
+            OidcProviderArn::parse(
+                "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+            )
+            .unwrap(),
         );
         assert_eq!(
             p.validate(&s).unwrap_err().to_string(),

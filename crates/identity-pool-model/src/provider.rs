@@ -97,9 +97,7 @@ impl Settings {
             });
         }
         let base = self.user_pool_issuer_base.as_deref()?;
-        let pool = name
-            .strip_prefix(strip_scheme(base)?)?
-            .strip_prefix('/')?;
+        let pool = name.strip_prefix(strip_scheme(base)?)?.strip_prefix('/')?;
         is_user_pool_id(pool).then(|| UserPoolProvider {
             name: name.to_owned(),
             user_pool_id: pool.to_owned(),
@@ -245,9 +243,7 @@ impl Provider {
     pub fn name(&self) -> &str {
         match self {
             Self::UserPool(p) => p.name(),
-            Self::Social { name, .. } | Self::Developer(name) | Self::CognitoIdentity(name) => {
-                name
-            }
+            Self::Social { name, .. } | Self::Developer(name) | Self::CognitoIdentity(name) => name,
             Self::Oidc(arn) => arn.provider_name(),
             Self::Saml(arn) => arn.as_str(),
         }
@@ -284,21 +280,36 @@ mod tests {
             .user_pool_provider("127.0.0.1:9229/us-east-1_AbC123")
             .unwrap();
         assert_eq!(p.issuer(), "http://127.0.0.1:9229/us-east-1_AbC123");
-        assert!(hosted.user_pool_provider("127.0.0.1:9230/us-east-1_AbC123").is_none());
+        assert!(
+            hosted
+                .user_pool_provider("127.0.0.1:9230/us-east-1_AbC123")
+                .is_none()
+        );
         // The AWS form still works beside it.
-        assert!(hosted
-            .user_pool_provider("cognito-idp.eu-west-1.amazonaws.com/eu-west-1_X1")
-            .is_some());
+        assert!(
+            hosted
+                .user_pool_provider("cognito-idp.eu-west-1.amazonaws.com/eu-west-1_X1")
+                .is_some()
+        );
     }
 
     #[test]
     fn issuers_must_be_urls() {
-        assert_eq!(Settings::new().identity_provider_name(), "cognito-identity.amazonaws.com");
+        assert_eq!(
+            Settings::new().identity_provider_name(),
+            "cognito-identity.amazonaws.com"
+        );
         let s = Settings::new()
             .with_identity_issuer("https://id.example.com/identity")
             .unwrap();
         assert_eq!(s.identity_provider_name(), "id.example.com/identity");
-        for bad in ["id.example.com", "https://", "https://a b", "ftp://x", "https://x/"] {
+        for bad in [
+            "id.example.com",
+            "https://",
+            "https://a b",
+            "ftp://x",
+            "https://x/",
+        ] {
             assert_eq!(
                 Settings::new().with_identity_issuer(bad),
                 Err(Error::InvalidParameter(format!("Invalid issuer: {bad}")))
@@ -308,9 +319,18 @@ mod tests {
 
     #[test]
     fn social_keys() {
-        assert_eq!(SocialProvider::from_key("graph.facebook.com"), Some(SocialProvider::Facebook));
-        assert_eq!(SocialProvider::from_key("appleid.apple.com"), Some(SocialProvider::Apple));
-        assert_eq!(SocialProvider::from_key("login.example.com"), Some(SocialProvider::OidcHost));
+        assert_eq!(
+            SocialProvider::from_key("graph.facebook.com"),
+            Some(SocialProvider::Facebook)
+        );
+        assert_eq!(
+            SocialProvider::from_key("appleid.apple.com"),
+            Some(SocialProvider::Apple)
+        );
+        assert_eq!(
+            SocialProvider::from_key("login.example.com"),
+            Some(SocialProvider::OidcHost)
+        );
         assert_eq!(SocialProvider::from_key("localhost"), None);
         assert_eq!(SocialProvider::from_key("a b.com"), None);
         assert!(!SocialProvider::Facebook.sends_id_token());

@@ -6,7 +6,9 @@ use crate::arn::RoleArn;
 use crate::claims::{ClaimsMap, string_list};
 use crate::error::{Error, Result};
 use crate::login::{Login, Principal};
-use crate::roles::{AmbiguousRoleResolution, IdentityPoolRoles, MappingRule, MatchType, RoleMapping, RoleMappings};
+use crate::roles::{
+    AmbiguousRoleResolution, IdentityPoolRoles, MappingRule, MatchType, RoleMapping, RoleMappings,
+};
 
 /// The role for `principal`, as Cognito decides it (Developer Guide, "Role-based access
 /// control"):
@@ -33,7 +35,10 @@ pub fn resolve_role(
     custom_role_arn: Option<&RoleArn>,
 ) -> Result<RoleArn> {
     if !principal.is_authenticated() {
-        let role = roles.unauthenticated.clone().ok_or(Error::NoRoleConfigured)?;
+        let role = roles
+            .unauthenticated
+            .clone()
+            .ok_or(Error::NoRoleConfigured)?;
         return only_if_chosen(role, custom_role_arn);
     }
     let Some((login, mapping)) = mapped_login(principal.logins(), mappings) else {
@@ -62,7 +67,10 @@ pub fn resolve_role(
 /// it; we take the first login, in provider-name order, that has a mapping (its most specific
 /// key first: `<userpool>:<clientId>` before `<userpool>`). Deterministic, and a login
 /// without a mapping never hides one that has it.
-pub fn mapped_login<'a>(logins: &'a [Login], mappings: &'a RoleMappings) -> Option<(&'a Login, &'a RoleMapping)> {
+pub fn mapped_login<'a>(
+    logins: &'a [Login],
+    mappings: &'a RoleMappings,
+) -> Option<(&'a Login, &'a RoleMapping)> {
     logins.iter().find_map(|login| {
         login
             .role_mapping_keys()
@@ -73,7 +81,10 @@ pub fn mapped_login<'a>(logins: &'a [Login], mappings: &'a RoleMappings) -> Opti
 }
 
 /// The first rule that matches `claims`, in order.
-pub fn first_matching_rule<'a>(rules: &'a [MappingRule], claims: &ClaimsMap) -> Option<&'a MappingRule> {
+pub fn first_matching_rule<'a>(
+    rules: &'a [MappingRule],
+    claims: &ClaimsMap,
+) -> Option<&'a MappingRule> {
     rules.iter().find(|rule| rule_matches(rule, claims))
 }
 
@@ -136,7 +147,11 @@ fn from_token(claims: &ClaimsMap, custom: Option<&RoleArn>) -> Result<Option<Rol
 }
 
 /// `Type: Rules`.
-fn from_rules(rules: &[MappingRule], claims: &ClaimsMap, custom: Option<&RoleArn>) -> Result<Option<RoleArn>> {
+fn from_rules(
+    rules: &[MappingRule],
+    claims: &ClaimsMap,
+    custom: Option<&RoleArn>,
+) -> Result<Option<RoleArn>> {
     match custom {
         Some(custom) => {
             let mut matching = rules.iter().filter(|r| rule_matches(r, claims)).peekable();
@@ -183,33 +198,78 @@ mod tests {
     #[test]
     fn match_types_on_strings() {
         let c = claims(json!({"dept": "Sales-EU"}));
-        assert!(rule_matches(&rule("dept", MatchType::Equals, "Sales-EU", "r"), &c));
-        assert!(!rule_matches(&rule("dept", MatchType::Equals, "Sales", "r"), &c));
-        assert!(rule_matches(&rule("dept", MatchType::Contains, "s-E", "r"), &c));
-        assert!(rule_matches(&rule("dept", MatchType::StartsWith, "Sales", "r"), &c));
-        assert!(!rule_matches(&rule("dept", MatchType::StartsWith, "EU", "r"), &c));
-        assert!(rule_matches(&rule("dept", MatchType::NotEqual, "HR", "r"), &c));
-        assert!(!rule_matches(&rule("dept", MatchType::NotEqual, "Sales-EU", "r"), &c));
-        assert!(!rule_matches(&rule("dept", MatchType::Equals, "sales-eu", "r"), &c), "case-sensitive");
+        assert!(rule_matches(
+            &rule("dept", MatchType::Equals, "Sales-EU", "r"),
+            &c
+        ));
+        assert!(!rule_matches(
+            &rule("dept", MatchType::Equals, "Sales", "r"),
+            &c
+        ));
+        assert!(rule_matches(
+            &rule("dept", MatchType::Contains, "s-E", "r"),
+            &c
+        ));
+        assert!(rule_matches(
+            &rule("dept", MatchType::StartsWith, "Sales", "r"),
+            &c
+        ));
+        assert!(!rule_matches(
+            &rule("dept", MatchType::StartsWith, "EU", "r"),
+            &c
+        ));
+        assert!(rule_matches(
+            &rule("dept", MatchType::NotEqual, "HR", "r"),
+            &c
+        ));
+        assert!(!rule_matches(
+            &rule("dept", MatchType::NotEqual, "Sales-EU", "r"),
+            &c
+        ));
+        assert!(
+            !rule_matches(&rule("dept", MatchType::Equals, "sales-eu", "r"), &c),
+            "case-sensitive"
+        );
     }
 
     #[test]
     fn missing_claims_never_match_not_even_not_equal() {
         let c = claims(json!({"n": null, "o": {"a": 1}}));
         for claim in ["absent", "n", "o"] {
-            assert!(!rule_matches(&rule(claim, MatchType::NotEqual, "x", "r"), &c), "{claim}");
+            assert!(
+                !rule_matches(&rule(claim, MatchType::NotEqual, "x", "r"), &c),
+                "{claim}"
+            );
         }
     }
 
     #[test]
     fn scalars_and_arrays() {
         let c = claims(json!({"paid": true, "level": 3, "cognito:groups": ["admins", "users"]}));
-        assert!(rule_matches(&rule("paid", MatchType::Equals, "true", "r"), &c));
-        assert!(rule_matches(&rule("level", MatchType::Equals, "3", "r"), &c));
-        assert!(rule_matches(&rule("cognito:groups", MatchType::Equals, "admins", "r"), &c));
-        assert!(rule_matches(&rule("cognito:groups", MatchType::StartsWith, "us", "r"), &c));
-        assert!(!rule_matches(&rule("cognito:groups", MatchType::NotEqual, "users", "r"), &c));
-        assert!(rule_matches(&rule("cognito:groups", MatchType::NotEqual, "guests", "r"), &c));
+        assert!(rule_matches(
+            &rule("paid", MatchType::Equals, "true", "r"),
+            &c
+        ));
+        assert!(rule_matches(
+            &rule("level", MatchType::Equals, "3", "r"),
+            &c
+        ));
+        assert!(rule_matches(
+            &rule("cognito:groups", MatchType::Equals, "admins", "r"),
+            &c
+        ));
+        assert!(rule_matches(
+            &rule("cognito:groups", MatchType::StartsWith, "us", "r"),
+            &c
+        ));
+        assert!(!rule_matches(
+            &rule("cognito:groups", MatchType::NotEqual, "users", "r"),
+            &c
+        ));
+        assert!(rule_matches(
+            &rule("cognito:groups", MatchType::NotEqual, "guests", "r"),
+            &c
+        ));
     }
 
     #[test]
@@ -220,7 +280,10 @@ mod tests {
             rule("dept", MatchType::Contains, "les", "C"),
         ];
         let c = claims(json!({"dept": "Sales"}));
-        assert_eq!(first_matching_rule(&rules, &c).unwrap().role_arn.as_str(), "arn:aws:iam::123456789012:role/B");
+        assert_eq!(
+            first_matching_rule(&rules, &c).unwrap().role_arn.as_str(),
+            "arn:aws:iam::123456789012:role/B"
+        );
         assert!(first_matching_rule(&rules, &claims(json!({"dept": "IT"}))).is_none());
     }
 
@@ -237,8 +300,10 @@ mod tests {
             from_token(&one, Some(&b)),
             Err(Error::CustomRoleRefused(b.as_str().into()))
         );
-        let preferred = claims(json!({"cognito:roles": [a.as_str(), b.as_str()], "cognito:preferred_role": b.as_str()}));
-        assert_eq!(from_token(&preferred, None), Ok(Some(b.clone())));
+        let preferred = claims(
+            json!({"cognito:roles": [a.as_str(), b.as_str()], "cognito:preferred_role": b.as_str()}),
+        );
+        assert_eq!(from_token(&preferred, None), Ok(Some(b)));
         assert_eq!(from_token(&claims(json!({})), None), Ok(None));
         assert_eq!(
             from_token(&claims(json!({"cognito:roles": ["admin"]})), None),

@@ -108,10 +108,20 @@ impl MappingRule {
     fn validate(&self) -> Result<()> {
         let n = self.claim.chars().count();
         if !(1..=64).contains(&n) {
-            return Err(length("rulesConfiguration.rules.member.claim", Some(&self.claim), 1, 64, n));
+            return Err(length(
+                "rulesConfiguration.rules.member.claim",
+                Some(&self.claim),
+                1,
+                64,
+                n,
+            ));
         }
         // [\p{L}\p{M}\p{S}\p{N}\p{P}]+: no separators (spaces) and no control characters.
-        if self.claim.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if self
+            .claim
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+        {
             return Err(constraint(
                 "rulesConfiguration.rules.member.claim",
                 Some(&self.claim),
@@ -120,7 +130,13 @@ impl MappingRule {
         }
         let n = self.value.chars().count();
         if !(1..=128).contains(&n) {
-            return Err(length("rulesConfiguration.rules.member.value", Some(&self.value), 1, 128, n));
+            return Err(length(
+                "rulesConfiguration.rules.member.value",
+                Some(&self.value),
+                1,
+                128,
+                n,
+            ));
         }
         Ok(())
     }
@@ -149,16 +165,26 @@ impl RoleMapping {
     /// What happens when the mapping decides nothing.
     pub fn ambiguous_role_resolution(&self) -> AmbiguousRoleResolution {
         match self {
-            Self::Token { ambiguous_role_resolution } | Self::Rules { ambiguous_role_resolution, .. } => {
-                *ambiguous_role_resolution
+            Self::Token {
+                ambiguous_role_resolution,
             }
+            | Self::Rules {
+                ambiguous_role_resolution,
+                ..
+            } => *ambiguous_role_resolution,
         }
     }
 
     fn validate(&self) -> Result<()> {
         if let Self::Rules { rules, .. } = self {
             if rules.is_empty() || rules.len() > MAX_RULES {
-                return Err(length("rulesConfiguration.rules", None, 1, MAX_RULES, rules.len()));
+                return Err(length(
+                    "rulesConfiguration.rules",
+                    None,
+                    1,
+                    MAX_RULES,
+                    rules.len(),
+                ));
             }
             for rule in rules {
                 rule.validate()?;
@@ -202,14 +228,17 @@ impl TryFrom<RoleMappingWire> for RoleMapping {
             )
         })?;
         let mapping = match w.r#type {
-            RoleMappingType::Token => Self::Token { ambiguous_role_resolution },
+            RoleMappingType::Token => Self::Token {
+                ambiguous_role_resolution,
+            },
             RoleMappingType::Rules => Self::Rules {
                 ambiguous_role_resolution,
                 rules: w
                     .rules_configuration
                     .ok_or_else(|| {
                         Error::InvalidParameter(
-                            "RulesConfiguration must be specified for Rules role mappings.".to_owned(),
+                            "RulesConfiguration must be specified for Rules role mappings."
+                                .to_owned(),
                         )
                     })?
                     .rules,
@@ -223,12 +252,17 @@ impl TryFrom<RoleMappingWire> for RoleMapping {
 impl From<RoleMapping> for RoleMappingWire {
     fn from(m: RoleMapping) -> Self {
         match m {
-            RoleMapping::Token { ambiguous_role_resolution } => Self {
+            RoleMapping::Token {
+                ambiguous_role_resolution,
+            } => Self {
                 r#type: RoleMappingType::Token,
                 ambiguous_role_resolution: Some(ambiguous_role_resolution),
                 rules_configuration: None,
             },
-            RoleMapping::Rules { ambiguous_role_resolution, rules } => Self {
+            RoleMapping::Rules {
+                ambiguous_role_resolution,
+                rules,
+            } => Self {
                 r#type: RoleMappingType::Rules,
                 ambiguous_role_resolution: Some(ambiguous_role_resolution),
                 rules_configuration: Some(RulesConfiguration { rules }),
@@ -254,7 +288,13 @@ impl RoleMappings {
         let mut map = BTreeMap::new();
         for (key, mapping) in mappings {
             if map.len() == MAX_ROLE_MAPPINGS {
-                return Err(length("roleMappings", None, 0, MAX_ROLE_MAPPINGS, MAX_ROLE_MAPPINGS + 1));
+                return Err(length(
+                    "roleMappings",
+                    None,
+                    0,
+                    MAX_ROLE_MAPPINGS,
+                    MAX_ROLE_MAPPINGS + 1,
+                ));
             }
             mapping.validate()?;
             map.insert(key, mapping);
@@ -266,7 +306,13 @@ impl RoleMappings {
 
     fn check_shape(&self) -> Result<()> {
         if self.0.len() > MAX_ROLE_MAPPINGS {
-            return Err(length("roleMappings", None, 0, MAX_ROLE_MAPPINGS, self.0.len()));
+            return Err(length(
+                "roleMappings",
+                None,
+                0,
+                MAX_ROLE_MAPPINGS,
+                self.0.len(),
+            ));
         }
         for (key, mapping) in &self.0 {
             if !(1..=128).contains(&key.len()) {
@@ -290,7 +336,10 @@ impl RoleMappings {
         for key in self.0.keys() {
             let whole = matches!(
                 checker.classify(key),
-                Ok(Provider::UserPool(_) | Provider::Social { .. } | Provider::Oidc(_) | Provider::Saml(_))
+                Ok(Provider::UserPool(_)
+                    | Provider::Social { .. }
+                    | Provider::Oidc(_)
+                    | Provider::Saml(_))
             );
             let with_client = key.rsplit_once(':').is_some_and(|(name, client)| {
                 matches!(checker.classify(name), Ok(Provider::UserPool(_)))

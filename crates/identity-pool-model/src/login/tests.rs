@@ -30,12 +30,16 @@ fn pool() -> IdentityPool {
     p.developer_provider_name = Some("login.mycompany.myapp".into());
     p.open_id_connect_provider_arns
         .push(OidcProviderArn::parse(GH).unwrap());
-    p.saml_provider_arns.push(SamlProviderArn::parse(SAML).unwrap());
+    p.saml_provider_arns
+        .push(SamlProviderArn::parse(SAML).unwrap());
     p
 }
 
 fn settings() -> Settings {
-    Settings::new().with_oidc_client_ids(&OidcProviderArn::parse(GH).unwrap(), vec!["sts.amazonaws.com".into()])
+    Settings::new().with_oidc_client_ids(
+        &OidcProviderArn::parse(GH).unwrap(),
+        vec!["sts.amazonaws.com".into()],
+    )
 }
 
 fn map(v: Value) -> ClaimsMap {
@@ -56,18 +60,34 @@ fn classifies_every_kind() {
     assert!(matches!(c.classify(UP), Ok(Provider::UserPool(_))));
     assert!(matches!(
         c.classify("accounts.google.com"),
-        Ok(Provider::Social { provider: SocialProvider::Google, .. })
+        Ok(Provider::Social {
+            provider: SocialProvider::Google,
+            ..
+        })
     ));
-    assert!(matches!(c.classify("token.actions.githubusercontent.com"), Ok(Provider::Oidc(_))));
+    assert!(matches!(
+        c.classify("token.actions.githubusercontent.com"),
+        Ok(Provider::Oidc(_))
+    ));
     assert!(matches!(c.classify(SAML), Ok(Provider::Saml(_))));
-    assert!(matches!(c.classify("login.mycompany.myapp"), Ok(Provider::Developer(_))));
-    assert!(matches!(c.classify("cognito-identity.amazonaws.com"), Ok(Provider::CognitoIdentity(_))));
+    assert!(matches!(
+        c.classify("login.mycompany.myapp"),
+        Ok(Provider::Developer(_))
+    ));
+    assert!(matches!(
+        c.classify("cognito-identity.amazonaws.com"),
+        Ok(Provider::CognitoIdentity(_))
+    ));
     for unknown in [
         "www.amazon.com",
         "cognito-idp.us-east-1.amazonaws.com/us-east-1_Other1",
         "evil.example.com",
     ] {
-        assert_eq!(c.classify(unknown), Err(Error::UnsupportedProvider), "{unknown}");
+        assert_eq!(
+            c.classify(unknown),
+            Err(Error::UnsupportedProvider),
+            "{unknown}"
+        );
     }
 }
 
@@ -78,19 +98,43 @@ fn user_pool_id_tokens() {
     let login = c.check(UP, &id_token(), NOW).unwrap();
     assert_eq!(login.subject(), "68baf0fd");
     assert_eq!(login.client_id(), Some(CLIENT));
-    assert_eq!(login.key(), LoginKey { provider: UP.into(), subject: "68baf0fd".into() });
-    assert_eq!(login.role_mapping_keys(), [format!("{UP}:{CLIENT}"), UP.to_owned()]);
-    assert_eq!(login.amr(), [UP.to_owned(), format!("{UP}:CognitoSignIn:68baf0fd")]);
+    assert_eq!(
+        login.key(),
+        LoginKey {
+            provider: UP.into(),
+            subject: "68baf0fd".into()
+        }
+    );
+    assert_eq!(
+        login.role_mapping_keys(),
+        [format!("{UP}:{CLIENT}"), UP.to_owned()]
+    );
+    assert_eq!(
+        login.amr(),
+        [UP.to_owned(), format!("{UP}:CognitoSignIn:68baf0fd")]
+    );
 
     let with = |k: &str, v: Value| {
         let mut t = id_token();
         t.insert(k.into(), v);
         c.check(UP, &t, NOW)
     };
-    assert_eq!(with("iss", json!("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other1")), Err(Error::IssuerMismatch));
-    assert_eq!(with("aud", json!("other-client")), Err(Error::UnsupportedProvider));
+    assert_eq!(
+        with(
+            "iss",
+            json!("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other1")
+        ),
+        Err(Error::IssuerMismatch)
+    );
+    assert_eq!(
+        with("aud", json!("other-client")),
+        Err(Error::UnsupportedProvider)
+    );
     assert_eq!(with("token_use", json!("access")), Err(Error::NotAnIdToken));
-    assert_eq!(with("exp", json!(NOW)), Err(Error::TokenExpired { now: NOW, exp: NOW }));
+    assert_eq!(
+        with("exp", json!(NOW)),
+        Err(Error::TokenExpired { now: NOW, exp: NOW })
+    );
     assert_eq!(with("exp", json!("later")), Err(Error::InvalidClaim("exp")));
     assert_eq!(with("sub", json!(7)), Err(Error::InvalidClaim("sub")));
     let mut access = id_token();
@@ -105,7 +149,9 @@ fn self_hosted_user_pools() {
     let mut pool = pool();
     let hosted = "127.0.0.1:9229/us-east-1_AbC123";
     pool.cognito_identity_providers[0].provider_name = hosted.into();
-    let settings = Settings::new().with_user_pool_issuer_base("http://127.0.0.1:9229").unwrap();
+    let settings = Settings::new()
+        .with_user_pool_issuer_base("http://127.0.0.1:9229")
+        .unwrap();
     let c = LoginChecker::new(&pool, &settings);
     let mut t = id_token();
     t.insert("iss".into(), json!(format!("http://{hosted}")));
@@ -118,20 +164,38 @@ fn self_hosted_user_pools() {
 fn social_providers() {
     let (pool, settings) = (pool(), settings());
     let c = LoginChecker::new(&pool, &settings);
-    let google = map(json!({"iss": "accounts.google.com", "aud": "g-client", "sub": "1098", "exp": NOW + 10}));
+    let google = map(
+        json!({"iss": "accounts.google.com", "aud": "g-client", "sub": "1098", "exp": NOW + 10}),
+    );
     let login = c.check("accounts.google.com", &google, NOW).unwrap();
-    assert_eq!(login.amr(), ["accounts.google.com", "accounts.google.com:g-client:1098"]);
-    let mut wrong = google.clone();
+    assert_eq!(
+        login.amr(),
+        ["accounts.google.com", "accounts.google.com:g-client:1098"]
+    );
+    let mut wrong = google;
     wrong.insert("aud".into(), json!("other"));
-    assert_eq!(c.check("accounts.google.com", &wrong, NOW), Err(Error::UnsupportedProvider));
+    assert_eq!(
+        c.check("accounts.google.com", &wrong, NOW),
+        Err(Error::UnsupportedProvider)
+    );
     wrong.insert("aud".into(), json!("g-client"));
     wrong.insert("iss".into(), json!("https://evil.example.com"));
-    assert_eq!(c.check("accounts.google.com", &wrong, NOW), Err(Error::IssuerMismatch));
+    assert_eq!(
+        c.check("accounts.google.com", &wrong, NOW),
+        Err(Error::IssuerMismatch)
+    );
     // Facebook: the facade passes what Facebook confirmed; no iss, exp optional.
     let fb = map(json!({"aud": "fb-app", "sub": "10229"}));
-    assert_eq!(c.check("graph.facebook.com", &fb, NOW).unwrap().subject(), "10229");
     assert_eq!(
-        c.check("graph.facebook.com", &map(json!({"aud": "x", "sub": "1"})), NOW),
+        c.check("graph.facebook.com", &fb, NOW).unwrap().subject(),
+        "10229"
+    );
+    assert_eq!(
+        c.check(
+            "graph.facebook.com",
+            &map(json!({"aud": "x", "sub": "1"})),
+            NOW
+        ),
         Err(Error::UnsupportedProvider)
     );
 }
@@ -146,11 +210,20 @@ fn oidc_providers() {
         "sub": "repo:org/repo:ref:refs/heads/main", "exp": NOW + 300,
     }));
     let login = c.check(key, &gh, NOW).unwrap();
-    assert_eq!(login.amr(), [key.to_owned(), format!("{GH}:OIDC:repo:org/repo:ref:refs/heads/main")]);
+    assert_eq!(
+        login.amr(),
+        [
+            key.to_owned(),
+            format!("{GH}:OIDC:repo:org/repo:ref:refs/heads/main")
+        ]
+    );
     assert_eq!(login.role_mapping_keys(), [key]);
     // No audiences registered for the provider: nothing is accepted.
     let bare = Settings::new();
-    assert_eq!(LoginChecker::new(&pool, &bare).check(key, &gh, NOW), Err(Error::UnsupportedProvider));
+    assert_eq!(
+        LoginChecker::new(&pool, &bare).check(key, &gh, NOW),
+        Err(Error::UnsupportedProvider)
+    );
 }
 
 #[test]
@@ -165,14 +238,23 @@ fn our_own_openid_tokens() {
         "exp": NOW + 600,
     }));
     let login = c.check(key, &token, NOW).unwrap();
-    assert_eq!(login.subject(), "us-east-1:0d7f4c1e-3b5a-4c89-9f3e-1a2b3c4d5e6f");
-    assert_eq!(login.amr(), ["login.mycompany.myapp", "login.mycompany.myapp:alice"]);
+    assert_eq!(
+        login.subject(),
+        "us-east-1:0d7f4c1e-3b5a-4c89-9f3e-1a2b3c4d5e6f"
+    );
+    assert_eq!(
+        login.amr(),
+        ["login.mycompany.myapp", "login.mycompany.myapp:alice"]
+    );
     let mut guest = token.clone();
     guest.insert("amr".into(), json!(["unauthenticated"]));
     assert_eq!(c.check(key, &guest, NOW), Err(Error::InvalidClaim("amr")));
     let mut other_pool = token;
     other_pool.insert("aud".into(), json!("us-east-1:ffff"));
-    assert_eq!(c.check(key, &other_pool, NOW), Err(Error::UnsupportedProvider));
+    assert_eq!(
+        c.check(key, &other_pool, NOW),
+        Err(Error::UnsupportedProvider)
+    );
 }
 
 #[test]
@@ -180,14 +262,29 @@ fn developer_and_saml_keys_carry_no_checkable_token() {
     let (pool, settings) = (pool(), settings());
     let c = LoginChecker::new(&pool, &settings);
     let any = map(json!({"sub": "x"}));
-    assert_eq!(c.check("login.mycompany.myapp", &any, NOW), Err(Error::UnsupportedProvider));
+    assert_eq!(
+        c.check("login.mycompany.myapp", &any, NOW),
+        Err(Error::UnsupportedProvider)
+    );
     assert_eq!(c.check(SAML, &any, NOW), Err(Error::UnsupportedProvider));
     let dev = c.developer("login.mycompany.myapp", "alice").unwrap();
-    assert_eq!(dev.key(), LoginKey { provider: "login.mycompany.myapp".into(), subject: "alice".into() });
+    assert_eq!(
+        dev.key(),
+        LoginKey {
+            provider: "login.mycompany.myapp".into(),
+            subject: "alice".into()
+        }
+    );
     assert!(dev.claims().is_empty());
-    assert_eq!(c.developer("login.other", "alice"), Err(Error::UnsupportedProvider));
+    assert_eq!(
+        c.developer("login.other", "alice"),
+        Err(Error::UnsupportedProvider)
+    );
     assert!(c.developer("login.mycompany.myapp", "").is_err());
-    assert!(c.developer("login.mycompany.myapp", &"a".repeat(1025)).is_err());
+    assert!(
+        c.developer("login.mycompany.myapp", &"a".repeat(1025))
+            .is_err()
+    );
 }
 
 #[test]
@@ -203,11 +300,17 @@ fn authenticate_guests_and_logins() {
     let p = c.authenticate(&logins, NOW, |_| Some(id_token())).unwrap();
     assert!(p.is_authenticated());
     assert_eq!(p.logins().len(), 1);
-    assert_eq!(c.authenticate(&logins, NOW, |_| None), Err(Error::UnsupportedProvider));
+    assert_eq!(
+        c.authenticate(&logins, NOW, |_| None),
+        Err(Error::UnsupportedProvider)
+    );
 
     pool.allow_unauthenticated_identities = false;
     let c = LoginChecker::new(&pool, &settings);
-    assert_eq!(c.authenticate(&empty, NOW, |_| None), Err(Error::UnauthenticatedNotSupported));
+    assert_eq!(
+        c.authenticate(&empty, NOW, |_| None),
+        Err(Error::UnauthenticatedNotSupported)
+    );
     assert_eq!(c.guest(), Err(Error::UnauthenticatedNotSupported));
 }
 
@@ -216,7 +319,9 @@ fn authenticate_developer_mixes_identifiers_and_tokens() {
     let (pool, settings) = (pool(), settings());
     let c = LoginChecker::new(&pool, &settings);
     let logins = Logins::parse([("login.mycompany.myapp", "alice"), (UP, "t")]).unwrap();
-    let p = c.authenticate_developer(&logins, NOW, |_| Some(id_token())).unwrap();
+    let p = c
+        .authenticate_developer(&logins, NOW, |_| Some(id_token()))
+        .unwrap();
     let subjects: Vec<&str> = p.logins().iter().map(Login::subject).collect();
     assert_eq!(subjects, ["68baf0fd", "alice"], "provider-name order");
     let without = Logins::parse([(UP, "t")]).unwrap();

@@ -22,7 +22,8 @@ fn pool() -> IdentityPool {
     p.supported_login_providers
         .insert("graph.facebook.com".into(), "app".into());
     p.open_id_connect_provider_arns.push(
-        OidcProviderArn::parse("arn:aws:iam::123456789012:oidc-provider/localhost:8443/realms/x").unwrap(),
+        OidcProviderArn::parse("arn:aws:iam::123456789012:oidc-provider/localhost:8443/realms/x")
+            .unwrap(),
     );
     p.developer_provider_name = Some("login.dev".into());
     p
@@ -64,7 +65,12 @@ fn wire_shape_round_trips() {
 
     let token = json!({"Type": "Token", "AmbiguousRoleResolution": "AuthenticatedRole"});
     let m: RoleMapping = serde_json::from_value(token.clone()).unwrap();
-    assert_eq!(m, RoleMapping::Token { ambiguous_role_resolution: AmbiguousRoleResolution::AuthenticatedRole });
+    assert_eq!(
+        m,
+        RoleMapping::Token {
+            ambiguous_role_resolution: AmbiguousRoleResolution::AuthenticatedRole
+        }
+    );
     assert_eq!(serde_json::to_value(&m).unwrap(), token);
 }
 
@@ -83,7 +89,10 @@ fn wire_refusals() {
         json!({"Type": "Rules", "AmbiguousRoleResolution": "Deny", "RulesConfiguration": {"Rules": [
             {"Claim": "c", "MatchType": "Equals", "Value": "v", "RoleARN": "not-an-arn"}]}}),
     ] {
-        assert!(serde_json::from_value::<RoleMapping>(bad.clone()).is_err(), "{bad}");
+        assert!(
+            serde_json::from_value::<RoleMapping>(bad.clone()).is_err(),
+            "{bad}"
+        );
     }
 }
 
@@ -110,7 +119,9 @@ fn rule_and_mapping_counts() {
             .to_string(),
         "1 validation error detected: Value at 'rulesConfiguration.rules' failed to satisfy constraint: Member must have length less than or equal to 25"
     );
-    let token = RoleMapping::Token { ambiguous_role_resolution: AmbiguousRoleResolution::Deny };
+    let token = RoleMapping::Token {
+        ambiguous_role_resolution: AmbiguousRoleResolution::Deny,
+    };
     assert!(RoleMappings::new((0..10).map(|i| (format!("p{i}"), token.clone()))).is_ok());
     assert!(RoleMappings::new((0..11).map(|i| (format!("p{i}"), token.clone()))).is_err());
     assert!(RoleMappings::new([(String::new(), token)]).is_err());
@@ -119,7 +130,9 @@ fn rule_and_mapping_counts() {
 #[test]
 fn keys_must_name_configured_providers() {
     let (pool, settings) = (pool(), Settings::new());
-    let token = RoleMapping::Token { ambiguous_role_resolution: AmbiguousRoleResolution::Deny };
+    let token = RoleMapping::Token {
+        ambiguous_role_resolution: AmbiguousRoleResolution::Deny,
+    };
     for ok in [
         format!("{UP}:client1"),
         UP.to_owned(),
@@ -139,7 +152,9 @@ fn keys_must_name_configured_providers() {
         let m = RoleMappings::new([(bad.clone(), token.clone())]).unwrap();
         assert_eq!(
             m.validate_for(&pool, &settings).unwrap_err().to_string(),
-            format!("{bad} is not a valid RoleMapping ProviderName or is not a configured provider.")
+            format!(
+                "{bad} is not a valid RoleMapping ProviderName or is not a configured provider."
+            )
         );
     }
 }

@@ -1,7 +1,7 @@
 //! The `AssumeRoleWithWebIdentity` request, as `application/x-www-form-urlencoded` pairs.
 
-use std::borrow::Cow;
 use core::fmt;
+use std::borrow::Cow;
 
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
@@ -131,8 +131,14 @@ impl AssumeRoleWithWebIdentityRequest {
             ("Action", Cow::Borrowed("AssumeRoleWithWebIdentity")),
             ("Version", Cow::Borrowed(STS_VERSION)),
             ("RoleArn", Cow::Borrowed(self.role_arn.as_str())),
-            ("RoleSessionName", Cow::Borrowed(self.role_session_name.as_str())),
-            ("WebIdentityToken", Cow::Borrowed(self.web_identity_token.expose_secret())),
+            (
+                "RoleSessionName",
+                Cow::Borrowed(self.role_session_name.as_str()),
+            ),
+            (
+                "WebIdentityToken",
+                Cow::Borrowed(self.web_identity_token.expose_secret()),
+            ),
         ];
         if let Some(seconds) = self.duration_seconds {
             pairs.push(("DurationSeconds", Cow::Owned(seconds.to_string())));
@@ -164,13 +170,20 @@ mod tests {
     #[test]
     fn pairs_and_body() {
         let r = request();
-        let pairs: Vec<(&str, String)> = r.form_pairs().into_iter().map(|(k, v)| (k, v.into_owned())).collect();
+        let pairs: Vec<(&str, String)> = r
+            .form_pairs()
+            .into_iter()
+            .map(|(k, v)| (k, v.into_owned()))
+            .collect();
         assert_eq!(
             pairs,
             [
                 ("Action", "AssumeRoleWithWebIdentity".to_owned()),
                 ("Version", "2011-06-15".to_owned()),
-                ("RoleArn", "arn:aws:iam::123456789012:role/Cognito_Auth".to_owned()),
+                (
+                    "RoleArn",
+                    "arn:aws:iam::123456789012:role/Cognito_Auth".to_owned()
+                ),
                 ("RoleSessionName", "CognitoIdentityCredentials".to_owned()),
                 ("WebIdentityToken", "eyJ.a+b/c=.sig".to_owned()),
                 ("DurationSeconds", "3600".to_owned()),
@@ -187,13 +200,22 @@ mod tests {
     fn durations_and_session_names() {
         assert!(request().with_duration_seconds(899).is_err());
         assert!(request().with_duration_seconds(43_201).is_err());
-        assert_eq!(request().with_duration_seconds(900).unwrap().duration_seconds, Some(900));
+        assert_eq!(
+            request()
+                .with_duration_seconds(900)
+                .unwrap()
+                .duration_seconds,
+            Some(900)
+        );
         let mut r = request();
         r.duration_seconds = None;
         assert!(r.form_pairs().iter().all(|(k, _)| *k != "DurationSeconds"));
         assert!(RoleSessionName::parse("a").is_err());
         assert!(RoleSessionName::parse("a b").is_err());
         assert!(RoleSessionName::parse(&"a".repeat(65)).is_err());
-        assert_eq!(RoleSessionName::parse("user@example.com").unwrap().as_str(), "user@example.com");
+        assert_eq!(
+            RoleSessionName::parse("user@example.com").unwrap().as_str(),
+            "user@example.com"
+        );
     }
 }

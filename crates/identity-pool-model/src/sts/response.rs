@@ -53,18 +53,25 @@ pub struct AssumeRoleWithWebIdentityResult {
 /// that is not exactly a well-formed answer (larger than [`MAX_STS_RESPONSE_LEN`], not UTF-8,
 /// a DTD or unknown entity, another root or namespace, a required member missing or
 /// repeated, an `Expiration` that is not RFC 3339).
-pub fn parse_assume_role_with_web_identity_response(body: &[u8]) -> Result<AssumeRoleWithWebIdentityResult> {
+pub fn parse_assume_role_with_web_identity_response(
+    body: &[u8],
+) -> Result<AssumeRoleWithWebIdentityResult> {
     if body.len() > MAX_STS_RESPONSE_LEN {
         return Err(Error::StsMalformed("the response is too large"));
     }
-    let text = std::str::from_utf8(body).map_err(|_| Error::StsMalformed("the response is not UTF-8"))?;
+    let text =
+        std::str::from_utf8(body).map_err(|_| Error::StsMalformed("the response is not UTF-8"))?;
     let root = xml::parse(text).map_err(Error::StsMalformed)?;
     if root.xmlns.as_deref().is_some_and(|ns| ns != STS_NAMESPACE) {
-        return Err(Error::StsMalformed("the response is not in the STS namespace"));
+        return Err(Error::StsMalformed(
+            "the response is not in the STS namespace",
+        ));
     }
     match root.name.as_str() {
         "AssumeRoleWithWebIdentityResponse" => result(&root).map_err(Error::StsMalformed),
-        "ErrorResponse" => Err(error_response(&root).map_or_else(Error::StsMalformed, Error::StsRefused)),
+        "ErrorResponse" => {
+            Err(error_response(&root).map_or_else(Error::StsMalformed, Error::StsRefused))
+        }
         _ => Err(Error::StsMalformed("unexpected root element")),
     }
 }
@@ -92,7 +99,11 @@ fn result(root: &Element) -> core::result::Result<AssumeRoleWithWebIdentityResul
     };
     let packed_policy_size = match r.text_of("PackedPolicySize")? {
         None => None,
-        Some(n) => Some(n.trim().parse().map_err(|_| "PackedPolicySize is not a number")?),
+        Some(n) => Some(
+            n.trim()
+                .parse()
+                .map_err(|_| "PackedPolicySize is not a number")?,
+        ),
     };
     let request_id = match root.child("ResponseMetadata")? {
         None => None,
@@ -152,7 +163,10 @@ mod tests {
         let r = parse_assume_role_with_web_identity_response(OK.as_bytes()).unwrap();
         assert_eq!(r.credentials.access_key_id, "ASIAEXAMPLE");
         assert_eq!(r.credentials.expiration, 1_767_229_200);
-        assert_eq!(r.subject_from_web_identity_token.as_deref(), Some("us-east-1:1111"));
+        assert_eq!(
+            r.subject_from_web_identity_token.as_deref(),
+            Some("us-east-1:1111")
+        );
         assert_eq!(r.assumed_role_user, None);
     }
 

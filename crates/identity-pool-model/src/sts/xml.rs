@@ -16,7 +16,7 @@ const MAX_ELEMENTS: usize = 256;
 pub(crate) struct Element {
     pub(crate) name: String,
     pub(crate) text: String,
-    pub(crate) children: Vec<Element>,
+    pub(crate) children: Vec<Self>,
     pub(crate) xmlns: Option<String>,
 }
 
@@ -150,7 +150,11 @@ fn open(start: &BytesStart<'_>) -> Result<Element, &'static str> {
     })
 }
 
-fn close(element: Element, stack: &mut [Element], root: &mut Option<Element>) -> Result<(), &'static str> {
+fn close(
+    element: Element,
+    stack: &mut [Element],
+    root: &mut Option<Element>,
+) -> Result<(), &'static str> {
     if !element.children.is_empty() && !element.text.trim().is_empty() {
         return Err("mixed content");
     }
@@ -200,7 +204,10 @@ mod tests {
     #[test]
     fn refusals() {
         for (doc, why) in [
-            ("<!DOCTYPE r [<!ENTITY x \"y\">]><r>&x;</r>", "DTDs are not accepted"),
+            (
+                "<!DOCTYPE r [<!ENTITY x \"y\">]><r>&x;</r>",
+                "DTDs are not accepted",
+            ),
             ("<r>&x;</r>", "unknown entity"),
             ("<?pi x?><r/>", "processing instructions are not accepted"),
             ("<r/><r/>", "content after the root element"),
@@ -215,8 +222,14 @@ mod tests {
             assert_eq!(got.unwrap_err(), why, "{doc}");
         }
         let deep = format!("{}{}", "<a>".repeat(9), "</a>".repeat(9));
-        assert_eq!(parse(&deep).unwrap_err(), "the document is too deep or too large");
+        assert_eq!(
+            parse(&deep).unwrap_err(),
+            "the document is too deep or too large"
+        );
         let wide = format!("<r>{}</r>", "<a/>".repeat(300));
-        assert_eq!(parse(&wide).unwrap_err(), "the document is too deep or too large");
+        assert_eq!(
+            parse(&wide).unwrap_err(),
+            "the document is too deep or too large"
+        );
     }
 }

@@ -20,6 +20,10 @@ pub enum Error {
     /// of the provider's configured clients.
     #[error("Token is not from a supported provider of this identity pool.")]
     UnsupportedProvider,
+    /// The token's signature did not verify (the facade's verdict, reported here so the
+    /// message is Cognito's).
+    #[error("Invalid login token. Couldn't verify signed token.")]
+    SignatureNotVerified,
     /// The token's `iss` is not the issuer the `Logins` key names.
     #[error("Invalid login token. Issuer doesn't match providerName")]
     IssuerMismatch,
@@ -79,6 +83,7 @@ impl Error {
             Self::InvalidParameter(_) => "InvalidParameterException",
             Self::UnauthenticatedNotSupported
             | Self::UnsupportedProvider
+            | Self::SignatureNotVerified
             | Self::IssuerMismatch
             | Self::MissingClaim(_)
             | Self::InvalidClaim(_)

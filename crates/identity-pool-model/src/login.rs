@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::claims::{ClaimsMap, audiences, check_time, string};
 use crate::error::{Error, Result, length};
 use crate::ids::IdentityId;
-use crate::logins::Logins;
+use crate::logins::{LoginToken, Logins};
 use crate::pool::IdentityPool;
 use crate::provider::{Provider, Settings, SocialProvider};
 
@@ -275,22 +275,25 @@ impl<'a> LoginChecker<'a> {
     }
 
     /// GetId / GetCredentialsForIdentity / GetOpenIdToken: a guest when `Logins` is empty
-    /// (if the pool allows it), else every login checked with `claims_of(key)` giving that
-    /// entry's verified claims (`None`: the token did not verify).
+    /// (if the pool allows it), else every login checked. `verified(key, token)` gives that
+    /// entry's claims once the facade has verified the token's signature with the provider's
+    /// keys (`None`: it did not verify). Keys the pool does not know are refused before
+    /// `verified` is asked.
     ///
     /// # Errors
     /// [`Error::UnauthenticatedNotSupported`]; the first failing login's error;
-    /// [`Error::UnsupportedProvider`] for a token that did not verify.
-    pub fn authenticate<F>(&self, logins: &Logins, now: i64, mut claims_of: F) -> Result<Principal>
+    /// [`Error::SignatureNotVerified`] when `verified` says `None`.
+    pub fn authenticate<F>(&self, logins: &Logins, now: i64, mut verified: F) -> Result<Principal>
     where
-        F: FnMut(&str) -> Option<ClaimsMap>,
+        F: FnMut(&str, &LoginToken) -> Option<ClaimsMap>,
     {
         if logins.is_empty() {
             return self.guest();
         }
         let mut checked = Vec::with_capacity(logins.len());
-        for (key, _) in logins.iter() {
-            let claims = claims_of(key).ok_or(Error::UnsupportedProvider)?;
+        for (key, token) in logins.iter() {
+            self.classify(key)?;
+            let claims = verified(key, token).ok_or(Error::SignatureNotVerified)?;
             checked.push(self.check(key, &claims, now)?);
         }
         Ok(Principal(Some(checked)))
@@ -306,10 +309,10 @@ impl<'a> LoginChecker<'a> {
         &self,
         logins: &Logins,
         now: i64,
-        mut claims_of: F,
+        mut verified: F,
     ) -> Result<Principal>
     where
-        F: FnMut(&str) -> Option<ClaimsMap>,
+        F: FnMut(&str, &LoginToken) -> Option<ClaimsMap>,
     {
         let dev = self
             .pool
@@ -326,7 +329,8 @@ impl<'a> LoginChecker<'a> {
             if key == dev {
                 checked.push(self.developer(key, token.expose_secret())?);
             } else {
-                let claims = claims_of(key).ok_or(Error::UnsupportedProvider)?;
+                self.classify(key)?;
+                let claims = verified(key, token).ok_or(Error::SignatureNotVerified)?;
                 checked.push(self.check(key, &claims, now)?);
             }
         }

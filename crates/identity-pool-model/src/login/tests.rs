@@ -292,23 +292,39 @@ fn authenticate_guests_and_logins() {
     let (mut pool, settings) = (pool(), settings());
     let c = LoginChecker::new(&pool, &settings);
     let empty = Logins::default();
-    let guest = c.authenticate(&empty, NOW, |_| None).unwrap();
+    let guest = c.authenticate(&empty, NOW, |_, _| None).unwrap();
     assert!(!guest.is_authenticated());
     assert!(guest.logins().is_empty());
 
     let logins = Logins::parse([(UP, "t")]).unwrap();
-    let p = c.authenticate(&logins, NOW, |_| Some(id_token())).unwrap();
+    let p = c
+        .authenticate(&logins, NOW, |_, _| Some(id_token()))
+        .unwrap();
     assert!(p.is_authenticated());
     assert_eq!(p.logins().len(), 1);
     assert_eq!(
-        c.authenticate(&logins, NOW, |_| None),
+        c.authenticate(&logins, NOW, |_, _| None),
+        Err(Error::SignatureNotVerified)
+    );
+    // The closure sees the token, and unknown providers never reach it.
+    let mut seen = Vec::new();
+    let _ = c.authenticate(&logins, NOW, |k, t| {
+        seen.push((k.to_owned(), t.expose_secret().to_owned()));
+        None
+    });
+    assert_eq!(seen, [(UP.to_owned(), "t".to_owned())]);
+    let unknown = Logins::parse([("evil.example.com", "t")]).unwrap();
+    assert_eq!(
+        c.authenticate(&unknown, NOW, |_, _| panic!(
+            "asked to verify an unknown provider"
+        )),
         Err(Error::UnsupportedProvider)
     );
 
     pool.allow_unauthenticated_identities = false;
     let c = LoginChecker::new(&pool, &settings);
     assert_eq!(
-        c.authenticate(&empty, NOW, |_| None),
+        c.authenticate(&empty, NOW, |_, _| None),
         Err(Error::UnauthenticatedNotSupported)
     );
     assert_eq!(c.guest(), Err(Error::UnauthenticatedNotSupported));
@@ -320,13 +336,13 @@ fn authenticate_developer_mixes_identifiers_and_tokens() {
     let c = LoginChecker::new(&pool, &settings);
     let logins = Logins::parse([("login.mycompany.myapp", "alice"), (UP, "t")]).unwrap();
     let p = c
-        .authenticate_developer(&logins, NOW, |_| Some(id_token()))
+        .authenticate_developer(&logins, NOW, |_, _| Some(id_token()))
         .unwrap();
     let subjects: Vec<&str> = p.logins().iter().map(Login::subject).collect();
     assert_eq!(subjects, ["68baf0fd", "alice"], "provider-name order");
     let without = Logins::parse([(UP, "t")]).unwrap();
     assert!(matches!(
-        c.authenticate_developer(&without, NOW, |_| Some(id_token())),
+        c.authenticate_developer(&without, NOW, |_, _| Some(id_token())),
         Err(Error::InvalidParameter(_))
     ));
 }

@@ -76,7 +76,7 @@ fn oidc_and_developer_logins_with_tags() {
         "sub": "repo:org/repo:environment:dev", "exp": NOW + 300,
     }));
     let principal = checker
-        .authenticate_developer(&logins, NOW, |_| Some(gh.clone()))
+        .authenticate_developer(&logins, NOW, |_, _| Some(gh.clone()))
         .unwrap();
     let tags = PrincipalTags::parse([("repository".to_owned(), "org/repo".to_owned())]).unwrap();
     let duration = TokenDuration::parse(86_400).unwrap();
@@ -125,7 +125,7 @@ fn our_token_comes_back_as_a_login() {
     let checker = LoginChecker::new(&pool, &settings);
     let logins = Logins::parse([(DEV, "alice")]).unwrap();
     let principal = checker
-        .authenticate_developer(&logins, NOW, |_| None)
+        .authenticate_developer(&logins, NOW, |_, _| None)
         .unwrap();
     let issued = claims_for(&principal, None, None, TokenDuration::DEVELOPER_DEFAULT);
     let back = checker

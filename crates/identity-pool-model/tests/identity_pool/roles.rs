@@ -393,7 +393,7 @@ fn several_logins_the_first_mapped_one_decides() {
     }));
     let logins = Logins::parse([("accounts.google.com", "g"), (UP, "u")]).unwrap();
     let principal = checker
-        .authenticate(&logins, NOW, |k| {
+        .authenticate(&logins, NOW, |k, _| {
             Some(if k == UP {
                 id_token(json!({"custom:dept": "Sales"}))
             } else {

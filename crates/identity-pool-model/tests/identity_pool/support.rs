@@ -69,6 +69,6 @@ pub(crate) fn user_pool_principal(token: ClaimsMap) -> Principal {
     let (pool, settings) = (pool(), settings());
     let logins = Logins::parse([(UP, "token")]).unwrap();
     LoginChecker::new(&pool, &settings)
-        .authenticate(&logins, NOW, |_| Some(token.clone()))
+        .authenticate(&logins, NOW, |_, _| Some(token.clone()))
         .unwrap()
 }

@@ -39,9 +39,8 @@ fn http_fixture(f: &Fixture) -> HttpFixture {
         .enable_all()
         .build()
         .expect("runtime");
-    // Quotas far above what one core can do: the bench measures the adapter, not the throttle.
-    let config = userpool_http::HttpConfig::default()
-        .quota(userpool_http::Category::UserAuthentication, 1_000_000);
+    // No rate limits: the bench measures the adapter, not the limiter.
+    let config = userpool_http::HttpConfig::default().rate_limits(userpool_http::RateLimits::off());
     let app: axum::Router = userpool_http::router_with(f.service.clone(), config);
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))

@@ -197,6 +197,14 @@ impl fmt::Debug for Device {
     }
 }
 
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 /// A user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
@@ -224,10 +232,11 @@ pub struct User {
     /// value stays active (`AttributesRequireVerificationBeforeUpdate`), by attribute name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub pending_attributes: BTreeMap<String, String>,
-    /// When every session of the user was ended (GlobalSignOut, AdminUserGlobalSignOut, a
-    /// password reset): sign-in cookies issued before are refused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_out_at: Option<i64>,
+    /// Bumped whenever every session of the user ends (GlobalSignOut, AdminUserGlobalSignOut,
+    /// a password reset): hosted sign-in cookies carry the epoch they were issued in and die
+    /// when it moves on.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub session_epoch: u64,
     /// Optimistic-concurrency version, bumped by the store on every update.
     pub version: u64,
 }
@@ -247,7 +256,7 @@ impl User {
             mfa: MfaSettings::default(),
             devices: Vec::new(),
             pending_attributes: BTreeMap::new(),
-            signed_out_at: None,
+            session_epoch: 0,
             version: 0,
         }
     }

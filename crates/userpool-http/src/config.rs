@@ -1,24 +1,29 @@
-//! What an embedder configures: admin credentials, limits, throttling, the development outbox.
+//! What an embedder configures: admin credentials, limits, rate limits, the scheme clients
+//! reach the service over, trusted proxies, the development outbox.
 
-use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use ipnet::IpNet;
 use userpool::Outbox;
 
+use crate::limits::RateLimits;
 use crate::sigv4::AdminCredentials;
-use crate::throttle::Category;
 
 /// The adapter's settings. `HttpConfig::default()` refuses every signed (admin) action until
-/// credentials are given, allows 1 MiB bodies and 10 s per request, and applies Cognito's
-/// default request-rate quotas.
+/// credentials are given, allows 1 MiB bodies and 10 s per request, applies per-source rate
+/// limits ([`RateLimits::per_source`]), assumes plain http (cookies without `Secure`) and
+/// trusts no proxy.
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
     pub(crate) admin: AdminAuth,
     pub(crate) body_limit: usize,
     pub(crate) request_timeout: Duration,
-    pub(crate) quotas: HashMap<Category, u32>,
+    pub(crate) rate_limits: RateLimits,
     pub(crate) dev_outbox: Option<Arc<Outbox>>,
+    pub(crate) https: bool,
+    pub(crate) trusted_proxies: Vec<IpNet>,
 }
 
 /// How the actions Cognito signs with SigV4 are authenticated.
@@ -36,11 +41,10 @@ impl Default for HttpConfig {
             admin: AdminAuth::Credentials(Vec::new()),
             body_limit: 1 << 20,
             request_timeout: Duration::from_secs(10),
-            quotas: Category::ALL
-                .iter()
-                .map(|c| (*c, c.default_quota()))
-                .collect(),
+            rate_limits: RateLimits::per_source(),
             dev_outbox: None,
+            https: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -74,10 +78,29 @@ impl HttpConfig {
         self
     }
 
-    /// Requests per second allowed for one quota category (0 turns it off entirely).
+    /// The request-rate limits.
     #[must_use]
-    pub fn quota(mut self, category: Category, per_second: u32) -> Self {
-        self.quotas.insert(category, per_second);
+    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
+        self.rate_limits = limits;
+        self
+    }
+
+    /// Whether every request reaches users over https: this listener terminates TLS, or the
+    /// service's public URL (in front of a TLS-terminating proxy) is https. Hosted cookies
+    /// then carry `Secure` and the `__Host-` prefix; over plain http they carry neither, so
+    /// scripted clients (curl, Python requests) keep them on `http://localhost`.
+    #[must_use]
+    pub fn https(mut self, https: bool) -> Self {
+        self.https = https;
+        self
+    }
+
+    /// Proxies whose `X-Forwarded-For` (the client's address, for rate limits and the dev
+    /// outbox) and `X-Forwarded-Proto` (https) are believed. Headers from anyone else are
+    /// ignored.
+    #[must_use]
+    pub fn trusted_proxies(mut self, proxies: Vec<IpNet>) -> Self {
+        self.trusted_proxies = proxies;
         self
     }
 
@@ -86,5 +109,9 @@ impl HttpConfig {
     pub fn dev_outbox(mut self, outbox: Arc<Outbox>) -> Self {
         self.dev_outbox = Some(outbox);
         self
+    }
+
+    pub(crate) fn is_trusted_proxy(&self, ip: IpAddr) -> bool {
+        self.trusted_proxies.iter().any(|net| net.contains(&ip))
     }
 }

@@ -58,19 +58,19 @@
     )
 )]
 
+mod client_info;
 mod config;
 mod hosted;
-mod hosted_throttle;
+mod limits;
 mod oauth;
 mod operations;
 mod protocol;
 mod routes;
 mod sigv4;
-mod throttle;
 
-pub use config::{AdminAuth, HttpConfig};
+pub use config::{AdminAuth, HttpConfig, IpNet};
+pub use limits::{Category, Rate, RateLimits};
 pub use operations::OPERATIONS;
 pub use protocol::CONTENT_TYPE;
 pub use routes::{router, router_with};
 pub use sigv4::AdminCredentials;
-pub use throttle::Category;

@@ -10,8 +10,8 @@ use userpool::Service;
 use userpool::wire::*;
 use userpool::{Error as FacadeError, UserPoolMfaConfig};
 
+use crate::limits::Category;
 use crate::protocol::Failure;
-use crate::throttle::Category;
 
 /// Decodes `body` as `Req` (strictly: [`userpool::wire::decode`]), runs the operation,
 /// encodes its answer.
@@ -21,7 +21,7 @@ where
     Resp: Serialize,
     Fut: Future<Output = Result<Resp, FacadeError>>,
 {
-    let request: Req = userpool::wire::decode(body).map_err(|e| Failure::serialization(&e))?;
+    let request: Req = decode(body).map_err(|e| Failure::serialization(&e))?;
     let response = op(request).await.map_err(Failure::from)?;
     serde_json::to_vec(&response).map_err(|_| Failure::internal())
 }

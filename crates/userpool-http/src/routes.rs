@@ -1,12 +1,11 @@
 //! The router: the JSON 1.1 endpoint, the well-known documents, the CSV upload and the
 //! development outbox.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, OriginalUri, Path, Query, Request, State};
+use axum::extract::{OriginalUri, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -14,11 +13,12 @@ use serde::Deserialize;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use userpool::Service;
 
+use crate::client_info::{self, ClientInfo};
 use crate::config::{AdminAuth, HttpConfig};
+use crate::limits::{Category, Limiter, Scope, named};
 use crate::operations::{describe, dispatch};
 use crate::protocol::{Failure, success, with_request_id};
 use crate::sigv4::{self, SignatureError};
-use crate::throttle::Throttle;
 use crate::{hosted, oauth};
 
 /// `X-Amz-Target` prefix of every action.
@@ -27,7 +27,7 @@ const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 pub(crate) struct AppState {
     pub(crate) service: Service,
     pub(crate) config: HttpConfig,
-    pub(crate) throttle: Throttle,
+    pub(crate) limiter: Limiter,
 }
 
 /// The router with [`HttpConfig::default`]: every action, but signed (admin) actions refused
@@ -42,7 +42,7 @@ pub fn router_with<S: Clone + Send + Sync + 'static>(
     config: HttpConfig,
 ) -> Router<S> {
     let state = Arc::new(AppState {
-        throttle: Throttle::new(config.quotas.clone()),
+        limiter: Limiter::new(config.rate_limits.clone()),
         service,
         config,
     });
@@ -104,13 +104,19 @@ pub fn router_with<S: Clone + Send + Sync + 'static>(
             get(oauth::user_info).post(oauth::user_info),
         )
         .route("/_userpool/import/{pool_id}/{job_id}", put(upload_csv))
-        .route("/_dev/messages", get(dev_messages))
         .layer(cors);
+    // The development outbox: never readable cross-origin (no CORS), loopback only.
+    let dev = Router::new().route("/_dev/messages", get(dev_messages));
     hosted
         .merge(api)
+        .merge(dev)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::hosted_throttle::throttle,
+            hosted::throttle,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            client_info::resolve,
         ))
         .with_state(state)
 }
@@ -129,6 +135,17 @@ async fn api(
     with_request_id(answer, &id)
 }
 
+/// `TooManyRequestsException`, counted.
+fn throttled(action: &str) -> Response {
+    tracing::info!(target: "userpool::metrics", counter = "throttled", action = %action);
+    Failure::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "TooManyRequestsException",
+        "Rate exceeded",
+    )
+    .into_response()
+}
+
 async fn handle(state: &AppState, uri: &axum::http::Uri, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let Some(action) = parts
@@ -143,21 +160,41 @@ async fn handle(state: &AppState, uri: &axum::http::Uri, request: Request) -> Re
     let Some((signed, category)) = describe(&action) else {
         return Failure::unknown_operation().into_response();
     };
-    if !state.throttle.admit(category) {
-        tracing::info!(target: "userpool::metrics", counter = "throttled", action = %action);
-        return Failure::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "TooManyRequestsException",
-            "Rate exceeded",
-        )
-        .into_response();
+    // Per source: the caller's address first (before any work), …
+    let client = parts.extensions.get::<ClientInfo>().copied();
+    if let Some(ip) = client.and_then(|c| c.ip)
+        && !state.limiter.admit(category, Scope::ip(ip))
+    {
+        return throttled(&action);
     }
     let body = match read_body(body, state.config.body_limit, state.config.request_timeout).await {
         Ok(b) => b,
         Err(f) => return f.into_response(),
     };
-    if signed && let Err(f) = authenticate(state, &parts.method, uri, &parts.headers, &body) {
-        return f.into_response();
+    if signed {
+        // … admin quotas only once the signature verified (an unauthenticated flood cannot
+        // spend them), per access key …
+        let key = match authenticate(state, &parts.method, uri, &parts.headers, &body) {
+            Ok(key) => key,
+            Err(f) => return f.into_response(),
+        };
+        if let Some(key) = key
+            && !state.limiter.admit(category, Scope::AccessKey(key))
+        {
+            return throttled(&action);
+        }
+    }
+    // … the username a credential or code operation names (the same for unknown and existing
+    // users: nothing is looked up) and the app client; then Cognito's account-wide quota,
+    // when that profile is chosen.
+    let names = named(&action, &body);
+    let scopes = [names.username, names.client, Some(Scope::Account)];
+    if scopes
+        .into_iter()
+        .flatten()
+        .any(|scope| !state.limiter.admit(category, scope))
+    {
+        return throttled(&action);
     }
     let work = dispatch(&state.service, &action, &body);
     match tokio::time::timeout(state.config.request_timeout, work).await {
@@ -192,19 +229,22 @@ async fn read_body(
     }
 }
 
+/// Checks a signed action's signature: the access key that signed it (`None` when admin
+/// actions are unauthenticated), or the answer to give instead.
 fn authenticate(
     state: &AppState,
     method: &Method,
     uri: &axum::http::Uri,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<(), Failure> {
+) -> Result<Option<String>, Failure> {
     let credentials = match &state.config.admin {
-        AdminAuth::Unauthenticated => return Ok(()),
+        AdminAuth::Unauthenticated => return Ok(None),
         AdminAuth::Credentials(c) => c,
     };
     sigv4::verify(
         credentials,
+        state.service.region(),
         method.as_str(),
         uri.path(),
         uri.query().unwrap_or(""),
@@ -212,6 +252,7 @@ fn authenticate(
         body,
         state.service.now(),
     )
+    .map(Some)
     .map_err(|e| {
         let (exception, message) = e.exception();
         let status = if e == SignatureError::Missing {
@@ -307,10 +348,18 @@ async fn openid_configuration(
 async fn upload_csv(
     State(state): State<Arc<AppState>>,
     Path((pool_id, job_id)): Path<(String, String)>,
-    body: Body,
+    request: Request,
 ) -> Response {
+    // Unauthenticated (the URL is the capability): limited per address before anything.
+    if let Some(ip) = request.extensions().get::<ClientInfo>().and_then(|c| c.ip)
+        && !state
+            .limiter
+            .admit(Category::UserPoolResource, Scope::ip(ip))
+    {
+        return throttled("UploadCsv");
+    }
     let limit = userpool::MAX_IMPORT_CSV_BYTES;
-    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+    let Ok(bytes) = axum::body::to_bytes(request.into_body(), limit).await else {
         return Failure::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "SerializationException",
@@ -334,6 +383,27 @@ struct MessagesQuery {
     username: String,
 }
 
+/// Whether a `Host` header names this machine's loopback interface.
+fn loopback_host(headers: &HeaderMap) -> bool {
+    let Some(host) = headers
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The development outbox: only for a loopback peer that asked for a loopback `Host` (a DNS
+/// rebinding page in a browser names another host) and sent no forwarding header (a proxy on
+/// this machine may be relaying someone else).
 async fn dev_messages(
     State(state): State<Arc<AppState>>,
     Query(query): Query<MessagesQuery>,
@@ -342,11 +412,12 @@ async fn dev_messages(
     let Some(outbox) = &state.config.dev_outbox else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let loopback = request
+    let local = request
         .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .is_some_and(|ConnectInfo(addr)| addr.ip().is_loopback());
-    if !loopback {
+        .get::<ClientInfo>()
+        .is_some_and(|c| c.peer.is_some_and(|p| p.is_loopback()) && !c.forwarded)
+        && loopback_host(request.headers());
+    if !local {
         return StatusCode::FORBIDDEN.into_response();
     }
     let messages: Vec<serde_json::Value> = outbox

@@ -63,6 +63,12 @@ pub(crate) enum SignatureError {
     Mismatch,
     /// `X-Amz-Date` is more than 15 minutes away.
     Expired,
+    /// A header every signed Cognito request must sign is not among `SignedHeaders`.
+    UnsignedHeader,
+    /// The credential scope names another service.
+    WrongService,
+    /// The credential scope names another region.
+    WrongRegion,
 }
 
 impl SignatureError {
@@ -87,6 +93,18 @@ impl SignatureError {
             Self::Expired => (
                 "InvalidSignatureException",
                 "Signature expired: the request time is too far from the server time.",
+            ),
+            Self::UnsignedHeader => (
+                "InvalidSignatureException",
+                "The request must sign the host, x-amz-date, x-amz-target and content-type headers.",
+            ),
+            Self::WrongService => (
+                "InvalidSignatureException",
+                "Credential should be scoped to correct service: 'cognito-idp'.",
+            ),
+            Self::WrongRegion => (
+                "InvalidSignatureException",
+                "Credential should be scoped to a valid region.",
             ),
         }
     }
@@ -137,16 +155,51 @@ fn parse_amz_date(s: &str) -> Option<i64> {
     Some(days * 86_400 + h * 3600 + mi * 60 + se)
 }
 
-/// Verifies the request's SigV4 signature for service `cognito-idp`.
+/// The headers a signed Cognito request must have signed (the SDKs and the CLI sign them all):
+/// without `x-amz-target` and `content-type` in the signature, a captured request could be
+/// replayed as another action within its 15 minutes.
+const REQUIRED_SIGNED_HEADERS: [&str; 4] = ["host", "x-amz-date", "x-amz-target", "content-type"];
+
+/// The parts of an `Authorization: AWS4-HMAC-SHA256 …` header.
+struct Authorization<'a> {
+    key_id: &'a str,
+    date: &'a str,
+    region: &'a str,
+    service: &'a str,
+    signed_headers: &'a str,
+    signature: &'a str,
+}
+
+/// Verifies a signed Cognito action: SigV4 for service `cognito-idp` in `region`, signing at
+/// least [`REQUIRED_SIGNED_HEADERS`]. Returns the access key id that signed it.
 pub(crate) fn verify(
     credentials: &[AdminCredentials],
+    region: &str,
     method: &str,
     path: &str,
     query: &str,
     headers: &HeaderMap,
     body: &[u8],
     now: i64,
-) -> Result<(), SignatureError> {
+) -> Result<String, SignatureError> {
+    let auth = parse_authorization(headers)?;
+    if !credentials.iter().any(|c| c.access_key_id == auth.key_id) {
+        return Err(SignatureError::UnknownKey);
+    }
+    let signed: Vec<&str> = auth.signed_headers.split(';').collect();
+    if REQUIRED_SIGNED_HEADERS.iter().any(|h| !signed.contains(h)) {
+        return Err(SignatureError::UnsignedHeader);
+    }
+    if auth.service != "cognito-idp" {
+        return Err(SignatureError::WrongService);
+    }
+    if auth.region != region {
+        return Err(SignatureError::WrongRegion);
+    }
+    verify_signature(credentials, method, path, query, headers, body, now)
+}
+
+fn parse_authorization(headers: &HeaderMap) -> Result<Authorization<'_>, SignatureError> {
     let authorization = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -180,6 +233,35 @@ pub(crate) fn verify(
     if scope_parts.next() != Some("aws4_request") {
         return Err(SignatureError::Malformed);
     }
+    Ok(Authorization {
+        key_id,
+        date,
+        region,
+        service,
+        signed_headers,
+        signature,
+    })
+}
+
+/// Verifies any SigV4 signature (whatever its scope and signed headers): the canonical
+/// request rebuilt from what arrived, signed with the key's secret, compared in constant time.
+fn verify_signature(
+    credentials: &[AdminCredentials],
+    method: &str,
+    path: &str,
+    query: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: i64,
+) -> Result<String, SignatureError> {
+    let Authorization {
+        key_id,
+        date,
+        region,
+        service,
+        signed_headers,
+        signature,
+    } = parse_authorization(headers)?;
     let secret = credentials
         .iter()
         .find(|c| c.access_key_id == key_id)
@@ -252,7 +334,7 @@ pub(crate) fn verify(
     let k_signing = hmac(&k_service, b"aws4_request");
     let expected = hex::encode(hmac(&k_signing, string_to_sign.as_bytes()));
     if bool::from(expected.as_bytes().ct_eq(signature.as_bytes())) {
-        Ok(())
+        Ok(key_id.to_owned())
     } else {
         Err(SignatureError::Mismatch)
     }
@@ -279,23 +361,31 @@ mod tests {
             "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
         )];
         let now = parse_amz_date("20150830T123600Z").unwrap();
-        assert_eq!(verify(&creds, "GET", "/", "", &headers, b"", now), Ok(()));
         assert_eq!(
-            verify(&creds, "GET", "/", "", &headers, b"x", now),
+            verify_signature(&creds, "GET", "/", "", &headers, b"", now).as_deref(),
+            Ok("AKIDEXAMPLE")
+        );
+        assert_eq!(
+            verify_signature(&creds, "GET", "/", "", &headers, b"x", now),
             Err(SignatureError::Mismatch)
         );
         assert_eq!(
-            verify(&creds, "GET", "/", "", &headers, b"", now + 3600),
+            verify_signature(&creds, "GET", "/", "", &headers, b"", now + 3600),
             Err(SignatureError::Expired)
         );
         let other = [AdminCredentials::new("AKIDOTHER", "x")];
         assert_eq!(
-            verify(&other, "GET", "/", "", &headers, b"", now),
+            verify_signature(&other, "GET", "/", "", &headers, b"", now),
             Err(SignatureError::UnknownKey)
+        );
+        assert_eq!(
+            verify(&creds, "us-east-1", "GET", "/", "", &headers, b"", now),
+            Err(SignatureError::UnsignedHeader),
+            "a Cognito action must sign x-amz-target and content-type"
         );
         headers.remove("authorization");
         assert_eq!(
-            verify(&creds, "GET", "/", "", &headers, b"", now),
+            verify_signature(&creds, "GET", "/", "", &headers, b"", now),
             Err(SignatureError::Missing)
         );
         assert_eq!(parse_amz_date("20150830T123600Z"), Some(1_440_938_160));

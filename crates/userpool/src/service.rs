@@ -278,6 +278,11 @@ impl Service {
         })
     }
 
+    /// The region pool ids carry (and signed requests must be scoped to).
+    pub fn region(&self) -> &str {
+        &self.inner.region
+    }
+
     /// The service clock's current time (unix seconds); adapters check request signatures
     /// against it.
     pub fn now(&self) -> i64 {

@@ -52,8 +52,8 @@ struct Rare {
     devices: Vec<user_pool_model::Device>,
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pending_attributes: std::collections::BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    signed_out_at: Option<i64>,
+    #[serde(default)]
+    session_epoch: u64,
 }
 
 /// A packed user with its `sub` alongside (for the `sub` index).
@@ -140,14 +140,14 @@ impl CompactUser {
             || user.mfa != Default::default()
             || !user.devices.is_empty()
             || !user.pending_attributes.is_empty()
-            || user.signed_out_at.is_some();
+            || user.session_epoch != 0;
         if rare {
             let json = serde_json::to_vec(&Rare {
                 password: user.password.clone(),
                 mfa: user.mfa.clone(),
                 devices: user.devices.clone(),
                 pending_attributes: user.pending_attributes.clone(),
-                signed_out_at: user.signed_out_at,
+                session_epoch: user.session_epoch,
             })
             .map_err(|e| StoreError::Backend(e.to_string()))?;
             out.extend_from_slice(&json);
@@ -186,7 +186,7 @@ impl CompactUser {
             user.mfa = rare.mfa;
             user.devices = rare.devices;
             user.pending_attributes = rare.pending_attributes;
-            user.signed_out_at = rare.signed_out_at;
+            user.session_epoch = rare.session_epoch;
         }
         Ok(user)
     }

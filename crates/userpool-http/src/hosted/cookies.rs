@@ -1,44 +1,80 @@
-//! The hosted UI's cookies: the sign-in session (one per pool) and the CSRF token
-//! (double-submit: the cookie's value must come back in every form, compared in constant time).
+//! The hosted UI's cookies: the sign-in session (one per pool) and the CSRF token (issued and
+//! MAC'd by the facade; every form must echo the cookie's value, compared in constant time).
+//!
+//! Over https (see [`ClientInfo::https`](crate::client_info::ClientInfo)) the cookies carry
+//! `Secure` and the `__Host-` prefix (bound to this host, path `/`, https only). Over plain
+//! http they carry neither — otherwise a scripted client (curl, Python `requests`, Java's
+//! HttpClient) on `http://localhost` would never send them back. Always `HttpOnly`.
 
 use axum::http::HeaderMap;
+use cookie::{Cookie, SameSite};
 use subtle::ConstantTimeEq as _;
 
-/// The CSRF cookie's name.
-pub(crate) const CSRF_COOKIE: &str = "userpool_csrf";
+const HOST_PREFIX: &str = "__Host-";
+const CSRF: &str = "userpool_csrf";
+const SESSION: &str = "userpool_session_";
 
-/// The sign-in cookie's name for `pool_id` (one listener can serve many pools).
-pub(crate) fn session_cookie_name(pool_id: &str) -> String {
-    format!("userpool_session_{pool_id}")
+/// The CSRF cookie's name.
+pub(crate) fn csrf_name(https: bool) -> String {
+    prefixed(CSRF, https)
 }
 
-/// A cookie's value from the request's `Cookie` headers.
-pub(crate) fn get(headers: &HeaderMap, name: &str) -> Option<String> {
+/// The sign-in cookie's name for `pool_id` (one listener can serve many pools).
+pub(crate) fn session_name(pool_id: &str, https: bool) -> String {
+    prefixed(&format!("{SESSION}{pool_id}"), https)
+}
+
+/// Whether `name` is a sign-in cookie of any pool (either scheme).
+pub(crate) fn is_session(name: &str) -> bool {
+    name.trim_start_matches(HOST_PREFIX).starts_with(SESSION)
+}
+
+fn prefixed(name: &str, https: bool) -> String {
+    if https {
+        format!("{HOST_PREFIX}{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// Every cookie of the request's `Cookie` headers.
+pub(crate) fn all(headers: &HeaderMap) -> Vec<Cookie<'static>> {
     headers
         .get_all("cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+        .flat_map(|v| Cookie::split_parse(v.to_owned()))
+        .filter_map(Result::ok)
+        .collect()
 }
 
-/// A `Set-Cookie` value: `Secure`, `HttpOnly`, `Path=/`, with `same_site`.
-pub(crate) fn set(name: &str, value: &str, max_age: i64, same_site: &str) -> String {
-    format!("{name}={value}; Max-Age={max_age}; Path=/; Secure; HttpOnly; SameSite={same_site}")
+/// A cookie's value.
+pub(crate) fn get(headers: &HeaderMap, name: &str) -> Option<String> {
+    all(headers)
+        .into_iter()
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
 }
 
-/// A new random CSRF token (two v4 UUIDs' worth of OS randomness, 244 bits).
-pub(crate) fn new_csrf_token() -> String {
-    format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    )
+/// A `Set-Cookie` value: `HttpOnly`, `Path=/`, `same_site`; `Secure` over https.
+pub(crate) fn set(
+    name: &str,
+    value: &str,
+    max_age: i64,
+    same_site: SameSite,
+    https: bool,
+) -> String {
+    Cookie::build((name.to_owned(), value.to_owned()))
+        .path("/")
+        .http_only(true)
+        .secure(https)
+        .same_site(same_site)
+        .max_age(cookie::time::Duration::seconds(max_age))
+        .build()
+        .to_string()
 }
 
-/// Whether the form's `_csrf` equals the cookie's token.
+/// Whether the form's `_csrf` equals the cookie's token (the facade checked the cookie's MAC).
 pub(crate) fn csrf_ok(cookie: Option<&str>, form: Option<&str>) -> bool {
     match (cookie, form) {
         (Some(c), Some(f)) if !c.is_empty() => c.as_bytes().ct_eq(f.as_bytes()).into(),
@@ -48,8 +84,9 @@ pub(crate) fn csrf_ok(cookie: Option<&str>, form: Option<&str>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use axum::http::HeaderValue;
+
+    use super::*;
 
     #[test]
     fn cookies_are_found_by_exact_name() {
@@ -58,8 +95,36 @@ mod tests {
             "cookie",
             HeaderValue::from_static("a=1; userpool_csrf=tok; b=2"),
         );
-        assert_eq!(get(&h, CSRF_COOKIE).as_deref(), Some("tok"));
+        h.append(
+            "cookie",
+            HeaderValue::from_static("__Host-userpool_csrf=sec"),
+        );
+        assert_eq!(get(&h, &csrf_name(false)).as_deref(), Some("tok"));
+        assert_eq!(get(&h, &csrf_name(true)).as_deref(), Some("sec"));
         assert_eq!(get(&h, "userpool"), None);
+    }
+
+    #[test]
+    fn attributes_follow_the_scheme() {
+        let plain = set(&session_name("p", false), "v", 60, SameSite::Lax, false);
+        assert!(plain.starts_with("userpool_session_p=v;"), "{plain}");
+        assert!(!plain.contains("Secure"), "{plain}");
+        assert!(
+            plain.contains("HttpOnly") && plain.contains("Path=/"),
+            "{plain}"
+        );
+        assert!(
+            plain.contains("SameSite=Lax") && plain.contains("Max-Age=60"),
+            "{plain}"
+        );
+        let tls = set(&csrf_name(true), "v", 60, SameSite::Strict, true);
+        assert!(tls.starts_with("__Host-userpool_csrf=v;"), "{tls}");
+        assert!(
+            tls.contains("Secure") && tls.contains("SameSite=Strict"),
+            "{tls}"
+        );
+        assert!(is_session("__Host-userpool_session_p") && is_session("userpool_session_p"));
+        assert!(!is_session("userpool_csrf"));
     }
 
     #[test]
@@ -69,6 +134,5 @@ mod tests {
         assert!(!csrf_ok(None, Some("abc")));
         assert!(!csrf_ok(Some(""), Some("")));
         assert!(!csrf_ok(Some("abc"), None));
-        assert_eq!(new_csrf_token().len(), 64);
     }
 }

@@ -233,7 +233,7 @@ impl World {
             "at the relying party: {url}"
         );
         assert_eq!(param(&url, "state").as_deref(), Some(state));
-        let code = param(&url, "code").expect("code");
+        let code = param(&url, "code").unwrap_or_else(|| panic!("a code: {url}"));
         let response = reqwest::Client::new()
             .post(format!("{}/oauth2/token", self.server.endpoint))
             .basic_auth(&client.id, client.secret.as_ref())
@@ -318,7 +318,7 @@ async fn accounts(driver: &Driver, lang: &str) {
         &w.pool,
         true,
         &[OAuthFlowType::Code],
-        &["openid"],
+        &["openid", "email"],
         &[&w.callback],
     )
     .await;

@@ -8,7 +8,9 @@ use axum::body::Body;
 use axum::http::{Request, Response};
 use tower::ServiceExt as _;
 use userpool::{MasterKey, Service};
-use userpool_http::{AdminAuth, AdminCredentials, Category, HttpConfig, router_with};
+use userpool_http::{
+    AdminAuth, AdminCredentials, Category, HttpConfig, Rate, RateLimits, router_with,
+};
 use userpool_store::MemoryStore;
 
 pub fn service() -> Service {
@@ -182,7 +184,7 @@ async fn signed_actions_need_a_signature_and_user_actions_do_not() {
 async fn throttling_answers_too_many_requests() {
     let throttled = app(HttpConfig::default()
         .admin_auth(AdminAuth::Unauthenticated)
-        .quota(Category::UserPoolResource, 2));
+        .rate_limits(RateLimits::off().account(Category::UserPoolResource, Rate::per_second(2))));
     let mut statuses = Vec::new();
     for _ in 0..4 {
         let r = throttled
@@ -273,7 +275,7 @@ async fn cors_and_well_known_documents() {
 async fn the_hosted_domain_is_throttled_too() {
     let throttled = app(HttpConfig::default()
         .admin_auth(AdminAuth::Unauthenticated)
-        .quota(Category::UserToken, 2));
+        .rate_limits(RateLimits::off().account(Category::UserToken, Rate::per_second(2))));
     let mut statuses = Vec::new();
     for _ in 0..4 {
         let r = throttled

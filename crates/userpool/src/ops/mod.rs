@@ -3,6 +3,7 @@
 
 pub(crate) mod clients;
 pub(crate) mod codes;
+pub(crate) mod csrf;
 pub(crate) mod custom_auth;
 pub(crate) mod devices;
 pub(crate) mod domains;

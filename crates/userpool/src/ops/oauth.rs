@@ -34,6 +34,9 @@ struct SessionClaims {
     t: i64,
     /// Unix seconds after which the cookie is refused.
     e: i64,
+    /// The user's session epoch when it was issued.
+    #[serde(default)]
+    v: u64,
 }
 
 /// What an authorization code holds (sealed into the code).
@@ -304,6 +307,7 @@ impl Service {
             s: user.sub.to_string(),
             t: now,
             e: now + HOSTED_SESSION_SECONDS,
+            v: user.session_epoch,
         };
         let plain = serde_json::to_vec(&claims).map_err(|_| internal())?;
         let nonce = self.inner.entropy.bytes::<12>()?;
@@ -317,7 +321,8 @@ impl Service {
     }
 
     /// The user a sign-in cookie stands for and when they authenticated, if the cookie is
-    /// genuine, unexpired, and the user still exists, is confirmed and enabled.
+    /// genuine, unexpired, and the user still exists, is confirmed and enabled, and was not
+    /// signed out everywhere (GlobalSignOut, AdminUserGlobalSignOut, a password reset) since.
     pub(crate) async fn open_session(
         &self,
         pool: &PoolConfig,
@@ -337,7 +342,9 @@ impl Service {
         }
         let sub = Sub::parse(&claims.s).ok()?;
         let user = self.store().find_by_sub(&pool.id, &sub).await.ok()??;
-        (user.enabled && user.status == UserStatus::Confirmed).then_some((user, claims.t))
+        let signed_out = claims.v != user.session_epoch;
+        (user.enabled && user.status == UserStatus::Confirmed && !signed_out)
+            .then_some((user, claims.t))
     }
 
     /// Completes an authorization for `user`: a code in the query, or (implicit) tokens in

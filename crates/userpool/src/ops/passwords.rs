@@ -148,6 +148,8 @@ impl Service {
         changed.status = status;
         changed.password =
             Some(self.password_record(&pool, &user, req.password.expose_secret(), None)?);
+        // A reset ends the hosted UI's sign-in sessions of the old password.
+        changed.session_epoch = changed.session_epoch.wrapping_add(1);
         let user = self.save_user(&pool, changed).await?;
         let _ = self
             .store()
@@ -244,6 +246,7 @@ impl Service {
         changed.status = user.status.admin_set_password(req.permanent);
         changed.password =
             Some(self.password_record(&pool, &user, req.password.expose_secret(), expires)?);
+        changed.session_epoch = changed.session_epoch.wrapping_add(1);
         self.save_user(&pool, changed).await?;
         tracing::info!(target: "userpool::audit", operation = "AdminSetUserPassword", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(Empty {})

@@ -586,6 +586,12 @@ impl Service {
             .revoke_user_families(&pool.id, &pool.case_rule.fold(&user.username))
             .await
             .map_err(|e| self.store_error(&e))?;
+        // The hosted UI's sign-in cookies issued until now die too.
+        self.modify_user(pool, user.clone(), |u| {
+            u.session_epoch = u.session_epoch.wrapping_add(1);
+            Ok(())
+        })
+        .await?;
         tracing::info!(target: "userpool::audit", operation = "GlobalSignOut", pool = %pool.id.as_str(), families = revoked);
         Ok(Empty {})
     }

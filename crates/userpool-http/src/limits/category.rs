@@ -1,9 +1,5 @@
-//! Request-rate quotas per category, as Cognito applies them per account and region
-//! (default rates from Cognito's quotas page), answered with `TooManyRequestsException`.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::Instant;
+//! Cognito's quota categories: every action belongs to one (default rates from Cognito's
+//! quotas page, per account and region).
 
 /// Cognito's quota categories.
 #[non_exhaustive]
@@ -55,41 +51,6 @@ impl Category {
             Self::UserGroup => 25,
             Self::UserPoolResource => 15,
             Self::UserToken => 120,
-        }
-    }
-}
-
-/// Token buckets, one per category: capacity and refill are the per-second quota.
-#[derive(Debug)]
-pub(crate) struct Throttle {
-    buckets: Mutex<HashMap<Category, (f64, Instant)>>,
-    quotas: HashMap<Category, u32>,
-}
-
-impl Throttle {
-    pub(crate) fn new(quotas: HashMap<Category, u32>) -> Self {
-        Self {
-            buckets: Mutex::new(HashMap::new()),
-            quotas,
-        }
-    }
-
-    /// Takes one request's token; `false` when the category is over its rate.
-    pub(crate) fn admit(&self, category: Category) -> bool {
-        let quota = f64::from(self.quotas.get(&category).copied().unwrap_or(0));
-        let Ok(mut buckets) = self.buckets.lock() else {
-            return false;
-        };
-        let now = Instant::now();
-        let (tokens, last) = buckets.entry(category).or_insert((quota, now));
-        let refilled = (*tokens + now.duration_since(*last).as_secs_f64() * quota).min(quota);
-        *last = now;
-        if refilled >= 1.0 {
-            *tokens = refilled - 1.0;
-            true
-        } else {
-            *tokens = refilled;
-            false
         }
     }
 }

@@ -1,7 +1,8 @@
-//! The quota categories applied to the hosted domain's routes (the JSON API throttles by
-//! action): sign-in posts and authorizations count as `UserAuthentication`, sign-up and
+//! Rate limits on the hosted domain's routes (the JSON API limits by action), in the quota
+//! categories: sign-in posts and authorizations count as `UserAuthentication`, sign-up and
 //! confirmation as `UserCreation`, password reset as `UserAccountRecovery`, token and
-//! revocation as `UserToken`, userInfo as `UserRead`. Over the quota: `429 Rate exceeded`.
+//! revocation as `UserToken`, userInfo as `UserRead`; charged to the caller's address (and
+//! the account-wide bucket of the Cognito profile). Over the limit: `429 Rate exceeded`.
 
 use std::sync::Arc;
 
@@ -10,8 +11,9 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::client_info::ClientInfo;
+use crate::limits::{Category, Scope};
 use crate::routes::AppState;
-use crate::throttle::Category;
 
 /// The category of a hosted-domain request, if it counts.
 fn category(method: &Method, path: &str) -> Option<Category> {
@@ -33,14 +35,17 @@ pub(crate) async fn throttle(
     request: Request,
     next: Next,
 ) -> Response {
-    if let Some(c) = category(request.method(), request.uri().path())
-        && !state.throttle.admit(c)
-    {
-        tracing::info!(target: "userpool::metrics", counter = "throttled", path = %request.uri().path());
-        let mut r = (StatusCode::TOO_MANY_REQUESTS, "Rate exceeded").into_response();
-        r.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-        return r;
+    if let Some(c) = category(request.method(), request.uri().path()) {
+        let ip = request.extensions().get::<ClientInfo>().and_then(|i| i.ip);
+        let admitted = ip.is_none_or(|ip| state.limiter.admit(c, Scope::ip(ip)))
+            && state.limiter.admit(c, Scope::Account);
+        if !admitted {
+            tracing::info!(target: "userpool::metrics", counter = "throttled", path = %request.uri().path());
+            let mut r = (StatusCode::TOO_MANY_REQUESTS, "Rate exceeded").into_response();
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            return r;
+        }
     }
     next.run(request).await
 }

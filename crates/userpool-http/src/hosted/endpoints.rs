@@ -1,0 +1,81 @@
+//! The hosted domain's non-form endpoints: `/oauth2/authorize`, `/logout`, the error page and
+//! the customized logo.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use userpool::wire::LogoutOutcome;
+
+use super::context::{Ctx, redirect};
+use super::cookies;
+use crate::routes::AppState;
+
+pub(crate) async fn error_get(ctx: Ctx) -> Response {
+    let code = form_urlencoded::parse(ctx.query.as_bytes())
+        .find(|(k, _)| k == "error")
+        .map(|(_, v)| {
+            v.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .take(64)
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    ctx.error(&code)
+}
+
+pub(crate) async fn authorize_get(State(state): State<Arc<AppState>>, ctx: Ctx) -> Response {
+    let outcome = state
+        .service
+        .oauth_authorize(&ctx.query, ctx.host_pool.as_deref(), |pool| {
+            ctx.session_cookie(pool)
+        })
+        .await;
+    ctx.outcome(outcome)
+}
+
+pub(crate) async fn logout_get(State(state): State<Arc<AppState>>, ctx: Ctx) -> Response {
+    let outcome = state
+        .service
+        .oauth_logout(&ctx.query, ctx.host_pool.as_deref())
+        .await;
+    let mut response = match outcome {
+        LogoutOutcome::Redirect(location) => redirect(StatusCode::FOUND, &location),
+        LogoutOutcome::ErrorPage(message) => ctx.error(&message),
+    };
+    // Every pool's sign-in cookie this browser sent is cleared.
+    for cookie in cookies::all(&ctx.headers) {
+        if cookies::is_session(cookie.name())
+            && let Some(v) = ctx.set_session_cookie(cookie.name(), "", 0)
+        {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+pub(crate) async fn logo_get(
+    State(state): State<Arc<AppState>>,
+    Path((pool_id, key)): Path<(String, String)>,
+) -> Response {
+    match state.service.ui_logo(&pool_id, &key).await {
+        Some((kind, bytes)) => {
+            let mut r = bytes.into_response();
+            let h = r.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&kind) {
+                h.insert(header::CONTENT_TYPE, v);
+            }
+            h.insert(
+                "x-content-type-options",
+                HeaderValue::from_static("nosniff"),
+            );
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            );
+            r
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}

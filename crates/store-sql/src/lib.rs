@@ -60,10 +60,10 @@
 
 mod bulk;
 mod codec;
-mod config;
 mod failure;
 mod groups;
 mod migrate;
+mod pool_records;
 mod store;
 mod tokens;
 mod users;

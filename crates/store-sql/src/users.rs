@@ -9,12 +9,13 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row as _, Transaction};
 use user_pool_model::{CaseRule, FilterAttribute, FilterOp, Sub, User, UserPoolId};
+use userpool_store::paging::{self, cursor, page_size};
 use userpool_store::{
     INDEXED_ATTRIBUTES, Page, StoreError, StoreResult, UserKeys, UserQuery, UserStore,
     indexed_value,
 };
 
-use crate::codec::{cursor, from_json, limit_param, page_size, to_json, token};
+use crate::codec::{from_json, limit_param, to_json};
 use crate::failure::{self, OrBackend as _, is_foreign_key_violation};
 use crate::store::SqlStore;
 
@@ -356,17 +357,7 @@ impl SqlStore {
                 }
             }
         }
-        let more = out.len() > size;
-        out.truncate(size);
-        let next = if more {
-            out.last().map(|(c, _)| token(c))
-        } else {
-            None
-        };
-        Ok(Page {
-            items: out.into_iter().map(|(_, u)| u).collect(),
-            next,
-        })
+        Ok(paging::page(out, size))
     }
 }
 

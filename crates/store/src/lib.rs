@@ -45,6 +45,7 @@
 pub mod conformance;
 mod error;
 mod memory;
+pub mod paging;
 mod records;
 mod traits;
 

@@ -1,32 +1,18 @@
-//! Pools, app clients, signing keys, import jobs and resource servers: records read and
+//! Pools, app clients, signing keys, import jobs, resource servers and domains: records read and
 //! replaced whole, kept as JSON beside the columns they are found by.
 
 use async_trait::async_trait;
 use sqlx::Row as _;
 use user_pool_model::{AppClient, ClientId, PoolConfig, ResourceServer, UserPoolId};
+use userpool_store::paging::{self, cursor, page_size};
 use userpool_store::{
     ClientStore, DomainRecord, DomainStore, ImportJob, ImportJobStore, KeyStore, Page, PoolStore,
     ResourceServerStore, StoreError, StoreResult, StoredKeys,
 };
 
-use crate::codec::{cursor, from_json, limit_param, page_size, to_json, token};
+use crate::codec::{from_json, limit_param, to_json};
 use crate::failure::{self, OrBackend as _};
 use crate::store::SqlStore;
-
-/// A keyed table's next page: `rows` holds up to `size + 1` `(key, data)` pairs.
-fn page<T>(rows: Vec<(String, T)>, size: usize) -> Page<T> {
-    let more = rows.len() > size;
-    let mut items = Vec::with_capacity(size.min(rows.len()));
-    let mut last = None;
-    for (key, item) in rows.into_iter().take(size) {
-        last = Some(key);
-        items.push(item);
-    }
-    Page {
-        items,
-        next: if more { last.map(|k| token(&k)) } else { None },
-    }
-}
 
 impl SqlStore {
     /// One page of `(key, data)` from a table keyed by `(pool, key_column)`.
@@ -85,7 +71,7 @@ impl SqlStore {
             .into_iter()
             .map(|(k, d)| Ok((k, from_json(&d)?)))
             .collect::<StoreResult<Vec<_>>>()?;
-        Ok(page(rows, page_size(limit)))
+        Ok(paging::page(rows, page_size(limit)))
     }
 
     /// One `data` cell by `(pool, key)`.
@@ -226,7 +212,7 @@ impl PoolStore for SqlStore {
             .into_iter()
             .map(|(k, d)| Ok((k, from_json(&d)?)))
             .collect::<StoreResult<Vec<_>>>()?;
-        Ok(page(rows, page_size(limit)))
+        Ok(paging::page(rows, page_size(limit)))
     }
 }
 

@@ -141,24 +141,27 @@ impl GroupStore for SqlStore {
         username_key: &str,
     ) -> StoreResult<()> {
         let db = self.ready().await?;
-        match sqlx::query(
-            "INSERT INTO up_memberships (pool, group_name, username_key) VALUES ($1, $2, $3) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(pool.as_str())
-        .bind(group)
-        .bind(username_key)
-        .execute(db)
-        .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if is_foreign_key_violation(&e) => {
-                self.membership_precondition(pool, group, username_key)
-                    .await?;
-                Err(failure::backend(&e))
+        failure::retry_write(|| async {
+            match sqlx::query(
+                "INSERT INTO up_memberships (pool, group_name, username_key) \
+                 VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(pool.as_str())
+            .bind(group)
+            .bind(username_key)
+            .execute(db)
+            .await
+            {
+                Ok(_) => Ok(()),
+                Err(e) if is_foreign_key_violation(&e) => {
+                    self.membership_precondition(pool, group, username_key)
+                        .await?;
+                    Err(failure::backend(&e))
+                }
+                Err(e) => Err(failure::backend(&e)),
             }
-            Err(e) => Err(failure::backend(&e)),
-        }
+        })
+        .await
     }
 
     async fn remove_from_group(

@@ -85,6 +85,11 @@ async fn apply(conn: &mut AnyConnection, engine: Engine, schema: Option<&str>) -
         }
         Engine::Postgres => {
             conn.execute("BEGIN").await.or_backend()?;
+            // Waiting for another instance's migration, or rewriting every user once, may take
+            // longer than the statement timeout the store's connections have.
+            conn.execute("SET LOCAL statement_timeout = 0")
+                .await
+                .or_backend()?;
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
                 .bind(PG_LOCK_KEY)
                 .execute(&mut *conn)

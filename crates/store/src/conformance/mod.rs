@@ -72,7 +72,7 @@ macro_rules! conformance_tests {
             groups_and_memberships, codes, replay_markers, refresh_families, signing_keys, lockout_counters, lockout_purge,
             import_jobs, resource_servers, domains, unknown_pool, concurrent_inserts_of_one_username, concurrent_inserts_of_case_variants,
             concurrent_inserts_of_one_alias, concurrent_code_consumption, concurrent_wrong_guesses_are_bounded,
-            codes_without_attempts_are_dead, concurrent_replay_markers,
+            codes_without_attempts_are_dead, unicode_folding, concurrent_replay_markers,
             concurrent_lockout_increments, concurrent_rotations);
     };
     (@each required $make:expr; $($name:ident),* $(,)?) => {

@@ -1,4 +1,5 @@
-//! Users: uniqueness over the folded username, every alias and `sub`; versioned updates; deletion; concurrent inserts.
+//! Users: uniqueness over the folded username, every alias and `sub`; versioned updates;
+//! deletion; concurrent inserts; one Unicode folding.
 
 use std::sync::Arc;
 
@@ -402,5 +403,117 @@ pub async fn concurrent_inserts_of_one_alias(store: Arc<dyn Store>) {
         collect(&store, &pool, None, 60).await.len(),
         1,
         "no half-written users"
+    );
+}
+
+/// One folding everywhere: in a case-insensitive pool `Straße`, `strasse` and `STRASSE` are
+/// one user (full Unicode case folding), in a case-sensitive pool they are three; in both,
+/// precomposed and decomposed spellings (NFC / NFD) are one user; aliases and ListUsers'
+/// filters fold the same way.
+pub async fn unicode_folding(store: Arc<dyn Store>) {
+    let insensitive = new_pool(&store, CaseRule::Insensitive).await;
+    let sensitive = pool_config("us-east-1_Conform02", CaseRule::Sensitive);
+    store.create_pool(sensitive.clone()).await.unwrap();
+    let nfc = "Caf\u{e9}";
+    let nfd = "Cafe\u{301}";
+
+    insert(
+        &store,
+        &insensitive,
+        &user("Straße", 1, Some("Jo@Straße.de"), true),
+    )
+    .await
+    .unwrap();
+    for (n, twin) in [(2, "strasse"), (3, "STRASSE"), (4, "STRA\u{1E9E}E")] {
+        assert_eq!(
+            insert(&store, &insensitive, &user(twin, n, None, false)).await,
+            Err(StoreError::UsernameExists),
+            "{twin} is Straße in a case-insensitive pool"
+        );
+    }
+    assert_eq!(
+        insert(
+            &store,
+            &insensitive,
+            &user("jo", 5, Some("JO@STRASSE.DE"), true)
+        )
+        .await,
+        Err(StoreError::AliasExists("email".into()))
+    );
+    let found = store
+        .get_user(&insensitive.id, &insensitive.case_rule.fold("STRASSE"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.username, "Straße", "the stored spelling is kept");
+    assert_eq!(
+        store
+            .find_by_alias(
+                &insensitive.id,
+                "email",
+                &insensitive.case_rule.fold_alias("email", "jo@strasse.de")
+            )
+            .await
+            .unwrap()
+            .map(|u| u.username),
+        Some("Straße".into())
+    );
+    for filter in [
+        r#"username = "STRASSE""#,
+        r#"username ^= "strass""#,
+        r#"email = "JO@STRASSE.DE""#,
+        r#"email ^= "jo@strass""#,
+    ] {
+        assert_eq!(
+            collect(&store, &insensitive, Some(filter), 10).await.len(),
+            1,
+            "{filter}"
+        );
+    }
+    insert(&store, &insensitive, &user(nfc, 6, None, false))
+        .await
+        .unwrap();
+    assert_eq!(
+        insert(
+            &store,
+            &insensitive,
+            &user(&nfd.to_uppercase(), 7, None, false)
+        )
+        .await,
+        Err(StoreError::UsernameExists)
+    );
+
+    for (n, name) in [(1, "Straße"), (2, "strasse"), (3, "STRASSE")] {
+        insert(&store, &sensitive, &user(name, n, None, false))
+            .await
+            .unwrap_or_else(|e| panic!("{name} is its own user in a case-sensitive pool: {e}"));
+    }
+    insert(&store, &sensitive, &user(nfd, 4, None, false))
+        .await
+        .unwrap();
+    assert_eq!(
+        insert(&store, &sensitive, &user(nfc, 5, None, false)).await,
+        Err(StoreError::UsernameExists),
+        "NFC and NFD spellings are one user in a case-sensitive pool too"
+    );
+    assert_eq!(
+        store
+            .get_user(&sensitive.id, &sensitive.case_rule.fold(nfc))
+            .await
+            .unwrap()
+            .map(|u| u.username),
+        Some(nfd.to_owned()),
+        "found by either spelling, stored as given"
+    );
+    assert_eq!(
+        collect(
+            &store,
+            &sensitive,
+            Some(&format!(r#"username = "{nfc}""#)),
+            10
+        )
+        .await
+        .len(),
+        1
     );
 }

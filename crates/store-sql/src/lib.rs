@@ -69,6 +69,7 @@ mod failure;
 mod groups;
 mod migrate;
 mod pool_records;
+mod refold;
 mod store;
 mod tokens;
 mod users;

@@ -9,8 +9,11 @@
 //!
 //! For each pool, users whose username, `email` or `preferred_username` folds differently
 //! than before (ASCII names never do) are re-keyed: their alias, index and membership rows
-//! are removed, the user row and its codes, refresh-token families and failure counters move
-//! to the new key, and the derived rows are written again from the user's record. Keys move
+//! are removed, the user row, its refresh-token families and its failure counters move to the
+//! new key, and the derived rows are written again from the user's record. A re-keyed user's
+//! outstanding one-time codes are dropped rather than moved: the facade's code hash is keyed
+//! by the username key, so they could never match again (a guess now answers "request a code
+//! again" instead of costing attempts). Keys move
 //! through a temporary form (`U+0002` and the old key; stored names cannot hold control
 //! characters), so users whose old and new keys overlap are moved in any order.
 //!
@@ -37,8 +40,9 @@ const SCAN_BATCH: usize = 500;
 /// The attributes whose stored keys or index values were folded (phone numbers never were).
 const FOLDED_ATTRIBUTES: [&str; 2] = ["email", "preferred_username"];
 
-/// Tables whose rows belong to a user by `username_key`, without a foreign key to it.
-const OWNED_TABLES: [&str; 3] = ["up_codes", "up_families", "up_lockouts"];
+/// Tables whose rows belong to a user by `username_key`, without a foreign key to it, and
+/// move with the user.
+const OWNED_TABLES: [&str; 2] = ["up_families", "up_lockouts"];
 
 /// How keys were folded up to schema version 4.
 fn legacy_fold(rule: CaseRule, value: &str) -> String {
@@ -169,6 +173,12 @@ async fn refold_pool(
             .await?;
         }
         if m.keys.username != m.old_key {
+            exec(
+                conn,
+                "DELETE FROM up_codes WHERE pool = $1 AND username_key = $2",
+                &[pool, &m.old_key],
+            )
+            .await?;
             let transit = in_transit(&m.old_key);
             for table in ["up_users"].iter().chain(&OWNED_TABLES) {
                 exec(

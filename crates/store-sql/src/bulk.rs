@@ -28,16 +28,14 @@ async fn insert_rows(
     tx: &mut Transaction<'static, Any>,
     engine: Engine,
     head: &str,
-    rows: Vec<Vec<Param>>,
+    rows: &[Vec<Param>],
     conflict: &StoreError,
 ) -> StoreResult<()> {
     let Some(width) = rows.first().map(Vec::len) else {
         return Ok(());
     };
     let per_statement = (PARAMS_PER_STATEMENT / width.max(1)).max(1);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<Vec<Param>> = rows.by_ref().take(per_statement).collect();
+    for chunk in rows.chunks(per_statement) {
         let mut sql = format!("INSERT INTO {head} VALUES ");
         for (r, row) in chunk.iter().enumerate() {
             sql.push_str(if r == 0 { "(" } else { ", (" });
@@ -56,8 +54,8 @@ async fn insert_rows(
         for row in chunk {
             for p in row {
                 q = match p {
-                    Param::Text(t) => q.bind(t),
-                    Param::Int(i) => q.bind(i),
+                    Param::Text(t) => q.bind(t.as_str()),
+                    Param::Int(i) => q.bind(*i),
                 };
             }
         }
@@ -110,31 +108,34 @@ impl SqlStore {
             }
         }
         let db = self.ready().await?;
-        let mut tx = db.begin().await.or_backend()?;
-        insert_rows(
-            &mut tx,
-            self.engine,
-            "up_users (pool, username_key, username, sub, version, data)",
-            user_rows,
-            &StoreError::UsernameExists,
-        )
-        .await?;
-        insert_rows(
-            &mut tx,
-            self.engine,
-            "up_aliases (pool, attribute, value_key, username_key)",
-            alias_rows,
-            &StoreError::AliasExists("alias".into()),
-        )
-        .await?;
-        insert_rows(
-            &mut tx,
-            self.engine,
-            "up_user_index (pool, attribute, value, username_key)",
-            index_rows,
-            &StoreError::Backend("duplicate index entry".into()),
-        )
-        .await?;
-        tx.commit().await.or_backend()
+        failure::retry_write(|| async {
+            let mut tx = db.begin().await.or_backend()?;
+            insert_rows(
+                &mut tx,
+                self.engine,
+                "up_users (pool, username_key, username, sub, version, data)",
+                &user_rows,
+                &StoreError::UsernameExists,
+            )
+            .await?;
+            insert_rows(
+                &mut tx,
+                self.engine,
+                "up_aliases (pool, attribute, value_key, username_key)",
+                &alias_rows,
+                &StoreError::AliasExists("alias".into()),
+            )
+            .await?;
+            insert_rows(
+                &mut tx,
+                self.engine,
+                "up_user_index (pool, attribute, value, username_key)",
+                &index_rows,
+                &StoreError::Backend("duplicate index entry".into()),
+            )
+            .await?;
+            tx.commit().await.or_backend()
+        })
+        .await
     }
 }

@@ -1,7 +1,5 @@
-//! Encodings: records as JSON text, hashes as bytes, page tokens as opaque strings.
+//! Encodings: records as JSON text, hashes as bytes, limits as SQL parameters.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use userpool_store::{StoreError, StoreResult};
@@ -22,30 +20,6 @@ pub(crate) fn hash32(bytes: &[u8]) -> StoreResult<[u8; 32]> {
     bytes
         .try_into()
         .map_err(|_| StoreError::Backend("a stored hash has the wrong length".into()))
-}
-
-/// A page token naming a cursor (any serializable position).
-pub(crate) fn token<T: Serialize>(cursor: &T) -> String {
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(cursor).unwrap_or_default())
-}
-
-/// The cursor a token names; anything this store did not issue is
-/// [`InvalidPaginationToken`](StoreError::InvalidPaginationToken).
-pub(crate) fn cursor<T: DeserializeOwned>(token: Option<&str>) -> StoreResult<Option<T>> {
-    token
-        .map(|t| {
-            URL_SAFE_NO_PAD
-                .decode(t)
-                .ok()
-                .and_then(|b| serde_json::from_slice(&b).ok())
-                .ok_or(StoreError::InvalidPaginationToken)
-        })
-        .transpose()
-}
-
-/// Page size from a requested limit (0 means the default of 60; at most 1,000).
-pub(crate) fn page_size(limit: usize) -> usize {
-    if limit == 0 { 60 } else { limit.min(1000) }
 }
 
 /// `n` as a SQL `LIMIT` parameter.

@@ -157,3 +157,117 @@ where
         }
     }
 }
+
+/// How many times a write is run again after the database aborted it as a serialization
+/// failure or a deadlock victim.
+const WRITE_RETRIES: u32 = 3;
+
+/// The SQLSTATEs after which the database has rolled the whole transaction back and invites a
+/// retry: `40001` serialization failure, `40P01` deadlock detected (PostgreSQL).
+const RETRYABLE_STATES: [&str; 2] = ["40001", "40P01"];
+
+/// Whether `error` is a write the database aborted and rolled back as a serialization failure
+/// or deadlock victim ([`backend`] keeps the SQLSTATE in the message, and only that).
+pub(crate) fn is_retryable(error: &StoreError) -> bool {
+    matches!(error, StoreError::Backend(what)
+        if RETRYABLE_STATES.iter().any(|state| what.strip_prefix("database error ") == Some(*state)))
+}
+
+/// A short pause before retry `n` (1-based): 5–15 ms times `n`, spread so that transactions
+/// that collided do not collide again in step.
+fn retry_pause(n: u32) -> Duration {
+    use std::hash::{BuildHasher as _, Hasher as _};
+    let spread = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
+        % 11;
+    Duration::from_millis((5 + spread) * u64::from(n))
+}
+
+/// Runs a write, and runs it again from the start (at most [`WRITE_RETRIES`] more times) when
+/// the database aborted it as a serialization failure (`40001`) or deadlock victim (`40P01`).
+///
+/// Only for writes that are safe to re-run whole: a single conditional statement, or a
+/// transaction that `attempt` begins itself. Either way the aborted attempt was rolled back
+/// entirely, so nothing of it remains to be applied twice. Any other failure is returned at
+/// once: a write whose connection broke may or may not have committed.
+pub(crate) async fn retry_write<T, F, Fut>(mut attempt: F) -> StoreResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = StoreResult<T>>,
+{
+    let mut tries = 0;
+    loop {
+        match attempt().await {
+            Err(e) if is_retryable(&e) && tries < WRITE_RETRIES => {
+                tries += 1;
+                tracing::info!(
+                    target: "userpool_store_sql",
+                    error = %e,
+                    attempt = tries,
+                    "re-running a write the database aborted"
+                );
+                tokio::time::sleep(retry_pause(tries)).await;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicU32;
+
+    use super::*;
+
+    fn aborted(state: &str) -> StoreError {
+        StoreError::Backend(format!("database error {state}"))
+    }
+
+    #[test]
+    fn only_aborted_transactions_are_retryable() {
+        assert!(is_retryable(&aborted("40001")));
+        assert!(is_retryable(&aborted("40P01")));
+        for other in [
+            aborted("23505"),
+            aborted("57014"),
+            aborted("4000"),
+            StoreError::Backend("database connection lost".into()),
+            StoreError::VersionConflict,
+        ] {
+            assert!(!is_retryable(&other), "{other:?}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn aborted_writes_run_again_a_bounded_number_of_times() {
+        let runs = AtomicU32::new(0);
+        let twice_aborted = retry_write(|| async {
+            match runs.fetch_add(1, Ordering::Relaxed) {
+                0 => Err(aborted("40001")),
+                1 => Err(aborted("40P01")),
+                n => Ok(n),
+            }
+        })
+        .await;
+        assert_eq!((twice_aborted, runs.load(Ordering::Relaxed)), (Ok(2), 3));
+
+        runs.store(0, Ordering::Relaxed);
+        let always: StoreResult<()> = retry_write(|| async {
+            runs.fetch_add(1, Ordering::Relaxed);
+            Err(aborted("40001"))
+        })
+        .await;
+        assert_eq!(always, Err(aborted("40001")));
+        assert_eq!(runs.load(Ordering::Relaxed), 1 + WRITE_RETRIES);
+
+        runs.store(0, Ordering::Relaxed);
+        let conflict: StoreResult<()> = retry_write(|| async {
+            runs.fetch_add(1, Ordering::Relaxed);
+            Err(StoreError::VersionConflict)
+        })
+        .await;
+        assert_eq!(conflict, Err(StoreError::VersionConflict));
+        assert_eq!(runs.load(Ordering::Relaxed), 1, "a typed outcome is final");
+    }
+}

@@ -4,9 +4,10 @@
 use async_trait::async_trait;
 use sqlx::Row as _;
 use user_pool_model::{Group, User, UserPoolId};
+use userpool_store::paging::{self, cursor, page_size};
 use userpool_store::{GroupStore, Page, StoreError, StoreResult, UserStore as _};
 
-use crate::codec::{cursor, from_json, limit_param, page_size, to_json, token};
+use crate::codec::{from_json, limit_param, to_json};
 use crate::failure::{self, OrBackend as _, is_foreign_key_violation};
 use crate::store::SqlStore;
 
@@ -51,24 +52,18 @@ impl SqlStore {
     }
 }
 
-/// A page from rows whose column `key_at` is the position.
+/// A page from an over-fetch of rows whose column `key_at` is the position.
 fn page_from<T>(
     rows: &[sqlx::any::AnyRow],
     size: usize,
     key_at: usize,
     item: impl Fn(&sqlx::any::AnyRow) -> StoreResult<T>,
 ) -> StoreResult<Page<T>> {
-    let more = rows.len() > size;
-    let mut items = Vec::with_capacity(size.min(rows.len()));
-    let mut last = None;
-    for row in rows.iter().take(size) {
-        last = Some(row.try_get::<String, _>(key_at).or_backend()?);
-        items.push(item(row)?);
-    }
-    Ok(Page {
-        items,
-        next: if more { last.map(|k| token(&k)) } else { None },
-    })
+    let rows = rows
+        .iter()
+        .map(|row| Ok((row.try_get::<String, _>(key_at).or_backend()?, item(row)?)))
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(paging::page(rows, size))
 }
 
 #[async_trait]
@@ -146,24 +141,27 @@ impl GroupStore for SqlStore {
         username_key: &str,
     ) -> StoreResult<()> {
         let db = self.ready().await?;
-        match sqlx::query(
-            "INSERT INTO up_memberships (pool, group_name, username_key) VALUES ($1, $2, $3) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(pool.as_str())
-        .bind(group)
-        .bind(username_key)
-        .execute(db)
-        .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if is_foreign_key_violation(&e) => {
-                self.membership_precondition(pool, group, username_key)
-                    .await?;
-                Err(failure::backend(&e))
+        failure::retry_write(|| async {
+            match sqlx::query(
+                "INSERT INTO up_memberships (pool, group_name, username_key) \
+                 VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(pool.as_str())
+            .bind(group)
+            .bind(username_key)
+            .execute(db)
+            .await
+            {
+                Ok(_) => Ok(()),
+                Err(e) if is_foreign_key_violation(&e) => {
+                    self.membership_precondition(pool, group, username_key)
+                        .await?;
+                    Err(failure::backend(&e))
+                }
+                Err(e) => Err(failure::backend(&e)),
             }
-            Err(e) => Err(failure::backend(&e)),
-        }
+        })
+        .await
     }
 
     async fn remove_from_group(

@@ -10,7 +10,12 @@
 //! * Secrets arrive sealed or hashed by the facade and are stored as they are.
 //! * A failed precondition is the same typed [`StoreError`](userpool_store::StoreError) every
 //!   backend reports; a database failure is `StoreError::Backend` (fail closed). Reads are
-//!   retried on a fresh connection after a dropped one; writes never are.
+//!   retried on a fresh connection after a dropped one; a write is run again (from the start,
+//!   at most three times) only when PostgreSQL aborted and rolled it back as a serialization
+//!   failure or deadlock victim, never after a failure that may have left it committed.
+//! * SQLite runs without memory-mapped I/O, so a failing disk is an error, not a `SIGBUS`;
+//!   every PostgreSQL statement runs under a `statement_timeout`
+//!   ([`SqlStoreOptions::statement_timeout`], 10 s by default).
 //!
 //! One crate for both engines, through sqlx's `Any` driver: the two dialects differ here only
 //! in column types and collation (the migration is one template), so every statement is
@@ -60,12 +65,13 @@
 
 mod bulk;
 mod codec;
-mod config;
 mod failure;
 mod groups;
 mod migrate;
+mod pool_records;
+mod refold;
 mod store;
 mod tokens;
 mod users;
 
-pub use store::{Engine, SqlStore, SqlStoreOptions};
+pub use store::{DEFAULT_STATEMENT_TIMEOUT, Engine, SqlStore, SqlStoreOptions};

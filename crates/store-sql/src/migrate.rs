@@ -4,6 +4,10 @@
 //! lock (`BEGIN IMMEDIATE` on SQLite; a transaction-scoped advisory lock on PostgreSQL), so two
 //! instances starting at once apply each migration exactly once and the loser sees it done.
 //! A database at a newer version than this build knows is refused (fail closed).
+//!
+//! Most steps are SQL files under `migrations/`; a step that must compute in Rust (re-folding
+//! stored keys, [`crate::refold`]) runs in the same transaction, under the same lock, and is
+//! recorded in the same ledger. A step that fails rolls every step of this start back.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -14,20 +18,37 @@ use userpool_store::{StoreError, StoreResult};
 use crate::failure::OrBackend as _;
 use crate::store::Engine;
 
-/// `(version, name, SQL)`, in order. Never edit a released one: add the next.
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "initial", include_str!("../migrations/0001_initial.sql")),
+/// What a migration does.
+enum Step {
+    /// Runs this SQL (a template: see [`render`]).
+    Sql(&'static str),
+    /// Re-folds every stored key with the current username folding ([`crate::refold`]).
+    Refold,
+}
+
+/// `(version, name, step)`, in order. Never edit a released one: add the next.
+const MIGRATIONS: &[(i64, &str, Step)] = &[
+    (
+        1,
+        "initial",
+        Step::Sql(include_str!("../migrations/0001_initial.sql")),
+    ),
     (
         2,
         "lockout_purge",
-        include_str!("../migrations/0002_lockout_purge.sql"),
+        Step::Sql(include_str!("../migrations/0002_lockout_purge.sql")),
     ),
-    (3, "domains", include_str!("../migrations/0003_domains.sql")),
+    (
+        3,
+        "domains",
+        Step::Sql(include_str!("../migrations/0003_domains.sql")),
+    ),
     (
         4,
         "family_scopes",
-        include_str!("../migrations/0004_family_scopes.sql"),
+        Step::Sql(include_str!("../migrations/0004_family_scopes.sql")),
     ),
+    (5, "username_fold", Step::Refold),
 ];
 
 /// Arbitrary constant naming userpool's advisory lock on PostgreSQL.
@@ -85,6 +106,11 @@ async fn apply(conn: &mut AnyConnection, engine: Engine, schema: Option<&str>) -
         }
         Engine::Postgres => {
             conn.execute("BEGIN").await.or_backend()?;
+            // Waiting for another instance's migration, or rewriting every user once, may take
+            // longer than the statement timeout the store's connections have.
+            conn.execute("SET LOCAL statement_timeout = 0")
+                .await
+                .or_backend()?;
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
                 .bind(PG_LOCK_KEY)
                 .execute(&mut *conn)
@@ -115,9 +141,14 @@ async fn apply(conn: &mut AnyConnection, engine: Engine, schema: Option<&str>) -
             latest()
         )));
     }
-    for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
-        let rendered = render(sql, engine);
-        conn.execute(rendered.as_str()).await.or_backend()?;
+    for (version, name, step) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        match step {
+            Step::Sql(sql) => {
+                let rendered = render(sql, engine);
+                conn.execute(rendered.as_str()).await.or_backend()?;
+            }
+            Step::Refold => crate::refold::run(conn).await?,
+        }
         sqlx::query("INSERT INTO up_schema_migrations (version, name) VALUES ($1, $2)")
             .bind(*version)
             .bind(*name)

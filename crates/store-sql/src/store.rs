@@ -15,13 +15,18 @@ use crate::codec::from_json;
 use crate::failure::{self, OrBackend as _};
 use crate::migrate;
 
+/// The default of [`SqlStoreOptions::statement_timeout`].
+pub const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The database engine behind a [`SqlStore`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Engine {
-    /// SQLite: one file, WAL journal, `synchronous=FULL`, foreign keys on.
+    /// SQLite: one file, WAL journal, `synchronous=FULL`, foreign keys on, no memory-mapped
+    /// I/O.
     Sqlite,
-    /// PostgreSQL (or a compatible engine), shared by many instances.
+    /// PostgreSQL (or a compatible engine), shared by many instances; every statement under
+    /// a `statement_timeout`.
     Postgres,
 }
 
@@ -47,6 +52,7 @@ pub struct SqlStoreOptions {
     schema: Option<String>,
     max_connections: u32,
     acquire_timeout: Duration,
+    statement_timeout: Duration,
 }
 
 impl fmt::Debug for SqlStoreOptions {
@@ -55,6 +61,7 @@ impl fmt::Debug for SqlStoreOptions {
         f.debug_struct("SqlStoreOptions")
             .field("schema", &self.schema)
             .field("max_connections", &self.max_connections)
+            .field("statement_timeout", &self.statement_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -68,6 +75,7 @@ impl SqlStoreOptions {
             schema: None,
             max_connections: 8,
             acquire_timeout: Duration::from_secs(10),
+            statement_timeout: DEFAULT_STATEMENT_TIMEOUT,
         }
     }
 
@@ -83,6 +91,19 @@ impl SqlStoreOptions {
     #[must_use]
     pub fn max_connections(mut self, n: u32) -> Self {
         self.max_connections = n.max(1);
+        self
+    }
+
+    /// PostgreSQL only: the longest any one statement may run (`statement_timeout`, set on
+    /// every connection; default [`DEFAULT_STATEMENT_TIMEOUT`], 10 s). A statement that runs
+    /// longer (a lock wait behind a stuck transaction, a runaway scan) is cancelled by the
+    /// server and reported as [`StoreError::Backend`] instead of holding a request and a
+    /// pooled connection indefinitely. [`Duration::ZERO`] turns the limit off; under a
+    /// millisecond counts as one. Schema migrations run without it (they hold the migration
+    /// lock and may rewrite every user once).
+    #[must_use]
+    pub fn statement_timeout(mut self, timeout: Duration) -> Self {
+        self.statement_timeout = timeout;
         self
     }
 
@@ -114,6 +135,10 @@ impl SqlStoreOptions {
             return Err(StoreError::Backend("invalid schema name".into()));
         }
         let schema = self.schema.clone();
+        let statement_timeout_ms = match self.statement_timeout {
+            t if t.is_zero() => 0,
+            t => t.as_millis().clamp(1, i32::MAX as u128),
+        };
         let mut options = AnyPoolOptions::new()
             .max_connections(if memory { 1 } else { self.max_connections })
             .acquire_timeout(self.acquire_timeout)
@@ -138,16 +163,22 @@ impl SqlStoreOptions {
                 match engine {
                     Engine::Sqlite => {
                         // WAL; every commit on disk before it is acknowledged; a page cache
-                        // and memory-mapped reads large enough that a big pool's indexes are
-                        // not re-read through system calls.
+                        // large enough that a big pool's indexes stay in memory. No
+                        // memory-mapped I/O (`mmap_size = 0`, whatever the build's default):
+                        // a read error on a mapped page is a SIGBUS that kills the process,
+                        // where through read(2) it is an error this store reports.
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
                              PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                             PRAGMA cache_size = -32768; PRAGMA mmap_size = 1073741824;",
+                             PRAGMA cache_size = -32768; PRAGMA mmap_size = 0;",
                         )
                         .await?;
                     }
                     Engine::Postgres => {
+                        conn.execute(
+                            format!("SET statement_timeout = {statement_timeout_ms}").as_str(),
+                        )
+                        .await?;
                         if let Some(schema) = schema {
                             conn.execute(format!("SET search_path TO \"{schema}\"").as_str())
                                 .await?;
@@ -266,14 +297,18 @@ impl SqlStore {
         }
     }
 
-    /// Runs a write whose parameters are all text; returns how many rows it changed.
+    /// Runs a single-statement write whose parameters are all text (again if the database
+    /// aborted it as a serialization failure or deadlock); returns how many rows it changed.
     pub(crate) async fn execute_text(&self, sql: &str, args: &[&str]) -> StoreResult<u64> {
         let db = self.ready().await?;
-        let mut query = sqlx::query(sql);
-        for arg in args {
-            query = query.bind(*arg);
-        }
-        Ok(query.execute(db).await.or_backend()?.rows_affected())
+        failure::retry_write(|| async {
+            let mut query = sqlx::query(sql);
+            for arg in args {
+                query = query.bind(*arg);
+            }
+            Ok(query.execute(db).await.or_backend()?.rows_affected())
+        })
+        .await
     }
 
     /// [`SqlStore::execute_text`] that must change a row: `missing` when it changed none.
@@ -330,5 +365,66 @@ impl SqlStore {
         })
         .await?;
         found.map(|_| ()).ok_or(StoreError::PoolNotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a pooled connection of `store` answers to `sql` (one text or integer cell).
+    async fn setting(store: &SqlStore, sql: &str) -> String {
+        let db = store.ready().await.expect("ready");
+        let row = sqlx::query(sql).fetch_one(db).await.expect("query");
+        use sqlx::Row as _;
+        row.try_get::<String, _>(0)
+            .or_else(|_| row.try_get::<i64, _>(0).map(|n| n.to_string()))
+            .expect("a text or integer cell")
+    }
+
+    #[tokio::test]
+    async fn sqlite_connections_use_wal_full_sync_and_no_memory_map() {
+        let dir = std::env::temp_dir().join(format!("userpool-store-sql-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("pragmas.db");
+        let _ = std::fs::remove_file(&path);
+        let store = SqlStore::connect(&format!("sqlite:{}", path.display()))
+            .await
+            .expect("store");
+        assert_eq!(setting(&store, "PRAGMA journal_mode").await, "wal");
+        assert_eq!(setting(&store, "PRAGMA synchronous").await, "2", "FULL");
+        assert_eq!(setting(&store, "PRAGMA mmap_size").await, "0");
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn postgres_connections_have_a_statement_timeout() {
+        let Ok(url) = std::env::var("USERPOOL_TEST_POSTGRES_URL") else {
+            eprintln!("SKIPPED: USERPOOL_TEST_POSTGRES_URL is not set");
+            return;
+        };
+        let schema = format!("up_t_{}_timeout", std::process::id());
+        let store = SqlStoreOptions::new(url.clone())
+            .schema(schema.clone())
+            .max_connections(1)
+            .connect()
+            .await
+            .expect("store");
+        assert_eq!(setting(&store, "SHOW statement_timeout").await, "10s");
+        store.close().await;
+        let tuned = SqlStoreOptions::new(url)
+            .schema(schema.clone())
+            .max_connections(1)
+            .statement_timeout(Duration::from_millis(1500))
+            .connect()
+            .await
+            .expect("store");
+        assert_eq!(setting(&tuned, "SHOW statement_timeout").await, "1500ms");
+        let db = tuned.ready().await.expect("ready");
+        db.execute(format!("DROP SCHEMA \"{schema}\" CASCADE").as_str())
+            .await
+            .expect("drop");
+        tuned.close().await;
     }
 }

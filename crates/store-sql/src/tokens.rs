@@ -65,6 +65,23 @@ fn purpose_key(purpose: &CodePurpose) -> StoreResult<String> {
 }
 
 impl SqlStore {
+    /// Removes a code that was used or burned (no attempts left); a live code that replaced
+    /// it meanwhile is kept.
+    async fn remove_dead_code(
+        &self,
+        pool: &UserPoolId,
+        purpose: &str,
+        user: &str,
+    ) -> StoreResult<()> {
+        self.execute_text(
+            "DELETE FROM up_codes WHERE pool = $1 AND purpose = $2 AND username_key = $3 \
+             AND attempts_left <= 0",
+            &[pool.as_str(), purpose, user],
+        )
+        .await
+        .map(drop)
+    }
+
     /// Deletes rows of `table` whose `expires_at` is before `now`, a batch at a time.
     async fn purge(&self, table: &str, key: &str, now: i64) -> StoreResult<usize> {
         let db = self.ready().await?;
@@ -74,12 +91,15 @@ impl SqlStore {
         );
         let mut total = 0usize;
         loop {
-            let done = sqlx::query(&sql)
-                .bind(now)
-                .bind(limit_param(PURGE_BATCH))
-                .execute(db)
-                .await
-                .or_backend()?;
+            let done = failure::retry_write(|| async {
+                sqlx::query(&sql)
+                    .bind(now)
+                    .bind(limit_param(PURGE_BATCH))
+                    .execute(db)
+                    .await
+                    .or_backend()
+            })
+            .await?;
             let n = usize::try_from(done.rows_affected()).unwrap_or(usize::MAX);
             total = total.saturating_add(n);
             if n < PURGE_BATCH {
@@ -93,21 +113,30 @@ impl SqlStore {
 impl CodeStore for SqlStore {
     async fn put_code(&self, pool: &UserPoolId, code: CodeRecord) -> StoreResult<()> {
         let db = self.ready().await?;
-        failure::written(sqlx::query(
-            "INSERT INTO up_codes (pool, purpose, username_key, code_hash, expires_at, attempts_left) \
-             VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (pool, purpose, username_key) DO UPDATE SET \
-               code_hash = excluded.code_hash, expires_at = excluded.expires_at, \
-               attempts_left = excluded.attempts_left",
-        )
-        .bind(pool.as_str())
-        .bind(purpose_key(&code.purpose)?)
-        .bind(code.user.as_str())
-        .bind(code.code_hash.to_vec())
-        .bind(code.expires_at)
-        .bind(i64::from(code.attempts_left))
-        .execute(db)
-        .await, None).map(drop)
+        let purpose = purpose_key(&code.purpose)?;
+        failure::retry_write(|| async {
+            failure::written(
+                sqlx::query(
+                    "INSERT INTO up_codes \
+                       (pool, purpose, username_key, code_hash, expires_at, attempts_left) \
+                     VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (pool, purpose, username_key) DO UPDATE SET \
+                       code_hash = excluded.code_hash, expires_at = excluded.expires_at, \
+                       attempts_left = excluded.attempts_left",
+                )
+                .bind(pool.as_str())
+                .bind(purpose.as_str())
+                .bind(code.user.as_str())
+                .bind(code.code_hash.to_vec())
+                .bind(code.expires_at)
+                .bind(i64::from(code.attempts_left))
+                .execute(db)
+                .await,
+                None,
+            )
+            .map(drop)
+        })
+        .await
     }
 
     async fn consume_code(
@@ -120,63 +149,57 @@ impl CodeStore for SqlStore {
     ) -> StoreResult<()> {
         let db = self.ready().await?;
         let purpose = purpose_key(purpose)?;
-        // The right code, unexpired: consumed by exactly one statement (one winner). The
-        // comparison is of keyed hashes, which reveal nothing about the code.
-        let consumed = sqlx::query(
-            "DELETE FROM up_codes WHERE pool = $1 AND purpose = $2 AND username_key = $3 \
-             AND code_hash = $4 AND expires_at >= $5",
-        )
-        .bind(pool.as_str())
-        .bind(purpose.as_str())
-        .bind(user)
-        .bind(candidate_hash.to_vec())
-        .bind(now)
-        .execute(db)
-        .await
-        .or_backend()?;
-        if consumed.rows_affected() == 1 {
-            return Ok(());
-        }
-        // A wrong guess at a live code costs one attempt, atomically.
-        let left: Option<i64> = sqlx::query_scalar(
-            "UPDATE up_codes SET attempts_left = attempts_left - 1 \
-             WHERE pool = $1 AND purpose = $2 AND username_key = $3 AND expires_at >= $4 \
-             RETURNING attempts_left",
-        )
-        .bind(pool.as_str())
-        .bind(purpose.as_str())
-        .bind(user)
-        .bind(now)
-        .fetch_optional(db)
-        .await
-        .or_backend()?;
+        // One statement decides a guess: it takes an attempt from a live code that has one
+        // left and, in the same row update, compares the keyed hashes (which reveal nothing
+        // about the code); a match marks the code used (-1). Racing guesses are serialized on
+        // the row, each seeing the count the previous one left, so however many race, at
+        // most `attempts_left` are ever compared, and one right guess at most succeeds.
+        let left: Option<i64> = failure::retry_write(|| async {
+            sqlx::query_scalar(
+                "UPDATE up_codes SET attempts_left = \
+                   CASE WHEN code_hash = $4 THEN -1 ELSE attempts_left - 1 END \
+                 WHERE pool = $1 AND purpose = $2 AND username_key = $3 AND expires_at >= $5 \
+                   AND attempts_left > 0 \
+                 RETURNING attempts_left",
+            )
+            .bind(pool.as_str())
+            .bind(purpose.as_str())
+            .bind(user)
+            .bind(candidate_hash.to_vec())
+            .bind(now)
+            .fetch_optional(db)
+            .await
+            .or_backend()
+        })
+        .await?;
         match left {
             Some(left) if left > 0 => Err(StoreError::CodeMismatch),
-            Some(_) => {
-                sqlx::query(
-                    "DELETE FROM up_codes WHERE pool = $1 AND purpose = $2 \
-                     AND username_key = $3 AND attempts_left <= 0",
-                )
-                .bind(pool.as_str())
-                .bind(purpose.as_str())
-                .bind(user)
-                .execute(db)
-                .await
-                .or_backend()?;
-                Err(StoreError::TooManyAttempts)
+            Some(left) => {
+                // Used or burned: the row can no longer match (`attempts_left > 0`), so
+                // removing it is clean-up; a failure here leaves it for the purge (and a new
+                // code replaces it), without changing the answer.
+                let _ = self.remove_dead_code(pool, &purpose, user).await;
+                if left < 0 {
+                    Ok(())
+                } else {
+                    Err(StoreError::TooManyAttempts)
+                }
             }
             None => {
-                let expired = sqlx::query(
-                    "DELETE FROM up_codes WHERE pool = $1 AND purpose = $2 \
-                     AND username_key = $3 AND expires_at < $4",
-                )
-                .bind(pool.as_str())
-                .bind(purpose.as_str())
-                .bind(user)
-                .bind(now)
-                .execute(db)
-                .await
-                .or_backend()?;
+                let expired = failure::retry_write(|| async {
+                    sqlx::query(
+                        "DELETE FROM up_codes WHERE pool = $1 AND purpose = $2 \
+                         AND username_key = $3 AND expires_at < $4",
+                    )
+                    .bind(pool.as_str())
+                    .bind(purpose.as_str())
+                    .bind(user)
+                    .bind(now)
+                    .execute(db)
+                    .await
+                    .or_backend()
+                })
+                .await?;
                 if expired.rows_affected() > 0 {
                     return Err(StoreError::CodeExpired);
                 }
@@ -201,19 +224,22 @@ impl ReplayStore for SqlStore {
         expires_at: i64,
     ) -> StoreResult<bool> {
         let db = self.ready().await?;
-        failure::written(
-            sqlx::query(
-                "INSERT INTO up_markers (pool, marker, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT DO NOTHING",
+        failure::retry_write(|| async {
+            failure::written(
+                sqlx::query(
+                    "INSERT INTO up_markers (pool, marker, expires_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(pool.as_str())
+                .bind(marker.to_vec())
+                .bind(expires_at)
+                .execute(db)
+                .await,
+                None,
             )
-            .bind(pool.as_str())
-            .bind(marker.to_vec())
-            .bind(expires_at)
-            .execute(db)
-            .await,
-            None,
-        )
-        .map(|done| done.rows_affected() == 1)
+            .map(|done| done.rows_affected() == 1)
+        })
+        .await
     }
 
     async fn purge_expired_markers(&self, now: i64) -> StoreResult<usize> {
@@ -229,30 +255,34 @@ impl RefreshTokenStore for SqlStore {
             Some((h, at)) => (Some(h.to_vec()), Some(at)),
             None => (None, None),
         };
-        failure::written(
-            sqlx::query(&format!(
-                "INSERT INTO up_families ({FAMILY_COLUMNS}, pool) \
+        let sql = format!(
+            "INSERT INTO up_families ({FAMILY_COLUMNS}, pool) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-            ))
-            .bind(family.id.as_str())
-            .bind(family.user.as_str())
-            .bind(family.client_id.as_str())
-            .bind(family.origin_jti.as_str())
-            .bind(family.device_key.clone())
-            .bind(family.auth_time)
-            .bind(family.token_hash.to_vec())
-            .bind(prev_hash)
-            .bind(prev_at)
-            .bind(family.created)
-            .bind(family.expires_at)
-            .bind(i64::from(family.revoked))
-            .bind(family.scopes.as_ref().map(|s| s.join(" ")))
-            .bind(pool.as_str())
-            .execute(db)
-            .await,
-            Some(StoreError::VersionConflict),
-        )
-        .map(drop)
+        );
+        failure::retry_write(|| async {
+            failure::written(
+                sqlx::query(&sql)
+                    .bind(family.id.as_str())
+                    .bind(family.user.as_str())
+                    .bind(family.client_id.as_str())
+                    .bind(family.origin_jti.as_str())
+                    .bind(family.device_key.clone())
+                    .bind(family.auth_time)
+                    .bind(family.token_hash.to_vec())
+                    .bind(prev_hash.clone())
+                    .bind(prev_at)
+                    .bind(family.created)
+                    .bind(family.expires_at)
+                    .bind(i64::from(family.revoked))
+                    .bind(family.scopes.as_ref().map(|s| s.join(" ")))
+                    .bind(pool.as_str())
+                    .execute(db)
+                    .await,
+                Some(StoreError::VersionConflict),
+            )
+            .map(drop)
+        })
+        .await
     }
 
     async fn find_family(
@@ -313,20 +343,25 @@ impl RefreshTokenStore for SqlStore {
     ) -> StoreResult<RefreshFamily> {
         let db = self.ready().await?;
         // One conditional statement: of racing rotations from the same token, one matches.
-        let rotated = sqlx::query(&format!(
+        let sql = format!(
             "UPDATE up_families SET prev_hash = token_hash, prev_at = $4, token_hash = $5 \
              WHERE pool = $1 AND id = $2 AND token_hash = $3 AND revoked = 0 \
              RETURNING {FAMILY_COLUMNS}"
-        ))
-        .bind(pool.as_str())
-        .bind(id)
-        .bind(expected.to_vec())
-        .bind(now)
-        .bind(new_hash.to_vec())
-        .fetch_optional(db)
-        .await;
-        // A new hash that collides with a stored one is a lost race too.
-        match failure::written(rotated, Some(StoreError::VersionConflict))? {
+        );
+        let rotated = failure::retry_write(|| async {
+            let rotated = sqlx::query(&sql)
+                .bind(pool.as_str())
+                .bind(id)
+                .bind(expected.to_vec())
+                .bind(now)
+                .bind(new_hash.to_vec())
+                .fetch_optional(db)
+                .await;
+            // A new hash that collides with a stored one is a lost race too.
+            failure::written(rotated, Some(StoreError::VersionConflict))
+        })
+        .await?;
+        match rotated {
             Some(row) => family_of(&row),
             None => match self.get_family(pool, id).await? {
                 None => Err(StoreError::RefreshTokenNotFound),
@@ -375,19 +410,23 @@ impl LockoutStore for SqlStore {
         now: i64,
     ) -> StoreResult<LockoutState> {
         let db = self.ready().await?;
-        let row = sqlx::query(
-            "INSERT INTO up_lockouts (pool, username_key, failures, last_failure) \
-             VALUES ($1, $2, 1, $3) \
-             ON CONFLICT (pool, username_key) DO UPDATE SET \
-               failures = up_lockouts.failures + 1, last_failure = excluded.last_failure \
-             RETURNING failures, last_failure",
-        )
-        .bind(pool.as_str())
-        .bind(user)
-        .bind(now)
-        .fetch_one(db)
-        .await;
-        lockout_of(&failure::written(row, None)?)
+        let row = failure::retry_write(|| async {
+            let row = sqlx::query(
+                "INSERT INTO up_lockouts (pool, username_key, failures, last_failure) \
+                 VALUES ($1, $2, 1, $3) \
+                 ON CONFLICT (pool, username_key) DO UPDATE SET \
+                   failures = up_lockouts.failures + 1, last_failure = excluded.last_failure \
+                 RETURNING failures, last_failure",
+            )
+            .bind(pool.as_str())
+            .bind(user)
+            .bind(now)
+            .fetch_one(db)
+            .await;
+            failure::written(row, None)
+        })
+        .await?;
+        lockout_of(&row)
     }
 
     async fn lockout_state(&self, pool: &UserPoolId, user: &str) -> StoreResult<LockoutState> {
@@ -440,11 +479,14 @@ impl LockoutStore for SqlStore {
         );
         let mut total = 0usize;
         loop {
-            let mut q = sqlx::query(&sql).bind(prefix).bind(before);
-            if let Some(end) = &end {
-                q = q.bind(end.as_str());
-            }
-            let done = q.execute(db).await.or_backend()?;
+            let done = failure::retry_write(|| async {
+                let mut q = sqlx::query(&sql).bind(prefix).bind(before);
+                if let Some(end) = &end {
+                    q = q.bind(end.as_str());
+                }
+                q.execute(db).await.or_backend()
+            })
+            .await?;
             let n = usize::try_from(done.rows_affected()).unwrap_or(usize::MAX);
             total = total.saturating_add(n);
             if n < PURGE_BATCH {

@@ -9,12 +9,13 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row as _, Transaction};
 use user_pool_model::{CaseRule, FilterAttribute, FilterOp, Sub, User, UserPoolId};
+use userpool_store::paging::{self, cursor, page_size};
 use userpool_store::{
     INDEXED_ATTRIBUTES, Page, StoreError, StoreResult, UserKeys, UserQuery, UserStore,
     indexed_value,
 };
 
-use crate::codec::{cursor, from_json, limit_param, page_size, to_json, token};
+use crate::codec::{from_json, limit_param, to_json};
 use crate::failure::{self, OrBackend as _, is_foreign_key_violation};
 use crate::store::SqlStore;
 
@@ -356,23 +357,91 @@ impl SqlStore {
                 }
             }
         }
-        let more = out.len() > size;
-        out.truncate(size);
-        let next = if more {
-            out.last().map(|(c, _)| token(c))
-        } else {
-            None
-        };
-        Ok(Page {
-            items: out.into_iter().map(|(_, u)| u).collect(),
-            next,
-        })
+        Ok(paging::page(out, size))
     }
 }
 
 #[async_trait]
 impl UserStore for SqlStore {
     async fn insert_user(
+        &self,
+        pool: &UserPoolId,
+        user: User,
+        keys: &UserKeys,
+    ) -> StoreResult<User> {
+        failure::retry_write(|| self.insert_user_once(pool, user.clone(), keys)).await
+    }
+
+    async fn get_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Option<User>> {
+        self.one_user(
+            pool,
+            "FROM up_users u WHERE u.pool = $1 AND u.username_key = $2",
+            &[username_key],
+        )
+        .await
+    }
+
+    async fn find_by_alias(
+        &self,
+        pool: &UserPoolId,
+        attribute: &str,
+        value_key: &str,
+    ) -> StoreResult<Option<User>> {
+        self.one_user(
+            pool,
+            "FROM up_aliases a JOIN up_users u \
+               ON u.pool = a.pool AND u.username_key = a.username_key \
+             WHERE a.pool = $1 AND a.attribute = $2 AND a.value_key = $3",
+            &[attribute, value_key],
+        )
+        .await
+    }
+
+    async fn find_by_sub(&self, pool: &UserPoolId, sub: &Sub) -> StoreResult<Option<User>> {
+        self.one_user(
+            pool,
+            "FROM up_users u WHERE u.pool = $1 AND u.sub = $2",
+            &[&sub.to_string()],
+        )
+        .await
+    }
+
+    async fn update_user(
+        &self,
+        pool: &UserPoolId,
+        user: User,
+        keys: &UserKeys,
+    ) -> StoreResult<User> {
+        failure::retry_write(|| self.update_user_once(pool, user.clone(), keys)).await
+    }
+
+    async fn delete_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<()> {
+        failure::retry_write(|| self.delete_user_once(pool, username_key)).await
+    }
+
+    async fn list_users(&self, pool: &UserPoolId, query: &UserQuery) -> StoreResult<Page<User>> {
+        self.list(pool, query).await
+    }
+
+    async fn count_users(&self, pool: &UserPoolId) -> StoreResult<u64> {
+        let db = self.ready().await?;
+        let n: i64 = failure::read(|| async {
+            sqlx::query_scalar("SELECT COUNT(*) FROM up_users WHERE pool = $1")
+                .bind(pool.as_str())
+                .fetch_one(db)
+                .await
+        })
+        .await?;
+        if n == 0 {
+            self.pool_exists(pool).await?;
+        }
+        Ok(u64::try_from(n).unwrap_or_default())
+    }
+}
+
+/// The user writes, each one transaction that [`failure::retry_write`] may run again whole.
+impl SqlStore {
+    async fn insert_user_once(
         &self,
         pool: &UserPoolId,
         mut user: User,
@@ -419,41 +488,7 @@ impl UserStore for SqlStore {
         Ok(user)
     }
 
-    async fn get_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Option<User>> {
-        self.one_user(
-            pool,
-            "FROM up_users u WHERE u.pool = $1 AND u.username_key = $2",
-            &[username_key],
-        )
-        .await
-    }
-
-    async fn find_by_alias(
-        &self,
-        pool: &UserPoolId,
-        attribute: &str,
-        value_key: &str,
-    ) -> StoreResult<Option<User>> {
-        self.one_user(
-            pool,
-            "FROM up_aliases a JOIN up_users u \
-               ON u.pool = a.pool AND u.username_key = a.username_key \
-             WHERE a.pool = $1 AND a.attribute = $2 AND a.value_key = $3",
-            &[attribute, value_key],
-        )
-        .await
-    }
-
-    async fn find_by_sub(&self, pool: &UserPoolId, sub: &Sub) -> StoreResult<Option<User>> {
-        self.one_user(
-            pool,
-            "FROM up_users u WHERE u.pool = $1 AND u.sub = $2",
-            &[&sub.to_string()],
-        )
-        .await
-    }
-
-    async fn update_user(
+    async fn update_user_once(
         &self,
         pool: &UserPoolId,
         mut user: User,
@@ -502,7 +537,7 @@ impl UserStore for SqlStore {
         Ok(user)
     }
 
-    async fn delete_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<()> {
+    async fn delete_user_once(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<()> {
         let db = self.ready().await?;
         let mut tx = db.begin().await.or_backend()?;
         // Aliases, index rows and memberships go with the row (ON DELETE CASCADE).
@@ -528,25 +563,6 @@ impl UserStore for SqlStore {
             .or_backend()?;
         }
         tx.commit().await.or_backend()
-    }
-
-    async fn list_users(&self, pool: &UserPoolId, query: &UserQuery) -> StoreResult<Page<User>> {
-        self.list(pool, query).await
-    }
-
-    async fn count_users(&self, pool: &UserPoolId) -> StoreResult<u64> {
-        let db = self.ready().await?;
-        let n: i64 = failure::read(|| async {
-            sqlx::query_scalar("SELECT COUNT(*) FROM up_users WHERE pool = $1")
-                .bind(pool.as_str())
-                .fetch_one(db)
-                .await
-        })
-        .await?;
-        if n == 0 {
-            self.pool_exists(pool).await?;
-        }
-        Ok(u64::try_from(n).unwrap_or_default())
     }
 }
 

@@ -74,6 +74,21 @@ pub enum StoreError {
     /// A pagination token this store did not issue, or for another query.
     #[error("invalid pagination token")]
     InvalidPaginationToken,
+    /// A schema migration that re-folds stored keys found users of `pool` that the current
+    /// [`CaseRule::fold`](user_pool_model::CaseRule::fold) makes one: two usernames (`what`
+    /// is `"username"`) or two sign-in aliases (`"alias"`) with the same key. Nothing was
+    /// changed: the database stays at its previous schema version until they are told apart.
+    /// Names the pool, never the users.
+    #[error(
+        "stored users of pool {pool} share a {what} under the current username folding; \
+         the database was left unmigrated"
+    )]
+    FoldCollision {
+        /// The pool's id.
+        pool: String,
+        /// `"username"` or `"alias"`.
+        what: &'static str,
+    },
     /// The backend failed; nothing was written.
     #[error("storage backend failure: {0}")]
     Backend(String),

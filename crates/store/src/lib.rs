@@ -5,7 +5,8 @@
 //! * Atomicity is part of the contract: a failed precondition (taken username or alias, stale
 //!   version, used code or marker, lost rotation race) is a typed [`StoreError`], never a
 //!   silent overwrite; a backend failure is [`StoreError::Backend`].
-//! * [`MemoryStore`], and (feature `conformance`) the suite every backend must pass.
+//! * [`MemoryStore`], and (feature `conformance`) the suite every backend must pass; (feature
+//!   `faults`) `FaultyStore`, any store with failures injected on demand.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -44,11 +45,16 @@
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod error;
+#[cfg(feature = "faults")]
+mod faults;
 mod memory;
+pub mod paging;
 mod records;
 mod traits;
 
 pub use error::{StoreError, StoreResult};
+#[cfg(feature = "faults")]
+pub use faults::{Faults, FaultyStore};
 pub use memory::MemoryStore;
 pub use records::{
     CodePurpose, CodeRecord, DomainRecord, INDEXED_ATTRIBUTES, ImportJob, LockoutState, Page,

@@ -15,8 +15,9 @@ pub struct Page<T> {
     pub next: Option<String>,
 }
 
-/// The keys a user is unique under: the folded username and every active sign-in alias
-/// (folded per the pool's case rule). The store enforces uniqueness on exactly these.
+/// The keys a user is unique under: the folded username and every active sign-in alias, all
+/// folded with the pool's [`CaseRule::fold`] / [`CaseRule::fold_alias`] (the one folding every
+/// backend and the facade use). The store enforces uniqueness on exactly these.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UserKeys {
     /// The folded internal username.
@@ -206,10 +207,12 @@ pub const INDEXED_ATTRIBUTES: [&str; 7] = [
 ];
 
 /// The form an indexed attribute value is stored and compared under: `email` and
-/// `preferred_username` lower-cased in case-insensitive pools, anything else as given.
+/// `preferred_username` folded with the pool's [`CaseRule::fold`] (as
+/// [`Filter::compared`](user_pool_model::Filter::compared) compares them), anything else as
+/// given.
 pub fn indexed_value(rule: CaseRule, attribute: &str, value: &str) -> String {
-    if rule == CaseRule::Insensitive && matches!(attribute, "email" | "preferred_username") {
-        value.to_lowercase()
+    if matches!(attribute, "email" | "preferred_username") {
+        rule.fold(value)
     } else {
         value.to_owned()
     }

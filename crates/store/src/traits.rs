@@ -145,8 +145,16 @@ pub trait GroupStore: Send + Sync {
 pub trait CodeStore: Send + Sync {
     /// Stores a code, replacing any live one of the same purpose for the user.
     async fn put_code(&self, pool: &UserPoolId, code: CodeRecord) -> StoreResult<()>;
-    /// Consumes the code if `candidate_hash` matches (constant-time), atomically: exactly one
-    /// of many concurrent correct attempts succeeds.
+    /// Consumes the code if `candidate_hash` matches, atomically: exactly one of many
+    /// concurrent correct attempts succeeds.
+    ///
+    /// Every guess at a live code takes one of its attempts as it is compared, in the same
+    /// atomic step, so however many guesses race, at most `attempts_left` are ever compared:
+    /// a wrong one is [`CodeMismatch`](crate::StoreError::CodeMismatch) while attempts remain
+    /// and [`TooManyAttempts`](crate::StoreError::TooManyAttempts) when it took the last (the
+    /// code is then gone); a guess at a used, burned or never-issued code (or one stored with
+    /// no attempts) is [`CodeNotFound`](crate::StoreError::CodeNotFound), an expired one
+    /// [`CodeExpired`](crate::StoreError::CodeExpired).
     async fn consume_code(
         &self,
         pool: &UserPoolId,

@@ -162,6 +162,19 @@ impl Filter {
         }
     }
 
+    /// The form a value of the filtered attribute is compared in: a username, `email` or
+    /// `preferred_username` folded with the pool's [`CaseRule::fold`] (the keys sign-in and
+    /// uniqueness use: NFC, and case folding in case-insensitive pools); anything else as
+    /// given.
+    pub fn compared(&self, case_rule: CaseRule, value: &str) -> String {
+        match self.attribute {
+            FilterAttribute::Username
+            | FilterAttribute::Email
+            | FilterAttribute::PreferredUsername => case_rule.fold(value),
+            _ => value.to_owned(),
+        }
+    }
+
     /// The value `user` has for the filtered attribute, as compared.
     pub fn subject(&self, user: &User) -> Option<String> {
         match self.attribute {
@@ -187,11 +200,10 @@ impl Filter {
                     .starts_with(&self.value.to_lowercase()),
             };
         }
-        let (subject, value) = if self.case_insensitive(case_rule) {
-            (subject.to_lowercase(), self.value.to_lowercase())
-        } else {
-            (subject, self.value.clone())
-        };
+        let (subject, value) = (
+            self.compared(case_rule, &subject),
+            self.compared(case_rule, &self.value),
+        );
         match self.op {
             FilterOp::Equals => subject == value,
             FilterOp::StartsWith => subject.starts_with(&value),
@@ -297,5 +309,32 @@ mod tests {
             "missing attribute never matches"
         );
         assert!(m(&format!(r#"sub = "{}""#, u.sub), CaseRule::Sensitive));
+    }
+
+    #[test]
+    fn names_compare_in_their_folded_form() {
+        let u = User::new("Straße", Sub::from_bytes([1; 16]), UserStatus::Confirmed, 0);
+        let m = |s: &str, rule| {
+            Filter::parse(s)
+                .expect("ok")
+                .expect("some")
+                .matches(&u, rule)
+        };
+        assert!(m(r#"username = "STRASSE""#, CaseRule::Insensitive));
+        assert!(m(r#"username ^= "strass""#, CaseRule::Insensitive));
+        assert!(!m(r#"username = "STRASSE""#, CaseRule::Sensitive));
+        let decomposed = User::new(
+            "Cafe\u{301}",
+            Sub::from_bytes([2; 16]),
+            UserStatus::Confirmed,
+            0,
+        );
+        assert!(
+            Filter::parse("username = \"Caf\u{e9}\"")
+                .expect("ok")
+                .expect("some")
+                .matches(&decomposed, CaseRule::Sensitive),
+            "NFC and NFD spellings are one name"
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! Usernames and the case rule: validation and the folded form used for uniqueness and lookup.
 
+use caseless::Caseless as _;
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization as _;
 
 use crate::attributes::{is_valid_email, is_valid_phone};
 use crate::error::{Error, Result, constraint};
@@ -19,16 +21,35 @@ pub enum CaseRule {
 }
 
 impl CaseRule {
-    /// The key a name is stored and looked up under.
+    /// The key a name is stored, looked up and kept unique under: the one folding every
+    /// sign-up, sign-in, alias and uniqueness check goes through, on every store.
+    ///
+    /// * Every pool: Unicode NFC, so a name typed precomposed (`é`, U+00E9) and decomposed
+    ///   (`e` + U+0301) is one name.
+    /// * Case-insensitive pools, then: Unicode's full default case folding (`CaseFolding.txt`
+    ///   statuses C and F, no Turkic tailoring), and NFC again so the key is itself in NFC:
+    ///   `Straße`, `STRASSE` and `strasse` are one name, the Kelvin sign `K` (U+212A) folds
+    ///   to `k`, and `İ` (U+0130) to `i̇` (`i` + U+0307) as in every locale but Turkish.
+    ///
+    /// Idempotent: a key folds to itself.
+    ///
+    /// ```
+    /// use user_pool_model::CaseRule;
+    ///
+    /// assert_eq!(CaseRule::Insensitive.fold("Straße"), CaseRule::Insensitive.fold("STRASSE"));
+    /// assert_eq!(CaseRule::Insensitive.fold("\u{212A}elvin"), "kelvin");
+    /// assert_eq!(CaseRule::Sensitive.fold("Cafe\u{301}"), "Caf\u{e9}");
+    /// assert_ne!(CaseRule::Sensitive.fold("Straße"), CaseRule::Sensitive.fold("strasse"));
+    /// ```
     pub fn fold(self, name: &str) -> String {
         match self {
-            Self::Sensitive => name.to_owned(),
-            Self::Insensitive => name.to_lowercase(),
+            Self::Sensitive => name.nfc().collect(),
+            Self::Insensitive => name.nfc().default_case_fold().nfc().collect(),
         }
     }
 
-    /// The key of an alias value: phone numbers never fold; emails and preferred usernames
-    /// fold in case-insensitive pools.
+    /// The key of an alias value: phone numbers never fold (not even to NFC); emails and
+    /// preferred usernames fold like usernames ([`CaseRule::fold`]).
     pub fn fold_alias(self, attribute: &str, value: &str) -> String {
         if attribute == "phone_number" {
             value.to_owned()
@@ -74,6 +95,8 @@ pub fn check_not_alias_shaped(username: &str, aliases: &[String]) -> Result<()> 
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -92,5 +115,90 @@ mod tests {
         );
         assert!(check_not_alias_shaped("a@b.co", &["email".into()]).is_err());
         assert!(check_not_alias_shaped("a@b.co", &["phone_number".into()]).is_ok());
+    }
+
+    /// Known answers from Unicode 16.0's `CaseFolding.txt` (status C and F lines) and
+    /// `UnicodeData.txt` decompositions.
+    #[test]
+    fn folding_known_answers() {
+        let ci = |s: &str| CaseRule::Insensitive.fold(s);
+        let cs = |s: &str| CaseRule::Sensitive.fold(s);
+        // 00DF; F; 0073 0073 (ß), 1E9E; F; 0073 0073 (ẞ).
+        assert_eq!(ci("Straße"), "strasse");
+        assert_eq!(ci("STRASSE"), "strasse");
+        assert_eq!(ci("STRA\u{1E9E}E"), "strasse");
+        // 212A; C; 006B (Kelvin sign), 2126; C; 03C9 (Ohm sign).
+        assert_eq!(ci("\u{212A}"), "k");
+        assert_eq!(ci("\u{2126}"), "\u{3C9}");
+        // 0130; F; 0069 0307 (no Turkic tailoring: that is status T).
+        assert_eq!(ci("İstanbul"), "i\u{307}stanbul");
+        assert_eq!(ci("ISTANBUL"), "istanbul");
+        // 03A3 and 03C2 both fold to 03C3 (final sigma is not special).
+        assert_eq!(ci("ΟΔΟΣ"), ci("οδος"));
+        assert_eq!(ci("οδος"), "οδοσ");
+        // 01F0; F; 006A 030C: the folded key is recomposed to NFC.
+        assert_eq!(ci("\u{1F0}"), "\u{1F0}");
+        assert_eq!(ci("J\u{30C}"), "\u{1F0}");
+        // Canonical equivalents are one name in both kinds of pool.
+        assert_eq!(cs("Cafe\u{301}"), cs("Caf\u{E9}"));
+        assert_eq!(ci("CAFE\u{301}"), ci("caf\u{E9}"));
+        assert_eq!(cs("A\u{30A}"), "\u{C5}");
+        // Case-sensitive pools only normalize.
+        assert_eq!(cs("Straße"), "Straße");
+        assert_eq!(
+            cs("\u{212A}"),
+            "K",
+            "NFC maps the Kelvin sign to K, it does not lower it"
+        );
+        assert_ne!(cs("Straße"), cs("strasse"));
+        // Phone numbers are never folded.
+        assert_eq!(
+            CaseRule::Insensitive.fold_alias("phone_number", "+1555\u{301}"),
+            "+1555\u{301}"
+        );
+        assert_eq!(
+            CaseRule::Insensitive.fold_alias("email", "Jo@Straße.de"),
+            "jo@strasse.de"
+        );
+    }
+
+    fn names() -> impl Strategy<Value = String> {
+        // Letters of many scripts, combining marks, and the characters whose folding is
+        // special (ß, ẞ, İ, ı, Kelvin, Ohm, ǰ, ΐ, ypogegrammeni, final sigma, ligatures).
+        let special = prop::sample::select(vec![
+            'ß', 'ẞ', 'İ', 'ı', '\u{212A}', '\u{2126}', 'ǰ', 'ΐ', '\u{345}', 'ς', 'Σ', 'ﬀ', 'ﬅ',
+            'ŉ', 'Å', '\u{30A}', '\u{301}', '\u{323}', '\u{307}', 'ᾳ', 'ᾼ', 'Ǆ', 'ǅ',
+        ]);
+        let any_char = prop::char::range('\u{20}', '\u{2FFFF}');
+        prop::collection::vec(prop_oneof![special, any_char], 0..12)
+            .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    proptest! {
+        #[test]
+        fn folding_is_idempotent(name in names()) {
+            for rule in [CaseRule::Sensitive, CaseRule::Insensitive] {
+                let key = rule.fold(&name);
+                prop_assert_eq!(rule.fold(&key), key.clone());
+            }
+        }
+
+        #[test]
+        fn nfc_and_nfd_spellings_fold_equal(name in names()) {
+            let nfc: String = name.nfc().collect();
+            let nfd: String = name.nfd().collect();
+            for rule in [CaseRule::Sensitive, CaseRule::Insensitive] {
+                prop_assert_eq!(rule.fold(&nfc), rule.fold(&nfd));
+                prop_assert_eq!(rule.fold(&nfc), rule.fold(&name));
+            }
+        }
+
+        #[test]
+        fn ascii_names_fold_as_they_always_did(name in "[A-Za-z0-9._@+-]{1,40}") {
+            // Keys stored before full case folding stay valid for every ASCII name.
+            prop_assert_eq!(CaseRule::Insensitive.fold(&name), name.to_lowercase());
+            prop_assert_eq!(CaseRule::Insensitive.fold(&name.to_uppercase()), name.to_lowercase());
+            prop_assert_eq!(CaseRule::Sensitive.fold(&name), name);
+        }
     }
 }

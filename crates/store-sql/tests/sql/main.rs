@@ -14,6 +14,7 @@
 mod backend;
 mod bulk;
 mod migrations;
+mod refold;
 mod resilience;
 
 mod sqlite_conformance {

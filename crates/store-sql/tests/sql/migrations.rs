@@ -32,12 +32,12 @@ async fn sqlite_instances_starting_together_apply_each_migration_once() {
         .collect();
     for s in starts {
         let store = s.await.unwrap().expect("every instance starts");
-        assert_eq!(store.schema_version().await, Ok(4));
+        assert_eq!(store.schema_version().await, Ok(5));
     }
     // A restart finds nothing to do.
     let again = SqlStore::connect(&url).await.unwrap();
-    assert_eq!(again.schema_version().await, Ok(4));
-    assert_eq!(ledger(&url, None).await, 4);
+    assert_eq!(again.schema_version().await, Ok(5));
+    assert_eq!(ledger(&url, None).await, 5);
     assert_eq!(again.integrity_check().await.as_deref(), Ok("ok"));
 }
 
@@ -61,9 +61,9 @@ async fn postgres_instances_starting_together_apply_each_migration_once() {
         .collect();
     for s in starts {
         let store = s.await.unwrap().expect("every instance starts");
-        assert_eq!(store.schema_version().await, Ok(4));
+        assert_eq!(store.schema_version().await, Ok(5));
     }
-    assert_eq!(ledger(&url, Some(&schema)).await, 4);
+    assert_eq!(ledger(&url, Some(&schema)).await, 5);
 }
 
 #[tokio::test]
@@ -113,7 +113,7 @@ async fn a_database_at_an_older_version_is_migrated_forward_on_start() {
         .await
         .unwrap();
     let store = SqlStore::connect(&url).await.unwrap();
-    assert_eq!(store.schema_version().await, Ok(4));
+    assert_eq!(store.schema_version().await, Ok(5));
     let index: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'up_lockouts_by_key'",
     )
@@ -121,5 +121,5 @@ async fn a_database_at_an_older_version_is_migrated_forward_on_start() {
     .await
     .unwrap();
     assert_eq!(index, 1, "migration 2 ran again");
-    assert_eq!(ledger(&url, None).await, 4, "and migrations 3 and 4");
+    assert_eq!(ledger(&url, None).await, 5, "and migrations 3, 4 and 5");
 }

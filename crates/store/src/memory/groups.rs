@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use async_trait::async_trait;
 use user_pool_model::{Group, User, UserPoolId};
 
-use super::{MemoryStore, key_token, page_of, page_size, parse_key_token};
+use super::{MemoryStore, page_of};
 use crate::error::{StoreError, StoreResult};
+use crate::paging;
 use crate::records::Page;
 use crate::traits::GroupStore;
 
@@ -41,25 +42,18 @@ fn pairs_page<'a>(
     key: &str,
     limit: usize,
     token: Option<&str>,
-) -> StoreResult<(Vec<&'a String>, Option<String>)> {
-    let after = parse_key_token(token)?;
-    let size = page_size(limit);
+) -> StoreResult<Page<&'a String>> {
+    let after: Option<String> = paging::cursor(token)?;
+    let size = paging::page_size(limit);
     let start = (key.to_owned(), after.clone().unwrap_or_default());
-    let mut items: Vec<&String> = set
+    let rows = set
         .range(start..)
         .take_while(|(k, _)| k == key)
         .map(|(_, x)| x)
         .filter(|x| after.as_ref().is_none_or(|a| *x > a))
         .take(size + 1)
-        .collect();
-    let more = items.len() > size;
-    items.truncate(size);
-    let next = if more {
-        items.last().map(|x| key_token(x))
-    } else {
-        None
-    };
-    Ok((items, next))
+        .map(|x| (x, x));
+    Ok(paging::page(rows, size))
 }
 
 /// A membership change needs both the group and the user.
@@ -182,12 +176,16 @@ impl GroupStore for MemoryStore {
             if !p.users.contains(username_key) {
                 return Err(StoreError::UserNotFound);
             }
-            let (names, next) = pairs_page(&p.groups.by_user, username_key, limit, token)?;
-            let items = names
+            let page = pairs_page(&p.groups.by_user, username_key, limit, token)?;
+            let items = page
+                .items
                 .into_iter()
                 .filter_map(|g| p.groups.groups.get(g).cloned())
                 .collect();
-            Ok(Page { items, next })
+            Ok(Page {
+                items,
+                next: page.next,
+            })
         })
     }
 
@@ -202,14 +200,17 @@ impl GroupStore for MemoryStore {
             if !p.groups.groups.contains_key(group) {
                 return Err(StoreError::GroupNotFound);
             }
-            let (users, next) = pairs_page(&p.groups.by_group, group, limit, token)?;
-            let mut items = Vec::with_capacity(users.len());
-            for u in users {
+            let page = pairs_page(&p.groups.by_group, group, limit, token)?;
+            let mut items = Vec::with_capacity(page.items.len());
+            for u in page.items {
                 if let Some(user) = p.users.get(u)? {
                     items.push(user);
                 }
             }
-            Ok(Page { items, next })
+            Ok(Page {
+                items,
+                next: page.next,
+            })
         })
     }
 }

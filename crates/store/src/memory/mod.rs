@@ -12,20 +12,18 @@ mod users;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
+use std::ops::Bound;
+
 use async_trait::async_trait;
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use user_pool_model::{AppClient, ClientId, PoolConfig, ResourceServer, UserPoolId};
 
 use crate::error::{StoreError, StoreResult};
+use crate::paging;
 use crate::records::{DomainRecord, ImportJob, LockoutState, Page, StoredKeys};
 use crate::traits::{
     ClientStore, DomainStore, ImportJobStore, KeyStore, LockoutStore, PoolStore,
     ResourceServerStore,
 };
-
-/// Default and largest page size.
-const DEFAULT_PAGE: usize = 60;
 
 /// Everything of one pool.
 struct PoolData {
@@ -101,59 +99,22 @@ impl MemoryStore {
     }
 }
 
-/// Page size from a requested limit.
-fn page_size(limit: usize) -> usize {
-    if limit == 0 {
-        DEFAULT_PAGE
-    } else {
-        limit.min(1000)
-    }
-}
-
-/// An opaque token naming the last key of a page.
-fn key_token(key: &str) -> String {
-    URL_SAFE_NO_PAD.encode(key.as_bytes())
-}
-
-fn parse_key_token(token: Option<&str>) -> StoreResult<Option<String>> {
-    token
-        .map(|t| {
-            URL_SAFE_NO_PAD
-                .decode(t)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-                .ok_or(StoreError::InvalidPaginationToken)
-        })
-        .transpose()
-}
-
 /// One page of a map ordered by key, after the key named by `token`.
 fn page_of<T: Clone>(
     map: &BTreeMap<String, T>,
     limit: usize,
     token: Option<&str>,
 ) -> StoreResult<Page<T>> {
-    let after = parse_key_token(token)?;
-    let size = page_size(limit);
-    let mut iter: Box<dyn Iterator<Item = (&String, &T)>> = match &after {
-        Some(k) => Box::new(map.range::<String, _>((
-            std::ops::Bound::Excluded(k.clone()),
-            std::ops::Bound::Unbounded,
-        ))),
-        None => Box::new(map.iter()),
+    let after: Option<String> = paging::cursor(token)?;
+    let size = paging::page_size(limit);
+    let rows = match &after {
+        Some(k) => map.range::<str, _>((Bound::Excluded(k.as_str()), Bound::Unbounded)),
+        None => map.range::<str, _>(..),
     };
-    let mut items = Vec::with_capacity(size.min(map.len()));
-    let mut last = None;
-    for (k, v) in iter.by_ref().take(size) {
-        items.push(v.clone());
-        last = Some(k.clone());
-    }
-    let next = if iter.next().is_some() {
-        last.map(|k| key_token(&k))
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    Ok(paging::page(
+        rows.take(size + 1).map(|(k, v)| (k, v.clone())),
+        size,
+    ))
 }
 
 #[async_trait]

@@ -58,6 +58,9 @@ impl CodeStore for MemoryStore {
         candidate_hash: &[u8; 32],
         now: i64,
     ) -> StoreResult<()> {
+        // The whole guess (attempt taken, hashes compared, code removed) runs under the pool's
+        // lock, so racing guesses are compared one after another against the count the
+        // previous one left.
         self.with_pool(pool, |p| {
             let key = (purpose.clone(), user.to_owned());
             let record = p
@@ -68,6 +71,11 @@ impl CodeStore for MemoryStore {
             if now > record.expires_at {
                 p.tokens.codes.remove(&key);
                 return Err(StoreError::CodeExpired);
+            }
+            if record.attempts_left == 0 {
+                // Stored without attempts: it can never be used.
+                p.tokens.codes.remove(&key);
+                return Err(StoreError::CodeNotFound);
             }
             if bool::from(record.code_hash.ct_eq(candidate_hash)) {
                 p.tokens.codes.remove(&key);

@@ -5,14 +5,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 
 use async_trait::async_trait;
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use user_pool_model::{CaseRule, FilterAttribute, FilterOp, Sub, User, UserPoolId};
 
+use super::MemoryStore;
 use super::compact::CompactUser;
-use super::{MemoryStore, page_size};
 use crate::error::{StoreError, StoreResult};
+use crate::paging;
 use crate::records::{INDEXED_ATTRIBUTES, Page, UserKeys, UserQuery, indexed_value};
 use crate::traits::UserStore;
 
@@ -42,22 +41,6 @@ enum Cursor {
     Username(String),
     /// After this (comparison value, id) in an attribute index.
     Index(String, u32),
-}
-
-fn encode(cursor: &Cursor) -> String {
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(cursor).unwrap_or_default())
-}
-
-fn decode(token: Option<&str>) -> StoreResult<Option<Cursor>> {
-    token
-        .map(|t| {
-            URL_SAFE_NO_PAD
-                .decode(t)
-                .ok()
-                .and_then(|b| serde_json::from_slice(&b).ok())
-                .ok_or(StoreError::InvalidPaginationToken)
-        })
-        .transpose()
 }
 
 impl Users {
@@ -220,8 +203,8 @@ impl Users {
     }
 
     fn list(&self, query: &UserQuery) -> StoreResult<Page<User>> {
-        let size = page_size(query.limit);
-        let cursor = decode(query.token.as_deref())?;
+        let size = paging::page_size(query.limit);
+        let cursor: Option<Cursor> = paging::cursor(query.token.as_deref())?;
         let rule = self.case_rule;
         let mut out: Vec<(Cursor, User)> = Vec::with_capacity(size + 1);
         let by_username_from = |start: Bound<String>| {
@@ -315,17 +298,7 @@ impl Users {
                 }
             }
         }
-        let more = out.len() > size;
-        out.truncate(size);
-        let next = if more {
-            out.last().map(|(c, _)| encode(c))
-        } else {
-            None
-        };
-        Ok(Page {
-            items: out.into_iter().map(|(_, u)| u).collect(),
-            next,
-        })
+        Ok(paging::page(out, size))
     }
 }
 

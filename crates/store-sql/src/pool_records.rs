@@ -1,32 +1,18 @@
-//! Pools, app clients, signing keys, import jobs and resource servers: records read and
+//! Pools, app clients, signing keys, import jobs, resource servers and domains: records read and
 //! replaced whole, kept as JSON beside the columns they are found by.
 
 use async_trait::async_trait;
 use sqlx::Row as _;
 use user_pool_model::{AppClient, ClientId, PoolConfig, ResourceServer, UserPoolId};
+use userpool_store::paging::{self, cursor, page_size};
 use userpool_store::{
     ClientStore, DomainRecord, DomainStore, ImportJob, ImportJobStore, KeyStore, Page, PoolStore,
     ResourceServerStore, StoreError, StoreResult, StoredKeys,
 };
 
-use crate::codec::{cursor, from_json, limit_param, page_size, to_json, token};
+use crate::codec::{from_json, limit_param, to_json};
 use crate::failure::{self, OrBackend as _};
 use crate::store::SqlStore;
-
-/// A keyed table's next page: `rows` holds up to `size + 1` `(key, data)` pairs.
-fn page<T>(rows: Vec<(String, T)>, size: usize) -> Page<T> {
-    let more = rows.len() > size;
-    let mut items = Vec::with_capacity(size.min(rows.len()));
-    let mut last = None;
-    for (key, item) in rows.into_iter().take(size) {
-        last = Some(key);
-        items.push(item);
-    }
-    Page {
-        items,
-        next: if more { last.map(|k| token(&k)) } else { None },
-    }
-}
 
 impl SqlStore {
     /// One page of `(key, data)` from a table keyed by `(pool, key_column)`.
@@ -85,7 +71,7 @@ impl SqlStore {
             .into_iter()
             .map(|(k, d)| Ok((k, from_json(&d)?)))
             .collect::<StoreResult<Vec<_>>>()?;
-        Ok(page(rows, page_size(limit)))
+        Ok(paging::page(rows, page_size(limit)))
     }
 
     /// One `data` cell by `(pool, key)`.
@@ -121,16 +107,19 @@ impl SqlStore {
     ) -> StoreResult<()> {
         let db = self.ready().await?;
         let sql = format!("INSERT INTO {table} (pool, {key_column}, data) VALUES ($1, $2, $3)");
-        failure::written(
-            sqlx::query(&sql)
-                .bind(pool.as_str())
-                .bind(key)
-                .bind(data)
-                .execute(db)
-                .await,
-            Some(exists),
-        )
-        .map(drop)
+        failure::retry_write(|| async {
+            failure::written(
+                sqlx::query(&sql)
+                    .bind(pool.as_str())
+                    .bind(key)
+                    .bind(data.as_str())
+                    .execute(db)
+                    .await,
+                Some(exists.clone()),
+            )
+            .map(drop)
+        })
+        .await
     }
 
     /// Replaces `data` of an existing `(pool, key)`; `missing` if there is none.
@@ -177,15 +166,19 @@ impl SqlStore {
 impl PoolStore for SqlStore {
     async fn create_pool(&self, pool: PoolConfig) -> StoreResult<()> {
         let db = self.ready().await?;
-        failure::written(
-            sqlx::query("INSERT INTO up_pools (id, data) VALUES ($1, $2)")
-                .bind(pool.id.as_str())
-                .bind(to_json(&pool)?)
-                .execute(db)
-                .await,
-            Some(StoreError::PoolExists),
-        )
-        .map(drop)
+        let data = to_json(&pool)?;
+        failure::retry_write(|| async {
+            failure::written(
+                sqlx::query("INSERT INTO up_pools (id, data) VALUES ($1, $2)")
+                    .bind(pool.id.as_str())
+                    .bind(data.as_str())
+                    .execute(db)
+                    .await,
+                Some(StoreError::PoolExists),
+            )
+            .map(drop)
+        })
+        .await
     }
 
     async fn get_pool(&self, id: &UserPoolId) -> StoreResult<PoolConfig> {
@@ -226,7 +219,7 @@ impl PoolStore for SqlStore {
             .into_iter()
             .map(|(k, d)| Ok((k, from_json(&d)?)))
             .collect::<StoreResult<Vec<_>>>()?;
-        Ok(page(rows, page_size(limit)))
+        Ok(paging::page(rows, page_size(limit)))
     }
 }
 
@@ -310,18 +303,21 @@ impl ClientStore for SqlStore {
 impl KeyStore for SqlStore {
     async fn put_signing_keys(&self, pool: &UserPoolId, keys: StoredKeys) -> StoreResult<()> {
         let db = self.ready().await?;
-        failure::written(
-            sqlx::query(
-                "INSERT INTO up_signing_keys (pool, sealed) VALUES ($1, $2) \
-             ON CONFLICT (pool) DO UPDATE SET sealed = excluded.sealed",
+        failure::retry_write(|| async {
+            failure::written(
+                sqlx::query(
+                    "INSERT INTO up_signing_keys (pool, sealed) VALUES ($1, $2) \
+                     ON CONFLICT (pool) DO UPDATE SET sealed = excluded.sealed",
+                )
+                .bind(pool.as_str())
+                .bind(keys.0.clone())
+                .execute(db)
+                .await,
+                None,
             )
-            .bind(pool.as_str())
-            .bind(keys.0)
-            .execute(db)
-            .await,
-            None,
-        )
-        .map(drop)
+            .map(drop)
+        })
+        .await
     }
 
     async fn get_signing_keys(&self, pool: &UserPoolId) -> StoreResult<Option<StoredKeys>> {
@@ -346,20 +342,24 @@ impl ImportJobStore for SqlStore {
         let db = self.ready().await?;
         let mut record = job;
         let csv = record.csv.take();
-        failure::written(
-            sqlx::query(
-                "INSERT INTO up_import_jobs (pool, id, data, csv) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (pool, id) DO UPDATE SET data = excluded.data, csv = excluded.csv",
+        let data = to_json(&record)?;
+        failure::retry_write(|| async {
+            failure::written(
+                sqlx::query(
+                    "INSERT INTO up_import_jobs (pool, id, data, csv) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (pool, id) DO UPDATE SET data = excluded.data, csv = excluded.csv",
+                )
+                .bind(pool.as_str())
+                .bind(record.id.as_str())
+                .bind(data.as_str())
+                .bind(csv.clone())
+                .execute(db)
+                .await,
+                None,
             )
-            .bind(pool.as_str())
-            .bind(record.id.clone())
-            .bind(to_json(&record)?)
-            .bind(csv)
-            .execute(db)
-            .await,
-            None,
-        )
-        .map(drop)
+            .map(drop)
+        })
+        .await
     }
 
     async fn get_import_job(&self, pool: &UserPoolId, id: &str) -> StoreResult<ImportJob> {
@@ -472,16 +472,20 @@ impl ResourceServerStore for SqlStore {
 impl DomainStore for SqlStore {
     async fn create_domain(&self, record: DomainRecord) -> StoreResult<()> {
         let db = self.ready().await?;
-        failure::written(
-            sqlx::query("INSERT INTO up_domains (domain, pool, data) VALUES ($1, $2, $3)")
-                .bind(record.domain.as_str())
-                .bind(record.pool.as_str())
-                .bind(to_json(&record)?)
-                .execute(db)
-                .await,
-            Some(StoreError::DomainExists),
-        )
-        .map(drop)
+        let data = to_json(&record)?;
+        failure::retry_write(|| async {
+            failure::written(
+                sqlx::query("INSERT INTO up_domains (domain, pool, data) VALUES ($1, $2, $3)")
+                    .bind(record.domain.as_str())
+                    .bind(record.pool.as_str())
+                    .bind(data.as_str())
+                    .execute(db)
+                    .await,
+                Some(StoreError::DomainExists),
+            )
+            .map(drop)
+        })
+        .await
     }
 
     async fn get_domain(&self, domain: &str) -> StoreResult<Option<DomainRecord>> {

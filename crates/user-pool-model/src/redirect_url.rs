@@ -77,7 +77,7 @@ mod tests {
             "data:text/html,hi",
             "file:///etc/passwd",
             "https://app.example.com/c b",
-            "https:///nohost",
+            "https://",
         ] {
             assert!(
                 matches!(check_registered_url(bad, "LogoutURLs"), Err(Error::InvalidParameter(m)) if m.starts_with("Invalid LogoutURLs: ")),

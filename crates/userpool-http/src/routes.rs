@@ -242,14 +242,17 @@ fn authenticate(
         AdminAuth::Unauthenticated => return Ok(None),
         AdminAuth::Credentials(c) => c,
     };
+    let request = sigv4::SignedRequest {
+        method: method.as_str(),
+        path: uri.path(),
+        query: uri.query().unwrap_or(""),
+        headers,
+        body,
+    };
     sigv4::verify(
         credentials,
         state.service.region(),
-        method.as_str(),
-        uri.path(),
-        uri.query().unwrap_or(""),
-        headers,
-        body,
+        &request,
         state.service.now(),
     )
     .map(Some)

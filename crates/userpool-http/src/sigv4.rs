@@ -170,19 +170,25 @@ struct Authorization<'a> {
     signature: &'a str,
 }
 
+/// What of a request a signature covers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SignedRequest<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) path: &'a str,
+    pub(crate) query: &'a str,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) body: &'a [u8],
+}
+
 /// Verifies a signed Cognito action: SigV4 for service `cognito-idp` in `region`, signing at
 /// least [`REQUIRED_SIGNED_HEADERS`]. Returns the access key id that signed it.
 pub(crate) fn verify(
     credentials: &[AdminCredentials],
     region: &str,
-    method: &str,
-    path: &str,
-    query: &str,
-    headers: &HeaderMap,
-    body: &[u8],
+    request: &SignedRequest<'_>,
     now: i64,
 ) -> Result<String, SignatureError> {
-    let auth = parse_authorization(headers)?;
+    let auth = parse_authorization(request.headers)?;
     if !credentials.iter().any(|c| c.access_key_id == auth.key_id) {
         return Err(SignatureError::UnknownKey);
     }
@@ -196,7 +202,7 @@ pub(crate) fn verify(
     if auth.region != region {
         return Err(SignatureError::WrongRegion);
     }
-    verify_signature(credentials, method, path, query, headers, body, now)
+    verify_signature(credentials, request, now)
 }
 
 fn parse_authorization(headers: &HeaderMap) -> Result<Authorization<'_>, SignatureError> {
@@ -247,13 +253,16 @@ fn parse_authorization(headers: &HeaderMap) -> Result<Authorization<'_>, Signatu
 /// request rebuilt from what arrived, signed with the key's secret, compared in constant time.
 fn verify_signature(
     credentials: &[AdminCredentials],
-    method: &str,
-    path: &str,
-    query: &str,
-    headers: &HeaderMap,
-    body: &[u8],
+    request: &SignedRequest<'_>,
     now: i64,
 ) -> Result<String, SignatureError> {
+    let SignedRequest {
+        method,
+        path,
+        query,
+        headers,
+        body,
+    } = *request;
     let Authorization {
         key_id,
         date,
@@ -344,6 +353,16 @@ fn verify_signature(
 mod tests {
     use super::*;
 
+    fn get<'a>(headers: &'a HeaderMap, body: &'a [u8]) -> SignedRequest<'a> {
+        SignedRequest {
+            method: "GET",
+            path: "/",
+            query: "",
+            headers,
+            body,
+        }
+    }
+
     /// AWS's documented example (the `get-vanilla` test of the SigV4 suite).
     #[test]
     fn aws_test_suite_get_vanilla() {
@@ -362,30 +381,30 @@ mod tests {
         )];
         let now = parse_amz_date("20150830T123600Z").unwrap();
         assert_eq!(
-            verify_signature(&creds, "GET", "/", "", &headers, b"", now).as_deref(),
+            verify_signature(&creds, &get(&headers, b""), now).as_deref(),
             Ok("AKIDEXAMPLE")
         );
         assert_eq!(
-            verify_signature(&creds, "GET", "/", "", &headers, b"x", now),
+            verify_signature(&creds, &get(&headers, b"x"), now),
             Err(SignatureError::Mismatch)
         );
         assert_eq!(
-            verify_signature(&creds, "GET", "/", "", &headers, b"", now + 3600),
+            verify_signature(&creds, &get(&headers, b""), now + 3600),
             Err(SignatureError::Expired)
         );
         let other = [AdminCredentials::new("AKIDOTHER", "x")];
         assert_eq!(
-            verify_signature(&other, "GET", "/", "", &headers, b"", now),
+            verify_signature(&other, &get(&headers, b""), now),
             Err(SignatureError::UnknownKey)
         );
         assert_eq!(
-            verify(&creds, "us-east-1", "GET", "/", "", &headers, b"", now),
+            verify(&creds, "us-east-1", &get(&headers, b""), now),
             Err(SignatureError::UnsignedHeader),
             "a Cognito action must sign x-amz-target and content-type"
         );
         headers.remove("authorization");
         assert_eq!(
-            verify_signature(&creds, "GET", "/", "", &headers, b"", now),
+            verify_signature(&creds, &get(&headers, b""), now),
             Err(SignatureError::Missing)
         );
         assert_eq!(parse_amz_date("20150830T123600Z"), Some(1_440_938_160));

@@ -92,19 +92,21 @@ impl RateLimits {
     /// Per-source limits (the default; numbers in the module docs).
     pub fn per_source() -> Self {
         use Category::*;
-        let mut limits = Self::off();
-        let table: [(Category, u32, Option<u32>, Option<u32>, u32); 9] = [
-            (UserAuthentication, 200, Some(50), Some(2_000), 1_000),
-            (UserCreation, 200, Some(10), Some(2_000), 1_000),
-            (UserAccountRecovery, 50, Some(5), Some(500), 500),
-            (UserRead, 500, None, Some(5_000), 1_000),
-            (UserUpdate, 200, None, Some(2_000), 1_000),
-            (UserList, 100, None, None, 500),
-            (UserGroup, 100, None, None, 500),
-            (UserPoolResource, 100, None, None, 500),
-            (UserToken, 300, None, Some(3_000), 1_000),
+        /// One row of the table in the module docs.
+        struct Row(Category, u32, Option<u32>, Option<u32>, u32);
+        let table = [
+            Row(UserAuthentication, 200, Some(50), Some(2_000), 1_000),
+            Row(UserCreation, 200, Some(10), Some(2_000), 1_000),
+            Row(UserAccountRecovery, 50, Some(5), Some(500), 500),
+            Row(UserRead, 500, None, Some(5_000), 1_000),
+            Row(UserUpdate, 200, None, Some(2_000), 1_000),
+            Row(UserList, 100, None, None, 500),
+            Row(UserGroup, 100, None, None, 500),
+            Row(UserPoolResource, 100, None, None, 500),
+            Row(UserToken, 300, None, Some(3_000), 1_000),
         ];
-        for (category, ip, username, client, key) in table {
+        let mut limits = Self::off();
+        for Row(category, ip, username, client, key) in table {
             limits = limits.per_ip(category, Rate::new(ip, ip * 2));
             if let Some(u) = username {
                 limits = limits.per_username(category, Rate::new(u, u * 2));

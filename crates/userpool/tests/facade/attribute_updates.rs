@@ -73,7 +73,7 @@ async fn the_verified_email_stays_until_the_new_one_is_verified() {
     )
     .clone();
     assert_eq!(
-        claims(&t.id_token.expose_secret())["email"],
+        claims(t.id_token.expose_secret())["email"],
         "alice@example.com"
     );
     assert_kind(

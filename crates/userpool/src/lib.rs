@@ -132,6 +132,7 @@ pub use error::{Error, ErrorKind, INCORRECT_CREDENTIALS, Result};
 pub use messages::{
     DeliveryFailure, DeliveryMedium, Message, MessageKind, MessageSender, Outbox, render_template,
 };
+pub use ops::code_limits::{CODE_GUESSES_PER_HOUR, CODES_SENT_PER_HOUR};
 pub use ops::codes::Purged;
 pub use ops::hosted::HOSTED_CHALLENGES;
 pub use ops::oauth::HOSTED_SESSION_SECONDS;

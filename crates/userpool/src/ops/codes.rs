@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 use crate::error::{Error, ErrorKind, Result};
 use crate::hooks::{Caller, trigger_attributes};
 use crate::messages::{DeliveryMedium, Message, MessageKind, render_template};
+use crate::ops::code_limits::CodeHolder;
 use crate::ops::sign_in::{SESSION_FAILURE_PREFIX, UNKNOWN_FAILURE_PREFIX};
 use crate::service::Service;
 use crate::wire::CodeDeliveryDetails;
@@ -129,8 +130,10 @@ impl Service {
         kind: MessageKind,
         caller: &Caller<'_>,
     ) -> Result<CodeDeliveryDetails> {
-        let code = Zeroizing::new(self.inner.entropy.code()?);
         let user_key = pool.case_rule.fold(&user.username);
+        self.charge_code_sent(pool, CodeHolder::User(&user_key))
+            .await?;
+        let code = Zeroizing::new(self.inner.entropy.code()?);
         let record = CodeRecord {
             code_hash: self.code_hash(pool, &purpose, &user_key, &code),
             purpose,
@@ -239,9 +242,22 @@ impl Service {
         code: &str,
     ) -> Result<()> {
         let user_key = pool.case_rule.fold(&user.username);
-        let hash = self.code_hash(pool, purpose, &user_key, code);
+        self.charge_code_guess(pool, CodeHolder::User(&user_key))
+            .await?;
+        self.consume_code_of(pool, purpose, &user_key, code).await
+    }
+
+    /// Consumes a code stored under `user_key` (a user's, or an unknown user's stand-in).
+    async fn consume_code_of(
+        &self,
+        pool: &PoolConfig,
+        purpose: &CodePurpose,
+        user_key: &str,
+        code: &str,
+    ) -> Result<()> {
+        let hash = self.code_hash(pool, purpose, user_key, code);
         self.store()
-            .consume_code(&pool.id, purpose, &user_key, &hash, self.now())
+            .consume_code(&pool.id, purpose, user_key, &hash, self.now())
             .await
             .map_err(|e| match e {
                 StoreError::CodeMismatch
@@ -251,6 +267,61 @@ impl Service {
                 other => self.store_error(&other),
             })
     }
+
+    /// An unknown user's stand-in for a code "sent" under PreventUserExistenceErrors: a stored
+    /// code record with the attempts a real one has and a hash no code produces, so guesses
+    /// against it answer exactly as against a real user's code (mismatch, then too many
+    /// attempts, expired, none requested), and the same hourly caps apply.
+    pub(crate) async fn phantom_code(
+        &self,
+        pool: &PoolConfig,
+        purpose: CodePurpose,
+        login: &str,
+        lifetime: i64,
+    ) -> Result<()> {
+        self.charge_code_sent(pool, CodeHolder::Unknown(login))
+            .await?;
+        let record = CodeRecord {
+            // Random bytes, not an HMAC of any code: nothing typed ever matches.
+            code_hash: self.inner.entropy.bytes::<32>()?,
+            purpose,
+            user: phantom_code_key(pool, login),
+            expires_at: self.now() + lifetime,
+            attempts_left: CODE_ATTEMPTS,
+        };
+        self.store()
+            .put_code(&pool.id, record)
+            .await
+            .map_err(|e| self.store_error(&e))
+    }
+
+    /// A guess at an unknown user's stand-in code (see [`Service::phantom_code`]): always an
+    /// error, the one a real user's code would give.
+    pub(crate) async fn consume_phantom_code(
+        &self,
+        pool: &PoolConfig,
+        purpose: &CodePurpose,
+        login: &str,
+        code: &str,
+    ) -> Error {
+        if let Err(e) = self.charge_code_guess(pool, CodeHolder::Unknown(login)).await {
+            return e;
+        }
+        match self
+            .consume_code_of(pool, purpose, &phantom_code_key(pool, login), code)
+            .await
+        {
+            Err(e) => e,
+            // Unreachable by construction (no code hashes to random bytes); never a success.
+            Ok(()) => Error::from_store(&StoreError::CodeMismatch, Default::default()),
+        }
+    }
+}
+
+/// Where an unknown user's stand-in codes are stored: a key no username can be (usernames
+/// have no control characters).
+fn phantom_code_key(pool: &PoolConfig, login: &str) -> String {
+    format!("\u{1}unknown/{}", pool.case_rule.fold(login))
 }
 
 impl Service {
@@ -274,6 +345,7 @@ impl Service {
             .purge_failures(SESSION_FAILURE_PREFIX, now - SESSION_COUNTER_LIFETIME)
             .await
             .map_err(|e| self.store_error(&e))?;
+        let code_counters = self.purge_code_counters().await?;
         // Unknown users' failures, once the lockout policy has forgotten them (15 quiet
         // minutes): an attacker typing many names leaves nothing behind for long.
         let unknown_counters = self
@@ -290,6 +362,7 @@ impl Service {
             markers,
             session_counters,
             unknown_counters,
+            code_counters,
             "purged expired records"
         );
         Ok(Purged {
@@ -297,6 +370,7 @@ impl Service {
             markers,
             session_counters,
             unknown_counters,
+            code_counters,
         })
     }
 }
@@ -313,6 +387,8 @@ pub struct Purged {
     /// Failure counters of unknown users (PreventUserExistenceErrors) the lockout policy has
     /// forgotten.
     pub unknown_counters: usize,
+    /// Hourly code counters of windows that ended.
+    pub code_counters: usize,
 }
 
 /// How long a session's wrong-answer counter is kept after its last failure: longer than any

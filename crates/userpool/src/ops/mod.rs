@@ -2,6 +2,7 @@
 //! grouped by subject.
 
 pub(crate) mod clients;
+pub(crate) mod code_limits;
 pub(crate) mod codes;
 pub(crate) mod csrf;
 pub(crate) mod custom_auth;

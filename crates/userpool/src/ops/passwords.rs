@@ -73,7 +73,16 @@ impl Service {
         };
         let user = match found {
             Some(user) if user.enabled => user,
-            _ if hidden => return simulated(),
+            _ if hidden => {
+                self.phantom_code(
+                    &pool,
+                    CodePurpose::PasswordReset,
+                    &req.username,
+                    RESET_CODE_SECONDS,
+                )
+                .await?;
+                return simulated();
+            }
             Some(_) => return Err(Error::new(ErrorKind::NotAuthorized, "User is disabled.")),
             None => {
                 return Err(Error::new(
@@ -83,11 +92,17 @@ impl Service {
             }
         };
         let Some(destination) = recovery_destination(&pool, &user) else {
-            return if hidden {
-                simulated()
-            } else {
-                Err(no_recovery())
-            };
+            if !hidden {
+                return Err(no_recovery());
+            }
+            self.phantom_code(
+                &pool,
+                CodePurpose::PasswordReset,
+                &req.username,
+                RESET_CODE_SECONDS,
+            )
+            .await?;
+            return simulated();
         };
         let details = self
             .issue_code(
@@ -123,10 +138,14 @@ impl Service {
         let user = match self.find_user(&pool, &req.username).await? {
             Some(user) if user.enabled || !hidden => user,
             _ if hidden => {
-                return Err(Error::new(
-                    ErrorKind::CodeMismatch,
-                    "Invalid verification code provided, please try again.",
-                ));
+                return Err(self
+                    .consume_phantom_code(
+                        &pool,
+                        &CodePurpose::PasswordReset,
+                        &req.username,
+                        req.confirmation_code.expose_secret(),
+                    )
+                    .await);
             }
             _ => {
                 return Err(Error::new(

@@ -235,13 +235,17 @@ impl Service {
         )?;
         let prevent = client.prevent_user_existence_errors;
         let Some(mut user) = self.find_user(&pool, &req.username).await? else {
-            return Err(match prevent {
-                PreventUserExistenceErrors::Enabled => Error::new(
-                    ErrorKind::CodeMismatch,
-                    "Invalid verification code provided, please try again.",
-                ),
-                _ => Error::new(ErrorKind::UserNotFound, "User does not exist."),
-            });
+            if prevent == PreventUserExistenceErrors::Enabled {
+                return Err(self
+                    .consume_phantom_code(
+                        &pool,
+                        &CodePurpose::SignUpConfirmation,
+                        &req.username,
+                        req.confirmation_code.expose_secret(),
+                    )
+                    .await);
+            }
+            return Err(Error::new(ErrorKind::UserNotFound, "User does not exist."));
         };
         user.status = user.status.confirm_sign_up()?;
         self.consume_code(
@@ -335,9 +339,18 @@ impl Service {
         )?;
         let Some(user) = self.find_user(&pool, &req.username).await? else {
             return match client.prevent_user_existence_errors {
-                PreventUserExistenceErrors::Enabled => Ok(CodeDeliveryResponse {
-                    code_delivery_details: simulated_delivery(&pool),
-                }),
+                PreventUserExistenceErrors::Enabled => {
+                    self.phantom_code(
+                        &pool,
+                        CodePurpose::SignUpConfirmation,
+                        &req.username,
+                        SIGN_UP_CODE_SECONDS,
+                    )
+                    .await?;
+                    Ok(CodeDeliveryResponse {
+                        code_delivery_details: simulated_delivery(&pool),
+                    })
+                }
                 _ => Err(Error::new(
                     ErrorKind::UserNotFound,
                     "Username/client id combination not found.",

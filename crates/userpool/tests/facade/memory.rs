@@ -8,6 +8,8 @@ mod support;
 mod admin_users;
 #[path = "attribute_updates.rs"]
 mod attribute_updates;
+#[path = "code_limits.rs"]
+mod code_limits;
 #[path = "groups.rs"]
 mod groups;
 #[path = "lockout.rs"]

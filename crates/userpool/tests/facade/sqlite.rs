@@ -11,6 +11,8 @@ mod admin_users;
 mod at_rest;
 #[path = "attribute_updates.rs"]
 mod attribute_updates;
+#[path = "code_limits.rs"]
+mod code_limits;
 #[path = "groups.rs"]
 mod groups;
 // The log scrub installs the process's one global subscriber, so it runs in one copy: this

@@ -130,7 +130,8 @@ pub mod wire;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorKind, INCORRECT_CREDENTIALS, Result};
 pub use messages::{
-    DeliveryFailure, DeliveryMedium, Message, MessageKind, MessageSender, Outbox, render_template,
+    DEFAULT_OUTBOX_MESSAGES, DEFAULT_OUTBOX_SECONDS, DeliveryFailure, DeliveryMedium, Message,
+    MessageKind, MessageSender, Outbox, render_template,
 };
 pub use ops::code_limits::{CODE_GUESSES_PER_HOUR, CODES_SENT_PER_HOUR};
 pub use ops::codes::Purged;

@@ -1,6 +1,7 @@
 //! Outgoing messages (verification codes, MFA codes, invitations): the [`MessageSender`] an
 //! embedder implements, Cognito's template placeholders, and the development [`Outbox`].
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Mutex;
 
@@ -105,16 +106,51 @@ pub trait MessageSender: Send + Sync {
     async fn send(&self, message: Message) -> Result<(), DeliveryFailure>;
 }
 
-/// A development sender that keeps every message in memory.
-#[derive(Debug, Default)]
+/// A development sender that keeps recent messages in memory, for tests and the development
+/// server's `/_dev/messages`: bounded in count and in age (older ones are dropped as new ones
+/// arrive), so it cannot grow without limit. Not for production: it delivers nothing.
+#[derive(Debug)]
 pub struct Outbox {
-    messages: Mutex<Vec<Message>>,
+    messages: Mutex<VecDeque<Message>>,
+    max_messages: usize,
+    max_age: i64,
 }
 
+impl Default for Outbox {
+    fn default() -> Self {
+        Self::bounded(DEFAULT_OUTBOX_MESSAGES, DEFAULT_OUTBOX_SECONDS)
+    }
+}
+
+/// How many messages [`Outbox::new`] keeps.
+pub const DEFAULT_OUTBOX_MESSAGES: usize = 10_000;
+/// How long [`Outbox::new`] keeps a message, in seconds (by the service clock).
+pub const DEFAULT_OUTBOX_SECONDS: i64 = 3600;
+
 impl Outbox {
-    /// An empty outbox.
+    /// An empty outbox keeping [`DEFAULT_OUTBOX_MESSAGES`] for [`DEFAULT_OUTBOX_SECONDS`].
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty outbox keeping at most `max_messages`, none older than `max_age_seconds`
+    /// (measured from the newest message's `sent_at`).
+    pub fn bounded(max_messages: usize, max_age_seconds: i64) -> Self {
+        Self {
+            messages: Mutex::new(VecDeque::new()),
+            max_messages: max_messages.max(1),
+            max_age: max_age_seconds.max(0),
+        }
+    }
+
+    /// How many messages it holds.
+    pub fn len(&self) -> usize {
+        self.messages.lock().map(|m| m.len()).unwrap_or_default()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// The messages sent to `username` in `pool_id`, oldest first.
@@ -141,10 +177,18 @@ impl Outbox {
 #[async_trait]
 impl MessageSender for Outbox {
     async fn send(&self, message: Message) -> Result<(), DeliveryFailure> {
-        self.messages
+        let mut messages = self
+            .messages
             .lock()
-            .map_err(|_| DeliveryFailure("outbox unavailable".into()))?
-            .push(message);
+            .map_err(|_| DeliveryFailure("outbox unavailable".into()))?;
+        let oldest_kept = message.sent_at.saturating_sub(self.max_age);
+        while messages
+            .front()
+            .is_some_and(|m| m.sent_at < oldest_kept || messages.len() >= self.max_messages)
+        {
+            messages.pop_front();
+        }
+        messages.push_back(message);
         Ok(())
     }
 }
@@ -182,7 +226,25 @@ mod tests {
         assert_eq!(outbox.messages_for("p", "alice").len(), 2);
         assert_eq!(outbox.last_code("p", "alice").as_deref(), Some("222222"));
         assert!(outbox.messages_for("p", "bob").is_empty());
+        assert_eq!(outbox.len(), 2);
         assert_eq!(MessageKind::Authentication.as_str(), "authentication");
         assert_eq!(DeliveryMedium::Sms.as_str(), "SMS");
+    }
+
+    #[tokio::test]
+    async fn the_outbox_is_bounded_in_count_and_age() {
+        let outbox = Outbox::bounded(3, 60);
+        for i in 0..5 {
+            let mut m = message(&format!("{i:06}"));
+            m.sent_at = 1_000 + i;
+            outbox.send(m).await.expect("sent");
+        }
+        assert_eq!(outbox.len(), 3, "the oldest went");
+        assert_eq!(outbox.messages_for("p", "alice")[0].code, "000002");
+        let mut late = message("999999");
+        late.sent_at = 1_000 + 4 + 61;
+        outbox.send(late).await.expect("sent");
+        assert_eq!(outbox.len(), 1, "everything older than a minute went");
+        assert!(!outbox.is_empty());
     }
 }

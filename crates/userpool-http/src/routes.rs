@@ -348,12 +348,18 @@ async fn openid_configuration(
     json(document.to_string())
 }
 
+/// Longest pause between two pieces of an upload's body.
+const UPLOAD_IDLE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// `PUT` to a user-import job's `PreSignedUrl`. The URL is the capability: its signature,
+/// expiry and the job are checked before a byte of the body is read; the body is then read in
+/// pieces, bounded in size, each within [`UPLOAD_IDLE`]; the job takes one file only.
 async fn upload_csv(
     State(state): State<Arc<AppState>>,
     Path((pool_id, job_id)): Path<(String, String)>,
     request: Request,
 ) -> Response {
-    // Unauthenticated (the URL is the capability): limited per address before anything.
+    // Unauthenticated until the URL is checked: limited per address before anything.
     if let Some(ip) = request.extensions().get::<ClientInfo>().and_then(|c| c.ip)
         && !state
             .limiter
@@ -361,22 +367,63 @@ async fn upload_csv(
     {
         return throttled("UploadCsv");
     }
-    let limit = userpool::MAX_IMPORT_CSV_BYTES;
-    let Ok(bytes) = axum::body::to_bytes(request.into_body(), limit).await else {
-        return Failure::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "SerializationException",
-            "The CSV file is too large.",
-        )
-        .into_response();
+    let query = request.uri().query().unwrap_or_default().to_owned();
+    if let Err(e) = state
+        .service
+        .check_import_upload(&pool_id, &job_id, &query)
+        .await
+    {
+        return Failure::new(StatusCode::FORBIDDEN, e.exception_name(), e.message())
+            .into_response();
+    }
+    let csv = match read_upload(request.into_body(), userpool::MAX_IMPORT_CSV_BYTES).await {
+        Ok(csv) => csv,
+        Err(f) => return f.into_response(),
     };
     match state
         .service
-        .upload_user_import_csv(&pool_id, &job_id, bytes.to_vec())
+        .upload_user_import_csv(&pool_id, &job_id, csv)
         .await
     {
         Ok(()) => StatusCode::OK.into_response(),
         Err(e) => Failure::from(e).into_response(),
+    }
+}
+
+/// Reads an upload's body piece by piece: at most `limit` bytes, each piece within
+/// [`UPLOAD_IDLE`].
+async fn read_upload(body: Body, limit: usize) -> Result<Vec<u8>, Failure> {
+    use futures_util::StreamExt as _;
+    let mut stream = body.into_data_stream();
+    let mut out = Vec::new();
+    loop {
+        match tokio::time::timeout(UPLOAD_IDLE, stream.next()).await {
+            Err(_) => {
+                return Err(Failure::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "RequestTimeoutException",
+                    "The upload stalled.",
+                ));
+            }
+            Ok(None) => return Ok(out),
+            Ok(Some(Err(_))) => {
+                return Err(Failure::new(
+                    StatusCode::BAD_REQUEST,
+                    "SerializationException",
+                    "The upload was interrupted.",
+                ));
+            }
+            Ok(Some(Ok(piece))) => {
+                if out.len() + piece.len() > limit {
+                    return Err(Failure::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "SerializationException",
+                        "The CSV file is too large.",
+                    ));
+                }
+                out.extend_from_slice(&piece);
+            }
+        }
     }
 }
 

@@ -138,7 +138,7 @@ pub use ops::codes::Purged;
 pub use ops::hosted::HOSTED_CHALLENGES;
 pub use ops::oauth::HOSTED_SESSION_SECONDS;
 pub use ops::oauth_token::MAX_FORM_BYTES;
-pub use ops::resources::MAX_IMPORT_CSV_BYTES;
+pub use ops::resources::{IMPORT_URL_SECONDS, MAX_IMPORT_CSV_BYTES};
 pub use ops::tokens::ADMIN_SCOPE;
 pub use ops::ui::{MAX_CSS_BYTES, MAX_LOGO_BYTES};
 pub use seal::{MasterKey, NONCE_BYTES, Purpose, Sealer, TAG_BYTES, Unsealable};

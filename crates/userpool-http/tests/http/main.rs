@@ -3,6 +3,7 @@
 
 mod browser;
 mod golden;
+mod hardening;
 mod js;
 mod oauth;
 mod py;

@@ -330,14 +330,16 @@ async fn pkce_failures_burn_the_code() {
     );
 }
 
-#[tokio::test]
+/// 50 parallel redemptions of one code: exactly one success, 49 `invalid_grant` (★36).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn parallel_redemptions_of_one_code_succeed_once() {
     let w = world(false).await;
     let (code, _) = w.code().await;
-    let attempts = (0..20).map(|_| w.redeem(&code, Some(VERIFIER)));
+    let attempts = (0..50).map(|_| w.redeem(&code, Some(VERIFIER)));
     let results = futures_util::future::join_all(attempts).await;
     let ok = results.iter().filter(|(s, _)| *s == 200).count();
     assert_eq!(ok, 1, "{results:?}");
+    assert_eq!(results.len(), 50);
     assert!(
         results
             .iter()

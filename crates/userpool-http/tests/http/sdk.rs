@@ -37,6 +37,24 @@ pub async fn serve() -> Server {
 
 /// Like [`serve`] with the issuer mode `issuer` picks for the endpoint.
 pub async fn serve_with(issuer: impl FnOnce(&str) -> Issuer) -> Server {
+    serve_configured(issuer, |c| c).await
+}
+
+/// Like [`serve`], with the adapter's configuration adjusted by `configure`.
+pub async fn serve_config(configure: impl FnOnce(HttpConfig) -> HttpConfig) -> Server {
+    serve_configured(
+        |endpoint| Issuer::SelfHosted {
+            base_url: endpoint.to_owned(),
+        },
+        configure,
+    )
+    .await
+}
+
+async fn serve_configured(
+    issuer: impl FnOnce(&str) -> Issuer,
+    configure: impl FnOnce(HttpConfig) -> HttpConfig,
+) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -49,9 +67,11 @@ pub async fn serve_with(issuer: impl FnOnce(&str) -> Issuer) -> Server {
         .rng(ChaCha20Rng::seed_from_u64(11))
         .build()
         .expect("service");
-    let config = HttpConfig::default()
-        .admin_credentials(vec![AdminCredentials::new("AKIDTEST", "test-secret-key")])
-        .dev_outbox(outbox);
+    let config = configure(
+        HttpConfig::default()
+            .admin_credentials(vec![AdminCredentials::new("AKIDTEST", "test-secret-key")])
+            .dev_outbox(outbox),
+    );
     let app: axum::Router = router_with(service.clone(), config);
     tokio::spawn(async move {
         axum::serve(

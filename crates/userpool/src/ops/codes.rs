@@ -304,7 +304,10 @@ impl Service {
         login: &str,
         code: &str,
     ) -> Error {
-        if let Err(e) = self.charge_code_guess(pool, CodeHolder::Unknown(login)).await {
+        if let Err(e) = self
+            .charge_code_guess(pool, CodeHolder::Unknown(login))
+            .await
+        {
             return e;
         }
         match self

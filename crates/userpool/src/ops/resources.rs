@@ -4,7 +4,7 @@
 
 use user_pool_model::csv_import::{ImportRules, parse_file};
 use user_pool_model::{
-    MfaConfiguration, MfaMethod, PoolConfig, ResourceServer, Sub, User, UserStatus,
+    MfaConfiguration, MfaMethod, PoolConfig, ResourceServer, Sub, User, UserPoolId, UserStatus,
 };
 use userpool_store::{ImportJob, StoreError, UserKeys};
 
@@ -12,6 +12,8 @@ use crate::error::{Error, ErrorKind, Result};
 
 /// Largest CSV file a user-import job accepts (Cognito's 100 MB).
 pub const MAX_IMPORT_CSV_BYTES: usize = user_pool_model::csv_import::MAX_FILE_BYTES;
+/// How long a job's `PreSignedUrl` accepts the upload, from the job's creation.
+pub const IMPORT_URL_SECONDS: i64 = 3600;
 use crate::ops::pools::page_limit;
 use crate::service::{Issuer, Service, missing};
 use crate::wire::*;
@@ -151,11 +153,17 @@ impl Service {
             Issuer::SelfHosted { base_url } => base_url.trim_end_matches('/').to_owned(),
             Issuer::Aws => crate::service::DEFAULT_BASE_URL.to_owned(),
         };
+        let expires = job.created + IMPORT_URL_SECONDS;
+        let signature = self.import_url_signature(&pool.id, &job.id, expires);
         UserImportJobType {
             job_name: job.name.clone(),
             job_id: job.id.clone(),
             user_pool_id: pool.id.as_str().to_owned(),
-            pre_signed_url: format!("{base}/_userpool/import/{}/{}", pool.id.as_str(), job.id),
+            pre_signed_url: format!(
+                "{base}/_userpool/import/{}/{}?expires={expires}&signature={signature}",
+                pool.id.as_str(),
+                job.id
+            ),
             creation_date: job.created as f64,
             status: job.status.clone(),
             imported_users: job.imported,
@@ -216,8 +224,68 @@ impl Service {
         })
     }
 
+    /// The MAC that makes a job's `PreSignedUrl` a capability (HMAC-SHA256 under a key derived
+    /// from the master key, over pool, job and expiry; base64url).
+    fn import_url_signature(&self, pool: &UserPoolId, job: &str, expires: i64) -> String {
+        use base64::Engine as _;
+        use hmac::{KeyInit, Mac};
+        let mut key = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(
+            self.inner.master.expose_secret(),
+        )
+        .unwrap_or_else(|_| <hmac::Hmac<sha2::Sha256> as KeyInit>::new(&Default::default()));
+        key.update(b"userpool/v1/import-url");
+        let derived = key.finalize().into_bytes();
+        let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&derived)
+            .unwrap_or_else(|_| <hmac::Hmac<sha2::Sha256> as KeyInit>::new(&Default::default()));
+        for part in [pool.as_str(), job, &expires.to_string()] {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part.as_bytes());
+        }
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+
+    /// Checks a `PUT` to a `PreSignedUrl` before its body is read: the signature (constant
+    /// time), the expiry, and that the job still waits for its file. `query` is the URL's query
+    /// string. Any failure is `NotAuthorizedException` without saying which part failed.
+    pub async fn check_import_upload(
+        &self,
+        pool_id: &str,
+        job_id: &str,
+        query: &str,
+    ) -> Result<()> {
+        let refuse = || Error::new(ErrorKind::NotAuthorized, "The upload URL is not valid.");
+        let mut expires = None;
+        let mut signature = None;
+        for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+            match k.as_ref() {
+                "expires" if expires.is_none() => expires = v.parse::<i64>().ok(),
+                "signature" if signature.is_none() => signature = Some(v.into_owned()),
+                _ => return Err(refuse()),
+            }
+        }
+        let (Some(expires), Some(signature)) = (expires, signature) else {
+            return Err(refuse());
+        };
+        let pool_id = UserPoolId::parse(pool_id).map_err(|_| refuse())?;
+        let expected = self.import_url_signature(&pool_id, job_id, expires);
+        let valid: bool =
+            subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), signature.as_bytes()).into();
+        if !valid || self.now() > expires {
+            return Err(refuse());
+        }
+        let job = self
+            .store()
+            .get_import_job(&pool_id, job_id)
+            .await
+            .map_err(|_| refuse())?;
+        if job.status != "Created" || job.csv.is_some() {
+            return Err(refuse());
+        }
+        Ok(())
+    }
+
     /// The CSV upload (what a `PUT` to `PreSignedUrl` does): stored with the job until it
-    /// starts.
+    /// starts. Once per job: a second upload (or one racing the first) is refused.
     pub async fn upload_user_import_csv(
         &self,
         pool_id: &str,
@@ -231,6 +299,21 @@ impl Service {
             return Err(Error::new(
                 ErrorKind::InvalidParameter,
                 "The import job has already started.",
+            ));
+        }
+        let marker: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(
+            format!("userpool/v1/import-upload/{job_id}").as_bytes(),
+        )
+        .into();
+        let first = self
+            .store()
+            .mark_used(&pool.id, &marker, job.created + IMPORT_URL_SECONDS + 86_400)
+            .await
+            .map_err(|e| self.store_error(&e))?;
+        if !first || job.csv.is_some() {
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                "The file of this import job was uploaded already.",
             ));
         }
         if csv.len() > MAX_IMPORT_CSV_BYTES {

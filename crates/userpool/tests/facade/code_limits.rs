@@ -90,10 +90,15 @@ async fn re_requested_codes_do_not_buy_fresh_guesses() {
     let allowed = CODES_SENT_PER_HOUR as usize;
     assert!(sends[..allowed].iter().all(|s| *s == "ok"), "{sends:?}");
     assert!(
-        sends[allowed..].iter().all(|s| *s == "LimitExceededException"),
+        sends[allowed..]
+            .iter()
+            .all(|s| *s == "LimitExceededException"),
         "{sends:?}"
     );
-    assert_eq!(real.last().map(String::as_str), Some("LimitExceededException"));
+    assert_eq!(
+        real.last().map(String::as_str),
+        Some("LimitExceededException")
+    );
     // An unknown user answers exactly the same, request by request.
     let (ghost, ghost_compared) = guess_through_re_requests(&w, &client, "ghost").await;
     let first_difference = real.iter().zip(&ghost).position(|(a, b)| a != b);

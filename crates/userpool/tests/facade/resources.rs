@@ -237,7 +237,7 @@ async fn csv_import_creates_reset_required_users() {
     assert!(job.job_id.starts_with("import-") && job.status == "Created");
     assert!(
         job.pre_signed_url
-            .ends_with(&format!("/_userpool/import/{pool}/{}", job.job_id))
+            .contains(&format!("/_userpool/import/{pool}/{}?expires=", job.job_id))
     );
     let start = UserImportJobRequest {
         user_pool_id: pool.clone(),

@@ -307,6 +307,29 @@ impl KeyStore for MemoryStore {
     async fn get_signing_keys(&self, pool: &UserPoolId) -> StoreResult<Option<StoredKeys>> {
         self.with_pool(pool, |p| Ok(p.keys.clone()))
     }
+
+    async fn insert_signing_keys_if_absent(
+        &self,
+        pool: &UserPoolId,
+        keys: StoredKeys,
+    ) -> StoreResult<StoredKeys> {
+        self.with_pool(pool, |p| Ok(p.keys.get_or_insert(keys).clone()))
+    }
+
+    async fn replace_signing_keys(
+        &self,
+        pool: &UserPoolId,
+        expected: &StoredKeys,
+        keys: StoredKeys,
+    ) -> StoreResult<()> {
+        self.with_pool(pool, |p| match &mut p.keys {
+            Some(current) if current == expected => {
+                *current = keys;
+                Ok(())
+            }
+            _ => Err(StoreError::VersionConflict),
+        })
+    }
 }
 
 #[async_trait]

@@ -9,7 +9,8 @@
 //! * Sign-in runs the flow engine (`auth-flow-state-machine`): sessions and `SECRET_BLOCK`
 //!   are sealed per pool ([`Sealer`]) and single use; failures count toward lockout; SMS /
 //!   email codes go through the [`MessageSender`] (the development [`Outbox`] records them).
-//! * Tokens (spec §7) are signed with the pool's own keys, after PreTokenGeneration; refresh
+//! * Tokens (spec §7) are signed with the pool's own keys, after PreTokenGeneration (rotated
+//!   with [`Service::rotate_signing_keys`], a userpool extension); refresh
 //!   tokens are opaque, stored as hashes, in families (rotation, reuse detection, revocation
 //!   by GlobalSignOut / RevokeToken / AdminDisableUser).
 //! * Verifiers, TOTP seeds, signing keys and client secrets are sealed at rest under the
@@ -130,6 +131,7 @@ pub mod wire;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorKind, INCORRECT_CREDENTIALS, Result};
+pub use keys::{KEY_CACHE_SECONDS, SigningKeyRotation};
 pub use messages::{
     DeliveryFailure, DeliveryMedium, Message, MessageKind, MessageSender, Outbox, render_template,
 };

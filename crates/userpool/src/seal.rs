@@ -400,7 +400,7 @@ mod tests {
         let other = Sealer::with_keyring(&other, Purpose::AtRest, POOL);
         assert_eq!(other.open(&under_a, b"alice").err(), Some(Unsealable));
         // The header is authenticated: relabelling A's value as B's fails.
-        let mut relabelled = under_a.clone();
+        let mut relabelled = under_a;
         relabelled[4] = 2;
         assert_eq!(s.open(&relabelled, b"alice").err(), Some(Unsealable));
     }
@@ -419,7 +419,7 @@ mod tests {
         assert_eq!(alone.open(&legacy, b"totp:other").err(), Some(Unsealable));
         // After a rotation that keeps key 0.
         let ring = Keyring::new(1, MasterKey::new([0xB; 32]))
-            .with_old_key(Keyring::LEGACY_KEY_ID, old.clone())
+            .with_old_key(Keyring::LEGACY_KEY_ID, old)
             .unwrap();
         let rotated = Sealer::with_keyring(&ring, Purpose::AtRest, POOL);
         assert_eq!(

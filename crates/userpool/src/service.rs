@@ -16,6 +16,7 @@ use zeroize::Zeroizing;
 use crate::clock::{Clock, SystemClock};
 use crate::entropy::Entropy;
 use crate::error::{Error, ErrorKind, Result};
+use crate::keys::CachedKeys;
 use crate::messages::{MessageSender, Outbox};
 use crate::seal::{Keyring, Purpose, Sealer};
 
@@ -225,7 +226,7 @@ pub(crate) struct Inner {
     pub(crate) backend: &'static dyn Backend,
     pub(crate) region: String,
     pub(crate) account_id: String,
-    pub(crate) keys: RwLock<HashMap<String, Arc<KeySet>>>,
+    pub(crate) keys: RwLock<HashMap<String, CachedKeys>>,
     pub(crate) settings: FlowSettings,
     pub(crate) code_key: Zeroizing<[u8; 32]>,
     pub(crate) keyring: Keyring,
@@ -420,7 +421,9 @@ pub(crate) fn missing(member: &str) -> Error {
     )
 }
 
-/// One pool as its relying parties see it: issuer and signing keys.
+/// One pool as its relying parties see it: issuer and signing keys, as they were when
+/// [`Service::user_pool`] was called (ask again after [`Service::rotate_signing_keys`]; the
+/// HTTP adapter does for every JWKS request).
 #[derive(Clone)]
 pub struct UserPool {
     id: UserPoolId,

@@ -9,6 +9,8 @@ mod support;
 mod admin_users;
 #[path = "groups.rs"]
 mod groups;
+#[path = "keys.rs"]
+mod keys;
 #[path = "mfa_devices.rs"]
 mod mfa_devices;
 #[path = "oauth.rs"]

@@ -11,6 +11,8 @@ mod admin_users;
 mod at_rest;
 #[path = "groups.rs"]
 mod groups;
+#[path = "keys.rs"]
+mod keys;
 // The log scrub installs the process's one global subscriber, so it runs in one copy: this
 // one, where the SQL store's own logging is in the scenario too.
 #[path = "log_scrub.rs"]

@@ -1,9 +1,9 @@
-//! Secrets at rest: SRP verifiers, device verifiers and TOTP seeds are stored sealed under
-//! the pool's at-rest key, each bound to its owner (the user's `sub`, the device key), so a
-//! sealed value copied to another record does not open.
+//! Secrets at rest: SRP verifiers, device verifiers, TOTP seeds and app client secrets are
+//! stored sealed under the pool's at-rest key, each bound to its owner (the user's `sub`, the
+//! device key, the client id), so a sealed value copied to another record does not open.
 
 use auth_flow_state_machine::{TotpFactor, TotpSecret};
-use user_pool_model::{Device, User, UserPoolId};
+use user_pool_model::{AppClient, ClientSecret, Device, User, UserPoolId};
 use zeroize::Zeroizing;
 
 use crate::error::Result;
@@ -201,5 +201,30 @@ impl Service {
         let context = format!("device:{}", device.key);
         let plain = self.open_at_rest(pool, context.as_bytes(), &device.verifier)?;
         srp::Verifier::from_bytes(&plain).map_err(|_| internal())
+    }
+
+    /// `client` as it is stored: its secret sealed (bound to the client id), no plaintext.
+    pub(crate) fn seal_client(&self, pool: &UserPoolId, client: &AppClient) -> Result<AppClient> {
+        let mut stored = client.clone();
+        let context = format!("client-secret:{}", client.id);
+        stored.sealed_secret = stored
+            .secret
+            .take()
+            .map(|s| self.seal_at_rest(pool, context.as_bytes(), s.expose_secret().as_bytes()))
+            .transpose()?;
+        Ok(stored)
+    }
+
+    /// Opens the secret of a `client` loaded from the store; `true` when it was stored in
+    /// plaintext (a record from before secrets were sealed).
+    pub(crate) fn open_client(&self, pool: &UserPoolId, client: &mut AppClient) -> Result<bool> {
+        let Some(sealed) = client.sealed_secret.take() else {
+            return Ok(client.secret.is_some());
+        };
+        let context = format!("client-secret:{}", client.id);
+        let plain = self.open_at_rest(pool, context.as_bytes(), &sealed)?;
+        let text = std::str::from_utf8(&plain).map_err(|_| internal())?;
+        client.secret = Some(ClientSecret::parse(text).map_err(|_| internal())?);
+        Ok(false)
     }
 }

@@ -344,13 +344,15 @@ impl Service {
             .get_pool(&pool_id)
             .await
             .map_err(|e| self.store_error(&e))?;
+        let client = self.opened_client(&pool.id, client).await?;
         Ok((pool, client))
     }
 
     /// A pool's client, for admin operations that name both.
     pub(crate) async fn pool_client(&self, pool: &PoolConfig, id: &str) -> Result<AppClient> {
         let client_id = ClientId::parse(id)?;
-        self.store()
+        let client = self
+            .store()
             .get_client(&pool.id, &client_id)
             .await
             .map_err(|e| match e {
@@ -359,7 +361,46 @@ impl Service {
                     format!("User pool client {id} does not exist."),
                 ),
                 other => self.store_error(&other),
-            })
+            })?;
+        self.opened_client(&pool.id, client).await
+    }
+
+    /// A client loaded from the store with its secret opened. A secret an earlier version
+    /// stored in plaintext is sealed now, unless the record changed since it was read.
+    async fn opened_client(&self, pool: &UserPoolId, mut client: AppClient) -> Result<AppClient> {
+        if self.open_client(pool, &mut client)? {
+            self.seal_legacy_client(pool, &client).await;
+        }
+        Ok(client)
+    }
+
+    /// Best effort (failures are logged; the client works either way): re-reads the record
+    /// and replaces it with its sealed form if it still is the plaintext one just read. (A
+    /// client updated between the two reads keeps its update; one updated between the second
+    /// read and the write, a window of one statement, loses it.)
+    async fn seal_legacy_client(&self, pool: &UserPoolId, client: &AppClient) {
+        let unchanged = matches!(
+            self.store().get_client(pool, &client.id).await,
+            Ok(current) if current.sealed_secret.is_none() && current == *client
+        );
+        if !unchanged {
+            return;
+        }
+        let stored = match self.seal_client(pool, client) {
+            Ok(stored) => stored,
+            Err(e) => {
+                tracing::warn!(target: "userpool::at_rest", pool = %pool.as_str(), client = %client.id.as_str(), error = %e.exception_name(), "a plaintext client secret was not sealed");
+                return;
+            }
+        };
+        match self.store().put_client(pool, stored).await {
+            Ok(()) => {
+                tracing::info!(target: "userpool::at_rest", pool = %pool.as_str(), client = %client.id.as_str(), "a client secret stored in plaintext was sealed");
+            }
+            Err(e) => {
+                tracing::warn!(target: "userpool::at_rest", pool = %pool.as_str(), client = %client.id.as_str(), error = %e, "a plaintext client secret was not sealed");
+            }
+        }
     }
 
     /// A store failure, users reported LEGACY-style (callers that know the client map

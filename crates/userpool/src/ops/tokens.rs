@@ -627,12 +627,7 @@ pub(crate) fn check_client_secret(client: &AppClient, given: Option<&SecretStrin
     let Some(secret) = &client.secret else {
         return Ok(());
     };
-    let ok = given.is_some_and(|g| {
-        bool::from(subtle::ConstantTimeEq::ct_eq(
-            g.expose_secret().as_bytes(),
-            secret.expose_secret().as_bytes(),
-        ))
-    });
+    let ok = given.is_some_and(|g| secret.matches(g.expose_secret()));
     if ok {
         Ok(())
     } else {

@@ -253,6 +253,29 @@ mod tests {
     use rand_chacha::ChaCha20Rng;
     use rand_core::SeedableRng;
 
+    // Stores hold it sealed: no serde; equality is the constant-time `matches`.
+    static_assertions::assert_not_impl_any!(
+        ClientSecret: Serialize,
+        serde::de::DeserializeOwned
+    );
+
+    #[test]
+    fn client_secrets_compare_by_value() {
+        let a = ClientSecret::parse("abcdefghijklmnopqrstuvwxyz").expect("secret");
+        assert!(a.matches("abcdefghijklmnopqrstuvwxyz"));
+        assert!(!a.matches("abcdefghijklmnopqrstuvwxyZ"));
+        assert!(!a.matches("abcdefghijklmnopqrstuvwxy"));
+        assert!(!a.matches(""));
+        assert_eq!(
+            a,
+            ClientSecret::parse("abcdefghijklmnopqrstuvwxyz").expect("secret")
+        );
+        assert_ne!(
+            a,
+            ClientSecret::parse("abcdefghijklmnopqrstuvwxyZ").expect("secret")
+        );
+    }
+
     #[test]
     fn formats() {
         let mut rng = ChaCha20Rng::seed_from_u64(1);

@@ -314,6 +314,11 @@ impl Sealer {
 mod tests {
     use super::*;
 
+    // `Clone` stays (a keyring shares its keys; sealers copy the ring): master keys are
+    // long-lived, not single use.
+    static_assertions::assert_not_impl_any!(MasterKey: serde::Serialize, PartialEq);
+    static_assertions::assert_not_impl_any!(Keyring: serde::Serialize, PartialEq);
+
     const POOL: &str = "us-east-1_AbCdEf123";
 
     /// What `Sealer::seal` wrote before key ids: `nonce ‖ AEAD(info ‖ 0 ‖ context)` under the

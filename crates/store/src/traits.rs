@@ -26,7 +26,9 @@ pub trait PoolStore: Send + Sync {
     async fn list_pools(&self, limit: usize, token: Option<&str>) -> StoreResult<Page<PoolConfig>>;
 }
 
-/// App clients.
+/// App clients. A client's secret is stored only sealed ([`AppClient::sealed_secret`]): a
+/// client whose [`secret`](AppClient::secret) is set is refused
+/// ([`Backend`](crate::StoreError::Backend)), never written in plaintext.
 #[async_trait]
 pub trait ClientStore: Send + Sync {
     /// Creates a client; [`ClientExists`](crate::StoreError::ClientExists) if the id is taken.

@@ -144,9 +144,16 @@ pub struct AppClient {
     pub name: String,
     /// `ClientSecret`, when the client is confidential. In memory only: a stored client carries
     /// it sealed ([`AppClient::sealed_secret`]), which the facade opens when it loads the
-    /// client. Records written before secrets were sealed hold it in plaintext under this
-    /// name: it is read from them (and the facade re-seals it), never written.
-    #[serde(default, skip_serializing, deserialize_with = "legacy_secret")]
+    /// client. Serializing a client whose secret is here fails (it is never written in
+    /// plaintext: seal it and set this to `None` first). Records written before secrets were
+    /// sealed hold it in plaintext under this name: it is read from them (and the facade
+    /// re-seals it).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "refuse_plaintext",
+        deserialize_with = "legacy_secret"
+    )]
     pub secret: Option<ClientSecret>,
     /// The client secret as the facade stores it (encrypted, bound to the client id); opaque
     /// here.
@@ -304,6 +311,16 @@ impl AppClient {
     }
 }
 
+/// A client secret is serialized only sealed ([`AppClient::sealed_secret`]).
+fn refuse_plaintext<S: serde::Serializer>(
+    _: &Option<ClientSecret>,
+    _: S,
+) -> core::result::Result<S::Ok, S::Error> {
+    Err(serde::ser::Error::custom(
+        "a client secret is serialized only sealed",
+    ))
+}
+
 /// Reads the plaintext `secret` of a record written before secrets were sealed.
 fn legacy_secret<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
@@ -370,9 +387,11 @@ mod tests {
         let secret = ClientSecret::parse(text).expect("secret");
         let mut c = AppClient::new(ClientId::parse("abc").expect("id"), "web", Some(secret))
             .expect("client");
+        let refused = serde_json::to_value(&c).expect_err("a plaintext secret");
+        assert!(refused.to_string().contains("serialized only sealed"));
+        c.secret = None;
         let json = serde_json::to_value(&c).expect("json");
         assert!(json.get("secret").is_none() && json.get("sealed_secret").is_none());
-        assert!(!json.to_string().contains(text));
 
         c.sealed_secret = Some(vec![1, 2, 3]);
         let json = serde_json::to_value(&c).expect("json");

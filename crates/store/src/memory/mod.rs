@@ -101,6 +101,17 @@ impl MemoryStore {
     }
 }
 
+/// Refuses a client whose secret is not sealed, as the SQL stores (which cannot serialize it)
+/// do.
+fn only_sealed(client: &AppClient) -> StoreResult<()> {
+    match client.secret {
+        Some(_) => Err(StoreError::Backend(
+            "a client secret is stored only sealed".into(),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Page size from a requested limit.
 fn page_size(limit: usize) -> usize {
     if limit == 0 {
@@ -232,6 +243,7 @@ impl PoolStore for MemoryStore {
 #[async_trait]
 impl ClientStore for MemoryStore {
     async fn create_client(&self, pool: &UserPoolId, client: AppClient) -> StoreResult<()> {
+        only_sealed(&client)?;
         self.with_pool(pool, |p| {
             if p.clients.contains_key(client.id.as_str()) {
                 return Err(StoreError::ClientExists);
@@ -251,6 +263,7 @@ impl ClientStore for MemoryStore {
     }
 
     async fn put_client(&self, pool: &UserPoolId, client: AppClient) -> StoreResult<()> {
+        only_sealed(&client)?;
         self.with_pool(pool, |p| match p.clients.get_mut(client.id.as_str()) {
             Some(existing) => {
                 *existing = client;

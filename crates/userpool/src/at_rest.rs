@@ -217,7 +217,7 @@ impl Service {
 
     /// Opens the secret of a `client` loaded from the store; `true` when it was stored in
     /// plaintext (a record from before secrets were sealed).
-    pub(crate) fn open_client(&self, pool: &UserPoolId, client: &mut AppClient) -> Result<bool> {
+    fn open_client(&self, pool: &UserPoolId, client: &mut AppClient) -> Result<bool> {
         let Some(sealed) = client.sealed_secret.take() else {
             return Ok(client.secret.is_some());
         };
@@ -226,5 +226,47 @@ impl Service {
         let text = std::str::from_utf8(&plain).map_err(|_| internal())?;
         client.secret = Some(ClientSecret::parse(text).map_err(|_| internal())?);
         Ok(false)
+    }
+
+    /// A client loaded from the store with its secret opened. A secret an earlier version
+    /// stored in plaintext is sealed now, unless the record changed since it was read.
+    pub(crate) async fn opened_client(
+        &self,
+        pool: &UserPoolId,
+        mut client: AppClient,
+    ) -> Result<AppClient> {
+        if self.open_client(pool, &mut client)? {
+            self.seal_legacy_client(pool, &client).await;
+        }
+        Ok(client)
+    }
+
+    /// Best effort (failures are logged; the client works either way): re-reads the record
+    /// and replaces it with its sealed form if it still is the plaintext one just read. (A
+    /// client updated between the two reads keeps its update; one updated between the second
+    /// read and the write, a window of one statement, loses it.)
+    async fn seal_legacy_client(&self, pool: &UserPoolId, client: &AppClient) {
+        let unchanged = matches!(
+            self.store().get_client(pool, &client.id).await,
+            Ok(current) if current.sealed_secret.is_none() && current == *client
+        );
+        if !unchanged {
+            return;
+        }
+        let stored = match self.seal_client(pool, client) {
+            Ok(stored) => stored,
+            Err(e) => {
+                tracing::warn!(target: "userpool::at_rest", pool = %pool.as_str(), client = %client.id.as_str(), error = %e.exception_name(), "a plaintext client secret was not sealed");
+                return;
+            }
+        };
+        match self.store().put_client(pool, stored).await {
+            Ok(()) => {
+                tracing::info!(target: "userpool::at_rest", pool = %pool.as_str(), client = %client.id.as_str(), "a client secret stored in plaintext was sealed");
+            }
+            Err(e) => {
+                tracing::warn!(target: "userpool::at_rest", pool = %pool.as_str(), client = %client.id.as_str(), error = %e, "a plaintext client secret was not sealed");
+            }
+        }
     }
 }

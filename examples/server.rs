@@ -12,10 +12,12 @@
 //! start, migrated on every start). `--database-url postgres://…` shares one PostgreSQL
 //! database between several servers; `--in-memory` keeps nothing.
 //!
-//! What is sealed at rest (SRP verifiers, TOTP seeds, signing keys, sessions) is sealed under
-//! the master key in `DATA_DIR/master.key` (32 random bytes as hex, mode 0600, created on
-//! first start) or the file `--master-key-file` names. Servers sharing a database share that
-//! file and a `--public-url` (the issuer of their tokens).
+//! What is sealed at rest (SRP verifiers, TOTP seeds, signing keys, client secrets, sessions)
+//! is sealed under the master key in `DATA_DIR/master.key` (32 random bytes as hex, mode 0600,
+//! created on first start) or the file `--master-key-file` names. Servers sharing a database
+//! share that file and a `--public-url` (the issuer of their tokens). The server refuses to
+//! start when the master-key file or the generated `DATA_DIR/admin-credentials` may be read or
+//! written by anyone but its owner (mode `& 0o077` not 0).
 
 use std::error::Error;
 use std::net::SocketAddr;
@@ -27,6 +29,7 @@ use userpool::{Issuer, MasterKey, Outbox, Service};
 use userpool_http::{AdminCredentials, HttpConfig};
 use userpool_store::{MemoryStore, Store};
 use userpool_store_sql::{Engine, SqlStoreOptions};
+use zeroize::Zeroizing;
 
 #[derive(Debug)]
 struct Options {
@@ -105,7 +108,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn Error>> {
+async fn main() {
     let options = match parse(std::env::args().skip(1)) {
         Ok(o) => o,
         Err(message) => {
@@ -118,7 +121,13 @@ async fn main() -> Result<(), Box<dyn Error>> {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
+    if let Err(e) = serve(options).await {
+        eprintln!("userpool server: {e}");
+        std::process::exit(1);
+    }
+}
 
+async fn serve(options: Options) -> Result<(), Box<dyn Error>> {
     let endpoint = format!("http://127.0.0.1:{}", options.port);
     let public_url = options
         .public_url
@@ -273,35 +282,62 @@ fn create_private(path: &std::path::Path, contents: &str) -> Result<bool, Box<dy
     }
 }
 
+/// The contents of a secret file, refused (with a message that quotes none of it) unless only
+/// its owner may read or write it: mode `& 0o077` must be 0, checked on the opened file.
+fn read_private(path: &std::path::Path) -> Result<Zeroizing<String>, Box<dyn Error>> {
+    use std::io::Read as _;
+    use std::os::unix::fs::PermissionsExt as _;
+    let mut file =
+        std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let mode = file.metadata()?.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(format!(
+            "{} is readable or writable by group or others (mode {mode:04o}); it holds a secret: \
+             make it private with `chmod 600 {}`",
+            path.display(),
+            path.display()
+        )
+        .into());
+    }
+    let mut text = Zeroizing::new(String::new());
+    file.read_to_string(&mut text)?;
+    Ok(text)
+}
+
 /// The admin key pair in `DIR/admin-credentials` (`KEY:SECRET`), generated on first start.
 fn admin_credentials(dir: &std::path::Path) -> Result<AdminCredentials, Box<dyn Error>> {
     let path = dir.join("admin-credentials");
     let mut rng = rand::rng();
-    let secret: String = (0..40)
-        .map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.random_range(0..36)]))
-        .collect();
-    create_private(&path, &format!("AKIDLOCALUSERPOOL:{secret}\n"))?;
-    let text = std::fs::read_to_string(&path)?;
+    let secret: Zeroizing<String> = Zeroizing::new(
+        (0..40)
+            .map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.random_range(0..36)]))
+            .collect(),
+    );
+    create_private(
+        &path,
+        &Zeroizing::new(format!("AKIDLOCALUSERPOOL:{}\n", secret.as_str())),
+    )?;
+    let text = read_private(&path)?;
     AdminCredentials::parse(text.trim())
         .ok_or_else(|| format!("{} does not hold KEY:SECRET", path.display()).into())
 }
 
 /// The master key in `path` (64 hex digits), generated on first start.
 fn master_key(path: &std::path::Path) -> Result<MasterKey, Box<dyn Error>> {
-    let fresh: [u8; 32] = rand::random();
-    let hex: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
-    if create_private(path, &format!("{hex}\n"))? {
+    let fresh = Zeroizing::new(rand::random::<[u8; 32]>());
+    let hex: Zeroizing<String> = Zeroizing::new(fresh.iter().map(|b| format!("{b:02x}")).collect());
+    if create_private(path, &Zeroizing::new(format!("{}\n", hex.as_str())))? {
         tracing::info!(path = %path.display(), "generated a new master key");
     }
-    let text = std::fs::read_to_string(path)?;
+    let text = read_private(path)?;
     let text = text.trim();
-    let mut key = [0u8; 32];
+    let malformed = || format!("{} does not hold 64 hex digits", path.display());
     if text.len() != 64 || !text.is_ascii() {
-        return Err(format!("{} does not hold 64 hex digits", path.display()).into());
+        return Err(malformed().into());
     }
+    let mut key = Zeroizing::new([0u8; 32]);
     for (i, byte) in key.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16)
-            .map_err(|_| format!("{} does not hold 64 hex digits", path.display()))?;
+        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).map_err(|_| malformed())?;
     }
-    Ok(MasterKey::new(key))
+    Ok(MasterKey::new(*key))
 }

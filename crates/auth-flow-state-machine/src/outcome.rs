@@ -77,8 +77,9 @@ impl DeliveryMedium {
     }
 }
 
-/// A one-time code to send: zeroized, redacted in `Debug`.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+/// A one-time code to send: zeroized, redacted in `Debug`; single use (not `Clone`), not
+/// comparable, not serializable.
+#[derive(Zeroize, ZeroizeOnDrop)]
 pub struct OneTimeCode(String);
 
 impl OneTimeCode {
@@ -380,6 +381,8 @@ impl Authenticated {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    static_assertions::assert_not_impl_any!(OneTimeCode: serde::Serialize, PartialEq, Clone);
     use crate::state::{MfaKind, UserRef};
 
     fn progress() -> Progress {

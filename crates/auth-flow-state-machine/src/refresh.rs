@@ -9,8 +9,9 @@ use crate::context::{Account, FlowContext};
 use crate::error::{FlowError, Result};
 use crate::outcome::Authenticated;
 
-/// A refresh token as presented: zeroized, redacted in `Debug`.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+/// A refresh token as presented: zeroized, redacted in `Debug`; not `Clone`, not comparable
+/// (it is looked up by its hash), not serializable.
+#[derive(Zeroize, ZeroizeOnDrop)]
 pub struct RefreshToken(String);
 
 impl RefreshToken {
@@ -106,4 +107,15 @@ impl RefreshRequest {
             grant.device_key.map(str::to_owned),
         ))
     }
+}
+
+#[cfg(test)]
+mod secret_type_tests {
+    use super::*;
+
+    static_assertions::assert_not_impl_any!(RefreshToken: serde::Serialize, PartialEq, Clone);
+    static_assertions::assert_not_impl_any!(
+        crate::PhantomKey: serde::Serialize,
+        PartialEq
+    );
 }

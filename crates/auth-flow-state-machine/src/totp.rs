@@ -12,8 +12,11 @@ use crate::error::{FlowError, Result};
 /// Bytes of a generated secret (Cognito's `SecretCode` is 52 base32 characters).
 pub const SECRET_BYTES: usize = 32;
 
-/// A TOTP shared secret: zeroized, redacted in `Debug`.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+/// A TOTP shared secret: zeroized, redacted in `Debug`, not comparable (`PartialEq`) and not
+/// serializable. `Clone` stays: it is the user's long-lived seed (stored sealed, not single
+/// use), carried in [`TotpFactor`](crate::TotpFactor) by the [`Account`](crate::Account) a
+/// transition may copy.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct TotpSecret(Vec<u8>);
 
 impl fmt::Debug for TotpSecret {
@@ -71,6 +74,9 @@ impl TotpSecret {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    static_assertions::assert_not_impl_any!(TotpSecret: serde::Serialize, PartialEq);
+    static_assertions::assert_not_impl_any!(crate::TotpFactor: serde::Serialize, PartialEq);
     use rand_chacha::ChaCha20Rng;
     use rand_core::SeedableRng;
 

@@ -13,8 +13,9 @@ use crate::pkce::{CodeChallenge, CodeVerifier};
 /// How long a code lives (Cognito: five minutes).
 pub const CODE_LIFETIME_SECONDS: i64 = 300;
 
-/// The code handed to the client: a secret, zeroized and redacted.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+/// The code handed to the client: a secret, zeroized and redacted; single use (not `Clone`),
+/// not comparable, not serializable.
+#[derive(Zeroize, ZeroizeOnDrop)]
 pub struct AuthorizationCode(String);
 
 impl AuthorizationCode {

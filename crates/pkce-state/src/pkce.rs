@@ -16,8 +16,9 @@ fn unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
 }
 
-/// A `code_verifier`: 43–128 unreserved characters. A secret: zeroized, redacted in `Debug`.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+/// A `code_verifier`: 43–128 unreserved characters. A secret: zeroized, redacted in `Debug`;
+/// single use (not `Clone`), checked against its challenge in constant time (no `PartialEq`).
+#[derive(Zeroize, ZeroizeOnDrop)]
 pub struct CodeVerifier(String);
 
 impl CodeVerifier {
@@ -105,6 +106,13 @@ impl CodeChallenge {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    static_assertions::assert_not_impl_any!(CodeVerifier: serde::Serialize, PartialEq, Clone);
+    static_assertions::assert_not_impl_any!(
+        crate::AuthorizationCode: serde::Serialize,
+        PartialEq,
+        Clone
+    );
 
     /// RFC 7636 Appendix B.
     #[test]

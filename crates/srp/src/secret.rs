@@ -7,13 +7,14 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// A plaintext password (or a device's random password) on its way into a verifier or a proof.
 ///
-/// Zeroized on drop, redacted in `Debug`, read only through [`Password::expose_secret`].
+/// Zeroized on drop, redacted in `Debug`, read only through [`Password::expose_secret`]. Single
+/// use: not `Clone`, not comparable (`PartialEq`), not serializable.
 ///
 /// ```
 /// let p = srp::Password::new("hunter2");
 /// assert_eq!(format!("{p:?}"), "Password(<redacted>)");
 /// ```
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+#[derive(Zeroize, ZeroizeOnDrop)]
 pub struct Password(String);
 
 impl Password {
@@ -69,3 +70,20 @@ impl PartialEq for SecretBytes {
 }
 
 impl Eq for SecretBytes {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A password is single use: no copies, no comparison outside the protocol, no serializing.
+    static_assertions::assert_not_impl_any!(Password: serde::Serialize, PartialEq, Clone);
+    // Secret bytes compare in constant time only (the impl above) and are never serialized.
+    static_assertions::assert_not_impl_any!(SecretBytes: serde::Serialize);
+
+    #[test]
+    fn secret_bytes_compare_by_value() {
+        assert_eq!(SecretBytes::new(vec![1, 2]), SecretBytes::new(vec![1, 2]));
+        assert_ne!(SecretBytes::new(vec![1, 2]), SecretBytes::new(vec![1, 3]));
+        assert_ne!(SecretBytes::new(vec![1, 2]), SecretBytes::new(vec![1]));
+    }
+}

@@ -334,6 +334,54 @@ impl KeyStore for SqlStore {
         }
         Ok(sealed.map(StoredKeys))
     }
+
+    async fn insert_signing_keys_if_absent(
+        &self,
+        pool: &UserPoolId,
+        keys: StoredKeys,
+    ) -> StoreResult<StoredKeys> {
+        let db = self.ready().await?;
+        // Of concurrent inserts one stores its row; the others do nothing (PostgreSQL waits
+        // for the winner to commit first) and read the winner's back.
+        failure::written(
+            sqlx::query(
+                "INSERT INTO up_signing_keys (pool, sealed) VALUES ($1, $2) \
+                 ON CONFLICT (pool) DO NOTHING",
+            )
+            .bind(pool.as_str())
+            .bind(keys.0)
+            .execute(db)
+            .await,
+            None,
+        )?;
+        self.get_signing_keys(pool)
+            .await?
+            .ok_or(StoreError::PoolNotFound)
+    }
+
+    async fn replace_signing_keys(
+        &self,
+        pool: &UserPoolId,
+        expected: &StoredKeys,
+        keys: StoredKeys,
+    ) -> StoreResult<()> {
+        let db = self.ready().await?;
+        let changed = failure::written(
+            sqlx::query("UPDATE up_signing_keys SET sealed = $3 WHERE pool = $1 AND sealed = $2")
+                .bind(pool.as_str())
+                .bind(expected.0.clone())
+                .bind(keys.0)
+                .execute(db)
+                .await,
+            None,
+        )?
+        .rows_affected();
+        if changed == 0 {
+            self.pool_exists(pool).await?;
+            return Err(StoreError::VersionConflict);
+        }
+        Ok(())
+    }
 }
 
 #[async_trait]

@@ -325,6 +325,8 @@ faulty! {
     KeyStore {
         fn put_signing_keys(&self, pool: &UserPoolId, keys: StoredKeys) -> StoreResult<()>;
         fn get_signing_keys(&self, pool: &UserPoolId) -> StoreResult<Option<StoredKeys>>;
+        fn insert_signing_keys_if_absent(&self, pool: &UserPoolId, keys: StoredKeys) -> StoreResult<StoredKeys>;
+        fn replace_signing_keys(&self, pool: &UserPoolId, expected: &StoredKeys, keys: StoredKeys) -> StoreResult<()>;
     }
     LockoutStore {
         fn record_failure(&self, pool: &UserPoolId, user: &str, now: i64) -> StoreResult<LockoutState>;
@@ -397,7 +399,7 @@ mod tests {
         faults.clear();
         assert!(store.get_pool(&p.id).await.is_ok());
         assert_eq!(faults.injected(), 4);
-        assert_eq!(FaultyStore::<()>::METHODS.len(), 58);
+        assert_eq!(FaultyStore::<()>::METHODS.len(), 60);
     }
 
     #[tokio::test]

@@ -26,7 +26,9 @@ pub trait PoolStore: Send + Sync {
     async fn list_pools(&self, limit: usize, token: Option<&str>) -> StoreResult<Page<PoolConfig>>;
 }
 
-/// App clients.
+/// App clients. A client's secret is stored only sealed ([`AppClient::sealed_secret`]): a
+/// client whose [`secret`](AppClient::secret) is set is refused
+/// ([`Backend`](crate::StoreError::Backend)), never written in plaintext.
 #[async_trait]
 pub trait ClientStore: Send + Sync {
     /// Creates a client; [`ClientExists`](crate::StoreError::ClientExists) if the id is taken.
@@ -210,13 +212,37 @@ pub trait RefreshTokenStore: Send + Sync {
     async fn revoke_user_families(&self, pool: &UserPoolId, user: &str) -> StoreResult<usize>;
 }
 
-/// Encrypted signing keys.
+/// Encrypted signing keys: one opaque record per pool (its active and retired keys).
+///
+/// Several services may share a store: the first keys are created with
+/// [`insert_signing_keys_if_absent`](KeyStore::insert_signing_keys_if_absent), so of two
+/// services racing to create them one wins and both use the winner's, and replaced with
+/// [`replace_signing_keys`](KeyStore::replace_signing_keys), so of two concurrent rotations
+/// the second builds on the first's record instead of overwriting it.
 #[async_trait]
 pub trait KeyStore: Send + Sync {
-    /// Stores a pool's keys.
+    /// Stores a pool's keys unconditionally (imports, repairs; services use the two
+    /// conditional writes below).
     async fn put_signing_keys(&self, pool: &UserPoolId, keys: StoredKeys) -> StoreResult<()>;
     /// A pool's keys, if any were stored.
     async fn get_signing_keys(&self, pool: &UserPoolId) -> StoreResult<Option<StoredKeys>>;
+    /// Stores `keys` if the pool has none yet, atomically, and returns the pool's keys:
+    /// `keys` if they were stored, the ones already there otherwise. Of concurrent calls,
+    /// exactly one stores its keys and every call returns them.
+    async fn insert_signing_keys_if_absent(
+        &self,
+        pool: &UserPoolId,
+        keys: StoredKeys,
+    ) -> StoreResult<StoredKeys>;
+    /// Replaces the pool's keys with `keys` if they still are `expected` (byte for byte),
+    /// atomically; [`VersionConflict`](crate::StoreError::VersionConflict) if they changed
+    /// (or there are none).
+    async fn replace_signing_keys(
+        &self,
+        pool: &UserPoolId,
+        expected: &StoredKeys,
+        keys: StoredKeys,
+    ) -> StoreResult<()>;
 }
 
 /// Failed-attempt counters.

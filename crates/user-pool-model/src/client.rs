@@ -142,8 +142,23 @@ pub struct AppClient {
     pub id: ClientId,
     /// `ClientName` (1..128).
     pub name: String,
-    /// `ClientSecret`, when the client is confidential.
+    /// `ClientSecret`, when the client is confidential. In memory only: a stored client carries
+    /// it sealed ([`AppClient::sealed_secret`]), which the facade opens when it loads the
+    /// client. Serializing a client whose secret is here fails (it is never written in
+    /// plaintext: seal it and set this to `None` first). Records written before secrets were
+    /// sealed hold it in plaintext under this name: it is read from them (and the facade
+    /// re-seals it).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "refuse_plaintext",
+        deserialize_with = "legacy_secret"
+    )]
     pub secret: Option<ClientSecret>,
+    /// The client secret as the facade stores it (encrypted, bound to the client id); opaque
+    /// here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_secret: Option<Vec<u8>>,
     /// `ExplicitAuthFlows`.
     pub explicit_auth_flows: Vec<AuthFlow>,
     /// Token lifetimes.
@@ -203,6 +218,7 @@ impl AppClient {
             id,
             name: name.to_owned(),
             secret,
+            sealed_secret: None,
             explicit_auth_flows: vec![
                 AuthFlow::AllowRefreshTokenAuth,
                 AuthFlow::AllowUserSrpAuth,
@@ -313,6 +329,27 @@ impl AppClient {
     }
 }
 
+/// A client secret is serialized only sealed ([`AppClient::sealed_secret`]).
+fn refuse_plaintext<S: serde::Serializer>(
+    _: &Option<ClientSecret>,
+    _: S,
+) -> core::result::Result<S::Ok, S::Error> {
+    Err(serde::ser::Error::custom(
+        "a client secret is serialized only sealed",
+    ))
+}
+
+/// Reads the plaintext `secret` of a record written before secrets were sealed.
+fn legacy_secret<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> core::result::Result<Option<ClientSecret>, D::Error> {
+    let text = zeroize::Zeroizing::new(Option::<String>::deserialize(deserializer)?);
+    text.as_deref()
+        .map(ClientSecret::parse)
+        .transpose()
+        .map_err(|_| serde::de::Error::custom("a stored client secret is malformed"))
+}
+
 fn secret_hash_bytes(secret: &ClientSecret, username: &str, client_id: &ClientId) -> Vec<u8> {
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.expose_secret().as_bytes())
         .unwrap_or_else(|_| <Hmac<Sha256> as KeyInit>::new(&Default::default()));
@@ -360,6 +397,44 @@ mod tests {
                 .check_secret_hash("alice", Some("not base64!"))
                 .is_err()
         );
+    }
+
+    #[test]
+    fn the_secret_is_never_serialized_and_a_plaintext_one_from_before_is_read() {
+        let text = "1k4ph7b2q3v8m9n0c5x6z7l8k9j0h1g2f3d4s5a6p7o8i9u0y";
+        let secret = ClientSecret::parse(text).expect("secret");
+        let mut c = AppClient::new(ClientId::parse("abc").expect("id"), "web", Some(secret))
+            .expect("client");
+        let refused = serde_json::to_value(&c).expect_err("a plaintext secret");
+        assert!(refused.to_string().contains("serialized only sealed"));
+        c.secret = None;
+        let json = serde_json::to_value(&c).expect("json");
+        assert!(json.get("secret").is_none() && json.get("sealed_secret").is_none());
+
+        c.sealed_secret = Some(vec![1, 2, 3]);
+        let json = serde_json::to_value(&c).expect("json");
+        assert_eq!(json["sealed_secret"], serde_json::json!([1, 2, 3]));
+        let stored: AppClient = serde_json::from_value(json.clone()).expect("read back");
+        assert_eq!(
+            (stored.secret, stored.sealed_secret),
+            (None, Some(vec![1, 2, 3]))
+        );
+
+        // A record from before secrets were sealed.
+        let mut legacy = json;
+        legacy
+            .as_object_mut()
+            .expect("object")
+            .remove("sealed_secret");
+        legacy["secret"] = text.into();
+        let read: AppClient = serde_json::from_value(legacy.clone()).expect("legacy record");
+        assert_eq!(
+            read.secret.as_ref().map(ClientSecret::expose_secret),
+            Some(text)
+        );
+        assert_eq!(read.sealed_secret, None);
+        legacy["secret"] = "short".into();
+        assert!(serde_json::from_value::<AppClient>(legacy).is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@ use core::fmt;
 
 use rand_core::CryptoRng;
 use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq as _;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::error::{Result, constraint};
@@ -159,9 +160,12 @@ impl fmt::Display for ClientId {
 }
 
 /// An app client secret: 51 lowercase alphanumerics when generated (Cognito's form; the model
-/// allows `[\w+]+` of 24..64). A secret: zeroized, redacted in `Debug`.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+/// allows `[\w+]+` of 24..64). A secret: zeroized, redacted in `Debug`, compared in constant
+/// time, never serialized (stores keep it sealed: [`AppClient::sealed_secret`](crate::AppClient::sealed_secret)).
+///
+/// `Clone` stays: it is a long-lived credential of the client record, which stores and the
+/// facade copy (it is not single use).
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct ClientSecret(String);
 
 impl ClientSecret {
@@ -190,20 +194,21 @@ impl ClientSecret {
     pub fn expose_secret(&self) -> &str {
         &self.0
     }
-}
 
-impl TryFrom<String> for ClientSecret {
-    type Error = crate::Error;
-    fn try_from(s: String) -> Result<Self> {
-        Self::parse(&s)
+    /// Whether `given` is this secret, compared in constant time (for the length of the
+    /// secret; only the lengths of the two are revealed by the time taken).
+    pub fn matches(&self, given: &str) -> bool {
+        self.0.as_bytes().ct_eq(given.as_bytes()).into()
     }
 }
 
-impl From<ClientSecret> for String {
-    fn from(s: ClientSecret) -> Self {
-        s.0.clone()
+impl PartialEq for ClientSecret {
+    fn eq(&self, other: &Self) -> bool {
+        self.matches(&other.0)
     }
 }
+
+impl Eq for ClientSecret {}
 
 impl fmt::Debug for ClientSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -247,6 +252,29 @@ mod tests {
     use super::*;
     use rand_chacha::ChaCha20Rng;
     use rand_core::SeedableRng;
+
+    // Stores hold it sealed: no serde; equality is the constant-time `matches`.
+    static_assertions::assert_not_impl_any!(
+        ClientSecret: Serialize,
+        serde::de::DeserializeOwned
+    );
+
+    #[test]
+    fn client_secrets_compare_by_value() {
+        let a = ClientSecret::parse("abcdefghijklmnopqrstuvwxyz").expect("secret");
+        assert!(a.matches("abcdefghijklmnopqrstuvwxyz"));
+        assert!(!a.matches("abcdefghijklmnopqrstuvwxyZ"));
+        assert!(!a.matches("abcdefghijklmnopqrstuvwxy"));
+        assert!(!a.matches(""));
+        assert_eq!(
+            a,
+            ClientSecret::parse("abcdefghijklmnopqrstuvwxyz").expect("secret")
+        );
+        assert_ne!(
+            a,
+            ClientSecret::parse("abcdefghijklmnopqrstuvwxyZ").expect("secret")
+        );
+    }
 
     #[test]
     fn formats() {

@@ -8,9 +8,12 @@ use axum::http::HeaderMap;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
-/// An access key the server accepts for signed actions.
-#[derive(Clone)]
+/// An access key the server accepts for signed actions: zeroized on drop, redacted in
+/// `Debug` (the secret), not comparable, not serializable. `Clone` stays: it is a long-lived
+/// credential of the server's configuration, which the router's state holds.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct AdminCredentials {
     access_key_id: String,
     secret_access_key: String,
@@ -362,6 +365,9 @@ mod tests {
             body,
         }
     }
+
+    static_assertions::assert_not_impl_any!(AdminCredentials: serde::Serialize, PartialEq);
+    static_assertions::assert_impl_all!(AdminCredentials: ZeroizeOnDrop);
 
     /// AWS's documented example (the `get-vanilla` test of the SigV4 suite).
     #[test]

@@ -1,9 +1,9 @@
-//! Secrets at rest: SRP verifiers, device verifiers and TOTP seeds are stored sealed under
-//! the pool's at-rest key, each bound to its owner (the user's `sub`, the device key), so a
-//! sealed value copied to another record does not open.
+//! Secrets at rest: SRP verifiers, device verifiers, TOTP seeds and app client secrets are
+//! stored sealed under the pool's at-rest key, each bound to its owner (the user's `sub`, the
+//! device key, the client id), so a sealed value copied to another record does not open.
 
 use auth_flow_state_machine::{TotpFactor, TotpSecret};
-use user_pool_model::{Device, User, UserPoolId};
+use user_pool_model::{AppClient, ClientSecret, Device, User, UserPoolId};
 use zeroize::Zeroizing;
 
 use crate::error::Result;
@@ -201,5 +201,72 @@ impl Service {
         let context = format!("device:{}", device.key);
         let plain = self.open_at_rest(pool, context.as_bytes(), &device.verifier)?;
         srp::Verifier::from_bytes(&plain).map_err(|_| internal())
+    }
+
+    /// `client` as it is stored: its secret sealed (bound to the client id), no plaintext.
+    pub(crate) fn seal_client(&self, pool: &UserPoolId, client: &AppClient) -> Result<AppClient> {
+        let mut stored = client.clone();
+        let context = format!("client-secret:{}", client.id);
+        stored.sealed_secret = stored
+            .secret
+            .take()
+            .map(|s| self.seal_at_rest(pool, context.as_bytes(), s.expose_secret().as_bytes()))
+            .transpose()?;
+        Ok(stored)
+    }
+
+    /// Opens the secret of a `client` loaded from the store; `true` when it was stored in
+    /// plaintext (a record from before secrets were sealed).
+    fn open_client(&self, pool: &UserPoolId, client: &mut AppClient) -> Result<bool> {
+        let Some(sealed) = client.sealed_secret.take() else {
+            return Ok(client.secret.is_some());
+        };
+        let context = format!("client-secret:{}", client.id);
+        let plain = self.open_at_rest(pool, context.as_bytes(), &sealed)?;
+        let text = std::str::from_utf8(&plain).map_err(|_| internal())?;
+        client.secret = Some(ClientSecret::parse(text).map_err(|_| internal())?);
+        Ok(false)
+    }
+
+    /// A client loaded from the store with its secret opened. A secret an earlier version
+    /// stored in plaintext is sealed now, unless the record changed since it was read.
+    pub(crate) async fn opened_client(
+        &self,
+        pool: &UserPoolId,
+        mut client: AppClient,
+    ) -> Result<AppClient> {
+        if self.open_client(pool, &mut client)? {
+            self.seal_legacy_client(pool, &client).await;
+        }
+        Ok(client)
+    }
+
+    /// Best effort (failures are logged; the client works either way): re-reads the record
+    /// and replaces it with its sealed form if it still is the plaintext one just read. (A
+    /// client updated between the two reads keeps its update; one updated between the second
+    /// read and the write, a window of one statement, loses it.)
+    async fn seal_legacy_client(&self, pool: &UserPoolId, client: &AppClient) {
+        let unchanged = matches!(
+            self.store().get_client(pool, &client.id).await,
+            Ok(current) if current.sealed_secret.is_none() && current == *client
+        );
+        if !unchanged {
+            return;
+        }
+        let stored = match self.seal_client(pool, client) {
+            Ok(stored) => stored,
+            Err(e) => {
+                tracing::warn!(target: "userpool::at_rest", pool = %pool.as_str(), client = %client.id.as_str(), error = %e.exception_name(), "a plaintext client secret was not sealed");
+                return;
+            }
+        };
+        match self.store().put_client(pool, stored).await {
+            Ok(()) => {
+                tracing::info!(target: "userpool::at_rest", pool = %pool.as_str(), client = %client.id.as_str(), "a client secret stored in plaintext was sealed");
+            }
+            Err(e) => {
+                tracing::warn!(target: "userpool::at_rest", pool = %pool.as_str(), client = %client.id.as_str(), error = %e, "a plaintext client secret was not sealed");
+            }
+        }
     }
 }

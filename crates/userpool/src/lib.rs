@@ -9,10 +9,12 @@
 //! * Sign-in runs the flow engine (`auth-flow-state-machine`): sessions and `SECRET_BLOCK`
 //!   are sealed per pool ([`Sealer`]) and single use; failures count toward lockout; SMS /
 //!   email codes go through the [`MessageSender`] (the development [`Outbox`] records them).
-//! * Tokens (spec §7) are signed with the pool's own keys, after PreTokenGeneration; refresh
+//! * Tokens (spec §7) are signed with the pool's own keys, after PreTokenGeneration (rotated
+//!   with [`Service::rotate_signing_keys`], a userpool extension); refresh
 //!   tokens are opaque, stored as hashes, in families (rotation, reuse detection, revocation
 //!   by GlobalSignOut / RevokeToken / AdminDisableUser).
-//! * Verifiers, TOTP seeds and signing keys are sealed at rest under the [`MasterKey`].
+//! * Verifiers, TOTP seeds, signing keys and client secrets are sealed at rest under the
+//!   [`MasterKey`], or a [`Keyring`] of them while it rotates.
 //! * Triggers are [`custom_auth_triggers::TriggerRegistry`] handlers per pool (Rust closures
 //!   or Lambda functions) with Cognito's failure semantics.
 //! * The hosted domain (spec §9): `oauth_authorize`, `oauth_token` (authorization code with
@@ -129,6 +131,7 @@ pub mod wire;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorKind, INCORRECT_CREDENTIALS, Result};
+pub use keys::{KEY_CACHE_SECONDS, SigningKeyRotation};
 pub use messages::{
     DEFAULT_OUTBOX_MESSAGES, DEFAULT_OUTBOX_SECONDS, DeliveryFailure, DeliveryMedium, Message,
     MessageKind, MessageSender, Outbox, render_template,
@@ -141,7 +144,10 @@ pub use ops::oauth_token::MAX_FORM_BYTES;
 pub use ops::resources::{IMPORT_URL_SECONDS, MAX_IMPORT_CSV_BYTES};
 pub use ops::tokens::ADMIN_SCOPE;
 pub use ops::ui::{MAX_CSS_BYTES, MAX_LOGO_BYTES};
-pub use seal::{MasterKey, NONCE_BYTES, Purpose, Sealer, TAG_BYTES, Unsealable};
+pub use seal::{
+    FORMAT_V1, HEADER_BYTES, Keyring, MasterKey, NONCE_BYTES, Purpose, Sealer, TAG_BYTES,
+    Unsealable,
+};
 pub use service::{DEFAULT_BASE_URL, Issuer, Service, ServiceBuilder, UserPool};
 pub use wire::{
     CsvHeaderResponse, EmailMfaConfiguration, SmsMfaConfiguration, SoftwareTokenMfaConfiguration,

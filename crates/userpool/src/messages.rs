@@ -45,8 +45,10 @@ impl MessageKind {
     }
 }
 
-/// One message. `code` is secret: redacted in `Debug`, zeroized on drop.
-#[derive(Clone, PartialEq, Eq)]
+/// One message. `code` is secret: redacted in `Debug`, zeroized on drop, and the message is
+/// not comparable (`PartialEq` would compare the code in variable time). `Clone` stays: the
+/// development [`Outbox`] hands out copies of what it recorded.
+#[derive(Clone)]
 pub struct Message {
     /// The pool.
     pub pool_id: String,
@@ -196,6 +198,8 @@ impl MessageSender for Outbox {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    static_assertions::assert_not_impl_any!(Message: serde::Serialize, PartialEq);
 
     fn message(code: &str) -> Message {
         Message {

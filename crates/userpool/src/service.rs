@@ -16,8 +16,9 @@ use zeroize::Zeroizing;
 use crate::clock::{Clock, SystemClock};
 use crate::entropy::Entropy;
 use crate::error::{Error, ErrorKind, Result};
+use crate::keys::CachedKeys;
 use crate::messages::{MessageSender, Outbox};
-use crate::seal::{MasterKey, Purpose, Sealer};
+use crate::seal::{Keyring, Purpose, Sealer};
 
 /// The public base URL a service assumes when none is configured (the `server` example's).
 pub const DEFAULT_BASE_URL: &str = "http://localhost:9229";
@@ -54,7 +55,7 @@ impl Issuer {
 /// Builds a [`Service`].
 pub struct ServiceBuilder {
     store: Arc<dyn Store>,
-    master: MasterKey,
+    keyring: Keyring,
     clock: Arc<dyn Clock>,
     rng: Option<ChaCha20Rng>,
     sender: Arc<dyn MessageSender>,
@@ -78,13 +79,14 @@ impl std::fmt::Debug for ServiceBuilder {
 }
 
 impl ServiceBuilder {
-    /// A builder over `store`, encrypting secrets at rest under `master_key`. Defaults: the
-    /// system clock, an OS-seeded RNG, an in-memory [`Outbox`], no triggers, issuer
-    /// `http://localhost:9229`, RS256, region `us-east-1`, account `000000000000`.
-    pub fn new(store: Arc<dyn Store>, master_key: MasterKey) -> Self {
+    /// A builder over `store`, encrypting secrets at rest under `master_key`: a
+    /// [`MasterKey`](crate::MasterKey), or a [`Keyring`] while the master key rotates.
+    /// Defaults: the system clock, an OS-seeded RNG, an in-memory [`Outbox`], no triggers,
+    /// issuer `http://localhost:9229`, RS256, region `us-east-1`, account `000000000000`.
+    pub fn new(store: Arc<dyn Store>, master_key: impl Into<Keyring>) -> Self {
         Self {
             store,
-            master: master_key,
+            keyring: master_key.into(),
             clock: Arc::new(SystemClock),
             rng: None,
             sender: Arc::new(Outbox::new()),
@@ -179,8 +181,8 @@ impl ServiceBuilder {
             Some(rng) => Entropy::seeded(rng),
             None => Entropy::from_os()?,
         };
-        let phantom = derive(&self.master, b"userpool/v1/phantom-users");
-        let code_key = derive(&self.master, b"userpool/v1/one-time-codes");
+        let phantom = derive(&self.keyring, b"userpool/v1/phantom-users");
+        let code_key = derive(&self.keyring, b"userpool/v1/one-time-codes");
         Ok(Service {
             inner: Arc::new(Inner {
                 store: self.store,
@@ -197,15 +199,16 @@ impl ServiceBuilder {
                 keys: RwLock::new(HashMap::new()),
                 settings: FlowSettings::new(PhantomKey::new(*phantom)),
                 code_key,
-                master: self.master,
+                keyring: self.keyring,
             }),
         })
     }
 }
 
-fn derive(master: &MasterKey, label: &[u8]) -> Zeroizing<[u8; 32]> {
+/// A key for keyed hashes and MACs, derived (HKDF) for `label` from the keyring's active key.
+pub(crate) fn derive(keyring: &Keyring, label: &[u8]) -> Zeroizing<[u8; 32]> {
     let mut out = Zeroizing::new([0u8; 32]);
-    let hk = Hkdf::<Sha256>::new(None, master.expose_secret());
+    let hk = Hkdf::<Sha256>::new(None, keyring.active_key().expose_secret());
     // 32 bytes is always a valid HKDF-SHA256 output length.
     let _ = hk.expand(label, out.as_mut());
     out
@@ -223,10 +226,10 @@ pub(crate) struct Inner {
     pub(crate) backend: &'static dyn Backend,
     pub(crate) region: String,
     pub(crate) account_id: String,
-    pub(crate) keys: RwLock<HashMap<String, Arc<KeySet>>>,
+    pub(crate) keys: RwLock<HashMap<String, CachedKeys>>,
     pub(crate) settings: FlowSettings,
     pub(crate) code_key: Zeroizing<[u8; 32]>,
-    pub(crate) master: MasterKey,
+    pub(crate) keyring: Keyring,
 }
 
 /// Amazon-Cognito-style user pools: every operation, on any store. Cheap to clone.
@@ -252,8 +255,8 @@ pub(crate) fn internal() -> Error {
 }
 
 impl Service {
-    /// A builder.
-    pub fn builder(store: Arc<dyn Store>, master_key: MasterKey) -> ServiceBuilder {
+    /// A builder (see [`ServiceBuilder::new`]).
+    pub fn builder(store: Arc<dyn Store>, master_key: impl Into<Keyring>) -> ServiceBuilder {
         ServiceBuilder::new(store, master_key)
     }
 
@@ -294,7 +297,7 @@ impl Service {
     }
 
     pub(crate) fn sealer(&self, pool: &UserPoolId, purpose: Purpose) -> Sealer {
-        Sealer::new(&self.inner.master, purpose, pool.as_str())
+        Sealer::with_keyring(&self.inner.keyring, purpose, pool.as_str())
     }
 
     /// The pool's triggers: those set in code, else its `LambdaConfig` through the Lambda
@@ -346,13 +349,15 @@ impl Service {
             .get_pool(&pool_id)
             .await
             .map_err(|e| self.store_error(&e))?;
+        let client = self.opened_client(&pool.id, client).await?;
         Ok((pool, client))
     }
 
     /// A pool's client, for admin operations that name both.
     pub(crate) async fn pool_client(&self, pool: &PoolConfig, id: &str) -> Result<AppClient> {
         let client_id = ClientId::parse(id)?;
-        self.store()
+        let client = self
+            .store()
             .get_client(&pool.id, &client_id)
             .await
             .map_err(|e| match e {
@@ -361,7 +366,8 @@ impl Service {
                     format!("User pool client {id} does not exist."),
                 ),
                 other => self.store_error(&other),
-            })
+            })?;
+        self.opened_client(&pool.id, client).await
     }
 
     /// A store failure, users reported LEGACY-style (callers that know the client map
@@ -423,7 +429,9 @@ pub(crate) fn missing(member: &str) -> Error {
     )
 }
 
-/// One pool as its relying parties see it: issuer and signing keys.
+/// One pool as its relying parties see it: issuer and signing keys, as they were when
+/// [`Service::user_pool`] was called (ask again after [`Service::rotate_signing_keys`]; the
+/// HTTP adapter does for every JWKS request).
 #[derive(Clone)]
 pub struct UserPool {
     id: UserPoolId,

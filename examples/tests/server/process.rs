@@ -44,30 +44,65 @@ pub struct Server {
     pub http: reqwest::Client,
 }
 
+/// `server` with a free port and `args`, its stdout piped (and stderr, if `capture_stderr`).
+fn spawn(port: u16, args: &[&str], capture_stderr: bool) -> Child {
+    let binary = server_binary();
+    assert!(
+        binary.exists(),
+        "{} is missing: `cargo test` builds the examples first",
+        binary.display()
+    );
+    Command::new(&binary)
+        .args(["--port", &port.to_string()])
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(if capture_stderr {
+            Stdio::piped()
+        } else {
+            Stdio::inherit()
+        })
+        .spawn()
+        .expect("spawn server")
+}
+
+/// Runs `server` with `args` (and nothing else but a free port) expecting it to refuse to
+/// start: its exit code and what it wrote to stderr. Panics (after killing it) if it listens.
+pub fn refused(args: &[&str]) -> (Option<i32>, String) {
+    let mut child = spawn(free_port(), args, true);
+    let stdout = child.stdout.take().expect("stdout");
+    for line in BufReader::new(stdout).lines() {
+        if line
+            .as_deref()
+            .is_ok_and(|l| l.starts_with("userpool listening on"))
+        {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the server started: {args:?}");
+        }
+    }
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr)
+        .expect("stderr");
+    let status = child.wait().expect("exit status");
+    (status.code(), stderr)
+}
+
 impl Server {
     /// Starts `server` with `args` (plus a free port, the admin key and the dev outbox) and
     /// waits for its "listening" line.
     pub fn start(args: &[&str]) -> Self {
-        let binary = server_binary();
-        assert!(
-            binary.exists(),
-            "{} is missing: `cargo test` builds the examples first",
-            binary.display()
-        );
+        let admin = format!("{ADMIN_KEY}:{ADMIN_SECRET}");
+        let mut all = vec!["--admin-credentials", &admin, "--dev-outbox"];
+        all.extend_from_slice(args);
+        Self::start_exactly(&all)
+    }
+
+    /// Starts `server` with a free port and `args` alone, and waits for its "listening" line.
+    /// (Its SDK client is signed with [`ADMIN_KEY`] all the same.)
+    pub fn start_exactly(args: &[&str]) -> Self {
         let port = free_port();
-        let mut child = Command::new(&binary)
-            .args(["--port", &port.to_string()])
-            .args([
-                "--admin-credentials",
-                &format!("{ADMIN_KEY}:{ADMIN_SECRET}"),
-            ])
-            .arg("--dev-outbox")
-            .args(args)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn server");
+        let mut child = spawn(port, args, false);
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
         loop {

@@ -56,4 +56,34 @@ pub async fn clients(store: Arc<dyn Store>) {
         store.put_client(&pool.id, ghost).await,
         Err(StoreError::ClientNotFound)
     );
+
+    // A secret is stored sealed (opaque bytes here), never in plaintext.
+    let secret = user_pool_model::ClientSecret::generate(&mut rng);
+    let mut plain = AppClient::new(ClientId::generate(&mut rng), "plain", Some(secret)).unwrap();
+    assert!(matches!(
+        store.create_client(&pool.id, plain.clone()).await,
+        Err(StoreError::Backend(_))
+    ));
+    assert_eq!(
+        store.get_client(&pool.id, &plain.id).await,
+        Err(StoreError::ClientNotFound)
+    );
+    let mut existing = store.get_client(&pool.id, &ids[0]).await.unwrap();
+    existing.secret = plain.secret.clone();
+    assert!(matches!(
+        store.put_client(&pool.id, existing).await,
+        Err(StoreError::Backend(_))
+    ));
+    assert_eq!(
+        store.get_client(&pool.id, &ids[0]).await.unwrap().secret,
+        None
+    );
+    plain.secret = None;
+    plain.sealed_secret = Some(vec![1, 2, 3]);
+    store.create_client(&pool.id, plain.clone()).await.unwrap();
+    let stored = store.get_client(&pool.id, &plain.id).await.unwrap();
+    assert_eq!(
+        (stored.secret, stored.sealed_secret),
+        (None, Some(vec![1, 2, 3]))
+    );
 }

@@ -99,6 +99,17 @@ impl MemoryStore {
     }
 }
 
+/// Refuses a client whose secret is not sealed, as the SQL stores (which cannot serialize it)
+/// do.
+fn only_sealed(client: &AppClient) -> StoreResult<()> {
+    match client.secret {
+        Some(_) => Err(StoreError::Backend(
+            "a client secret is stored only sealed".into(),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// One page of a map ordered by key, after the key named by `token`.
 fn page_of<T: Clone>(
     map: &BTreeMap<String, T>,
@@ -193,6 +204,7 @@ impl PoolStore for MemoryStore {
 #[async_trait]
 impl ClientStore for MemoryStore {
     async fn create_client(&self, pool: &UserPoolId, client: AppClient) -> StoreResult<()> {
+        only_sealed(&client)?;
         self.with_pool(pool, |p| {
             if p.clients.contains_key(client.id.as_str()) {
                 return Err(StoreError::ClientExists);
@@ -212,6 +224,7 @@ impl ClientStore for MemoryStore {
     }
 
     async fn put_client(&self, pool: &UserPoolId, client: AppClient) -> StoreResult<()> {
+        only_sealed(&client)?;
         self.with_pool(pool, |p| match p.clients.get_mut(client.id.as_str()) {
             Some(existing) => {
                 *existing = client;
@@ -267,6 +280,29 @@ impl KeyStore for MemoryStore {
 
     async fn get_signing_keys(&self, pool: &UserPoolId) -> StoreResult<Option<StoredKeys>> {
         self.with_pool(pool, |p| Ok(p.keys.clone()))
+    }
+
+    async fn insert_signing_keys_if_absent(
+        &self,
+        pool: &UserPoolId,
+        keys: StoredKeys,
+    ) -> StoreResult<StoredKeys> {
+        self.with_pool(pool, |p| Ok(p.keys.get_or_insert(keys).clone()))
+    }
+
+    async fn replace_signing_keys(
+        &self,
+        pool: &UserPoolId,
+        expected: &StoredKeys,
+        keys: StoredKeys,
+    ) -> StoreResult<()> {
+        self.with_pool(pool, |p| match &mut p.keys {
+            Some(current) if current == expected => {
+                *current = keys;
+                Ok(())
+            }
+            _ => Err(StoreError::VersionConflict),
+        })
     }
 }
 

@@ -201,7 +201,7 @@ impl Service {
         client.created = now;
         client.modified = now;
         self.store()
-            .create_client(&pool.id, client.clone())
+            .create_client(&pool.id, self.seal_client(&pool.id, &client)?)
             .await
             .map_err(|e| self.store_error(&e))?;
         tracing::info!(target: "userpool::audit", operation = "CreateUserPoolClient", pool = %pool.id.as_str(), client = %client.id.as_str());
@@ -224,7 +224,7 @@ impl Service {
     }
 
     /// UpdateUserPoolClient (full replacement: omitted members return to their defaults; the
-    /// secret is kept).
+    /// secret is kept, sealed again under the active master key).
     pub async fn update_user_pool_client(
         &self,
         req: UserPoolClientRequest,
@@ -244,7 +244,7 @@ impl Service {
             .await?;
         client.modified = self.now();
         self.store()
-            .put_client(&pool.id, client.clone())
+            .put_client(&pool.id, self.seal_client(&pool.id, &client)?)
             .await
             .map_err(|e| self.store_error(&e))?;
         tracing::info!(target: "userpool::audit", operation = "UpdateUserPoolClient", pool = %pool.id.as_str(), client = %client.id.as_str());

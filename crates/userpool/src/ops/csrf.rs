@@ -17,11 +17,8 @@ pub(crate) const CSRF_TOKEN_LEN: usize = 64;
 
 impl Service {
     fn csrf_mac(&self, nonce: &[u8]) -> [u8; 16] {
-        let mut key = <Hmac<Sha256> as KeyInit>::new_from_slice(self.inner.master.expose_secret())
-            .unwrap_or_else(|_| <Hmac<Sha256> as KeyInit>::new(&Default::default()));
-        key.update(LABEL);
-        let derived = key.finalize().into_bytes();
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&derived)
+        let derived = crate::service::derive(&self.inner.keyring, LABEL);
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(derived.as_ref())
             .unwrap_or_else(|_| <Hmac<Sha256> as KeyInit>::new(&Default::default()));
         mac.update(nonce);
         let full = mac.finalize().into_bytes();

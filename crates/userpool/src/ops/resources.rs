@@ -229,13 +229,8 @@ impl Service {
     fn import_url_signature(&self, pool: &UserPoolId, job: &str, expires: i64) -> String {
         use base64::Engine as _;
         use hmac::{KeyInit, Mac};
-        let mut key = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(
-            self.inner.master.expose_secret(),
-        )
-        .unwrap_or_else(|_| <hmac::Hmac<sha2::Sha256> as KeyInit>::new(&Default::default()));
-        key.update(b"userpool/v1/import-url");
-        let derived = key.finalize().into_bytes();
-        let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&derived)
+        let derived = crate::service::derive(&self.inner.keyring, b"userpool/v1/import-url");
+        let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(derived.as_ref())
             .unwrap_or_else(|_| <hmac::Hmac<sha2::Sha256> as KeyInit>::new(&Default::default()));
         for part in [pool.as_str(), job, &expires.to_string()] {
             mac.update(&(part.len() as u64).to_be_bytes());

@@ -18,7 +18,7 @@ use user_pool_model::{AppClient, PoolConfig, PreventUserExistenceErrors, User};
 use crate::error::{Error, Result};
 use crate::hooks::{Caller, trigger_attributes};
 use crate::ops::tokens::{ClientProof, Grant};
-use crate::seal::Purpose;
+use crate::seal::{HEADER_BYTES, NONCE_BYTES, Purpose, TAG_BYTES};
 use crate::service::{Service, internal};
 use crate::wire::*;
 
@@ -476,7 +476,9 @@ impl Service {
             .render(|bytes| {
                 // The pool id travels in clear ahead of the sealed state, so requests that
                 // carry only a `Session` (AssociateSoftwareToken) find their pool.
-                let mut out = Vec::with_capacity(1 + pool_id.len() + bytes.len() + 28);
+                let mut out = Vec::with_capacity(
+                    1 + pool_id.len() + HEADER_BYTES + NONCE_BYTES + bytes.len() + TAG_BYTES,
+                );
                 out.push(u8::try_from(pool_id.len()).unwrap_or(0));
                 out.extend_from_slice(pool_id);
                 out.extend_from_slice(&sealer.seal(bytes, b"", nonce));

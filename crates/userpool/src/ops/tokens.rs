@@ -493,15 +493,22 @@ impl Service {
         let validation = Validation::access_token(self.inner.issuer.for_pool(&pool.id))
             .any_client()
             .require_scope(scope);
-        let claims = keys
-            .verify(token, &validation, self.now())
-            .map_err(|e| match e {
-                jwt_tokens::Error::Expired => not_authorized("Access Token has expired"),
-                jwt_tokens::Error::MissingScope => {
-                    not_authorized("Access Token does not have required scopes")
-                }
-                _ => invalid(),
-            })?;
+        let claims = match keys.verify(token, &validation, self.now()) {
+            // A key another service made since this one last looked: look again, once.
+            Err(jwt_tokens::Error::UnknownKeyId) => {
+                self.reload_keys(&pool.id)
+                    .await?
+                    .verify(token, &validation, self.now())
+            }
+            checked => checked,
+        };
+        let claims = claims.map_err(|e| match e {
+            jwt_tokens::Error::Expired => not_authorized("Access Token has expired"),
+            jwt_tokens::Error::MissingScope => {
+                not_authorized("Access Token does not have required scopes")
+            }
+            _ => invalid(),
+        })?;
         let revoked = || not_authorized("Access Token has been revoked");
         let origin = claims.origin_jti().ok_or_else(revoked)?;
         let family = self
@@ -664,12 +671,7 @@ pub(crate) fn check_client_secret(client: &AppClient, given: Option<&SecretStrin
     let Some(secret) = &client.secret else {
         return Ok(());
     };
-    let ok = given.is_some_and(|g| {
-        bool::from(subtle::ConstantTimeEq::ct_eq(
-            g.expose_secret().as_bytes(),
-            secret.expose_secret().as_bytes(),
-        ))
-    });
+    let ok = given.is_some_and(|g| secret.matches(g.expose_secret()));
     if ok {
         Ok(())
     } else {

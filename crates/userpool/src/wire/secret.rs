@@ -10,6 +10,11 @@ use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// A secret string member (`Password`, `AccessToken`, `Session`, `ConfirmationCode`, …).
+///
+/// The one secret type that is `Serialize`, `Deserialize` and `Clone`, on purpose: it is a
+/// member of the wire shapes, which are deserialized from requests and serialized into
+/// responses (tokens, `Session`, the `ClientSecret` Describe returns), and which derive
+/// `Clone`. Its `PartialEq` is constant-time; `Debug` is redacted.
 #[derive(Clone, Default, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
 #[serde(transparent)]
 pub struct SecretString(String);
@@ -58,8 +63,10 @@ impl fmt::Debug for SecretString {
 }
 
 /// `AuthParameters` / `ChallengeResponses` / `ChallengeParameters`: a string map whose
-/// `Debug` shows the keys only (values include `PASSWORD`, `SRP_A`, codes and answers).
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// `Debug` shows the keys only (values include `PASSWORD`, `SRP_A`, codes and answers), whose
+/// values are zeroized on drop and compared in constant time. `Serialize`, `Deserialize` and
+/// `Clone` as [`SecretString`], for the same reason.
+#[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct SecretMap(pub BTreeMap<String, String>);
 
@@ -79,6 +86,21 @@ impl SecretMap {
         self.0.get(key).map(String::as_str)
     }
 }
+
+impl PartialEq for SecretMap {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .fold(true, |same, ((k1, v1), (k2, v2))| {
+                    same & (k1 == k2) & bool::from(v1.as_bytes().ct_eq(v2.as_bytes()))
+                })
+    }
+}
+
+impl Eq for SecretMap {}
 
 impl Drop for SecretMap {
     fn drop(&mut self) {
@@ -112,5 +134,18 @@ mod tests {
         );
         assert_eq!(SecretString::new("a"), SecretString::new("a"));
         assert_ne!(SecretString::new("a"), SecretString::new("b"));
+        assert_eq!(
+            m,
+            SecretMap::of(&[("USERNAME", "a"), ("PASSWORD", "hunter2")])
+        );
+        assert_ne!(
+            m,
+            SecretMap::of(&[("PASSWORD", "hunter3"), ("USERNAME", "a")])
+        );
+        assert_ne!(
+            m,
+            SecretMap::of(&[("PASSWORD", "hunter2"), ("USERNAMF", "a")])
+        );
+        assert_ne!(m, SecretMap::of(&[("PASSWORD", "hunter2")]));
     }
 }

@@ -13,6 +13,8 @@ mod attribute_updates;
 mod code_limits;
 #[path = "groups.rs"]
 mod groups;
+#[path = "keys.rs"]
+mod keys;
 #[path = "lockout.rs"]
 mod lockout;
 #[path = "mfa_devices.rs"]

@@ -15,6 +15,8 @@ mod attribute_updates;
 mod code_limits;
 #[path = "groups.rs"]
 mod groups;
+#[path = "keys.rs"]
+mod keys;
 // The log scrub installs the process's one global subscriber, so it runs in one copy: this
 // one, where the SQL store's own logging is in the scenario too.
 #[path = "lockout.rs"]

@@ -78,6 +78,7 @@ pub const PASSWORD: &str = "Corr3ct-Horse!";
 
 pub struct World {
     pub service: Service,
+    pub store: Arc<dyn Store>,
     pub outbox: Arc<Outbox>,
     pub clock: Arc<FixedClock>,
     pub rng: ChaCha20Rng,
@@ -100,9 +101,18 @@ impl World {
         store: Arc<dyn Store>,
         f: impl FnOnce(userpool::ServiceBuilder) -> userpool::ServiceBuilder,
     ) -> Self {
+        Self::build_with_key(store, MasterKey::new([42; 32]), f)
+    }
+
+    /// Like [`World::build`] under another master key or keyring.
+    pub fn build_with_key(
+        store: Arc<dyn Store>,
+        key: impl Into<userpool::Keyring>,
+        f: impl FnOnce(userpool::ServiceBuilder) -> userpool::ServiceBuilder,
+    ) -> Self {
         let outbox = Arc::new(Outbox::new());
         let clock = Arc::new(FixedClock::new(NOW));
-        let builder = Service::builder(store, MasterKey::new([42; 32]))
+        let builder = Service::builder(store.clone(), key)
             .clock(clock.clone())
             .rng(ChaCha20Rng::seed_from_u64(7))
             .sender(outbox.clone())
@@ -110,6 +120,7 @@ impl World {
         let service = f(builder).build().expect("service");
         Self {
             service,
+            store,
             outbox,
             clock,
             rng: ChaCha20Rng::seed_from_u64(99),

@@ -10,8 +10,12 @@ mod admin_users;
 mod attribute_updates;
 #[path = "code_limits.rs"]
 mod code_limits;
+#[path = "faults.rs"]
+mod faults;
 #[path = "groups.rs"]
 mod groups;
+#[path = "history.rs"]
+mod history;
 #[path = "keys.rs"]
 mod keys;
 #[path = "lockout.rs"]

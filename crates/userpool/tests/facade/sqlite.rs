@@ -13,8 +13,12 @@ mod at_rest;
 mod attribute_updates;
 #[path = "code_limits.rs"]
 mod code_limits;
+#[path = "faults.rs"]
+mod faults;
 #[path = "groups.rs"]
 mod groups;
+#[path = "history.rs"]
+mod history;
 #[path = "keys.rs"]
 mod keys;
 // The log scrub installs the process's one global subscriber, so it runs in one copy: this

@@ -71,6 +71,38 @@ pub fn fresh_store() -> Option<Arc<dyn Store>> {
     }
 }
 
+/// A fresh store of this suite's backend behind a [`userpool_store::FaultyStore`], and the
+/// handle that injects its failures.
+pub fn fresh_faulty_store() -> Option<(Arc<dyn Store>, userpool_store::Faults)> {
+    fn wrap<S: Store + 'static>(s: S) -> (Arc<dyn Store>, userpool_store::Faults) {
+        let faulty = userpool_store::FaultyStore::new(s);
+        let faults = faulty.faults();
+        (Arc::new(faulty), faults)
+    }
+    match BACKEND {
+        Backend::Memory => Some(wrap(MemoryStore::new())),
+        Backend::Sqlite => {
+            let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("facade-sqlite");
+            std::fs::create_dir_all(&dir).expect("test dir");
+            let path = dir.join(format!("{}.db", unique("faulty")));
+            let store = SqlStoreOptions::new(format!("sqlite:{}", path.display()))
+                .max_connections(4)
+                .connect_lazy()
+                .expect("sqlite store");
+            Some(wrap(store))
+        }
+        Backend::Postgres => {
+            let url = std::env::var("USERPOOL_TEST_POSTGRES_URL").ok()?;
+            let store = SqlStoreOptions::new(url)
+                .schema(unique("up_t"))
+                .max_connections(4)
+                .connect_lazy()
+                .expect("postgres store");
+            Some(wrap(store))
+        }
+    }
+}
+
 /// The virtual clock's start.
 pub const NOW: i64 = 1_793_000_000;
 /// A password that satisfies the default policy.

@@ -5,8 +5,18 @@
 //! cargo run --release --example server -- [--port 9229] [--region us-east-1]
 //!     [--admin-credentials KEY:SECRET] [--issuer-mode self|aws] [--lambda-endpoint URL]
 //!     [--dev-outbox] [--data-dir DIR] [--database-url URL] [--database-schema NAME] [--master-key-file PATH]
-//!     [--public-url URL] [--in-memory]
+//!     [--public-url URL] [--in-memory] [--rate-limits off|default|cognito]
+//!     [--trusted-proxy CIDR]...
 //! ```
+//!
+//! Rate limits (`--rate-limits`): `default` keeps one bucket per client IP, per username of
+//! credential and code operations, per app client and per access key (the numbers are in
+//! `userpool_http::RateLimits`); `cognito` applies Cognito's account-wide quotas; `off` none.
+//! `--trusted-proxy CIDR` (repeatable) names proxies whose `X-Forwarded-For` and
+//! `X-Forwarded-Proto` are believed. An https `--public-url` makes hosted cookies `Secure`.
+//!
+//! Messages: with `--dev-outbox`, codes are kept (bounded) for `GET /_dev/messages`; without
+//! it nothing is kept and messages are dropped with a warning (no sender is configured).
 //!
 //! Storage: by default a SQLite database, `userpool-data/userpool.db` (WAL, created on first
 //! start, migrated on every start). `--database-url postgres://…` shares one PostgreSQL
@@ -25,8 +35,8 @@ use std::sync::Arc;
 
 use custom_auth_triggers::LambdaClient;
 use rand::RngExt as _;
-use userpool::{Issuer, MasterKey, Outbox, Service};
-use userpool_http::{AdminCredentials, HttpConfig};
+use userpool::{Issuer, MasterKey, MessageSender, NoDelivery, Outbox, Service};
+use userpool_http::{AdminCredentials, HttpConfig, IpNet, RateLimits};
 use userpool_store::{MemoryStore, Store};
 use userpool_store_sql::{Engine, SqlStoreOptions};
 use zeroize::Zeroizing;
@@ -45,10 +55,12 @@ struct Options {
     master_key_file: Option<std::path::PathBuf>,
     public_url: Option<String>,
     in_memory: bool,
+    rate_limits: RateLimits,
+    trusted_proxies: Vec<IpNet>,
 }
 
 fn usage() -> &'static str {
-    "usage: server [--port N] [--region R] [--admin-credentials KEY:SECRET] [--issuer-mode self|aws] [--lambda-endpoint URL] [--dev-outbox] [--data-dir DIR] [--database-url URL] [--database-schema NAME] [--master-key-file PATH] [--public-url URL] [--in-memory]"
+    "usage: server [--port N] [--region R] [--admin-credentials KEY:SECRET] [--issuer-mode self|aws] [--lambda-endpoint URL] [--dev-outbox] [--data-dir DIR] [--database-url URL] [--database-schema NAME] [--master-key-file PATH] [--public-url URL] [--in-memory] [--rate-limits off|default|cognito] [--trusted-proxy CIDR]..."
 }
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
@@ -65,6 +77,8 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
         master_key_file: None,
         public_url: None,
         in_memory: false,
+        rate_limits: RateLimits::per_source(),
+        trusted_proxies: Vec::new(),
     };
     let mut args = args.peekable();
     while let Some(flag) = args.next() {
@@ -100,6 +114,12 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
             "--master-key-file" => o.master_key_file = Some(value()?.into()),
             "--public-url" => o.public_url = Some(value()?.trim_end_matches('/').to_owned()),
             "--in-memory" => o.in_memory = true,
+            "--rate-limits" => o.rate_limits = value()?.parse()?,
+            "--trusted-proxy" => o.trusted_proxies.push(
+                value()?
+                    .parse()
+                    .map_err(|_| "--trusted-proxy takes a CIDR (10.0.0.0/8)".to_owned())?,
+            ),
             "--help" | "-h" => return Err(usage().into()),
             other => return Err(format!("unknown flag {other}\n{}", usage())),
         }
@@ -180,10 +200,17 @@ async fn serve(options: Options) -> Result<(), Box<dyn Error>> {
                 .unwrap_or_else(|| options.data_dir.join("master.key")),
         )?
     };
+    // Messages are kept only for the development outbox (bounded); otherwise dropped, said.
     let outbox = Arc::new(Outbox::new());
+    let sender: Arc<dyn MessageSender> = if options.dev_outbox {
+        outbox.clone()
+    } else {
+        tracing::warn!("no message sender is configured: codes are not delivered (use --dev-outbox for development)");
+        Arc::new(NoDelivery)
+    };
     let mut builder = Service::builder(store, master_key)
         .region(&options.region)
-        .sender(outbox.clone())
+        .sender(sender)
         .issuer(if options.aws_issuer {
             Issuer::Aws
         } else {
@@ -199,7 +226,11 @@ async fn serve(options: Options) -> Result<(), Box<dyn Error>> {
         )?);
     }
     let service = builder.build()?;
-    let mut config = HttpConfig::default().admin_credentials(vec![admin.clone()]);
+    let mut config = HttpConfig::default()
+        .admin_credentials(vec![admin.clone()])
+        .rate_limits(options.rate_limits.clone())
+        .trusted_proxies(options.trusted_proxies.clone())
+        .https(public_url.starts_with("https://"));
     if options.dev_outbox {
         tracing::warn!(
             "DEV OUTBOX ON: GET /_dev/messages serves every code and temporary password to loopback clients"

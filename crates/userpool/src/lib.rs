@@ -134,7 +134,7 @@ pub use error::{Error, ErrorKind, INCORRECT_CREDENTIALS, Result};
 pub use keys::{KEY_CACHE_SECONDS, SigningKeyRotation};
 pub use messages::{
     DEFAULT_OUTBOX_MESSAGES, DEFAULT_OUTBOX_SECONDS, DeliveryFailure, DeliveryMedium, Message,
-    MessageKind, MessageSender, Outbox, render_template,
+    MessageKind, MessageSender, NoDelivery, Outbox, render_template,
 };
 pub use ops::code_limits::{CODE_GUESSES_PER_HOUR, CODES_SENT_PER_HOUR};
 pub use ops::codes::Purged;

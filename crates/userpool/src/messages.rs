@@ -195,6 +195,26 @@ impl MessageSender for Outbox {
     }
 }
 
+/// A sender for a deployment with nowhere to deliver: every message is dropped, with a
+/// warning on `userpool::messages` that names the pool and the kind, never the code or the
+/// destination. Operations answer as if sent (users are confirmed by an administrator).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoDelivery;
+
+#[async_trait]
+impl MessageSender for NoDelivery {
+    async fn send(&self, message: Message) -> Result<(), DeliveryFailure> {
+        tracing::warn!(
+            target: "userpool::messages",
+            pool = %message.pool_id,
+            kind = message.kind.as_str(),
+            medium = message.delivery_medium.as_str(),
+            "message not delivered: no sender is configured"
+        );
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

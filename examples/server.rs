@@ -205,7 +205,9 @@ async fn serve(options: Options) -> Result<(), Box<dyn Error>> {
     let sender: Arc<dyn MessageSender> = if options.dev_outbox {
         outbox.clone()
     } else {
-        tracing::warn!("no message sender is configured: codes are not delivered (use --dev-outbox for development)");
+        tracing::warn!(
+            "no message sender is configured: codes are not delivered (use --dev-outbox for development)"
+        );
         Arc::new(NoDelivery)
     };
     let mut builder = Service::builder(store, master_key)

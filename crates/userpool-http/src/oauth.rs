@@ -62,7 +62,10 @@ fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, SecretString
     Ok(Some((unescape(id), SecretString::from(unescape(secret)))))
 }
 
-async fn form_body(request: Request) -> Result<(HeaderMap, axum::body::Bytes), OAuthError> {
+async fn form_body(
+    request: Request,
+    timeout: std::time::Duration,
+) -> Result<(HeaderMap, axum::body::Bytes), OAuthError> {
     let (parts, body) = request.into_parts();
     let is_form = parts
         .headers
@@ -75,9 +78,14 @@ async fn form_body(request: Request) -> Result<(HeaderMap, axum::body::Bytes), O
             "Content-Type must be application/x-www-form-urlencoded",
         ));
     }
-    let bytes = axum::body::to_bytes(body, userpool::MAX_FORM_BYTES)
-        .await
-        .map_err(|_| OAuthError::bad_request("invalid_request", "The body is too large."))?;
+    // Bounded in size and in time: a slow body is not waited for.
+    let bytes = tokio::time::timeout(
+        timeout,
+        axum::body::to_bytes(body, userpool::MAX_FORM_BYTES),
+    )
+    .await
+    .map_err(|_| OAuthError::bad_request("invalid_request", "The body did not arrive in time."))?
+    .map_err(|_| OAuthError::bad_request("invalid_request", "The body is too large."))?;
     Ok((parts.headers, bytes))
 }
 
@@ -86,7 +94,7 @@ async fn client_request(
     state: &AppState,
     request: Request,
 ) -> Result<(axum::body::Bytes, ClientAuthentication, Option<String>), OAuthError> {
-    let (headers, body) = form_body(request).await?;
+    let (headers, body) = form_body(request, state.config.request_timeout).await?;
     let auth = ClientAuthentication {
         basic: basic_credentials(&headers)?,
     };

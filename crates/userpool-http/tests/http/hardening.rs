@@ -801,3 +801,54 @@ async fn import_urls_are_capabilities_checked_before_the_body() {
         .expect("put");
     assert_eq!(again.status(), 403, "one file per job");
 }
+
+/// Every form body is read with a deadline: a client that starts a body and stalls gets an
+/// answer, it does not hold the request open.
+#[tokio::test]
+async fn stalled_bodies_are_not_waited_for() {
+    let server = serve_config(|c| c.request_timeout(Duration::from_secs(1))).await;
+    let pool = oauth::pool_with_domain(&server.sdk, "slow-app").await;
+    let client = oauth::client(
+        &server.sdk,
+        &pool,
+        false,
+        &[OAuthFlowType::Code],
+        &["openid"],
+        &[],
+    )
+    .await;
+    let stalled = || {
+        reqwest::Body::wrap_stream(futures_util::stream::unfold(0u32, |n| async move {
+            if n > 0 {
+                tokio::time::sleep(Duration::from_secs(60)).await;
+            }
+            Some((
+                Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"grant_type=")),
+                n + 1,
+            ))
+        }))
+    };
+    for path in [
+        "/oauth2/token".to_owned(),
+        format!(
+            "/login?response_type=code&client_id={}&redirect_uri={}",
+            client.id,
+            oauth::encode(CALLBACK)
+        ),
+    ] {
+        let started = Instant::now();
+        let r = server
+            .http
+            .post(format!("{}{path}", server.endpoint))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(stalled())
+            .send()
+            .await
+            .expect("answer");
+        assert!(r.status().is_client_error(), "{path}: {}", r.status());
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{path} answered in time"
+        );
+    }
+}

@@ -278,7 +278,8 @@ impl World {
         session: Option<&str>,
         responses: &BTreeMap<String, String>,
     ) -> Result<Reply, FlowError> {
-        let sealed = sealed_state(challenge_name, session, responses)?;
+        let answer = ChallengeAnswer::from_wire(challenge_name, responses)?;
+        let sealed = sealed_state(&answer, session)?;
         let unsealed = self.unseal(&sealed)?;
         let mut rng = self.rng.clone();
         let (pending, username, device_key) = {
@@ -303,13 +304,7 @@ impl World {
         let failures = self.session_failures.get(&id).copied().unwrap_or(0);
         let result = {
             let mut cx = self.context(&mut rng);
-            pending.respond(
-                challenge_name,
-                responses,
-                account.as_ref(),
-                failures,
-                &mut cx,
-            )
+            pending.respond(answer, account.as_ref(), failures, &mut cx)
         };
         self.rng = rng;
         match &result {

@@ -13,7 +13,7 @@ use crate::context::{Account, FlowContext, MAX_CUSTOM_ROUNDS};
 use crate::continuation::after_first_factor;
 use crate::error::{FlowError, Result};
 use crate::flows::ChallengeName;
-use crate::initiate::{credentials, param, password_verifier_challenge};
+use crate::initiate::{credentials, password_verifier_challenge};
 use crate::outcome::{Challenge, Step, Transition};
 use crate::phantom::Phantom;
 use crate::state::{
@@ -221,8 +221,7 @@ impl PendingCreate {
 
 impl AwaitCustomAnswer {
     /// `ANSWER`: VerifyAuthChallengeResponse decides.
-    pub(crate) fn respond(self, responses: &BTreeMap<String, String>) -> Result<Transition> {
-        let answer = param(responses, "ANSWER")?.to_owned();
+    pub(crate) fn respond(self, answer: String) -> Result<Transition> {
         Ok(Transition::new(Step::RunTrigger(
             PendingTrigger::VerifyAuthChallengeResponse(PendingVerify {
                 state: self,

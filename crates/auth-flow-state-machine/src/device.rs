@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 use rand_core::CryptoRng;
 use srp::time::{Duration, OffsetDateTime};
 
+use crate::answer::PasswordClaim;
 use crate::context::{Account, FlowContext};
 use crate::continuation::continue_flow;
 use crate::error::{FlowError, Result};
 use crate::flows::ChallengeName;
-use crate::initiate::{bad_public_value, failed_claim, param};
+use crate::initiate::{bad_public_value, failed_claim};
 use crate::outcome::{Challenge, Event, Step, Transition};
 use crate::state::{AwaitDevicePasswordVerifier, AwaitDeviceSrp, FlowState, Secret};
 
@@ -40,12 +41,11 @@ impl AwaitDeviceSrp {
     /// `DEVICE_KEY` and a fresh `SRP_A`; answers with the device's salt and `SRP_B`.
     pub(crate) fn respond<R: CryptoRng + ?Sized>(
         self,
-        responses: &BTreeMap<String, String>,
+        key: &str,
+        srp_a: &str,
         account: &Account<'_>,
         cx: &mut FlowContext<'_, R>,
     ) -> Result<Transition> {
-        let key = param(responses, "DEVICE_KEY")?;
-        let srp_a = param(responses, "SRP_A")?;
         if self.progress.device_key.as_deref() != Some(key) {
             return Err(FlowError::DeviceNotFound);
         }
@@ -75,21 +75,18 @@ impl AwaitDevicePasswordVerifier {
     /// The device's password claim, verified in constant time.
     pub(crate) fn respond<R: CryptoRng + ?Sized>(
         self,
-        responses: &BTreeMap<String, String>,
+        claim: &PasswordClaim,
+        sent_key: Option<&str>,
         account: &Account<'_>,
         cx: &mut FlowContext<'_, R>,
     ) -> Result<Transition> {
-        let claim = srp::PasswordClaim {
-            secret_block: param(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?,
-            signature: param(responses, "PASSWORD_CLAIM_SIGNATURE")?,
-            timestamp: param(responses, "TIMESTAMP")?,
-        };
+        let claim = claim.as_srp();
         let key = self
             .progress
             .device_key
             .clone()
             .ok_or(FlowError::InvalidSession)?;
-        if responses.get("DEVICE_KEY").is_some_and(|k| *k != key) {
+        if sent_key.is_some_and(|k| k != key) {
             return Err(FlowError::DeviceNotFound);
         }
         let (device, verifier) = device(account, &key)?;

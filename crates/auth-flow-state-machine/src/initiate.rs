@@ -13,17 +13,11 @@ use crate::flows::{AuthFlow, ChallengeName};
 use crate::outcome::{Challenge, Event, Step, Transition};
 use crate::phantom::Phantom;
 use crate::refresh::RefreshRequest;
+use crate::request::AuthRequest;
 use crate::state::{
     AwaitPasswordVerifier, CustomProgress, FirstFactor, FlowState, Progress, SecondFactor, Secret,
     UserRef,
 };
-
-/// Reads a required parameter.
-pub(crate) fn param<'a>(map: &'a BTreeMap<String, String>, key: &'static str) -> Result<&'a str> {
-    map.get(key)
-        .map(String::as_str)
-        .ok_or(FlowError::MissingParameter(key))
-}
 
 /// Maps an `SRP_A` problem: a value Cognito would refuse before any challenge.
 pub(crate) fn bad_public_value(e: srp::Error) -> FlowError {
@@ -72,36 +66,31 @@ pub struct SignIn {
 }
 
 impl Initiate {
-    /// Parses `AuthFlow` and `AuthParameters`, refusing flows the client does not allow
-    /// (`admin` for AdminInitiateAuth).
-    pub fn parse(
-        flow: &str,
-        params: &BTreeMap<String, String>,
-        client: &AppClient,
-        admin: bool,
-    ) -> Result<Self> {
-        let flow = AuthFlow::parse(flow)?;
-        flow.check_enabled(client, admin)?;
-        let device_key = params.get("DEVICE_KEY").cloned();
-        if flow == AuthFlow::RefreshTokenAuth {
-            let token = param(params, "REFRESH_TOKEN")?;
-            return Ok(Self::Refresh(RefreshRequest::new(token, device_key)));
-        }
-        let login = param(params, "USERNAME")?.to_owned();
-        let kind = match flow {
-            AuthFlow::UserSrpAuth => Kind::Srp {
-                srp_a: param(params, "SRP_A")?.to_owned(),
-            },
-            AuthFlow::UserPasswordAuth | AuthFlow::AdminUserPasswordAuth => Kind::Password {
-                password: srp::Password::new(param(params, "PASSWORD")?),
-            },
-            AuthFlow::CustomAuth | AuthFlow::RefreshTokenAuth => {
-                let srp_a = params.get("SRP_A").cloned();
-                if srp_a.is_none() && params.get("CHALLENGE_NAME").is_some_and(|c| c == "SRP_A") {
-                    return Err(FlowError::MissingParameter("SRP_A"));
-                }
-                Kind::Custom { srp_a }
+    /// Checks a typed request against the client: the flow must be enabled (`admin` for
+    /// AdminInitiateAuth).
+    pub fn new(request: AuthRequest, client: &AppClient, admin: bool) -> Result<Self> {
+        request.flow().check_enabled(client, admin)?;
+        let flow = request.flow();
+        let (login, kind, device_key) = match request {
+            AuthRequest::Refresh { token, device_key } => {
+                return Ok(Self::Refresh(RefreshRequest::from_token(token, device_key)));
             }
+            AuthRequest::UserSrp {
+                username,
+                srp_a,
+                device_key,
+            } => (username, Kind::Srp { srp_a }, device_key),
+            AuthRequest::Password {
+                username,
+                password,
+                device_key,
+                ..
+            } => (username, Kind::Password { password }, device_key),
+            AuthRequest::Custom {
+                username,
+                srp_a,
+                device_key,
+            } => (username, Kind::Custom { srp_a }, device_key),
         };
         Ok(Self::SignIn(SignIn {
             flow,
@@ -109,6 +98,17 @@ impl Initiate {
             login,
             device_key,
         }))
+    }
+
+    /// Reads the wire's `AuthFlow` and `AuthParameters` ([`AuthRequest::from_wire`]), then
+    /// [`Initiate::new`].
+    pub fn parse(
+        flow: &str,
+        params: &BTreeMap<String, String>,
+        client: &AppClient,
+        admin: bool,
+    ) -> Result<Self> {
+        Self::new(AuthRequest::from_wire(flow, params)?, client, admin)
     }
 }
 

@@ -58,9 +58,10 @@
 //!     ("PASSWORD_CLAIM_SIGNATURE".into(), signature),
 //!     ("TIMESTAMP".into(), timestamp),
 //! ]);
-//! let sealed = sealed_state("PASSWORD_VERIFIER", None, &responses)?;
+//! let answer = ChallengeAnswer::from_wire("PASSWORD_VERIFIER", &responses)?; // read once
+//! let sealed = sealed_state(&answer, None)?;
 //! let pending = PendingChallenge::open(&sealed, &cx)?; // the facade unseals first
-//! let done = pending.respond("PASSWORD_VERIFIER", &responses, Some(&account), 0, &mut cx)?;
+//! let done = pending.respond(answer, Some(&account), 0, &mut cx)?;
 //! let Step::Authenticated(signed_in) = done.step else { unreachable!() };
 //! assert_eq!(signed_in.username(), "alice");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -78,6 +79,7 @@
     )
 )]
 
+mod answer;
 mod context;
 mod continuation;
 mod custom;
@@ -92,11 +94,13 @@ mod outcome;
 mod password_verifier;
 mod phantom;
 mod refresh;
+mod request;
 mod respond;
 mod session;
 mod state;
 mod totp;
 
+pub use answer::{ChallengeAnswer, ChallengeResponse, PasswordClaim};
 pub use context::{Account, FlowContext, FlowSettings, MAX_CUSTOM_ROUNDS, PhantomKey, TotpFactor};
 pub use custom::{
     CreatedChallenge, DefineDecision, PendingCreate, PendingDefine, PendingTrigger, PendingVerify,
@@ -111,6 +115,7 @@ pub use outcome::{
     Step, TokenSource, Transition,
 };
 pub use refresh::{RefreshGrant, RefreshRequest, RefreshToken};
+pub use request::AuthRequest;
 pub use respond::{PendingChallenge, sealed_session, sealed_state};
 pub use session::{MIN_SESSION_LEN, SESSION_MINUTES, SessionEnvelope};
 pub use state::{ChallengeRecord, FirstFactor, MfaKind, SecondFactor};

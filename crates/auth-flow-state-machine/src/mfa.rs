@@ -2,8 +2,6 @@
 //! `EMAIL_OTP`, `SOFTWARE_TOKEN_MFA`, `SELECT_MFA_TYPE` and `MFA_SETUP` (with
 //! AssociateSoftwareToken / VerifySoftwareToken in between).
 
-use std::collections::BTreeMap;
-
 use rand_core::CryptoRng;
 use sha2::{Digest, Sha256};
 use user_pool_model::{MfaConfiguration, MfaMethod};
@@ -12,7 +10,6 @@ use crate::context::{Account, FlowContext};
 use crate::continuation::{base_parameters, continue_flow};
 use crate::error::{FlowError, Result};
 use crate::flows::ChallengeName;
-use crate::initiate::param;
 use crate::outcome::{Challenge, DeliveryMedium, Event, OneTimeCode, Step, Transition};
 use crate::state::{
     AwaitMfaCode, AwaitMfaSelection, AwaitMfaSetupAnswer, AwaitSoftwareToken,
@@ -200,16 +197,13 @@ impl AwaitMfaSelection {
     /// `SELECT_MFA_TYPE`: `ANSWER` names one of the offered factors.
     pub(crate) fn respond<R: CryptoRng + ?Sized>(
         self,
-        responses: &BTreeMap<String, String>,
+        choice: MfaKind,
         account: &Account<'_>,
         cx: &mut FlowContext<'_, R>,
     ) -> Result<Transition> {
-        let answer = param(responses, "ANSWER")?;
-        let kind = MfaKind::parse_answer(answer)
-            .filter(|k| self.choices.contains(k))
-            .ok_or(FlowError::InvalidParameter(
-                "The MFA type in ANSWER is not one the user can choose",
-            ))?;
+        let kind = Some(choice).filter(|k| self.choices.contains(k)).ok_or(
+            FlowError::InvalidParameter("The MFA type in ANSWER is not one the user can choose"),
+        )?;
         Ok(challenge(Decision::One(kind), self.progress, account, cx))
     }
 }
@@ -218,15 +212,10 @@ impl AwaitMfaCode {
     /// `SMS_MFA_CODE` / `EMAIL_OTP_CODE`, compared in constant time.
     pub(crate) fn respond<R: CryptoRng + ?Sized>(
         self,
-        responses: &BTreeMap<String, String>,
+        code: &str,
         account: &Account<'_>,
         cx: &mut FlowContext<'_, R>,
     ) -> Result<Transition> {
-        let key = match self.kind {
-            MfaKind::Email => "EMAIL_OTP_CODE",
-            _ => "SMS_MFA_CODE",
-        };
-        let code = param(responses, key)?;
         if digest(code) != self.code_digest {
             return Err(FlowError::CodeMismatch);
         }
@@ -240,11 +229,10 @@ impl AwaitSoftwareToken {
     /// `SOFTWARE_TOKEN_MFA_CODE`: ±1 step, never a step at or before the last one accepted.
     pub(crate) fn respond<R: CryptoRng + ?Sized>(
         self,
-        responses: &BTreeMap<String, String>,
+        code: &str,
         account: &Account<'_>,
         cx: &mut FlowContext<'_, R>,
     ) -> Result<Transition> {
-        let code = param(responses, "SOFTWARE_TOKEN_MFA_CODE")?;
         let totp = account.totp.as_ref().ok_or(FlowError::TotpMismatch)?;
         let step = match totp.secret.verify(code, cx.now, totp.last_step) {
             Err(FlowError::InvalidTotp(_)) => return Err(FlowError::TotpMismatch),

@@ -1,34 +1,25 @@
 //! `NEW_PASSWORD_REQUIRED`: a user in FORCE_CHANGE_PASSWORD replaces the temporary password
 //! and supplies the required attributes still missing.
 
-use std::collections::BTreeMap;
-
 use rand_core::CryptoRng;
 use user_pool_model::{Attribute, UserStatus};
 
 use crate::context::{Account, FlowContext};
 use crate::continuation::continue_flow;
 use crate::error::{FlowError, Result};
-use crate::initiate::param;
 use crate::outcome::{Event, Transition};
 use crate::state::AwaitNewPassword;
-
-const PREFIX: &str = "userAttributes.";
 
 impl AwaitNewPassword {
     /// `NEW_PASSWORD` (checked against the pool's policy) and `userAttributes.<name>`.
     pub(crate) fn respond<R: CryptoRng + ?Sized>(
         self,
-        responses: &BTreeMap<String, String>,
+        password: srp::Password,
+        attributes: Vec<Attribute>,
         account: &Account<'_>,
         cx: &mut FlowContext<'_, R>,
     ) -> Result<Transition> {
-        let password = srp::Password::new(param(responses, "NEW_PASSWORD")?);
         cx.pool.password_policy.check(password.expose_secret())?;
-        let attributes: Vec<Attribute> = responses
-            .iter()
-            .filter_map(|(k, v)| k.strip_prefix(PREFIX).map(|name| Attribute::new(name, v)))
-            .collect();
         cx.client
             .attribute_permissions
             .check_write(&cx.pool.schema, &attributes, false)?;

@@ -1,16 +1,15 @@
 //! `PASSWORD_VERIFIER`: the SRP password claim, for real and phantom users alike.
 
-use std::collections::BTreeMap;
-
 use rand_core::CryptoRng;
 use srp::time::Duration;
 
+use crate::answer::PasswordClaim;
 use crate::context::{Account, FlowContext};
 use crate::continuation::after_first_factor;
 use crate::custom::{self, PendingTrigger};
 use crate::device::datetime;
 use crate::error::{FlowError, Result};
-use crate::initiate::{credentials, failed_claim, param};
+use crate::initiate::{credentials, failed_claim};
 use crate::outcome::{Event, Step, Transition};
 use crate::phantom::Phantom;
 use crate::state::{AwaitPasswordVerifier, CustomProgress, FirstFactor, Progress, SecondFactor};
@@ -24,15 +23,11 @@ impl AwaitPasswordVerifier {
     /// counting.
     pub(crate) fn respond<R: CryptoRng + ?Sized>(
         self,
-        responses: &BTreeMap<String, String>,
+        claim: &PasswordClaim,
         account: Option<&Account<'_>>,
         cx: &mut FlowContext<'_, R>,
     ) -> Result<Transition> {
-        let claim = srp::PasswordClaim {
-            secret_block: param(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?,
-            signature: param(responses, "PASSWORD_CLAIM_SIGNATURE")?,
-            timestamp: param(responses, "TIMESTAMP")?,
-        };
+        let claim = claim.as_srp();
         let handshake = srp::ServerHandshake::from_bytes(self.handshake.expose_secret())
             .map_err(|_| FlowError::InvalidSession)?;
         let account = account.filter(|_| !self.user.phantom);

@@ -57,10 +57,12 @@ pub struct RefreshRequest {
 impl RefreshRequest {
     /// A refresh with `token` and the request's `DEVICE_KEY`.
     pub fn new(token: &str, device_key: Option<String>) -> Self {
-        Self {
-            token: RefreshToken::new(token),
-            device_key,
-        }
+        Self::from_token(RefreshToken::new(token), device_key)
+    }
+
+    /// A refresh with an already wrapped `token`.
+    pub fn from_token(token: RefreshToken, device_key: Option<String>) -> Self {
+        Self { token, device_key }
     }
 
     /// The presented token.

@@ -2,16 +2,14 @@
 //! VerifySoftwareToken with a `Session`): find the sealed state, open it, check its bindings,
 //! and hand the response to the state that waits for it.
 
-use std::collections::BTreeMap;
-
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use rand_core::CryptoRng;
 
+use crate::answer::{ChallengeAnswer, ChallengeResponse};
 use crate::context::{Account, FlowContext};
 use crate::error::{FlowError, Result};
 use crate::flows::ChallengeName;
-use crate::initiate::param;
 use crate::outcome::{Challenge, Transition};
 use crate::session::{MIN_SESSION_LEN, SessionEnvelope};
 use crate::state::{FlowState, UserRef};
@@ -28,19 +26,13 @@ fn decode(text: &str, engine: &impl Engine) -> Result<Vec<u8>> {
         .map_err(|_| FlowError::InvalidSession)
 }
 
-/// The sealed bytes to open for a response: `PASSWORD_CLAIM_SECRET_BLOCK` for the SRP
+/// The sealed bytes to open for an answer: `PASSWORD_CLAIM_SECRET_BLOCK` for the SRP
 /// verifier steps (so that clients without `Session`, like pycognito, work, and so that the
 /// block signed over is the one issued), `Session` otherwise.
-pub fn sealed_state(
-    challenge_name: &str,
-    session: Option<&str>,
-    responses: &BTreeMap<String, String>,
-) -> Result<Vec<u8>> {
-    match ChallengeName::parse(challenge_name).ok_or(FlowError::UnknownChallenge)? {
-        ChallengeName::PasswordVerifier | ChallengeName::DevicePasswordVerifier => {
-            decode(param(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?, &STANDARD)
-        }
-        _ => sealed_session(session.ok_or(FlowError::InvalidSession)?),
+pub fn sealed_state(answer: &ChallengeAnswer, session: Option<&str>) -> Result<Vec<u8>> {
+    match answer.response.password_claim() {
+        Some(claim) => decode(&claim.secret_block, &STANDARD),
+        None => sealed_session(session.ok_or(FlowError::InvalidSession)?),
     }
 }
 
@@ -123,17 +115,17 @@ impl PendingChallenge {
         Ok(account)
     }
 
-    /// Answers the pending challenge. `session_failures` counts wrong codes already sent with
+    /// Answers the pending challenge with `answer` (already read from the wire, see
+    /// [`ChallengeAnswer::from_wire`]). `session_failures` counts wrong codes already sent with
     /// this session (the facade keeps it next to the replay marker).
     pub fn respond<R: CryptoRng + ?Sized>(
         self,
-        challenge_name: &str,
-        responses: &BTreeMap<String, String>,
+        answer: ChallengeAnswer,
         account: Option<&Account<'_>>,
         session_failures: u32,
         cx: &mut FlowContext<'_, R>,
     ) -> Result<Transition> {
-        let got = ChallengeName::parse(challenge_name).ok_or(FlowError::UnknownChallenge)?;
+        let got = answer.challenge();
         if got != self.challenge {
             return Err(FlowError::WrongStep {
                 expected: self.challenge,
@@ -143,33 +135,63 @@ impl PendingChallenge {
         if session_failures >= cx.settings.max_code_attempts {
             return Err(FlowError::CodeAttemptsExceeded);
         }
-        let username = param(responses, "USERNAME")?;
-        let user = self.state.user();
-        if !user.answers_to(username) {
+        if !self.state.user().answers_to(&answer.username) {
             return Err(FlowError::OtherUser);
         }
-        if let FlowState::PasswordVerifier(state) = self.state {
-            return state.respond(responses, account, cx);
-        }
-        let account = Self::account(user, account)?;
+        let response = answer.response;
+        // The password claim is checked for real and phantom users alike (before anything
+        // else about the account is looked at, so the two cost the same).
+        let state = match (self.state, response) {
+            (FlowState::PasswordVerifier(state), ChallengeResponse::PasswordVerifier(claim)) => {
+                return state.respond(&claim, account, cx);
+            }
+            other => other,
+        };
+        let account = Self::account(state.0.user(), account)?;
         if !account.user.enabled {
             return Err(FlowError::UserDisabled);
         }
-        match self.state {
-            FlowState::PasswordVerifier(state) => state.respond(responses, Some(account), cx),
-            FlowState::NewPassword(state) => state.respond(responses, account, cx),
-            FlowState::MfaSelection(state) => state.respond(responses, account, cx),
-            FlowState::MfaCode(state) => state.respond(responses, account, cx),
-            FlowState::SoftwareToken(state) => state.respond(responses, account, cx),
-            FlowState::TokenAssociation(_) | FlowState::TokenVerification(_) => {
+        match state {
+            (
+                FlowState::NewPassword(state),
+                ChallengeResponse::NewPasswordRequired {
+                    new_password,
+                    attributes,
+                },
+            ) => state.respond(new_password, attributes, account, cx),
+            (FlowState::MfaSelection(state), ChallengeResponse::SelectMfaType { choice }) => {
+                state.respond(choice, account, cx)
+            }
+            (
+                FlowState::MfaCode(state),
+                ChallengeResponse::SmsMfa { code } | ChallengeResponse::EmailOtp { code },
+            ) => state.respond(&code, account, cx),
+            (FlowState::SoftwareToken(state), ChallengeResponse::SoftwareTokenMfa { code }) => {
+                state.respond(&code, account, cx)
+            }
+            (FlowState::TokenAssociation(_) | FlowState::TokenVerification(_), _) => {
                 Err(FlowError::InvalidParameter(
                     "Software token MFA is not set up yet: call AssociateSoftwareToken and VerifySoftwareToken with this session first",
                 ))
             }
-            FlowState::MfaSetupAnswer(state) => state.respond(account, cx),
-            FlowState::DeviceSrp(state) => state.respond(responses, account, cx),
-            FlowState::DevicePasswordVerifier(state) => state.respond(responses, account, cx),
-            FlowState::CustomAnswer(state) => state.respond(responses),
+            (FlowState::MfaSetupAnswer(state), ChallengeResponse::MfaSetup) => {
+                state.respond(account, cx)
+            }
+            (
+                FlowState::DeviceSrp(state),
+                ChallengeResponse::DeviceSrpAuth { device_key, srp_a },
+            ) => state.respond(&device_key, &srp_a, account, cx),
+            (
+                FlowState::DevicePasswordVerifier(state),
+                ChallengeResponse::DevicePasswordVerifier { claim, device_key },
+            ) => state.respond(&claim, device_key.as_deref(), account, cx),
+            (FlowState::CustomAnswer(state), ChallengeResponse::CustomChallenge { answer }) => {
+                state.respond(answer)
+            }
+            (state, response) => Err(FlowError::WrongStep {
+                expected: state.challenge(),
+                got: response.challenge(),
+            }),
         }
     }
 

@@ -90,7 +90,18 @@ proptest! {
         let c = &pending[which];
         let got = NAMES[other];
         prop_assume!(got != c.name && got != "PASSWORD_VERIFIER" && got != "DEVICE_PASSWORD_VERIFIER");
-        let result = w.respond(got, c.session.as_deref(), &map(&[("USERNAME", "alice")]));
+        // A well-formed answer to the other challenge (every member any of them reads).
+        let answer = map(&[
+            ("USERNAME", "alice"),
+            ("NEW_PASSWORD", "N3w-Passw0rd!"),
+            ("SMS_MFA_CODE", "000000"),
+            ("EMAIL_OTP_CODE", "000000"),
+            ("SOFTWARE_TOKEN_MFA_CODE", "000000"),
+            ("ANSWER", "SMS_MFA"),
+            ("DEVICE_KEY", "d"),
+            ("SRP_A", "02"),
+        ]);
+        let result = w.respond(got, c.session.as_deref(), &answer);
         prop_assert_eq!(
             result.err(),
             Some(FlowError::WrongStep {

@@ -297,7 +297,11 @@ fn session_bindings() {
     let c = c.challenge().expect("challenge").clone();
     let session = c.session.expect("session");
     let code = w.outbox.last().cloned().expect("sent").1;
-    let answer = map(&[("USERNAME", "alice"), ("SMS_MFA_CODE", &code)]);
+    let answer = map(&[
+        ("USERNAME", "alice"),
+        ("SMS_MFA_CODE", &code),
+        ("SOFTWARE_TOKEN_MFA_CODE", &code),
+    ]);
     assert_eq!(
         w.respond("SOFTWARE_TOKEN_MFA", Some(&session), &answer)
             .err(),

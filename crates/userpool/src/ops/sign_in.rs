@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use auth_flow_state_machine::{
-    Account, Authenticated, Challenge, Failures, FlowContext, FlowError, Initiate,
-    PendingChallenge, Step, TotpFactor, Transition, sealed_state,
+    Account, Authenticated, Challenge, ChallengeAnswer, ChallengeName, Failures, FlowContext,
+    FlowError, Initiate, PendingChallenge, Step, TotpFactor, Transition, sealed_state,
 };
 use custom_auth_triggers::events::PreAuthenticationRequest;
 use custom_auth_triggers::{PreAuthentication, TriggerSource};
@@ -357,17 +357,18 @@ impl Service {
         cx: SignInContext<'_>,
     ) -> Result<AuthResponse> {
         let responses = &req.challenge_responses.0;
+        // Read once: every answer member is typed from here on.
+        let answer = ChallengeAnswer::from_wire(&req.challenge_name, responses)
+            .map_err(|e| cx.flow_error(&e))?;
         let session = req.session.as_ref().map(SecretString::expose_secret);
-        let sealed =
-            sealed_state(&req.challenge_name, session, responses).map_err(|e| cx.flow_error(&e))?;
+        let sealed = sealed_state(&answer, session).map_err(|e| cx.flow_error(&e))?;
         let pending = self.open_pending(&cx, &sealed)?;
         tracing::info!(target: "userpool::audit", operation = if cx.admin { "AdminRespondToAuthChallenge" } else { "RespondToAuthChallenge" }, pool = %cx.pool.id.as_str(), client = %cx.client.id.as_str(), challenge = %req.challenge_name, responses = "HIDDEN_DUE_TO_SECURITY_REASONS");
         let username = pending.username().to_owned();
-        let login = responses
-            .get("USERNAME")
-            .map_or(username.as_str(), String::as_str);
-        cx.client
-            .check_secret_hash(login, responses.get("SECRET_HASH").map(String::as_str))?;
+        cx.client.check_secret_hash(
+            &answer.username,
+            responses.get("SECRET_HASH").map(String::as_str),
+        )?;
         let id = pending.session_id();
         let failure_key = session_failure_key(&id);
         let session_failures = self
@@ -393,19 +394,13 @@ impl Service {
         };
         // A verifier stored before verifiers kept their powers: upgraded after a successful
         // PASSWORD_VERIFIER answer.
-        let legacy = (req.challenge_name == "PASSWORD_VERIFIER")
+        let legacy = (answer.challenge() == ChallengeName::PasswordVerifier)
             .then(|| loaded.as_ref().and_then(|l| l.verifier.clone()))
             .flatten()
             .filter(|v| !v.has_powers());
         let account = loaded.as_ref().map(Loaded::account);
         let result = self.with_flow(&cx, |flow| {
-            pending.respond(
-                &req.challenge_name,
-                responses,
-                account.as_ref(),
-                session_failures,
-                flow,
-            )
+            pending.respond(answer, account.as_ref(), session_failures, flow)
         })?;
         drop(account);
         match &result {

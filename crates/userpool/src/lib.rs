@@ -117,6 +117,7 @@
 mod at_rest;
 mod audit;
 mod clock;
+mod code_encryption;
 mod entropy;
 mod error;
 mod hooks;
@@ -128,9 +129,11 @@ mod service;
 pub mod wire;
 
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use code_encryption::{CodeContext, CodeEncryptor};
 pub use error::{Error, ErrorKind, INCORRECT_CREDENTIALS, Result};
 pub use messages::{
-    DeliveryFailure, DeliveryMedium, Message, MessageKind, MessageSender, Outbox, render_template,
+    DeliveryFailure, DeliveryMedium, Message, MessageKind, MessageSender, Outbox, html_to_text,
+    is_html_template, render_html_template, render_template,
 };
 pub use ops::codes::Purged;
 pub use ops::hosted::HOSTED_CHALLENGES;

@@ -280,8 +280,21 @@ impl TriggerSource {
             | CustomMessageUpdateUserAttribute
             | CustomMessageVerifyUserAttribute
             | CustomMessageAuthentication => TriggerKind::CustomMessage,
-            CustomEmailSenderSignUp | CustomEmailSenderResendCode | CustomEmailSenderForgotPassword | CustomEmailSenderUpdateUserAttribute | CustomEmailSenderVerifyUserAttribute | CustomEmailSenderAdminCreateUser | CustomEmailSenderAccountTakeOverNotification | CustomEmailSenderAuthentication => TriggerKind::CustomEmailSender,
-            CustomSmsSenderSignUp | CustomSmsSenderResendCode | CustomSmsSenderForgotPassword | CustomSmsSenderUpdateUserAttribute | CustomSmsSenderVerifyUserAttribute | CustomSmsSenderAdminCreateUser | CustomSmsSenderAuthentication => TriggerKind::CustomSmsSender,
+            CustomEmailSenderSignUp
+            | CustomEmailSenderResendCode
+            | CustomEmailSenderForgotPassword
+            | CustomEmailSenderUpdateUserAttribute
+            | CustomEmailSenderVerifyUserAttribute
+            | CustomEmailSenderAdminCreateUser
+            | CustomEmailSenderAccountTakeOverNotification
+            | CustomEmailSenderAuthentication => TriggerKind::CustomEmailSender,
+            CustomSmsSenderSignUp
+            | CustomSmsSenderResendCode
+            | CustomSmsSenderForgotPassword
+            | CustomSmsSenderUpdateUserAttribute
+            | CustomSmsSenderVerifyUserAttribute
+            | CustomSmsSenderAdminCreateUser
+            | CustomSmsSenderAuthentication => TriggerKind::CustomSmsSender,
         }
     }
 }

@@ -83,7 +83,11 @@ impl AwsClient {
             .map_err(|_| Error::Config(format!("{} endpoint URL", self.service)))?;
         let host = parsed
             .host_str()
-            .map(|h| parsed.port().map_or_else(|| h.to_owned(), |p| format!("{h}:{p}")))
+            .map(|h| {
+                parsed
+                    .port()
+                    .map_or_else(|| h.to_owned(), |p| format!("{h}:{p}"))
+            })
             .ok_or_else(|| Error::Config(format!("{} endpoint URL", self.service)))?;
         let mut all: Vec<(&str, &str)> = vec![("host", host.as_str())];
         all.extend_from_slice(headers);
@@ -204,7 +208,14 @@ mod tests {
                 session_token: None,
             },
         };
-        assert!(AwsClient::new(endpoint("http://127.0.0.1:5000/"), "sns", Duration::from_secs(1)).is_ok());
+        assert!(
+            AwsClient::new(
+                endpoint("http://127.0.0.1:5000/"),
+                "sns",
+                Duration::from_secs(1)
+            )
+            .is_ok()
+        );
         assert_eq!(
             AwsClient::new(endpoint("ftp://x"), "sns", Duration::from_secs(1)).unwrap_err(),
             Error::Config("sns endpoint must be an http(s) URL".into())

@@ -174,11 +174,22 @@ mod tests {
         let blob = STANDARD.decode(&sealed).expect("base64");
         assert_eq!(blob.len(), 1 + 12 + 6 + 16);
         assert_eq!(blob.first(), Some(&1));
-        assert_eq!(e.open(&sealed, "us-east-1_AbCdEf123").expect("open").as_str(), "123456");
-        assert!(e.open(&sealed, "us-east-1_Other0000").is_err(), "bound to the pool");
+        assert_eq!(
+            e.open(&sealed, "us-east-1_AbCdEf123")
+                .expect("open")
+                .as_str(),
+            "123456"
+        );
+        assert!(
+            e.open(&sealed, "us-east-1_Other0000").is_err(),
+            "bound to the pool"
+        );
         let other = LocalKeyEncryptor::with_rng(&[1; 32], ChaCha20Rng::seed_from_u64(7));
         assert!(other.open(&sealed, "us-east-1_AbCdEf123").is_err());
-        assert_ne!(e.seal("123456", "p").expect("seal"), e.seal("123456", "p").expect("seal"));
+        assert_ne!(
+            e.seal("123456", "p").expect("seal"),
+            e.seal("123456", "p").expect("seal")
+        );
         assert_eq!(
             LocalKeyEncryptor::from_base64("AAAA").unwrap_err(),
             Error::Config("the code key must be 32 bytes".into())

@@ -97,6 +97,9 @@ impl SesSender {
 #[async_trait]
 impl MessageSender for SesSender {
     async fn send(&self, message: Message) -> Result<(), DeliveryFailure> {
-        self.send_email(&message).await.map(|_| ()).map_err(Into::into)
+        self.send_email(&message)
+            .await
+            .map(|_| ())
+            .map_err(Into::into)
     }
 }

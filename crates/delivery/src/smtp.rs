@@ -285,24 +285,41 @@ mod tests {
     async fn urls_and_security() {
         let b = |url: &str| SmtpSender::builder(url, "Pool <no-reply@example.com>");
         assert_eq!(
-            b("smtp://u:p@mail.example.com").build().expect("starttls").security(),
+            b("smtp://u:p@mail.example.com")
+                .build()
+                .expect("starttls")
+                .security(),
             SmtpSecurity::StartTls
         );
         let implicit = b("smtps://u:p@mail.example.com").build().expect("tls");
-        assert_eq!((implicit.security(), implicit.port), (SmtpSecurity::ImplicitTls, 465));
         assert_eq!(
-            b("smtp://127.0.0.1:2525").plaintext_on_loopback().build().expect("plain").security(),
+            (implicit.security(), implicit.port),
+            (SmtpSecurity::ImplicitTls, 465)
+        );
+        assert_eq!(
+            b("smtp://127.0.0.1:2525")
+                .plaintext_on_loopback()
+                .build()
+                .expect("plain")
+                .security(),
             SmtpSecurity::Plaintext
         );
         assert_eq!(
-            b("smtp://mail.example.com").plaintext_on_loopback().build().unwrap_err(),
+            b("smtp://mail.example.com")
+                .plaintext_on_loopback()
+                .build()
+                .unwrap_err(),
             Error::Config("plain SMTP without TLS is only allowed to a loopback host".into())
         );
         assert_eq!(
             b("http://mail.example.com").build().unwrap_err(),
             Error::Config("the SMTP URL scheme must be smtp or smtps, not http".into())
         );
-        assert!(SmtpSender::builder("smtp://h", "not an address").build().is_err());
+        assert!(
+            SmtpSender::builder("smtp://h", "not an address")
+                .build()
+                .is_err()
+        );
         assert!(is_loopback("::1") && is_loopback("127.0.0.2") && !is_loopback("10.0.0.1"));
     }
 }

@@ -43,7 +43,10 @@ impl SnsSender {
             .append_pair("Message", &message.body)
             .append_pair("MessageAttributes.entry.1.Name", "AWS.SNS.SMS.SMSType")
             .append_pair("MessageAttributes.entry.1.Value.DataType", "String")
-            .append_pair("MessageAttributes.entry.1.Value.StringValue", "Transactional");
+            .append_pair(
+                "MessageAttributes.entry.1.Value.StringValue",
+                "Transactional",
+            );
         if let Some(id) = &self.sender_id {
             form.append_pair("MessageAttributes.entry.2.Name", "AWS.SNS.SMS.SenderID")
                 .append_pair("MessageAttributes.entry.2.Value.DataType", "String")

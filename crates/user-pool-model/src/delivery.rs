@@ -13,8 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result, constraint};
 
 /// botocore's `ArnType` pattern, which [`is_valid_arn`] implements.
-pub const ARN_PATTERN: &str =
-    r"arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?";
+pub const ARN_PATTERN: &str = r"arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?";
 
 /// The longest `StringType` (`From`, `ExternalId`).
 pub const MAX_STRING_TYPE_LEN: usize = 131_072;
@@ -221,7 +220,8 @@ pub fn is_valid_arn(arn: &str) -> bool {
 /// Whether `address` fits `EmailAddressType`: letters, marks, symbols, numbers or
 /// punctuation around an `@` (no spaces or control characters).
 fn is_email_address_type(address: &str) -> bool {
-    let allowed = |s: &str| !s.is_empty() && s.chars().all(|c| !c.is_whitespace() && !c.is_control());
+    let allowed =
+        |s: &str| !s.is_empty() && s.chars().all(|c| !c.is_whitespace() && !c.is_control());
     address
         .split_once('@')
         .is_some_and(|(local, domain)| allowed(local) && allowed(domain))
@@ -276,7 +276,9 @@ mod tests {
     #[test]
     fn email_configuration_rules() {
         let mut c = EmailConfiguration {
-            source_arn: Some("arn:aws:ses:us-east-1:123456789012:identity/no-reply@example.com".into()),
+            source_arn: Some(
+                "arn:aws:ses:us-east-1:123456789012:identity/no-reply@example.com".into(),
+            ),
             reply_to_email_address: Some("support@example.com".into()),
             email_sending_account: EmailSendingAccount::Developer,
             from: None,
@@ -285,7 +287,10 @@ mod tests {
         assert_eq!(c.validate(), Ok(()));
         assert_eq!(c.from_address().as_deref(), Some("no-reply@example.com"));
         c.from = Some("Example <hello@example.com>".into());
-        assert_eq!(c.from_address().as_deref(), Some("Example <hello@example.com>"));
+        assert_eq!(
+            c.from_address().as_deref(),
+            Some("Example <hello@example.com>")
+        );
         c.configuration_set = Some("has space".into());
         assert_eq!(
             c.validate().unwrap_err().to_string(),
@@ -331,7 +336,10 @@ mod tests {
         assert_eq!(sender.validate("lambdaConfig.customEmailSender"), Ok(()));
         sender.lambda_version = "V2_0".into();
         assert_eq!(
-            sender.validate("lambdaConfig.customEmailSender").unwrap_err().to_string(),
+            sender
+                .validate("lambdaConfig.customEmailSender")
+                .unwrap_err()
+                .to_string(),
             "1 validation error detected: Value 'V2_0' at 'lambdaConfig.customEmailSender.lambdaVersion' failed to satisfy constraint: Member must satisfy enum value set: [V1_0]"
         );
     }

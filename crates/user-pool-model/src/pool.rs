@@ -445,8 +445,9 @@ mod tests {
         );
         p.kms_key_id = Some("key".into());
         assert!(p.validate().is_err(), "KMSKeyID is an ARN");
-        p.kms_key_id =
-            Some("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab".into());
+        p.kms_key_id = Some(
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab".into(),
+        );
         assert_eq!(p.validate(), Ok(()));
         p.email_configuration = Some(EmailConfiguration {
             email_sending_account: crate::EmailSendingAccount::Developer,
@@ -466,7 +467,10 @@ mod tests {
             "custom_sms_sender",
             "kms_key_id",
         ] {
-            json.as_object_mut().expect("object").remove(key).expect(key);
+            json.as_object_mut()
+                .expect("object")
+                .remove(key)
+                .expect(key);
         }
         assert_eq!(serde_json::from_value::<PoolConfig>(json).expect("old"), p);
     }

@@ -142,7 +142,11 @@ pub fn html_to_text(html: &str) -> String {
             rest = "";
             break;
         };
-        let tag = after.get(1..end).unwrap_or_default().trim().to_ascii_lowercase();
+        let tag = after
+            .get(1..end)
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
         rest = after.get(end + 1..).unwrap_or_default();
         let name: String = tag
             .trim_start_matches('/')

@@ -122,7 +122,10 @@ fn custom_sender_requests_carry_the_encrypted_code() {
     assert_eq!(email.trigger_source.kind(), TriggerKind::CustomEmailSender);
     let sms: CustomSmsSenderEvent =
         serde_json::from_value(load("CustomSMSSender_Authentication")).expect("event");
-    assert_eq!(sms.request.request_type, events::CUSTOM_SMS_SENDER_REQUEST_V1);
+    assert_eq!(
+        sms.request.request_type,
+        events::CUSTOM_SMS_SENDER_REQUEST_V1
+    );
     assert_eq!(sms.request.user_attributes["phone_number"], "+12065550100");
     assert_eq!(
         TriggerKind::from_name("CustomSMSSender"),

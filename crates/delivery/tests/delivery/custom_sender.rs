@@ -63,7 +63,10 @@ async fn custom_email_sender_gets_a_kms_encrypted_code() {
     let kms = AwsClient::new(endpoint(&url), "kms", Duration::from_secs(5)).expect("kms");
     let (status, created) = kms_call(&kms, "TrentService.CreateKey", json!({})).await;
     assert_eq!(status, 200, "{created}");
-    let key_arn = created["KeyMetadata"]["Arn"].as_str().expect("arn").to_owned();
+    let key_arn = created["KeyMetadata"]["Arn"]
+        .as_str()
+        .expect("arn")
+        .to_owned();
 
     let outbox = Arc::new(Outbox::new());
     let encryptor = Arc::new(KmsEncryptor::new(endpoint(&url)).expect("encryptor"));
@@ -131,7 +134,11 @@ async fn custom_email_sender_gets_a_kms_encrypted_code() {
     assert_eq!(event.caller_context.client_id, client);
     assert_eq!(event.request.request_type, "customEmailSenderRequestV1");
     assert_eq!(
-        event.request.user_attributes.get("email").map(String::as_str),
+        event
+            .request
+            .user_attributes
+            .get("email")
+            .map(String::as_str),
         Some("kumiko@example.jp")
     );
     let ciphertext = event.request.code.clone().expect("code");
@@ -197,7 +204,9 @@ async fn custom_sms_sender_lambda_decrypts_a_local_key_code_in_python_and_node()
     let outbox = Arc::new(Outbox::new());
     let service = service(
         outbox.clone(),
-        Some(Arc::new(LocalKeyEncryptor::from_base64(&key_b64).expect("key"))),
+        Some(Arc::new(
+            LocalKeyEncryptor::from_base64(&key_b64).expect("key"),
+        )),
         Some(LambdaClient::new(lambda_url, "us-east-1", None).expect("lambda")),
     );
     let (pool, client) = pool_and_client(
@@ -213,11 +222,18 @@ async fn custom_sms_sender_lambda_decrypts_a_local_key_code_in_python_and_node()
         },
     )
     .await;
-    let sent = sign_up(&service, &client, "ichiro", ("phone_number", "+819012345678"))
-        .await
-        .expect("sign-up");
+    let sent = sign_up(
+        &service,
+        &client,
+        "ichiro",
+        ("phone_number", "+819012345678"),
+    )
+    .await
+    .expect("sign-up");
     assert_eq!(
-        sent.code_delivery_details.map(|d| d.delivery_medium).as_deref(),
+        sent.code_delivery_details
+            .map(|d| d.delivery_medium)
+            .as_deref(),
         Some("SMS")
     );
     assert!(outbox.messages_for(&pool, "ichiro").is_empty());
@@ -225,7 +241,10 @@ async fn custom_sms_sender_lambda_decrypts_a_local_key_code_in_python_and_node()
     assert_eq!(function, "sms-sender");
     assert_eq!(event["triggerSource"], "CustomSMSSender_SignUp");
     assert_eq!(event["request"]["type"], "customSMSSenderRequestV1");
-    assert_eq!(event["request"]["userAttributes"]["phone_number"], "+819012345678");
+    assert_eq!(
+        event["request"]["userAttributes"]["phone_number"],
+        "+819012345678"
+    );
     let code = event["request"]["code"].as_str().expect("code").to_owned();
 
     let in_rust = LocalKeyEncryptor::new(&key)
@@ -239,8 +258,15 @@ async fn custom_sms_sender_lambda_decrypts_a_local_key_code_in_python_and_node()
         .output()
         .await
         .expect("python");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), in_rust.as_str());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        in_rust.as_str()
+    );
     match tokio::process::Command::new("node")
         .arg(handlers_dir().join("decrypt_code.mjs"))
         .args([&code, &key_b64, &pool])
@@ -248,8 +274,15 @@ async fn custom_sms_sender_lambda_decrypts_a_local_key_code_in_python_and_node()
         .await
     {
         Ok(out) => {
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-            assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), in_rust.as_str());
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout).trim(),
+                in_rust.as_str()
+            );
         }
         Err(_) => println!("SKIPPED: the Node.js decrypt example: node is not installed"),
     }

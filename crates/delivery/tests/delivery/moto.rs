@@ -69,7 +69,11 @@ async fn sns_publishes_sms_and_ses_sends_email() {
     let (_moto, url) = moto(&python).await;
 
     let sns = SnsSender::new(endpoint(&url)).expect("sns");
-    let sms = message(DeliveryMedium::Sms, "+819012345678", "確認コードは 314159 です。");
+    let sms = message(
+        DeliveryMedium::Sms,
+        "+819012345678",
+        "確認コードは 314159 です。",
+    );
     let id = sns.publish(&sms).await.expect("publish");
     assert!(!id.is_empty());
     let data = inspect(&url).await;
@@ -82,9 +86,16 @@ async fn sns_publishes_sms_and_ses_sends_email() {
 
     let ses_client = AwsClient::new(endpoint(&url), "ses", Duration::from_secs(5)).expect("ses");
     let unverified = SesSender::new(endpoint(&url), "no-reply@example.com").expect("ses");
-    let email = message(DeliveryMedium::Email, "hanako@example.jp", "確認コードは 314159 です。");
+    let email = message(
+        DeliveryMedium::Email,
+        "hanako@example.jp",
+        "確認コードは 314159 です。",
+    );
     let refused = unverified.send(email.clone()).await.unwrap_err();
-    assert!(refused.0.starts_with("SES refused the message: HTTP 400"), "{refused}");
+    assert!(
+        refused.0.starts_with("SES refused the message: HTTP 400"),
+        "{refused}"
+    );
     assert!(!refused.0.contains("314159"));
     let verified = ses_client
         .post(
@@ -94,7 +105,12 @@ async fn sns_publishes_sms_and_ses_sends_email() {
         )
         .await
         .expect("CreateEmailIdentity");
-    assert_eq!(verified.status, 200, "{}", String::from_utf8_lossy(&verified.body));
+    assert_eq!(
+        verified.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&verified.body)
+    );
     unverified.send(email).await.expect("SendEmail");
     let mut html = message(DeliveryMedium::Email, "jiro@example.jp", "text 271828");
     html.html_body = Some("<p>確認コード <b>271828</b></p>".into());
@@ -109,11 +125,23 @@ async fn sns_publishes_sms_and_ses_sends_email() {
     assert_eq!(plain["source"], "no-reply@example.com");
     assert_eq!(plain["subject"], "確認コード");
     assert_eq!(plain["body"], "確認コードは 314159 です。");
-    assert_eq!(plain["destinations"]["ToAddresses"], json!(["hanako@example.jp"]));
+    assert_eq!(
+        plain["destinations"]["ToAddresses"],
+        json!(["hanako@example.jp"])
+    );
     let rich = sent.get(1).expect("second");
-    assert_eq!(rich["body"], "<p>確認コード <b>271828</b></p>", "moto keeps the HTML part");
-    assert_eq!(rich["destinations"]["ToAddresses"], json!(["jiro@example.jp"]));
+    assert_eq!(
+        rich["body"], "<p>確認コード <b>271828</b></p>",
+        "moto keeps the HTML part"
+    );
+    assert_eq!(
+        rich["destinations"]["ToAddresses"],
+        json!(["jiro@example.jp"])
+    );
 
     let wrong = message(DeliveryMedium::Email, "a@example.com", "x");
-    assert_eq!(sns.send(wrong).await.unwrap_err().0, "SNS does not deliver EMAIL messages");
+    assert_eq!(
+        sns.send(wrong).await.unwrap_err().0,
+        "SNS does not deliver EMAIL messages"
+    );
 }

@@ -175,7 +175,10 @@ async fn a_message_that_keeps_failing_is_logged_without_its_code_and_counted() {
 #[tokio::test(start_paused = true)]
 async fn a_full_queue_refuses_at_once_and_the_request_fails_with_code_delivery_failure() {
     let queue = Arc::new(DeliveryQueue::start(Arc::new(Stuck), config(2, 1, 1)).expect("queue"));
-    queue.send(message("000001")).await.expect("taken by the worker");
+    queue
+        .send(message("000001"))
+        .await
+        .expect("taken by the worker");
     tokio::time::sleep(Duration::from_millis(1)).await;
     queue.send(message("000002")).await.expect("waits");
     queue.send(message("000003")).await.expect("waits");
@@ -213,8 +216,15 @@ async fn a_shut_down_queue_refuses_messages() {
     queue.send(message("111111")).await.expect("queued");
     queue.send(message("222222")).await.expect("queued");
     queue.shutdown().await;
-    assert_eq!(flaky.attempts.lock().expect("lock").len(), 2, "drained first");
-    assert_eq!(queue.try_enqueue(message("333333")), Err(Error::QueueClosed));
+    assert_eq!(
+        flaky.attempts.lock().expect("lock").len(),
+        2,
+        "drained first"
+    );
+    assert_eq!(
+        queue.try_enqueue(message("333333")),
+        Err(Error::QueueClosed)
+    );
     assert_eq!(
         queue.stats().snapshot(),
         StatsSnapshot {

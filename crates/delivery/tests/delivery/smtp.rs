@@ -23,7 +23,11 @@ async fn sink(python: &Path, mode: &str) -> (Server, u16, PathBuf) {
     let script = py_dir().join("smtp_sink.py");
     let server = start(
         python,
-        &[script.to_str().expect("path"), mode, out.to_str().expect("path")],
+        &[
+            script.to_str().expect("path"),
+            mode,
+            out.to_str().expect("path"),
+        ],
         &[("SINK_USER", USER), ("SINK_PASSWORD", PASSWORD)],
     )
     .await;
@@ -46,7 +50,10 @@ fn received(dir: &Path) -> Vec<Vec<u8>> {
         .filter(|p| p.extension().is_some_and(|e| e == "eml"))
         .collect();
     files.sort();
-    files.iter().map(|p| std::fs::read(p).expect("eml")).collect()
+    files
+        .iter()
+        .map(|p| std::fs::read(p).expect("eml"))
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -55,10 +62,13 @@ async fn a_sign_up_code_arrives_by_smtp_and_confirms_the_user() {
         return;
     };
     let (_server, port, out) = sink(&python, "plain").await;
-    let smtp = SmtpSender::builder(&url("smtp", "127.0.0.1", port), "Default <default@example.com>")
-        .plaintext_on_loopback()
-        .build()
-        .expect("sender");
+    let smtp = SmtpSender::builder(
+        &url("smtp", "127.0.0.1", port),
+        "Default <default@example.com>",
+    )
+    .plaintext_on_loopback()
+    .build()
+    .expect("sender");
     assert_eq!(smtp.security(), SmtpSecurity::Plaintext);
     let service = service(Arc::new(smtp), None, None);
     let (pool, client) = pool_and_client(
@@ -95,8 +105,14 @@ async fn a_sign_up_code_arrives_by_smtp_and_confirms_the_user() {
         .user_pool
         .email_configuration
         .expect("email configuration");
-    assert_eq!(described.email_sending_account.as_deref(), Some("DEVELOPER"));
-    assert_eq!(described.reply_to_email_address.as_deref(), Some("support@example.com"));
+    assert_eq!(
+        described.email_sending_account.as_deref(),
+        Some("DEVELOPER")
+    );
+    assert_eq!(
+        described.reply_to_email_address.as_deref(),
+        Some("support@example.com")
+    );
 
     sign_up(&service, &client, "taro", ("email", "taro@example.jp"))
         .await
@@ -120,7 +136,10 @@ async fn a_sign_up_code_arrives_by_smtp_and_confirms_the_user() {
     assert_eq!(reply_to.address(), Some("support@example.com"));
     let to = parsed.to().and_then(|a| a.first()).expect("To");
     assert_eq!(to.address(), Some("taro@example.jp"));
-    assert_eq!(parsed.subject(), Some("【ユーザープール】確認コードのお知らせ"));
+    assert_eq!(
+        parsed.subject(),
+        Some("【ユーザープール】確認コードのお知らせ")
+    );
     assert!(parsed.message_id().is_some_and(|id| !id.is_empty()));
     let text = parsed.body_text(0).expect("text part").into_owned();
     let html = parsed.body_html(0).expect("HTML part").into_owned();
@@ -201,7 +220,10 @@ async fn a_refused_login_fails_the_send_without_the_code() {
     .build()
     .expect("sender");
     let failure = smtp.send(message("975310")).await.unwrap_err();
-    assert!(failure.0.starts_with("SMTP refused the message: "), "{failure}");
+    assert!(
+        failure.0.starts_with("SMTP refused the message: "),
+        "{failure}"
+    );
     assert!(failure.0.contains("535"), "the relay's answer: {failure}");
     assert!(!failure.0.contains("975310"));
     assert!(received(&out).is_empty());

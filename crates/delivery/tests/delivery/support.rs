@@ -55,7 +55,14 @@ fn make_venv() -> Option<PathBuf> {
         return None;
     }
     let installed = std::process::Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
         .arg(&requirements)
         .status();
     if !installed.is_ok_and(|s| s.success()) {
@@ -123,7 +130,10 @@ pub(crate) fn service(
 }
 
 /// A pool from `request` and a client allowed USER_PASSWORD_AUTH: (pool id, client id).
-pub(crate) async fn pool_and_client(service: &Service, request: UserPoolRequest) -> (String, String) {
+pub(crate) async fn pool_and_client(
+    service: &Service,
+    request: UserPoolRequest,
+) -> (String, String) {
     let pool = service
         .create_user_pool(request)
         .await
@@ -163,7 +173,13 @@ pub(crate) async fn sign_up(
 }
 
 /// Confirms the sign-up with `code` and checks the user is CONFIRMED.
-pub(crate) async fn confirm(service: &Service, pool: &str, client: &str, username: &str, code: &str) {
+pub(crate) async fn confirm(
+    service: &Service,
+    pool: &str,
+    client: &str,
+    username: &str,
+    code: &str,
+) {
     service
         .confirm_sign_up(ConfirmSignUpRequest {
             client_id: client.to_owned(),

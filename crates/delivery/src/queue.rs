@@ -12,6 +12,10 @@
 //! `userpool::messages` (pool, kind, medium, attempts, reason — never the code, body or
 //! destination) and counted as `failed`; the user asks for a new code (ResendConfirmationCode,
 //! ForgotPassword again).
+//!
+//! The queue is in memory: [`DeliveryQueue::shutdown`] delivers what is queued (retries
+//! included, so bound it with `tokio::time::timeout` at process exit); messages still queued
+//! when a process stops without it are lost, like a code whose SMS never arrived.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};

@@ -5,6 +5,9 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use lettre::message::Mailbox;
 use serde_json::json;
 use userpool::{DeliveryFailure, DeliveryMedium, Message, MessageSender};
 
@@ -53,7 +56,7 @@ impl SesSender {
             body["Html"] = json!({"Data": html, "Charset": "UTF-8"});
         }
         let mut request = json!({
-            "FromEmailAddress": message.from.as_deref().unwrap_or(&self.default_from),
+            "FromEmailAddress": header_address(message.from.as_deref().unwrap_or(&self.default_from))?,
             "Destination": {"ToAddresses": [message.destination]},
             "Content": {"Simple": {
                 "Subject": {"Data": message.subject, "Charset": "UTF-8"},
@@ -94,6 +97,32 @@ impl SesSender {
     }
 }
 
+/// An address as SES wants it in `FromEmailAddress`: a non-ASCII display name as RFC 2047
+/// encoded words (each at most 75 characters), an ASCII one quoted.
+fn header_address(value: &str) -> Result<String, Error> {
+    let mailbox: Mailbox = value
+        .parse()
+        .map_err(|_| Error::Config("the From is not an address".into()))?;
+    let Some(name) = mailbox.name.as_deref().filter(|n| !n.is_empty()) else {
+        return Ok(mailbox.email.to_string());
+    };
+    if name.is_ascii() {
+        let quoted = name.replace('\\', "\\\\").replace('"', "\\\"");
+        return Ok(format!("\"{quoted}\" <{}>", mailbox.email));
+    }
+    let mut words = Vec::new();
+    let mut chunk = String::new();
+    for c in name.chars() {
+        if chunk.len() + c.len_utf8() > 45 {
+            words.push(format!("=?utf-8?B?{}?=", STANDARD.encode(&chunk)));
+            chunk.clear();
+        }
+        chunk.push(c);
+    }
+    words.push(format!("=?utf-8?B?{}?=", STANDARD.encode(&chunk)));
+    Ok(format!("{} <{}>", words.join(" "), mailbox.email))
+}
+
 #[async_trait]
 impl MessageSender for SesSender {
     async fn send(&self, message: Message) -> Result<(), DeliveryFailure> {
@@ -101,5 +130,29 @@ impl MessageSender for SesSender {
             .await
             .map(|_| ())
             .map_err(Into::into)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_addresses_are_header_safe() {
+        assert_eq!(
+            header_address("a@example.com").expect("plain"),
+            "a@example.com"
+        );
+        assert_eq!(
+            header_address("Example Pool <a@example.com>").expect("ascii"),
+            "\"Example Pool\" <a@example.com>"
+        );
+        assert_eq!(
+            header_address("ユーザープール <a@example.com>").expect("utf-8"),
+            "=?utf-8?B?44Om44O844K244O844OX44O844Or?= <a@example.com>"
+        );
+        let long = header_address(&format!("{} <a@example.com>", "あ".repeat(40))).expect("long");
+        assert!(long.split(' ').all(|w| w.len() <= 75), "{long}");
+        assert_eq!(long.matches("=?utf-8?B?").count(), 3);
     }
 }

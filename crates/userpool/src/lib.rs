@@ -14,7 +14,10 @@
 //!   by GlobalSignOut / RevokeToken / AdminDisableUser).
 //! * Verifiers, TOTP seeds and signing keys are sealed at rest under the [`MasterKey`].
 //! * Triggers are [`custom_auth_triggers::TriggerRegistry`] handlers per pool (Rust closures
-//!   or Lambda functions) with Cognito's failure semantics.
+//!   or Lambda functions) with Cognito's failure semantics. A pool's `CustomEmailSender` /
+//!   `CustomSMSSender` replaces the [`MessageSender`] when the service has a
+//!   [`CodeEncryptor`] ([`ServiceBuilder::code_encryptor`]): the function gets the code
+//!   encrypted (senders and encryptors: the `userpool-delivery` crate).
 //! * The hosted domain (spec §9): `oauth_authorize`, `oauth_token` (authorization code with
 //!   PKCE, refresh, client credentials), `oauth_user_info`, `oauth_revoke`, `oauth_logout`
 //!   and the `hosted_*` steps of the hosted UI's pages; authorization codes and the sign-in

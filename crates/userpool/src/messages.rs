@@ -305,7 +305,7 @@ mod tests {
         );
         assert_eq!(
             render_template(&html_to_text(template), "123456", "alice"),
-            "ようこそ\nHi alice,\nyour code is 123456  & welcome"
+            "ようこそ\nHi alice,\nyour code is 123456 & welcome"
         );
     }
 

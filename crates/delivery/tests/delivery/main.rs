@@ -4,6 +4,7 @@
 //! `SKIPPED: …` and pass) — and the queue's retry rules on a paused clock.
 
 mod custom_sender;
+mod facade;
 mod moto;
 mod queue;
 mod smtp;

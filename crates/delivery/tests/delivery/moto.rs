@@ -114,7 +114,7 @@ async fn sns_publishes_sms_and_ses_sends_email() {
     unverified.send(email).await.expect("SendEmail");
     let mut html = message(DeliveryMedium::Email, "jiro@example.jp", "text 271828");
     html.html_body = Some("<p>確認コード <b>271828</b></p>".into());
-    html.from = Some("no-reply@example.com".into());
+    html.from = Some("ユーザープール <no-reply@example.com>".into());
     html.reply_to = Some("support@example.com".into());
     unverified.send(html).await.expect("SendEmail with HTML");
 
@@ -133,6 +133,10 @@ async fn sns_publishes_sms_and_ses_sends_email() {
     assert_eq!(
         rich["body"], "<p>確認コード <b>271828</b></p>",
         "moto keeps the HTML part"
+    );
+    assert_eq!(
+        rich["source"],
+        "=?utf-8?B?44Om44O844K244O844OX44O844Or?= <no-reply@example.com>"
     );
     assert_eq!(
         rich["destinations"]["ToAddresses"],

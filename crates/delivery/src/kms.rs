@@ -61,8 +61,9 @@ impl KmsEncryptor {
             .await?;
         let parsed: serde_json::Value = serde_json::from_slice(&answer.body).unwrap_or_default();
         if !(200..300).contains(&answer.status) {
-            let kind = parsed["__type"]
-                .as_str()
+            let kind = parsed
+                .get("__type")
+                .and_then(serde_json::Value::as_str)
                 .map(|t| t.rsplit('#').next().unwrap_or(t).to_owned())
                 .unwrap_or_else(|| "(no error type)".into());
             return Err(Error::Rejected {
@@ -70,8 +71,9 @@ impl KmsEncryptor {
                 reason: format!("HTTP {} {kind}", answer.status),
             });
         }
-        parsed["CiphertextBlob"]
-            .as_str()
+        parsed
+            .get("CiphertextBlob")
+            .and_then(serde_json::Value::as_str)
             .map(str::to_owned)
             .ok_or_else(|| Error::Rejected {
                 service: "KMS",

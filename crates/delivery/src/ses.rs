@@ -51,23 +51,33 @@ impl SesSender {
                 medium: "SMS",
             });
         }
-        let mut body = json!({"Text": {"Data": message.body, "Charset": "UTF-8"}});
+        let mut body = serde_json::Map::new();
+        body.insert(
+            "Text".into(),
+            json!({"Data": message.body, "Charset": "UTF-8"}),
+        );
         if let Some(html) = &message.html_body {
-            body["Html"] = json!({"Data": html, "Charset": "UTF-8"});
+            body.insert("Html".into(), json!({"Data": html, "Charset": "UTF-8"}));
         }
-        let mut request = json!({
-            "FromEmailAddress": header_address(message.from.as_deref().unwrap_or(&self.default_from))?,
-            "Destination": {"ToAddresses": [message.destination]},
-            "Content": {"Simple": {
+        let from = header_address(message.from.as_deref().unwrap_or(&self.default_from))?;
+        let mut request = serde_json::Map::new();
+        request.insert("FromEmailAddress".into(), json!(from));
+        request.insert(
+            "Destination".into(),
+            json!({"ToAddresses": [message.destination]}),
+        );
+        request.insert(
+            "Content".into(),
+            json!({"Simple": {
                 "Subject": {"Data": message.subject, "Charset": "UTF-8"},
                 "Body": body,
-            }},
-        });
+            }}),
+        );
         if let Some(reply_to) = &message.reply_to {
-            request["ReplyToAddresses"] = json!([reply_to]);
+            request.insert("ReplyToAddresses".into(), json!([reply_to]));
         }
         if let Some(set) = &self.configuration_set {
-            request["ConfigurationSetName"] = json!(set);
+            request.insert("ConfigurationSetName".into(), json!(set));
         }
         let bytes = zeroize::Zeroizing::new(
             serde_json::to_vec(&request).map_err(|e| Error::Config(e.to_string()))?,
@@ -92,7 +102,11 @@ impl SesSender {
         }
         Ok(serde_json::from_slice::<serde_json::Value>(&answer.body)
             .ok()
-            .and_then(|v| v["MessageId"].as_str().map(str::to_owned))
+            .and_then(|v| {
+                v.get("MessageId")
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_owned)
+            })
             .unwrap_or_default())
     }
 }

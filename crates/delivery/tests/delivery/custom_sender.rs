@@ -23,6 +23,9 @@ use crate::support::*;
 
 type Seen = Arc<Mutex<Vec<Event<CustomSenderRequest, EmptyResponse>>>>;
 
+/// Each invocation: the function name and the event.
+type Invocations = Arc<Mutex<Vec<(String, Value)>>>;
+
 fn sender_config(key: &str, arn: &str) -> BTreeMap<String, Value> {
     BTreeMap::from([
         (
@@ -168,23 +171,24 @@ async fn custom_email_sender_gets_a_kms_encrypted_code() {
 }
 
 /// A stand-in for the Lambda Invoke API that records each event and returns it.
-async fn lambda_invoke_api() -> (String, Arc<Mutex<Vec<(String, Value)>>>) {
+async fn lambda_invoke_api() -> (String, Invocations) {
     use axum::extract::{Path as UrlPath, State};
-    let calls: Arc<Mutex<Vec<(String, Value)>>> = Arc::default();
-    let app = axum::Router::new()
-        .route(
-            "/2015-03-31/functions/{name}/invocations",
-            axum::routing::post(
-                |State(calls): State<Arc<Mutex<Vec<(String, Value)>>>>,
-                 UrlPath(name): UrlPath<String>,
-                 body: String| async move {
-                    let event: Value = serde_json::from_str(&body).expect("event JSON");
-                    calls.lock().expect("lock").push((name, event));
-                    body
-                },
-            ),
-        )
-        .with_state(calls.clone());
+    let calls: Invocations = Arc::default();
+    let app =
+        axum::Router::new()
+            .route(
+                "/2015-03-31/functions/{name}/invocations",
+                axum::routing::post(
+                    |State(calls): State<Invocations>,
+                     UrlPath(name): UrlPath<String>,
+                     body: String| async move {
+                        let event: Value = serde_json::from_str(&body).expect("event JSON");
+                        calls.lock().expect("lock").push((name, event));
+                        body
+                    },
+                ),
+            )
+            .with_state(calls.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

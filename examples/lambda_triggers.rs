@@ -71,9 +71,15 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .user_pool;
     // The pool's LambdaConfig, pointed at the local endpoint instead of lambda.<region>.amazonaws.com.
     let client = LambdaClient::new(format!("http://127.0.0.1:{port}"), "us-east-1", None)?;
+    // LambdaConfig members are ARNs, except the custom senders' `{LambdaArn, LambdaVersion}`.
+    let functions: std::collections::BTreeMap<String, String> = pool
+        .lambda_config
+        .iter()
+        .filter_map(|(k, v)| v.as_str().map(|arn| (k.clone(), arn.to_owned())))
+        .collect();
     service.set_triggers(
         &pool.id,
-        TriggerRegistry::from_lambda_config(&pool.lambda_config, &client)?,
+        TriggerRegistry::from_lambda_config(&functions, &client)?,
     )?;
     println!(
         "2. pool {} with LambdaConfig {:?}",

@@ -1,4 +1,4 @@
-//! The ten triggers and every `triggerSource` value.
+//! The triggers and every `triggerSource` value.
 
 use core::fmt;
 
@@ -27,11 +27,15 @@ pub enum TriggerKind {
     UserMigration,
     /// `CustomMessage`.
     CustomMessage,
+    /// `CustomEmailSender`: delivers every email itself (the code arrives encrypted).
+    CustomEmailSender,
+    /// `CustomSMSSender`: delivers every SMS itself (the code arrives encrypted).
+    CustomSmsSender,
 }
 
 impl TriggerKind {
-    /// All ten.
-    pub const ALL: [Self; 10] = [
+    /// All twelve (the ten `ArnType` triggers and the two custom senders).
+    pub const ALL: [Self; 12] = [
         Self::PreSignUp,
         Self::PostConfirmation,
         Self::PreAuthentication,
@@ -42,6 +46,8 @@ impl TriggerKind {
         Self::PreTokenGeneration,
         Self::UserMigration,
         Self::CustomMessage,
+        Self::CustomEmailSender,
+        Self::CustomSmsSender,
     ];
 
     /// The `LambdaConfig` key (also used in Cognito's error messages).
@@ -57,6 +63,8 @@ impl TriggerKind {
             Self::PreTokenGeneration => "PreTokenGeneration",
             Self::UserMigration => "UserMigration",
             Self::CustomMessage => "CustomMessage",
+            Self::CustomEmailSender => "CustomEmailSender",
+            Self::CustomSmsSender => "CustomSMSSender",
         }
     }
 
@@ -151,11 +159,56 @@ pub enum TriggerSource {
     /// `CustomMessage_Authentication` (SMS MFA code).
     #[serde(rename = "CustomMessage_Authentication")]
     CustomMessageAuthentication,
+    /// `CustomEmailSender_SignUp`.
+    #[serde(rename = "CustomEmailSender_SignUp")]
+    CustomEmailSenderSignUp,
+    /// `CustomEmailSender_ResendCode`.
+    #[serde(rename = "CustomEmailSender_ResendCode")]
+    CustomEmailSenderResendCode,
+    /// `CustomEmailSender_ForgotPassword`.
+    #[serde(rename = "CustomEmailSender_ForgotPassword")]
+    CustomEmailSenderForgotPassword,
+    /// `CustomEmailSender_UpdateUserAttribute`.
+    #[serde(rename = "CustomEmailSender_UpdateUserAttribute")]
+    CustomEmailSenderUpdateUserAttribute,
+    /// `CustomEmailSender_VerifyUserAttribute`.
+    #[serde(rename = "CustomEmailSender_VerifyUserAttribute")]
+    CustomEmailSenderVerifyUserAttribute,
+    /// `CustomEmailSender_AdminCreateUser`.
+    #[serde(rename = "CustomEmailSender_AdminCreateUser")]
+    CustomEmailSenderAdminCreateUser,
+    /// `CustomEmailSender_AccountTakeOverNotification`.
+    #[serde(rename = "CustomEmailSender_AccountTakeOverNotification")]
+    CustomEmailSenderAccountTakeOverNotification,
+    /// `CustomEmailSender_Authentication`.
+    #[serde(rename = "CustomEmailSender_Authentication")]
+    CustomEmailSenderAuthentication,
+    /// `CustomSMSSender_SignUp`.
+    #[serde(rename = "CustomSMSSender_SignUp")]
+    CustomSmsSenderSignUp,
+    /// `CustomSMSSender_ResendCode`.
+    #[serde(rename = "CustomSMSSender_ResendCode")]
+    CustomSmsSenderResendCode,
+    /// `CustomSMSSender_ForgotPassword`.
+    #[serde(rename = "CustomSMSSender_ForgotPassword")]
+    CustomSmsSenderForgotPassword,
+    /// `CustomSMSSender_UpdateUserAttribute`.
+    #[serde(rename = "CustomSMSSender_UpdateUserAttribute")]
+    CustomSmsSenderUpdateUserAttribute,
+    /// `CustomSMSSender_VerifyUserAttribute`.
+    #[serde(rename = "CustomSMSSender_VerifyUserAttribute")]
+    CustomSmsSenderVerifyUserAttribute,
+    /// `CustomSMSSender_AdminCreateUser`.
+    #[serde(rename = "CustomSMSSender_AdminCreateUser")]
+    CustomSmsSenderAdminCreateUser,
+    /// `CustomSMSSender_Authentication`.
+    #[serde(rename = "CustomSMSSender_Authentication")]
+    CustomSmsSenderAuthentication,
 }
 
 impl TriggerSource {
     /// Every source.
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 40] = [
         Self::PreSignUpSignUp,
         Self::PreSignUpAdminCreateUser,
         Self::PreSignUpExternalProvider,
@@ -181,6 +234,21 @@ impl TriggerSource {
         Self::CustomMessageUpdateUserAttribute,
         Self::CustomMessageVerifyUserAttribute,
         Self::CustomMessageAuthentication,
+        Self::CustomEmailSenderSignUp,
+        Self::CustomEmailSenderResendCode,
+        Self::CustomEmailSenderForgotPassword,
+        Self::CustomEmailSenderUpdateUserAttribute,
+        Self::CustomEmailSenderVerifyUserAttribute,
+        Self::CustomEmailSenderAdminCreateUser,
+        Self::CustomEmailSenderAccountTakeOverNotification,
+        Self::CustomEmailSenderAuthentication,
+        Self::CustomSmsSenderSignUp,
+        Self::CustomSmsSenderResendCode,
+        Self::CustomSmsSenderForgotPassword,
+        Self::CustomSmsSenderUpdateUserAttribute,
+        Self::CustomSmsSenderVerifyUserAttribute,
+        Self::CustomSmsSenderAdminCreateUser,
+        Self::CustomSmsSenderAuthentication,
     ];
 
     /// The trigger this source belongs to.
@@ -212,6 +280,21 @@ impl TriggerSource {
             | CustomMessageUpdateUserAttribute
             | CustomMessageVerifyUserAttribute
             | CustomMessageAuthentication => TriggerKind::CustomMessage,
+            CustomEmailSenderSignUp
+            | CustomEmailSenderResendCode
+            | CustomEmailSenderForgotPassword
+            | CustomEmailSenderUpdateUserAttribute
+            | CustomEmailSenderVerifyUserAttribute
+            | CustomEmailSenderAdminCreateUser
+            | CustomEmailSenderAccountTakeOverNotification
+            | CustomEmailSenderAuthentication => TriggerKind::CustomEmailSender,
+            CustomSmsSenderSignUp
+            | CustomSmsSenderResendCode
+            | CustomSmsSenderForgotPassword
+            | CustomSmsSenderUpdateUserAttribute
+            | CustomSmsSenderVerifyUserAttribute
+            | CustomSmsSenderAdminCreateUser
+            | CustomSmsSenderAuthentication => TriggerKind::CustomSmsSender,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Cognito's ten Lambda triggers as typed Rust hooks — and existing Lambda functions, unchanged.
+//! Cognito's Lambda triggers (the ten classic ones and the two custom senders) as typed Rust
+//! hooks — and existing Lambda functions, unchanged.
 //!
 //! * [`events`]: every trigger's event with exactly Cognito's JSON (envelope, request, response,
 //!   every `triggerSource`); unknown response fields are ignored, wrong types rejected.

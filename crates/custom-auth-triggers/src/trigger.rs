@@ -64,4 +64,8 @@ trigger! {
     UserMigration, UserMigrationEvent: UserMigrationRequest => UserMigrationResponse;
     /// `CustomMessage`.
     CustomMessage, CustomMessageEvent: CustomMessageRequest => CustomMessageResponse;
+    /// `CustomEmailSender`.
+    CustomEmailSender, CustomEmailSenderEvent: CustomSenderRequest => EmptyResponse;
+    /// `CustomSMSSender`.
+    CustomSmsSender, CustomSmsSenderEvent: CustomSenderRequest => EmptyResponse;
 }

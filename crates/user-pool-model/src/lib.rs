@@ -36,6 +36,7 @@
 mod attributes;
 mod client;
 pub mod csv_import;
+mod delivery;
 mod error;
 mod filter;
 mod group;
@@ -53,6 +54,10 @@ pub use attributes::{
 pub use client::{
     AppClient, AuthFlow, PreventUserExistenceErrors, RefreshTokenRotation, TokenValidity,
     ValidityUnit, secret_hash,
+};
+pub use delivery::{
+    ARN_PATTERN, CustomSenderLambda, EmailConfiguration, EmailSendingAccount, MAX_STRING_TYPE_LEN,
+    SmsConfiguration, is_valid_arn,
 };
 pub use error::{Error, Result};
 pub use filter::{Filter, FilterAttribute, FilterOp, MAX_FILTER_LEN};

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::delivery::{CustomSenderLambda, EmailConfiguration, SmsConfiguration, is_valid_arn};
 use crate::error::{Error, Result};
 use crate::ids::UserPoolId;
 use crate::password::PasswordPolicy;
@@ -153,6 +154,21 @@ pub struct PoolConfig {
     /// verified one stays active (in tokens, as the sign-in alias, in AdminGetUser).
     #[serde(default)]
     pub attributes_require_verification_before_update: Vec<String>,
+    /// `EmailConfiguration`.
+    #[serde(default)]
+    pub email_configuration: Option<EmailConfiguration>,
+    /// `SmsConfiguration`.
+    #[serde(default)]
+    pub sms_configuration: Option<SmsConfiguration>,
+    /// `LambdaConfig.CustomEmailSender`: a function that delivers every email itself.
+    #[serde(default)]
+    pub custom_email_sender: Option<CustomSenderLambda>,
+    /// `LambdaConfig.CustomSMSSender`: a function that delivers every SMS itself.
+    #[serde(default)]
+    pub custom_sms_sender: Option<CustomSenderLambda>,
+    /// `LambdaConfig.KMSKeyID`: the key the custom senders' codes are encrypted under.
+    #[serde(default)]
+    pub kms_key_id: Option<String>,
     /// Created (unix seconds).
     #[serde(default)]
     pub created: i64,
@@ -191,6 +207,11 @@ impl PoolConfig {
             lambda_config: BTreeMap::new(),
             deletion_protection: false,
             attributes_require_verification_before_update: Vec::new(),
+            email_configuration: None,
+            sms_configuration: None,
+            custom_email_sender: None,
+            custom_sms_sender: None,
+            kms_key_id: None,
             created: 0,
             modified: 0,
         };
@@ -312,7 +333,47 @@ impl PoolConfig {
                 ));
             }
         }
+        self.validate_delivery()?;
         self.password_policy.validate()
+    }
+
+    /// `EmailConfiguration`, `SmsConfiguration` and the custom senders (which need a
+    /// `KMSKeyID` to encrypt codes under, as Cognito's guide "Activating custom sender Lambda
+    /// triggers" requires).
+    fn validate_delivery(&self) -> Result<()> {
+        if let Some(c) = &self.email_configuration {
+            c.validate()?;
+        }
+        if let Some(c) = &self.sms_configuration {
+            c.validate()?;
+        }
+        if let Some(c) = &self.custom_email_sender {
+            c.validate("lambdaConfig.customEmailSender")?;
+        }
+        if let Some(c) = &self.custom_sms_sender {
+            c.validate("lambdaConfig.customSMSSender")?;
+        }
+        if let Some(key) = &self.kms_key_id
+            && !is_valid_arn(key)
+        {
+            return Err(crate::error::constraint(
+                "lambdaConfig.kMSKeyID",
+                Some(key),
+                &format!(
+                    "Member must satisfy regular expression pattern: {}",
+                    crate::delivery::ARN_PATTERN
+                ),
+            ));
+        }
+        if (self.custom_email_sender.is_some() || self.custom_sms_sender.is_some())
+            && self.kms_key_id.is_none()
+        {
+            return Err(Error::InvalidParameter(
+                "KMSKeyID is required when CustomEmailSender or CustomSMSSender is configured."
+                    .into(),
+            ));
+        }
+        Ok(())
     }
 
     /// Whether `attribute` is a sign-in alias (alias pools) or a username attribute.
@@ -366,5 +427,51 @@ mod tests {
         let mut p = PoolConfig::new(id(), "p").expect("pool");
         p.messages.sms_verification_message = "no code".into();
         assert!(p.validate().is_err());
+    }
+
+    #[test]
+    fn custom_senders_need_a_kms_key() {
+        let mut p = PoolConfig::new(id(), "p").expect("pool");
+        p.custom_email_sender = Some(CustomSenderLambda {
+            lambda_arn: "arn:aws:lambda:us-east-1:123456789012:function:send".into(),
+            lambda_version: "V1_0".into(),
+        });
+        assert_eq!(
+            p.validate(),
+            Err(Error::InvalidParameter(
+                "KMSKeyID is required when CustomEmailSender or CustomSMSSender is configured."
+                    .into()
+            ))
+        );
+        p.kms_key_id = Some("key".into());
+        assert!(p.validate().is_err(), "KMSKeyID is an ARN");
+        p.kms_key_id = Some(
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab".into(),
+        );
+        assert_eq!(p.validate(), Ok(()));
+        p.email_configuration = Some(EmailConfiguration {
+            email_sending_account: crate::EmailSendingAccount::Developer,
+            ..Default::default()
+        });
+        assert!(p.validate().is_err());
+    }
+
+    #[test]
+    fn pools_stored_before_delivery_settings_still_load() {
+        let p = PoolConfig::new(id(), "p").expect("pool");
+        let mut json = serde_json::to_value(&p).expect("json");
+        for key in [
+            "email_configuration",
+            "sms_configuration",
+            "custom_email_sender",
+            "custom_sms_sender",
+            "kms_key_id",
+        ] {
+            json.as_object_mut()
+                .expect("object")
+                .remove(key)
+                .expect(key);
+        }
+        assert_eq!(serde_json::from_value::<PoolConfig>(json).expect("old"), p);
     }
 }

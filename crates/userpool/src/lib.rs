@@ -16,7 +16,10 @@
 //! * Verifiers, TOTP seeds, signing keys and client secrets are sealed at rest under the
 //!   [`MasterKey`], or a [`Keyring`] of them while it rotates.
 //! * Triggers are [`custom_auth_triggers::TriggerRegistry`] handlers per pool (Rust closures
-//!   or Lambda functions) with Cognito's failure semantics.
+//!   or Lambda functions) with Cognito's failure semantics. A pool's `CustomEmailSender` /
+//!   `CustomSMSSender` replaces the [`MessageSender`] when the service has a
+//!   [`CodeEncryptor`] ([`ServiceBuilder::code_encryptor`]): the function gets the code
+//!   encrypted (senders and encryptors: the `userpool-delivery` crate).
 //! * The hosted domain (spec §9): `oauth_authorize`, `oauth_token` (authorization code with
 //!   PKCE, refresh, client credentials), `oauth_user_info`, `oauth_revoke`, `oauth_logout`
 //!   and the `hosted_*` steps of the hosted UI's pages; authorization codes and the sign-in
@@ -119,6 +122,7 @@
 mod at_rest;
 mod audit;
 mod clock;
+mod code_encryption;
 mod entropy;
 mod error;
 mod hooks;
@@ -130,11 +134,13 @@ mod service;
 pub mod wire;
 
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use code_encryption::{CodeContext, CodeEncryptor};
 pub use error::{Error, ErrorKind, INCORRECT_CREDENTIALS, Result};
 pub use keys::{KEY_CACHE_SECONDS, SigningKeyRotation};
 pub use messages::{
     DEFAULT_OUTBOX_MESSAGES, DEFAULT_OUTBOX_SECONDS, DeliveryFailure, DeliveryMedium, Message,
-    MessageKind, MessageSender, NoDelivery, Outbox, render_template,
+    MessageKind, MessageSender, NoDelivery, Outbox, html_to_text, is_html_template,
+    render_html_template, render_template,
 };
 pub use ops::code_limits::{CODE_GUESSES_PER_HOUR, CODES_SENT_PER_HOUR};
 pub use ops::codes::Purged;

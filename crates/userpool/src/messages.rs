@@ -64,10 +64,19 @@ pub struct Message {
     pub code: String,
     /// The email subject (empty for SMS).
     pub subject: String,
-    /// The rendered body.
+    /// The rendered body, as plain text (an HTML template's text rendering: tags dropped,
+    /// line breaks kept, entities decoded).
     pub body: String,
     /// Unix seconds.
     pub sent_at: i64,
+    /// The From address (`EmailConfiguration.From`, or the `SourceArn` identity's address,
+    /// with `DEVELOPER`); `None`: the sender's configured default. Always `None` for SMS.
+    pub from: Option<String>,
+    /// `EmailConfiguration.ReplyToEmailAddress`. Always `None` for SMS.
+    pub reply_to: Option<String>,
+    /// The rendered HTML body, when the email template is HTML (the code and username
+    /// HTML-escaped); senders send it beside `body` as `multipart/alternative`.
+    pub html_body: Option<String>,
 }
 
 impl fmt::Debug for Message {
@@ -86,6 +95,9 @@ impl Drop for Message {
     fn drop(&mut self) {
         self.code.zeroize();
         self.body.zeroize();
+        if let Some(html) = &mut self.html_body {
+            html.zeroize();
+        }
     }
 }
 
@@ -94,6 +106,110 @@ pub fn render_template(template: &str, code: &str, username: &str) -> String {
     template
         .replace("{####}", code)
         .replace("{username}", username)
+}
+
+/// Whether an email template is HTML (Cognito's templates may be): it has an element tag
+/// (`<p>`, `<br/>`, `</div>`, `<a href=…>`, …).
+pub fn is_html_template(template: &str) -> bool {
+    template.match_indices('<').any(|(i, _)| {
+        let rest = template.get(i + 1..).unwrap_or_default();
+        let rest = rest.strip_prefix('/').unwrap_or(rest);
+        let name: String = rest
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        !name.is_empty()
+            && name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && rest
+                .get(name.len()..)
+                .is_some_and(|after| after.starts_with(['>', ' ', '/', '\t', '\n', '\r']))
+    })
+}
+
+/// An HTML template rendered: placeholders filled with HTML-escaped values.
+pub fn render_html_template(template: &str, code: &str, username: &str) -> String {
+    render_template(template, &escape_html(code), &escape_html(username))
+}
+
+/// The plain-text rendering of an HTML template (before its placeholders are filled): tags
+/// dropped (with the contents of `<head>`, `<style>` and `<script>`), line breaks for `<br>`
+/// and block ends, the common entities decoded.
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(rest.get(..start).unwrap_or_default());
+        let after = rest.get(start..).unwrap_or_default();
+        let Some(end) = after.find('>') else {
+            out.push_str(after);
+            rest = "";
+            break;
+        };
+        let tag = after
+            .get(1..end)
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        rest = after.get(end + 1..).unwrap_or_default();
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        if !tag.starts_with('/') && matches!(name.as_str(), "head" | "style" | "script") {
+            let close = format!("</{name}");
+            rest = match rest.to_ascii_lowercase().find(&close) {
+                Some(i) => rest
+                    .get(i..)
+                    .and_then(|r| r.find('>').and_then(|j| r.get(j + 1..)))
+                    .unwrap_or_default(),
+                None => "",
+            };
+            continue;
+        }
+        let breaks = name == "br"
+            || (tag.starts_with('/')
+                && matches!(
+                    name.as_str(),
+                    "p" | "div" | "tr" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table"
+                ));
+        if breaks {
+            out.push('\n');
+        }
+    }
+    out.push_str(rest);
+    let decoded = out
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    let lines: Vec<&str> = decoded.lines().map(str::trim).collect();
+    let mut text = String::with_capacity(decoded.len());
+    for line in lines {
+        if line.is_empty() && (text.is_empty() || text.ends_with("\n\n")) {
+            continue;
+        }
+        text.push_str(line);
+        text.push('\n');
+    }
+    text.trim_end().to_owned()
+}
+
+fn escape_html(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Why a message could not be sent (`CodeDeliveryFailureException`).
@@ -232,6 +348,9 @@ mod tests {
             subject: "Your verification code".into(),
             body: render_template("Hi {username}, your code is {####}", code, "alice"),
             sent_at: 1,
+            from: None,
+            reply_to: None,
+            html_body: None,
         }
     }
 
@@ -240,6 +359,22 @@ mod tests {
         let m = message("123456");
         assert_eq!(m.body, "Hi alice, your code is 123456");
         assert!(!format!("{m:?}").contains("123456"));
+    }
+
+    #[test]
+    fn html_templates() {
+        let template = "<html><head><style>p{color:red}</style></head><body><h1>ようこそ</h1><p>Hi {username},</p><p>your code is <b>{####}</b>&nbsp;&amp; welcome</p></body></html>";
+        assert!(is_html_template(template));
+        assert!(!is_html_template("Your code is {####}. 1 < 2 > 0"));
+        assert!(is_html_template("line<br/>{####}"));
+        assert_eq!(
+            render_html_template(template, "A&<b>", "o'neil"),
+            "<html><head><style>p{color:red}</style></head><body><h1>ようこそ</h1><p>Hi o&#39;neil,</p><p>your code is <b>A&amp;&lt;b&gt;</b>&nbsp;&amp; welcome</p></body></html>"
+        );
+        assert_eq!(
+            render_template(&html_to_text(template), "123456", "alice"),
+            "ようこそ\nHi alice,\nyour code is 123456 & welcome"
+        );
     }
 
     #[tokio::test]

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use auth_flow_state_machine::{FlowSettings, PhantomKey};
-use custom_auth_triggers::TriggerRegistry;
+use custom_auth_triggers::{TriggerKind, TriggerRegistry};
 use hkdf::Hkdf;
 use jwt_tokens::{Algorithm, Backend, KeySet};
 use rand_chacha::ChaCha20Rng;
@@ -14,6 +14,7 @@ use userpool_store::Store;
 use zeroize::Zeroizing;
 
 use crate::clock::{Clock, SystemClock};
+use crate::code_encryption::CodeEncryptor;
 use crate::entropy::Entropy;
 use crate::error::{Error, ErrorKind, Result};
 use crate::keys::CachedKeys;
@@ -59,6 +60,7 @@ pub struct ServiceBuilder {
     clock: Arc<dyn Clock>,
     rng: Option<ChaCha20Rng>,
     sender: Arc<dyn MessageSender>,
+    encryptor: Option<Arc<dyn CodeEncryptor>>,
     triggers: HashMap<String, Arc<TriggerRegistry>>,
     lambda: Option<custom_auth_triggers::LambdaClient>,
     issuer: Issuer,
@@ -90,6 +92,7 @@ impl ServiceBuilder {
             clock: Arc::new(SystemClock),
             rng: None,
             sender: Arc::new(Outbox::new()),
+            encryptor: None,
             triggers: HashMap::new(),
             lambda: None,
             issuer: Issuer::SelfHosted {
@@ -120,6 +123,14 @@ impl ServiceBuilder {
     #[must_use]
     pub fn sender(mut self, sender: Arc<dyn MessageSender>) -> Self {
         self.sender = sender;
+        self
+    }
+
+    /// Encrypts the codes handed to pools' `CustomEmailSender` / `CustomSMSSender` triggers.
+    /// Without one, those triggers are not run and messages go to the [`MessageSender`].
+    #[must_use]
+    pub fn code_encryptor(mut self, encryptor: Arc<dyn CodeEncryptor>) -> Self {
+        self.encryptor = Some(encryptor);
         self
     }
 
@@ -189,6 +200,7 @@ impl ServiceBuilder {
                 clock: self.clock,
                 entropy,
                 sender: self.sender,
+                encryptor: self.encryptor,
                 triggers: RwLock::new(self.triggers),
                 lambda: self.lambda,
                 issuer: self.issuer,
@@ -219,6 +231,7 @@ pub(crate) struct Inner {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) entropy: Entropy,
     pub(crate) sender: Arc<dyn MessageSender>,
+    pub(crate) encryptor: Option<Arc<dyn CodeEncryptor>>,
     pub(crate) triggers: RwLock<HashMap<String, Arc<TriggerRegistry>>>,
     pub(crate) lambda: Option<custom_auth_triggers::LambdaClient>,
     pub(crate) issuer: Issuer,
@@ -300,8 +313,8 @@ impl Service {
         Sealer::with_keyring(&self.inner.keyring, purpose, pool.as_str())
     }
 
-    /// The pool's triggers: those set in code, else its `LambdaConfig` through the Lambda
-    /// client, if one is configured.
+    /// The pool's triggers: those set in code, else its `LambdaConfig` (with the custom
+    /// senders' functions) through the Lambda client, if one is configured.
     pub(crate) fn registry(&self, pool: &PoolConfig) -> Option<Arc<TriggerRegistry>> {
         if let Some(set) = self
             .inner
@@ -313,10 +326,19 @@ impl Service {
             return Some(set);
         }
         let lambda = self.inner.lambda.as_ref()?;
-        if pool.lambda_config.is_empty() {
+        let mut functions = pool.lambda_config.clone();
+        for (kind, sender) in [
+            (TriggerKind::CustomEmailSender, &pool.custom_email_sender),
+            (TriggerKind::CustomSmsSender, &pool.custom_sms_sender),
+        ] {
+            if let Some(sender) = sender {
+                functions.insert(kind.name().to_owned(), sender.lambda_arn.clone());
+            }
+        }
+        if functions.is_empty() {
             return None;
         }
-        TriggerRegistry::from_lambda_config(&pool.lambda_config, lambda)
+        TriggerRegistry::from_lambda_config(&functions, lambda)
             .ok()
             .map(Arc::new)
     }

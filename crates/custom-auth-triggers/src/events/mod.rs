@@ -5,6 +5,7 @@
 //! counts as absent, as Lambda code often returns it.
 
 mod auth;
+mod custom_sender;
 mod sign_up;
 mod token;
 
@@ -13,6 +14,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use auth::*;
+pub use custom_sender::*;
 pub use sign_up::*;
 pub use token::*;
 
@@ -74,7 +76,8 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
-/// A response that carries nothing (PostConfirmation, Pre/PostAuthentication).
+/// A response that carries nothing (PostConfirmation, Pre/PostAuthentication, the custom
+/// senders).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct EmptyResponse {}
 

@@ -47,13 +47,15 @@ fn every_trigger_source_round_trips_exactly() {
             TriggerKind::PreTokenGeneration => round_trip::<PreTokenGeneration>(&golden),
             TriggerKind::UserMigration => round_trip::<UserMigration>(&golden),
             TriggerKind::CustomMessage => round_trip::<CustomMessage>(&golden),
+            TriggerKind::CustomEmailSender => round_trip::<CustomEmailSender>(&golden),
+            TriggerKind::CustomSmsSender => round_trip::<CustomSmsSender>(&golden),
         };
         assert_eq!(again, golden, "{name}");
         covered.insert((source.kind(), name));
     }
-    assert_eq!(covered.len(), 25);
+    assert_eq!(covered.len(), 40);
     let kinds: BTreeSet<TriggerKind> = covered.iter().map(|(k, _)| *k).collect();
-    assert_eq!(kinds.len(), 10, "all ten triggers");
+    assert_eq!(kinds.len(), 12, "all twelve triggers");
 }
 
 #[test]
@@ -103,4 +105,31 @@ fn secrets_in_events_are_redacted() {
     let create: CreateAuthChallengeEvent =
         serde_json::from_value(load("CreateAuthChallenge_Authentication")).expect("event");
     assert!(!format!("{:?}", create.response).contains("\"4\""));
+}
+
+#[test]
+fn custom_sender_requests_carry_the_encrypted_code() {
+    let email: CustomEmailSenderEvent =
+        serde_json::from_value(load("CustomEmailSender_SignUp")).expect("event");
+    assert_eq!(
+        email.request.request_type,
+        events::CUSTOM_EMAIL_SENDER_REQUEST_V1
+    );
+    assert_eq!(
+        email.request.code.as_deref(),
+        Some("AYADeBgAAQ4AB0V4YW1wbGUtY2lwaGVydGV4dA==")
+    );
+    assert_eq!(email.trigger_source.kind(), TriggerKind::CustomEmailSender);
+    let sms: CustomSmsSenderEvent =
+        serde_json::from_value(load("CustomSMSSender_Authentication")).expect("event");
+    assert_eq!(
+        sms.request.request_type,
+        events::CUSTOM_SMS_SENDER_REQUEST_V1
+    );
+    assert_eq!(sms.request.user_attributes["phone_number"], "+12065550100");
+    assert_eq!(
+        TriggerKind::from_name("CustomSMSSender"),
+        Some(TriggerKind::CustomSmsSender)
+    );
+    assert_eq!(TriggerKind::CustomSmsSender.name(), "CustomSMSSender");
 }

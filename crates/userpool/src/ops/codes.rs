@@ -12,7 +12,10 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::hooks::{Caller, trigger_attributes};
-use crate::messages::{DeliveryMedium, Message, MessageKind, render_template};
+use crate::messages::{
+    DeliveryMedium, Message, MessageKind, html_to_text, is_html_template, render_html_template,
+    render_template,
+};
 use crate::ops::code_limits::CodeHolder;
 use crate::ops::sign_in::{SESSION_FAILURE_PREFIX, UNKNOWN_FAILURE_PREFIX};
 use crate::service::Service;
@@ -163,6 +166,12 @@ impl Service {
         kind: MessageKind,
         caller: &Caller<'_>,
     ) -> Result<()> {
+        if self
+            .deliver_by_custom_sender(pool, user, code, destination, kind, caller)
+            .await?
+        {
+            return Ok(());
+        }
         let t = &pool.messages;
         let (mut subject, mut body) = match (kind, destination.medium) {
             (MessageKind::AdminCreateUser, DeliveryMedium::Email) => (
@@ -213,6 +222,10 @@ impl Service {
                 subject = s;
             }
         }
+        let name = username_parameter.unwrap_or(&user.username);
+        let email = destination.medium == DeliveryMedium::Email;
+        let html = email && is_html_template(&body);
+        let settings = pool.email_configuration.as_ref().filter(|_| email);
         let message = Message {
             pool_id: pool.id.as_str().to_owned(),
             username: user.username.clone(),
@@ -221,8 +234,15 @@ impl Service {
             kind,
             code: code.to_owned(),
             subject,
-            body: render_template(&body, code, username_parameter.unwrap_or(&user.username)),
+            body: if html {
+                render_template(&html_to_text(&body), code, name)
+            } else {
+                render_template(&body, code, name)
+            },
             sent_at: self.now(),
+            from: settings.and_then(|c| c.from_address()),
+            reply_to: settings.and_then(|c| c.reply_to_email_address.clone()),
+            html_body: html.then(|| render_html_template(&body, code, name)),
         };
         self.inner.sender.send(message).await.map_err(|failure| {
             tracing::warn!(target: "userpool::messages", pool = %pool.id.as_str(), reason = %failure, "message delivery failed");

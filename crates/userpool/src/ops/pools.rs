@@ -6,6 +6,7 @@ use user_pool_model::{
 };
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::ops::pool_delivery;
 use crate::service::Service;
 use crate::wire::*;
 
@@ -75,12 +76,16 @@ fn apply_settings(pool: &mut PoolConfig, req: &UserPoolRequest) -> Result<()> {
             ));
         }
     };
-    pool.lambda_config = req
-        .lambda_config
-        .iter()
-        .filter_map(|(k, v)| v.as_str().map(|arn| (k.clone(), arn.to_owned())))
-        .filter(|(k, _)| user_pool_model::TRIGGERS.contains(&k.as_str()))
-        .collect();
+    pool_delivery::apply_lambda_config(pool, &req.lambda_config)?;
+    pool.email_configuration = req
+        .email_configuration
+        .as_ref()
+        .map(pool_delivery::email_from_wire)
+        .transpose()?;
+    pool.sms_configuration = req
+        .sms_configuration
+        .as_ref()
+        .map(pool_delivery::sms_from_wire);
     pool.auto_verified_attributes = req.auto_verified_attributes.clone();
     let template = req
         .verification_message_template
@@ -175,9 +180,16 @@ impl Service {
                 "INACTIVE"
             }
             .into(),
-            lambda_config: pool.lambda_config.clone(),
+            lambda_config: pool_delivery::lambda_config_to_wire(pool),
             last_modified_date: pool.modified as f64,
             creation_date: pool.created as f64,
+            email_configuration: Some(pool_delivery::email_to_wire(
+                pool.email_configuration.as_ref(),
+            )),
+            sms_configuration: pool
+                .sms_configuration
+                .as_ref()
+                .map(pool_delivery::sms_to_wire),
             schema_attributes: pool.schema.attributes().to_vec(),
             auto_verified_attributes: pool.auto_verified_attributes.clone(),
             alias_attributes: pool.alias_attributes.clone(),
@@ -325,7 +337,7 @@ impl Service {
                 .map(|p| UserPoolDescription {
                     id: p.id.as_str().to_owned(),
                     name: p.name.clone(),
-                    lambda_config: p.lambda_config.clone(),
+                    lambda_config: pool_delivery::lambda_config_to_wire(p),
                     last_modified_date: p.modified as f64,
                     creation_date: p.created as f64,
                 })

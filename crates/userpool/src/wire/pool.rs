@@ -118,6 +118,42 @@ pub struct AccountRecoverySetting {
     pub recovery_mechanisms: Vec<RecoveryOption>,
 }
 
+/// `EmailConfigurationType`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct EmailConfigurationType {
+    /// `SourceArn`: the SES identity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_arn: Option<String>,
+    /// `ReplyToEmailAddress`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_to_email_address: Option<String>,
+    /// `EmailSendingAccount`: `COGNITO_DEFAULT` or `DEVELOPER`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_sending_account: Option<String>,
+    /// `From`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// `ConfigurationSet`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub configuration_set: Option<String>,
+}
+
+/// `SmsConfigurationType`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct SmsConfigurationType {
+    /// `SnsCallerArn`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sns_caller_arn: Option<String>,
+    /// `ExternalId`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// `SnsRegion`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sns_region: Option<String>,
+}
+
 /// `CreateUserPool` and `UpdateUserPool` (which names the pool and cannot change the
 /// schema or sign-in attributes).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -134,8 +170,15 @@ pub struct UserPoolRequest {
     /// `DeletionProtection`: `ACTIVE` or `INACTIVE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deletion_protection: Option<String>,
-    /// `LambdaConfig`: trigger name → ARN.
+    /// `LambdaConfig`: trigger name → ARN; `CustomEmailSender` / `CustomSMSSender` →
+    /// `{LambdaArn, LambdaVersion}`; `KMSKeyID` → key ARN.
     pub lambda_config: BTreeMap<String, Value>,
+    /// `EmailConfiguration`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_configuration: Option<EmailConfigurationType>,
+    /// `SmsConfiguration`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sms_configuration: Option<SmsConfigurationType>,
     /// `AutoVerifiedAttributes`.
     pub auto_verified_attributes: Vec<String>,
     /// `AliasAttributes`.
@@ -207,12 +250,18 @@ pub struct UserPoolType {
     pub policies: Policies,
     /// `DeletionProtection`.
     pub deletion_protection: String,
-    /// `LambdaConfig`.
-    pub lambda_config: BTreeMap<String, String>,
+    /// `LambdaConfig` (ARNs, the custom senders' `{LambdaArn, LambdaVersion}`, `KMSKeyID`).
+    pub lambda_config: BTreeMap<String, Value>,
     /// `LastModifiedDate`.
     pub last_modified_date: f64,
     /// `CreationDate`.
     pub creation_date: f64,
+    /// `EmailConfiguration` (`{EmailSendingAccount: COGNITO_DEFAULT}` unless set).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub email_configuration: Option<EmailConfigurationType>,
+    /// `SmsConfiguration`, when set.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sms_configuration: Option<SmsConfigurationType>,
     /// `SchemaAttributes`.
     pub schema_attributes: Vec<SchemaAttribute>,
     /// `AutoVerifiedAttributes`.
@@ -302,7 +351,7 @@ pub struct UserPoolDescription {
     /// `Name`.
     pub name: String,
     /// `LambdaConfig`.
-    pub lambda_config: BTreeMap<String, String>,
+    pub lambda_config: BTreeMap<String, Value>,
     /// `LastModifiedDate`.
     pub last_modified_date: f64,
     /// `CreationDate`.

@@ -186,11 +186,13 @@ async fn run_task(
                             ..Default::default()
                         })
                         .await;
+                    let end = shared.tick();
                     if let Ok(r) = r {
                         shared.record(Event::Refreshed {
                             token: held.token.clone(),
                             family: held.family,
                             start,
+                            end,
                         });
                         let next = r.authentication_result.refresh_token;
                         assert!(
@@ -198,8 +200,14 @@ async fn run_task(
                             "a rotating client's refresh returns a successor"
                         );
                         if let Some(next) = next {
+                            let next = next.expose_secret().to_owned();
+                            shared
+                                .latest
+                                .lock()
+                                .expect("latest")
+                                .insert(held.family, next.clone());
                             shared.held.lock().expect("held").push(Held {
-                                token: next.expose_secret().to_owned(),
+                                token: next,
                                 family: held.family,
                             });
                         }

@@ -52,6 +52,7 @@ impl Fixture {
             .expect("service");
         let (pool, client) = runtime.block_on(async {
             let pool = service
+                .admin()
                 .create_user_pool(UserPoolRequest {
                     pool_name: "bench".into(),
                     ..Default::default()
@@ -61,6 +62,7 @@ impl Fixture {
                 .user_pool
                 .id;
             let client = service
+                .admin()
                 .create_user_pool_client(UserPoolClientRequest {
                     user_pool_id: pool.clone(),
                     client_name: Some("bench".into()),
@@ -71,6 +73,7 @@ impl Fixture {
                 .user_pool_client
                 .client_id;
             service
+                .accounts()
                 .admin_create_user(AdminCreateUserRequest {
                     user_pool_id: pool.clone(),
                     username: "alice".into(),
@@ -80,6 +83,7 @@ impl Fixture {
                 .await
                 .expect("user");
             service
+                .accounts()
                 .admin_set_user_password(AdminSetUserPasswordRequest {
                     user_pool_id: pool.clone(),
                     username: "alice".into(),
@@ -113,7 +117,7 @@ impl Fixture {
         let t0 = Instant::now();
         let challenge = f
             .runtime
-            .block_on(f.service.initiate_auth(request))
+            .block_on(f.service.sign_in().initiate_auth(request))
             .expect("challenge");
         let first = t0.elapsed();
         let p = &challenge.challenge_parameters;
@@ -150,7 +154,7 @@ impl Fixture {
         let t1 = Instant::now();
         let done = f
             .runtime
-            .block_on(f.service.respond_to_auth_challenge(answer))
+            .block_on(f.service.sign_in().respond_to_auth_challenge(answer))
             .expect("tokens");
         let second = t1.elapsed();
         assert!(done.authentication_result.is_some());
@@ -170,7 +174,7 @@ impl Fixture {
         };
         let t0 = Instant::now();
         self.runtime
-            .block_on(self.service.sign_up(request))
+            .block_on(self.service.accounts().sign_up(request))
             .expect("sign-up");
         t0.elapsed()
     }

@@ -116,6 +116,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let service =
         Service::builder(Arc::new(MemoryStore::new()), MasterKey::new(rand::random())).build()?;
     let pool = service
+        .admin()
         .create_user_pool(UserPoolRequest {
             pool_name: "passwordless".into(),
             ..Default::default()
@@ -125,6 +126,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .id;
     service.set_triggers(&pool, triggers)?;
     let client = service
+        .admin()
         .create_user_pool_client(UserPoolClientRequest {
             user_pool_id: pool.clone(),
             client_name: Some("app".into()),
@@ -138,6 +140,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .user_pool_client
         .client_id;
     service
+        .accounts()
         .admin_create_user(AdminCreateUserRequest {
             user_pool_id: pool.clone(),
             username: "alice".into(),
@@ -150,6 +153,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         })
         .await?;
     service
+        .accounts()
         .admin_set_user_password(AdminSetUserPasswordRequest {
             user_pool_id: pool.clone(),
             username: "alice".into(),
@@ -160,6 +164,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     println!("1. pool {pool} with Define/Create/Verify/PreTokenGeneration closures; user alice");
 
     let start = service
+        .sign_in()
         .initiate_auth(InitiateAuthRequest {
             client_id: client.clone(),
             auth_flow: "CUSTOM_AUTH".into(),
@@ -181,6 +186,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         ..Default::default()
     };
     let retry = service
+        .sign_in()
         .respond_to_auth_challenge(answer(start.session.clone(), "000000"))
         .await?;
     println!(
@@ -194,6 +200,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .cloned()
         .ok_or("no code")?;
     let done = service
+        .sign_in()
         .respond_to_auth_challenge(answer(retry.session.clone(), &code))
         .await?;
     let tokens = done.authentication_result.ok_or("expected tokens")?;

@@ -68,6 +68,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         Service::builder(Arc::new(MemoryStore::new()), MasterKey::new(rand::random())).build()?;
     // Administration through the library itself (no admin credentials on the HTTP side).
     let pool_id = service
+        .admin()
         .create_user_pool(UserPoolRequest {
             pool_name: "embedded".into(),
             ..Default::default()
@@ -76,6 +77,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .user_pool
         .id;
     let client = service
+        .admin()
         .create_user_pool_client(UserPoolClientRequest {
             user_pool_id: pool_id.clone(),
             client_name: Some("web".into()),
@@ -89,6 +91,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .user_pool_client
         .client_id;
     service
+        .accounts()
         .admin_create_user(AdminCreateUserRequest {
             user_pool_id: pool_id.clone(),
             username: "alice".into(),
@@ -97,6 +100,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         })
         .await?;
     service
+        .accounts()
         .admin_set_user_password(AdminSetUserPasswordRequest {
             user_pool_id: pool_id.clone(),
             username: "alice".into(),

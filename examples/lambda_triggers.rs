@@ -62,6 +62,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .into_iter()
         .collect();
     let pool = service
+        .admin()
         .create_user_pool(UserPoolRequest {
             pool_name: "lambda".into(),
             lambda_config,
@@ -87,6 +88,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         pool.lambda_config.keys().collect::<Vec<_>>()
     );
     let app = service
+        .admin()
         .create_user_pool_client(UserPoolClientRequest {
             user_pool_id: pool.id.clone(),
             client_name: Some("app".into()),
@@ -108,6 +110,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         ..Default::default()
     };
     let refused = service
+        .accounts()
         .sign_up(sign_up("eve", "eve@evil.test"))
         .await
         .err()
@@ -118,6 +121,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         refused.message()
     );
     let alice = service
+        .accounts()
         .sign_up(sign_up("alice", "alice@example.com"))
         .await?;
     println!(
@@ -126,6 +130,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     );
 
     let signed_in = service
+        .sign_in()
         .initiate_auth(InitiateAuthRequest {
             client_id: app.clone(),
             auth_flow: "USER_PASSWORD_AUTH".into(),

@@ -25,6 +25,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .build()?;
 
     let pool = service
+        .admin()
         .create_user_pool(UserPoolRequest {
             pool_name: "quickstart".into(),
             auto_verified_attributes: vec!["email".into()],
@@ -37,6 +38,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         pool.id
     );
     let client = service
+        .admin()
         .create_user_pool_client(UserPoolClientRequest {
             user_pool_id: pool.id.clone(),
             client_name: Some("web".into()),
@@ -51,6 +53,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     let password = "Corr3ct-Horse-Battery!";
     let signed_up = service
+        .accounts()
         .sign_up(SignUpRequest {
             client_id: client.client_id.clone(),
             username: "alice".into(),
@@ -69,6 +72,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .last_code(&pool.id, "alice")
         .ok_or("no code in the outbox")?;
     service
+        .accounts()
         .confirm_sign_up(ConfirmSignUpRequest {
             client_id: client.client_id.clone(),
             username: "alice".into(),
@@ -82,6 +86,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let mut rng = rand::rng();
     let handshake = srp::ClientHandshake::start(&mut rng)?;
     let challenge = service
+        .sign_in()
         .initiate_auth(InitiateAuthRequest {
             client_id: client.client_id.clone(),
             auth_flow: "USER_SRP_AUTH".into(),
@@ -108,6 +113,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         &timestamp,
     )?;
     let signed_in = service
+        .sign_in()
         .respond_to_auth_challenge(RespondToAuthChallengeRequest {
             client_id: client.client_id.clone(),
             challenge_name: "PASSWORD_VERIFIER".into(),
@@ -130,6 +136,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     );
 
     let refreshed = service
+        .tokens()
         .get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest {
             client_id: client.client_id.clone(),
             refresh_token: tokens.refresh_token.clone().ok_or("no refresh token")?,

@@ -6,7 +6,7 @@
 //!     [--admin-credentials KEY:SECRET] [--issuer-mode self|aws] [--lambda-endpoint URL]
 //!     [--dev-outbox] [--data-dir DIR] [--database-url URL] [--database-schema NAME] [--master-key-file PATH]
 //!     [--public-url URL] [--in-memory] [--rate-limits off|default|cognito]
-//!     [--trusted-proxy CIDR]...
+//!     [--trusted-proxy CIDR]... [--sts-endpoint URL]
 //! ```
 //!
 //! Rate limits (`--rate-limits`): `default` keeps one bucket per client IP, per username of
@@ -17,6 +17,11 @@
 //!
 //! Messages: with `--dev-outbox`, codes are kept (bounded) for `GET /_dev/messages`; without
 //! it nothing is kept and messages are dropped with a warning (no sender is configured).
+//!
+//! Identity pools (`cognito-identity`) are served on the same port: their OpenID tokens'
+//! issuer is `<public URL>/identity` (JWKS at `/identity/.well-known/jwks.json`), and
+//! GetCredentialsForIdentity calls `AssumeRoleWithWebIdentity` at `--sts-endpoint` (without
+//! one it mints local development credentials and says so in the log).
 //!
 //! Storage: by default a SQLite database, `userpool-data/userpool.db` (WAL, created on first
 //! start, migrated on every start). `--database-url postgres://…` shares one PostgreSQL
@@ -35,9 +40,9 @@ use std::sync::Arc;
 
 use custom_auth_triggers::LambdaClient;
 use rand::RngExt as _;
-use userpool::{Issuer, MasterKey, MessageSender, NoDelivery, Outbox, Service};
+use userpool::{IdentityService, Issuer, MasterKey, MessageSender, NoDelivery, Outbox, Service};
 use userpool_http::{AdminCredentials, HttpConfig, IpNet, RateLimits};
-use userpool_store::{MemoryStore, Store};
+use userpool_store::{IdentityPools, MemoryStore, Store};
 use userpool_store_sql::{Engine, SqlStoreOptions};
 use zeroize::Zeroizing;
 
@@ -57,10 +62,11 @@ struct Options {
     in_memory: bool,
     rate_limits: RateLimits,
     trusted_proxies: Vec<IpNet>,
+    sts_endpoint: Option<String>,
 }
 
 fn usage() -> &'static str {
-    "usage: server [--port N] [--region R] [--admin-credentials KEY:SECRET] [--issuer-mode self|aws] [--lambda-endpoint URL] [--dev-outbox] [--data-dir DIR] [--database-url URL] [--database-schema NAME] [--master-key-file PATH] [--public-url URL] [--in-memory] [--rate-limits off|default|cognito] [--trusted-proxy CIDR]..."
+    "usage: server [--port N] [--region R] [--admin-credentials KEY:SECRET] [--issuer-mode self|aws] [--lambda-endpoint URL] [--dev-outbox] [--data-dir DIR] [--database-url URL] [--database-schema NAME] [--master-key-file PATH] [--public-url URL] [--in-memory] [--rate-limits off|default|cognito] [--trusted-proxy CIDR]... [--sts-endpoint URL]"
 }
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
@@ -79,6 +85,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
         in_memory: false,
         rate_limits: RateLimits::per_source(),
         trusted_proxies: Vec::new(),
+        sts_endpoint: None,
     };
     let mut args = args.peekable();
     while let Some(flag) = args.next() {
@@ -120,6 +127,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
                     .parse()
                     .map_err(|_| "--trusted-proxy takes a CIDR (10.0.0.0/8)".to_owned())?,
             ),
+            "--sts-endpoint" => o.sts_endpoint = Some(value()?),
             "--help" | "-h" => return Err(usage().into()),
             other => return Err(format!("unknown flag {other}\n{}", usage())),
         }
@@ -210,6 +218,8 @@ async fn serve(options: Options) -> Result<(), Box<dyn Error>> {
         );
         Arc::new(NoDelivery)
     };
+    let identity_store: Arc<dyn IdentityPools> = store.clone();
+    let identity_key = master_key.clone();
     let mut builder = Service::builder(store, master_key)
         .region(&options.region)
         .sender(sender)
@@ -228,8 +238,17 @@ async fn serve(options: Options) -> Result<(), Box<dyn Error>> {
         )?);
     }
     let service = builder.build()?;
+    // Identity pools beside the user pools: same store, master key, region and listener.
+    let mut identity = IdentityService::builder(identity_store, identity_key)
+        .region(&options.region)
+        .user_pools(service.clone());
+    if let Some(sts) = &options.sts_endpoint {
+        identity = identity.sts_endpoint(sts);
+    }
+    let identity = identity.build()?;
     let mut config = HttpConfig::default()
         .admin_credentials(vec![admin.clone()])
+        .identity(identity)
         .rate_limits(options.rate_limits.clone())
         .trusted_proxies(options.trusted_proxies.clone())
         .https(public_url.starts_with("https://"));
@@ -270,6 +289,9 @@ async fn serve(options: Options) -> Result<(), Box<dyn Error>> {
         admin.access_key_id()
     );
     println!("acij:      new CognitoUserPool({{ UserPoolId, ClientId, endpoint: '{endpoint}' }})");
+    println!(
+        "identity:  aws cognito-identity list-identity-pools --max-results 10 --endpoint-url {endpoint}   (OpenID keys: {public_url}/identity/.well-known/jwks.json)"
+    );
     if options.dev_outbox {
         println!("codes:     curl '{endpoint}/_dev/messages?pool_id=<pool>&username=<user>'");
     }

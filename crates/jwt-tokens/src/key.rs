@@ -266,4 +266,16 @@ impl SigningKey {
     pub(crate) fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
         self.signer.sign(message)
     }
+
+    /// Signs any claims object as a compact JWS with this key, under the same
+    /// `{"kid":"…","alg":"…"}` header as the pool tokens: for tokens that are not a user
+    /// pool's ID or access token (an identity pool's OpenID token). Nothing about the claims
+    /// is checked; [`Verifier::verify_jws`](crate::Verifier::verify_jws) verifies the result.
+    pub fn sign_claims(
+        &self,
+        claims: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<String> {
+        let payload = serde_json::to_vec(claims).map_err(|_| Error::Claims("serialization"))?;
+        crate::jws::sign(self, &payload)
+    }
 }

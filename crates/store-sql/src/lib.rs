@@ -8,6 +8,8 @@
 //!   refresh-token rotations consumed by single conditional statements; lockout counters
 //!   incremented by one upsert.
 //! * Secrets arrive sealed or hashed by the facade and are stored as they are.
+//! * Identity pools (migration 6) beside the user pools: a login is linked to one identity per
+//!   pool by the primary key of its row, so concurrent GetIds for one login make one identity.
 //! * A failed precondition is the same typed [`StoreError`](userpool_store::StoreError) every
 //!   backend reports; a database failure is `StoreError::Backend` (fail closed). Reads are
 //!   retried on a fresh connection after a dropped one; a write is run again (from the start,
@@ -67,6 +69,7 @@ mod bulk;
 mod codec;
 mod failure;
 mod groups;
+mod identities;
 mod migrate;
 mod pool_records;
 mod refold;

@@ -49,6 +49,11 @@ const MIGRATIONS: &[(i64, &str, Step)] = &[
         Step::Sql(include_str!("../migrations/0004_family_scopes.sql")),
     ),
     (5, "username_fold", Step::Refold),
+    (
+        6,
+        "identity_pools",
+        Step::Sql(include_str!("../migrations/0006_identity_pools.sql")),
+    ),
 ];
 
 /// Arbitrary constant naming userpool's advisory lock on PostgreSQL.

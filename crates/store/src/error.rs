@@ -71,6 +71,21 @@ pub enum StoreError {
     /// No such import job.
     #[error("import job not found")]
     ImportJobNotFound,
+    /// No such identity pool.
+    #[error("identity pool not found")]
+    IdentityPoolNotFound,
+    /// An identity pool with this id exists.
+    #[error("identity pool already exists")]
+    IdentityPoolExists,
+    /// No such identity.
+    #[error("identity not found")]
+    IdentityNotFound,
+    /// An identity with this id exists.
+    #[error("identity already exists")]
+    IdentityExists,
+    /// A login is linked to another identity of the pool.
+    #[error("the login is linked to another identity")]
+    LoginLinked,
     /// A pagination token this store did not issue, or for another query.
     #[error("invalid pagination token")]
     InvalidPaginationToken,

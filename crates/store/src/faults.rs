@@ -48,7 +48,12 @@ use user_pool_model::{
     AppClient, ClientId, Group, PoolConfig, ResourceServer, Sub, User, UserPoolId,
 };
 
+use identity_pool_model::{
+    IdentityId, IdentityPool, IdentityPoolId, IdentityPoolRoles, LoginKey, RoleMappings,
+};
+
 use crate::error::{StoreError, StoreResult};
+use crate::identity::{IdentityPoolRecord, IdentityPoolStore, IdentityRecord, IdentityStore};
 use crate::records::{
     CodePurpose, CodeRecord, DomainRecord, ImportJob, LockoutState, Page, RefreshFamily,
     StoredKeys, UserKeys, UserQuery,
@@ -353,6 +358,25 @@ faulty! {
         fn delete_domain(&self, domain: &str) -> StoreResult<()>;
         fn pool_domains(&self, pool: &UserPoolId) -> StoreResult<Vec<DomainRecord>>;
     }
+    IdentityPoolStore {
+        fn create_identity_pool(&self, pool: IdentityPool) -> StoreResult<()>;
+        fn get_identity_pool(&self, id: &IdentityPoolId) -> StoreResult<IdentityPoolRecord>;
+        fn put_identity_pool(&self, pool: IdentityPool) -> StoreResult<()>;
+        fn set_identity_pool_roles(&self, id: &IdentityPoolId, roles: IdentityPoolRoles, role_mappings: RoleMappings) -> StoreResult<()>;
+        fn delete_identity_pool(&self, id: &IdentityPoolId) -> StoreResult<()>;
+        fn list_identity_pools(&self, limit: usize, token: Option<&str>) -> StoreResult<Page<IdentityPool>>;
+        fn get_identity_keys(&self) -> StoreResult<Option<StoredKeys>>;
+        fn create_identity_keys(&self, keys: StoredKeys) -> StoreResult<StoredKeys>;
+    }
+    IdentityStore {
+        fn create_identity(&self, identity: IdentityRecord) -> StoreResult<()>;
+        fn get_identity(&self, id: &IdentityId) -> StoreResult<Option<IdentityRecord>>;
+        fn find_identity_by_login(&self, pool: &IdentityPoolId, login: &LoginKey) -> StoreResult<Option<IdentityRecord>>;
+        fn link_logins(&self, id: &IdentityId, logins: &[LoginKey], now: i64) -> StoreResult<IdentityRecord>;
+        fn unlink_logins(&self, id: &IdentityId, logins: &[LoginKey], now: i64) -> StoreResult<IdentityRecord>;
+        fn delete_identity(&self, id: &IdentityId) -> StoreResult<()>;
+        fn list_identities(&self, pool: &IdentityPoolId, hide_disabled: bool, limit: usize, token: Option<&str>) -> StoreResult<Page<IdentityRecord>>;
+    }
 }
 
 #[cfg(test)]
@@ -399,7 +423,7 @@ mod tests {
         faults.clear();
         assert!(store.get_pool(&p.id).await.is_ok());
         assert_eq!(faults.injected(), 4);
-        assert_eq!(FaultyStore::<()>::METHODS.len(), 60);
+        assert_eq!(FaultyStore::<()>::METHODS.len(), 75);
     }
 
     #[tokio::test]

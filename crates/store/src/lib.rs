@@ -7,6 +7,8 @@
 //!   silent overwrite; a backend failure is [`StoreError::Backend`].
 //! * [`MemoryStore`], and (feature `conformance`) the suite every backend must pass; (feature
 //!   `faults`) `FaultyStore`, any store with failures injected on demand.
+//! * Identity pools beside the user pools ([`IdentityPoolStore`], [`IdentityStore`]): one
+//!   identity per (identity pool, login), atomically.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -47,6 +49,7 @@ pub mod conformance;
 mod error;
 #[cfg(feature = "faults")]
 mod faults;
+mod identity;
 mod memory;
 pub mod paging;
 mod records;
@@ -55,6 +58,9 @@ mod traits;
 pub use error::{StoreError, StoreResult};
 #[cfg(feature = "faults")]
 pub use faults::{Faults, FaultyStore};
+pub use identity::{
+    IdentityPoolRecord, IdentityPoolStore, IdentityPools, IdentityRecord, IdentityStore,
+};
 pub use memory::MemoryStore;
 pub use records::{
     CodePurpose, CodeRecord, DomainRecord, INDEXED_ATTRIBUTES, ImportJob, LockoutState, Page,

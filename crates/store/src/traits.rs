@@ -6,6 +6,7 @@ use user_pool_model::{
 };
 
 use crate::error::StoreResult;
+use crate::identity::IdentityPools;
 use crate::records::{
     CodePurpose, CodeRecord, DomainRecord, ImportJob, LockoutState, Page, RefreshFamily,
     StoredKeys, UserKeys, UserQuery,
@@ -330,7 +331,8 @@ pub trait DomainStore: Send + Sync {
     async fn pool_domains(&self, pool: &UserPoolId) -> StoreResult<Vec<DomainRecord>>;
 }
 
-/// Everything a pool needs; implemented for any type that implements every part.
+/// Everything a pool needs, and the identity pools beside them; implemented for any type that
+/// implements every part.
 pub trait Store:
     PoolStore
     + ClientStore
@@ -344,6 +346,7 @@ pub trait Store:
     + ImportJobStore
     + ResourceServerStore
     + DomainStore
+    + IdentityPools
 {
 }
 
@@ -360,5 +363,6 @@ impl<T> Store for T where
         + ImportJobStore
         + ResourceServerStore
         + DomainStore
+        + IdentityPools
 {
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use ipnet::IpNet;
-use userpool::Outbox;
+use userpool::{IdentityService, Outbox};
 
 use crate::limits::RateLimits;
 use crate::sigv4::AdminCredentials;
@@ -24,12 +24,14 @@ pub struct HttpConfig {
     pub(crate) dev_outbox: Option<Arc<Outbox>>,
     pub(crate) https: bool,
     pub(crate) trusted_proxies: Vec<IpNet>,
+    pub(crate) identity: Option<IdentityService>,
 }
 
 /// How the actions Cognito signs with SigV4 are authenticated.
 #[derive(Debug, Clone)]
 pub enum AdminAuth {
-    /// A valid SigV4 signature by one of these keys (service `cognito-idp`).
+    /// A valid SigV4 signature by one of these keys (service `cognito-idp`, or
+    /// `cognito-identity` for identity-pool actions).
     Credentials(Vec<AdminCredentials>),
     /// No check at all: only for tests and a loopback-only development server.
     Unauthenticated,
@@ -45,6 +47,7 @@ impl Default for HttpConfig {
             dev_outbox: None,
             https: false,
             trusted_proxies: Vec::new(),
+            identity: None,
         }
     }
 }
@@ -101,6 +104,16 @@ impl HttpConfig {
     #[must_use]
     pub fn trusted_proxies(mut self, proxies: Vec<IpNet>) -> Self {
         self.trusted_proxies = proxies;
+        self
+    }
+
+    /// Also serve identity pools on the same listener: `AWSCognitoIdentityService.*` targets
+    /// (SigV4 service `cognito-identity` for the actions Cognito signs, with the same
+    /// credentials), and the OpenID tokens' keys at `/identity/.well-known/jwks.json` and
+    /// `/identity/.well-known/openid-configuration`.
+    #[must_use]
+    pub fn identity(mut self, identity: IdentityService) -> Self {
+        self.identity = Some(identity);
         self
     }
 

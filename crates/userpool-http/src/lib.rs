@@ -13,6 +13,11 @@
 //!   unknown targets `UnknownOperationException`, rates over the quota
 //!   `TooManyRequestsException` — never a 500 for bad input.
 //! * `GET /{poolId}/.well-known/jwks.json` and `/.well-known/openid-configuration`.
+//! * Identity pools on the same listener when [`HttpConfig::identity`] names an
+//!   [`userpool::IdentityService`] (or alone: [`identity_router`]): `X-Amz-Target:
+//!   AWSCognitoIdentityService.<Action>` for every identity action ([`IDENTITY_OPERATIONS`];
+//!   the ones Cognito signs need SigV4 for service `cognito-identity`), and the OpenID tokens'
+//!   keys at `GET /identity/.well-known/jwks.json` and `/identity/.well-known/openid-configuration`.
 //! * The hosted domain (pools with a domain): `/oauth2/authorize`, `/oauth2/token`,
 //!   `/oauth2/userInfo`, `/oauth2/revoke`, `/logout`, and the hosted UI pages (`/login`,
 //!   `/signup`, `/confirm`, `/forgotPassword`, `/confirmForgotPassword`, challenges, TOTP
@@ -61,6 +66,7 @@
 mod client_info;
 mod config;
 mod hosted;
+mod identity_api;
 mod limits;
 mod oauth;
 mod operations;
@@ -69,6 +75,7 @@ mod routes;
 mod sigv4;
 
 pub use config::{AdminAuth, HttpConfig, IpNet};
+pub use identity_api::{IDENTITY_OPERATIONS, identity_router};
 pub use limits::{Category, Rate, RateLimits};
 pub use operations::OPERATIONS;
 pub use protocol::CONTENT_TYPE;

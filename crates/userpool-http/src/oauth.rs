@@ -108,6 +108,7 @@ pub(crate) async fn token(State(state): State<Arc<AppState>>, request: Request) 
     };
     match state
         .service
+        .hosted()
         .oauth_token(&body, &auth, pool.as_deref())
         .await
     {
@@ -126,6 +127,7 @@ pub(crate) async fn revoke(State(state): State<Arc<AppState>>, request: Request)
     };
     match state
         .service
+        .hosted()
         .oauth_revoke(&body, &auth, pool.as_deref())
         .await
     {
@@ -165,7 +167,7 @@ pub(crate) async fn user_info(State(state): State<Arc<AppState>>, headers: Heade
             "Bad OAuth2 request at UserInfo Endpoint",
         );
     };
-    match state.service.oauth_user_info(token).await {
+    match state.service.hosted().oauth_user_info(token).await {
         Ok(claims) => oauth_json(
             StatusCode::OK,
             serde_json::Value::Object(claims).to_string(),

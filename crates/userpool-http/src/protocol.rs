@@ -58,6 +58,17 @@ impl From<userpool::Error> for Failure {
     }
 }
 
+impl From<userpool::IdentityError> for Failure {
+    fn from(e: userpool::IdentityError) -> Self {
+        let status = if e.kind().is_server_fault() {
+            StatusCode::INTERNAL_SERVER_ERROR
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        Self::new(status, e.exception_name(), e.message())
+    }
+}
+
 /// Adds the request id to an answer.
 pub(crate) fn with_request_id(mut response: Response, request_id: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(request_id) {

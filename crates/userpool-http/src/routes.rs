@@ -15,13 +15,14 @@ use userpool::Service;
 
 use crate::client_info::{self, ClientInfo};
 use crate::config::{AdminAuth, HttpConfig};
+use crate::identity_api::{self, IDENTITY_TARGET_PREFIX};
 use crate::limits::{Category, Limiter, Scope, named};
 use crate::operations::{describe, dispatch};
 use crate::protocol::{Failure, success, with_request_id};
 use crate::sigv4::{self, SignatureError};
 use crate::{hosted, oauth};
 
-/// `X-Amz-Target` prefix of every action.
+/// `X-Amz-Target` prefix of every user-pool action.
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 
 pub(crate) struct AppState {
@@ -36,17 +37,9 @@ pub fn router<S: Clone + Send + Sync + 'static>(service: Service) -> Router<S> {
     router_with(service, HttpConfig::default())
 }
 
-/// The router with `config`.
-pub fn router_with<S: Clone + Send + Sync + 'static>(
-    service: Service,
-    config: HttpConfig,
-) -> Router<S> {
-    let state = Arc::new(AppState {
-        limiter: Limiter::new(config.rate_limits.clone()),
-        service,
-        config,
-    });
-    let cors = CorsLayer::new()
+/// CORS for the JSON API: any origin (browser SDKs), the headers the SDKs send.
+pub(crate) fn cors() -> CorsLayer {
+    CorsLayer::new()
         .allow_origin(AllowOrigin::mirror_request())
         .allow_methods([Method::POST, Method::GET, Method::OPTIONS])
         .allow_headers(
@@ -73,7 +66,20 @@ pub fn router_with<S: Clone + Send + Sync + 'static>(
             ]
             .map(axum::http::HeaderName::from_static),
         )
-        .max_age(std::time::Duration::from_secs(600));
+        .max_age(std::time::Duration::from_secs(600))
+}
+
+/// The router with `config`.
+pub fn router_with<S: Clone + Send + Sync + 'static>(
+    service: Service,
+    config: HttpConfig,
+) -> Router<S> {
+    let state = Arc::new(AppState {
+        limiter: Limiter::new(config.rate_limits.clone()),
+        service,
+        config,
+    });
+    let cors = cors();
     // The hosted domain: no CORS on the authorization endpoint or the pages (RFC 9700 §2);
     // the token, userInfo and revocation endpoints are called from browsers (SPAs) too.
     let hosted = Router::new()
@@ -92,6 +98,14 @@ pub fn router_with<S: Clone + Send + Sync + 'static>(
         .route("/logo/{pool_id}/{key}", get(hosted::logo_get));
     let api = Router::new()
         .route("/", post(api))
+        .route(
+            "/identity/.well-known/jwks.json",
+            get(identity_api::combined_jwks),
+        )
+        .route(
+            "/identity/.well-known/openid-configuration",
+            get(identity_api::combined_openid_configuration),
+        )
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
         .route(
             "/{pool_id}/.well-known/openid-configuration",
@@ -136,7 +150,7 @@ async fn api(
 }
 
 /// `TooManyRequestsException`, counted.
-fn throttled(action: &str) -> Response {
+pub(crate) fn throttled(action: &str) -> Response {
     tracing::info!(target: "userpool::metrics", counter = "throttled", action = %action);
     Failure::new(
         StatusCode::TOO_MANY_REQUESTS,
@@ -148,13 +162,26 @@ fn throttled(action: &str) -> Response {
 
 async fn handle(state: &AppState, uri: &axum::http::Uri, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let Some(action) = parts
+    let target = parts
         .headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
-        .and_then(|t| t.strip_prefix(TARGET_PREFIX))
-        .map(str::to_owned)
-    else {
+        .unwrap_or_default()
+        .to_owned();
+    if let Some(action) = target.strip_prefix(IDENTITY_TARGET_PREFIX) {
+        return match &state.config.identity {
+            Some(identity) => {
+                let endpoint = identity_api::Endpoint {
+                    identity,
+                    config: &state.config,
+                    limiter: &state.limiter,
+                };
+                endpoint.handle(action, uri, parts, body).await
+            }
+            None => Failure::unknown_operation().into_response(),
+        };
+    }
+    let Some(action) = target.strip_prefix(TARGET_PREFIX).map(str::to_owned) else {
         return Failure::unknown_operation().into_response();
     };
     let Some((signed, category)) = describe(&action) else {
@@ -174,7 +201,19 @@ async fn handle(state: &AppState, uri: &axum::http::Uri, request: Request) -> Re
     if signed {
         // … admin quotas only once the signature verified (an unauthenticated flood cannot
         // spend them), per access key …
-        let key = match authenticate(state, &parts.method, uri, &parts.headers, &body) {
+        let signer = Signer {
+            service: sigv4::USER_POOL_SERVICE,
+            region: state.service.region(),
+            now: state.service.now(),
+        };
+        let key = match authenticate(
+            &state.config,
+            &signer,
+            &parts.method,
+            uri,
+            &parts.headers,
+            &body,
+        ) {
             Ok(key) => key,
             Err(f) => return f.into_response(),
         };
@@ -209,7 +248,7 @@ async fn handle(state: &AppState, uri: &axum::http::Uri, request: Request) -> Re
     }
 }
 
-async fn read_body(
+pub(crate) async fn read_body(
     body: Body,
     limit: usize,
     timeout: std::time::Duration,
@@ -229,16 +268,25 @@ async fn read_body(
     }
 }
 
+/// Whom a signed action must be signed for: the service's SigV4 name and region, and its
+/// clock.
+pub(crate) struct Signer<'a> {
+    pub(crate) service: &'static str,
+    pub(crate) region: &'a str,
+    pub(crate) now: i64,
+}
+
 /// Checks a signed action's signature: the access key that signed it (`None` when admin
 /// actions are unauthenticated), or the answer to give instead.
-fn authenticate(
-    state: &AppState,
+pub(crate) fn authenticate(
+    config: &HttpConfig,
+    signer: &Signer<'_>,
     method: &Method,
     uri: &axum::http::Uri,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Option<String>, Failure> {
-    let credentials = match &state.config.admin {
+    let credentials = match &config.admin {
         AdminAuth::Unauthenticated => return Ok(None),
         AdminAuth::Credentials(c) => c,
     };
@@ -251,9 +299,10 @@ fn authenticate(
     };
     sigv4::verify(
         credentials,
-        state.service.region(),
+        signer.service,
+        signer.region,
         &request,
-        state.service.now(),
+        signer.now,
     )
     .map(Some)
     .map_err(|e| {
@@ -268,7 +317,7 @@ fn authenticate(
     })
 }
 
-fn json(body: String) -> Response {
+pub(crate) fn json(body: String) -> Response {
     let mut response = (StatusCode::OK, body).into_response();
     response
         .headers_mut()
@@ -310,7 +359,7 @@ async fn openid_configuration(
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "token_use", "cognito:username", "cognito:groups", "email", "email_verified", "phone_number", "phone_number_verified"],
     });
     // The OAuth endpoints exist once the pool has a domain.
-    if let Ok(Some(base)) = state.service.hosted_base_url(&pool_id).await
+    if let Ok(Some(base)) = state.service.hosted().hosted_base_url(&pool_id).await
         && let Some(map) = document.as_object_mut()
     {
         for (key, value) in [
@@ -370,6 +419,7 @@ async fn upload_csv(
     let query = request.uri().query().unwrap_or_default().to_owned();
     if let Err(e) = state
         .service
+        .admin()
         .check_import_upload(&pool_id, &job_id, &query)
         .await
     {
@@ -382,6 +432,7 @@ async fn upload_csv(
     };
     match state
         .service
+        .admin()
         .upload_user_import_csv(&pool_id, &job_id, csv)
         .await
     {

@@ -1,8 +1,11 @@
-//! Verifying AWS Signature Version 4 on the actions Cognito signs (Admin*, pool management):
-//! the canonical request is rebuilt from what arrived, signed with the configured secret, and
-//! compared in constant time.
+//! Verifying AWS Signature Version 4 on the actions Cognito signs (Admin*, pool management;
+//! identity pools' management and developer operations): the canonical request is rebuilt
+//! from what arrived, signed with the configured secret, and compared in constant time. The
+//! credential scope must name the service the action belongs to (`cognito-idp` or
+//! `cognito-identity`) and the service's region.
 
 use core::fmt;
+use std::borrow::Cow;
 
 use axum::http::HeaderMap;
 use hmac::{Hmac, KeyInit, Mac};
@@ -53,6 +56,11 @@ impl fmt::Debug for AdminCredentials {
     }
 }
 
+/// The SigV4 service name of user-pool actions.
+pub(crate) const USER_POOL_SERVICE: &str = "cognito-idp";
+/// The SigV4 service name of identity-pool actions.
+pub(crate) const IDENTITY_SERVICE: &str = "cognito-identity";
+
 /// Why a signature was refused (each is an AWS common error).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SignatureError {
@@ -68,15 +76,15 @@ pub(crate) enum SignatureError {
     Expired,
     /// A header every signed Cognito request must sign is not among `SignedHeaders`.
     UnsignedHeader,
-    /// The credential scope names another service.
-    WrongService,
+    /// The credential scope names another service than this one.
+    WrongService(&'static str),
     /// The credential scope names another region.
     WrongRegion,
 }
 
 impl SignatureError {
-    pub(crate) fn exception(self) -> (&'static str, &'static str) {
-        match self {
+    pub(crate) fn exception(self) -> (&'static str, Cow<'static, str>) {
+        let (exception, message) = match self {
             Self::Missing => (
                 "MissingAuthenticationTokenException",
                 "Missing Authentication Token",
@@ -101,15 +109,20 @@ impl SignatureError {
                 "InvalidSignatureException",
                 "The request must sign the host, x-amz-date, x-amz-target and content-type headers.",
             ),
-            Self::WrongService => (
-                "InvalidSignatureException",
-                "Credential should be scoped to correct service: 'cognito-idp'.",
-            ),
+            Self::WrongService(service) => {
+                return (
+                    "InvalidSignatureException",
+                    Cow::Owned(format!(
+                        "Credential should be scoped to correct service: '{service}'."
+                    )),
+                );
+            }
             Self::WrongRegion => (
                 "InvalidSignatureException",
                 "Credential should be scoped to a valid region.",
             ),
-        }
+        };
+        (exception, Cow::Borrowed(message))
     }
 }
 
@@ -183,10 +196,12 @@ pub(crate) struct SignedRequest<'a> {
     pub(crate) body: &'a [u8],
 }
 
-/// Verifies a signed Cognito action: SigV4 for service `cognito-idp` in `region`, signing at
-/// least [`REQUIRED_SIGNED_HEADERS`]. Returns the access key id that signed it.
+/// Verifies a signed Cognito action: SigV4 for `service` ([`USER_POOL_SERVICE`] or
+/// [`IDENTITY_SERVICE`]) in `region`, signing at least [`REQUIRED_SIGNED_HEADERS`]. Returns
+/// the access key id that signed it.
 pub(crate) fn verify(
     credentials: &[AdminCredentials],
+    service: &'static str,
     region: &str,
     request: &SignedRequest<'_>,
     now: i64,
@@ -199,8 +214,8 @@ pub(crate) fn verify(
     if REQUIRED_SIGNED_HEADERS.iter().any(|h| !signed.contains(h)) {
         return Err(SignatureError::UnsignedHeader);
     }
-    if auth.service != "cognito-idp" {
-        return Err(SignatureError::WrongService);
+    if auth.service != service {
+        return Err(SignatureError::WrongService(service));
     }
     if auth.region != region {
         return Err(SignatureError::WrongRegion);
@@ -404,7 +419,13 @@ mod tests {
             Err(SignatureError::UnknownKey)
         );
         assert_eq!(
-            verify(&creds, "us-east-1", &get(&headers, b""), now),
+            verify(
+                &creds,
+                USER_POOL_SERVICE,
+                "us-east-1",
+                &get(&headers, b""),
+                now
+            ),
             Err(SignatureError::UnsignedHeader),
             "a Cognito action must sign x-amz-target and content-type"
         );
@@ -415,5 +436,46 @@ mod tests {
         );
         assert_eq!(parse_amz_date("20150830T123600Z"), Some(1_440_938_160));
         assert_eq!(parse_amz_date("2015-08-30"), None);
+    }
+
+    /// The scope must name the service the action belongs to: a user-pool signature is not an
+    /// identity-pool one, and the refusal names the service expected.
+    #[test]
+    fn the_scope_names_the_expected_service() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "authorization",
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/cognito-idp/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=00"
+                .parse()
+                .unwrap(),
+        );
+        let creds = [AdminCredentials::new("AKIDEXAMPLE", "secret")];
+        let refused = verify(
+            &creds,
+            IDENTITY_SERVICE,
+            "us-east-1",
+            &get(&headers, b""),
+            0,
+        );
+        assert_eq!(refused, Err(SignatureError::WrongService(IDENTITY_SERVICE)));
+        assert_eq!(
+            refused.unwrap_err().exception(),
+            (
+                "InvalidSignatureException",
+                Cow::Borrowed(
+                    "Credential should be scoped to correct service: 'cognito-identity'."
+                )
+            )
+        );
+        assert_eq!(
+            verify(
+                &creds,
+                USER_POOL_SERVICE,
+                "eu-west-1",
+                &get(&headers, b""),
+                0
+            ),
+            Err(SignatureError::WrongRegion)
+        );
     }
 }

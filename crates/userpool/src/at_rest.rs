@@ -6,16 +6,17 @@ use auth_flow_state_machine::{TotpFactor, TotpSecret};
 use user_pool_model::{AppClient, ClientSecret, Device, User, UserPoolId};
 use zeroize::Zeroizing;
 
+use crate::core::Core;
+use crate::core::internal;
 use crate::error::Result;
 use crate::seal::Purpose;
-use crate::service::{Service, internal};
 
 /// No step used yet.
 const NO_STEP: u64 = u64::MAX;
 
-impl Service {
+impl Core {
     fn seal_at_rest(&self, pool: &UserPoolId, context: &[u8], plain: &[u8]) -> Result<Vec<u8>> {
-        let nonce = self.inner.entropy.bytes::<12>()?;
+        let nonce = self.entropy.bytes::<12>()?;
         Ok(self
             .sealer(pool, Purpose::AtRest)
             .seal(plain, context, nonce))

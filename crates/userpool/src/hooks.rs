@@ -7,8 +7,8 @@ use custom_auth_triggers::events::{CallerContext, Event, StringMap};
 use custom_auth_triggers::{Trigger, TriggerSource};
 use user_pool_model::{PoolConfig, User};
 
+use crate::core::Core;
 use crate::error::Result;
-use crate::service::Service;
 
 /// Who called: the app client (empty for admin calls without one) and the metadata passed.
 #[derive(Debug, Clone, Default)]
@@ -31,7 +31,7 @@ pub(crate) fn trigger_attributes(user: &User) -> StringMap {
     map
 }
 
-impl Service {
+impl Core {
     /// Runs trigger `T` for `user_name` in `pool`; `Ok(None)` when the pool has no such
     /// trigger.
     pub(crate) async fn run_trigger<T: Trigger>(

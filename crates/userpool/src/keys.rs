@@ -8,7 +8,7 @@
 //! end up with the winner's), rotations with a compare-and-swap (two concurrent rotations both
 //! land, the second retiring the first's keys, so no key that signed a live token is lost).
 //!
-//! # Rotation ([`Service::rotate_signing_keys`], a userpool extension)
+//! # Rotation ([`Admin::rotate_signing_keys`], a userpool extension)
 //!
 //! Cognito has no API for this (it rotates its keys itself), so it is a library call, not on
 //! the JSON wire. It makes new ID and access keys, which sign every token from then on and are
@@ -25,9 +25,10 @@ use user_pool_model::{TokenValidity, UserPoolId};
 use userpool_store::{StoreError, StoredKeys};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::core::Core;
+use crate::core::internal;
 use crate::error::{Error, ErrorKind, Result};
 use crate::seal::Purpose;
-use crate::service::{Service, internal};
 
 /// How long a service signs and verifies with its cached copy of a pool's keys before it
 /// looks at the store again (seconds).
@@ -68,7 +69,7 @@ pub(crate) struct CachedKeys {
     recheck_at: i64,
 }
 
-/// What [`Service::rotate_signing_keys`] did.
+/// What [`Admin::rotate_signing_keys`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SigningKeyRotation {
@@ -92,12 +93,12 @@ fn public_jwks(key: &SigningKey) -> String {
     .to_json()
 }
 
-impl Service {
+impl Core {
     /// A new ID key and access key. RSA key generation takes a while: it runs on its own
     /// generator, seeded from the service's, so the shared one is not held (and sign-ins not
     /// stalled) meanwhile.
     fn generate_keys(&self) -> Result<(SigningKey, SigningKey)> {
-        let inner = &self.inner;
+        let inner = self;
         let seed = Zeroizing::new(inner.entropy.bytes::<32>()?);
         let mut rng = rand_chacha::ChaCha20Rng::from_seed(*seed);
         let id_key = SigningKey::generate_with(inner.algorithm, &mut rng, inner.backend);
@@ -110,7 +111,7 @@ impl Service {
 
     fn seal_record(&self, pool: &UserPoolId, record: &KeyRecord) -> Result<StoredKeys> {
         let plain = Zeroizing::new(serde_json::to_vec(record).map_err(|_| internal())?);
-        let nonce = self.inner.entropy.bytes::<12>()?;
+        let nonce = self.entropy.bytes::<12>()?;
         Ok(StoredKeys(
             self.sealer(pool, Purpose::AtRest)
                 .seal(&plain, CONTEXT, nonce),
@@ -132,7 +133,7 @@ impl Service {
     /// makes it this service's copy.
     fn install(&self, pool: &UserPoolId, stored: StoredKeys, now: i64) -> Result<Arc<KeySet>> {
         let record = self.open_record(pool, &stored)?;
-        let backend = self.inner.backend;
+        let backend = self.backend;
         let id_key =
             SigningKey::from_pkcs8_pem_with(&record.id, backend).map_err(|_| internal())?;
         let access_key =
@@ -154,8 +155,7 @@ impl Service {
             first_expiry,
             recheck_at: recheck_at(now, first_expiry),
         };
-        self.inner
-            .keys
+        self.keys
             .write()
             .map_err(|_| internal())?
             .insert(pool.as_str().to_owned(), cached);
@@ -186,12 +186,7 @@ impl Service {
     /// A pool's keys: this service's copy while it is fresh, else as the store has them.
     pub(crate) async fn key_set(&self, pool: &UserPoolId) -> Result<Arc<KeySet>> {
         let now = self.now();
-        if let Some(cached) = self
-            .inner
-            .keys
-            .read()
-            .map_err(|_| internal())?
-            .get(pool.as_str())
+        if let Some(cached) = self.keys.read().map_err(|_| internal())?.get(pool.as_str())
             && now < cached.recheck_at
         {
             return Ok(Arc::clone(&cached.set));
@@ -212,7 +207,7 @@ impl Service {
         };
         let now = self.now();
         {
-            let mut keys = self.inner.keys.write().map_err(|_| internal())?;
+            let mut keys = self.keys.write().map_err(|_| internal())?;
             if let Some(cached) = keys.get_mut(pool.as_str())
                 && cached.sealed == stored
                 && cached.first_expiry.is_none_or(|t| now <= t)
@@ -226,7 +221,7 @@ impl Service {
 
     /// Forgets a deleted pool's cached keys.
     pub(crate) fn forget_keys(&self, pool: &UserPoolId) {
-        if let Ok(mut keys) = self.inner.keys.write() {
+        if let Ok(mut keys) = self.keys.write() {
             keys.remove(pool.as_str());
         }
     }
@@ -266,7 +261,7 @@ impl Service {
     /// retired keys still live would make the JWKS longer than
     /// [`jwt_tokens::MAX_JWKS_KEYS`] (rotate again once older ones expired);
     /// `ConcurrentModificationException` if other rotations kept changing the keys.
-    pub async fn rotate_signing_keys(&self, pool_id: &str) -> Result<SigningKeyRotation> {
+    pub(crate) async fn rotate_signing_keys(&self, pool_id: &str) -> Result<SigningKeyRotation> {
         let pool = self.pool(pool_id).await?;
         let retention = self.longest_token_lifetime(&pool.id).await? + KEY_CACHE_SECONDS;
         let (id_key, access_key) = self.generate_keys()?;
@@ -293,8 +288,8 @@ impl Service {
                 .collect();
             let mut retired_kids = Vec::with_capacity(2);
             for pem in [&old.id, &old.access] {
-                let key = SigningKey::from_pkcs8_pem_with(pem, self.inner.backend)
-                    .map_err(|_| internal())?;
+                let key =
+                    SigningKey::from_pkcs8_pem_with(pem, self.backend).map_err(|_| internal())?;
                 retired_kids.push(key.kid().to_owned());
                 retired.push(RetiredKey {
                     jwk: public_jwks(&key),
@@ -350,6 +345,8 @@ fn recheck_at(now: i64, first_expiry: Option<i64>) -> i64 {
 mod tests {
     use std::sync::Arc;
 
+    use crate::Service;
+
     use rand_chacha::ChaCha20Rng;
     use rand_core::SeedableRng as _;
     use user_pool_model::{PoolConfig, UserPoolId};
@@ -358,13 +355,15 @@ mod tests {
     use super::*;
     use crate::{FixedClock, MasterKey};
 
-    fn service(store: &Arc<dyn Store>, seed: u64) -> Service {
+    fn service(store: &Arc<dyn Store>, seed: u64) -> Arc<Core> {
         Service::builder(store.clone(), MasterKey::new([1; 32]))
             .clock(Arc::new(FixedClock::new(1_800_000_000)))
             .rng(ChaCha20Rng::seed_from_u64(seed))
             .signing_algorithm(jwt_tokens::Algorithm::ES256)
             .build()
             .unwrap()
+            .core()
+            .clone()
     }
 
     async fn pool(store: &Arc<dyn Store>) -> UserPoolId {

@@ -1,16 +1,19 @@
 //! `userpool`: Amazon-Cognito-style user pools as a library — the facade an embedder adds.
 //!
 //! A [`Service`] (built with [`ServiceBuilder`]) holds any number of pools on any
-//! [`userpool_store::Store`]; each Cognito action is one async method named after it, taking
-//! and returning the service's JSON shapes ([`wire`], PascalCase via serde), failing with
-//! one [`Error`] whose [`ErrorKind`] is Cognito's exception. [`UserPool`] is one pool as its
-//! relying parties see it (issuer, JWKS, token verification).
+//! [`userpool_store::Store`]. It is made of components, each holding only what it needs:
+//! [`SignIn`] (`service.sign_in()`), [`Tokens`], [`Accounts`], [`Admin`] and [`Hosted`]. Each
+//! Cognito action is one async method of its component, named after it, taking and returning
+//! the service's JSON shapes ([`wire`], PascalCase via serde), failing with one [`Error`]
+//! whose [`ErrorKind`] is Cognito's exception. [`UserPool`] is one pool as its relying
+//! parties see it (issuer, JWKS, token verification). [`IdentityService`] is the identity
+//! pools' service (Cognito Identity) on the same store.
 //!
 //! * Sign-in runs the flow engine (`auth-flow-state-machine`): sessions and `SECRET_BLOCK`
 //!   are sealed per pool ([`Sealer`]) and single use; failures count toward lockout; SMS /
 //!   email codes go through the [`MessageSender`] (the development [`Outbox`] records them).
 //! * Tokens (spec §7) are signed with the pool's own keys, after PreTokenGeneration (rotated
-//!   with [`Service::rotate_signing_keys`], a userpool extension); refresh
+//!   with [`Admin::rotate_signing_keys`](crate::Admin::rotate_signing_keys), a userpool extension); refresh
 //!   tokens are opaque, stored as hashes, in families (rotation, reuse detection, revocation
 //!   by GlobalSignOut / RevokeToken / AdminDisableUser).
 //! * Verifiers, TOTP seeds, signing keys and client secrets are sealed at rest under the
@@ -40,6 +43,7 @@
 //!     .signing_algorithm(jwt_tokens::Algorithm::ES256)
 //!     .build()?;
 //! let pool = service
+//!     .admin()
 //!     .create_user_pool(UserPoolRequest {
 //!         pool_name: "example".into(),
 //!         auto_verified_attributes: vec!["email".into()],
@@ -49,6 +53,7 @@
 //!     .user_pool
 //!     .id;
 //! let client = service
+//!     .admin()
 //!     .create_user_pool_client(UserPoolClientRequest {
 //!         user_pool_id: pool.clone(),
 //!         client_name: Some("web".into()),
@@ -60,6 +65,7 @@
 //!     .client_id;
 //!
 //! service
+//!     .accounts()
 //!     .sign_up(SignUpRequest {
 //!         client_id: client.clone(),
 //!         username: "alice".into(),
@@ -70,6 +76,7 @@
 //!     .await?;
 //! let code = outbox.last_code(&pool, "alice").expect("a confirmation code was sent");
 //! service
+//!     .accounts()
 //!     .confirm_sign_up(ConfirmSignUpRequest {
 //!         client_id: client.clone(),
 //!         username: "alice".into(),
@@ -79,6 +86,7 @@
 //!     .await?;
 //!
 //! let signed_in = service
+//!     .sign_in()
 //!     .initiate_auth(InitiateAuthRequest {
 //!         client_id: client.clone(),
 //!         auth_flow: "USER_PASSWORD_AUTH".into(),
@@ -88,12 +96,14 @@
 //!     .await?;
 //! let tokens = signed_in.authentication_result.expect("no MFA in this pool");
 //! let me = service
+//!     .accounts()
 //!     .get_user(AccessTokenRequest { access_token: tokens.access_token.clone() })
 //!     .await?;
 //! assert_eq!(me.username, "alice");
 //!
 //! // Wrong passwords get Cognito's exception and message.
 //! let wrong = service
+//!     .sign_in()
 //!     .initiate_auth(InitiateAuthRequest {
 //!         client_id: client,
 //!         auth_flow: "USER_PASSWORD_AUTH".into(),
@@ -119,42 +129,55 @@
     )
 )]
 
+mod accounts;
+mod admin;
 mod at_rest;
 mod audit;
+mod builder;
 mod clock;
 mod code_encryption;
+mod core;
 mod entropy;
 mod error;
 mod hooks;
+mod hosted;
+pub mod identity;
 mod keys;
 mod messages;
-mod ops;
 mod seal;
 mod service;
+mod sign_in;
+mod tokens;
 pub mod wire;
 
+pub use accounts::Accounts;
+pub use admin::Admin;
+pub use admin::resources::{IMPORT_URL_SECONDS, MAX_IMPORT_CSV_BYTES};
+pub use admin::ui::{MAX_CSS_BYTES, MAX_LOGO_BYTES};
+pub use builder::ServiceBuilder;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use code_encryption::{CodeContext, CodeEncryptor};
+pub use core::code_limits::{CODE_GUESSES_PER_HOUR, CODES_SENT_PER_HOUR};
+pub use core::codes::Purged;
 pub use error::{Error, ErrorKind, INCORRECT_CREDENTIALS, Result};
+pub use hosted::Hosted;
+pub use hosted::authorize::HOSTED_SESSION_SECONDS;
+pub use hosted::pages::HOSTED_CHALLENGES;
+pub use hosted::token_endpoint::MAX_FORM_BYTES;
+pub use identity::{IdentityError, IdentityErrorKind, IdentityService, IdentityServiceBuilder};
 pub use keys::{KEY_CACHE_SECONDS, SigningKeyRotation};
 pub use messages::{
     DEFAULT_OUTBOX_MESSAGES, DEFAULT_OUTBOX_SECONDS, DeliveryFailure, DeliveryMedium, Message,
     MessageKind, MessageSender, NoDelivery, Outbox, html_to_text, is_html_template,
     render_html_template, render_template,
 };
-pub use ops::code_limits::{CODE_GUESSES_PER_HOUR, CODES_SENT_PER_HOUR};
-pub use ops::codes::Purged;
-pub use ops::hosted::HOSTED_CHALLENGES;
-pub use ops::oauth::HOSTED_SESSION_SECONDS;
-pub use ops::oauth_token::MAX_FORM_BYTES;
-pub use ops::resources::{IMPORT_URL_SECONDS, MAX_IMPORT_CSV_BYTES};
-pub use ops::tokens::ADMIN_SCOPE;
-pub use ops::ui::{MAX_CSS_BYTES, MAX_LOGO_BYTES};
 pub use seal::{
     FORMAT_V1, HEADER_BYTES, Keyring, MasterKey, NONCE_BYTES, Purpose, Sealer, TAG_BYTES,
     Unsealable,
 };
-pub use service::{DEFAULT_BASE_URL, Issuer, Service, ServiceBuilder, UserPool};
+pub use service::{DEFAULT_BASE_URL, Issuer, Service, UserPool};
+pub use sign_in::SignIn;
+pub use tokens::{ADMIN_SCOPE, Tokens};
 pub use wire::{
     CsvHeaderResponse, EmailMfaConfiguration, SmsMfaConfiguration, SoftwareTokenMfaConfiguration,
     UserPoolMfaConfig,

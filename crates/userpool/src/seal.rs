@@ -19,7 +19,7 @@
 //!    key 1; values under key 0 (or header-less ones) still open.
 //! 2. Values are re-sealed under the active key as they are written: a password change or
 //!    reset, a new TOTP device, a client update, a signing-key rotation
-//!    ([`Service::rotate_signing_keys`](crate::Service::rotate_signing_keys)); sessions,
+//!    ([`Admin::rotate_signing_keys`](crate::Admin::rotate_signing_keys)); sessions,
 //!    authorization codes and the hosted-UI cookie live minutes to hours.
 //! 3. Keep the old key in the ring until every stored value was re-sealed; a value whose key
 //!    left the ring no longer opens ([`Unsealable`], logged, an internal error to the caller).

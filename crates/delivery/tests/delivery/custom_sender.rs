@@ -90,6 +90,7 @@ async fn custom_email_sender_gets_a_kms_encrypted_code() {
     )
     .await;
     let described = service
+        .admin()
         .describe_user_pool(UserPoolIdRequest {
             user_pool_id: pool.clone(),
         })
@@ -317,6 +318,7 @@ async fn without_an_encryptor_the_message_goes_to_the_sender() {
     confirm(&service, &pool, &client, "saburo", &code).await;
 
     let refused = service
+        .admin()
         .create_user_pool(UserPoolRequest {
             pool_name: "no-key".into(),
             lambda_config: BTreeMap::from([(

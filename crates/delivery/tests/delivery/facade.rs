@@ -51,6 +51,7 @@ async fn from_reply_to_and_html_come_from_the_pool() {
     );
 
     service
+        .admin()
         .update_user_pool(UserPoolRequest {
             user_pool_id: Some(pool.clone()),
             auto_verified_attributes: vec!["email".into()],
@@ -60,6 +61,7 @@ async fn from_reply_to_and_html_come_from_the_pool() {
         .await
         .expect("update");
     service
+        .accounts()
         .resend_confirmation_code(ClientUserRequest {
             client_id: client.clone(),
             username: "mika".into(),
@@ -77,6 +79,7 @@ async fn from_reply_to_and_html_come_from_the_pool() {
     assert_eq!(m.html_body, None, "the default template is text");
 
     let refused = service
+        .admin()
         .update_user_pool(UserPoolRequest {
             user_pool_id: Some(pool),
             email_configuration: Some(EmailConfigurationType {

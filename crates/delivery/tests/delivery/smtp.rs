@@ -97,6 +97,7 @@ async fn a_sign_up_code_arrives_by_smtp_and_confirms_the_user() {
     )
     .await;
     let described = service
+        .admin()
         .describe_user_pool(UserPoolIdRequest {
             user_pool_id: pool.clone(),
         })

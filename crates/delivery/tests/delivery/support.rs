@@ -135,12 +135,14 @@ pub(crate) async fn pool_and_client(
     request: UserPoolRequest,
 ) -> (String, String) {
     let pool = service
+        .admin()
         .create_user_pool(request)
         .await
         .expect("pool")
         .user_pool
         .id;
     let client = service
+        .admin()
         .create_user_pool_client(UserPoolClientRequest {
             user_pool_id: pool.clone(),
             client_name: Some("web".into()),
@@ -162,6 +164,7 @@ pub(crate) async fn sign_up(
     attribute: (&str, &str),
 ) -> userpool::Result<SignUpResponse> {
     service
+        .accounts()
         .sign_up(SignUpRequest {
             client_id: client.to_owned(),
             username: username.into(),
@@ -181,6 +184,7 @@ pub(crate) async fn confirm(
     code: &str,
 ) {
     service
+        .accounts()
         .confirm_sign_up(ConfirmSignUpRequest {
             client_id: client.to_owned(),
             username: username.into(),
@@ -190,6 +194,7 @@ pub(crate) async fn confirm(
         .await
         .expect("the delivered code confirms the sign-up");
     let user = service
+        .accounts()
         .admin_get_user(AdminUserRequest {
             user_pool_id: pool.to_owned(),
             username: username.into(),

@@ -83,3 +83,47 @@ fn jsonwebtoken_tokens_verify_with_us() {
         assert_eq!(verified.username(), Some("martin"));
     }
 }
+
+/// `SigningKey::sign_claims`: any claims object, signed with one key, verifies with our
+/// `Verifier::verify_jws` and with jsonwebtoken from the key's JWKS, and altering it breaks it.
+#[test]
+fn sign_claims_signs_any_object_verifiably() {
+    provider();
+    let claims = serde_json::json!({
+        "iss": "https://id.example.com/identity", "aud": "us-east-1:0a1b", "sub": "us-east-1:2c3d",
+        "amr": ["unauthenticated"], "iat": NOW, "exp": NOW + 600,
+    });
+    let claims = claims.as_object().expect("object");
+    for (keys, alg) in [
+        (rsa_keys(30), jsonwebtoken::Algorithm::RS256),
+        (es_keys(31), jsonwebtoken::Algorithm::ES256),
+    ] {
+        let key = keys.active(TokenUse::Id);
+        let token = key.sign_claims(claims).expect("sign");
+        let header = jsonwebtoken::decode_header(&token).expect("header");
+        assert_eq!(header.kid.as_deref(), Some(key.kid()));
+        let verified = keys.verifier().verify_jws(&token, NOW).expect("ours");
+        assert_eq!(verified.kid, key.kid());
+        let back: serde_json::Value = serde_json::from_slice(&verified.payload).expect("json");
+        assert_eq!(back.as_object(), Some(claims));
+        let set: JwkSet = serde_json::from_str(&keys.jwks().to_json()).expect("jwks");
+        let their_key = DecodingKey::from_jwk(set.find(key.kid()).expect("kid")).expect("key");
+        let mut v = jsonwebtoken::Validation::new(alg);
+        v.set_audience(&["us-east-1:0a1b"]);
+        v.validate_exp = false;
+        let data = decode::<serde_json::Value>(&token, &their_key, &v).expect("theirs");
+        assert_eq!(data.claims["sub"], "us-east-1:2c3d");
+        let mut parts: Vec<&str> = token.split('.').collect();
+        let other = key
+            .sign_claims(&serde_json::Map::from_iter([(
+                "sub".to_owned(),
+                "x".into(),
+            )]))
+            .expect("sign");
+        parts[1] = other.split('.').nth(1).expect("payload");
+        assert_eq!(
+            keys.verifier().verify_jws(&parts.join("."), NOW),
+            Err(jwt_tokens::Error::InvalidSignature)
+        );
+    }
+}

@@ -30,6 +30,7 @@ mod clients;
 mod codes;
 mod domains;
 mod groups;
+mod identities;
 mod import_jobs;
 mod keys;
 mod lockouts;
@@ -44,6 +45,7 @@ pub use clients::*;
 pub use codes::*;
 pub use domains::*;
 pub use groups::*;
+pub use identities::*;
 pub use import_jobs::*;
 pub use keys::*;
 pub use lockouts::*;
@@ -74,7 +76,9 @@ macro_rules! conformance_tests {
             import_jobs, resource_servers, domains, unknown_pool, concurrent_inserts_of_one_username, concurrent_inserts_of_case_variants,
             concurrent_inserts_of_one_alias, concurrent_code_consumption, concurrent_wrong_guesses_are_bounded,
             codes_without_attempts_are_dead, unicode_folding, concurrent_replay_markers,
-            concurrent_lockout_increments, concurrent_rotations);
+            concurrent_lockout_increments, concurrent_rotations, identity_pools,
+            identities_unique_per_login, concurrent_get_ids_make_one_identity,
+            concurrent_links_of_one_login, identity_keys);
     };
     (@each required $make:expr; $($name:ident),* $(,)?) => {
         $(

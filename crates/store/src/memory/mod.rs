@@ -6,6 +6,7 @@
 
 mod compact;
 mod groups;
+mod identities;
 mod tokens;
 mod users;
 
@@ -44,6 +45,8 @@ pub struct MemoryStore {
     pools: Arc<RwLock<BTreeMap<UserPoolId, Arc<Mutex<PoolData>>>>>,
     /// Domains are unique across pools, so they live beside them.
     domains: Arc<RwLock<BTreeMap<String, DomainRecord>>>,
+    /// Identity pools and identities (their own lock: nothing of a user pool is touched).
+    identities: Arc<Mutex<identities::Identities>>,
 }
 
 impl std::fmt::Debug for MemoryStore {

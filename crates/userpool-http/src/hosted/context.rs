@@ -64,12 +64,13 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
             .is_some_and(|c| c.https);
         // Only a token this deployment issued is kept; anything else is replaced.
         let existing = cookies::get(&parts.headers, &cookies::csrf_name(https))
-            .filter(|c| state.service.hosted_csrf_valid(c));
+            .filter(|c| state.service.hosted().hosted_csrf_valid(c));
         let new_csrf = existing.is_none();
         let csrf = match existing {
             Some(c) => c,
             None => state
                 .service
+                .hosted()
                 .hosted_csrf_token()
                 .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?,
         };
@@ -217,7 +218,13 @@ pub(crate) fn security_headers(h: &mut HeaderMap, form_targets: &[String]) {
 /// The pool the `Host` header names (a domain prefix or custom domain), if any.
 pub(crate) async fn host_pool(state: &AppState, headers: &HeaderMap) -> Option<String> {
     let host = headers.get(header::HOST)?.to_str().ok()?;
-    state.service.pool_for_host(host).await.ok().flatten()
+    state
+        .service
+        .hosted()
+        .pool_for_host(host)
+        .await
+        .ok()
+        .flatten()
 }
 
 /// A redirect: 302 for GET navigations, 303 after a form post (never 307, RFC 9700 §4.12).
@@ -250,6 +257,7 @@ impl FromRequestParts<Arc<AppState>> for HostedPage {
         let ctx = Ctx::from_request_parts(parts, state).await?;
         let request = state
             .service
+            .hosted()
             .hosted_request(&ctx.query, ctx.host_pool.as_deref())
             .await
             .map_err(|o| ctx.outcome(o))?;
@@ -305,7 +313,7 @@ impl FromRequest<Arc<AppState>> for HostedForm {
             _ => None,
         };
         let cookie = cookies::get(&ctx.headers, &cookies::csrf_name(ctx.https))
-            .filter(|c| state.service.hosted_csrf_valid(c));
+            .filter(|c| state.service.hosted().hosted_csrf_valid(c));
         match form {
             Some(form)
                 if cookies::csrf_ok(cookie.as_deref(), form.0.get("_csrf").map(String::as_str)) =>

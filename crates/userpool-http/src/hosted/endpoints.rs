@@ -28,6 +28,7 @@ pub(crate) async fn error_get(ctx: Ctx) -> Response {
 pub(crate) async fn authorize_get(State(state): State<Arc<AppState>>, ctx: Ctx) -> Response {
     let outcome = state
         .service
+        .hosted()
         .oauth_authorize(&ctx.query, ctx.host_pool.as_deref(), |pool| {
             ctx.session_cookie(pool)
         })
@@ -38,6 +39,7 @@ pub(crate) async fn authorize_get(State(state): State<Arc<AppState>>, ctx: Ctx) 
 pub(crate) async fn logout_get(State(state): State<Arc<AppState>>, ctx: Ctx) -> Response {
     let outcome = state
         .service
+        .hosted()
         .oauth_logout(&ctx.query, ctx.host_pool.as_deref())
         .await;
     let mut response = match outcome {
@@ -59,7 +61,7 @@ pub(crate) async fn logo_get(
     State(state): State<Arc<AppState>>,
     Path((pool_id, key)): Path<(String, String)>,
 ) -> Response {
-    match state.service.ui_logo(&pool_id, &key).await {
+    match state.service.admin().ui_logo(&pool_id, &key).await {
         Some((kind, bytes)) => {
             let mut r = bytes.into_response();
             let h = r.headers_mut();

@@ -33,6 +33,7 @@ pub(crate) async fn forgot_post(
     let username = form.field("username").trim().to_owned();
     match state
         .service
+        .hosted()
         .hosted_forgot_password(&hosted, &username)
         .await
     {
@@ -57,6 +58,7 @@ pub(crate) async fn reset_post(State(state): State<Arc<AppState>>, posted: Hoste
     let mut page = ctx.page(&hosted);
     match state
         .service
+        .hosted()
         .hosted_confirm_forgot_password(&hosted, &username, &code, &password)
         .await
     {

@@ -21,6 +21,7 @@ pub(crate) async fn login_get(State(state): State<Arc<AppState>>, page: HostedPa
     let cookie = ctx.session_cookie(&request.pool_id);
     if let Some(location) = state
         .service
+        .hosted()
         .resume_session(&request, cookie.as_deref())
         .await
     {
@@ -42,12 +43,17 @@ pub(crate) async fn login_post(State(state): State<Arc<AppState>>, posted: Hoste
     let password = SecretString::from(form.field("password"));
     match state
         .service
+        .hosted()
         .hosted_sign_in(&hosted, &username, &password)
         .await
     {
         Ok(step) => step_response(&state, &ctx, &hosted, &username, step).await,
         Err(e) if e.kind() == ErrorKind::UserNotConfirmed => {
-            let _ = state.service.hosted_resend_code(&hosted, &username).await;
+            let _ = state
+                .service
+                .hosted()
+                .hosted_resend_code(&hosted, &username)
+                .await;
             let mut page = ctx.page(&hosted);
             page.notice = Some(Text::NotConfirmed);
             ctx.html(StatusCode::OK, page.confirm(&username))
@@ -111,7 +117,12 @@ async fn totp_setup(
     username: &str,
     session: &SecretString,
 ) -> Response {
-    match state.service.hosted_associate_software_token(session).await {
+    match state
+        .service
+        .hosted()
+        .hosted_associate_software_token(session)
+        .await
+    {
         Ok(associated) => {
             let next = associated
                 .session
@@ -154,6 +165,7 @@ pub(crate) async fn challenge_post(
     if challenge == "MFA_SETUP" {
         let verified = match state
             .service
+            .hosted()
             .hosted_verify_software_token(&session, &code)
             .await
         {
@@ -163,6 +175,7 @@ pub(crate) async fn challenge_post(
         let next = verified.session.unwrap_or(session);
         return match state
             .service
+            .hosted()
             .hosted_respond(&hosted, "MFA_SETUP", &next, &username, BTreeMap::new())
             .await
         {
@@ -181,6 +194,7 @@ pub(crate) async fn challenge_post(
     let responses = BTreeMap::from([(key.to_owned(), value)]);
     match state
         .service
+        .hosted()
         .hosted_respond(&hosted, &challenge, &session, &username, responses)
         .await
     {

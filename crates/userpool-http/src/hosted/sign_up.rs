@@ -61,6 +61,7 @@ pub(crate) async fn signup_post(
     let password = SecretString::from(form.field("password"));
     match state
         .service
+        .hosted()
         .hosted_sign_up(&hosted, &username, &password, attributes)
         .await
     {
@@ -98,7 +99,12 @@ pub(crate) async fn confirm_post(
     let username = form.field("username").to_owned();
     let mut page = ctx.page(&hosted);
     if form.field("resend") == "1" {
-        match state.service.hosted_resend_code(&hosted, &username).await {
+        match state
+            .service
+            .hosted()
+            .hosted_resend_code(&hosted, &username)
+            .await
+        {
             Ok(()) => page.notice = Some(Text::CodeResent),
             Err(e) => page.failed(&e),
         }
@@ -107,6 +113,7 @@ pub(crate) async fn confirm_post(
     let code = SecretString::from(form.field("code").trim());
     match state
         .service
+        .hosted()
         .hosted_confirm_sign_up(&hosted, &username, &code)
         .await
     {

@@ -4,7 +4,9 @@
 mod browser;
 mod golden;
 mod hardening;
+mod identity;
 mod js;
+mod moto;
 mod oauth;
 mod py;
 mod rp;

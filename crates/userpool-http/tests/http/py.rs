@@ -54,6 +54,7 @@ async fn pycognito_signs_in_with_srp() {
     let s = serve().await;
     let (pool, client) = s.pool_and_client().await;
     s.service
+        .accounts()
         .admin_create_user(AdminCreateUserRequest {
             user_pool_id: pool.clone(),
             username: "pyuser".into(),
@@ -67,6 +68,7 @@ async fn pycognito_signs_in_with_srp() {
         .await
         .expect("user");
     s.service
+        .accounts()
         .admin_set_user_password(AdminSetUserPasswordRequest {
             user_pool_id: pool.clone(),
             username: "pyuser".into(),

@@ -32,6 +32,7 @@ async fn changing_the_email_unverifies_it_until_the_code_is_entered() {
     let (pool, _, t) = alice(&mut w).await;
     let out = w
         .service
+        .accounts()
         .update_user_attributes(UpdateUserAttributesRequest {
             access_token: t.access_token.clone(),
             user_attributes: vec![
@@ -46,6 +47,7 @@ async fn changing_the_email_unverifies_it_until_the_code_is_entered() {
     assert_eq!(out.code_delivery_details_list[0].destination, "n***@e***");
     let me = w
         .service
+        .accounts()
         .get_user(AccessTokenRequest {
             access_token: t.access_token.clone(),
         })
@@ -67,15 +69,20 @@ async fn changing_the_email_unverifies_it_until_the_code_is_entered() {
     };
     let wrong = if code == "000000" { "000001" } else { "000000" };
     assert_kind(
-        w.service.verify_user_attribute(verify(wrong)).await,
+        w.service
+            .accounts()
+            .verify_user_attribute(verify(wrong))
+            .await,
         "CodeMismatchException",
     );
     w.service
+        .accounts()
         .verify_user_attribute(verify(&code))
         .await
         .expect("verify");
     let me = w
         .service
+        .accounts()
         .get_user(AccessTokenRequest {
             access_token: t.access_token.clone(),
         })
@@ -89,6 +96,7 @@ async fn changing_the_email_unverifies_it_until_the_code_is_entered() {
     // A second code on request; unwritable and immutable attributes are refused.
     let sent = w
         .service
+        .accounts()
         .get_user_attribute_verification_code(GetUserAttributeVerificationCodeRequest {
             access_token: t.access_token.clone(),
             attribute_name: "email".into(),
@@ -99,6 +107,7 @@ async fn changing_the_email_unverifies_it_until_the_code_is_entered() {
     assert_eq!(sent.code_delivery_details.attribute_name, "email");
     assert_error(
         w.service
+            .accounts()
             .update_user_attributes(UpdateUserAttributesRequest {
                 access_token: t.access_token.clone(),
                 user_attributes: vec![Attribute::new("email_verified", "true")],
@@ -110,6 +119,7 @@ async fn changing_the_email_unverifies_it_until_the_code_is_entered() {
     );
     assert_kind(
         w.service
+            .accounts()
             .update_user_attributes(UpdateUserAttributesRequest {
                 access_token: t.access_token.clone(),
                 user_attributes: vec![Attribute::new("custom:nope", "x")],
@@ -125,6 +135,7 @@ async fn admins_update_and_delete_attributes() {
     let mut w = world!();
     let (pool, _, t) = alice(&mut w).await;
     w.service
+        .accounts()
         .admin_update_user_attributes(AdminUpdateUserAttributesRequest {
             user_pool_id: pool.clone(),
             username: "alice".into(),
@@ -138,6 +149,7 @@ async fn admins_update_and_delete_attributes() {
         .expect("admin update");
     let user = w
         .service
+        .accounts()
         .admin_get_user(admin(&pool, "alice"))
         .await
         .unwrap();
@@ -146,6 +158,7 @@ async fn admins_update_and_delete_attributes() {
             .contains(&Attribute::new("phone_number_verified", "true"))
     );
     w.service
+        .accounts()
         .admin_delete_user_attributes(AdminDeleteUserAttributesRequest {
             user_pool_id: pool.clone(),
             username: "alice".into(),
@@ -154,6 +167,7 @@ async fn admins_update_and_delete_attributes() {
         .await
         .expect("admin delete");
     w.service
+        .accounts()
         .delete_user_attributes(DeleteUserAttributesRequest {
             access_token: t.access_token.clone(),
             user_attribute_names: vec!["email".into()],
@@ -162,6 +176,7 @@ async fn admins_update_and_delete_attributes() {
         .expect("delete");
     let user = w
         .service
+        .accounts()
         .admin_get_user(admin(&pool, "alice"))
         .await
         .unwrap();
@@ -173,6 +188,7 @@ async fn admins_update_and_delete_attributes() {
     );
     assert_kind(
         w.service
+            .accounts()
             .delete_user_attributes(DeleteUserAttributesRequest {
                 access_token: t.access_token,
                 user_attribute_names: vec!["sub".into()],
@@ -187,6 +203,7 @@ async fn deleted_users_are_gone_with_their_tokens() {
     let mut w = world!();
     let (pool, client, t) = alice(&mut w).await;
     w.service
+        .accounts()
         .delete_user(AccessTokenRequest {
             access_token: t.access_token.clone(),
         })
@@ -194,6 +211,7 @@ async fn deleted_users_are_gone_with_their_tokens() {
         .expect("delete");
     assert_kind(
         w.service
+            .accounts()
             .get_user(AccessTokenRequest {
                 access_token: t.access_token.clone(),
             })
@@ -201,17 +219,24 @@ async fn deleted_users_are_gone_with_their_tokens() {
         "NotAuthorizedException",
     );
     assert_error(
-        w.service.admin_get_user(admin(&pool, "alice")).await,
+        w.service
+            .accounts()
+            .admin_get_user(admin(&pool, "alice"))
+            .await,
         "UserNotFoundException",
         "User does not exist.",
     );
     w.user(&client, "bob", PASSWORD).await;
     w.service
+        .accounts()
         .admin_delete_user(admin(&pool, "bob"))
         .await
         .expect("admin delete");
     assert_kind(
-        w.service.admin_delete_user(admin(&pool, "bob")).await,
+        w.service
+            .accounts()
+            .admin_delete_user(admin(&pool, "bob"))
+            .await,
         "UserNotFoundException",
     );
     assert_kind(
@@ -236,6 +261,7 @@ async fn list_users_filters_pages_and_projects() {
     };
     let first = w
         .service
+        .accounts()
         .list_users(page(2, None))
         .await
         .expect("first page");
@@ -249,12 +275,14 @@ async fn list_users_filters_pages_and_projects() {
     );
     let second = w
         .service
+        .accounts()
         .list_users(page(2, first.pagination_token.clone()))
         .await
         .expect("second");
     assert_eq!(second.users[0].username, "cat");
     let filtered = w
         .service
+        .accounts()
         .list_users(ListUsersRequest {
             user_pool_id: pool.clone(),
             filter: Some(r#"email ^= "d""#.into()),
@@ -270,6 +298,7 @@ async fn list_users_filters_pages_and_projects() {
     );
     assert_error(
         w.service
+            .accounts()
             .list_users(ListUsersRequest {
                 user_pool_id: pool.clone(),
                 filter: Some("email = ".into()),
@@ -280,7 +309,7 @@ async fn list_users_filters_pages_and_projects() {
         "Error while parsing filter",
     );
     assert_kind(
-        w.service.list_users(page(61, None)).await,
+        w.service.accounts().list_users(page(61, None)).await,
         "InvalidParameterException",
     );
     let json = serde_json::to_value(&first).unwrap();

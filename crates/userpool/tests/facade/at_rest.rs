@@ -93,6 +93,7 @@ async fn sign_in_with_secret(
         &user_pool_model::ClientId::parse(&client.client_id).unwrap(),
     );
     w.service
+        .sign_in()
         .initiate_auth(InitiateAuthRequest {
             client_id: client.client_id.clone(),
             auth_flow: "USER_PASSWORD_AUTH".into(),
@@ -108,6 +109,7 @@ async fn sign_in_with_secret(
 
 async fn described_secret(w: &World, pool: &str, client: &str) -> String {
     w.service
+        .admin()
         .describe_user_pool_client(UserPoolClientIdRequest {
             user_pool_id: pool.into(),
             client_id: client.into(),
@@ -151,6 +153,7 @@ async fn no_client_secret_is_stored_in_plaintext() {
     );
     // An update keeps the secret, sealed.
     w.service
+        .admin()
         .update_user_pool_client(UserPoolClientRequest {
             user_pool_id: pool.clone(),
             client_id: Some(client.client_id.clone()),

@@ -40,6 +40,7 @@ async fn the_verified_email_stays_until_the_new_one_is_verified() {
     let access = signed_in(&mut w, &pool, &client, "alice@example.com").await;
     let out = w
         .service
+        .accounts()
         .update_user_attributes(UpdateUserAttributesRequest {
             access_token: access.clone(),
             user_attributes: vec![Attribute::new("email", "alice@new.example.com")],
@@ -57,7 +58,12 @@ async fn the_verified_email_stays_until_the_new_one_is_verified() {
         username: "alice".into(),
         ..Default::default()
     };
-    let before = w.service.admin_get_user(admin.clone()).await.expect("user");
+    let before = w
+        .service
+        .accounts()
+        .admin_get_user(admin.clone())
+        .await
+        .expect("user");
     assert_eq!(email_of(&before).as_deref(), Some("alice@example.com"));
     assert!(
         before
@@ -86,6 +92,7 @@ async fn the_verified_email_stays_until_the_new_one_is_verified() {
         .last_code(&pool, "alice")
         .expect("a code for the new address");
     w.service
+        .accounts()
         .verify_user_attribute(VerifyUserAttributeRequest {
             access_token: access.clone(),
             attribute_name: "email".into(),
@@ -93,7 +100,12 @@ async fn the_verified_email_stays_until_the_new_one_is_verified() {
         })
         .await
         .expect("verify");
-    let after = w.service.admin_get_user(admin).await.expect("user");
+    let after = w
+        .service
+        .accounts()
+        .admin_get_user(admin)
+        .await
+        .expect("user");
     assert_eq!(email_of(&after).as_deref(), Some("alice@new.example.com"));
     w.password_sign_in(&client, "alice@new.example.com", PASSWORD)
         .await
@@ -113,6 +125,7 @@ async fn without_the_setting_the_new_email_applies_at_once_unverified() {
     w.user(&client, "bob", PASSWORD).await;
     let access = signed_in(&mut w, &pool, &client, "bob").await;
     w.service
+        .accounts()
         .update_user_attributes(UpdateUserAttributesRequest {
             access_token: access.clone(),
             user_attributes: vec![Attribute::new("email", "bob@new.example.com")],
@@ -122,6 +135,7 @@ async fn without_the_setting_the_new_email_applies_at_once_unverified() {
         .expect("update");
     let me = w
         .service
+        .accounts()
         .get_user(AccessTokenRequest {
             access_token: access,
         })
@@ -140,6 +154,7 @@ async fn the_setting_needs_auto_verified_attributes() {
     let w = world!();
     let e = w
         .service
+        .admin()
         .create_user_pool(UserPoolRequest {
             pool_name: "p".into(),
             user_attribute_update_settings: Some(UserAttributeUpdateSettings {
@@ -183,6 +198,7 @@ async fn concurrent_updates_of_one_user_all_succeed() {
                 let value = format!("{name}-{round}");
                 if round % 2 == 0 {
                     service
+                        .accounts()
                         .update_user_attributes(UpdateUserAttributesRequest {
                             access_token: access,
                             user_attributes: vec![Attribute::new(name, value)],
@@ -192,6 +208,7 @@ async fn concurrent_updates_of_one_user_all_succeed() {
                         .map(drop)
                 } else {
                     service
+                        .accounts()
                         .admin_update_user_attributes(AdminUpdateUserAttributesRequest {
                             user_pool_id: pool,
                             username: "carol".into(),
@@ -209,6 +226,7 @@ async fn concurrent_updates_of_one_user_all_succeed() {
     }
     let me = w
         .service
+        .accounts()
         .get_user(AccessTokenRequest {
             access_token: access,
         })

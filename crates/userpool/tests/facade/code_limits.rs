@@ -18,6 +18,7 @@ async fn guess_through_re_requests(w: &World, client: &str, login: &str) -> (Vec
     while guesses < 1_000 {
         let sent = w
             .service
+            .accounts()
             .forgot_password(ClientUserRequest {
                 client_id: client.into(),
                 username: login.into(),
@@ -29,6 +30,7 @@ async fn guess_through_re_requests(w: &World, client: &str, login: &str) -> (Vec
             guesses += 1;
             let r = w
                 .service
+                .accounts()
                 .confirm_forgot_password(ConfirmForgotPasswordRequest {
                     client_id: client.into(),
                     username: login.into(),
@@ -60,6 +62,7 @@ async fn re_requested_codes_do_not_buy_fresh_guesses() {
         .client_id;
     // A user with a verified email and no code sent or guessed yet this hour.
     w.service
+        .accounts()
         .admin_create_user(AdminCreateUserRequest {
             user_pool_id: pool.clone(),
             username: "alice".into(),
@@ -73,6 +76,7 @@ async fn re_requested_codes_do_not_buy_fresh_guesses() {
         .await
         .expect("user");
     w.service
+        .accounts()
         .admin_set_user_password(AdminSetUserPasswordRequest {
             user_pool_id: pool.clone(),
             username: "alice".into(),
@@ -114,6 +118,7 @@ async fn re_requested_codes_do_not_buy_fresh_guesses() {
     let purged = w.service.purge_expired().await.expect("purge");
     assert!(purged.code_counters >= 4, "{purged:?}");
     w.service
+        .accounts()
         .forgot_password(ClientUserRequest {
             client_id: client.clone(),
             username: "alice".into(),
@@ -123,6 +128,7 @@ async fn re_requested_codes_do_not_buy_fresh_guesses() {
         .expect("codes again");
     let code = w.outbox.last_code(&pool, "alice").expect("code");
     w.service
+        .accounts()
         .confirm_forgot_password(ConfirmForgotPasswordRequest {
             client_id: client,
             username: "alice".into(),

@@ -42,6 +42,7 @@ async fn a_failing_revocation_check_denies_the_token() {
     faults.fail("get_family");
     assert_kind(
         w.service
+            .accounts()
             .get_user(AccessTokenRequest {
                 access_token: t.access_token.clone(),
             })
@@ -50,6 +51,7 @@ async fn a_failing_revocation_check_denies_the_token() {
     );
     faults.clear();
     w.service
+        .accounts()
         .get_user(AccessTokenRequest {
             access_token: t.access_token,
         })
@@ -90,12 +92,14 @@ async fn a_failing_refresh_check_or_rotation_denies_the_refresh() {
     faults.fail("find_family");
     assert_kind(
         w.service
+            .tokens()
             .get_tokens_from_refresh_token(refresh(&client, &t))
             .await,
         "InternalErrorException",
     );
     faults.clear();
     w.service
+        .tokens()
         .get_tokens_from_refresh_token(refresh(&client, &t))
         .await
         .expect("refresh works again");
@@ -107,6 +111,7 @@ async fn a_revocation_that_cannot_be_stored_is_not_acknowledged() {
     faults.fail("revoke_family");
     assert_kind(
         w.service
+            .tokens()
             .revoke_token(RevokeTokenRequest {
                 token: t.refresh_token.clone().expect("refresh token"),
                 client_id: client.clone(),
@@ -118,6 +123,7 @@ async fn a_revocation_that_cannot_be_stored_is_not_acknowledged() {
     faults.fail("revoke_user_families");
     assert_kind(
         w.service
+            .tokens()
             .global_sign_out(AccessTokenRequest {
                 access_token: t.access_token.clone(),
             })
@@ -135,6 +141,7 @@ async fn a_failing_code_check_leaves_the_user_unconfirmed() {
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.service
+        .accounts()
         .sign_up(SignUpRequest {
             client_id: client.clone(),
             username: "bob".into(),
@@ -153,12 +160,13 @@ async fn a_failing_code_check_leaves_the_user_unconfirmed() {
     };
     faults.fail("consume_code");
     assert_kind(
-        w.service.confirm_sign_up(confirm.clone()).await,
+        w.service.accounts().confirm_sign_up(confirm.clone()).await,
         "InternalErrorException",
     );
     faults.clear();
     let status = w
         .service
+        .accounts()
         .admin_get_user(AdminUserRequest {
             user_pool_id: pool.clone(),
             username: "bob".into(),
@@ -169,6 +177,7 @@ async fn a_failing_code_check_leaves_the_user_unconfirmed() {
         .user_status;
     assert_eq!(status.as_deref(), Some("UNCONFIRMED"));
     w.service
+        .accounts()
         .confirm_sign_up(confirm)
         .await
         .expect("the code still works once the store does");
@@ -201,6 +210,7 @@ async fn a_punishment_that_cannot_be_stored_fails_the_request() {
     .clone();
     let rotated = w
         .service
+        .tokens()
         .get_tokens_from_refresh_token(refresh(&client, &t))
         .await
         .expect("rotate")
@@ -208,6 +218,7 @@ async fn a_punishment_that_cannot_be_stored_fails_the_request() {
     faults.fail("revoke_family");
     assert_kind(
         w.service
+            .tokens()
             .get_tokens_from_refresh_token(refresh(&client, &t))
             .await,
         "InternalErrorException",
@@ -216,12 +227,14 @@ async fn a_punishment_that_cannot_be_stored_fails_the_request() {
     faults.clear();
     assert_kind(
         w.service
+            .tokens()
             .get_tokens_from_refresh_token(refresh(&client, &t))
             .await,
         "RefreshTokenReuseException",
     );
     assert_kind(
         w.service
+            .tokens()
             .get_tokens_from_refresh_token(refresh(&client, &rotated))
             .await,
         "NotAuthorizedException",

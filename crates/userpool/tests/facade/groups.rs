@@ -19,6 +19,7 @@ async fn groups_memberships_and_claims() {
     };
     let created = w
         .service
+        .admin()
         .create_group(group(
             "admins",
             Some(1),
@@ -28,6 +29,7 @@ async fn groups_memberships_and_claims() {
         .expect("create");
     assert_eq!(created.group.creation_date, NOW as f64);
     w.service
+        .admin()
         .create_group(group(
             "readers",
             Some(5),
@@ -36,16 +38,23 @@ async fn groups_memberships_and_claims() {
         .await
         .expect("create");
     assert_error(
-        w.service.create_group(group("admins", None, None)).await,
+        w.service
+            .admin()
+            .create_group(group("admins", None, None))
+            .await,
         "GroupExistsException",
         "A group with the name already exists.",
     );
     assert_kind(
-        w.service.create_group(group("has space", None, None)).await,
+        w.service
+            .admin()
+            .create_group(group("has space", None, None))
+            .await,
         "InvalidParameterException",
     );
     let updated = w
         .service
+        .admin()
         .update_group(GroupRequest {
             description: Some("Administrators".into()),
             ..group("admins", None, None)
@@ -61,6 +70,7 @@ async fn groups_memberships_and_claims() {
     );
     assert_eq!(
         w.service
+            .admin()
             .get_group(group("admins", None, None))
             .await
             .unwrap()
@@ -74,24 +84,31 @@ async fn groups_memberships_and_claims() {
         group_name: g.into(),
     };
     w.service
+        .admin()
         .admin_add_user_to_group(member("admins"))
         .await
         .expect("add");
     w.service
+        .admin()
         .admin_add_user_to_group(member("readers"))
         .await
         .expect("add");
     w.service
+        .admin()
         .admin_add_user_to_group(member("readers"))
         .await
         .expect("idempotent");
     assert_error(
-        w.service.admin_add_user_to_group(member("nope")).await,
+        w.service
+            .admin()
+            .admin_add_user_to_group(member("nope"))
+            .await,
         "ResourceNotFoundException",
         "Group not found.",
     );
     assert_kind(
         w.service
+            .admin()
             .admin_add_user_to_group(GroupMemberRequest {
                 username: "ghost".into(),
                 ..member("admins")
@@ -101,6 +118,7 @@ async fn groups_memberships_and_claims() {
     );
     let mine = w
         .service
+        .admin()
         .admin_list_groups_for_user(ListRequest {
             user_pool_id: Some(pool.clone()),
             username: Some("alice".into()),
@@ -117,6 +135,7 @@ async fn groups_memberships_and_claims() {
     );
     let members = w
         .service
+        .admin()
         .list_users_in_group(ListRequest {
             user_pool_id: Some(pool.clone()),
             group_name: Some("admins".into()),
@@ -143,15 +162,18 @@ async fn groups_memberships_and_claims() {
     );
 
     w.service
+        .admin()
         .admin_remove_user_from_group(member("admins"))
         .await
         .expect("remove");
     w.service
+        .admin()
         .delete_group(group("readers", None, None))
         .await
         .expect("delete");
     let listed = w
         .service
+        .admin()
         .list_groups(ListRequest {
             user_pool_id: Some(pool.clone()),
             ..Default::default()
@@ -167,7 +189,10 @@ async fn groups_memberships_and_claims() {
         "no groups, no claim"
     );
     assert_error(
-        w.service.get_group(group("readers", None, None)).await,
+        w.service
+            .admin()
+            .get_group(group("readers", None, None))
+            .await,
         "ResourceNotFoundException",
         "Group not found.",
     );

@@ -100,6 +100,7 @@ async fn run_task(
         match rng.random_range(0..5) {
             0 => {
                 let r = service
+                    .accounts()
                     .sign_up(SignUpRequest {
                         client_id: client.clone(),
                         username: name.into(),
@@ -110,6 +111,7 @@ async fn run_task(
                 if r.is_ok() {
                     shared.record(Event::SignedUp { name: name.into() });
                     let _ = service
+                        .accounts()
                         .admin_confirm_sign_up(AdminUserRequest {
                             user_pool_id: pool.clone(),
                             username: name.into(),
@@ -120,6 +122,7 @@ async fn run_task(
             }
             1 => {
                 let r = service
+                    .sign_in()
                     .initiate_auth(InitiateAuthRequest {
                         client_id: client.clone(),
                         auth_flow: "USER_PASSWORD_AUTH".into(),
@@ -163,6 +166,7 @@ async fn run_task(
                         == Some(&held.token);
                     let start = shared.tick();
                     let r = service
+                        .tokens()
                         .revoke_token(RevokeTokenRequest {
                             token: held.token.as_str().into(),
                             client_id: client.clone(),
@@ -180,6 +184,7 @@ async fn run_task(
                 } else {
                     let start = shared.tick();
                     let r = service
+                        .tokens()
                         .get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest {
                             client_id: client.clone(),
                             refresh_token: held.token.as_str().into(),
@@ -217,6 +222,7 @@ async fn run_task(
             _ => {
                 written += 1;
                 let r = service
+                    .accounts()
                     .admin_update_user_attributes(AdminUpdateUserAttributesRequest {
                         user_pool_id: pool.clone(),
                         username: name.into(),
@@ -383,6 +389,7 @@ async fn a_random_concurrent_history_keeps_every_invariant() {
     for name in sign_ups.keys() {
         let user = restarted
             .service
+            .accounts()
             .admin_get_user(AdminUserRequest {
                 user_pool_id: pool.clone(),
                 username: name.clone(),

@@ -65,7 +65,7 @@ async fn a_token_signed_before_a_rotation_verifies_until_the_retention_passes() 
     assert!(old_kids.contains(&kid(before.id_token.expose_secret())));
     assert!(old_kids.contains(&kid(before.access_token.expose_secret())));
 
-    let rotation = w.service.rotate_signing_keys(&pool).await.unwrap();
+    let rotation = w.service.admin().rotate_signing_keys(&pool).await.unwrap();
     assert_eq!(rotation.retired_until, NOW + 7200 + KEY_CACHE_SECONDS);
     assert_eq!(
         rotation.retired_kids.iter().collect::<BTreeSet<_>>(),
@@ -90,6 +90,7 @@ async fn a_token_signed_before_a_rotation_verifies_until_the_retention_passes() 
     );
     let me = w
         .service
+        .accounts()
         .get_user(AccessTokenRequest {
             access_token: before.access_token.clone(),
         })
@@ -127,6 +128,7 @@ async fn a_token_signed_before_a_rotation_verifies_until_the_retention_passes() 
         .expect("the new key verifies");
     assert_error(
         w.service
+            .accounts()
             .get_user(AccessTokenRequest {
                 access_token: before.access_token.clone(),
             })
@@ -145,7 +147,7 @@ async fn a_rotation_reaches_the_other_services_on_the_store() {
     let mut b = twin(&a, 8);
     let old_kids = jwks_kids(&b, &pool).await;
 
-    let rotation = a.service.rotate_signing_keys(&pool).await.unwrap();
+    let rotation = a.service.admin().rotate_signing_keys(&pool).await.unwrap();
     let fresh = signed_in(&mut a, &client).await;
     assert_eq!(
         kid(fresh.access_token.expose_secret()),
@@ -155,6 +157,7 @@ async fn a_rotation_reaches_the_other_services_on_the_store() {
     assert_eq!(jwks_kids(&b, &pool).await, old_kids, "B's copy is fresh");
     let me = b
         .service
+        .accounts()
         .get_user(AccessTokenRequest {
             access_token: fresh.access_token.clone(),
         })
@@ -165,7 +168,7 @@ async fn a_rotation_reaches_the_other_services_on_the_store() {
 
     // A second rotation: B signs with its copy until the cache period ends, then with the
     // new keys (and A accepts both).
-    let second = a.service.rotate_signing_keys(&pool).await.unwrap();
+    let second = a.service.admin().rotate_signing_keys(&pool).await.unwrap();
     let stale = signed_in(&mut b, &client).await;
     assert_eq!(
         kid(stale.access_token.expose_secret()),
@@ -180,6 +183,7 @@ async fn a_rotation_reaches_the_other_services_on_the_store() {
     );
     for token in [stale.access_token, current.access_token] {
         a.service
+            .accounts()
             .get_user(AccessTokenRequest {
                 access_token: token,
             })
@@ -228,8 +232,8 @@ async fn concurrent_rotations_lose_no_key() {
     let original = jwks_kids(&a, &pool).await;
     let (sa, sb) = (a.service.clone(), b.service.clone());
     let (pa, pb) = (pool.clone(), pool.clone());
-    let ra = tokio::spawn(async move { sa.rotate_signing_keys(&pa).await });
-    let rb = tokio::spawn(async move { sb.rotate_signing_keys(&pb).await });
+    let ra = tokio::spawn(async move { sa.admin().rotate_signing_keys(&pa).await });
+    let rb = tokio::spawn(async move { sb.admin().rotate_signing_keys(&pb).await });
     let (ra, rb) = (ra.await.unwrap().unwrap(), rb.await.unwrap().unwrap());
     let c = twin(&a, 9);
     let kids: BTreeSet<String> = jwks_kids(&c, &pool).await.into_iter().collect();
@@ -250,20 +254,23 @@ async fn rotations_stop_before_the_jwks_outgrows_what_verifiers_read() {
     let w = world!();
     let pool = w.pool().await;
     for _ in 0..(jwt_tokens::MAX_JWKS_KEYS - 2) / 2 {
-        w.service.rotate_signing_keys(&pool).await.unwrap();
+        w.service.admin().rotate_signing_keys(&pool).await.unwrap();
     }
     assert_eq!(jwks_kids(&w, &pool).await.len(), jwt_tokens::MAX_JWKS_KEYS);
     assert_error(
-        w.service.rotate_signing_keys(&pool).await,
+        w.service.admin().rotate_signing_keys(&pool).await,
         "LimitExceededException",
         "Too many signing-key rotations within the token lifetime; try again when older keys have expired.",
     );
     // Once the retired keys expired, rotations go on.
     w.clock.advance(3600 + KEY_CACHE_SECONDS + 1);
-    w.service.rotate_signing_keys(&pool).await.unwrap();
+    w.service.admin().rotate_signing_keys(&pool).await.unwrap();
     assert_eq!(jwks_kids(&w, &pool).await.len(), 4);
     assert_error(
-        w.service.rotate_signing_keys("us-east-1_Missing00").await,
+        w.service
+            .admin()
+            .rotate_signing_keys("us-east-1_Missing00")
+            .await,
         "ResourceNotFoundException",
         "User pool does not exist.",
     );
@@ -276,6 +283,7 @@ async fn a_master_key_rotation_keeps_every_sealed_value_open() {
     let client = w.client_with(&pool, |r| r.generate_secret = true).await;
     let secret = client.client_secret.clone().unwrap();
     w.service
+        .accounts()
         .admin_create_user(AdminCreateUserRequest {
             user_pool_id: pool.clone(),
             username: "alice".into(),
@@ -285,6 +293,7 @@ async fn a_master_key_rotation_keeps_every_sealed_value_open() {
         .await
         .unwrap();
     w.service
+        .accounts()
         .admin_set_user_password(AdminSetUserPasswordRequest {
             user_pool_id: pool.clone(),
             username: "alice".into(),
@@ -305,6 +314,7 @@ async fn a_master_key_rotation_keeps_every_sealed_value_open() {
         let service = w.service.clone();
         async move {
             service
+                .sign_in()
                 .initiate_auth(InitiateAuthRequest {
                     client_id,
                     auth_flow: "USER_PASSWORD_AUTH".into(),
@@ -333,6 +343,7 @@ async fn a_master_key_rotation_keeps_every_sealed_value_open() {
     // A new password is sealed under key 1.
     rotated
         .service
+        .accounts()
         .admin_set_user_password(AdminSetUserPasswordRequest {
             user_pool_id: pool.clone(),
             username: "alice".into(),

@@ -96,7 +96,7 @@ fn no_secret_reaches_logs_errors_or_debug() {
             secrets.push("Wrong-Sentinel-9!".into());
             let refreshed = w
                 .service
-                .get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest {
+                .tokens().get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest {
                     client_id: client.clone(),
                     refresh_token: t.refresh_token.clone().unwrap(),
                     ..Default::default()
@@ -110,9 +110,9 @@ fn no_secret_reaches_logs_errors_or_debug() {
                 proposed_password: NEW_SENTINEL.into(),
             };
             shown.push_str(&format!("{change:?}"));
-            w.service.change_password(change).await.expect("change");
+            w.service.accounts().change_password(change).await.expect("change");
             w.service
-                .forgot_password(ClientUserRequest {
+                .accounts().forgot_password(ClientUserRequest {
                     client_id: client.clone(),
                     username: "alice".into(),
                     ..Default::default()
@@ -130,7 +130,7 @@ fn no_secret_reaches_logs_errors_or_debug() {
             };
             shown.push_str(&format!("{confirm:?}"));
             w.service
-                .confirm_forgot_password(confirm)
+                .accounts().confirm_forgot_password(confirm)
                 .await
                 .expect("reset");
             let created = AdminCreateUserRequest {
@@ -141,7 +141,7 @@ fn no_secret_reaches_logs_errors_or_debug() {
                 ..Default::default()
             };
             shown.push_str(&format!("{created:?}"));
-            w.service.admin_create_user(created).await.expect("bob");
+            w.service.accounts().admin_create_user(created).await.expect("bob");
             let challenge = w
                 .password_sign_in(&client, "bob", NEW_SENTINEL)
                 .await
@@ -167,12 +167,12 @@ fn no_secret_reaches_logs_errors_or_debug() {
             };
             shown.push_str(&format!("{answer:?}"));
             w.service
-                .respond_to_auth_challenge(answer)
+                .sign_in().respond_to_auth_challenge(answer)
                 .await
                 .expect("tokens");
             // The hosted domain: bob signs in at the hosted UI, the code is redeemed with PKCE.
             w.service
-                .create_user_pool_domain(UserPoolDomainRequest {
+                .admin().create_user_pool_domain(UserPoolDomainRequest {
                     domain: "log-scrub".into(),
                     user_pool_id: pool.clone(),
                     ..Default::default()
@@ -192,7 +192,7 @@ fn no_secret_reaches_logs_errors_or_debug() {
             secrets.push(verifier.into());
             let hosted = w
                 .service
-                .hosted_request(
+                .hosted().hosted_request(
                     &format!(
                         "response_type=code&client_id={web}&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb&code_challenge={}&code_challenge_method=S256",
                         s256(verifier)
@@ -204,7 +204,7 @@ fn no_secret_reaches_logs_errors_or_debug() {
             shown.push_str(&format!("{hosted:?}"));
             let step = w
                 .service
-                .hosted_sign_in(&hosted, "bob", &SENTINEL.into())
+                .hosted().hosted_sign_in(&hosted, "bob", &SENTINEL.into())
                 .await
                 .expect("hosted sign-in");
             shown.push_str(&format!("{step:?}"));
@@ -219,7 +219,7 @@ fn no_secret_reaches_logs_errors_or_debug() {
             secrets.push(code.clone());
             let wrong = w
                 .service
-                .hosted_sign_in(&hosted, "bob", &"Wrong-Sentinel-9!".into())
+                .hosted().hosted_sign_in(&hosted, "bob", &"Wrong-Sentinel-9!".into())
                 .await
                 .expect_err("wrong password");
             shown.push_str(&format!("{wrong:?} {wrong}"));
@@ -228,7 +228,7 @@ fn no_secret_reaches_logs_errors_or_debug() {
             );
             let oauth = w
                 .service
-                .oauth_token(body.as_bytes(), &ClientAuthentication::default(), None)
+                .hosted().oauth_token(body.as_bytes(), &ClientAuthentication::default(), None)
                 .await
                 .expect("token");
             shown.push_str(&format!("{oauth:?}"));
@@ -236,7 +236,7 @@ fn no_secret_reaches_logs_errors_or_debug() {
             secrets.push(oauth.refresh_token.as_ref().unwrap().expose_secret().to_owned());
             let again = w
                 .service
-                .oauth_token(body.as_bytes(), &ClientAuthentication::default(), None)
+                .hosted().oauth_token(body.as_bytes(), &ClientAuthentication::default(), None)
                 .await
                 .expect_err("reused");
             shown.push_str(&format!("{again:?}"));

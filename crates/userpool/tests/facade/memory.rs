@@ -4,6 +4,9 @@ const BACKEND: crate::Backend = crate::Backend::Memory;
 #[macro_use]
 #[path = "support.rs"]
 mod support;
+#[macro_use]
+#[path = "identity_world.rs"]
+mod identity_world;
 #[path = "admin_users.rs"]
 mod admin_users;
 #[path = "attribute_updates.rs"]
@@ -16,6 +19,10 @@ mod faults;
 mod groups;
 #[path = "history.rs"]
 mod history;
+#[path = "identity_flows.rs"]
+mod identity_flows;
+#[path = "identity_pools.rs"]
+mod identity_pools;
 #[path = "keys.rs"]
 mod keys;
 #[path = "lockout.rs"]

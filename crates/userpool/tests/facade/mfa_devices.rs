@@ -25,6 +25,7 @@ async fn totp_setup_preference_and_sign_in() {
     let t = tokens(&w.srp_sign_in(&client, "alice", PASSWORD).await.unwrap()).clone();
     let associated = w
         .service
+        .sign_in()
         .associate_software_token(AssociateSoftwareTokenRequest {
             access_token: Some(t.access_token.clone()),
             session: None,
@@ -35,6 +36,7 @@ async fn totp_setup_preference_and_sign_in() {
     assert!(secret.len() >= 16);
     assert_error(
         w.service
+            .sign_in()
             .set_user_mfa_preference(SetUserMfaPreferenceRequest {
                 access_token: Some(t.access_token.clone()),
                 software_token_mfa_settings: Some(MfaSettingsType {
@@ -49,6 +51,7 @@ async fn totp_setup_preference_and_sign_in() {
     );
     assert_kind(
         w.service
+            .sign_in()
             .verify_software_token(VerifySoftwareTokenRequest {
                 access_token: Some(t.access_token.clone()),
                 user_code: "000000".into(),
@@ -59,6 +62,7 @@ async fn totp_setup_preference_and_sign_in() {
     );
     let verified = w
         .service
+        .sign_in()
         .verify_software_token(VerifySoftwareTokenRequest {
             access_token: Some(t.access_token.clone()),
             user_code: totp_code(&secret, w.now()).into(),
@@ -69,6 +73,7 @@ async fn totp_setup_preference_and_sign_in() {
         .expect("verify");
     assert_eq!(verified.status, "SUCCESS");
     w.service
+        .sign_in()
         .set_user_mfa_preference(SetUserMfaPreferenceRequest {
             access_token: Some(t.access_token.clone()),
             software_token_mfa_settings: Some(MfaSettingsType {
@@ -81,6 +86,7 @@ async fn totp_setup_preference_and_sign_in() {
         .expect("preference");
     let me = w
         .service
+        .accounts()
         .get_user(AccessTokenRequest {
             access_token: t.access_token.clone(),
         })
@@ -114,6 +120,7 @@ async fn totp_setup_preference_and_sign_in() {
     let session = challenge.session.clone().unwrap();
     assert_kind(
         w.service
+            .sign_in()
             .respond_to_auth_challenge(answer("000000".into(), &session))
             .await,
         "CodeMismatchException",
@@ -121,6 +128,7 @@ async fn totp_setup_preference_and_sign_in() {
     let code = totp_code(&secret, w.now());
     tokens(
         &w.service
+            .sign_in()
             .respond_to_auth_challenge(answer(code.clone(), &session))
             .await
             .expect("tokens after the second factor"),
@@ -132,6 +140,7 @@ async fn totp_setup_preference_and_sign_in() {
         .unwrap();
     assert_kind(
         w.service
+            .sign_in()
             .respond_to_auth_challenge(answer(code, again.session.as_ref().unwrap()))
             .await,
         "CodeMismatchException",
@@ -158,6 +167,7 @@ async fn mfa_setup_inside_the_sign_in() {
     assert_eq!(challenge.challenge_name.as_deref(), Some("MFA_SETUP"));
     let associated = w
         .service
+        .sign_in()
         .associate_software_token(AssociateSoftwareTokenRequest {
             access_token: None,
             session: challenge.session.clone(),
@@ -167,6 +177,7 @@ async fn mfa_setup_inside_the_sign_in() {
     let session = associated.session.clone().expect("a new session");
     let verified = w
         .service
+        .sign_in()
         .verify_software_token(VerifySoftwareTokenRequest {
             session: Some(session),
             user_code: totp_code(associated.secret_code.expose_secret(), w.now()).into(),
@@ -176,6 +187,7 @@ async fn mfa_setup_inside_the_sign_in() {
         .expect("verify");
     let done = w
         .service
+        .sign_in()
         .respond_to_auth_challenge(RespondToAuthChallengeRequest {
             client_id: client.clone(),
             challenge_name: "MFA_SETUP".into(),
@@ -188,6 +200,7 @@ async fn mfa_setup_inside_the_sign_in() {
     tokens(&done);
     assert_kind(
         w.service
+            .sign_in()
             .associate_software_token(AssociateSoftwareTokenRequest {
                 access_token: None,
                 session: Some("bogus-session-value-xxxxxxxx".into()),
@@ -230,12 +243,14 @@ async fn devices_are_issued_confirmed_listed_and_forgotten() {
     };
     assert_kind(
         w.service
+            .accounts()
             .confirm_device(confirm("us-east-1_someone-elses"))
             .await,
         "NotAuthorizedException",
     );
     let confirmed = w
         .service
+        .accounts()
         .confirm_device(confirm(&metadata.device_key))
         .await
         .expect("confirm");
@@ -246,18 +261,25 @@ async fn devices_are_issued_confirmed_listed_and_forgotten() {
         device_remembered_status: status.map(str::to_owned),
         ..Default::default()
     };
-    let got = w.service.get_device(device(None)).await.expect("get");
+    let got = w
+        .service
+        .accounts()
+        .get_device(device(None))
+        .await
+        .expect("get");
     assert!(
         got.device
             .device_attributes
             .contains(&Attribute::new("device_name", "laptop"))
     );
     w.service
+        .accounts()
         .update_device_status(device(Some("remembered")))
         .await
         .expect("remember");
     let listed = w
         .service
+        .accounts()
         .admin_list_devices(ListDevicesRequest {
             user_pool_id: Some(pool.clone()),
             username: Some("alice".into()),
@@ -273,6 +295,7 @@ async fn devices_are_issued_confirmed_listed_and_forgotten() {
     );
     assert_kind(
         w.service
+            .accounts()
             .get_device(DeviceRequest {
                 user_pool_id: Some(pool.clone()),
                 username: Some("alice".into()),
@@ -282,9 +305,13 @@ async fn devices_are_issued_confirmed_listed_and_forgotten() {
             .await,
         "InvalidParameterException",
     );
-    w.service.forget_device(device(None)).await.expect("forget");
+    w.service
+        .accounts()
+        .forget_device(device(None))
+        .await
+        .expect("forget");
     assert_error(
-        w.service.get_device(device(None)).await,
+        w.service.accounts().get_device(device(None)).await,
         "ResourceNotFoundException",
         "Device does not exist.",
     );
@@ -295,6 +322,7 @@ async fn devices_are_issued_confirmed_listed_and_forgotten() {
     let (_, config2) =
         srp::generate_device_secret(&second.device_group_key, &second.device_key, &mut w.rng);
     w.service
+        .accounts()
         .confirm_device(ConfirmDeviceRequest {
             access_token: t2.access_token.clone(),
             device_key: second.device_key.clone(),
@@ -308,6 +336,7 @@ async fn devices_are_issued_confirmed_listed_and_forgotten() {
         .expect("confirm the second device");
     let mine = w
         .service
+        .accounts()
         .list_devices(ListDevicesRequest {
             access_token: Some(t2.access_token.clone()),
             ..Default::default()
@@ -329,11 +358,13 @@ async fn devices_are_issued_confirmed_listed_and_forgotten() {
         ..Default::default()
     };
     w.service
+        .accounts()
         .admin_update_device_status(admin(Some("remembered")))
         .await
         .expect("AdminUpdateDeviceStatus");
     let got = w
         .service
+        .accounts()
         .admin_get_device(admin(None))
         .await
         .expect("AdminGetDevice");
@@ -343,11 +374,13 @@ async fn devices_are_issued_confirmed_listed_and_forgotten() {
             .contains(&Attribute::new("device_status", "valid"))
     );
     w.service
+        .accounts()
         .admin_update_device_status(admin(Some("not_remembered")))
         .await
         .expect("AdminUpdateDeviceStatus");
     assert!(
         w.service
+            .accounts()
             .admin_get_device(admin(None))
             .await
             .expect("AdminGetDevice")
@@ -357,16 +390,18 @@ async fn devices_are_issued_confirmed_listed_and_forgotten() {
     );
     assert_kind(
         w.service
+            .accounts()
             .admin_update_device_status(admin(Some("sometimes")))
             .await,
         "InvalidParameterException",
     );
     w.service
+        .accounts()
         .admin_forget_device(admin(None))
         .await
         .expect("AdminForgetDevice");
     assert_error(
-        w.service.admin_get_device(admin(None)).await,
+        w.service.accounts().admin_get_device(admin(None)).await,
         "ResourceNotFoundException",
         "Device does not exist.",
     );
@@ -382,6 +417,7 @@ async fn admin_challenge_answers_and_admin_mfa_preferences() {
         .await;
     let client = w.client(&pool).await;
     w.service
+        .accounts()
         .admin_create_user(AdminCreateUserRequest {
             user_pool_id: pool.clone(),
             username: "erin".into(),
@@ -398,6 +434,7 @@ async fn admin_challenge_answers_and_admin_mfa_preferences() {
         .expect("AdminCreateUser");
     let first = w
         .service
+        .sign_in()
         .admin_initiate_auth(InitiateAuthRequest {
             user_pool_id: Some(pool.clone()),
             client_id: client.clone(),
@@ -421,12 +458,14 @@ async fn admin_challenge_answers_and_admin_mfa_preferences() {
     };
     assert_kind(
         w.service
+            .sign_in()
             .admin_respond_to_auth_challenge(answer("weak"))
             .await,
         "InvalidPasswordException",
     );
     let done = w
         .service
+        .sign_in()
         .admin_respond_to_auth_challenge(answer(PASSWORD))
         .await
         .expect("AdminRespondToAuthChallenge");
@@ -446,17 +485,20 @@ async fn admin_challenge_answers_and_admin_mfa_preferences() {
     });
     assert_error(
         w.service
+            .sign_in()
             .admin_set_user_mfa_preference(preference(None, on))
             .await,
         "InvalidParameterException",
         "User has not verified software token mfa",
     );
     w.service
+        .sign_in()
         .admin_set_user_mfa_preference(preference(on, None))
         .await
         .expect("AdminSetUserMFAPreference");
     let user = w
         .service
+        .accounts()
         .admin_get_user(AdminUserRequest {
             user_pool_id: pool.clone(),
             username: "erin".into(),

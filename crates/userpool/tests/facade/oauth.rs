@@ -14,6 +14,7 @@ const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 async fn hosted(w: &World, prefix: &str) -> (String, String) {
     let pool = w.pool().await;
     w.service
+        .admin()
         .create_user_pool_domain(UserPoolDomainRequest {
             domain: prefix.into(),
             user_pool_id: pool.clone(),
@@ -53,11 +54,13 @@ fn code_of(location: &str) -> String {
 async fn sign_in(w: &World, client: &str) -> (String, HostedSession) {
     let request = w
         .service
+        .hosted()
         .hosted_request(&query(client), None)
         .await
         .expect("a valid request");
     match w
         .service
+        .hosted()
         .hosted_sign_in(&request, "alice", &PASSWORD.into())
         .await
         .expect("signed in")
@@ -72,6 +75,7 @@ async fn redeem(w: &World, client: &str, code: &str) -> Result<TokenEndpointResp
         "grant_type=authorization_code&client_id={client}&code={code}&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb&code_verifier={VERIFIER}"
     );
     w.service
+        .hosted()
         .oauth_token(body.as_bytes(), &ClientAuthentication::default(), None)
         .await
 }
@@ -104,6 +108,7 @@ async fn the_sign_in_cookie_lasts_an_hour_and_only_for_its_pool() {
     assert_eq!(session.max_age, 3600);
     let request = w
         .service
+        .hosted()
         .hosted_request(&query(&client), None)
         .await
         .expect("request");
@@ -111,23 +116,32 @@ async fn the_sign_in_cookie_lasts_an_hour_and_only_for_its_pool() {
     w.clock.advance(3599);
     let resumed = w
         .service
+        .hosted()
         .resume_session(&request, Some(cookie))
         .await
         .expect("resumed within the hour");
     assert!(resumed.starts_with(&format!("{CALLBACK}?code=")));
     w.clock.advance(2);
-    assert_eq!(w.service.resume_session(&request, Some(cookie)).await, None);
+    assert_eq!(
+        w.service
+            .hosted()
+            .resume_session(&request, Some(cookie))
+            .await,
+        None
+    );
 
     // Another pool's client does not accept it, even fresh.
     let (_, other) = hosted(&w, "another-pool").await;
     let (_, fresh) = sign_in(&w, &client).await;
     let other_request = w
         .service
+        .hosted()
         .hosted_request(&query(&other), None)
         .await
         .expect("request");
     assert_eq!(
         w.service
+            .hosted()
             .resume_session(&other_request, Some(fresh.cookie.expose_secret()))
             .await,
         None
@@ -135,6 +149,7 @@ async fn the_sign_in_cookie_lasts_an_hour_and_only_for_its_pool() {
     // A disabled user's cookie is dead.
     let pool = w.pool_of(&client).await;
     w.service
+        .accounts()
         .admin_disable_user(AdminUserRequest {
             user_pool_id: pool,
             username: "alice".into(),
@@ -144,6 +159,7 @@ async fn the_sign_in_cookie_lasts_an_hour_and_only_for_its_pool() {
         .expect("disable");
     assert_eq!(
         w.service
+            .hosted()
             .resume_session(&request, Some(fresh.cookie.expose_secret()))
             .await,
         None

@@ -31,6 +31,7 @@ async fn forgot_password_resets_with_the_emailed_code() {
     w.user(&client, "alice", PASSWORD).await;
     let sent = w
         .service
+        .accounts()
         .forgot_password(forgot(&client, "alice"))
         .await
         .expect("forgot");
@@ -39,17 +40,20 @@ async fn forgot_password_resets_with_the_emailed_code() {
     let wrong = if code == "000000" { "000001" } else { "000000" };
     assert_kind(
         w.service
+            .accounts()
             .confirm_forgot_password(confirm(&client, wrong, "N3w-passw0rd!"))
             .await,
         "CodeMismatchException",
     );
     assert_kind(
         w.service
+            .accounts()
             .confirm_forgot_password(confirm(&client, &code, "weak"))
             .await,
         "InvalidPasswordException",
     );
     w.service
+        .accounts()
         .confirm_forgot_password(confirm(&client, &code, "N3w-passw0rd!"))
         .await
         .expect("confirm");
@@ -64,13 +68,17 @@ async fn forgot_password_resets_with_the_emailed_code() {
     );
     assert_kind(
         w.service
+            .accounts()
             .confirm_forgot_password(confirm(&client, &code, "Other-passw0rd!"))
             .await,
         "ExpiredCodeException",
     );
 
     assert_error(
-        w.service.forgot_password(forgot(&client, "ghost")).await,
+        w.service
+            .accounts()
+            .forgot_password(forgot(&client, "ghost"))
+            .await,
         "UserNotFoundException",
         "Username/client id combination not found.",
     );
@@ -81,6 +89,7 @@ async fn forgot_password_resets_with_the_emailed_code() {
         .await
         .client_id;
     w.service
+        .accounts()
         .forgot_password(forgot(&hidden, "ghost"))
         .await
         .expect("simulated delivery");
@@ -92,6 +101,7 @@ async fn forgot_password_needs_a_verified_channel() {
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.service
+        .accounts()
         .admin_create_user(AdminCreateUserRequest {
             user_pool_id: pool.clone(),
             username: "alice".into(),
@@ -101,7 +111,10 @@ async fn forgot_password_needs_a_verified_channel() {
         .await
         .unwrap();
     assert_error(
-        w.service.forgot_password(forgot(&client, "alice")).await,
+        w.service
+            .accounts()
+            .forgot_password(forgot(&client, "alice"))
+            .await,
         "InvalidParameterException",
         "Cannot reset password for the user as there is no registered/verified email or phone_number",
     );
@@ -121,16 +134,21 @@ async fn change_password_checks_the_previous_one() {
     };
     assert_error(
         w.service
+            .accounts()
             .change_password(change("Wrong-passw0rd!", "N3w-passw0rd!"))
             .await,
         "NotAuthorizedException",
         "Incorrect username or password.",
     );
     assert_kind(
-        w.service.change_password(change(PASSWORD, "weak")).await,
+        w.service
+            .accounts()
+            .change_password(change(PASSWORD, "weak"))
+            .await,
         "InvalidPasswordException",
     );
     w.service
+        .accounts()
         .change_password(change(PASSWORD, "N3w-passw0rd!"))
         .await
         .expect("change");
@@ -154,6 +172,7 @@ async fn admins_set_and_reset_passwords() {
         permanent,
     };
     w.service
+        .accounts()
         .admin_set_user_password(set("Temp-passw0rd!", false))
         .await
         .expect("temporary");
@@ -166,6 +185,7 @@ async fn admins_set_and_reset_passwords() {
         Some("NEW_PASSWORD_REQUIRED")
     );
     w.service
+        .accounts()
         .admin_set_user_password(set("Perm-passw0rd!", true))
         .await
         .expect("permanent");
@@ -175,7 +195,10 @@ async fn admins_set_and_reset_passwords() {
             .expect("signs in"),
     );
     assert_kind(
-        w.service.admin_set_user_password(set("weak", true)).await,
+        w.service
+            .accounts()
+            .admin_set_user_password(set("weak", true))
+            .await,
         "InvalidPasswordException",
     );
 
@@ -185,6 +208,7 @@ async fn admins_set_and_reset_passwords() {
         ..Default::default()
     };
     w.service
+        .accounts()
         .admin_reset_user_password(reset.clone())
         .await
         .expect("reset");
@@ -195,6 +219,7 @@ async fn admins_set_and_reset_passwords() {
     );
     let code = w.outbox.last_code(&pool, "alice").unwrap();
     w.service
+        .accounts()
         .confirm_forgot_password(confirm(&client, &code, "After-reset1!"))
         .await
         .expect("completes the reset");
@@ -205,11 +230,12 @@ async fn admins_set_and_reset_passwords() {
     );
 
     w.service
+        .accounts()
         .admin_set_user_password(set("Temp-passw0rd!", false))
         .await
         .unwrap();
     assert_error(
-        w.service.admin_reset_user_password(reset).await,
+        w.service.accounts().admin_reset_user_password(reset).await,
         "NotAuthorizedException",
         "User password cannot be reset in the current state.",
     );

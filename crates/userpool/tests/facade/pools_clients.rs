@@ -10,6 +10,7 @@ async fn pools_are_created_described_updated_listed_and_deleted() {
     let w = world!();
     let created = w
         .service
+        .admin()
         .create_user_pool(UserPoolRequest {
             pool_name: "Main pool".into(),
             alias_attributes: vec!["email".into()],
@@ -40,6 +41,7 @@ async fn pools_are_created_described_updated_listed_and_deleted() {
     );
 
     w.service
+        .admin()
         .update_user_pool(UserPoolRequest {
             user_pool_id: Some(pool.id.clone()),
             mfa_configuration: Some("OPTIONAL".into()),
@@ -50,6 +52,7 @@ async fn pools_are_created_described_updated_listed_and_deleted() {
         .expect("update");
     let described = w
         .service
+        .admin()
         .describe_user_pool(UserPoolIdRequest {
             user_pool_id: pool.id.clone(),
         })
@@ -60,6 +63,7 @@ async fn pools_are_created_described_updated_listed_and_deleted() {
     // More users than one ListUsers page: the count comes from the store, not a page.
     for i in 0..61 {
         w.service
+            .accounts()
             .admin_create_user(AdminCreateUserRequest {
                 user_pool_id: pool.id.clone(),
                 username: format!("user{i}"),
@@ -71,6 +75,7 @@ async fn pools_are_created_described_updated_listed_and_deleted() {
     }
     let counted = w
         .service
+        .admin()
         .describe_user_pool(UserPoolIdRequest {
             user_pool_id: pool.id.clone(),
         })
@@ -84,6 +89,7 @@ async fn pools_are_created_described_updated_listed_and_deleted() {
     );
     assert_kind(
         w.service
+            .admin()
             .delete_user_pool(UserPoolIdRequest {
                 user_pool_id: pool.id.clone(),
             })
@@ -93,6 +99,7 @@ async fn pools_are_created_described_updated_listed_and_deleted() {
 
     let listed = w
         .service
+        .admin()
         .list_user_pools(ListRequest {
             max_results: Some(10),
             ..Default::default()
@@ -101,12 +108,16 @@ async fn pools_are_created_described_updated_listed_and_deleted() {
         .expect("list");
     assert_eq!(listed.user_pools.len(), 1);
     assert_error(
-        w.service.list_user_pools(ListRequest::default()).await,
+        w.service
+            .admin()
+            .list_user_pools(ListRequest::default())
+            .await,
         "InvalidParameterException",
         "1 validation error detected: Value 'null' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 60",
     );
 
     w.service
+        .admin()
         .update_user_pool(UserPoolRequest {
             user_pool_id: Some(pool.id.clone()),
             ..Default::default()
@@ -114,6 +125,7 @@ async fn pools_are_created_described_updated_listed_and_deleted() {
         .await
         .expect("protection off");
     w.service
+        .admin()
         .delete_user_pool(UserPoolIdRequest {
             user_pool_id: pool.id.clone(),
         })
@@ -121,6 +133,7 @@ async fn pools_are_created_described_updated_listed_and_deleted() {
         .expect("delete");
     assert_error(
         w.service
+            .admin()
             .describe_user_pool(UserPoolIdRequest {
                 user_pool_id: pool.id.clone(),
             })
@@ -130,6 +143,7 @@ async fn pools_are_created_described_updated_listed_and_deleted() {
     );
     assert_kind(
         w.service
+            .admin()
             .describe_user_pool(UserPoolIdRequest {
                 user_pool_id: "not a pool".into(),
             })
@@ -148,12 +162,13 @@ async fn invalid_pool_settings_are_refused() {
         ..Default::default()
     };
     assert_error(
-        w.service.create_user_pool(both).await,
+        w.service.admin().create_user_pool(both).await,
         "InvalidParameterException",
         "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.",
     );
     assert_kind(
         w.service
+            .admin()
             .create_user_pool(UserPoolRequest {
                 pool_name: "bad/name".into(),
                 ..Default::default()
@@ -167,7 +182,7 @@ async fn invalid_pool_settings_are_refused() {
         ..Default::default()
     };
     assert_kind(
-        w.service.create_user_pool(bad_mfa).await,
+        w.service.admin().create_user_pool(bad_mfa).await,
         "InvalidParameterException",
     );
 }
@@ -178,6 +193,7 @@ async fn mfa_config_and_csv_header() {
     let pool = w.pool().await;
     let set = w
         .service
+        .admin()
         .set_user_pool_mfa_config(UserPoolMfaConfig {
             user_pool_id: pool.clone(),
             software_token_mfa_configuration: Some(SoftwareTokenMfaConfiguration { enabled: true }),
@@ -189,6 +205,7 @@ async fn mfa_config_and_csv_header() {
     assert_eq!(set.mfa_configuration.as_deref(), Some("ON"));
     let got = w
         .service
+        .admin()
         .get_user_pool_mfa_config(UserPoolIdRequest {
             user_pool_id: pool.clone(),
         })
@@ -201,6 +218,7 @@ async fn mfa_config_and_csv_header() {
     );
     let header = w
         .service
+        .admin()
         .get_csv_header(UserPoolIdRequest {
             user_pool_id: pool.clone(),
         })
@@ -219,6 +237,7 @@ async fn clients_have_cognito_defaults_and_full_replacement_updates() {
     let pool = w.pool().await;
     let created = w
         .service
+        .admin()
         .create_user_pool_client(UserPoolClientRequest {
             user_pool_id: pool.clone(),
             client_name: Some("app".into()),
@@ -278,6 +297,7 @@ async fn clients_have_cognito_defaults_and_full_replacement_updates() {
 
     let updated = w
         .service
+        .admin()
         .update_user_pool_client(UserPoolClientRequest {
             user_pool_id: pool.clone(),
             client_id: Some(created.client_id.clone()),
@@ -317,7 +337,7 @@ async fn clients_have_cognito_defaults_and_full_replacement_updates() {
         ..Default::default()
     };
     assert_kind(
-        w.service.create_user_pool_client(bad).await,
+        w.service.admin().create_user_pool_client(bad).await,
         "InvalidParameterException",
     );
     let bad_flow = UserPoolClientRequest {
@@ -327,12 +347,13 @@ async fn clients_have_cognito_defaults_and_full_replacement_updates() {
         ..Default::default()
     };
     assert_kind(
-        w.service.create_user_pool_client(bad_flow).await,
+        w.service.admin().create_user_pool_client(bad_flow).await,
         "InvalidParameterException",
     );
 
     let list = w
         .service
+        .admin()
         .list_user_pool_clients(ListRequest {
             user_pool_id: Some(pool.clone()),
             ..Default::default()
@@ -346,6 +367,7 @@ async fn clients_have_cognito_defaults_and_full_replacement_updates() {
     };
     assert_eq!(
         w.service
+            .admin()
             .describe_user_pool_client(id.clone())
             .await
             .expect("describe")
@@ -353,11 +375,12 @@ async fn clients_have_cognito_defaults_and_full_replacement_updates() {
         updated
     );
     w.service
+        .admin()
         .delete_user_pool_client(id.clone())
         .await
         .expect("delete");
     assert_error(
-        w.service.describe_user_pool_client(id).await,
+        w.service.admin().describe_user_pool_client(id).await,
         "ResourceNotFoundException",
         &format!("User pool client {} does not exist.", created.client_id),
     );
@@ -370,14 +393,16 @@ async fn registered_urls_follow_cognitos_rule() {
     let w = world!();
     let pool = w.pool().await;
     let create = |callbacks: &[&str], logouts: &[&str], default: Option<&str>| {
-        w.service.create_user_pool_client(UserPoolClientRequest {
-            user_pool_id: pool.clone(),
-            client_name: Some("urls".into()),
-            callback_urls: callbacks.iter().map(|s| (*s).to_owned()).collect(),
-            logout_urls: logouts.iter().map(|s| (*s).to_owned()).collect(),
-            default_redirect_uri: default.map(str::to_owned),
-            ..Default::default()
-        })
+        w.service
+            .admin()
+            .create_user_pool_client(UserPoolClientRequest {
+                user_pool_id: pool.clone(),
+                client_name: Some("urls".into()),
+                callback_urls: callbacks.iter().map(|s| (*s).to_owned()).collect(),
+                logout_urls: logouts.iter().map(|s| (*s).to_owned()).collect(),
+                default_redirect_uri: default.map(str::to_owned),
+                ..Default::default()
+            })
     };
     let ok = create(
         &[
@@ -457,12 +482,14 @@ async fn client_scopes_must_exist() {
     let w = world!();
     let pool = w.pool().await;
     let create = |scopes: &[&str]| {
-        w.service.create_user_pool_client(UserPoolClientRequest {
-            user_pool_id: pool.clone(),
-            client_name: Some("scopes".into()),
-            allowed_oauth_scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
-            ..Default::default()
-        })
+        w.service
+            .admin()
+            .create_user_pool_client(UserPoolClientRequest {
+                user_pool_id: pool.clone(),
+                client_name: Some("scopes".into()),
+                allowed_oauth_scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+                ..Default::default()
+            })
     };
     create(&[
         "openid",
@@ -479,6 +506,7 @@ async fn client_scopes_must_exist() {
         "Invalid scope requested: https://api.example.com/read",
     );
     w.service
+        .admin()
         .create_resource_server(ResourceServerRequest {
             user_pool_id: pool.clone(),
             identifier: "https://api.example.com".into(),

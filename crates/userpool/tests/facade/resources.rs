@@ -23,34 +23,40 @@ async fn resource_servers_are_managed() {
     };
     let created = w
         .service
+        .admin()
         .create_resource_server(req("https://api.example.com", &["read"]))
         .await
         .expect("create");
     assert_eq!(created.resource_server.scopes.len(), 1);
     assert_kind(
         w.service
+            .admin()
             .create_resource_server(req("https://api.example.com", &[]))
             .await,
         "InvalidParameterException",
     );
     assert_kind(
         w.service
+            .admin()
             .create_resource_server(req("has space", &[]))
             .await,
         "InvalidParameterException",
     );
     w.service
+        .admin()
         .update_resource_server(req("https://api.example.com", &["read", "write"]))
         .await
         .expect("update");
     let described = w
         .service
+        .admin()
         .describe_resource_server(req("https://api.example.com", &[]))
         .await
         .expect("describe");
     assert_eq!(described.resource_server.scopes.len(), 2);
     let listed = w
         .service
+        .admin()
         .list_resource_servers(ListRequest {
             user_pool_id: Some(pool.clone()),
             max_results: Some(10),
@@ -60,11 +66,13 @@ async fn resource_servers_are_managed() {
         .expect("list");
     assert_eq!(listed.resource_servers.len(), 1);
     w.service
+        .admin()
         .delete_resource_server(req("https://api.example.com", &[]))
         .await
         .expect("delete");
     assert_error(
         w.service
+            .admin()
             .describe_resource_server(req("https://api.example.com", &[]))
             .await,
         "ResourceNotFoundException",
@@ -84,6 +92,7 @@ async fn domains_name_one_pool_each() {
     };
     let created = w
         .service
+        .admin()
         .create_user_pool_domain(req("my-app", &pool))
         .await
         .expect("prefix");
@@ -94,6 +103,7 @@ async fn domains_name_one_pool_each() {
     assert_eq!(created.managed_login_version, Some(1));
     let described = w
         .service
+        .admin()
         .describe_user_pool_domain(DescribeUserPoolDomainRequest {
             domain: "my-app".into(),
         })
@@ -105,6 +115,7 @@ async fn domains_name_one_pool_each() {
     assert_eq!(described.aws_account_id.as_deref(), Some("000000000000"));
     assert_error(
         w.service
+            .admin()
             .create_user_pool_domain(req("my-app", &other))
             .await,
         "InvalidParameterException",
@@ -112,6 +123,7 @@ async fn domains_name_one_pool_each() {
     );
     assert_error(
         w.service
+            .admin()
             .create_user_pool_domain(req("second-prefix", &pool))
             .await,
         "InvalidParameterException",
@@ -119,12 +131,16 @@ async fn domains_name_one_pool_each() {
     );
     for bad in ["My_App", "-x", "awsome"] {
         assert_kind(
-            w.service.create_user_pool_domain(req(bad, &other)).await,
+            w.service
+                .admin()
+                .create_user_pool_domain(req(bad, &other))
+                .await,
             "InvalidParameterException",
         );
     }
     assert_kind(
         w.service
+            .admin()
             .create_user_pool_domain(req("auth.example.com", &pool))
             .await,
         "InvalidParameterException",
@@ -135,10 +151,16 @@ async fn domains_name_one_pool_each() {
         }),
         ..req("auth.example.com", &pool)
     };
-    let created = w.service.create_user_pool_domain(custom).await.unwrap();
+    let created = w
+        .service
+        .admin()
+        .create_user_pool_domain(custom)
+        .await
+        .unwrap();
     assert_eq!(created.cloud_front_domain.as_deref(), Some("localhost"));
     let shown = w
         .service
+        .admin()
         .describe_user_pool(UserPoolIdRequest {
             user_pool_id: pool.clone(),
         })
@@ -149,6 +171,7 @@ async fn domains_name_one_pool_each() {
     assert_eq!(shown.custom_domain.as_deref(), Some("auth.example.com"));
     let updated = w
         .service
+        .admin()
         .update_user_pool_domain(UserPoolDomainRequest {
             managed_login_version: Some(2),
             ..req("my-app", &pool)
@@ -158,17 +181,20 @@ async fn domains_name_one_pool_each() {
     assert_eq!(updated.managed_login_version, Some(2));
     assert_error(
         w.service
+            .admin()
             .delete_user_pool_domain(req("my-app", &other))
             .await,
         "InvalidParameterException",
         "No such domain or user pool exists.",
     );
     w.service
+        .admin()
         .delete_user_pool_domain(req("my-app", &pool))
         .await
         .unwrap();
     let gone = w
         .service
+        .admin()
         .describe_user_pool_domain(DescribeUserPoolDomainRequest {
             domain: "my-app".into(),
         })
@@ -181,6 +207,7 @@ async fn domains_name_one_pool_each() {
     );
     // The prefix is free again, for another pool.
     w.service
+        .admin()
         .create_user_pool_domain(req("my-app", &other))
         .await
         .unwrap();
@@ -194,6 +221,7 @@ async fn csv_import_creates_reset_required_users() {
     w.user(&client, "existing", PASSWORD).await;
     let header = w
         .service
+        .admin()
         .get_csv_header(UserPoolIdRequest {
             user_pool_id: pool.clone(),
         })
@@ -225,6 +253,7 @@ async fn csv_import_creates_reset_required_users() {
 
     let job = w
         .service
+        .admin()
         .create_user_import_job(UserImportJobRequest {
             user_pool_id: pool.clone(),
             job_name: Some("first".into()),
@@ -245,16 +274,18 @@ async fn csv_import_creates_reset_required_users() {
         ..Default::default()
     };
     assert_error(
-        w.service.start_user_import_job(start.clone()).await,
+        w.service.admin().start_user_import_job(start.clone()).await,
         "InvalidParameterException",
         "No CSV file was uploaded for this job.",
     );
     w.service
+        .admin()
         .upload_user_import_csv(&pool, &job.job_id, csv.into_bytes())
         .await
         .expect("upload");
     let done = w
         .service
+        .admin()
         .start_user_import_job(start.clone())
         .await
         .expect("start")
@@ -270,6 +301,7 @@ async fn csv_import_creates_reset_required_users() {
     );
     assert_eq!(
         w.service
+            .admin()
             .describe_user_import_job(start.clone())
             .await
             .unwrap()
@@ -277,11 +309,12 @@ async fn csv_import_creates_reset_required_users() {
         done
     );
     assert_kind(
-        w.service.start_user_import_job(start).await,
+        w.service.admin().start_user_import_job(start).await,
         "InvalidParameterException",
     );
     let listed = w
         .service
+        .admin()
         .list_user_import_jobs(ListUserImportJobsRequest {
             user_pool_id: pool.clone(),
             max_results: Some(10),
@@ -310,6 +343,7 @@ async fn csv_import_creates_reset_required_users() {
         "Incorrect username or password.",
     );
     w.service
+        .accounts()
         .forgot_password(ClientUserRequest {
             client_id: client.clone(),
             username: "imported1".into(),
@@ -319,6 +353,7 @@ async fn csv_import_creates_reset_required_users() {
         .expect("forgot");
     let code = w.outbox.last_code(&pool, "imported1").unwrap();
     w.service
+        .accounts()
         .confirm_forgot_password(ConfirmForgotPasswordRequest {
             client_id: client.clone(),
             username: "imported1".into(),

@@ -37,6 +37,7 @@ async fn grace_zero_retires_the_old_token_at_once_and_reuse_revokes_the_family()
     let old = first.refresh_token.clone().expect("refresh token");
     let rotated = w
         .service
+        .tokens()
         .get_tokens_from_refresh_token(refresh(&client, &old))
         .await
         .expect("rotate")
@@ -45,6 +46,7 @@ async fn grace_zero_retires_the_old_token_at_once_and_reuse_revokes_the_family()
     // Same second, no grace: the old token is a reuse.
     assert_error(
         w.service
+            .tokens()
             .get_tokens_from_refresh_token(refresh(&client, &old))
             .await,
         "RefreshTokenReuseException",
@@ -53,6 +55,7 @@ async fn grace_zero_retires_the_old_token_at_once_and_reuse_revokes_the_family()
     // … which revoked the family: the successor and its access token are dead too.
     assert_error(
         w.service
+            .tokens()
             .get_tokens_from_refresh_token(refresh(&client, &new))
             .await,
         "NotAuthorizedException",
@@ -60,6 +63,7 @@ async fn grace_zero_retires_the_old_token_at_once_and_reuse_revokes_the_family()
     );
     assert_error(
         w.service
+            .accounts()
             .get_user(AccessTokenRequest {
                 access_token: rotated.access_token.clone(),
             })
@@ -77,7 +81,12 @@ async fn fifty_parallel_refreshes_with_one_token_have_one_winner() {
     let calls = (0..50).map(|_| {
         let service = w.service.clone();
         let request = refresh(&client, &old);
-        tokio::spawn(async move { service.get_tokens_from_refresh_token(request).await })
+        tokio::spawn(async move {
+            service
+                .tokens()
+                .get_tokens_from_refresh_token(request)
+                .await
+        })
     });
     let mut wins = 0;
     for call in calls {

@@ -60,6 +60,7 @@ async fn srp_sign_in_issues_tokens_that_verify_with_the_jwks() {
 
     let me = w
         .service
+        .accounts()
         .get_user(AccessTokenRequest {
             access_token: t.access_token.clone(),
         })
@@ -93,6 +94,7 @@ async fn wrong_passwords_and_missing_users_answer_like_cognito() {
 
     let ghost = w
         .service
+        .sign_in()
         .initiate_auth(InitiateAuthRequest {
             client_id: client.clone(),
             auth_flow: "USER_SRP_AUTH".into(),
@@ -133,6 +135,7 @@ async fn unconfirmed_and_disabled_users_cannot_sign_in() {
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.service
+        .accounts()
         .sign_up(SignUpRequest {
             client_id: client.clone(),
             username: "bob".into(),
@@ -154,6 +157,7 @@ async fn unconfirmed_and_disabled_users_cannot_sign_in() {
     )
     .clone();
     w.service
+        .accounts()
         .admin_disable_user(AdminUserRequest {
             user_pool_id: pool.clone(),
             username: "alice".into(),
@@ -168,6 +172,7 @@ async fn unconfirmed_and_disabled_users_cannot_sign_in() {
     );
     assert_error(
         w.service
+            .accounts()
             .get_user(AccessTokenRequest {
                 access_token: t.access_token.clone(),
             })
@@ -176,6 +181,7 @@ async fn unconfirmed_and_disabled_users_cannot_sign_in() {
         "Access Token has been revoked",
     );
     w.service
+        .accounts()
         .admin_enable_user(AdminUserRequest {
             user_pool_id: pool.clone(),
             username: "alice".into(),
@@ -185,6 +191,7 @@ async fn unconfirmed_and_disabled_users_cannot_sign_in() {
         .expect("enable");
     assert_error(
         w.service
+            .accounts()
             .get_user(AccessTokenRequest {
                 access_token: t.access_token,
             })
@@ -208,6 +215,7 @@ async fn a_password_verifier_answer_is_single_use() {
     let handshake = srp::ClientHandshake::start(&mut w.rng).unwrap();
     let challenge = w
         .service
+        .sign_in()
         .initiate_auth(InitiateAuthRequest {
             client_id: client.clone(),
             auth_flow: "USER_SRP_AUTH".into(),
@@ -225,12 +233,16 @@ async fn a_password_verifier_answer_is_single_use() {
     };
     tokens(
         &w.service
+            .sign_in()
             .respond_to_auth_challenge(answer.clone())
             .await
             .expect("first"),
     );
     assert_error(
-        w.service.respond_to_auth_challenge(answer.clone()).await,
+        w.service
+            .sign_in()
+            .respond_to_auth_challenge(answer.clone())
+            .await,
         "NotAuthorizedException",
         "Invalid session for the user.",
     );
@@ -238,6 +250,7 @@ async fn a_password_verifier_answer_is_single_use() {
     let other = w.client(&pool).await;
     assert_kind(
         w.service
+            .sign_in()
             .respond_to_auth_challenge(RespondToAuthChallengeRequest {
                 client_id: other,
                 ..answer.clone()
@@ -253,13 +266,17 @@ async fn a_password_verifier_answer_is_single_use() {
         .unwrap();
     block.replace_range(10..14, "AAAA");
     assert_kind(
-        w.service.respond_to_auth_challenge(tampered).await,
+        w.service
+            .sign_in()
+            .respond_to_auth_challenge(tampered)
+            .await,
         "NotAuthorizedException",
     );
     // A session older than the client's AuthSessionValidity is refused.
     let handshake = srp::ClientHandshake::start(&mut w.rng).unwrap();
     let challenge = w
         .service
+        .sign_in()
         .initiate_auth(InitiateAuthRequest {
             client_id: client.clone(),
             auth_flow: "USER_SRP_AUTH".into(),
@@ -272,6 +289,7 @@ async fn a_password_verifier_answer_is_single_use() {
     let responses = w.password_claim(&pool, handshake, &challenge, PASSWORD);
     assert_error(
         w.service
+            .sign_in()
             .respond_to_auth_challenge(RespondToAuthChallengeRequest {
                 client_id: client,
                 challenge_name: "PASSWORD_VERIFIER".into(),
@@ -327,12 +345,13 @@ async fn admin_flows_are_admin_only() {
         ..Default::default()
     };
     assert_error(
-        w.service.initiate_auth(req.clone()).await,
+        w.service.sign_in().initiate_auth(req.clone()).await,
         "InvalidParameterException",
         "Initiate Auth method not supported",
     );
     tokens(
         &w.service
+            .sign_in()
             .admin_initiate_auth(req.clone())
             .await
             .expect("admin"),
@@ -349,6 +368,7 @@ async fn admin_flows_are_admin_only() {
     );
     assert_kind(
         w.service
+            .sign_in()
             .admin_initiate_auth(InitiateAuthRequest {
                 auth_flow: "NOPE".into(),
                 ..req
@@ -365,6 +385,7 @@ async fn admin_created_users_set_a_new_password_at_first_sign_in() {
     let client = w.client(&pool).await;
     let created = w
         .service
+        .accounts()
         .admin_create_user(AdminCreateUserRequest {
             user_pool_id: pool.clone(),
             username: "carol".into(),
@@ -411,17 +432,22 @@ async fn admin_created_users_set_a_new_password_at_first_sign_in() {
         ..Default::default()
     };
     assert_kind(
-        w.service.respond_to_auth_challenge(answer("short")).await,
+        w.service
+            .sign_in()
+            .respond_to_auth_challenge(answer("short"))
+            .await,
         "InvalidPasswordException",
     );
     tokens(
         &w.service
+            .sign_in()
             .respond_to_auth_challenge(answer("N3w-passw0rd!"))
             .await
             .expect("tokens after the new password"),
     );
     let user = w
         .service
+        .accounts()
         .admin_get_user(AdminUserRequest {
             user_pool_id: pool.clone(),
             username: "carol".into(),
@@ -443,6 +469,7 @@ async fn admin_created_users_set_a_new_password_at_first_sign_in() {
     // RESEND is for invited users only; a temporary password expires.
     assert_kind(
         w.service
+            .accounts()
             .admin_create_user(AdminCreateUserRequest {
                 user_pool_id: pool.clone(),
                 username: "carol".into(),
@@ -453,6 +480,7 @@ async fn admin_created_users_set_a_new_password_at_first_sign_in() {
         "UnsupportedUserStateException",
     );
     w.service
+        .accounts()
         .admin_create_user(AdminCreateUserRequest {
             user_pool_id: pool.clone(),
             username: "dan".into(),
@@ -474,6 +502,7 @@ async fn admin_created_users_set_a_new_password_at_first_sign_in() {
     );
     assert_kind(
         w.service
+            .accounts()
             .admin_create_user(AdminCreateUserRequest {
                 user_pool_id: pool.clone(),
                 username: "dan".into(),

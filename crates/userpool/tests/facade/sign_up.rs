@@ -22,6 +22,7 @@ async fn sign_up_sends_a_code_and_confirmation_verifies_the_email() {
     let client = w.client(&pool).await;
     let out = w
         .service
+        .accounts()
         .sign_up(sign_up(&client, "alice", PASSWORD))
         .await
         .expect("sign up");
@@ -46,6 +47,7 @@ async fn sign_up_sends_a_code_and_confirmation_verifies_the_email() {
 
     let user = w
         .service
+        .accounts()
         .admin_get_user(AdminUserRequest {
             user_pool_id: pool.clone(),
             username: "alice".into(),
@@ -65,16 +67,18 @@ async fn sign_up_sends_a_code_and_confirmation_verifies_the_email() {
     };
     let wrong = if code == "000000" { "111111" } else { "000000" };
     assert_error(
-        w.service.confirm_sign_up(confirm(wrong)).await,
+        w.service.accounts().confirm_sign_up(confirm(wrong)).await,
         "CodeMismatchException",
         "Invalid verification code provided, please try again.",
     );
     w.service
+        .accounts()
         .confirm_sign_up(confirm(&code))
         .await
         .expect("confirm");
     let user = w
         .service
+        .accounts()
         .admin_get_user(AdminUserRequest {
             user_pool_id: pool.clone(),
             username: "alice".into(),
@@ -88,12 +92,13 @@ async fn sign_up_sends_a_code_and_confirmation_verifies_the_email() {
             .contains(&Attribute::new("email_verified", "true"))
     );
     assert_error(
-        w.service.confirm_sign_up(confirm(&code)).await,
+        w.service.accounts().confirm_sign_up(confirm(&code)).await,
         "NotAuthorizedException",
         "User cannot be confirmed. Current status is CONFIRMED",
     );
     assert_error(
         w.service
+            .accounts()
             .resend_confirmation_code(ClientUserRequest {
                 client_id: client.clone(),
                 username: "alice".into(),
@@ -111,21 +116,29 @@ async fn sign_up_errors_follow_cognito() {
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.service
+        .accounts()
         .sign_up(sign_up(&client, "alice", PASSWORD))
         .await
         .expect("sign up");
     assert_error(
-        w.service.sign_up(sign_up(&client, "alice", PASSWORD)).await,
+        w.service
+            .accounts()
+            .sign_up(sign_up(&client, "alice", PASSWORD))
+            .await,
         "UsernameExistsException",
         "User already exists",
     );
     assert_error(
-        w.service.sign_up(sign_up(&client, "bob", "short")).await,
+        w.service
+            .accounts()
+            .sign_up(sign_up(&client, "bob", "short"))
+            .await,
         "InvalidPasswordException",
         "Password did not conform with policy: Password not long enough",
     );
     assert_kind(
         w.service
+            .accounts()
             .sign_up(sign_up(&client, "bad name", PASSWORD))
             .await,
         "InvalidParameterException",
@@ -138,7 +151,10 @@ async fn sign_up_errors_follow_cognito() {
         format!("{PASSWORD}\u{a0}"),
     ] {
         assert_error(
-            w.service.sign_up(sign_up(&client, "erin", &bad)).await,
+            w.service
+                .accounts()
+                .sign_up(sign_up(&client, "erin", &bad))
+                .await,
             "InvalidParameterException",
             "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\S]+.*[\\S]+$",
         );
@@ -146,7 +162,7 @@ async fn sign_up_errors_follow_cognito() {
     let mut bad_email = sign_up(&client, "carol", PASSWORD);
     bad_email.user_attributes = vec![Attribute::new("email", "not-an-email")];
     assert_error(
-        w.service.sign_up(bad_email).await,
+        w.service.accounts().sign_up(bad_email).await,
         "InvalidParameterException",
         "Invalid email address format.",
     );
@@ -155,12 +171,13 @@ async fn sign_up_errors_follow_cognito() {
         .user_attributes
         .push(Attribute::new("email_verified", "true"));
     assert_error(
-        w.service.sign_up(verified).await,
+        w.service.accounts().sign_up(verified).await,
         "NotAuthorizedException",
         "A client attempted to write unauthorized attribute email_verified",
     );
     assert_error(
         w.service
+            .accounts()
             .sign_up(sign_up("nosuchclient", "erin", PASSWORD))
             .await,
         "ResourceNotFoundException",
@@ -169,6 +186,7 @@ async fn sign_up_errors_follow_cognito() {
     // Nothing half-written: the refused sign-ups left no users.
     let users = w
         .service
+        .accounts()
         .list_users(ListUsersRequest {
             user_pool_id: pool.clone(),
             ..Default::default()
@@ -198,7 +216,10 @@ async fn admin_only_pools_refuse_sign_up() {
         .await;
     let client = w.client(&pool).await;
     assert_error(
-        w.service.sign_up(sign_up(&client, "alice", PASSWORD)).await,
+        w.service
+            .accounts()
+            .sign_up(sign_up(&client, "alice", PASSWORD))
+            .await,
         "NotAuthorizedException",
         "SignUp is not permitted for this user pool",
     );
@@ -211,7 +232,10 @@ async fn secret_clients_need_the_secret_hash() {
     let client = w.client_with(&pool, |c| c.generate_secret = true).await;
     let id = client.client_id.clone();
     assert_error(
-        w.service.sign_up(sign_up(&id, "alice", PASSWORD)).await,
+        w.service
+            .accounts()
+            .sign_up(sign_up(&id, "alice", PASSWORD))
+            .await,
         "NotAuthorizedException",
         &format!("Client {id} is configured with secret but SECRET_HASH was not received"),
     );
@@ -226,7 +250,11 @@ async fn secret_clients_need_the_secret_hash() {
     );
     let mut req = sign_up(&id, "alice", PASSWORD);
     req.secret_hash = Some(hash.into());
-    w.service.sign_up(req).await.expect("with the hash");
+    w.service
+        .accounts()
+        .sign_up(req)
+        .await
+        .expect("with the hash");
     let mut wrong = sign_up(&id, "bob", PASSWORD);
     wrong.secret_hash = Some(
         user_pool_model::secret_hash(
@@ -237,7 +265,7 @@ async fn secret_clients_need_the_secret_hash() {
         .into(),
     );
     assert_error(
-        w.service.sign_up(wrong).await,
+        w.service.accounts().sign_up(wrong).await,
         "NotAuthorizedException",
         &format!("Unable to verify secret hash for client {id}"),
     );
@@ -249,12 +277,14 @@ async fn resend_replaces_the_code_and_unknown_users_follow_the_client_setting() 
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.service
+        .accounts()
         .sign_up(sign_up(&client, "alice", PASSWORD))
         .await
         .expect("sign up");
     let first = w.outbox.last_code(&pool, "alice").unwrap();
     let resent = w
         .service
+        .accounts()
         .resend_confirmation_code(ClientUserRequest {
             client_id: client.clone(),
             username: "alice".into(),
@@ -272,11 +302,12 @@ async fn resend_replaces_the_code_and_unknown_users_follow_the_client_setting() 
     };
     if first != second {
         assert_kind(
-            w.service.confirm_sign_up(confirm(&first)).await,
+            w.service.accounts().confirm_sign_up(confirm(&first)).await,
             "CodeMismatchException",
         );
     }
     w.service
+        .accounts()
         .confirm_sign_up(confirm(&second))
         .await
         .expect("the new code works");
@@ -287,7 +318,10 @@ async fn resend_replaces_the_code_and_unknown_users_follow_the_client_setting() 
         ..Default::default()
     };
     assert_error(
-        w.service.resend_confirmation_code(ghost.clone()).await,
+        w.service
+            .accounts()
+            .resend_confirmation_code(ghost.clone())
+            .await,
         "UserNotFoundException",
         "Username/client id combination not found.",
     );
@@ -299,6 +333,7 @@ async fn resend_replaces_the_code_and_unknown_users_follow_the_client_setting() 
         .client_id;
     let simulated = w
         .service
+        .accounts()
         .resend_confirmation_code(ClientUserRequest {
             client_id: hidden.clone(),
             ..ghost
@@ -308,6 +343,7 @@ async fn resend_replaces_the_code_and_unknown_users_follow_the_client_setting() 
     assert_eq!(simulated.code_delivery_details.delivery_medium, "EMAIL");
     assert_kind(
         w.service
+            .accounts()
             .confirm_sign_up(ConfirmSignUpRequest {
                 client_id: hidden,
                 username: "ghost".into(),
@@ -325,6 +361,7 @@ async fn codes_burn_after_five_wrong_guesses() {
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.service
+        .accounts()
         .sign_up(sign_up(&client, "alice", PASSWORD))
         .await
         .expect("sign up");
@@ -338,16 +375,16 @@ async fn codes_burn_after_five_wrong_guesses() {
     };
     for _ in 0..4 {
         assert_kind(
-            w.service.confirm_sign_up(confirm(wrong)).await,
+            w.service.accounts().confirm_sign_up(confirm(wrong)).await,
             "CodeMismatchException",
         );
     }
     assert_kind(
-        w.service.confirm_sign_up(confirm(wrong)).await,
+        w.service.accounts().confirm_sign_up(confirm(wrong)).await,
         "TooManyFailedAttemptsException",
     );
     assert_kind(
-        w.service.confirm_sign_up(confirm(&code)).await,
+        w.service.accounts().confirm_sign_up(confirm(&code)).await,
         "ExpiredCodeException",
     );
 }
@@ -358,6 +395,7 @@ async fn codes_expire_after_a_day() {
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.service
+        .accounts()
         .sign_up(sign_up(&client, "alice", PASSWORD))
         .await
         .expect("sign up");
@@ -370,6 +408,7 @@ async fn codes_expire_after_a_day() {
     w.clock.advance(24 * 3600 + 1);
     assert_error(
         w.service
+            .accounts()
             .confirm_sign_up(ConfirmSignUpRequest {
                 client_id: client,
                 username: "alice".into(),
@@ -389,6 +428,7 @@ async fn expired_codes_and_markers_are_purged() {
     let client = w.client(&pool).await;
     w.user(&client, "alice", PASSWORD).await;
     w.service
+        .accounts()
         .sign_up(sign_up(&client, "bob", PASSWORD))
         .await
         .expect("bob's code");
@@ -425,11 +465,13 @@ async fn username_attribute_pools_name_users_by_uuid() {
     };
     let out = w
         .service
+        .accounts()
         .sign_up(req("Alice@Example.com"))
         .await
         .expect("sign up");
     let user = w
         .service
+        .accounts()
         .admin_get_user(AdminUserRequest {
             user_pool_id: pool.clone(),
             username: "Alice@Example.com".into(),
@@ -446,12 +488,12 @@ async fn username_attribute_pools_name_users_by_uuid() {
             .contains(&Attribute::new("email", "Alice@Example.com"))
     );
     assert_error(
-        w.service.sign_up(req("Alice@Example.com")).await,
+        w.service.accounts().sign_up(req("Alice@Example.com")).await,
         "UsernameExistsException",
         "An account with the given email already exists.",
     );
     assert_error(
-        w.service.sign_up(req("alice")).await,
+        w.service.accounts().sign_up(req("alice")).await,
         "InvalidParameterException",
         "Username should be an email.",
     );
@@ -463,6 +505,7 @@ async fn admin_confirm_sign_up_confirms_without_verifying() {
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.service
+        .accounts()
         .sign_up(sign_up(&client, "alice", PASSWORD))
         .await
         .expect("sign up");
@@ -472,10 +515,16 @@ async fn admin_confirm_sign_up_confirms_without_verifying() {
         ..Default::default()
     };
     w.service
+        .accounts()
         .admin_confirm_sign_up(req.clone())
         .await
         .expect("confirm");
-    let user = w.service.admin_get_user(req.clone()).await.expect("user");
+    let user = w
+        .service
+        .accounts()
+        .admin_get_user(req.clone())
+        .await
+        .expect("user");
     assert_eq!(user.user_status.as_deref(), Some("CONFIRMED"));
     assert!(
         !user
@@ -484,11 +533,12 @@ async fn admin_confirm_sign_up_confirms_without_verifying() {
             .any(|a| a.name == "email_verified")
     );
     assert_kind(
-        w.service.admin_confirm_sign_up(req).await,
+        w.service.accounts().admin_confirm_sign_up(req).await,
         "NotAuthorizedException",
     );
     assert_error(
         w.service
+            .accounts()
             .admin_confirm_sign_up(AdminUserRequest {
                 user_pool_id: pool,
                 username: "ghost".into(),

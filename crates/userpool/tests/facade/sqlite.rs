@@ -5,6 +5,9 @@ const BACKEND: crate::Backend = crate::Backend::Sqlite;
 #[macro_use]
 #[path = "support.rs"]
 mod support;
+#[macro_use]
+#[path = "identity_world.rs"]
+mod identity_world;
 #[path = "admin_users.rs"]
 mod admin_users;
 #[path = "at_rest.rs"]
@@ -19,6 +22,10 @@ mod faults;
 mod groups;
 #[path = "history.rs"]
 mod history;
+#[path = "identity_flows.rs"]
+mod identity_flows;
+#[path = "identity_pools.rs"]
+mod identity_pools;
 #[path = "keys.rs"]
 mod keys;
 // The log scrub installs the process's one global subscriber, so it runs in one copy: this

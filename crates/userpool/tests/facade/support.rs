@@ -172,6 +172,7 @@ impl World {
         };
         f(&mut req);
         self.service
+            .admin()
             .create_user_pool(req)
             .await
             .expect("pool")
@@ -207,6 +208,7 @@ impl World {
         };
         f(&mut req);
         self.service
+            .admin()
             .create_user_pool_client(req)
             .await
             .expect("client")
@@ -222,6 +224,7 @@ impl World {
         let email = format!("{username}@example.com");
         let out = self
             .service
+            .accounts()
             .sign_up(SignUpRequest {
                 client_id: client.into(),
                 username: username.into(),
@@ -238,6 +241,7 @@ impl World {
             .expect("code");
         assert!(!out.user_confirmed);
         self.service
+            .accounts()
             .confirm_sign_up(ConfirmSignUpRequest {
                 client_id: client.into(),
                 username: username.into(),
@@ -252,6 +256,7 @@ impl World {
     pub async fn pool_of(&self, client: &str) -> String {
         let pools = self
             .service
+            .admin()
             .list_user_pools(ListRequest {
                 max_results: Some(60),
                 ..Default::default()
@@ -261,6 +266,7 @@ impl World {
         for p in pools.user_pools {
             let clients = self
                 .service
+                .admin()
                 .list_user_pool_clients(ListRequest {
                     user_pool_id: Some(p.id.clone()),
                     ..Default::default()
@@ -281,6 +287,7 @@ impl World {
     /// The internal username of a login.
     pub async fn username_of(&self, pool: &str, login: &str) -> String {
         self.service
+            .accounts()
             .admin_get_user(AdminUserRequest {
                 user_pool_id: pool.into(),
                 username: login.into(),
@@ -302,6 +309,7 @@ impl World {
         let handshake = srp::ClientHandshake::start(&mut self.rng).expect("client");
         let challenge = self
             .service
+            .sign_in()
             .initiate_auth(InitiateAuthRequest {
                 client_id: client.into(),
                 auth_flow: "USER_SRP_AUTH".into(),
@@ -319,6 +327,7 @@ impl World {
         let pool = self.pool_of(client).await;
         let responses = self.password_claim(&pool, handshake, &challenge, password);
         self.service
+            .sign_in()
             .respond_to_auth_challenge(RespondToAuthChallengeRequest {
                 client_id: client.into(),
                 challenge_name: "PASSWORD_VERIFIER".into(),
@@ -373,6 +382,7 @@ impl World {
         password: &str,
     ) -> Result<AuthResponse, Error> {
         self.service
+            .sign_in()
             .initiate_auth(InitiateAuthRequest {
                 client_id: client.into(),
                 auth_flow: "USER_PASSWORD_AUTH".into(),

@@ -41,6 +41,7 @@ async fn refresh_keeps_the_lineage_and_auth_time() {
     w.clock.advance(600);
     let refreshed = w
         .service
+        .sign_in()
         .initiate_auth(InitiateAuthRequest {
             client_id: client.clone(),
             auth_flow: "REFRESH_TOKEN_AUTH".into(),
@@ -67,12 +68,14 @@ async fn refresh_keeps_the_lineage_and_auth_time() {
     assert_ne!(a["jti"], b["jti"]);
     let via_api = w
         .service
+        .tokens()
         .get_tokens_from_refresh_token(refresh_req(&client, first.refresh_token.as_ref().unwrap()))
         .await
         .expect("GetTokensFromRefreshToken");
     assert!(via_api.authentication_result.refresh_token.is_none());
     assert_error(
         w.service
+            .tokens()
             .get_tokens_from_refresh_token(refresh_req(&client, &"not-a-token".into()))
             .await,
         "NotAuthorizedException",
@@ -81,6 +84,7 @@ async fn refresh_keeps_the_lineage_and_auth_time() {
     w.clock.advance(30 * 86_400);
     assert_error(
         w.service
+            .tokens()
             .get_tokens_from_refresh_token(refresh_req(
                 &client,
                 first.refresh_token.as_ref().unwrap(),
@@ -98,6 +102,7 @@ async fn rotation_grace_and_reuse_detection() {
     let old = first.refresh_token.clone().unwrap();
     let rotated = w
         .service
+        .tokens()
         .get_tokens_from_refresh_token(refresh_req(&client, &old))
         .await
         .expect("rotate");
@@ -109,12 +114,14 @@ async fn rotation_grace_and_reuse_detection() {
     assert_ne!(new, old);
     w.clock.advance(5);
     w.service
+        .tokens()
         .get_tokens_from_refresh_token(refresh_req(&client, &old))
         .await
         .expect("the old one works within the grace period");
     w.clock.advance(10);
     assert_error(
         w.service
+            .tokens()
             .get_tokens_from_refresh_token(refresh_req(&client, &old))
             .await,
         "RefreshTokenReuseException",
@@ -122,6 +129,7 @@ async fn rotation_grace_and_reuse_detection() {
     );
     assert_error(
         w.service
+            .tokens()
             .get_tokens_from_refresh_token(refresh_req(&client, &new))
             .await,
         "NotAuthorizedException",
@@ -129,6 +137,7 @@ async fn rotation_grace_and_reuse_detection() {
     );
     assert_error(
         w.service
+            .accounts()
             .get_user(AccessTokenRequest {
                 access_token: rotated.authentication_result.access_token.clone(),
             })
@@ -144,6 +153,7 @@ async fn global_sign_out_revokes_every_token() {
     let (pool, client, first) = signed_in(&mut w, None).await;
     let second = tokens(&w.srp_sign_in(&client, "alice", PASSWORD).await.unwrap()).clone();
     w.service
+        .tokens()
         .global_sign_out(AccessTokenRequest {
             access_token: first.access_token.clone(),
         })
@@ -152,6 +162,7 @@ async fn global_sign_out_revokes_every_token() {
     for t in [&first, &second] {
         assert_error(
             w.service
+                .accounts()
                 .get_user(AccessTokenRequest {
                     access_token: t.access_token.clone(),
                 })
@@ -161,6 +172,7 @@ async fn global_sign_out_revokes_every_token() {
         );
         assert_error(
             w.service
+                .tokens()
                 .get_tokens_from_refresh_token(refresh_req(
                     &client,
                     t.refresh_token.as_ref().unwrap(),
@@ -172,6 +184,7 @@ async fn global_sign_out_revokes_every_token() {
     }
     let third = tokens(&w.srp_sign_in(&client, "alice", PASSWORD).await.unwrap()).clone();
     w.service
+        .tokens()
         .admin_user_global_sign_out(AdminUserRequest {
             user_pool_id: pool,
             username: "alice".into(),
@@ -181,6 +194,7 @@ async fn global_sign_out_revokes_every_token() {
         .expect("admin sign out");
     assert_kind(
         w.service
+            .accounts()
             .get_user(AccessTokenRequest {
                 access_token: third.access_token,
             })
@@ -200,11 +214,13 @@ async fn revoke_token_revokes_one_lineage() {
         client_secret: None,
     };
     w.service
+        .tokens()
         .revoke_token(revoke(first.refresh_token.as_ref().unwrap()))
         .await
         .expect("revoke");
     assert_kind(
         w.service
+            .accounts()
             .get_user(AccessTokenRequest {
                 access_token: first.access_token.clone(),
             })
@@ -212,21 +228,27 @@ async fn revoke_token_revokes_one_lineage() {
         "NotAuthorizedException",
     );
     w.service
+        .accounts()
         .get_user(AccessTokenRequest {
             access_token: second.access_token.clone(),
         })
         .await
         .expect("the other sign-in lives");
     w.service
+        .tokens()
         .revoke_token(revoke(first.refresh_token.as_ref().unwrap()))
         .await
         .expect("revoking twice succeeds");
     w.service
+        .tokens()
         .revoke_token(revoke(&"unknown".into()))
         .await
         .expect("an unknown token succeeds");
     assert_kind(
-        w.service.revoke_token(revoke(&first.access_token)).await,
+        w.service
+            .tokens()
+            .revoke_token(revoke(&first.access_token))
+            .await,
         "UnsupportedTokenTypeException",
     );
 }
@@ -239,12 +261,12 @@ async fn presented_access_tokens_are_checked() {
         access_token: token.clone(),
     };
     assert_error(
-        w.service.get_user(get(&t.id_token)).await,
+        w.service.accounts().get_user(get(&t.id_token)).await,
         "NotAuthorizedException",
         "Invalid Access Token",
     );
     assert_error(
-        w.service.get_user(get(&"garbage".into())).await,
+        w.service.accounts().get_user(get(&"garbage".into())).await,
         "NotAuthorizedException",
         "Invalid Access Token",
     );
@@ -254,17 +276,20 @@ async fn presented_access_tokens_are_checked() {
     forged[at] = if forged[at] == b'A' { b'B' } else { b'A' };
     let forged = String::from_utf8(forged).unwrap();
     assert_error(
-        w.service.get_user(get(&forged.into())).await,
+        w.service.accounts().get_user(get(&forged.into())).await,
         "NotAuthorizedException",
         "Invalid Access Token",
     );
     assert_kind(
-        w.service.get_user(get(&SecretString::default())).await,
+        w.service
+            .accounts()
+            .get_user(get(&SecretString::default()))
+            .await,
         "InvalidParameterException",
     );
     w.clock.advance(3601);
     assert_error(
-        w.service.get_user(get(&t.access_token)).await,
+        w.service.accounts().get_user(get(&t.access_token)).await,
         "NotAuthorizedException",
         "Access Token has expired",
     );
@@ -290,6 +315,7 @@ async fn a_token_from_another_pool_does_not_pass() {
     .clone();
     assert_kind(
         w.service
+            .accounts()
             .get_user(AccessTokenRequest {
                 access_token: theirs.access_token,
             })
@@ -297,6 +323,7 @@ async fn a_token_from_another_pool_does_not_pass() {
         "NotAuthorizedException",
     );
     w.service
+        .accounts()
         .get_user(AccessTokenRequest {
             access_token: t.access_token,
         })
@@ -330,6 +357,7 @@ async fn secret_clients_prove_themselves_on_refresh() {
     };
     let signed_in = w
         .service
+        .sign_in()
         .admin_initiate_auth(InitiateAuthRequest {
             user_pool_id: Some(pool.clone()),
             client_id: id.clone(),
@@ -352,6 +380,7 @@ async fn secret_clients_prove_themselves_on_refresh() {
     };
     assert_error(
         w.service
+            .sign_in()
             .initiate_auth(refresh(&[("REFRESH_TOKEN", refresh_token.expose_secret())]))
             .await,
         "NotAuthorizedException",
@@ -359,6 +388,7 @@ async fn secret_clients_prove_themselves_on_refresh() {
     );
     assert_kind(
         w.service
+            .sign_in()
             .initiate_auth(refresh(&[
                 ("REFRESH_TOKEN", refresh_token.expose_secret()),
                 ("SECRET_HASH", &hash("bob")),
@@ -368,6 +398,7 @@ async fn secret_clients_prove_themselves_on_refresh() {
     );
     tokens(
         &w.service
+            .sign_in()
             .initiate_auth(refresh(&[
                 ("REFRESH_TOKEN", refresh_token.expose_secret()),
                 ("SECRET_HASH", &hash("alice")),
@@ -382,16 +413,21 @@ async fn secret_clients_prove_themselves_on_refresh() {
         ..Default::default()
     };
     assert_kind(
-        w.service.get_tokens_from_refresh_token(get(None)).await,
+        w.service
+            .tokens()
+            .get_tokens_from_refresh_token(get(None))
+            .await,
         "NotAuthorizedException",
     );
     assert_kind(
         w.service
+            .tokens()
             .get_tokens_from_refresh_token(get(Some("not-the-secret-at-all-0000".into())))
             .await,
         "NotAuthorizedException",
     );
     w.service
+        .tokens()
         .get_tokens_from_refresh_token(get(Some(secret.clone())))
         .await
         .expect("with the secret");
@@ -407,6 +443,7 @@ async fn revoke_token_refuses_another_clients_token() {
     let refresh_token = first.refresh_token.clone().expect("refresh token");
     assert_error(
         w.service
+            .tokens()
             .revoke_token(RevokeTokenRequest {
                 token: refresh_token.clone(),
                 client_id: other,
@@ -417,10 +454,12 @@ async fn revoke_token_refuses_another_clients_token() {
         "Token not issued for this client.",
     );
     w.service
+        .tokens()
         .get_tokens_from_refresh_token(refresh_req(&client, &refresh_token))
         .await
         .expect("the token still works");
     w.service
+        .accounts()
         .get_user(AccessTokenRequest {
             access_token: first.access_token.clone(),
         })

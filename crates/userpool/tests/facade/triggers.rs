@@ -45,12 +45,16 @@ async fn pre_sign_up_rejects_without_a_trace_and_auto_confirms() {
     );
     let (w, pool, client) = world_with(world!(), registry).await;
     assert_error(
-        w.service.sign_up(sign_up(&client, "badguy")).await,
+        w.service
+            .accounts()
+            .sign_up(sign_up(&client, "badguy"))
+            .await,
         "UserLambdaValidationException",
         "PreSignUp failed with error no bad users.",
     );
     assert_kind(
         w.service
+            .accounts()
             .admin_get_user(AdminUserRequest {
                 user_pool_id: pool.clone(),
                 username: "badguy".into(),
@@ -61,6 +65,7 @@ async fn pre_sign_up_rejects_without_a_trace_and_auto_confirms() {
     );
     let out = w
         .service
+        .accounts()
         .sign_up(sign_up(&client, "good"))
         .await
         .expect("sign up");
@@ -83,10 +88,15 @@ async fn post_confirmation_failure_is_reported_after_the_confirmation() {
         handler_fn::<PostConfirmation, _, _>(|_| async move { Err("welcome mail failed".into()) }),
     );
     let (w, pool, client) = world_with(world!(), registry).await;
-    w.service.sign_up(sign_up(&client, "alice")).await.unwrap();
+    w.service
+        .accounts()
+        .sign_up(sign_up(&client, "alice"))
+        .await
+        .unwrap();
     let code = w.outbox.last_code(&pool, "alice").unwrap();
     assert_error(
         w.service
+            .accounts()
             .confirm_sign_up(ConfirmSignUpRequest {
                 client_id: client.clone(),
                 username: "alice".into(),
@@ -99,6 +109,7 @@ async fn post_confirmation_failure_is_reported_after_the_confirmation() {
     );
     let user = w
         .service
+        .accounts()
         .admin_get_user(AdminUserRequest {
             user_pool_id: pool,
             username: "alice".into(),
@@ -208,6 +219,7 @@ async fn custom_auth_with_closures() {
     w.user(&client, "alice", PASSWORD).await;
     let start = w
         .service
+        .sign_in()
         .initiate_auth(InitiateAuthRequest {
             client_id: client.clone(),
             auth_flow: "CUSTOM_AUTH".into(),
@@ -231,12 +243,14 @@ async fn custom_auth_with_closures() {
     };
     let retry = w
         .service
+        .sign_in()
         .respond_to_auth_challenge(answer(start.session.as_ref().unwrap(), "41"))
         .await
         .expect("another round");
     assert_eq!(retry.challenge_name.as_deref(), Some("CUSTOM_CHALLENGE"));
     tokens(
         &w.service
+            .sign_in()
             .respond_to_auth_challenge(answer(retry.session.as_ref().unwrap(), "42"))
             .await
             .expect("tokens"),
@@ -249,6 +263,7 @@ async fn custom_auth_with_closures() {
     assert_error(
         unconfigured
             .service
+            .sign_in()
             .initiate_auth(InitiateAuthRequest {
                 client_id: client,
                 auth_flow: "CUSTOM_AUTH".into(),
@@ -308,6 +323,7 @@ async fn user_migration_at_sign_in_and_forgot_password() {
     );
     let user = w
         .service
+        .accounts()
         .admin_get_user(AdminUserRequest {
             user_pool_id: pool.clone(),
             username: "legacy".into(),
@@ -329,6 +345,7 @@ async fn user_migration_at_sign_in_and_forgot_password() {
 
     let sent = w
         .service
+        .accounts()
         .forgot_password(ClientUserRequest {
             client_id: client.clone(),
             username: "forgetful".into(),
@@ -339,6 +356,7 @@ async fn user_migration_at_sign_in_and_forgot_password() {
     assert_eq!(sent.code_delivery_details.destination, "f***@o***");
     let user = w
         .service
+        .accounts()
         .admin_get_user(AdminUserRequest {
             user_pool_id: pool,
             username: "forgetful".into(),
@@ -385,6 +403,7 @@ async fn a_define_that_never_decides_is_cut_off_after_ten_rounds() {
     w.user(&client, "alice", PASSWORD).await;
     let mut step = w
         .service
+        .sign_in()
         .initiate_auth(InitiateAuthRequest {
             client_id: client.clone(),
             auth_flow: "CUSTOM_AUTH".into(),
@@ -403,7 +422,7 @@ async fn a_define_that_never_decides_is_cut_off_after_ten_rounds() {
             ..Default::default()
         };
         rounds += 1;
-        match w.service.respond_to_auth_challenge(answer).await {
+        match w.service.sign_in().respond_to_auth_challenge(answer).await {
             Ok(next) => {
                 assert_eq!(next.challenge_name.as_deref(), Some("CUSTOM_CHALLENGE"));
                 step = next;

@@ -1,0 +1,646 @@
+//! InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge, AdminRespondToAuthChallenge:
+//! the facade around the flow engine. It loads the account (decrypting verifiers and TOTP
+//! seeds), seals challenge state, enforces single use of sessions with replay markers,
+//! performs the engine's events against the store, runs the custom-auth triggers and issues
+//! tokens.
+
+pub(crate) mod custom_auth;
+pub(crate) mod flow_events;
+pub(crate) mod software_token;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use auth_flow_state_machine::{
+    Account, Authenticated, Challenge, ChallengeAnswer, ChallengeName, Failures, FlowContext,
+    FlowError, Initiate, PendingChallenge, Step, TotpFactor, Transition, sealed_state,
+};
+use custom_auth_triggers::events::PreAuthenticationRequest;
+use custom_auth_triggers::{PreAuthentication, TriggerSource};
+use sha2::{Digest, Sha256};
+use user_pool_model::{AppClient, PoolConfig, PreventUserExistenceErrors, User};
+
+use crate::core::{Core, internal};
+use crate::error::{Error, Result};
+use crate::hooks::{Caller, trigger_attributes};
+use crate::seal::{HEADER_BYTES, NONCE_BYTES, Purpose, TAG_BYTES};
+use crate::tokens::Tokens;
+use crate::tokens::{ClientProof, Grant};
+use crate::wire::*;
+
+/// Sign-in: InitiateAuth, RespondToAuthChallenge and their Admin forms, AssociateSoftwareToken and VerifySoftwareToken. It runs the flow engine; tokens come from [`Tokens`](crate::Tokens).
+pub struct SignIn {
+    core: Arc<Core>,
+    tokens: Arc<Tokens>,
+}
+
+impl SignIn {
+    pub(crate) fn new(core: Arc<Core>, tokens: Arc<Tokens>) -> Self {
+        Self { core, tokens }
+    }
+}
+
+impl std::fmt::Debug for SignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignIn").finish_non_exhaustive()
+    }
+}
+
+/// Longest a session marker must be kept (the longest session plus the timestamp window).
+const MARKER_SECONDS: i64 = 16 * 60;
+
+/// One sign-in request's fixed context.
+pub(crate) struct SignInContext<'a> {
+    pub(crate) pool: PoolConfig,
+    pub(crate) client: AppClient,
+    pub(crate) admin: bool,
+    /// The hosted UI's sign-in: it ends in the sign-in cookie, not in API tokens.
+    pub(crate) hosted: bool,
+    pub(crate) metadata: &'a BTreeMap<String, String>,
+    /// An unknown user hidden by PreventUserExistenceErrors: where their failures count.
+    pub(crate) unknown: Option<UnknownUser>,
+}
+
+/// What an unknown user typed, under PreventUserExistenceErrors `ENABLED`: the lockout key
+/// their failed attempts are counted under (bounded: purged like session counters once the
+/// lockout policy has forgotten them) and the failures so far. A phantom thereby locks out
+/// after exactly the failures a real user does.
+pub(crate) struct UnknownUser {
+    key: String,
+    failures: Failures,
+}
+
+/// The lockout keys of unknown users' failures start with this (purged by
+/// [`Service::purge_expired`]).
+pub(crate) const UNKNOWN_FAILURE_PREFIX: &str = "\u{1}unknown/";
+
+impl<'a> SignInContext<'a> {
+    /// An API sign-in (`admin` for the Admin* operations).
+    pub(crate) fn new(
+        pool: PoolConfig,
+        client: AppClient,
+        admin: bool,
+        metadata: &'a BTreeMap<String, String>,
+    ) -> Self {
+        Self {
+            pool,
+            client,
+            admin,
+            hosted: false,
+            metadata,
+            unknown: None,
+        }
+    }
+}
+
+/// No `ClientMetadata` (the sign-ins that have none: MFA setup by session, the hosted UI).
+pub(crate) static NO_METADATA: BTreeMap<String, String> = BTreeMap::new();
+
+impl SignInContext<'static> {
+    /// The hosted UI's sign-in for `client` of `pool`: the admin password flow, ending in the
+    /// sign-in cookie.
+    pub(crate) fn hosted(pool: &PoolConfig, client: &AppClient) -> Self {
+        Self {
+            pool: pool.clone(),
+            client: client.clone(),
+            admin: true,
+            hosted: true,
+            metadata: &NO_METADATA,
+            unknown: None,
+        }
+    }
+}
+
+impl SignInContext<'_> {
+    pub(crate) fn caller(&self) -> Caller<'_> {
+        Caller {
+            client_id: self.client.id.as_str(),
+            metadata: Some(self.metadata),
+        }
+    }
+
+    pub(crate) fn flow_error(&self, e: &FlowError) -> Error {
+        Error::from_flow(e, self.client.prevent_user_existence_errors)
+    }
+}
+
+/// A loaded account: the user and its decrypted secrets.
+pub(crate) struct Loaded {
+    user: User,
+    verifier: Option<srp::Verifier>,
+    totp: Option<TotpFactor>,
+    device_verifier: Option<srp::Verifier>,
+    failures: Failures,
+}
+
+impl Loaded {
+    fn account(&self) -> Account<'_> {
+        Account {
+            user: &self.user,
+            verifier: self.verifier.clone(),
+            totp: self.totp.clone(),
+            device_verifier: self.device_verifier.clone(),
+            failures: self.failures,
+        }
+    }
+}
+
+/// Splits a sealed session into the pool id it names and the sealed blob.
+pub(crate) fn split_session(sealed: &[u8]) -> Option<(&str, &[u8])> {
+    let (len, rest) = sealed.split_first()?;
+    let (pool, blob) = rest.split_at_checked(usize::from(*len))?;
+    Some((core::str::from_utf8(pool).ok()?, blob))
+}
+
+/// Where the keys of auth sessions' wrong-answer counters start. U+0001 cannot occur in a
+/// username, so these never meet a real user's counter.
+pub(crate) const SESSION_FAILURE_PREFIX: &str = "\u{1}session/";
+
+fn session_failure_key(id: &[u8; 16]) -> String {
+    let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{SESSION_FAILURE_PREFIX}{hex}")
+}
+
+impl SignIn {
+    /// InitiateAuth.
+    pub async fn initiate_auth(&self, req: InitiateAuthRequest) -> Result<AuthResponse> {
+        let (pool, client) = self.core.client(&req.client_id).await?;
+        self.initiate(
+            req.clone(),
+            SignInContext::new(pool, client, false, &req.client_metadata),
+        )
+        .await
+    }
+
+    /// AdminInitiateAuth.
+    pub async fn admin_initiate_auth(&self, req: InitiateAuthRequest) -> Result<AuthResponse> {
+        let pool = self
+            .core
+            .pool(req.user_pool_id.as_deref().unwrap_or_default())
+            .await?;
+        let client = self.core.pool_client(&pool, &req.client_id).await?;
+        self.initiate(
+            req.clone(),
+            SignInContext::new(pool, client, true, &req.client_metadata),
+        )
+        .await
+    }
+
+    /// RespondToAuthChallenge.
+    pub async fn respond_to_auth_challenge(
+        &self,
+        req: RespondToAuthChallengeRequest,
+    ) -> Result<AuthResponse> {
+        let (pool, client) = self.core.client(&req.client_id).await?;
+        self.respond(
+            &req,
+            SignInContext::new(pool, client, false, &req.client_metadata),
+        )
+        .await
+    }
+
+    /// AdminRespondToAuthChallenge.
+    pub async fn admin_respond_to_auth_challenge(
+        &self,
+        req: RespondToAuthChallengeRequest,
+    ) -> Result<AuthResponse> {
+        let pool = self
+            .core
+            .pool(req.user_pool_id.as_deref().unwrap_or_default())
+            .await?;
+        let client = self.core.pool_client(&pool, &req.client_id).await?;
+        self.respond(
+            &req,
+            SignInContext::new(pool, client, true, &req.client_metadata),
+        )
+        .await
+    }
+
+    /// Runs `f` with a flow context for `cx`: the clock's time and the service RNG, lent for
+    /// one synchronous step.
+    pub(crate) fn with_flow<T>(
+        &self,
+        cx: &SignInContext<'_>,
+        f: impl FnOnce(&mut FlowContext<'_, rand_chacha::ChaCha20Rng>) -> T,
+    ) -> Result<T> {
+        let now = self.core.now();
+        self.core.entropy.with(|rng| {
+            let mut flow = FlowContext {
+                now,
+                rng,
+                pool: &cx.pool,
+                client: &cx.client,
+                settings: &self.core.settings,
+                admin: cx.admin,
+                unknown_user_failures: cx
+                    .unknown
+                    .as_ref()
+                    .map_or_else(Failures::default, |u| u.failures),
+            };
+            f(&mut flow)
+        })
+    }
+
+    /// Loads `user`'s account for the engine.
+    pub(crate) async fn load(
+        &self,
+        pool: &PoolConfig,
+        user: User,
+        device_key: Option<&str>,
+    ) -> Result<Loaded> {
+        let verifier = self.core.open_verifier(&pool.id, &user)?;
+        let totp = self.core.open_totp(&pool.id, &user)?;
+        let device_verifier =
+            match device_key.and_then(|k| user.devices.iter().find(|d| d.key == k)) {
+                Some(device) => Some(self.core.open_device_verifier(&pool.id, device)?),
+                None => None,
+            };
+        let state = self
+            .core
+            .store()
+            .lockout_state(&pool.id, &pool.case_rule.fold(&user.username))
+            .await
+            .map_err(|e| self.core.store_error(&e))?;
+        Ok(Loaded {
+            user,
+            verifier,
+            totp,
+            device_verifier,
+            failures: Failures {
+                count: state.failures,
+                last: state.last_failure,
+            },
+        })
+    }
+
+    /// The lockout state of what an unknown user typed, when PreventUserExistenceErrors hides
+    /// unknown users (otherwise they are refused before any failure could count).
+    async fn unknown_user(
+        &self,
+        cx: &SignInContext<'_>,
+        login: &str,
+    ) -> Result<Option<UnknownUser>> {
+        if cx.client.prevent_user_existence_errors != PreventUserExistenceErrors::Enabled {
+            return Ok(None);
+        }
+        let key = format!("{UNKNOWN_FAILURE_PREFIX}{}", cx.pool.case_rule.fold(login));
+        let state = self
+            .core
+            .store()
+            .lockout_state(&cx.pool.id, &key)
+            .await
+            .map_err(|e| self.core.store_error(&e))?;
+        Ok(Some(UnknownUser {
+            key,
+            failures: Failures {
+                count: state.failures,
+                last: state.last_failure,
+            },
+        }))
+    }
+
+    pub(crate) async fn initiate(
+        &self,
+        req: InitiateAuthRequest,
+        cx: SignInContext<'_>,
+    ) -> Result<AuthResponse> {
+        let parsed = Initiate::parse(&req.auth_flow, &req.auth_parameters.0, &cx.client, cx.admin)
+            .map_err(|e| cx.flow_error(&e))?;
+        tracing::info!(target: "userpool::audit", operation = if cx.admin { "AdminInitiateAuth" } else { "InitiateAuth" }, pool = %cx.pool.id.as_str(), client = %cx.client.id.as_str(), flow = %req.auth_flow, parameters = "HIDDEN_DUE_TO_SECURITY_REASONS");
+        let sign_in = match parsed {
+            Initiate::Refresh(refresh) => {
+                let result = self
+                    .tokens
+                    .refresh(
+                        &cx.pool,
+                        &cx.client,
+                        refresh.token().expose_secret(),
+                        refresh.device_key().map(str::to_owned),
+                        ClientProof::SecretHash(req.auth_parameters.get("SECRET_HASH")),
+                        &cx.caller(),
+                    )
+                    .await?;
+                return Ok(AuthResponse {
+                    authentication_result: Some(result),
+                    ..AuthResponse::default()
+                });
+            }
+            Initiate::SignIn(sign_in) => sign_in,
+            _ => return Err(internal()),
+        };
+        cx.client
+            .check_secret_hash(sign_in.login(), req.auth_parameters.get("SECRET_HASH"))?;
+        let mut user = self.core.find_user(&cx.pool, sign_in.login()).await?;
+        if user.is_none()
+            && let Some(password) = req.auth_parameters.get("PASSWORD").filter(|_| {
+                matches!(
+                    req.auth_flow.as_str(),
+                    "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH"
+                )
+            })
+        {
+            user = self
+                .core
+                .migrate_user(
+                    &cx.pool,
+                    sign_in.login(),
+                    Some(password),
+                    TriggerSource::UserMigrationAuthentication,
+                    &cx.caller(),
+                )
+                .await?;
+        }
+        if let Some(user) = &user {
+            let request = PreAuthenticationRequest {
+                user_attributes: trigger_attributes(user),
+                user_not_found: None,
+                validation_data: None,
+                client_metadata: cx.caller().metadata(),
+            };
+            self.core
+                .run_trigger::<PreAuthentication>(
+                    &cx.pool,
+                    TriggerSource::PreAuthenticationAuthentication,
+                    &user.username,
+                    &cx.caller(),
+                    request,
+                )
+                .await?;
+        }
+        let mut cx = cx;
+        let loaded = match user {
+            Some(user) => Some(self.load(&cx.pool, user, sign_in.device_key()).await?),
+            None => {
+                cx.unknown = self.unknown_user(&cx, sign_in.login()).await?;
+                None
+            }
+        };
+        let account = loaded.as_ref().map(Loaded::account);
+        let result = self.with_flow(&cx, |flow| sign_in.start(account.as_ref(), flow))?;
+        let username = loaded.as_ref().map(|l| l.user.username.clone());
+        drop(account);
+        self.finish(&cx, result, username).await
+    }
+
+    pub(crate) async fn respond(
+        &self,
+        req: &RespondToAuthChallengeRequest,
+        cx: SignInContext<'_>,
+    ) -> Result<AuthResponse> {
+        let responses = &req.challenge_responses.0;
+        // Read once: every answer member is typed from here on.
+        let answer = ChallengeAnswer::from_wire(&req.challenge_name, responses)
+            .map_err(|e| cx.flow_error(&e))?;
+        let session = req.session.as_ref().map(SecretString::expose_secret);
+        let sealed = sealed_state(&answer, session).map_err(|e| cx.flow_error(&e))?;
+        let pending = self.open_pending(&cx, &sealed)?;
+        tracing::info!(target: "userpool::audit", operation = if cx.admin { "AdminRespondToAuthChallenge" } else { "RespondToAuthChallenge" }, pool = %cx.pool.id.as_str(), client = %cx.client.id.as_str(), challenge = %req.challenge_name, responses = "HIDDEN_DUE_TO_SECURITY_REASONS");
+        let username = pending.username().to_owned();
+        cx.client.check_secret_hash(
+            &answer.username,
+            responses.get("SECRET_HASH").map(String::as_str),
+        )?;
+        let id = pending.session_id();
+        let failure_key = session_failure_key(&id);
+        let session_failures = self
+            .core
+            .store()
+            .lockout_state(&cx.pool.id, &failure_key)
+            .await
+            .map_err(|e| self.core.store_error(&e))?
+            .failures;
+        let mut cx = cx;
+        let loaded = if pending.user_not_found() {
+            cx.unknown = self.unknown_user(&cx, pending.login()).await?;
+            None
+        } else {
+            match self
+                .core
+                .store()
+                .get_user(&cx.pool.id, &cx.pool.case_rule.fold(&username))
+                .await
+                .map_err(|e| self.core.store_error(&e))?
+            {
+                Some(user) => Some(self.load(&cx.pool, user, pending.device_key()).await?),
+                None => None,
+            }
+        };
+        // A verifier stored before verifiers kept their powers: upgraded after a successful
+        // PASSWORD_VERIFIER answer.
+        let legacy = (answer.challenge() == ChallengeName::PasswordVerifier)
+            .then(|| loaded.as_ref().and_then(|l| l.verifier.clone()))
+            .flatten()
+            .filter(|v| !v.has_powers());
+        let account = loaded.as_ref().map(Loaded::account);
+        let result = self.with_flow(&cx, |flow| {
+            pending.respond(answer, account.as_ref(), session_failures, flow)
+        })?;
+        drop(account);
+        match &result {
+            Err(e) if e.keeps_session() => {
+                self.core
+                    .store()
+                    .record_failure(&cx.pool.id, &failure_key, self.core.now())
+                    .await
+                    .map_err(|e| self.core.store_error(&e))?;
+            }
+            _ => self.spend_session(&cx, &id).await?,
+        }
+        let username = loaded.map(|l| l.user.username);
+        let response = self.finish(&cx, result, username.clone()).await?;
+        // The claim verified (a wrong one is an error above), whatever step comes next.
+        if let (Some(legacy), Some(name)) = (legacy, username) {
+            self.core.upgrade_verifier(&cx.pool, &name, legacy).await;
+        }
+        Ok(response)
+    }
+
+    /// Opens a sealed session (or SECRET_BLOCK) for this pool and client.
+    pub(crate) fn open_pending(
+        &self,
+        cx: &SignInContext<'_>,
+        sealed: &[u8],
+    ) -> Result<PendingChallenge> {
+        let invalid = || cx.flow_error(&FlowError::InvalidSession);
+        let (pool_id, blob) = split_session(sealed).ok_or_else(invalid)?;
+        if pool_id != cx.pool.id.as_str() {
+            return Err(invalid());
+        }
+        let plain = self
+            .core
+            .sealer(&cx.pool.id, Purpose::Session)
+            .open(blob, b"")
+            .map_err(|_| invalid())?;
+        self.with_flow(cx, |flow| PendingChallenge::open(&plain, flow))?
+            .map_err(|e| cx.flow_error(&e))
+    }
+
+    /// Marks a session used; a second use (or a concurrent one that lost) is refused.
+    pub(crate) async fn spend_session(&self, cx: &SignInContext<'_>, id: &[u8; 16]) -> Result<()> {
+        let mut hasher = Sha256::new();
+        hasher.update(b"userpool/v1/session-marker");
+        hasher.update(id);
+        let marker: [u8; 32] = hasher.finalize().into();
+        let first = self
+            .core
+            .store()
+            .mark_used(&cx.pool.id, &marker, self.core.now() + MARKER_SECONDS)
+            .await
+            .map_err(|e| self.core.store_error(&e))?;
+        if first {
+            Ok(())
+        } else {
+            Err(cx.flow_error(&FlowError::InvalidSession))
+        }
+    }
+
+    /// Seals and renders a challenge.
+    pub(crate) fn render(
+        &self,
+        cx: &SignInContext<'_>,
+        challenge: Challenge,
+    ) -> Result<AuthResponse> {
+        let nonce = self.core.entropy.bytes::<12>()?;
+        let sealer = self.core.sealer(&cx.pool.id, Purpose::Session);
+        let pool_id = cx.pool.id.as_str().as_bytes();
+        let out = challenge
+            .render(|bytes| {
+                // The pool id travels in clear ahead of the sealed state, so requests that
+                // carry only a `Session` (AssociateSoftwareToken) find their pool.
+                let mut out = Vec::with_capacity(
+                    1 + pool_id.len() + HEADER_BYTES + NONCE_BYTES + bytes.len() + TAG_BYTES,
+                );
+                out.push(u8::try_from(pool_id.len()).unwrap_or(0));
+                out.extend_from_slice(pool_id);
+                out.extend_from_slice(&sealer.seal(bytes, b"", nonce));
+                out
+            })
+            .map_err(|e| cx.flow_error(&e))?;
+        Ok(AuthResponse {
+            challenge_name: Some(out.name.to_string()),
+            session: out.session.clone().map(Into::into),
+            challenge_parameters: SecretMap(out.parameters),
+            authentication_result: None,
+        })
+    }
+
+    /// Performs a transition: its events, then the next step (triggers run here, in a loop,
+    /// until a challenge or tokens come out).
+    pub(crate) async fn finish(
+        &self,
+        cx: &SignInContext<'_>,
+        mut result: std::result::Result<Transition, FlowError>,
+        username: Option<String>,
+    ) -> Result<AuthResponse> {
+        loop {
+            let transition = match result {
+                Ok(t) => t,
+                Err(e) => {
+                    let key = match (&username, &cx.unknown) {
+                        (Some(name), _) => Some(cx.pool.case_rule.fold(name)),
+                        (None, Some(unknown)) => Some(unknown.key.clone()),
+                        (None, None) => None,
+                    };
+                    if e.counts_as_failed_attempt()
+                        && let Some(key) = key
+                    {
+                        self.core
+                            .store()
+                            .record_failure(&cx.pool.id, &key, self.core.now())
+                            .await
+                            .map_err(|e| self.core.store_error(&e))?;
+                    }
+                    tracing::info!(target: "userpool::audit", pool = %cx.pool.id.as_str(), outcome = "failure", error = ?e);
+                    return Err(cx.flow_error(&e));
+                }
+            };
+            if let Some(name) = &username {
+                self.apply_events(cx, name, transition.events).await?;
+            }
+            match transition.step {
+                Step::Challenge(challenge) => return self.render(cx, challenge),
+                Step::Authenticated(authenticated) => {
+                    return self.signed_in(cx, authenticated).await;
+                }
+                Step::RunTrigger(trigger) => {
+                    result = self
+                        .custom_trigger(cx, trigger, username.as_deref())
+                        .await?;
+                }
+                _ => return Err(internal()),
+            }
+        }
+    }
+
+    async fn signed_in(
+        &self,
+        cx: &SignInContext<'_>,
+        authenticated: Authenticated,
+    ) -> Result<AuthResponse> {
+        let user = self
+            .core
+            .store()
+            .get_user(
+                &cx.pool.id,
+                &cx.pool.case_rule.fold(authenticated.username()),
+            )
+            .await
+            .map_err(|e| self.core.store_error(&e))?
+            .ok_or_else(|| cx.flow_error(&FlowError::UserNotFound))?;
+        let request = custom_auth_triggers::events::PostAuthenticationRequest {
+            user_attributes: trigger_attributes(&user),
+            new_device_used: authenticated.issue_new_device(),
+            client_metadata: cx.caller().metadata(),
+        };
+        self.core
+            .run_trigger::<custom_auth_triggers::PostAuthentication>(
+                &cx.pool,
+                TriggerSource::PostAuthenticationAuthentication,
+                &user.username,
+                &cx.caller(),
+                request,
+            )
+            .await?;
+        if cx.hosted {
+            let session = self.core.new_session(&cx.pool, &user)?;
+            return Ok(AuthResponse {
+                session: Some(session.cookie),
+                ..AuthResponse::default()
+            });
+        }
+        let source = serde_json::from_value(serde_json::Value::String(
+            authenticated.token_source().trigger_source().to_owned(),
+        ))
+        .unwrap_or(TriggerSource::TokenGenerationAuthentication);
+        let new_device = match cx.pool.devices {
+            Some(_) if authenticated.issue_new_device() => {
+                Some(self.core.new_device_key(&cx.pool)?)
+            }
+            _ => None,
+        };
+        let grant = Grant {
+            auth_time: self.core.now(),
+            device_key: new_device
+                .clone()
+                .or_else(|| authenticated.device_key().map(str::to_owned)),
+            bound_device: authenticated.device_key().map(str::to_owned),
+            source,
+            scopes: None,
+            nonce: None,
+            family_id: None,
+        };
+        let mut result = self
+            .tokens
+            .issue_tokens(&cx.pool, &cx.client, &user, &grant, &cx.caller())
+            .await?;
+        result.new_device_metadata = new_device.map(|key| NewDeviceMetadata {
+            device_group_key: self.core.device_group_key(&key),
+            device_key: key,
+        });
+        tracing::info!(target: "userpool::metrics", counter = "sign_in", pool = %cx.pool.id.as_str());
+        Ok(AuthResponse {
+            authentication_result: Some(result),
+            ..AuthResponse::default()
+        })
+    }
+}

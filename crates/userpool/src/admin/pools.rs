@@ -248,12 +248,11 @@ impl Admin {
             },
             user_pool_add_ons: UserPoolAddOns {
                 advanced_security_mode: pool.threat_protection.mode,
-                advanced_security_additional_flows: pool
-                    .threat_protection
-                    .custom_auth_mode
-                    .map(|mode| AdvancedSecurityAdditionalFlows {
+                advanced_security_additional_flows: pool.threat_protection.custom_auth_mode.map(
+                    |mode| AdvancedSecurityAdditionalFlows {
                         custom_auth_mode: Some(mode),
-                    }),
+                    },
+                ),
             },
         })
     }

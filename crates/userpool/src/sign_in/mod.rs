@@ -5,8 +5,8 @@
 //! tokens.
 
 pub(crate) mod custom_auth;
-mod risk;
 pub(crate) mod flow_events;
+mod risk;
 pub(crate) mod software_token;
 
 use std::collections::BTreeMap;
@@ -25,9 +25,9 @@ use crate::core::{Core, internal};
 use crate::error::{Error, Result};
 use crate::hooks::{Caller, trigger_attributes};
 use crate::seal::{HEADER_BYTES, NONCE_BYTES, Purpose, TAG_BYTES};
+use crate::threat::engine::Origin;
 use crate::tokens::Tokens;
 use crate::tokens::{ClientProof, Grant};
-use crate::threat::engine::Origin;
 use crate::wire::*;
 
 /// Sign-in: InitiateAuth, RespondToAuthChallenge and their Admin forms, AssociateSoftwareToken and VerifySoftwareToken. It runs the flow engine; tokens come from [`Tokens`](crate::Tokens).
@@ -405,7 +405,8 @@ impl SignIn {
             }
         };
         if let Some(l) = &loaded {
-            self.screen(&mut cx, l, req.auth_flow == "CUSTOM_AUTH").await?;
+            self.screen(&mut cx, l, req.auth_flow == "CUSTOM_AUTH")
+                .await?;
             if let Some(password) = req.auth_parameters.get("PASSWORD") {
                 self.check_breached(&mut cx, password);
             }

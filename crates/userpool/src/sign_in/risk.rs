@@ -49,7 +49,8 @@ impl SignIn {
         match decision.action.enforcement(can_mfa) {
             Enforcement::Block => {
                 let risk = decision.event_risk(false);
-                self.record(cx, &key, EventResponse::Fail, risk, None).await?;
+                self.record(cx, &key, EventResponse::Fail, risk, None)
+                    .await?;
                 return Err(Error::new(ErrorKind::NotAuthorized, BLOCKED));
             }
             Enforcement::RequireMfa => cx.require_mfa = true,
@@ -98,10 +99,18 @@ impl SignIn {
         let key = cx.pool.case_rule.fold(&loaded.user.username);
         let risk = EventRisk {
             compromised_credentials_detected: true,
-            ..cx.screened.as_ref().map_or(EventRisk::NONE, |s| s.decision.event_risk(true))
+            ..cx.screened
+                .as_ref()
+                .map_or(EventRisk::NONE, |s| s.decision.event_risk(true))
         };
-        self.record(cx, &key, EventResponse::Fail, risk, Some(ChallengeResponse::Success))
-            .await?;
+        self.record(
+            cx,
+            &key,
+            EventResponse::Fail,
+            risk,
+            Some(ChallengeResponse::Success),
+        )
+        .await?;
         Ok(cx.flow_error(&FlowError::PasswordResetRequired))
     }
 

@@ -7,9 +7,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use user_pool_model::{AppClient, PoolConfig};
 use userpool_risk::{
-    AdvancedSecurityMode, AttemptOutcome, AuthEvent, BreachFilter, CompromisedCredentialsEventAction,
-    Decision, DefaultScorer, DeviceId, EventFilter, EventType, IP_ACTIVITY_WINDOW_SECONDS,
-    IpActivity, RiskConfiguration, RiskScorer, compromised_credentials_check,
+    AdvancedSecurityMode, AttemptOutcome, AuthEvent, BreachFilter,
+    CompromisedCredentialsEventAction, Decision, DefaultScorer, DeviceId, EventFilter, EventType,
+    IP_ACTIVITY_WINDOW_SECONDS, IpActivity, RiskConfiguration, RiskScorer,
+    compromised_credentials_check,
 };
 use userpool_store::{AuthEventRecord, AuthEventRetention};
 
@@ -101,7 +102,9 @@ impl RiskEngine {
     /// The filter (the bundled list, built on first use, unless one was given).
     fn breach(&self) -> Arc<BreachFilter> {
         self.breach
-            .get_or_init(|| Arc::new(BreachFilter::bundled().unwrap_or_else(|_| BreachFilter::empty())))
+            .get_or_init(|| {
+                Arc::new(BreachFilter::bundled().unwrap_or_else(|_| BreachFilter::empty()))
+            })
             .clone()
     }
 
@@ -145,7 +148,10 @@ impl RiskEngine {
 }
 
 /// The configuration for `client` of `pool` (none: an empty one).
-pub(crate) fn configuration<'a>(pool: &'a PoolConfig, client: &str) -> Option<&'a RiskConfiguration> {
+pub(crate) fn configuration<'a>(
+    pool: &'a PoolConfig,
+    client: &str,
+) -> Option<&'a RiskConfiguration> {
     pool.threat_protection
         .for_client(client)
         .map(|c| &c.configuration)
@@ -211,7 +217,12 @@ impl Core {
         };
         let empty = RiskConfiguration::default();
         let config = configuration(pool, client).unwrap_or(&empty);
-        Ok(userpool_risk::evaluate(mode, config, self.risk.scorer.as_ref(), &input))
+        Ok(userpool_risk::evaluate(
+            mode,
+            config,
+            self.risk.scorer.as_ref(),
+            &input,
+        ))
     }
 
     /// A user's newest events (at most `limit`).
@@ -234,7 +245,12 @@ impl Core {
     }
 
     /// Stores `event` for `user` (folded username), within the retention.
-    pub(crate) async fn record_event(&self, pool: &PoolConfig, user: &str, event: &AuthEvent) -> Result<()> {
+    pub(crate) async fn record_event(
+        &self,
+        pool: &PoolConfig,
+        user: &str,
+        event: &AuthEvent,
+    ) -> Result<()> {
         let body = serde_json::to_string(event).map_err(|_| crate::core::internal())?;
         let record = AuthEventRecord {
             event_id: event.event_id.clone(),
@@ -246,7 +262,11 @@ impl Core {
             keep: KEEP_EVENTS,
             not_before: self.now() - KEEP_SECONDS,
         };
-        match self.store().put_auth_event(&pool.id, record, retention).await {
+        match self
+            .store()
+            .put_auth_event(&pool.id, record, retention)
+            .await
+        {
             Ok(()) | Err(userpool_store::StoreError::UserNotFound) => Ok(()),
             Err(e) => Err(self.store_error(&e)),
         }

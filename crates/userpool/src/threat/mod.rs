@@ -58,8 +58,7 @@ fn describe(pool: &PoolConfig, client: Option<&str>) -> RiskConfigurationType {
             .and_then(|c| c.compromised_credentials_risk_configuration.clone()),
         account_takeover_risk_configuration: config
             .and_then(|c| c.account_takeover_risk_configuration.clone()),
-        risk_exception_configuration: config
-            .and_then(|c| c.risk_exception_configuration.clone()),
+        risk_exception_configuration: config.and_then(|c| c.risk_exception_configuration.clone()),
         last_modified_date: stored.map(|s| s.last_modified as f64),
     }
 }

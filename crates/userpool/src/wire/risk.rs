@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 use userpool_risk::{
-    AccountTakeoverRiskConfiguration, AdvancedSecurityMode, CompromisedCredentialsRiskConfiguration,
-    RiskExceptionConfiguration,
+    AccountTakeoverRiskConfiguration, AdvancedSecurityMode,
+    CompromisedCredentialsRiskConfiguration, RiskExceptionConfiguration,
 };
 
 /// `UserPoolAddOnsType`.
@@ -81,8 +81,7 @@ pub struct SetRiskConfigurationRequest {
     pub client_id: Option<String>,
     /// `CompromisedCredentialsRiskConfiguration`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub compromised_credentials_risk_configuration:
-        Option<CompromisedCredentialsRiskConfiguration>,
+    pub compromised_credentials_risk_configuration: Option<CompromisedCredentialsRiskConfiguration>,
     /// `AccountTakeoverRiskConfiguration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_takeover_risk_configuration: Option<AccountTakeoverRiskConfiguration>,
@@ -113,8 +112,7 @@ pub struct RiskConfigurationType {
     pub client_id: Option<String>,
     /// `CompromisedCredentialsRiskConfiguration`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub compromised_credentials_risk_configuration:
-        Option<CompromisedCredentialsRiskConfiguration>,
+    pub compromised_credentials_risk_configuration: Option<CompromisedCredentialsRiskConfiguration>,
     /// `AccountTakeoverRiskConfiguration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_takeover_risk_configuration: Option<AccountTakeoverRiskConfiguration>,

@@ -161,7 +161,11 @@ async fn risk_operations_need_the_add_on_and_describe_what_was_set() {
         .risk_configuration;
     assert_eq!(for_client.client_id.as_deref(), Some(client.as_str()));
     assert!(for_client.risk_exception_configuration.is_none());
-    assert!(for_client.compromised_credentials_risk_configuration.is_some());
+    assert!(
+        for_client
+            .compromised_credentials_risk_configuration
+            .is_some()
+    );
     assert_kind(
         tp.describe_risk_configuration(DescribeRiskConfigurationRequest {
             user_pool_id: pool.clone(),
@@ -223,7 +227,10 @@ async fn breached_passwords_are_refused_and_a_breached_sign_in_ends_in_a_reset()
     assert_eq!(listed.len(), 2, "{listed:?}");
     assert!(listed[0].event_risk.compromised_credentials_detected);
     assert_eq!(listed[0].event_response, "Fail");
-    assert_eq!(listed[1].challenge_responses[0].challenge_response, "Failure");
+    assert_eq!(
+        listed[1].challenge_responses[0].challenge_response,
+        "Failure"
+    );
 }
 
 #[tokio::test]
@@ -262,15 +269,15 @@ async fn blocked_addresses_are_refused_in_enforced_mode_and_only_recorded_in_aud
         // After a blocked first attempt there is no baseline (no risk); after an audited one
         // that passed, the second address is a new network (a low risk, recorded).
         assert_eq!(
-            (newest.event_response.as_str(), newest.event_risk.risk_decision.as_str()),
+            (
+                newest.event_response.as_str(),
+                newest.event_risk.risk_decision.as_str()
+            ),
             ("Pass", if blocked { "NoRisk" } else { "AccountTakeover" })
         );
         assert_eq!(first.event_risk.risk_decision, "Block");
         assert_eq!(first.event_risk.risk_level.as_deref(), Some("High"));
-        assert_eq!(
-            first.event_response,
-            if blocked { "Fail" } else { "Pass" }
-        );
+        assert_eq!(first.event_response, if blocked { "Fail" } else { "Pass" });
         assert_eq!(
             first
                 .event_context_data
@@ -357,7 +364,10 @@ async fn a_new_device_on_a_new_network_must_answer_mfa_and_feedback_is_kept() {
         .find(|e| e.event_id == blocked.event_id)
         .expect("still listed");
     let feedback = again.event_feedback.as_ref().expect("feedback");
-    assert_eq!((feedback.feedback_value.as_str(), feedback.provider.as_str()), ("Invalid", "Admin"));
+    assert_eq!(
+        (feedback.feedback_value.as_str(), feedback.provider.as_str()),
+        ("Invalid", "Admin")
+    );
     assert_kind(
         w.service
             .threat_protection()

@@ -264,6 +264,7 @@ impl World {
                 settings: &self.settings,
                 admin: self.admin,
                 unknown_user_failures: self.unknown_failures,
+                require_mfa: false,
             };
             sign_in.start(account.as_ref(), &mut cx)
         };
@@ -327,6 +328,7 @@ impl World {
             settings: &self.settings,
             admin: self.admin,
             unknown_user_failures: self.unknown_failures,
+            require_mfa: false,
         }
     }
 

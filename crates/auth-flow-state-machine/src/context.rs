@@ -83,6 +83,10 @@ pub struct FlowContext<'a, R: ?Sized> {
     /// `ENABLED`): a phantom locks out after the same failures as a real user, so the lockout
     /// says nothing about existence. Zero when the user exists.
     pub unknown_user_failures: Failures,
+    /// Threat protection demands a second factor for this sign-in (an account-takeover risk
+    /// whose action is `MFA_IF_CONFIGURED` or `MFA_REQUIRED`, for a user who can answer one —
+    /// see [`can_answer_mfa`](crate::can_answer_mfa)), whatever the pool's MFA setting.
+    pub require_mfa: bool,
 }
 
 impl<R: ?Sized> FlowContext<'_, R> {

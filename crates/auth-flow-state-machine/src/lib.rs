@@ -36,7 +36,7 @@
 //! let client_srp = srp::ClientHandshake::start(&mut rng)?;
 //! let params = BTreeMap::from([("USERNAME".into(), "alice".into()), ("SRP_A".into(), client_srp.srp_a())]);
 //!
-//! let mut cx = FlowContext { now, rng: &mut rng, pool: &pool, client: &client, settings: &settings, admin: false, unknown_user_failures: Default::default() };
+//! let mut cx = FlowContext { now, rng: &mut rng, pool: &pool, client: &client, settings: &settings, admin: false, unknown_user_failures: Default::default(), require_mfa: false };
 //! let Initiate::SignIn(sign_in) = Initiate::parse("USER_SRP_AUTH", &params, &client, false)? else { unreachable!() };
 //! let Step::Challenge(challenge) = sign_in.start(Some(&account), &mut cx)?.step else { unreachable!() };
 //! let challenge = challenge.render(seal)?;
@@ -109,7 +109,7 @@ pub use error::{FlowError, Result};
 pub use flows::{AuthFlow, ChallengeName};
 pub use initiate::{Initiate, SignIn};
 pub use lockout::{Failures, LockoutPolicy};
-pub use mfa::{CODE_DIGITS, mask_destination};
+pub use mfa::{CODE_DIGITS, can_answer_mfa, mask_destination};
 pub use outcome::{
     Authenticated, Challenge, ChallengeOutput, DeliveryMedium, Event, MAX_SESSION_LEN, OneTimeCode,
     Step, TokenSource, Transition,

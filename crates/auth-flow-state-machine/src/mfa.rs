@@ -4,7 +4,7 @@
 
 use rand_core::CryptoRng;
 use sha2::{Digest, Sha256};
-use user_pool_model::{MfaConfiguration, MfaMethod};
+use user_pool_model::{MfaConfiguration, MfaMethod, PoolConfig};
 
 use crate::context::{Account, FlowContext};
 use crate::continuation::{base_parameters, continue_flow};
@@ -38,6 +38,30 @@ fn destination(account: &Account<'_>, kind: MfaKind) -> Option<String> {
     }
 }
 
+/// The factors `account` could answer if risk demanded one: those the user enabled, plus a
+/// phone number or email address the pool's factors allow, plus a registered software token.
+fn answerable(account: &Account<'_>, pool: &PoolConfig) -> Vec<MfaKind> {
+    let factors = pool.mfa_factors;
+    let mut kinds = Vec::new();
+    if factors.sms && destination(account, MfaKind::Sms).is_some() {
+        kinds.push(MfaKind::Sms);
+    }
+    if factors.totp && account.totp.is_some() {
+        kinds.push(MfaKind::Totp);
+    }
+    if factors.email && destination(account, MfaKind::Email).is_some() {
+        kinds.push(MfaKind::Email);
+    }
+    kinds
+}
+
+/// Whether `account` could answer an MFA challenge that risk demands (threat protection's
+/// `MFA_IF_CONFIGURED` / `MFA_REQUIRED`): a factor the pool allows for which the user has a
+/// phone number, an email address or a software token.
+pub fn can_answer_mfa(account: &Account<'_>, pool: &PoolConfig) -> bool {
+    !answerable(account, pool).is_empty()
+}
+
 fn usable<R: ?Sized>(account: &Account<'_>, cx: &FlowContext<'_, R>) -> Vec<MfaKind> {
     let factors = cx.pool.mfa_factors;
     let enabled = |m: MfaMethod| account.user.mfa.enabled.contains(&m);
@@ -63,10 +87,18 @@ pub(crate) fn decide<R: ?Sized>(
     account: &Account<'_>,
     cx: &FlowContext<'_, R>,
 ) -> Result<Decision> {
-    if cx.pool.mfa == MfaConfiguration::Off {
+    let kinds = usable(account, cx);
+    if cx.require_mfa && kinds.is_empty() {
+        // Risk demands a second factor the user did not choose: any they can answer.
+        return Ok(match answerable(account, cx.pool).as_slice() {
+            [] => Decision::None,
+            [one] => Decision::One(*one),
+            several => Decision::Choose(several.to_vec()),
+        });
+    }
+    if cx.pool.mfa == MfaConfiguration::Off && !cx.require_mfa {
         return Ok(Decision::None);
     }
-    let kinds = usable(account, cx);
     let preferred = account.user.mfa.preferred.map(|m| match m {
         MfaMethod::SmsMfa => MfaKind::Sms,
         MfaMethod::SoftwareTokenMfa => MfaKind::Totp,

@@ -65,6 +65,7 @@
     )
 )]
 
+mod auth_events;
 mod bulk;
 mod codec;
 mod failure;

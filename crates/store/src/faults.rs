@@ -52,6 +52,7 @@ use identity_pool_model::{
     IdentityId, IdentityPool, IdentityPoolId, IdentityPoolRoles, LoginKey, RoleMappings,
 };
 
+use crate::auth_events::{AuthEventRecord, AuthEventRetention, AuthEventStore};
 use crate::error::{StoreError, StoreResult};
 use crate::identity::{IdentityPoolRecord, IdentityPoolStore, IdentityRecord, IdentityStore};
 use crate::records::{
@@ -376,6 +377,11 @@ faulty! {
         fn unlink_logins(&self, id: &IdentityId, logins: &[LoginKey], now: i64) -> StoreResult<IdentityRecord>;
         fn delete_identity(&self, id: &IdentityId) -> StoreResult<()>;
         fn list_identities(&self, pool: &IdentityPoolId, hide_disabled: bool, limit: usize, token: Option<&str>) -> StoreResult<Page<IdentityRecord>>;
+    }
+    AuthEventStore {
+        fn put_auth_event(&self, pool: &UserPoolId, event: AuthEventRecord, retention: AuthEventRetention) -> StoreResult<()>;
+        fn get_auth_event(&self, pool: &UserPoolId, user: &str, event_id: &str) -> StoreResult<Option<AuthEventRecord>>;
+        fn list_auth_events(&self, pool: &UserPoolId, user: &str, limit: usize, token: Option<&str>) -> StoreResult<Page<AuthEventRecord>>;
     }
 }
 

@@ -44,6 +44,7 @@
     )
 )]
 
+mod auth_events;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod error;
@@ -55,6 +56,7 @@ pub mod paging;
 mod records;
 mod traits;
 
+pub use auth_events::{AuthEventRecord, AuthEventRetention, AuthEventStore};
 pub use error::{StoreError, StoreResult};
 #[cfg(feature = "faults")]
 pub use faults::{Faults, FaultyStore};

@@ -5,6 +5,7 @@ use user_pool_model::{
     AppClient, ClientId, Group, PoolConfig, ResourceServer, Sub, User, UserPoolId,
 };
 
+use crate::auth_events::AuthEventStore;
 use crate::error::StoreResult;
 use crate::identity::IdentityPools;
 use crate::records::{
@@ -347,6 +348,7 @@ pub trait Store:
     + ResourceServerStore
     + DomainStore
     + IdentityPools
+    + AuthEventStore
 {
 }
 
@@ -364,5 +366,6 @@ impl<T> Store for T where
         + ResourceServerStore
         + DomainStore
         + IdentityPools
+        + AuthEventStore
 {
 }

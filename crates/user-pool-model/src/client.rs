@@ -182,6 +182,10 @@ pub struct AppClient {
     pub prevent_user_existence_errors: PreventUserExistenceErrors,
     /// `EnableTokenRevocation` (default true).
     pub enable_token_revocation: bool,
+    /// `EnablePropagateAdditionalUserContextData`: threat protection uses the end user's address
+    /// from `UserContextData` (otherwise the caller's own address counts).
+    #[serde(default)]
+    pub enable_propagate_additional_user_context_data: bool,
     /// `AuthSessionValidity` in minutes (3..15, default 3).
     pub auth_session_validity_minutes: u8,
     /// `RefreshTokenRotation`: `Some` when the feature is `ENABLED` (each refresh returns a new
@@ -234,6 +238,7 @@ impl AppClient {
             allowed_oauth_flows_user_pool_client: false,
             prevent_user_existence_errors: PreventUserExistenceErrors::Legacy,
             enable_token_revocation: true,
+            enable_propagate_additional_user_context_data: false,
             auth_session_validity_minutes: 3,
             refresh_token_rotation: None,
             created: 0,

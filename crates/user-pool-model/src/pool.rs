@@ -169,6 +169,9 @@ pub struct PoolConfig {
     /// `LambdaConfig.KMSKeyID`: the key the custom senders' codes are encrypted under.
     #[serde(default)]
     pub kms_key_id: Option<String>,
+    /// `UserPoolAddOns` and the risk configurations (threat protection).
+    #[serde(default)]
+    pub threat_protection: crate::ThreatProtection,
     /// Created (unix seconds).
     #[serde(default)]
     pub created: i64,
@@ -212,6 +215,7 @@ impl PoolConfig {
             custom_email_sender: None,
             custom_sms_sender: None,
             kms_key_id: None,
+            threat_protection: crate::ThreatProtection::default(),
             created: 0,
             modified: 0,
         };

@@ -134,4 +134,9 @@ operations! {
     "AdminRemoveUserFromGroup" => admin.admin_remove_user_from_group(GroupMemberRequest), true, UserGroup;
     "AdminListGroupsForUser" => admin.admin_list_groups_for_user(ListRequest), true, UserRead;
     "ListUsersInGroup" => admin.list_users_in_group(ListRequest), true, UserList;
+    // Threat protection.
+    "SetRiskConfiguration" => threat_protection.set_risk_configuration(SetRiskConfigurationRequest), true, UserPoolResource;
+    "DescribeRiskConfiguration" => threat_protection.describe_risk_configuration(DescribeRiskConfigurationRequest), true, UserPoolResource;
+    "AdminListUserAuthEvents" => threat_protection.admin_list_user_auth_events(AdminListUserAuthEventsRequest), true, UserRead;
+    "AdminUpdateAuthEventFeedback" => threat_protection.admin_update_auth_event_feedback(AuthEventFeedbackRequest), true, UserUpdate;
 }

@@ -235,7 +235,10 @@ async fn handle(state: &AppState, uri: &axum::http::Uri, request: Request) -> Re
     {
         return throttled(&action);
     }
-    let work = dispatch(&state.service, &action, &body);
+    let work = userpool::with_source_ip(
+        client.and_then(|c| c.ip),
+        dispatch(&state.service, &action, &body),
+    );
     match tokio::time::timeout(state.config.request_timeout, work).await {
         Ok(Ok(bytes)) => success(bytes),
         Ok(Err(f)) => f.into_response(),

@@ -34,6 +34,8 @@ pub struct ServiceBuilder {
     backend: &'static dyn Backend,
     region: String,
     account_id: String,
+    breach_filter: Option<userpool_risk::BreachFilter>,
+    risk_scorer: Option<Arc<dyn userpool_risk::RiskScorer>>,
 }
 
 impl std::fmt::Debug for ServiceBuilder {
@@ -68,6 +70,8 @@ impl ServiceBuilder {
             backend: jwt_tokens::default_backend(),
             region: "us-east-1".into(),
             account_id: "000000000000".into(),
+            breach_filter: None,
+            risk_scorer: None,
         }
     }
 
@@ -145,6 +149,22 @@ impl ServiceBuilder {
         self
     }
 
+    /// The breached-password list threat protection checks (default: the bundled list, built
+    /// on first use). Operators extend it with Have I Been Pwned's SHA-1 lists
+    /// ([`userpool_risk::BreachFilter::from_hibp`]).
+    #[must_use]
+    pub fn breach_filter(mut self, filter: userpool_risk::BreachFilter) -> Self {
+        self.breach_filter = Some(filter);
+        self
+    }
+
+    /// The account-takeover scorer (default: [`userpool_risk::DefaultScorer`]).
+    #[must_use]
+    pub fn risk_scorer(mut self, scorer: Arc<dyn userpool_risk::RiskScorer>) -> Self {
+        self.risk_scorer = Some(scorer);
+        self
+    }
+
     /// The account id in ARNs.
     #[must_use]
     pub fn account_id(mut self, account_id: &str) -> Self {
@@ -177,6 +197,7 @@ impl ServiceBuilder {
             settings: FlowSettings::new(PhantomKey::new(*phantom)),
             code_key,
             keyring: self.keyring,
+            risk: crate::threat::engine::RiskEngine::new(self.breach_filter, self.risk_scorer),
         }))
     }
 }

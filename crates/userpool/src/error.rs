@@ -69,6 +69,8 @@ pub enum ErrorKind {
     UnsupportedUserState,
     /// `UserLambdaValidationException`.
     UserLambdaValidation,
+    /// `UserPoolAddOnNotEnabledException`.
+    UserPoolAddOnNotEnabled,
 }
 
 impl ErrorKind {
@@ -104,6 +106,7 @@ impl ErrorKind {
             Self::UnsupportedTokenType => "UnsupportedTokenTypeException",
             Self::UnsupportedUserState => "UnsupportedUserStateException",
             Self::UserLambdaValidation => "UserLambdaValidationException",
+            Self::UserPoolAddOnNotEnabled => "UserPoolAddOnNotEnabledException",
         }
     }
 

@@ -147,6 +147,7 @@ mod messages;
 mod seal;
 mod service;
 mod sign_in;
+mod threat;
 mod tokens;
 pub mod wire;
 
@@ -177,7 +178,11 @@ pub use seal::{
 };
 pub use service::{DEFAULT_BASE_URL, Issuer, Service, UserPool};
 pub use sign_in::SignIn;
+pub use threat::ThreatProtection;
+pub use threat::source::with_source_ip;
 pub use tokens::{ADMIN_SCOPE, Tokens};
+/// Threat protection's pure parts (breached-password filter, scorer, configuration types).
+pub use userpool_risk;
 pub use wire::{
     CsvHeaderResponse, EmailMfaConfiguration, SmsMfaConfiguration, SoftwareTokenMfaConfiguration,
     UserPoolMfaConfig,

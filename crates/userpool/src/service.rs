@@ -17,6 +17,7 @@ use crate::error::Result;
 use crate::hosted::Hosted;
 use crate::seal::Keyring;
 use crate::sign_in::SignIn;
+use crate::threat::ThreatProtection;
 use crate::tokens::Tokens;
 
 /// The public base URL a service assumes when none is configured (the `server` example's).
@@ -68,6 +69,7 @@ pub struct Service {
     accounts: Arc<Accounts>,
     admin: Arc<Admin>,
     hosted: Arc<Hosted>,
+    threat_protection: Arc<ThreatProtection>,
 }
 
 impl std::fmt::Debug for Service {
@@ -93,6 +95,7 @@ impl Service {
             tokens.clone(),
             accounts.clone(),
         ));
+        let threat_protection = Arc::new(ThreatProtection::new(core.clone()));
         Self {
             core,
             sign_in,
@@ -100,6 +103,7 @@ impl Service {
             accounts,
             admin,
             hosted,
+            threat_protection,
         }
     }
 
@@ -130,6 +134,12 @@ impl Service {
     /// The hosted domain: `/oauth2/*` and the hosted UI's page steps.
     pub fn hosted(&self) -> &Hosted {
         &self.hosted
+    }
+
+    /// Threat protection: SetRiskConfiguration, DescribeRiskConfiguration,
+    /// AdminListUserAuthEvents, AdminUpdateAuthEventFeedback.
+    pub fn threat_protection(&self) -> &ThreatProtection {
+        &self.threat_protection
     }
 
     /// A builder.

@@ -189,6 +189,7 @@ fn invalid_define_answers() {
         settings: &w.settings,
         admin: false,
         unknown_user_failures: Default::default(),
+        require_mfa: false,
     };
     for (name, expected) in [
         (

@@ -26,6 +26,7 @@ use user_pool_model::{CaseRule, ClientId, Filter, PoolConfig, Sub, User, UserPoo
 
 use crate::{CodePurpose, CodeRecord, RefreshFamily, Store, StoreError, UserKeys, UserQuery};
 
+mod auth_events;
 mod clients;
 mod codes;
 mod domains;
@@ -41,6 +42,7 @@ mod resource_servers;
 mod user_listing;
 mod users;
 
+pub use auth_events::*;
 pub use clients::*;
 pub use codes::*;
 pub use domains::*;
@@ -78,7 +80,7 @@ macro_rules! conformance_tests {
             codes_without_attempts_are_dead, unicode_folding, concurrent_replay_markers,
             concurrent_lockout_increments, concurrent_rotations, identity_pools,
             identities_unique_per_login, concurrent_get_ids_make_one_identity,
-            concurrent_links_of_one_login, identity_keys);
+            concurrent_links_of_one_login, identity_keys, auth_events);
     };
     (@each required $make:expr; $($name:ident),* $(,)?) => {
         $(

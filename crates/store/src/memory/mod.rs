@@ -4,6 +4,7 @@
 //! ordered per-attribute indexes; every precondition is checked and applied under the pool's
 //! lock, so concurrent operations are atomic.
 
+mod auth_events;
 mod compact;
 mod groups;
 mod identities;
@@ -37,6 +38,7 @@ struct PoolData {
     lockouts: HashMap<String, LockoutState>,
     jobs: BTreeMap<String, ImportJob>,
     resource_servers: BTreeMap<String, ResourceServer>,
+    auth_events: auth_events::AuthEvents,
 }
 
 /// The in-memory store. Cheap to clone (shared state).
@@ -151,6 +153,7 @@ impl PoolStore for MemoryStore {
                 lockouts: HashMap::new(),
                 jobs: BTreeMap::new(),
                 resource_servers: BTreeMap::new(),
+                auth_events: auth_events::AuthEvents::default(),
             })),
         );
         Ok(())

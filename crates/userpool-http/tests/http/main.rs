@@ -11,3 +11,4 @@ mod oauth;
 mod py;
 mod rp;
 mod sdk;
+mod threat;

@@ -5,6 +5,8 @@ use custom_auth_triggers::TriggerSource;
 use user_pool_model::{PoolConfig, PreventUserExistenceErrors, User};
 use userpool_store::CodePurpose;
 
+use userpool_risk::EventFilter;
+
 use crate::accounts::Accounts;
 use crate::accounts::sign_up::simulated_delivery;
 use crate::core::codes::Destination;
@@ -161,6 +163,12 @@ impl Accounts {
             }
         };
         pool.password_policy.check(req.password.expose_secret())?;
+        self.core.compromised(
+            &pool,
+            client.id.as_str(),
+            EventFilter::PasswordChange,
+            req.password.expose_secret(),
+        )?;
         let status = user.status.forgot_password_confirmed()?;
         self.core
             .consume_code(
@@ -254,6 +262,12 @@ impl Accounts {
         }
         pool.password_policy
             .check(req.proposed_password.expose_secret())?;
+        self.core.compromised(
+            pool,
+            auth.client_id.as_str(),
+            EventFilter::PasswordChange,
+            req.proposed_password.expose_secret(),
+        )?;
         let mut changed = user.clone();
         changed.password = Some(self.core.password_record(
             pool,
@@ -279,6 +293,12 @@ impl Accounts {
             return Err(missing("password"));
         }
         pool.password_policy.check(req.password.expose_secret())?;
+        self.core.compromised(
+            &pool,
+            "",
+            EventFilter::PasswordChange,
+            req.password.expose_secret(),
+        )?;
         let expires = (!req.permanent).then(|| {
             self.core.now()
                 + i64::from(pool.password_policy.temporary_password_validity_days) * 86_400

@@ -10,6 +10,8 @@ use user_pool_model::{
 use userpool_store::{CodePurpose, StoreError, UserKeys};
 use zeroize::Zeroizing;
 
+use userpool_risk::EventFilter;
+
 use crate::accounts::Accounts;
 use crate::core::codes::{Destination, sign_up_destination};
 use crate::core::{Core, missing};
@@ -153,6 +155,12 @@ impl Accounts {
                     .insert("phone_number_verified".into(), "true".into());
             }
         }
+        self.core.compromised(
+            &pool,
+            &req.client_id,
+            EventFilter::SignUp,
+            req.password.expose_secret(),
+        )?;
         user.password =
             Some(
                 self.core

@@ -106,6 +106,9 @@ fn apply(client: &mut AppClient, pool: &PoolConfig, req: &UserPoolClientRequest)
         }
     };
     client.enable_token_revocation = req.enable_token_revocation.unwrap_or(true);
+    client.enable_propagate_additional_user_context_data = req
+        .enable_propagate_additional_user_context_data
+        .unwrap_or(false);
     client.auth_session_validity_minutes = req.auth_session_validity.unwrap_or(3);
     client.refresh_token_rotation = match &req.refresh_token_rotation {
         Some(r) if r.feature == "ENABLED" => Some(RefreshTokenRotation {
@@ -160,6 +163,8 @@ pub(crate) fn client_type(pool: &PoolConfig, c: &AppClient) -> UserPoolClientTyp
         }
         .into(),
         enable_token_revocation: c.enable_token_revocation,
+        enable_propagate_additional_user_context_data: c
+            .enable_propagate_additional_user_context_data,
         auth_session_validity: c.auth_session_validity_minutes,
         refresh_token_rotation: RefreshTokenRotationType {
             feature: if c.refresh_token_rotation.is_some() {

@@ -5,6 +5,8 @@ use user_pool_model::{
     CaseRule, DeviceConfiguration, MfaConfiguration, PasswordPolicy, PoolConfig, UserPoolId,
 };
 
+use userpool_risk::AdvancedSecurityMode;
+
 use crate::admin::Admin;
 use crate::admin::pool_delivery;
 use crate::error::{Error, ErrorKind, Result};
@@ -76,6 +78,14 @@ fn apply_settings(pool: &mut PoolConfig, req: &UserPoolRequest) -> Result<()> {
             ));
         }
     };
+    // Like every other setting, an UpdateUserPool without `UserPoolAddOns` turns it off (the
+    // risk configurations stay, for when it is turned on again).
+    let add_ons = req.user_pool_add_ons.as_ref();
+    pool.threat_protection.mode =
+        add_ons.map_or(AdvancedSecurityMode::Off, |a| a.advanced_security_mode);
+    pool.threat_protection.custom_auth_mode = add_ons
+        .and_then(|a| a.advanced_security_additional_flows.as_ref())
+        .and_then(|f| f.custom_auth_mode);
     pool_delivery::apply_lambda_config(pool, &req.lambda_config)?;
     pool.email_configuration = req
         .email_configuration
@@ -235,6 +245,14 @@ impl Admin {
                 attributes_require_verification_before_update: pool
                     .attributes_require_verification_before_update
                     .clone(),
+            },
+            user_pool_add_ons: UserPoolAddOns {
+                advanced_security_mode: pool.threat_protection.mode,
+                advanced_security_additional_flows: pool.threat_protection.custom_auth_mode.map(
+                    |mode| AdvancedSecurityAdditionalFlows {
+                        custom_auth_mode: Some(mode),
+                    },
+                ),
             },
         })
     }

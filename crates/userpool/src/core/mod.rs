@@ -58,6 +58,7 @@ pub(crate) struct Core {
     pub(crate) settings: FlowSettings,
     pub(crate) code_key: Zeroizing<[u8; 32]>,
     pub(crate) keyring: Keyring,
+    pub(crate) risk: crate::threat::engine::RiskEngine,
 }
 
 pub(crate) fn internal() -> Error {

@@ -105,6 +105,7 @@ impl Hosted {
             auth_flow: "ADMIN_USER_PASSWORD_AUTH".into(),
             auth_parameters: SecretMap(parameters),
             client_metadata: BTreeMap::new(),
+            ..Default::default()
         };
         let cx = SignInContext::hosted(&pool, &client);
         let response = self.sign_in.initiate(req, cx).await?;
@@ -133,6 +134,7 @@ impl Hosted {
             session: Some(session.clone()),
             challenge_responses: SecretMap(responses),
             client_metadata: BTreeMap::new(),
+            ..Default::default()
         };
         let cx = SignInContext::hosted(&pool, &client);
         let response = self.sign_in.respond(&req, cx).await?;
@@ -188,6 +190,7 @@ impl Hosted {
                 user_attributes: attributes,
                 validation_data: Vec::new(),
                 client_metadata: BTreeMap::new(),
+                ..Default::default()
             })
             .await
     }
@@ -222,6 +225,7 @@ impl Hosted {
                 secret_hash: hash_for(client, username),
                 username: username.to_owned(),
                 client_metadata: BTreeMap::new(),
+                ..Default::default()
             })
             .await
             .map(drop)
@@ -240,6 +244,7 @@ impl Hosted {
                 secret_hash: hash_for(client, username),
                 username: username.to_owned(),
                 client_metadata: BTreeMap::new(),
+                ..Default::default()
             })
             .await
     }
@@ -261,6 +266,7 @@ impl Hosted {
                 confirmation_code: code.clone(),
                 password: password.clone(),
                 client_metadata: BTreeMap::new(),
+                ..Default::default()
             })
             .await
             .map(drop)

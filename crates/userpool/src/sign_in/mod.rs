@@ -6,6 +6,7 @@
 
 pub(crate) mod custom_auth;
 pub(crate) mod flow_events;
+mod risk;
 pub(crate) mod software_token;
 
 use std::collections::BTreeMap;
@@ -24,6 +25,7 @@ use crate::core::{Core, internal};
 use crate::error::{Error, Result};
 use crate::hooks::{Caller, trigger_attributes};
 use crate::seal::{HEADER_BYTES, NONCE_BYTES, Purpose, TAG_BYTES};
+use crate::threat::engine::Origin;
 use crate::tokens::Tokens;
 use crate::tokens::{ClientProof, Grant};
 use crate::wire::*;
@@ -59,6 +61,14 @@ pub(crate) struct SignInContext<'a> {
     pub(crate) metadata: &'a BTreeMap<String, String>,
     /// An unknown user hidden by PreventUserExistenceErrors: where their failures count.
     pub(crate) unknown: Option<UnknownUser>,
+    /// Where the attempt came from (threat protection).
+    pub(crate) origin: Origin,
+    /// Threat protection demands a second factor.
+    pub(crate) require_mfa: bool,
+    /// Threat protection's decision for this attempt (`None`: off).
+    pub(crate) screened: Option<risk::Screened>,
+    /// The password is in the breached list under `BLOCK`: a correct one ends in a reset.
+    pub(crate) reset_if_correct: bool,
 }
 
 /// What an unknown user typed, under PreventUserExistenceErrors `ENABLED`: the lockout key
@@ -89,7 +99,17 @@ impl<'a> SignInContext<'a> {
             hosted: false,
             metadata,
             unknown: None,
+            origin: Origin::default(),
+            require_mfa: false,
+            screened: None,
+            reset_if_correct: false,
         }
+    }
+
+    /// The same, from `origin`.
+    pub(crate) fn from(mut self, origin: Origin) -> Self {
+        self.origin = origin;
+        self
     }
 }
 
@@ -107,6 +127,10 @@ impl SignInContext<'static> {
             hosted: true,
             metadata: &NO_METADATA,
             unknown: None,
+            origin: Origin::admin(None),
+            require_mfa: false,
+            screened: None,
+            reset_if_correct: false,
         }
     }
 }
@@ -165,9 +189,10 @@ impl SignIn {
     /// InitiateAuth.
     pub async fn initiate_auth(&self, req: InitiateAuthRequest) -> Result<AuthResponse> {
         let (pool, client) = self.core.client(&req.client_id).await?;
+        let origin = Origin::public(&client, req.user_context_data.as_ref());
         self.initiate(
             req.clone(),
-            SignInContext::new(pool, client, false, &req.client_metadata),
+            SignInContext::new(pool, client, false, &req.client_metadata).from(origin),
         )
         .await
     }
@@ -179,9 +204,10 @@ impl SignIn {
             .pool(req.user_pool_id.as_deref().unwrap_or_default())
             .await?;
         let client = self.core.pool_client(&pool, &req.client_id).await?;
+        let origin = Origin::admin(req.context_data.as_ref());
         self.initiate(
             req.clone(),
-            SignInContext::new(pool, client, true, &req.client_metadata),
+            SignInContext::new(pool, client, true, &req.client_metadata).from(origin),
         )
         .await
     }
@@ -192,9 +218,10 @@ impl SignIn {
         req: RespondToAuthChallengeRequest,
     ) -> Result<AuthResponse> {
         let (pool, client) = self.core.client(&req.client_id).await?;
+        let origin = Origin::public(&client, req.user_context_data.as_ref());
         self.respond(
             &req,
-            SignInContext::new(pool, client, false, &req.client_metadata),
+            SignInContext::new(pool, client, false, &req.client_metadata).from(origin),
         )
         .await
     }
@@ -209,9 +236,10 @@ impl SignIn {
             .pool(req.user_pool_id.as_deref().unwrap_or_default())
             .await?;
         let client = self.core.pool_client(&pool, &req.client_id).await?;
+        let origin = Origin::admin(req.context_data.as_ref());
         self.respond(
             &req,
-            SignInContext::new(pool, client, true, &req.client_metadata),
+            SignInContext::new(pool, client, true, &req.client_metadata).from(origin),
         )
         .await
     }
@@ -236,6 +264,7 @@ impl SignIn {
                     .unknown
                     .as_ref()
                     .map_or_else(Failures::default, |u| u.failures),
+                require_mfa: cx.require_mfa,
             };
             f(&mut flow)
         })
@@ -375,10 +404,20 @@ impl SignIn {
                 None
             }
         };
+        if let Some(l) = &loaded {
+            self.screen(&mut cx, l, req.auth_flow == "CUSTOM_AUTH")
+                .await?;
+            if let Some(password) = req.auth_parameters.get("PASSWORD") {
+                self.check_breached(&mut cx, password);
+            }
+        }
         let account = loaded.as_ref().map(Loaded::account);
         let result = self.with_flow(&cx, |flow| sign_in.start(account.as_ref(), flow))?;
         let username = loaded.as_ref().map(|l| l.user.username.clone());
         drop(account);
+        if let (true, Ok(_), Some(l)) = (cx.reset_if_correct, &result, &loaded) {
+            return Err(self.reset_compromised(&cx, l).await?);
+        }
         self.finish(&cx, result, username).await
     }
 
@@ -427,6 +466,10 @@ impl SignIn {
         };
         // A verifier stored before verifiers kept their powers: upgraded after a successful
         // PASSWORD_VERIFIER answer.
+        if let Some(l) = &loaded {
+            let custom = answer.challenge() == ChallengeName::CustomChallenge;
+            self.screen(&mut cx, l, custom).await?;
+        }
         let legacy = (answer.challenge() == ChallengeName::PasswordVerifier)
             .then(|| loaded.as_ref().and_then(|l| l.verifier.clone()))
             .flatten()
@@ -542,13 +585,17 @@ impl SignIn {
                         (None, None) => None,
                     };
                     if e.counts_as_failed_attempt()
-                        && let Some(key) = key
+                        && let Some(key) = &key
                     {
                         self.core
                             .store()
-                            .record_failure(&cx.pool.id, &key, self.core.now())
+                            .record_failure(&cx.pool.id, key, self.core.now())
                             .await
                             .map_err(|e| self.core.store_error(&e))?;
+                    }
+                    if let Some(key) = &key {
+                        self.record_outcome(cx, key, false, e.counts_as_failed_attempt())
+                            .await?;
                     }
                     tracing::info!(target: "userpool::audit", pool = %cx.pool.id.as_str(), outcome = "failure", error = ?e);
                     return Err(cx.flow_error(&e));
@@ -637,6 +684,8 @@ impl SignIn {
             device_group_key: self.core.device_group_key(&key),
             device_key: key,
         });
+        self.record_outcome(cx, &cx.pool.case_rule.fold(&user.username), true, false)
+            .await?;
         tracing::info!(target: "userpool::metrics", counter = "sign_in", pool = %cx.pool.id.as_str());
         Ok(AuthResponse {
             authentication_result: Some(result),

@@ -448,6 +448,7 @@ impl Tokens {
                     settings,
                     admin: false,
                     unknown_user_failures: Default::default(),
+                    require_mfa: false,
                 };
                 request.check(Some(&grant), account.as_ref(), &cx)
             })?

@@ -21,6 +21,12 @@ pub struct InitiateAuthRequest {
     pub auth_parameters: SecretMap,
     /// `ClientMetadata`.
     pub client_metadata: BTreeMap<String, String>,
+    /// `UserContextData` (public operations).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_context_data: Option<super::UserContextData>,
+    /// `ContextData` (the Admin* operations).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context_data: Option<super::ContextData>,
 }
 
 /// `RespondToAuthChallenge`, and `AdminRespondToAuthChallenge` (which adds `UserPoolId`).
@@ -41,6 +47,12 @@ pub struct RespondToAuthChallengeRequest {
     pub challenge_responses: SecretMap,
     /// `ClientMetadata`.
     pub client_metadata: BTreeMap<String, String>,
+    /// `UserContextData` (public operations).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_context_data: Option<super::UserContextData>,
+    /// `ContextData` (the Admin* operations).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context_data: Option<super::ContextData>,
 }
 
 /// `NewDeviceMetadataType`.

@@ -11,6 +11,7 @@ mod group;
 mod mfa;
 mod oauth;
 mod pool;
+mod risk;
 mod secret;
 mod user;
 
@@ -23,6 +24,7 @@ pub use group::*;
 pub use mfa::*;
 pub use oauth::*;
 pub use pool::*;
+pub use risk::*;
 pub use secret::{SecretMap, SecretString};
 pub use user::*;
 /// A user attribute (`Name`, `Value`), as every operation carries it.

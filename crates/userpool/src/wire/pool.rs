@@ -220,6 +220,9 @@ pub struct UserPoolRequest {
     /// `UserAttributeUpdateSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_attribute_update_settings: Option<UserAttributeUpdateSettings>,
+    /// `UserPoolAddOns` (threat protection).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_pool_add_ons: Option<super::UserPoolAddOns>,
 }
 
 /// `UserAttributeUpdateSettingsType`.
@@ -298,6 +301,8 @@ pub struct UserPoolType {
     pub account_recovery_setting: AccountRecoverySetting,
     /// `UserAttributeUpdateSettings`.
     pub user_attribute_update_settings: UserAttributeUpdateSettings,
+    /// `UserPoolAddOns`.
+    pub user_pool_add_ons: super::UserPoolAddOns,
 }
 
 /// `{UserPool}`: CreateUserPool and DescribeUserPool responses.
@@ -460,6 +465,9 @@ pub struct UserPoolClientRequest {
     /// `EnableTokenRevocation` (default true).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_token_revocation: Option<bool>,
+    /// `EnablePropagateAdditionalUserContextData` (default false).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_propagate_additional_user_context_data: Option<bool>,
     /// `AuthSessionValidity` in minutes (3..15, default 3).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_session_validity: Option<u8>,
@@ -542,6 +550,8 @@ pub struct UserPoolClientType {
     pub prevent_user_existence_errors: String,
     /// `EnableTokenRevocation`.
     pub enable_token_revocation: bool,
+    /// `EnablePropagateAdditionalUserContextData`.
+    pub enable_propagate_additional_user_context_data: bool,
     /// `AuthSessionValidity`.
     pub auth_session_validity: u8,
     /// `RefreshTokenRotation`.

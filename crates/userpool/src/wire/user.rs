@@ -119,6 +119,9 @@ pub struct SignUpRequest {
     pub validation_data: Vec<Attribute>,
     /// `ClientMetadata`.
     pub client_metadata: BTreeMap<String, String>,
+    /// `UserContextData`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_context_data: Option<super::UserContextData>,
 }
 
 /// `SignUp` response.
@@ -166,6 +169,9 @@ pub struct ClientUserRequest {
     pub username: String,
     /// `ClientMetadata`.
     pub client_metadata: BTreeMap<String, String>,
+    /// `UserContextData`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_context_data: Option<super::UserContextData>,
 }
 
 /// A response carrying `CodeDeliveryDetails`.
@@ -193,6 +199,9 @@ pub struct ConfirmForgotPasswordRequest {
     pub password: SecretString,
     /// `ClientMetadata`.
     pub client_metadata: BTreeMap<String, String>,
+    /// `UserContextData`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_context_data: Option<super::UserContextData>,
 }
 
 /// `ChangePassword`.

@@ -43,6 +43,8 @@ mod rotation;
 mod sign_in;
 #[path = "sign_up.rs"]
 mod sign_up;
+#[path = "threat_protection.rs"]
+mod threat_protection;
 #[path = "tokens.rs"]
 mod tokens;
 #[path = "triggers.rs"]

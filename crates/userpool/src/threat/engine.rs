@@ -1,0 +1,274 @@
+//! Threat protection inside the facade: the breached-password filter, the scorer, per-address
+//! activity, and the auth events of each user — what the sign-in and password operations call.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use user_pool_model::{AppClient, PoolConfig};
+use userpool_risk::{
+    AdvancedSecurityMode, AttemptOutcome, AuthEvent, BreachFilter,
+    CompromisedCredentialsEventAction, Decision, DefaultScorer, DeviceId, EventFilter, EventType,
+    IP_ACTIVITY_WINDOW_SECONDS, IpActivity, RiskConfiguration, RiskScorer,
+    compromised_credentials_check,
+};
+use userpool_store::{AuthEventRecord, AuthEventRetention};
+
+use crate::core::Core;
+use crate::error::{Error, ErrorKind, Result};
+use crate::wire::{ContextData, UserContextData};
+
+/// Events kept per user, and for how long (the risk crate's default policy).
+const KEEP_EVENTS: usize = 200;
+const KEEP_SECONDS: i64 = 90 * 24 * 3600;
+/// Addresses whose activity is remembered at once (oldest forgotten first).
+const MAX_ADDRESSES: usize = 100_000;
+
+/// The message of a sign-in blocked for risk (userpool's wording; Cognito's is unconfirmed).
+pub(crate) const BLOCKED: &str = "Unable to login because of security reasons.";
+/// The message of a password found in the breached-password list.
+pub(crate) const COMPROMISED: &str = "Password has been found in a previous data breach.";
+
+/// One recent attempt from an address.
+#[derive(Clone)]
+struct Seen {
+    at: i64,
+    user: String,
+    failed: bool,
+}
+
+/// The facade's threat-protection state: shared by every request of a service.
+pub(crate) struct RiskEngine {
+    breach: OnceLock<Arc<BreachFilter>>,
+    scorer: Arc<dyn RiskScorer>,
+    activity: Mutex<HashMap<(String, IpAddr), VecDeque<Seen>>>,
+}
+
+impl std::fmt::Debug for RiskEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RiskEngine").finish_non_exhaustive()
+    }
+}
+
+/// Where an attempt came from: its address and device.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Origin {
+    pub(crate) ip: Option<IpAddr>,
+    pub(crate) device: Option<DeviceId>,
+}
+
+impl Origin {
+    /// From a public request: `UserContextData`'s address only from a client allowed to
+    /// propagate it, else the caller's own.
+    pub(crate) fn public(client: &AppClient, data: Option<&UserContextData>) -> Self {
+        let claimed = data
+            .filter(|_| client.enable_propagate_additional_user_context_data)
+            .and_then(|d| d.ip_address.as_deref())
+            .and_then(|ip| ip.parse().ok());
+        Self {
+            ip: claimed.or_else(super::source::source_ip),
+            device: data
+                .and_then(|d| d.encoded_data.as_deref())
+                .map(DeviceId::from_encoded_data),
+        }
+    }
+
+    /// From an Admin* request: its `ContextData` (the app's server vouches for it).
+    pub(crate) fn admin(data: Option<&ContextData>) -> Self {
+        Self {
+            ip: data
+                .and_then(|d| d.ip_address.parse().ok())
+                .or_else(super::source::source_ip),
+            device: data
+                .and_then(|d| d.encoded_data.as_deref())
+                .map(DeviceId::from_encoded_data),
+        }
+    }
+}
+
+impl RiskEngine {
+    pub(crate) fn new(breach: Option<BreachFilter>, scorer: Option<Arc<dyn RiskScorer>>) -> Self {
+        let cell = OnceLock::new();
+        if let Some(filter) = breach {
+            let _ = cell.set(Arc::new(filter));
+        }
+        Self {
+            breach: cell,
+            scorer: scorer.unwrap_or_else(|| Arc::new(DefaultScorer::default())),
+            activity: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The filter (the bundled list, built on first use, unless one was given).
+    fn breach(&self) -> Arc<BreachFilter> {
+        self.breach
+            .get_or_init(|| {
+                Arc::new(BreachFilter::bundled().unwrap_or_else(|_| BreachFilter::empty()))
+            })
+            .clone()
+    }
+
+    /// Per-address activity over the last hour (distinct users, failures), `now` included.
+    fn activity(&self, pool: &str, ip: IpAddr, now: i64) -> IpActivity {
+        let Ok(mut table) = self.activity.lock() else {
+            return IpActivity::default();
+        };
+        let Some(seen) = table.get_mut(&(pool.to_owned(), ip)) else {
+            return IpActivity::default();
+        };
+        seen.retain(|s| s.at > now - IP_ACTIVITY_WINDOW_SECONDS);
+        let mut users: Vec<&str> = seen.iter().map(|s| s.user.as_str()).collect();
+        users.sort_unstable();
+        users.dedup();
+        IpActivity {
+            distinct_users: u32::try_from(users.len()).unwrap_or(u32::MAX),
+            failures: u32::try_from(seen.iter().filter(|s| s.failed).count()).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// Remembers an attempt from `ip` (bounded: the whole table is dropped when it grows
+    /// past [`MAX_ADDRESSES`], which forgets, never blocks).
+    pub(crate) fn note(&self, pool: &str, ip: Option<IpAddr>, user: &str, failed: bool, now: i64) {
+        let (Some(ip), Ok(mut table)) = (ip, self.activity.lock()) else {
+            return;
+        };
+        if table.len() >= MAX_ADDRESSES {
+            table.clear();
+        }
+        let seen = table.entry((pool.to_owned(), ip)).or_default();
+        seen.retain(|s| s.at > now - IP_ACTIVITY_WINDOW_SECONDS);
+        if seen.len() < 10_000 {
+            seen.push_back(Seen {
+                at: now,
+                user: user.to_owned(),
+                failed,
+            });
+        }
+    }
+}
+
+/// The configuration for `client` of `pool` (none: an empty one).
+pub(crate) fn configuration<'a>(
+    pool: &'a PoolConfig,
+    client: &str,
+) -> Option<&'a RiskConfiguration> {
+    pool.threat_protection
+        .for_client(client)
+        .map(|c| &c.configuration)
+}
+
+impl Core {
+    /// Checks `password` against the breached-password list for `event` (sign-up, password
+    /// change or reset, password sign-in): `Ok(true)` when found and only recorded,
+    /// `Ok(false)` when not found (or not checked), and Cognito's `InvalidPasswordException`
+    /// when found and the configuration blocks (a sign-in's caller turns it into a reset).
+    pub(crate) fn compromised(
+        &self,
+        pool: &PoolConfig,
+        client: &str,
+        event: EventFilter,
+        password: &str,
+    ) -> Result<bool> {
+        let mode = pool.threat_protection.mode;
+        let config = configuration(pool, client)
+            .and_then(|c| c.compromised_credentials_risk_configuration.as_ref());
+        let check = compromised_credentials_check(mode, config, event);
+        if !check.check || !self.risk.breach().contains_password(password) {
+            return Ok(false);
+        }
+        tracing::info!(target: "userpool::audit", pool = %pool.id.as_str(), event = ?event, "compromised credentials detected");
+        if check.action_if_detected == CompromisedCredentialsEventAction::Block {
+            return Err(Error::new(ErrorKind::InvalidPassword, COMPROMISED));
+        }
+        Ok(true)
+    }
+
+    /// Scores an attempt of `user` (folded username) before it runs.
+    pub(crate) async fn assess(
+        &self,
+        pool: &PoolConfig,
+        client: &str,
+        user: &str,
+        event_type: EventType,
+        origin: &Origin,
+        mode: AdvancedSecurityMode,
+    ) -> Result<Decision> {
+        let now = self.now();
+        let history = if mode == AdvancedSecurityMode::Off {
+            Vec::new()
+        } else {
+            self.auth_events(pool, user, 200).await?
+        };
+        let ip_activity = origin
+            .ip
+            .map(|ip| self.risk.activity(pool.id.as_str(), ip, now))
+            .unwrap_or_default();
+        let input = userpool_risk::ScoringInput {
+            attempt: userpool_risk::Attempt {
+                user,
+                event_type,
+                ip_address: origin.ip,
+                device: origin.device.as_ref(),
+                now,
+                outcome: AttemptOutcome::Pending,
+            },
+            history: &history,
+            ip_activity,
+        };
+        let empty = RiskConfiguration::default();
+        let config = configuration(pool, client).unwrap_or(&empty);
+        Ok(userpool_risk::evaluate(
+            mode,
+            config,
+            self.risk.scorer.as_ref(),
+            &input,
+        ))
+    }
+
+    /// A user's newest events (at most `limit`).
+    pub(crate) async fn auth_events(
+        &self,
+        pool: &PoolConfig,
+        user: &str,
+        limit: usize,
+    ) -> Result<Vec<AuthEvent>> {
+        let page = self
+            .store()
+            .list_auth_events(&pool.id, user, limit, None)
+            .await
+            .map_err(|e| self.store_error(&e))?;
+        Ok(page
+            .items
+            .iter()
+            .filter_map(|r| serde_json::from_str(&r.body).ok())
+            .collect())
+    }
+
+    /// Stores `event` for `user` (folded username), within the retention.
+    pub(crate) async fn record_event(
+        &self,
+        pool: &PoolConfig,
+        user: &str,
+        event: &AuthEvent,
+    ) -> Result<()> {
+        let body = serde_json::to_string(event).map_err(|_| crate::core::internal())?;
+        let record = AuthEventRecord {
+            event_id: event.event_id.clone(),
+            user: user.to_owned(),
+            created: event.creation_date,
+            body,
+        };
+        let retention = AuthEventRetention {
+            keep: KEEP_EVENTS,
+            not_before: self.now() - KEEP_SECONDS,
+        };
+        match self
+            .store()
+            .put_auth_event(&pool.id, record, retention)
+            .await
+        {
+            Ok(()) | Err(userpool_store::StoreError::UserNotFound) => Ok(()),
+            Err(e) => Err(self.store_error(&e)),
+        }
+    }
+}

@@ -19,7 +19,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Secrets (admin credentials, master key, database password) are read from files or the
 /// environment; none is needed on the command line.
 #[derive(Debug, Parser)]
-#[command(name = "userpool-server", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "userpool-server",
+    version,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// What to do (default: serve).
     #[command(subcommand)]
@@ -103,7 +107,12 @@ pub struct StoreArgs {
     /// A PostgreSQL URL (postgres://user@host:5432/db) shared by several servers, or
     /// sqlite:PATH. Default: SQLite at DATA_DIR/userpool.db. Prefer the environment variable
     /// if the URL holds a password.
-    #[arg(long, env = "USERPOOL_DATABASE_URL", hide_env_values = true, value_name = "URL")]
+    #[arg(
+        long,
+        env = "USERPOOL_DATABASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub database_url: Option<String>,
     /// A file (mode 0600) holding the PostgreSQL password, put into the database URL.
     #[arg(long, env = "USERPOOL_DATABASE_PASSWORD_FILE", value_name = "PATH")]
@@ -156,7 +165,12 @@ pub struct ServeArgs {
     pub in_memory: Option<bool>,
     /// Admin key pair KEY:SECRET for SigV4-signed actions. Prefer USERPOOL_ADMIN_CREDENTIALS
     /// or --admin-credentials-file; default: generated into DATA_DIR/admin-credentials.
-    #[arg(long, env = "USERPOOL_ADMIN_CREDENTIALS", hide_env_values = true, value_name = "KEY:SECRET")]
+    #[arg(
+        long,
+        env = "USERPOOL_ADMIN_CREDENTIALS",
+        hide_env_values = true,
+        value_name = "KEY:SECRET"
+    )]
     pub admin_credentials: Option<String>,
     /// A file (mode 0600) holding the admin key pair as KEY:SECRET.
     #[arg(long, env = "USERPOOL_ADMIN_CREDENTIALS_FILE", value_name = "PATH")]
@@ -167,7 +181,12 @@ pub struct ServeArgs {
     pub rate_limits: Option<String>,
     /// A proxy (CIDR, repeatable; comma-separated in the environment) whose X-Forwarded-For
     /// and X-Forwarded-Proto are believed.
-    #[arg(long = "trusted-proxy", env = "USERPOOL_TRUSTED_PROXIES", value_delimiter = ',', value_name = "CIDR")]
+    #[arg(
+        long = "trusted-proxy",
+        env = "USERPOOL_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "CIDR"
+    )]
     pub trusted_proxies: Vec<String>,
     /// Log format on stderr [default: text].
     #[arg(long, env = "USERPOOL_LOG_FORMAT", value_enum, value_name = "FORMAT")]
@@ -183,10 +202,20 @@ pub struct ServeArgs {
     #[arg(long, env = "USERPOOL_METRICS_BIND", value_name = "ADDR")]
     pub metrics_bind: Option<SocketAddr>,
     /// TLS certificate chain (PEM); with --tls-key the listener speaks https only.
-    #[arg(long, env = "USERPOOL_TLS_CERT", value_name = "PATH", requires = "tls_key")]
+    #[arg(
+        long,
+        env = "USERPOOL_TLS_CERT",
+        value_name = "PATH",
+        requires = "tls_key"
+    )]
     pub tls_cert: Option<PathBuf>,
     /// TLS private key (PEM, PKCS#8, PKCS#1 or SEC1).
-    #[arg(long, env = "USERPOOL_TLS_KEY", value_name = "PATH", requires = "tls_cert")]
+    #[arg(
+        long,
+        env = "USERPOOL_TLS_KEY",
+        value_name = "PATH",
+        requires = "tls_cert"
+    )]
     pub tls_key: Option<PathBuf>,
     /// Seconds to let requests in flight finish after SIGTERM or Ctrl-C [default: 20].
     #[arg(long, env = "USERPOOL_SHUTDOWN_TIMEOUT", value_name = "SECONDS")]

@@ -77,7 +77,9 @@ pub async fn check(args: &StoreCommandArgs) -> Result<()> {
             Engine::Sqlite => "ok (empty database)".into(),
             _ => "ok (connected)".into(),
         };
-        println!("{description}: integrity {integrity}; schema version {version} (this build: {latest})");
+        println!(
+            "{description}: integrity {integrity}; schema version {version} (this build: {latest})"
+        );
         if !integrity.starts_with("ok") {
             return Err(Error::CheckFailed(format!(
                 "integrity check failed: {integrity}"

@@ -270,8 +270,9 @@ mod tests {
     use crate::cli::Cli;
 
     fn serve_args(argv: &[&str]) -> ServeArgs {
-        let cli = Cli::try_parse_from(std::iter::once("userpool-server").chain(argv.iter().copied()))
-            .expect("parses");
+        let cli =
+            Cli::try_parse_from(std::iter::once("userpool-server").chain(argv.iter().copied()))
+                .expect("parses");
         match cli.command {
             Some(crate::cli::Command::Serve(args)) => args,
             None => cli.serve,
@@ -315,18 +316,30 @@ mod tests {
         assert_eq!(s.bind.to_string(), "127.0.0.2:4000");
         let s = Settings::resolve(&serve_args(&[]), &FileConfig::default()).expect("resolves");
         assert_eq!(s.bind.to_string(), DEFAULT_BIND);
-        assert_eq!(s.store.master_key_file, Path::new("userpool-data/master.key"));
+        assert_eq!(
+            s.store.master_key_file,
+            Path::new("userpool-data/master.key")
+        );
         assert!(s.metrics && !s.dev_outbox && !s.https());
     }
 
     #[test]
     fn bad_values_are_named() {
-        let e = Settings::resolve(&serve_args(&["--rate-limits", "lots"]), &FileConfig::default())
-            .expect_err("bad profile");
+        let e = Settings::resolve(
+            &serve_args(&["--rate-limits", "lots"]),
+            &FileConfig::default(),
+        )
+        .expect_err("bad profile");
         assert_eq!(e.to_string(), "rate limits must be off, default or cognito");
-        let e = Settings::resolve(&serve_args(&["--trusted-proxy", "nope"]), &FileConfig::default())
-            .expect_err("bad cidr");
-        assert_eq!(e.to_string(), "trusted proxy \"nope\" is not a CIDR (10.0.0.0/8)");
+        let e = Settings::resolve(
+            &serve_args(&["--trusted-proxy", "nope"]),
+            &FileConfig::default(),
+        )
+        .expect_err("bad cidr");
+        assert_eq!(
+            e.to_string(),
+            "trusted proxy \"nope\" is not a CIDR (10.0.0.0/8)"
+        );
         let file = FileConfig::parse("tls_cert = \"c.pem\"").expect("parses");
         let e = Settings::resolve(&serve_args(&[]), &file).expect_err("half TLS");
         assert_eq!(

@@ -337,7 +337,10 @@ mod tests {
         ] {
             assert!(text.contains(line), "{line} missing from\n{text}");
         }
-        assert_eq!(facts.pool.lock().expect("lock").as_deref(), Some("us-east-1_A"));
+        assert_eq!(
+            facts.pool.lock().expect("lock").as_deref(),
+            Some("us-east-1_A")
+        );
         assert_eq!(facts.client.lock().expect("lock").as_deref(), Some("c1"));
     }
 }

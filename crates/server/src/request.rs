@@ -132,7 +132,10 @@ mod tests {
     #[test]
     fn a_usable_caller_id_is_echoed_and_anything_else_replaced() {
         let mut h = HeaderMap::new();
-        h.insert("x-amzn-trace-id", HeaderValue::from_static("Root=1-5759e988-bd862e3fe1be46a994272793"));
+        h.insert(
+            "x-amzn-trace-id",
+            HeaderValue::from_static("Root=1-5759e988-bd862e3fe1be46a994272793"),
+        );
         assert_eq!(request_id(&h), "Root=1-5759e988-bd862e3fe1be46a994272793");
         h.insert("x-request-id", HeaderValue::from_static("abc-123"));
         assert_eq!(request_id(&h), "abc-123", "x-request-id first");
@@ -140,7 +143,10 @@ mod tests {
         bad.insert("x-request-id", HeaderValue::from_static("has space"));
         let fresh = request_id(&bad);
         assert!(uuid::Uuid::parse_str(&fresh).is_ok(), "{fresh}");
-        bad.insert("x-request-id", HeaderValue::from_str(&"a".repeat(201)).expect("header"));
+        bad.insert(
+            "x-request-id",
+            HeaderValue::from_str(&"a".repeat(201)).expect("header"),
+        );
         assert_ne!(request_id(&bad).len(), 201);
     }
 }

@@ -35,7 +35,8 @@ fn create_private(path: &Path, contents: &str) -> Result<bool> {
     {
         Ok(mut file) => {
             let what = || format!("cannot write {}", path.display());
-            file.write_all(contents.as_bytes()).map_err(Error::io(what()))?;
+            file.write_all(contents.as_bytes())
+                .map_err(Error::io(what()))?;
             file.sync_all().map_err(Error::io(what()))?;
             Ok(true)
         }
@@ -150,7 +151,12 @@ mod tests {
     #[test]
     fn master_keys_are_64_hex_digits() {
         assert!(parse_master_key(&"ab".repeat(32), "t").is_ok());
-        for bad in ["", "zz".repeat(32).as_str(), "ab".repeat(31).as_str(), "é".repeat(32).as_str()] {
+        for bad in [
+            "",
+            "zz".repeat(32).as_str(),
+            "ab".repeat(31).as_str(),
+            "é".repeat(32).as_str(),
+        ] {
             let e = parse_master_key(bad, "t").err().map(|e| e.to_string());
             assert_eq!(e.as_deref(), Some("t does not hold 64 hex digits"));
         }

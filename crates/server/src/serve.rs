@@ -70,7 +70,11 @@ pub async fn serve(settings: Settings, metrics: Option<Arc<Metrics>>) -> Result<
     let local = listener
         .local_addr()
         .map_err(Error::io("no local address"))?;
-    let scheme = if tls_config.is_some() { "https" } else { "http" };
+    let scheme = if tls_config.is_some() {
+        "https"
+    } else {
+        "http"
+    };
     let endpoint = format!("{scheme}://{local}");
     let public_url = settings
         .public_url
@@ -139,8 +143,8 @@ pub async fn serve(settings: Settings, metrics: Option<Arc<Metrics>>) -> Result<
     });
 
     let health = Health::new(opened.sql.clone());
-    let mut app: Router = health::routes(health.clone())
-        .merge(userpool_http::router_with::<()>(service, config));
+    let mut app: Router =
+        health::routes(health.clone()).merge(userpool_http::router_with::<()>(service, config));
     let metrics_app = metrics.clone().map(|m| {
         Router::new().route(
             "/metrics",
@@ -189,7 +193,14 @@ pub async fn serve(settings: Settings, metrics: Option<Arc<Metrics>>) -> Result<
         None => None,
     };
 
-    banner(&settings, &endpoint, &public_url, &admin, &secret_location, &opened.description);
+    banner(
+        &settings,
+        &endpoint,
+        &public_url,
+        &admin,
+        &secret_location,
+        &opened.description,
+    );
 
     let signals = tokio::spawn(async move {
         shutdown_signal().await;
@@ -215,7 +226,8 @@ pub async fn serve(settings: Settings, metrics: Option<Arc<Metrics>>) -> Result<
             let listener = tls::TlsListener::new(listener, config, stop.clone())
                 .map_err(Error::io("TLS listener"))?
                 .tap_io(|_| ());
-            let server = axum::serve(listener, make_service).with_graceful_shutdown(stopped(stop.clone()));
+            let server =
+                axum::serve(listener, make_service).with_graceful_shutdown(stopped(stop.clone()));
             tokio::select! {
                 r = server.into_future() => r.map(|()| true),
                 () = draining => Ok(false),
@@ -283,7 +295,9 @@ fn banner(
     let region = &settings.region;
     let key = admin.access_key_id();
     println!("userpool listening on {endpoint} (region {region}, storage: {storage})");
-    println!("admin credentials (SigV4, for Admin* and pool actions): key {key} (secret: {secret_location})");
+    println!(
+        "admin credentials (SigV4, for Admin* and pool actions): key {key} (secret: {secret_location})"
+    );
     println!("health:    {endpoint}/health/live  {endpoint}/health/ready");
     if settings.metrics && settings.metrics_bind.is_none() {
         println!("metrics:   {endpoint}/metrics");

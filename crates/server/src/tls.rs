@@ -23,9 +23,17 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 pub fn server_config(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig>> {
     let chain = CertificateDer::pem_file_iter(cert)
         .and_then(|certs| certs.collect::<std::result::Result<Vec<_>, _>>())
-        .map_err(|e| Error::Tls(format!("cannot read certificates from {}: {e}", cert.display())))?;
+        .map_err(|e| {
+            Error::Tls(format!(
+                "cannot read certificates from {}: {e}",
+                cert.display()
+            ))
+        })?;
     if chain.is_empty() {
-        return Err(Error::Tls(format!("{} holds no certificate", cert.display())));
+        return Err(Error::Tls(format!(
+            "{} holds no certificate",
+            cert.display()
+        )));
     }
     let key = PrivateKeyDer::from_pem_file(key)
         .map_err(|_| Error::Tls(format!("cannot read a private key from {}", key.display())))?;

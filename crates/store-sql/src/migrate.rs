@@ -66,7 +66,9 @@ pub(crate) fn latest() -> i64 {
 
 /// Every migration's `(version, name)`, oldest first.
 pub(crate) fn known() -> impl Iterator<Item = (i64, &'static str)> {
-    MIGRATIONS.iter().map(|(version, name, _)| (*version, *name))
+    MIGRATIONS
+        .iter()
+        .map(|(version, name, _)| (*version, *name))
 }
 
 /// A migration's SQL for `engine`.

@@ -277,9 +277,11 @@ impl SqlStore {
             return Ok(Vec::new());
         }
         failure::read(|| async {
-            sqlx::query_scalar::<_, i64>("SELECT version FROM up_schema_migrations ORDER BY version")
-                .fetch_all(&self.pool)
-                .await
+            sqlx::query_scalar::<_, i64>(
+                "SELECT version FROM up_schema_migrations ORDER BY version",
+            )
+            .fetch_all(&self.pool)
+            .await
         })
         .await
     }

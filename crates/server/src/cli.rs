@@ -37,7 +37,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the Cognito API, the hosted UI, health and metrics (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply the database's schema migrations, or show which are applied.
     ///
     /// `serve` applies them on start as well; run `migrate apply` first to do it once, before

@@ -274,7 +274,7 @@ mod tests {
             Cli::try_parse_from(std::iter::once("userpool-server").chain(argv.iter().copied()))
                 .expect("parses");
         match cli.command {
-            Some(crate::cli::Command::Serve(args)) => args,
+            Some(crate::cli::Command::Serve(args)) => *args,
             None => cli.serve,
             Some(other) => panic!("not serve: {other:?}"),
         }

@@ -26,23 +26,37 @@ pub fn private_dir(dir: &Path) -> Result<()> {
 }
 
 /// Writes `contents` to a new file only its owner can read; `false` if it already exists.
+/// The file appears complete or not at all (written aside, then hard-linked into place), so
+/// servers starting together on one shared volume all read the same key.
 fn create_private(path: &Path, contents: &str) -> Result<bool> {
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-    {
-        Ok(mut file) => {
-            let what = || format!("cannot write {}", path.display());
-            file.write_all(contents.as_bytes())
-                .map_err(Error::io(what()))?;
-            file.sync_all().map_err(Error::io(what()))?;
-            Ok(true)
-        }
+    if path.exists() {
+        return Ok(false);
+    }
+    let aside = path.with_file_name(format!(
+        ".{}.{}-{:016x}",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("secret"),
+        std::process::id(),
+        rand::random::<u64>()
+    ));
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&aside)?;
+        file.write_all(contents.as_bytes())?;
+        file.sync_all()
+    })()
+    .map_err(Error::io(format!("cannot write {}", aside.display())));
+    let linked = written.and_then(|()| match std::fs::hard_link(&aside, path) {
+        Ok(()) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
         Err(e) => Err(Error::io(format!("cannot create {}", path.display()))(e)),
-    }
+    });
+    let _ = std::fs::remove_file(&aside);
+    linked
 }
 
 /// The contents of a secret file, refused unless only its owner may read or write it (mode
@@ -160,6 +174,37 @@ mod tests {
             let e = parse_master_key(bad, "t").err().map(|e| e.to_string());
             assert_eq!(e.as_deref(), Some("t does not hold 64 hex digits"));
         }
+    }
+
+    #[test]
+    fn concurrent_first_starts_agree_on_one_complete_file() {
+        let dir = std::env::temp_dir().join(format!("userpool-race-{}", std::process::id()));
+        private_dir(&dir).expect("dir");
+        let file = dir.join("master.key");
+        let _ = std::fs::remove_file(&file);
+        let winners: Vec<(bool, String)> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|i| {
+                    let file = &file;
+                    s.spawn(move || {
+                        let mine = format!("{i}").repeat(64);
+                        let created = create_private(file, &mine).expect("create");
+                        (created, mine)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("join"))
+                .collect()
+        });
+        let created: Vec<_> = winners.iter().filter(|(c, _)| *c).collect();
+        assert_eq!(created.len(), 1, "exactly one writer wins");
+        let on_disk = read_private(&file).expect("private");
+        assert_eq!(on_disk.as_str(), created[0].1);
+        let leftovers = std::fs::read_dir(&dir).expect("dir").count();
+        assert_eq!(leftovers, 1, "no temporary file is left");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -75,7 +75,16 @@ pub async fn serve(settings: Settings, metrics: Option<Arc<Metrics>>) -> Result<
     } else {
         "http"
     };
-    let endpoint = format!("{scheme}://{local}");
+    // Listening on every interface: this host reaches it on loopback (and the default issuer
+    // names a reachable address, not 0.0.0.0; set the public URL for other hosts).
+    let mut reachable = local;
+    if local.ip().is_unspecified() {
+        reachable.set_ip(match local {
+            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    let endpoint = format!("{scheme}://{reachable}");
     let public_url = settings
         .public_url
         .clone()
@@ -294,7 +303,10 @@ fn banner(
 ) {
     let region = &settings.region;
     let key = admin.access_key_id();
-    println!("userpool listening on {endpoint} (region {region}, storage: {storage})");
+    println!(
+        "userpool listening on {endpoint} (region {region}, storage: {storage}, bound to {})",
+        settings.bind
+    );
     println!(
         "admin credentials (SigV4, for Admin* and pool actions): key {key} (secret: {secret_location})"
     );

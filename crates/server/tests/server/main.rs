@@ -16,6 +16,7 @@
 
 mod commands;
 mod config_layers;
+mod container;
 mod crash;
 mod health;
 mod logs;

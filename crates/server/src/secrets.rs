@@ -183,6 +183,7 @@ mod tests {
         let file = dir.join("master.key");
         let _ = std::fs::remove_file(&file);
         let winners: Vec<(bool, String)> = std::thread::scope(|s| {
+            #[allow(clippy::needless_collect, reason = "every thread starts before any is joined")]
             let handles: Vec<_> = (0..8)
                 .map(|i| {
                     let file = &file;

@@ -10,6 +10,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::secrets::Secret;
+
 /// The userpool server: Amazon Cognito's wire protocol (user pools and identity pools) for the
 /// AWS CLI, boto3, the AWS SDKs, amazon-cognito-identity-js, Amplify and pycognito, with an
 /// endpoint override only.
@@ -113,7 +115,7 @@ pub struct StoreArgs {
         hide_env_values = true,
         value_name = "URL"
     )]
-    pub database_url: Option<String>,
+    pub database_url: Option<Secret>,
     /// A file (mode 0600) holding the PostgreSQL password, put into the database URL.
     #[arg(long, env = "USERPOOL_DATABASE_PASSWORD_FILE", value_name = "PATH")]
     pub database_password_file: Option<PathBuf>,
@@ -171,7 +173,7 @@ pub struct ServeArgs {
         hide_env_values = true,
         value_name = "KEY:SECRET"
     )]
-    pub admin_credentials: Option<String>,
+    pub admin_credentials: Option<Secret>,
     /// A file (mode 0600) holding the admin key pair as KEY:SECRET.
     #[arg(long, env = "USERPOOL_ADMIN_CREDENTIALS_FILE", value_name = "PATH")]
     pub admin_credentials_file: Option<PathBuf>,

@@ -10,6 +10,7 @@ use userpool_http::{IpNet, RateLimits};
 
 use crate::cli::{IssuerMode, LogFormat, ServeArgs, StoreArgs, Switch};
 use crate::error::{Error, Result};
+use crate::secrets::Secret;
 
 /// The default listen address.
 pub const DEFAULT_BIND: &str = "127.0.0.1:9229";
@@ -59,7 +60,7 @@ pub struct FileConfig {
     /// `--data-dir`.
     pub data_dir: Option<PathBuf>,
     /// `--database-url`.
-    pub database_url: Option<String>,
+    pub database_url: Option<Secret>,
     /// `--database-password-file`.
     pub database_password_file: Option<PathBuf>,
     /// `--database-schema`.
@@ -98,7 +99,7 @@ pub struct StoreSettings {
     /// The data directory.
     pub data_dir: PathBuf,
     /// The database URL (may hold a password: never printed).
-    pub database_url: Option<String>,
+    pub database_url: Option<Secret>,
     /// A file holding the database password.
     pub database_password_file: Option<PathBuf>,
     /// The PostgreSQL schema.
@@ -147,7 +148,7 @@ pub struct Settings {
     /// In-memory store.
     pub in_memory: bool,
     /// `KEY:SECRET` from the flag or environment (never from the file).
-    pub admin_credentials: Option<String>,
+    pub admin_credentials: Option<Secret>,
     /// The admin credentials file.
     pub admin_credentials_file: Option<PathBuf>,
     /// Rate limits.
@@ -321,6 +322,26 @@ mod tests {
             Path::new("userpool-data/master.key")
         );
         assert!(s.metrics && !s.dev_outbox && !s.https());
+    }
+
+    #[test]
+    fn secret_settings_are_redacted_in_debug() {
+        let file =
+            FileConfig::parse("database_url = \"postgres://u:hunter2@db/x\"").expect("parses");
+        let s = Settings::resolve(
+            &serve_args(&["--admin-credentials", "AKID:sekrit-value"]),
+            &file,
+        )
+        .expect("resolves");
+        let shown = format!("{s:?} {file:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("sekrit-value"),
+            "{shown}"
+        );
+        assert_eq!(
+            s.store.database_url.as_ref().map(Secret::expose),
+            Some("postgres://u:hunter2@db/x")
+        );
     }
 
     #[test]

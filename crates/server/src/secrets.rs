@@ -16,6 +16,39 @@ use crate::error::{Error, Result};
 /// The environment variable that may hold the master key (64 hex digits) instead of a file.
 pub const MASTER_KEY_ENV: &str = "USERPOOL_MASTER_KEY";
 
+/// A secret setting (a database URL that may hold a password, `KEY:SECRET`): its `Debug` is
+/// redacted and its memory zeroed on drop; it is read from flags, the environment or the file
+/// and never serialized.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Zeroizing<String>);
+
+impl Secret {
+    /// The secret text.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        Ok(Self(Zeroizing::new(s.to_owned())))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        String::deserialize(d).map(|s| Self(Zeroizing::new(s)))
+    }
+}
+
 /// Creates `dir` (mode 0700) if it is missing.
 pub fn private_dir(dir: &Path) -> Result<()> {
     std::fs::DirBuilder::new()
@@ -183,7 +216,10 @@ mod tests {
         let file = dir.join("master.key");
         let _ = std::fs::remove_file(&file);
         let winners: Vec<(bool, String)> = std::thread::scope(|s| {
-            #[allow(clippy::needless_collect, reason = "every thread starts before any is joined")]
+            #[allow(
+                clippy::needless_collect,
+                reason = "every thread starts before any is joined"
+            )]
             let handles: Vec<_> = (0..8)
                 .map(|i| {
                     let file = &file;

@@ -31,7 +31,7 @@ use crate::{secrets, store, tls};
 fn admin(settings: &Settings) -> Result<(AdminCredentials, String)> {
     if let Some(pair) = &settings.admin_credentials {
         return Ok((
-            secrets::admin_credentials(pair)?,
+            secrets::admin_credentials(pair.expose())?,
             "as given (USERPOOL_ADMIN_CREDENTIALS or --admin-credentials)".into(),
         ));
     }

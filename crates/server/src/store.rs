@@ -39,10 +39,11 @@ impl std::fmt::Debug for OpenStore {
 pub fn sql_options(settings: &StoreSettings) -> Result<(SqlStoreOptions, Engine, String)> {
     let (url, description) = match &settings.database_url {
         Some(url) => {
+            let url = url.expose();
             let engine = Engine::of_url(url)?;
             let url = match &settings.database_password_file {
                 Some(file) => secrets::with_password(url, file)?.to_string(),
-                None => url.clone(),
+                None => url.to_owned(),
             };
             (url, format!("{engine:?} database"))
         }

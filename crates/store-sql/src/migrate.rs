@@ -69,6 +69,13 @@ pub(crate) fn latest() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)
 }
 
+/// Every migration's `(version, name)`, oldest first.
+pub(crate) fn known() -> impl Iterator<Item = (i64, &'static str)> {
+    MIGRATIONS
+        .iter()
+        .map(|(version, name, _)| (*version, *name))
+}
+
 /// A migration's SQL for `engine`.
 fn render(sql: &str, engine: Engine) -> String {
     match engine {

@@ -244,6 +244,48 @@ impl SqlStore {
         .await
     }
 
+    /// The newest schema version this build knows (what [`Self::schema_version`] reaches).
+    pub fn latest_schema_version() -> i64 {
+        migrate::latest()
+    }
+
+    /// The migrations this build knows, `(version, name)`, oldest first.
+    pub fn known_migrations() -> impl Iterator<Item = (i64, &'static str)> {
+        migrate::known()
+    }
+
+    /// The versions applied to the database, oldest first, read without applying anything
+    /// (empty for a database no userpool has migrated yet).
+    pub async fn applied_migrations(&self) -> StoreResult<Vec<i64>> {
+        let exists = match self.engine {
+            Engine::Sqlite => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' \
+                 AND name = 'up_schema_migrations'"
+            }
+            Engine::Postgres => {
+                "SELECT COUNT(*) FROM information_schema.tables \
+                 WHERE table_name = 'up_schema_migrations' AND table_schema = current_schema()"
+            }
+        };
+        let found = failure::read(|| async {
+            sqlx::query_scalar::<_, i64>(exists)
+                .fetch_one(&self.pool)
+                .await
+        })
+        .await?;
+        if found == 0 {
+            return Ok(Vec::new());
+        }
+        failure::read(|| async {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT version FROM up_schema_migrations ORDER BY version",
+            )
+            .fetch_all(&self.pool)
+            .await
+        })
+        .await
+    }
+
     /// SQLite's `PRAGMA integrity_check` (`"ok"` when the file is sound); PostgreSQL has no
     /// equivalent and answers `"ok"` once it can run a query.
     pub async fn integrity_check(&self) -> StoreResult<String> {

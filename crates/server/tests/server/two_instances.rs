@@ -1,4 +1,4 @@
-//! Two `server` processes on different ports sharing one PostgreSQL database (and one master
+//! Two `userpool-server` processes on different ports sharing one PostgreSQL database (and one master
 //! key and public URL, as instances behind a load balancer would): every step of a user's life
 //! may land on either.
 

@@ -1,10 +1,10 @@
-//! Crash safety: a `server` on SQLite is driven (sign-ups, attribute updates, refresh-token
+//! Crash safety: a `userpool-server` on SQLite is driven (sign-ups, attribute updates, refresh-token
 //! rotations, revocations) and killed with SIGKILL at a random point, round after round. After
 //! each kill the database passes `PRAGMA integrity_check` and holds every write the server
 //! acknowledged; then the server starts again on it.
 //!
 //! CI runs a short version (`USERPOOL_CRASH_ROUNDS`, default 10 rounds); the long one is
-//! `cargo test -p userpool-examples --test server -- --ignored kill9_long` (120 rounds).
+//! `cargo test -p userpool-server --test server -- --ignored kill9_long` (120 rounds).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

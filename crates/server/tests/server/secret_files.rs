@@ -40,7 +40,7 @@ fn secret_files_are_created_private_and_refused_when_they_are_not() {
         (&admin, 0o602),
     ] {
         chmod(file, bad);
-        let (code, stderr) = process::refused(&["--data-dir", data]);
+        let (code, stderr) = process::Launch::new(&["--data-dir", data]).refused();
         assert_eq!(code, Some(1), "{stderr}");
         let expected = format!(
             "{} is readable or writable by group or others (mode {bad:04o})",
@@ -59,14 +59,15 @@ fn secret_files_are_created_private_and_refused_when_they_are_not() {
     std::fs::write(&shared, format!("{key}\n")).unwrap();
     chmod(&shared, 0o644);
     chmod(&admin, 0o666);
-    let (code, stderr) = process::refused(&[
+    let (code, stderr) = process::Launch::new(&[
         "--data-dir",
         data,
         "--master-key-file",
         shared.to_str().unwrap(),
         "--admin-credentials",
         "AKIDX:secret-x",
-    ]);
+    ])
+    .refused();
     assert_eq!(code, Some(1), "{stderr}");
     assert!(
         stderr.contains(&format!("{} is readable", shared.display())),

@@ -1,0 +1,260 @@
+//! The command line (clap, derive): `serve` (the default), `migrate`, `check`, `rotate-keys`.
+//!
+//! Every setting except `--config` is layered: the TOML file (`--config`) is overridden by the
+//! `USERPOOL_*` environment variable, which is overridden by the flag. So every field here is
+//! an `Option`: `None` means "not given at this layer" and [`crate::Settings`] fills it from
+//! the file or the default.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::secrets::Secret;
+
+/// The userpool server: Amazon Cognito's wire protocol (user pools and identity pools) for the
+/// AWS CLI, boto3, the AWS SDKs, amazon-cognito-identity-js, Amplify and pycognito, with an
+/// endpoint override only.
+///
+/// Without a command it serves (see `userpool-server serve --help`). Settings come from a TOML
+/// file (--config), then USERPOOL_* environment variables, then flags, the later winning.
+/// Secrets (admin credentials, master key, database password) are read from files or the
+/// environment; none is needed on the command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "userpool-server",
+    version,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// The serve settings, when no command is named.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the Cognito API, the hosted UI, health and metrics (the default).
+    Serve(Box<ServeArgs>),
+    /// Apply the database's schema migrations, or show which are applied.
+    ///
+    /// `serve` applies them on start as well; run `migrate apply` first to do it once, before
+    /// several instances start.
+    Migrate(MigrateArgs),
+    /// Check the store: SQLite's `PRAGMA integrity_check`, or PostgreSQL's connectivity, and
+    /// the schema version against this build's. Exits 1 when something is wrong.
+    Check(StoreCommandArgs),
+    /// Replace the signing keys of every pool (or of the pools named with --pool).
+    ///
+    /// The new keys sign from now on; the old ones stay in the JWKS and keep verifying the
+    /// tokens they signed until those expire. Running servers pick the new keys up within a
+    /// minute.
+    RotateKeys(RotateKeysArgs),
+}
+
+/// `migrate apply` or `migrate status`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// apply (the default) or status.
+    #[arg(value_enum, default_value_t = MigrateAction::Apply)]
+    pub action: MigrateAction,
+    /// Which store.
+    #[command(flatten)]
+    pub common: StoreCommandArgs,
+}
+
+/// What `migrate` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MigrateAction {
+    /// Apply every migration the database lacks (under the migration lock).
+    Apply,
+    /// List the migrations this build knows and which are applied; exits 1 if any is not.
+    Status,
+}
+
+/// `rotate-keys`.
+#[derive(Debug, Args)]
+pub struct RotateKeysArgs {
+    /// Rotate only this pool's keys (repeatable). Default: every pool.
+    #[arg(long = "pool", value_name = "POOL_ID")]
+    pub pools: Vec<String>,
+    /// Which store, and the master key its secrets are sealed under.
+    #[command(flatten)]
+    pub common: StoreCommandArgs,
+}
+
+/// What the data commands share: the configuration file and where the data is.
+#[derive(Debug, Args)]
+pub struct StoreCommandArgs {
+    /// A TOML configuration file (see userpool.toml); its keys are overridden by USERPOOL_*
+    /// variables and flags.
+    #[arg(long, short = 'c', env = "USERPOOL_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Where the data is.
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// Where the data is: a SQLite database in the data directory (the default) or PostgreSQL.
+#[derive(Debug, Default, Args)]
+pub struct StoreArgs {
+    /// Directory for the SQLite database, the generated master key and admin credentials
+    /// (created mode 0700) [default: userpool-data].
+    #[arg(long, env = "USERPOOL_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// A PostgreSQL URL (postgres://user@host:5432/db) shared by several servers, or
+    /// sqlite:PATH. Default: SQLite at DATA_DIR/userpool.db. Prefer the environment variable
+    /// if the URL holds a password.
+    #[arg(
+        long,
+        env = "USERPOOL_DATABASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub database_url: Option<Secret>,
+    /// A file (mode 0600) holding the PostgreSQL password, put into the database URL.
+    #[arg(long, env = "USERPOOL_DATABASE_PASSWORD_FILE", value_name = "PATH")]
+    pub database_password_file: Option<PathBuf>,
+    /// PostgreSQL only: keep every table in this schema (letters, digits and _).
+    #[arg(long, env = "USERPOOL_DATABASE_SCHEMA", value_name = "NAME")]
+    pub database_schema: Option<String>,
+    /// The master key file (64 hex digits, mode 0600) that seals secrets at rest. Default:
+    /// DATA_DIR/master.key, generated on first start. Servers sharing a database share it.
+    #[arg(long, env = "USERPOOL_MASTER_KEY_FILE", value_name = "PATH")]
+    pub master_key_file: Option<PathBuf>,
+}
+
+/// `serve`.
+#[derive(Debug, Default, Args)]
+pub struct ServeArgs {
+    /// A TOML configuration file (see userpool.toml); its keys are overridden by USERPOOL_*
+    /// variables and flags.
+    #[arg(long, short = 'c', env = "USERPOOL_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:9229; the container uses 0.0.0.0:9229].
+    #[arg(long, env = "USERPOOL_BIND", value_name = "ADDR")]
+    pub bind: Option<SocketAddr>,
+    /// Port to listen on (replaces the port of --bind; kept from the example server).
+    #[arg(long, env = "USERPOOL_PORT", value_name = "N")]
+    pub port: Option<u16>,
+    /// The AWS region the service answers as [default: us-east-1].
+    #[arg(long, env = "USERPOOL_REGION", value_name = "REGION")]
+    pub region: Option<String>,
+    /// The URL clients reach this service at (the tokens' issuer in self mode). An https URL
+    /// makes hosted-UI cookies Secure. Default: http://BIND, or https://BIND with TLS.
+    #[arg(long, env = "USERPOOL_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Token issuer: self (PUBLIC_URL/POOL_ID) or aws (cognito-idp.REGION.amazonaws.com)
+    /// [default: self].
+    #[arg(long, env = "USERPOOL_ISSUER_MODE", value_enum, value_name = "MODE")]
+    pub issuer_mode: Option<IssuerMode>,
+    /// Lambda Invoke endpoint for pools' Lambda triggers (a local Lambda emulator).
+    #[arg(long, env = "USERPOOL_LAMBDA_ENDPOINT", value_name = "URL")]
+    pub lambda_endpoint: Option<String>,
+    /// STS endpoint for GetCredentialsForIdentity; without one, local development credentials
+    /// are minted (and the log says so).
+    #[arg(long, env = "USERPOOL_STS_ENDPOINT", value_name = "URL")]
+    pub sts_endpoint: Option<String>,
+    /// Keep sent codes for GET /_dev/messages (loopback clients only). Development only.
+    #[arg(long, env = "USERPOOL_DEV_OUTBOX", num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub dev_outbox: Option<bool>,
+    /// Keep nothing: an in-memory store and a random master key.
+    #[arg(long, env = "USERPOOL_IN_MEMORY", num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub in_memory: Option<bool>,
+    /// Admin key pair KEY:SECRET for SigV4-signed actions. Prefer USERPOOL_ADMIN_CREDENTIALS
+    /// or --admin-credentials-file; default: generated into DATA_DIR/admin-credentials.
+    #[arg(
+        long,
+        env = "USERPOOL_ADMIN_CREDENTIALS",
+        hide_env_values = true,
+        value_name = "KEY:SECRET"
+    )]
+    pub admin_credentials: Option<Secret>,
+    /// A file (mode 0600) holding the admin key pair as KEY:SECRET.
+    #[arg(long, env = "USERPOOL_ADMIN_CREDENTIALS_FILE", value_name = "PATH")]
+    pub admin_credentials_file: Option<PathBuf>,
+    /// Request-rate limits: default (per client IP, username, app client and access key),
+    /// cognito (Cognito's account-wide quotas) or off.
+    #[arg(long, env = "USERPOOL_RATE_LIMITS", value_name = "PROFILE")]
+    pub rate_limits: Option<String>,
+    /// A proxy (CIDR, repeatable; comma-separated in the environment) whose X-Forwarded-For
+    /// and X-Forwarded-Proto are believed.
+    #[arg(
+        long = "trusted-proxy",
+        env = "USERPOOL_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "CIDR"
+    )]
+    pub trusted_proxies: Vec<String>,
+    /// Log format on stderr [default: text].
+    #[arg(long, env = "USERPOOL_LOG_FORMAT", value_enum, value_name = "FORMAT")]
+    pub log_format: Option<LogFormat>,
+    /// Log filter (tracing's EnvFilter syntax: info, warn,userpool::audit=info, …)
+    /// [default: RUST_LOG, else info].
+    #[arg(long, env = "USERPOOL_LOG_LEVEL", value_name = "FILTER")]
+    pub log_level: Option<String>,
+    /// Serve Prometheus metrics at /metrics [default: on].
+    #[arg(long, env = "USERPOOL_METRICS", value_enum, value_name = "ON|OFF")]
+    pub metrics: Option<Switch>,
+    /// Serve /metrics on this address instead of the main listener (which then has none).
+    #[arg(long, env = "USERPOOL_METRICS_BIND", value_name = "ADDR")]
+    pub metrics_bind: Option<SocketAddr>,
+    /// TLS certificate chain (PEM); with --tls-key the listener speaks https only.
+    #[arg(
+        long,
+        env = "USERPOOL_TLS_CERT",
+        value_name = "PATH",
+        requires = "tls_key"
+    )]
+    pub tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM, PKCS#8, PKCS#1 or SEC1).
+    #[arg(
+        long,
+        env = "USERPOOL_TLS_KEY",
+        value_name = "PATH",
+        requires = "tls_cert"
+    )]
+    pub tls_key: Option<PathBuf>,
+    /// Seconds to let requests in flight finish after SIGTERM or Ctrl-C [default: 20].
+    #[arg(long, env = "USERPOOL_SHUTDOWN_TIMEOUT", value_name = "SECONDS")]
+    pub shutdown_timeout: Option<u64>,
+    /// Where the data is.
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// Whose URL tokens name as their issuer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IssuerMode {
+    /// `PUBLIC_URL/POOL_ID` (discovery and JWKS served here).
+    #[value(name = "self")]
+    #[serde(rename = "self")]
+    SelfHosted,
+    /// `https://cognito-idp.REGION.amazonaws.com/POOL_ID`, for verifiers that hard-code it.
+    Aws,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line (fields, span fields, timestamp).
+    Json,
+}
+
+/// On or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Switch {
+    /// On.
+    On,
+    /// Off.
+    Off,
+}

@@ -83,6 +83,9 @@ pub struct FlowContext<'a, R: ?Sized> {
     /// `ENABLED`): a phantom locks out after the same failures as a real user, so the lockout
     /// says nothing about existence. Zero when the user exists.
     pub unknown_user_failures: Failures,
+    /// The pool's WebAuthn relying party for this client (RP id, origins, user
+    /// verification); `None` when passkeys are not configured (no `WEB_AUTHN` offered).
+    pub relying_party: Option<&'a webauthn_rp::RelyingParty>,
 }
 
 impl<R: ?Sized> FlowContext<'_, R> {
@@ -121,6 +124,8 @@ pub struct Account<'a> {
     pub device_verifier: Option<srp::Verifier>,
     /// The user's failed sign-in attempts (lockout), as stored.
     pub failures: Failures,
+    /// The user's passkeys (WebAuthn credentials) for the pool's relying party.
+    pub passkeys: Vec<webauthn_rp::StoredCredential>,
 }
 
 impl<'a> Account<'a> {
@@ -132,6 +137,7 @@ impl<'a> Account<'a> {
             totp: None,
             device_verifier: None,
             failures: Failures::default(),
+            passkeys: Vec::new(),
         }
     }
 }

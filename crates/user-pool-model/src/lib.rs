@@ -45,6 +45,7 @@ mod password;
 mod pool;
 mod redirect_url;
 mod schema;
+mod sign_in_policy;
 mod user;
 mod username;
 
@@ -73,5 +74,6 @@ pub use schema::{
     AttributeDataType, MAX_ATTRIBUTE_VALUE_LEN, MAX_CUSTOM_ATTRIBUTES, NumberConstraints,
     STANDARD_ATTRIBUTES, Schema, SchemaAttribute, StringConstraints,
 };
+pub use sign_in_policy::{AuthFactor, PoolTier, WebAuthnConfig, default_first_factors};
 pub use user::{Device, MfaMethod, MfaSettings, PasswordRecord, User, UserStatus};
 pub use username::{CaseRule, MAX_USERNAME_LEN, check_not_alias_shaped, validate_username};

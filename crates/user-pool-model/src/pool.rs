@@ -169,6 +169,15 @@ pub struct PoolConfig {
     /// `LambdaConfig.KMSKeyID`: the key the custom senders' codes are encrypted under.
     #[serde(default)]
     pub kms_key_id: Option<String>,
+    /// `Policies.SignInPolicy.AllowedFirstAuthFactors` (USER_AUTH's first factors).
+    #[serde(default = "crate::sign_in_policy::default_first_factors")]
+    pub allowed_first_auth_factors: Vec<crate::AuthFactor>,
+    /// `WebAuthnConfiguration` (passkeys).
+    #[serde(default)]
+    pub web_authn: crate::WebAuthnConfig,
+    /// `UserPoolTier`.
+    #[serde(default)]
+    pub tier: crate::PoolTier,
     /// Created (unix seconds).
     #[serde(default)]
     pub created: i64,
@@ -212,6 +221,9 @@ impl PoolConfig {
             custom_email_sender: None,
             custom_sms_sender: None,
             kms_key_id: None,
+            allowed_first_auth_factors: crate::default_first_factors(),
+            web_authn: crate::WebAuthnConfig::default(),
+            tier: crate::PoolTier::default(),
             created: 0,
             modified: 0,
         };
@@ -251,6 +263,15 @@ impl PoolConfig {
                         .into(),
                 ));
             }
+        }
+        self.web_authn.validate()?;
+        if !self
+            .allowed_first_auth_factors
+            .contains(&crate::AuthFactor::Password)
+        {
+            return Err(Error::InvalidParameter(
+                "AllowedFirstAuthFactors must include PASSWORD".into(),
+            ));
         }
         if !self.username_attributes.is_empty() && !self.alias_attributes.is_empty() {
             return Err(Error::InvalidParameter(

@@ -189,6 +189,7 @@ fn invalid_define_answers() {
         settings: &w.settings,
         admin: false,
         unknown_user_failures: Default::default(),
+        relying_party: None,
     };
     for (name, expected) in [
         (

@@ -305,6 +305,7 @@ fn refresh_checks() {
         settings: &w.settings,
         admin: false,
         unknown_user_failures: Default::default(),
+        relying_party: None,
     };
     let check =
         |g: Option<RefreshGrant<'_>>, device: Option<&str>, account: Option<&Account<'_>>| {

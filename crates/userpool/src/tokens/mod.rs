@@ -448,6 +448,7 @@ impl Tokens {
                     settings,
                     admin: false,
                     unknown_user_failures: Default::default(),
+                    relying_party: None,
                 };
                 request.check(Some(&grant), account.as_ref(), &cx)
             })?

@@ -62,6 +62,7 @@ use crate::traits::{
     ClientStore, CodeStore, DomainStore, GroupStore, ImportJobStore, KeyStore, LockoutStore,
     PoolStore, RefreshTokenStore, ReplayStore, ResourceServerStore, Store, UserStore,
 };
+use crate::webauthn::{WebAuthnCredential, WebAuthnStore};
 
 /// When a fault fires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -376,6 +377,12 @@ faulty! {
         fn unlink_logins(&self, id: &IdentityId, logins: &[LoginKey], now: i64) -> StoreResult<IdentityRecord>;
         fn delete_identity(&self, id: &IdentityId) -> StoreResult<()>;
         fn list_identities(&self, pool: &IdentityPoolId, hide_disabled: bool, limit: usize, token: Option<&str>) -> StoreResult<Page<IdentityRecord>>;
+    }
+    WebAuthnStore {
+        fn insert_webauthn_credential(&self, pool: &UserPoolId, credential: WebAuthnCredential) -> StoreResult<()>;
+        fn list_webauthn_credentials(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Vec<WebAuthnCredential>>;
+        fn update_webauthn_counter(&self, pool: &UserPoolId, credential_id: &[u8], expected: u32, sign_count: u32, backed_up: bool) -> StoreResult<()>;
+        fn delete_webauthn_credential(&self, pool: &UserPoolId, username_key: &str, credential_id: &[u8]) -> StoreResult<()>;
     }
 }
 

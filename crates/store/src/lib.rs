@@ -54,6 +54,7 @@ mod memory;
 pub mod paging;
 mod records;
 mod traits;
+mod webauthn;
 
 pub use error::{StoreError, StoreResult};
 #[cfg(feature = "faults")]
@@ -70,3 +71,4 @@ pub use traits::{
     ClientStore, CodeStore, DomainStore, GroupStore, ImportJobStore, KeyStore, LockoutStore,
     PoolStore, RefreshTokenStore, ReplayStore, ResourceServerStore, Store, UserStore,
 };
+pub use webauthn::{WebAuthnCredential, WebAuthnStore};

@@ -347,6 +347,7 @@ pub trait Store:
     + ResourceServerStore
     + DomainStore
     + IdentityPools
+    + crate::WebAuthnStore
 {
 }
 
@@ -364,5 +365,6 @@ impl<T> Store for T where
         + ResourceServerStore
         + DomainStore
         + IdentityPools
+        + crate::WebAuthnStore
 {
 }

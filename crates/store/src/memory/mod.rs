@@ -9,6 +9,7 @@ mod groups;
 mod identities;
 mod tokens;
 mod users;
+mod webauthn;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -37,6 +38,8 @@ struct PoolData {
     lockouts: HashMap<String, LockoutState>,
     jobs: BTreeMap<String, ImportJob>,
     resource_servers: BTreeMap<String, ResourceServer>,
+    /// WebAuthn credentials by credential id.
+    passkeys: BTreeMap<Vec<u8>, crate::WebAuthnCredential>,
 }
 
 /// The in-memory store. Cheap to clone (shared state).
@@ -151,6 +154,7 @@ impl PoolStore for MemoryStore {
                 lockouts: HashMap::new(),
                 jobs: BTreeMap::new(),
                 resource_servers: BTreeMap::new(),
+                passkeys: BTreeMap::new(),
             })),
         );
         Ok(())

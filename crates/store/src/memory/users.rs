@@ -345,6 +345,7 @@ impl UserStore for MemoryStore {
             p.groups.forget_user(username_key);
             p.tokens.forget_user(username_key);
             p.lockouts.remove(username_key);
+            p.passkeys.retain(|_, c| c.username_key != username_key);
             Ok(())
         })
     }

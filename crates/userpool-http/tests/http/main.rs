@@ -8,6 +8,7 @@ mod identity;
 mod js;
 mod moto;
 mod oauth;
+mod passwordless;
 mod py;
 mod rp;
 mod sdk;

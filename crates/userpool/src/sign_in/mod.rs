@@ -59,6 +59,8 @@ pub(crate) struct SignInContext<'a> {
     pub(crate) metadata: &'a BTreeMap<String, String>,
     /// An unknown user hidden by PreventUserExistenceErrors: where their failures count.
     pub(crate) unknown: Option<UnknownUser>,
+    /// The pool's passkey relying party for this client (pools that allow `WEB_AUTHN`).
+    pub(crate) relying_party: Option<webauthn_rp::RelyingParty>,
 }
 
 /// What an unknown user typed, under PreventUserExistenceErrors `ENABLED`: the lockout key
@@ -89,6 +91,7 @@ impl<'a> SignInContext<'a> {
             hosted: false,
             metadata,
             unknown: None,
+            relying_party: None,
         }
     }
 }
@@ -107,6 +110,7 @@ impl SignInContext<'static> {
             hosted: true,
             metadata: &NO_METADATA,
             unknown: None,
+            relying_party: None,
         }
     }
 }
@@ -131,6 +135,7 @@ pub(crate) struct Loaded {
     totp: Option<TotpFactor>,
     device_verifier: Option<srp::Verifier>,
     failures: Failures,
+    passkeys: Vec<auth_flow_state_machine::StoredCredential>,
 }
 
 impl Loaded {
@@ -141,6 +146,7 @@ impl Loaded {
             totp: self.totp.clone(),
             device_verifier: self.device_verifier.clone(),
             failures: self.failures,
+            passkeys: self.passkeys.clone(),
         }
     }
 }
@@ -236,6 +242,7 @@ impl SignIn {
                     .unknown
                     .as_ref()
                     .map_or_else(Failures::default, |u| u.failures),
+                relying_party: cx.relying_party.as_ref(),
             };
             f(&mut flow)
         })
@@ -261,7 +268,27 @@ impl SignIn {
             .lockout_state(&pool.id, &pool.case_rule.fold(&user.username))
             .await
             .map_err(|e| self.core.store_error(&e))?;
+        let passkeys = if pool
+            .allowed_first_auth_factors
+            .contains(&user_pool_model::AuthFactor::WebAuthn)
+        {
+            self.core
+                .store()
+                .list_webauthn_credentials(&pool.id, &pool.case_rule.fold(&user.username))
+                .await
+                .map_err(|e| self.core.store_error(&e))?
+                .into_iter()
+                .map(|c| auth_flow_state_machine::StoredCredential {
+                    credential_id: c.credential_id,
+                    public_key: c.public_key,
+                    sign_count: c.sign_count,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(Loaded {
+            passkeys,
             user,
             verifier,
             totp,
@@ -330,6 +357,8 @@ impl SignIn {
         };
         cx.client
             .check_secret_hash(sign_in.login(), req.auth_parameters.get("SECRET_HASH"))?;
+        let mut cx = cx;
+        cx.relying_party = self.core.relying_party(&cx.pool, &cx.client).await?;
         let mut user = self.core.find_user(&cx.pool, sign_in.login()).await?;
         if user.is_none()
             && let Some(password) = req.auth_parameters.get("PASSWORD").filter(|_| {
@@ -367,7 +396,6 @@ impl SignIn {
                 )
                 .await?;
         }
-        let mut cx = cx;
         let loaded = match user {
             Some(user) => Some(self.load(&cx.pool, user, sign_in.device_key()).await?),
             None => {
@@ -410,6 +438,7 @@ impl SignIn {
             .map_err(|e| self.core.store_error(&e))?
             .failures;
         let mut cx = cx;
+        cx.relying_party = self.core.relying_party(&cx.pool, &cx.client).await?;
         let loaded = if pending.user_not_found() {
             cx.unknown = self.unknown_user(&cx, pending.login()).await?;
             None
@@ -521,6 +550,11 @@ impl SignIn {
             session: out.session.clone().map(Into::into),
             challenge_parameters: SecretMap(out.parameters),
             authentication_result: None,
+            available_challenges: out
+                .available_challenges
+                .iter()
+                .map(|c| (*c).to_owned())
+                .collect(),
         })
     }
 

@@ -42,6 +42,9 @@ pub struct Policies {
     /// `PasswordPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password_policy: Option<PasswordPolicyType>,
+    /// `SignInPolicy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign_in_policy: Option<super::SignInPolicy>,
 }
 
 /// `VerificationMessageTemplateType`.
@@ -220,6 +223,9 @@ pub struct UserPoolRequest {
     /// `UserAttributeUpdateSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_attribute_update_settings: Option<UserAttributeUpdateSettings>,
+    /// `UserPoolTier` (`LITE`, `ESSENTIALS`, `PLUS`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_pool_tier: Option<String>,
 }
 
 /// `UserAttributeUpdateSettingsType`.
@@ -298,6 +304,8 @@ pub struct UserPoolType {
     pub account_recovery_setting: AccountRecoverySetting,
     /// `UserAttributeUpdateSettings`.
     pub user_attribute_update_settings: UserAttributeUpdateSettings,
+    /// `UserPoolTier`.
+    pub user_pool_tier: String,
 }
 
 /// `{UserPool}`: CreateUserPool and DescribeUserPool responses.

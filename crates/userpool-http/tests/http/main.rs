@@ -1,6 +1,7 @@
 //! `userpool-http`'s integration tests.
 #![allow(unreachable_pub)]
 
+mod amplify;
 mod browser;
 mod golden;
 mod hardening;

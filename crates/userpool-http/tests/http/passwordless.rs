@@ -50,7 +50,7 @@ fn to_document(v: &serde_json::Value) -> Document {
 
 /// A pool allowing every first factor, passkeys for RP `localhost`, a client with USER_AUTH
 /// and a callback on ORIGIN, and a confirmed user `alice` (verified email).
-async fn passwordless_pool(s: &Server) -> (String, String) {
+pub async fn passwordless_pool(s: &Server) -> (String, String) {
     let pool = s
         .sdk
         .create_user_pool()

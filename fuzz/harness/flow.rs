@@ -31,6 +31,7 @@ pub struct Stored {
     pub totp: Option<TotpFactor>,
     pub device_verifiers: HashMap<String, srp::Verifier>,
     pub failures: Failures,
+    pub passkeys: Vec<StoredCredential>,
 }
 
 /// What a request got back.
@@ -74,6 +75,8 @@ pub struct World {
     pub admin: bool,
     /// The failures the facade would have counted for what unknown users typed.
     pub unknown_failures: Failures,
+    /// The pool's passkey relying party, when passkeys are configured.
+    pub relying_party: Option<RelyingParty>,
 }
 
 impl World {
@@ -111,6 +114,7 @@ impl World {
             },
             admin: false,
             unknown_failures: Failures::default(),
+            relying_party: None,
         }
     }
 
@@ -150,6 +154,7 @@ impl World {
                 totp: None,
                 device_verifiers: HashMap::new(),
                 failures: Failures::default(),
+                passkeys: Vec::new(),
             },
         );
         self.users.get_mut(username).expect("just inserted")
@@ -227,6 +232,7 @@ impl World {
             totp: stored.totp.clone(),
             device_verifier: device_key.and_then(|k| stored.device_verifiers.get(k).cloned()),
             failures: stored.failures,
+            passkeys: stored.passkeys.clone(),
         }
     }
 
@@ -265,6 +271,7 @@ impl World {
                 admin: self.admin,
                 unknown_user_failures: self.unknown_failures,
                 require_mfa: false,
+                relying_party: self.relying_party.as_ref(),
             };
             sign_in.start(account.as_ref(), &mut cx)
         };
@@ -329,6 +336,7 @@ impl World {
             admin: self.admin,
             unknown_user_failures: self.unknown_failures,
             require_mfa: false,
+            relying_party: self.relying_party.as_ref(),
         }
     }
 
@@ -435,6 +443,19 @@ impl World {
                     stored.user.mfa.enabled.push(MfaMethod::SoftwareTokenMfa);
                 }
                 Event::DeviceAuthenticated { .. } => {}
+                Event::PasskeyUsed {
+                    credential_id,
+                    sign_count,
+                    ..
+                } => {
+                    if let Some(p) = stored
+                        .passkeys
+                        .iter_mut()
+                        .find(|p| p.credential_id == credential_id)
+                    {
+                        p.sign_count = sign_count;
+                    }
+                }
                 _ => {}
             }
         }

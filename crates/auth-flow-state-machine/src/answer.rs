@@ -9,6 +9,7 @@ use user_pool_model::Attribute;
 use crate::error::{FlowError, Result};
 use crate::flows::ChallengeName;
 use crate::state::MfaKind;
+use crate::user_auth::FactorChoice;
 
 /// `PASSWORD_CLAIM_SECRET_BLOCK`, `PASSWORD_CLAIM_SIGNATURE` and `TIMESTAMP`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +79,18 @@ pub enum ChallengeResponse {
         /// `SRP_A`.
         srp_a: String,
     },
+    /// `SELECT_CHALLENGE`: `ANSWER`, the first factor chosen, with its inputs.
+    SelectChallenge(FactorChoice),
+    /// `SMS_OTP`: `SMS_OTP_CODE`.
+    SmsOtp {
+        /// The code.
+        code: String,
+    },
+    /// `WEB_AUTHN`: `CREDENTIAL`, the `AuthenticationResponseJSON` as a JSON string.
+    WebAuthn {
+        /// The JSON text.
+        credential: String,
+    },
     /// `DEVICE_PASSWORD_VERIFIER`: the device's password claim (and `DEVICE_KEY`, if sent).
     DevicePasswordVerifier {
         /// The claim.
@@ -101,6 +114,9 @@ impl ChallengeResponse {
             Self::CustomChallenge { .. } => ChallengeName::CustomChallenge,
             Self::DeviceSrpAuth { .. } => ChallengeName::DeviceSrpAuth,
             Self::DevicePasswordVerifier { .. } => ChallengeName::DevicePasswordVerifier,
+            Self::SelectChallenge(_) => ChallengeName::SelectChallenge,
+            Self::SmsOtp { .. } => ChallengeName::SmsOtp,
+            Self::WebAuthn { .. } => ChallengeName::WebAuthn,
         }
     }
 
@@ -201,6 +217,20 @@ impl ChallengeAnswer {
             ChallengeName::DevicePasswordVerifier => ChallengeResponse::DevicePasswordVerifier {
                 claim: claim()?,
                 device_key: responses.get("DEVICE_KEY").cloned(),
+            },
+            ChallengeName::SelectChallenge => ChallengeResponse::SelectChallenge(
+                FactorChoice::from_wire(required(responses, "ANSWER")?, responses, "ANSWER")?,
+            ),
+            ChallengeName::SmsOtp => ChallengeResponse::SmsOtp {
+                code: code("SMS_OTP_CODE")?,
+            },
+            ChallengeName::Password | ChallengeName::PasswordSrp => {
+                return Err(FlowError::InvalidParameter(
+                    "PASSWORD and PASSWORD_SRP are answered through SELECT_CHALLENGE",
+                ));
+            }
+            ChallengeName::WebAuthn => ChallengeResponse::WebAuthn {
+                credential: code("CREDENTIAL")?,
             },
         };
         Ok(Self {

@@ -87,6 +87,9 @@ pub struct FlowContext<'a, R: ?Sized> {
     /// whose action is `MFA_IF_CONFIGURED` or `MFA_REQUIRED`, for a user who can answer one —
     /// see [`can_answer_mfa`](crate::can_answer_mfa)), whatever the pool's MFA setting.
     pub require_mfa: bool,
+    /// The pool's WebAuthn relying party for this client (RP id, origins, user
+    /// verification); `None` when passkeys are not configured (no `WEB_AUTHN` offered).
+    pub relying_party: Option<&'a webauthn_rp::RelyingParty>,
 }
 
 impl<R: ?Sized> FlowContext<'_, R> {
@@ -125,6 +128,8 @@ pub struct Account<'a> {
     pub device_verifier: Option<srp::Verifier>,
     /// The user's failed sign-in attempts (lockout), as stored.
     pub failures: Failures,
+    /// The user's passkeys (WebAuthn credentials) for the pool's relying party.
+    pub passkeys: Vec<webauthn_rp::StoredCredential>,
 }
 
 impl<'a> Account<'a> {
@@ -136,6 +141,7 @@ impl<'a> Account<'a> {
             totp: None,
             device_verifier: None,
             failures: Failures::default(),
+            passkeys: Vec::new(),
         }
     }
 }

@@ -114,6 +114,9 @@ pub enum FlowError {
     /// The refresh token is unknown, for another client or device (`NotAuthorizedException`).
     #[error("Invalid Refresh Token")]
     InvalidRefreshToken,
+    /// A passkey assertion was refused (`NotAuthorizedException`).
+    #[error("Incorrect username or password.")]
+    WebAuthn(webauthn_rp::WebAuthnError),
     /// The random source failed (`InternalErrorException`).
     #[error("random source failure")]
     Randomness,

@@ -18,6 +18,8 @@ pub enum AuthFlow {
     RefreshTokenAuth,
     /// `CUSTOM_AUTH`.
     CustomAuth,
+    /// `USER_AUTH`: choice-based sign-in (passwords, one-time codes, passkeys).
+    UserAuth,
 }
 
 impl AuthFlow {
@@ -29,6 +31,7 @@ impl AuthFlow {
             "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH" => Self::AdminUserPasswordAuth,
             "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => Self::RefreshTokenAuth,
             "CUSTOM_AUTH" => Self::CustomAuth,
+            "USER_AUTH" => Self::UserAuth,
             _ => return Err(FlowError::UnknownFlow),
         })
     }
@@ -62,6 +65,10 @@ impl AuthFlow {
                 Allow::AllowCustomAuth,
                 "Custom auth lambda trigger is not configured for the user pool.",
             ),
+            Self::UserAuth => (
+                Allow::AllowUserAuth,
+                "USER_AUTH flow not enabled for this client",
+            ),
         };
         if client.allows(needed) {
             Ok(())
@@ -73,7 +80,7 @@ impl AuthFlow {
 
 /// `ChallengeNameType` values this project issues.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ChallengeName {
     /// `PASSWORD_VERIFIER`.
     PasswordVerifier,
@@ -95,10 +102,20 @@ pub enum ChallengeName {
     DeviceSrpAuth,
     /// `DEVICE_PASSWORD_VERIFIER`.
     DevicePasswordVerifier,
+    /// `SELECT_CHALLENGE` (USER_AUTH: choose a first factor).
+    SelectChallenge,
+    /// `SMS_OTP` (USER_AUTH first factor).
+    SmsOtp,
+    /// `WEB_AUTHN` (USER_AUTH first factor: a passkey).
+    WebAuthn,
+    /// `PASSWORD` (offered in `AvailableChallenges`; answered through SELECT_CHALLENGE).
+    Password,
+    /// `PASSWORD_SRP` (offered in `AvailableChallenges`; answered through SELECT_CHALLENGE).
+    PasswordSrp,
 }
 
 impl ChallengeName {
-    const ALL: [(Self, &'static str); 10] = [
+    const ALL: [(Self, &'static str); 15] = [
         (Self::PasswordVerifier, "PASSWORD_VERIFIER"),
         (Self::NewPasswordRequired, "NEW_PASSWORD_REQUIRED"),
         (Self::SmsMfa, "SMS_MFA"),
@@ -109,6 +126,11 @@ impl ChallengeName {
         (Self::CustomChallenge, "CUSTOM_CHALLENGE"),
         (Self::DeviceSrpAuth, "DEVICE_SRP_AUTH"),
         (Self::DevicePasswordVerifier, "DEVICE_PASSWORD_VERIFIER"),
+        (Self::SelectChallenge, "SELECT_CHALLENGE"),
+        (Self::SmsOtp, "SMS_OTP"),
+        (Self::WebAuthn, "WEB_AUTHN"),
+        (Self::Password, "PASSWORD"),
+        (Self::PasswordSrp, "PASSWORD_SRP"),
     ];
 
     /// The wire name.

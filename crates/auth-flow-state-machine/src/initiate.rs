@@ -16,8 +16,9 @@ use crate::refresh::RefreshRequest;
 use crate::request::AuthRequest;
 use crate::state::{
     AwaitPasswordVerifier, CustomProgress, FirstFactor, FlowState, Progress, SecondFactor, Secret,
-    UserRef,
+    Start, UserRef,
 };
+use crate::user_auth::{self, FactorChoice};
 
 /// Maps an `SRP_A` problem: a value Cognito would refuse before any challenge.
 pub(crate) fn bad_public_value(e: srp::Error) -> FlowError {
@@ -54,6 +55,7 @@ enum Kind {
     Srp { srp_a: String },
     Password { password: srp::Password },
     Custom { srp_a: Option<String> },
+    UserAuth { preferred: Option<FactorChoice> },
 }
 
 /// A sign-in flow's first request.
@@ -91,6 +93,11 @@ impl Initiate {
                 srp_a,
                 device_key,
             } => (username, Kind::Custom { srp_a }, device_key),
+            AuthRequest::UserAuth {
+                username,
+                preferred,
+                device_key,
+            } => (username, Kind::UserAuth { preferred }, device_key),
         };
         Ok(Self::SignIn(SignIn {
             flow,
@@ -144,7 +151,10 @@ impl SignIn {
         if let Some(a) = account
             && a.user.status == UserStatus::ResetRequired
             && a.verifier.is_none()
-            && !matches!(self.kind, Kind::Custom { srp_a: None })
+            && !matches!(
+                self.kind,
+                Kind::Custom { srp_a: None } | Kind::UserAuth { .. }
+            )
         {
             return Err(match cx.client.prevent_user_existence_errors {
                 PreventUserExistenceErrors::Legacy => FlowError::PasswordResetRequired,
@@ -186,43 +196,28 @@ impl SignIn {
                     cx,
                 ))
             }
-            Kind::Password { password } => {
-                let pool_name = srp::pool_name(cx.pool.id.as_str());
-                let Some(account) = account else {
-                    // The same lockout, work and answer as for a real user; the failure counts
-                    // against what was typed.
-                    cx.settings
-                        .lockout
-                        .check(cx.unknown_user_failures, cx.now)?;
-                    if let Some(p) = &phantom {
-                        let _ = srp::verify_password(
-                            pool_name,
-                            &p.user_id,
-                            &password,
-                            &p.salt,
-                            &p.verifier,
-                        );
-                    }
-                    return Err(FlowError::IncorrectCredentials { counts: true });
-                };
-                cx.settings.lockout.check(account.failures, cx.now)?;
-                let (salt, verifier) = credentials(account, cx);
-                if !srp::verify_password(pool_name, &user.username, &password, &salt, &verifier)
-                    || account.verifier.is_none()
-                {
-                    return Err(FlowError::IncorrectCredentials { counts: true });
-                }
-                let progress = Progress {
+            Kind::Password { password } => password_first_factor(
+                &password,
+                Start {
                     user,
-                    first: FirstFactor::Password,
-                    new_password: false,
-                    mfa: SecondFactor::Pending,
                     device_key,
-                    device_verified: false,
                     device_tracking,
-                };
-                Ok(after_first_factor(progress, account, cx)?.with(vec![Event::PasswordVerified]))
-            }
+                },
+                account,
+                phantom.as_ref(),
+                cx,
+            ),
+            Kind::UserAuth { preferred } => user_auth::start(
+                preferred,
+                Start {
+                    user,
+                    device_key,
+                    device_tracking,
+                },
+                account,
+                phantom.as_ref(),
+                cx,
+            ),
             Kind::Custom { srp_a } => {
                 let mut history = Vec::new();
                 let srp = match srp_a {
@@ -246,6 +241,46 @@ impl SignIn {
             }
         }
     }
+}
+
+/// A plain password as the first factor (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, and
+/// USER_AUTH's `PASSWORD`): checked with the lockout, for real and unknown users alike.
+pub(crate) fn password_first_factor<R: CryptoRng + ?Sized>(
+    password: &srp::Password,
+    start: Start,
+    account: Option<&Account<'_>>,
+    phantom: Option<&Phantom>,
+    cx: &mut FlowContext<'_, R>,
+) -> Result<Transition> {
+    let pool_name = srp::pool_name(cx.pool.id.as_str());
+    let Some(account) = account else {
+        // The same lockout, work and answer as for a real user; the failure counts
+        // against what was typed.
+        cx.settings
+            .lockout
+            .check(cx.unknown_user_failures, cx.now)?;
+        if let Some(p) = phantom {
+            let _ = srp::verify_password(pool_name, &p.user_id, password, &p.salt, &p.verifier);
+        }
+        return Err(FlowError::IncorrectCredentials { counts: true });
+    };
+    cx.settings.lockout.check(account.failures, cx.now)?;
+    let (salt, verifier) = credentials(account, cx);
+    if !srp::verify_password(pool_name, &start.user.username, password, &salt, &verifier)
+        || account.verifier.is_none()
+    {
+        return Err(FlowError::IncorrectCredentials { counts: true });
+    }
+    let progress = Progress {
+        user: start.user,
+        first: FirstFactor::Password,
+        new_password: false,
+        mfa: SecondFactor::Pending,
+        device_key: start.device_key,
+        device_verified: false,
+        device_tracking: start.device_tracking,
+    };
+    Ok(after_first_factor(progress, account, cx)?.with(vec![Event::PasswordVerified]))
 }
 
 /// The user's salt and verifier, or (no password: federated, never set) a phantom's so that

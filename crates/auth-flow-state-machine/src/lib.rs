@@ -36,7 +36,7 @@
 //! let client_srp = srp::ClientHandshake::start(&mut rng)?;
 //! let params = BTreeMap::from([("USERNAME".into(), "alice".into()), ("SRP_A".into(), client_srp.srp_a())]);
 //!
-//! let mut cx = FlowContext { now, rng: &mut rng, pool: &pool, client: &client, settings: &settings, admin: false, unknown_user_failures: Default::default(), require_mfa: false };
+//! let mut cx = FlowContext { now, rng: &mut rng, pool: &pool, client: &client, settings: &settings, admin: false, unknown_user_failures: Default::default(), require_mfa: false, relying_party: None };
 //! let Initiate::SignIn(sign_in) = Initiate::parse("USER_SRP_AUTH", &params, &client, false)? else { unreachable!() };
 //! let Step::Challenge(challenge) = sign_in.start(Some(&account), &mut cx)?.step else { unreachable!() };
 //! let challenge = challenge.render(seal)?;
@@ -99,6 +99,7 @@ mod respond;
 mod session;
 mod state;
 mod totp;
+mod user_auth;
 
 pub use answer::{ChallengeAnswer, ChallengeResponse, PasswordClaim};
 pub use context::{Account, FlowContext, FlowSettings, MAX_CUSTOM_ROUNDS, PhantomKey, TotpFactor};
@@ -120,3 +121,5 @@ pub use respond::{PendingChallenge, sealed_session, sealed_state};
 pub use session::{MIN_SESSION_LEN, SESSION_MINUTES, SessionEnvelope};
 pub use state::{ChallengeRecord, FirstFactor, MfaKind, SecondFactor};
 pub use totp::{SECRET_BYTES, TotpSecret};
+pub use user_auth::FactorChoice;
+pub use webauthn_rp::{RelyingParty, StoredCredential, UserVerification};

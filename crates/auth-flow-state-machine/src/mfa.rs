@@ -30,7 +30,7 @@ pub(crate) enum Decision {
     Setup,
 }
 
-fn destination(account: &Account<'_>, kind: MfaKind) -> Option<String> {
+pub(crate) fn destination(account: &Account<'_>, kind: MfaKind) -> Option<String> {
     match kind {
         MfaKind::Sms => account.user.attribute("phone_number"),
         MfaKind::Email => account.user.attribute("email"),
@@ -148,12 +148,12 @@ pub(crate) fn mask(kind: MfaKind, value: &str) -> String {
     }
 }
 
-fn digest(code: &str) -> Secret {
+pub(crate) fn digest(code: &str) -> Secret {
     Secret::new(Sha256::digest(code.as_bytes()).to_vec())
 }
 
 /// A uniformly random code of [`CODE_DIGITS`] digits.
-fn new_code<R: CryptoRng + ?Sized>(rng: &mut R) -> OneTimeCode {
+pub(crate) fn new_code<R: CryptoRng + ?Sized>(rng: &mut R) -> OneTimeCode {
     loop {
         let v = rng.next_u32();
         // Rejection sampling keeps the digits uniform.

@@ -141,6 +141,18 @@ pub enum Event {
         /// The step accepted (replay refusal).
         step: u64,
     },
+    /// A passkey signed in: store its new signature counter and backup state (one
+    /// conditional update: if the stored counter moved meanwhile, refuse the sign-in).
+    PasskeyUsed {
+        /// The credential id.
+        credential_id: Vec<u8>,
+        /// The counter the assertion reported.
+        sign_count: u32,
+        /// The counter it replaces.
+        previous_count: u32,
+        /// BS, as reported.
+        backed_up: bool,
+    },
     /// A remembered device proved itself: update its last-authenticated time.
     DeviceAuthenticated {
         /// `DeviceKey`.
@@ -153,6 +165,7 @@ pub enum Event {
 pub struct Challenge {
     name: ChallengeName,
     parameters: BTreeMap<String, String>,
+    available: Vec<&'static str>,
     envelope: SessionEnvelope,
 }
 
@@ -165,6 +178,8 @@ pub struct ChallengeOutput {
     pub parameters: BTreeMap<String, String>,
     /// `Session` (none with PASSWORD_VERIFIER, as Cognito answers).
     pub session: Option<String>,
+    /// `AvailableChallenges` (SELECT_CHALLENGE only).
+    pub available_challenges: Vec<&'static str>,
 }
 
 impl fmt::Debug for ChallengeOutput {
@@ -206,8 +221,20 @@ impl Challenge {
         Self {
             name,
             parameters,
+            available: Vec::new(),
             envelope,
         }
+    }
+
+    /// With `AvailableChallenges` (SELECT_CHALLENGE).
+    pub(crate) fn with_available_names(mut self, available: Vec<&'static str>) -> Self {
+        self.available = available;
+        self
+    }
+
+    /// `AvailableChallenges`.
+    pub fn available(&self) -> &[&'static str] {
+        &self.available
     }
 
     /// The challenge.
@@ -261,6 +288,7 @@ impl Challenge {
             name: self.name.as_str(),
             parameters,
             session,
+            available_challenges: self.available,
         })
     }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::error::{FlowError, Result};
 use crate::flows::AuthFlow;
 use crate::refresh::RefreshToken;
+use crate::user_auth::FactorChoice;
 
 /// What a sign-in asks for.
 #[non_exhaustive]
@@ -37,6 +38,16 @@ pub enum AuthRequest {
         username: String,
         /// `SRP_A` (with `CHALLENGE_NAME=SRP_A`).
         srp_a: Option<String>,
+        /// `DEVICE_KEY`.
+        device_key: Option<String>,
+    },
+    /// `USER_AUTH`: `USERNAME`, optional `PREFERRED_CHALLENGE` with its inputs (`PASSWORD`,
+    /// `SRP_A`).
+    UserAuth {
+        /// `USERNAME` as typed.
+        username: String,
+        /// `PREFERRED_CHALLENGE`.
+        preferred: Option<FactorChoice>,
         /// `DEVICE_KEY`.
         device_key: Option<String>,
     },
@@ -94,6 +105,18 @@ impl AuthRequest {
                 password: srp::Password::new(required(params, "PASSWORD")?),
                 device_key,
             },
+            AuthFlow::UserAuth => Self::UserAuth {
+                username,
+                preferred: match params.get("PREFERRED_CHALLENGE") {
+                    Some(name) => Some(FactorChoice::from_wire(
+                        name,
+                        params,
+                        "PREFERRED_CHALLENGE",
+                    )?),
+                    None => None,
+                },
+                device_key,
+            },
             AuthFlow::CustomAuth | AuthFlow::RefreshTokenAuth => {
                 let srp_a = params.get("SRP_A").cloned();
                 if srp_a.is_none() && params.get("CHALLENGE_NAME").is_some_and(|c| c == "SRP_A") {
@@ -115,6 +138,7 @@ impl AuthRequest {
             Self::Password { admin: false, .. } => AuthFlow::UserPasswordAuth,
             Self::Password { admin: true, .. } => AuthFlow::AdminUserPasswordAuth,
             Self::Custom { .. } => AuthFlow::CustomAuth,
+            Self::UserAuth { .. } => AuthFlow::UserAuth,
             Self::Refresh { .. } => AuthFlow::RefreshTokenAuth,
         }
     }
@@ -123,7 +147,11 @@ impl AuthRequest {
     /// it when the user is not found).
     pub fn password(&self) -> Option<&srp::Password> {
         match self {
-            Self::Password { password, .. } => Some(password),
+            Self::Password { password, .. }
+            | Self::UserAuth {
+                preferred: Some(FactorChoice::Password(password)),
+                ..
+            } => Some(password),
             _ => None,
         }
     }

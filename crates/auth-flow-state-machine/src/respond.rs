@@ -141,9 +141,20 @@ impl PendingChallenge {
         let response = answer.response;
         // The password claim is checked for real and phantom users alike (before anything
         // else about the account is looked at, so the two cost the same).
+        // So are USER_AUTH's first factors: unknown users get the same steps and answers.
         let state = match (self.state, response) {
             (FlowState::PasswordVerifier(state), ChallengeResponse::PasswordVerifier(claim)) => {
                 return state.respond(&claim, account, cx);
+            }
+            (FlowState::SelectChallenge(state), ChallengeResponse::SelectChallenge(choice)) => {
+                return state.respond(choice, account, cx);
+            }
+            (
+                FlowState::FirstOtp(state),
+                ChallengeResponse::EmailOtp { code } | ChallengeResponse::SmsOtp { code },
+            ) => return state.respond(&code, account, cx),
+            (FlowState::WebAuthn(state), ChallengeResponse::WebAuthn { credential }) => {
+                return state.respond(&credential, account, cx);
             }
             other => other,
         };

@@ -91,6 +91,12 @@ pub enum FirstFactor {
     Password,
     /// `CUSTOM_AUTH`: DefineAuthChallenge issued tokens.
     Custom,
+    /// `USER_AUTH` with a code sent by email (`EMAIL_OTP`).
+    EmailOtp,
+    /// `USER_AUTH` with a code sent by SMS (`SMS_OTP`).
+    SmsOtp,
+    /// `USER_AUTH` with a passkey (`WEB_AUTHN`).
+    WebAuthn,
 }
 
 /// Where the second factor stands.
@@ -265,6 +271,39 @@ impl fmt::Debug for AwaitCustomAnswer {
     }
 }
 
+/// Who a USER_AUTH flow is for, before its first factor: the user and the device the client
+/// presented.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Start {
+    pub(crate) user: UserRef,
+    pub(crate) device_key: Option<String>,
+    pub(crate) device_tracking: bool,
+}
+
+/// Waiting for `SELECT_CHALLENGE`: one of `available`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct AwaitSelectChallenge {
+    pub(crate) start: Start,
+    pub(crate) available: Vec<ChallengeName>,
+}
+
+/// Waiting for `EMAIL_OTP` / `SMS_OTP` as a first factor, with the code that was sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct AwaitFirstOtp {
+    pub(crate) start: Start,
+    /// `Email` or `Sms`.
+    pub(crate) kind: MfaKind,
+    /// SHA-256 of the code that was sent (none for an unknown user: nothing was sent).
+    pub(crate) code_digest: Secret,
+}
+
+/// Waiting for `WEB_AUTHN`: an assertion over `challenge`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct AwaitWebAuthn {
+    pub(crate) start: Start,
+    pub(crate) challenge: Secret,
+}
+
 /// Every state a `Session` can carry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "step")]
@@ -280,6 +319,9 @@ pub(crate) enum FlowState {
     DeviceSrp(AwaitDeviceSrp),
     DevicePasswordVerifier(AwaitDevicePasswordVerifier),
     CustomAnswer(AwaitCustomAnswer),
+    SelectChallenge(AwaitSelectChallenge),
+    FirstOtp(AwaitFirstOtp),
+    WebAuthn(AwaitWebAuthn),
 }
 
 impl FlowState {
@@ -297,6 +339,10 @@ impl FlowState {
             Self::DeviceSrp(_) => ChallengeName::DeviceSrpAuth,
             Self::DevicePasswordVerifier(_) => ChallengeName::DevicePasswordVerifier,
             Self::CustomAnswer(_) => ChallengeName::CustomChallenge,
+            Self::SelectChallenge(_) => ChallengeName::SelectChallenge,
+            Self::FirstOtp(s) if s.kind == MfaKind::Sms => ChallengeName::SmsOtp,
+            Self::FirstOtp(_) => ChallengeName::EmailOtp,
+            Self::WebAuthn(_) => ChallengeName::WebAuthn,
         }
     }
 
@@ -305,6 +351,11 @@ impl FlowState {
         match self {
             Self::PasswordVerifier(s) => (&s.user, s.device_key.as_ref()),
             Self::CustomAnswer(s) => (&s.custom.user, s.custom.device_key.as_ref()),
+            Self::SelectChallenge(AwaitSelectChallenge { start, .. })
+            | Self::FirstOtp(AwaitFirstOtp { start, .. })
+            | Self::WebAuthn(AwaitWebAuthn { start, .. }) => {
+                (&start.user, start.device_key.as_ref())
+            }
             Self::NewPassword(AwaitNewPassword { progress })
             | Self::MfaSelection(AwaitMfaSelection { progress, .. })
             | Self::MfaCode(AwaitMfaCode { progress, .. })

@@ -77,5 +77,6 @@ mod refold;
 mod store;
 mod tokens;
 mod users;
+mod webauthn;
 
 pub use store::{DEFAULT_STATEMENT_TIMEOUT, Engine, SqlStore, SqlStoreOptions};

@@ -59,6 +59,11 @@ const MIGRATIONS: &[(i64, &str, Step)] = &[
         "auth_events",
         Step::Sql(include_str!("../migrations/0007_auth_events.sql")),
     ),
+    (
+        8,
+        "webauthn",
+        Step::Sql(include_str!("../migrations/0008_webauthn.sql")),
+    ),
 ];
 
 /// Arbitrary constant naming userpool's advisory lock on PostgreSQL.

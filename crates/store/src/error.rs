@@ -68,6 +68,12 @@ pub enum StoreError {
     /// The domain is taken (by this or another pool).
     #[error("domain already exists")]
     DomainExists,
+    /// The WebAuthn credential id is registered in the pool.
+    #[error("webauthn credential already exists")]
+    WebAuthnCredentialExists,
+    /// No such WebAuthn credential for the user.
+    #[error("webauthn credential not found")]
+    WebAuthnCredentialNotFound,
     /// No such import job.
     #[error("import job not found")]
     ImportJobNotFound,

@@ -63,6 +63,7 @@ use crate::traits::{
     ClientStore, CodeStore, DomainStore, GroupStore, ImportJobStore, KeyStore, LockoutStore,
     PoolStore, RefreshTokenStore, ReplayStore, ResourceServerStore, Store, UserStore,
 };
+use crate::webauthn::{WebAuthnCredential, WebAuthnStore};
 
 /// When a fault fires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -383,6 +384,12 @@ faulty! {
         fn get_auth_event(&self, pool: &UserPoolId, user: &str, event_id: &str) -> StoreResult<Option<AuthEventRecord>>;
         fn list_auth_events(&self, pool: &UserPoolId, user: &str, limit: usize, token: Option<&str>) -> StoreResult<Page<AuthEventRecord>>;
     }
+    WebAuthnStore {
+        fn insert_webauthn_credential(&self, pool: &UserPoolId, credential: WebAuthnCredential) -> StoreResult<()>;
+        fn list_webauthn_credentials(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Vec<WebAuthnCredential>>;
+        fn update_webauthn_counter(&self, pool: &UserPoolId, credential_id: &[u8], expected: u32, sign_count: u32, backed_up: bool) -> StoreResult<()>;
+        fn delete_webauthn_credential(&self, pool: &UserPoolId, username_key: &str, credential_id: &[u8]) -> StoreResult<()>;
+    }
 }
 
 #[cfg(test)]
@@ -429,7 +436,7 @@ mod tests {
         faults.clear();
         assert!(store.get_pool(&p.id).await.is_ok());
         assert_eq!(faults.injected(), 4);
-        assert_eq!(FaultyStore::<()>::METHODS.len(), 75);
+        assert_eq!(FaultyStore::<()>::METHODS.len(), 79);
     }
 
     #[tokio::test]

@@ -55,6 +55,7 @@ mod memory;
 pub mod paging;
 mod records;
 mod traits;
+mod webauthn;
 
 pub use auth_events::{AuthEventRecord, AuthEventRetention, AuthEventStore};
 pub use error::{StoreError, StoreResult};
@@ -72,3 +73,4 @@ pub use traits::{
     ClientStore, CodeStore, DomainStore, GroupStore, ImportJobStore, KeyStore, LockoutStore,
     PoolStore, RefreshTokenStore, ReplayStore, ResourceServerStore, Store, UserStore,
 };
+pub use webauthn::{WebAuthnCredential, WebAuthnStore};

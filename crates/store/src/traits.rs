@@ -349,6 +349,7 @@ pub trait Store:
     + DomainStore
     + IdentityPools
     + AuthEventStore
+    + crate::WebAuthnStore
 {
 }
 
@@ -367,5 +368,6 @@ impl<T> Store for T where
         + DomainStore
         + IdentityPools
         + AuthEventStore
+        + crate::WebAuthnStore
 {
 }

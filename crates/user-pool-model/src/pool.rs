@@ -172,6 +172,15 @@ pub struct PoolConfig {
     /// `UserPoolAddOns` and the risk configurations (threat protection).
     #[serde(default)]
     pub threat_protection: crate::ThreatProtection,
+    /// `Policies.SignInPolicy.AllowedFirstAuthFactors` (USER_AUTH's first factors).
+    #[serde(default = "crate::sign_in_policy::default_first_factors")]
+    pub allowed_first_auth_factors: Vec<crate::AuthFactor>,
+    /// `WebAuthnConfiguration` (passkeys).
+    #[serde(default)]
+    pub web_authn: crate::WebAuthnConfig,
+    /// `UserPoolTier`.
+    #[serde(default)]
+    pub tier: crate::PoolTier,
     /// Created (unix seconds).
     #[serde(default)]
     pub created: i64,
@@ -216,6 +225,9 @@ impl PoolConfig {
             custom_sms_sender: None,
             kms_key_id: None,
             threat_protection: crate::ThreatProtection::default(),
+            allowed_first_auth_factors: crate::default_first_factors(),
+            web_authn: crate::WebAuthnConfig::default(),
+            tier: crate::PoolTier::default(),
             created: 0,
             modified: 0,
         };
@@ -255,6 +267,15 @@ impl PoolConfig {
                         .into(),
                 ));
             }
+        }
+        self.web_authn.validate()?;
+        if !self
+            .allowed_first_auth_factors
+            .contains(&crate::AuthFactor::Password)
+        {
+            return Err(Error::InvalidParameter(
+                "AllowedFirstAuthFactors must include PASSWORD".into(),
+            ));
         }
         if !self.username_attributes.is_empty() && !self.alias_attributes.is_empty() {
             return Err(Error::InvalidParameter(

@@ -97,6 +97,11 @@ operations! {
     "GetUserAttributeVerificationCode" => accounts.get_user_attribute_verification_code(GetUserAttributeVerificationCodeRequest), false, UserUpdate;
     "VerifyUserAttribute" => accounts.verify_user_attribute(VerifyUserAttributeRequest), false, UserUpdate;
     "DeleteUser" => accounts.delete_user(AccessTokenRequest), false, UserUpdate;
+    "StartWebAuthnRegistration" => passkeys.start_web_authn_registration(AccessTokenRequest), false, UserUpdate;
+    "CompleteWebAuthnRegistration" => passkeys.complete_web_authn_registration(CompleteWebAuthnRegistrationRequest), false, UserUpdate;
+    "ListWebAuthnCredentials" => passkeys.list_web_authn_credentials(ListWebAuthnCredentialsRequest), false, UserRead;
+    "DeleteWebAuthnCredential" => passkeys.delete_web_authn_credential(DeleteWebAuthnCredentialRequest), false, UserUpdate;
+    "GetUserAuthFactors" => passkeys.get_user_auth_factors(AccessTokenRequest), false, UserRead;
     "AssociateSoftwareToken" => sign_in.associate_software_token(AssociateSoftwareTokenRequest), false, UserUpdate;
     "VerifySoftwareToken" => sign_in.verify_software_token(VerifySoftwareTokenRequest), false, UserUpdate;
     "SetUserMFAPreference" => sign_in.set_user_mfa_preference(SetUserMfaPreferenceRequest), false, UserUpdate;

@@ -71,6 +71,20 @@ pub enum ErrorKind {
     UserLambdaValidation,
     /// `UserPoolAddOnNotEnabledException`.
     UserPoolAddOnNotEnabled,
+    /// `WebAuthnNotEnabledException`.
+    WebAuthnNotEnabled,
+    /// `WebAuthnConfigurationMissingException`.
+    WebAuthnConfigurationMissing,
+    /// `WebAuthnChallengeNotFoundException`.
+    WebAuthnChallengeNotFound,
+    /// `WebAuthnClientMismatchException`.
+    WebAuthnClientMismatch,
+    /// `WebAuthnCredentialNotSupportedException`.
+    WebAuthnCredentialNotSupported,
+    /// `WebAuthnOriginNotAllowedException`.
+    WebAuthnOriginNotAllowed,
+    /// `WebAuthnRelyingPartyMismatchException`.
+    WebAuthnRelyingPartyMismatch,
 }
 
 impl ErrorKind {
@@ -87,6 +101,13 @@ impl ErrorKind {
             Self::InvalidParameter => "InvalidParameterException",
             Self::InvalidPassword => "InvalidPasswordException",
             Self::NotAuthorized => "NotAuthorizedException",
+            Self::WebAuthnNotEnabled => "WebAuthnNotEnabledException",
+            Self::WebAuthnConfigurationMissing => "WebAuthnConfigurationMissingException",
+            Self::WebAuthnChallengeNotFound => "WebAuthnChallengeNotFoundException",
+            Self::WebAuthnClientMismatch => "WebAuthnClientMismatchException",
+            Self::WebAuthnCredentialNotSupported => "WebAuthnCredentialNotSupportedException",
+            Self::WebAuthnOriginNotAllowed => "WebAuthnOriginNotAllowedException",
+            Self::WebAuthnRelyingPartyMismatch => "WebAuthnRelyingPartyMismatchException",
             Self::PasswordResetRequired => "PasswordResetRequiredException",
             Self::RefreshTokenReuse => "RefreshTokenReuseException",
             Self::ResourceNotFound => "ResourceNotFoundException",
@@ -204,7 +225,8 @@ impl Error {
             | FlowError::OtherUser
             | FlowError::RefreshTokenRevoked
             | FlowError::RefreshTokenExpired
-            | FlowError::InvalidRefreshToken => NotAuthorized,
+            | FlowError::InvalidRefreshToken
+            | FlowError::WebAuthn(_) => NotAuthorized,
             FlowError::UserNotConfirmed => UserNotConfirmed,
             FlowError::PasswordResetRequired => PasswordResetRequired,
             FlowError::TotpMismatch | FlowError::CodeMismatch => CodeMismatch,

@@ -2,7 +2,7 @@
 //!
 //! A [`Service`] (built with [`ServiceBuilder`]) holds any number of pools on any
 //! [`userpool_store::Store`]. It is made of components, each holding only what it needs:
-//! [`SignIn`] (`service.sign_in()`), [`Tokens`], [`Accounts`], [`Admin`] and [`Hosted`]. Each
+//! [`SignIn`] (`service.sign_in()`), [`Tokens`], [`Accounts`], [`Passkeys`], [`Admin`] and [`Hosted`]. Each
 //! Cognito action is one async method of its component, named after it, taking and returning
 //! the service's JSON shapes ([`wire`], PascalCase via serde), failing with one [`Error`]
 //! whose [`ErrorKind`] is Cognito's exception. [`UserPool`] is one pool as its relying
@@ -144,6 +144,7 @@ mod hosted;
 pub mod identity;
 mod keys;
 mod messages;
+mod passkeys;
 mod seal;
 mod service;
 mod sign_in;
@@ -172,6 +173,7 @@ pub use messages::{
     MessageKind, MessageSender, NoDelivery, Outbox, html_to_text, is_html_template,
     render_html_template, render_template,
 };
+pub use passkeys::{MAX_PASSKEYS_PER_USER, Passkeys};
 pub use seal::{
     FORMAT_V1, HEADER_BYTES, Keyring, MasterKey, NONCE_BYTES, Purpose, Sealer, TAG_BYTES,
     Unsealable,

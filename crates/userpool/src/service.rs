@@ -67,6 +67,7 @@ pub struct Service {
     sign_in: Arc<SignIn>,
     tokens: Arc<Tokens>,
     accounts: Arc<Accounts>,
+    passkeys: Arc<crate::Passkeys>,
     admin: Arc<Admin>,
     hosted: Arc<Hosted>,
     threat_protection: Arc<ThreatProtection>,
@@ -89,6 +90,7 @@ impl Service {
         let accounts = Arc::new(Accounts::new(core.clone(), tokens.clone()));
         let sign_in = Arc::new(SignIn::new(core.clone(), tokens.clone()));
         let admin = Arc::new(Admin::new(core.clone()));
+        let passkeys = Arc::new(crate::Passkeys::new(core.clone(), tokens.clone()));
         let hosted = Arc::new(Hosted::new(
             core.clone(),
             sign_in.clone(),
@@ -101,10 +103,17 @@ impl Service {
             sign_in,
             tokens,
             accounts,
+            passkeys,
             admin,
             hosted,
             threat_protection,
         }
+    }
+
+    /// Passkeys: StartWebAuthnRegistration, CompleteWebAuthnRegistration,
+    /// ListWebAuthnCredentials, DeleteWebAuthnCredential, GetUserAuthFactors.
+    pub fn passkeys(&self) -> &crate::Passkeys {
+        &self.passkeys
     }
 
     /// Sign-in: InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge,

@@ -190,6 +190,7 @@ fn invalid_define_answers() {
         admin: false,
         unknown_user_failures: Default::default(),
         require_mfa: false,
+        relying_party: None,
     };
     for (name, expected) in [
         (

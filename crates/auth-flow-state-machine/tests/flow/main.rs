@@ -110,3 +110,4 @@ mod mfa;
 mod properties;
 mod security;
 mod sign_in;
+mod user_auth;

@@ -122,7 +122,7 @@ proptest! {
         let stored = w.users[&name].clone();
         let account = Account { verifier: stored.verifier.clone(), ..Account::new(&stored.user) };
         let mut rng = w.rng.clone();
-        let mut cx = FlowContext { now: w.now, rng: &mut rng, pool: &w.pool, client: &w.client, settings: &w.settings, admin: false, unknown_user_failures: Default::default(), require_mfa: false };
+        let mut cx = FlowContext { now: w.now, rng: &mut rng, pool: &w.pool, client: &w.client, settings: &w.settings, admin: false, unknown_user_failures: Default::default(), require_mfa: false, relying_party: None };
         let Initiate::SignIn(sign_in) = Initiate::parse("USER_PASSWORD_AUTH", &map(&[("USERNAME", &name), ("PASSWORD", "Passw0rd!")]), &w.client, false).expect("parse") else {
             panic!("sign in");
         };

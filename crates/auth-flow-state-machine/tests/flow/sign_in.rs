@@ -306,6 +306,7 @@ fn refresh_checks() {
         admin: false,
         unknown_user_failures: Default::default(),
         require_mfa: false,
+        relying_party: None,
     };
     let check =
         |g: Option<RefreshGrant<'_>>, device: Option<&str>, account: Option<&Account<'_>>| {

@@ -41,6 +41,7 @@ mod replay;
 mod resource_servers;
 mod user_listing;
 mod users;
+mod webauthn;
 
 pub use auth_events::*;
 pub use clients::*;
@@ -57,6 +58,7 @@ pub use replay::*;
 pub use resource_servers::*;
 pub use user_listing::*;
 pub use users::*;
+pub use webauthn::*;
 
 /// Expands every conformance check into a `#[tokio::test]` for the store `$make` creates
 /// (an `async` block returning `Arc<dyn Store>`).
@@ -80,7 +82,7 @@ macro_rules! conformance_tests {
             codes_without_attempts_are_dead, unicode_folding, concurrent_replay_markers,
             concurrent_lockout_increments, concurrent_rotations, identity_pools,
             identities_unique_per_login, concurrent_get_ids_make_one_identity,
-            concurrent_links_of_one_login, identity_keys, auth_events);
+            concurrent_links_of_one_login, identity_keys, auth_events, webauthn_credentials);
     };
     (@each required $make:expr; $($name:ident),* $(,)?) => {
         $(

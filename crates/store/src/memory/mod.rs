@@ -10,6 +10,7 @@ mod groups;
 mod identities;
 mod tokens;
 mod users;
+mod webauthn;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -39,6 +40,8 @@ struct PoolData {
     jobs: BTreeMap<String, ImportJob>,
     resource_servers: BTreeMap<String, ResourceServer>,
     auth_events: auth_events::AuthEvents,
+    /// WebAuthn credentials by credential id.
+    passkeys: BTreeMap<Vec<u8>, crate::WebAuthnCredential>,
 }
 
 /// The in-memory store. Cheap to clone (shared state).
@@ -154,6 +157,7 @@ impl PoolStore for MemoryStore {
                 jobs: BTreeMap::new(),
                 resource_servers: BTreeMap::new(),
                 auth_events: auth_events::AuthEvents::default(),
+                passkeys: BTreeMap::new(),
             })),
         );
         Ok(())

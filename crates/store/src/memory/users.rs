@@ -346,6 +346,7 @@ impl UserStore for MemoryStore {
             p.tokens.forget_user(username_key);
             p.lockouts.remove(username_key);
             p.auth_events.forget_user(username_key);
+            p.passkeys.retain(|_, c| c.username_key != username_key);
             Ok(())
         })
     }

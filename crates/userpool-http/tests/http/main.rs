@@ -1,6 +1,7 @@
 //! `userpool-http`'s integration tests.
 #![allow(unreachable_pub)]
 
+mod amplify;
 mod browser;
 mod golden;
 mod hardening;
@@ -8,6 +9,7 @@ mod identity;
 mod js;
 mod moto;
 mod oauth;
+mod passwordless;
 mod py;
 mod rp;
 mod sdk;

@@ -68,6 +68,21 @@ fn apply_settings(pool: &mut PoolConfig, req: &UserPoolRequest) -> Result<()> {
         .as_ref()
         .and_then(|p| p.password_policy.as_ref())
         .map_or_else(PasswordPolicy::default, policy_from_wire);
+    pool.allowed_first_auth_factors = match req
+        .policies
+        .as_ref()
+        .and_then(|p| p.sign_in_policy.as_ref())
+    {
+        Some(policy) => policy
+            .allowed_first_auth_factors
+            .iter()
+            .map(|f| user_pool_model::AuthFactor::parse(f))
+            .collect::<std::result::Result<_, _>>()?,
+        None => user_pool_model::default_first_factors(),
+    };
+    if let Some(tier) = &req.user_pool_tier {
+        pool.tier = user_pool_model::PoolTier::parse(tier)?;
+    }
     pool.deletion_protection = match req.deletion_protection.as_deref() {
         None | Some("INACTIVE") => false,
         Some("ACTIVE") => true,
@@ -185,7 +200,15 @@ impl Admin {
             arn: pool.id.arn(&self.core.account_id),
             policies: Policies {
                 password_policy: Some(policy_to_wire(&pool.password_policy)),
+                sign_in_policy: Some(SignInPolicy {
+                    allowed_first_auth_factors: pool
+                        .allowed_first_auth_factors
+                        .iter()
+                        .map(|f| f.as_str().to_owned())
+                        .collect(),
+                }),
             },
+            user_pool_tier: pool.tier.as_str().to_owned(),
             deletion_protection: if pool.deletion_protection {
                 "ACTIVE"
             } else {
@@ -393,6 +416,25 @@ impl Admin {
         if req.mfa_configuration.is_some() {
             pool.mfa = mfa_from_wire(req.mfa_configuration.as_deref())?;
         }
+        if let Some(w) = &req.web_authn_configuration {
+            let required = match w.user_verification.as_deref() {
+                None | Some("preferred") => false,
+                Some("required") => true,
+                Some(other) => {
+                    return Err(Error::new(
+                        ErrorKind::InvalidParameter,
+                        format!(
+                            "1 validation error detected: Value '{other}' at 'webAuthnConfiguration.userVerification' failed to satisfy constraint: Member must satisfy enum value set: [required, preferred]"
+                        ),
+                    ));
+                }
+            };
+            pool.web_authn = user_pool_model::WebAuthnConfig {
+                relying_party_id: w.relying_party_id.clone(),
+                user_verification_required: required,
+                factor_configuration: w.factor_configuration.clone(),
+            };
+        }
         pool.validate()?;
         pool.modified = self.core.now();
         self.core
@@ -435,6 +477,18 @@ fn mfa_config_of(pool: &PoolConfig) -> UserPoolMfaConfig {
         }),
         email_mfa_configuration: pool.mfa_factors.email.then(EmailMfaConfiguration::default),
         mfa_configuration: Some(mfa_to_wire(pool.mfa).into()),
+        web_authn_configuration: Some(WebAuthnConfiguration {
+            relying_party_id: pool.web_authn.relying_party_id.clone(),
+            user_verification: Some(
+                if pool.web_authn.user_verification_required {
+                    "required"
+                } else {
+                    "preferred"
+                }
+                .into(),
+            ),
+            factor_configuration: pool.web_authn.factor_configuration.clone(),
+        }),
     }
 }
 

@@ -128,6 +128,32 @@ impl SignIn {
                     }
                     changed = true;
                 }
+                Event::PasskeyUsed {
+                    credential_id,
+                    sign_count,
+                    previous_count,
+                    backed_up,
+                } => {
+                    // Conditional: a concurrent sign-in with the same counter loses.
+                    match self
+                        .core
+                        .store()
+                        .update_webauthn_counter(
+                            &cx.pool.id,
+                            &credential_id,
+                            previous_count,
+                            sign_count,
+                            backed_up,
+                        )
+                        .await
+                    {
+                        Ok(()) => {}
+                        Err(userpool_store::StoreError::VersionConflict) => {
+                            return Err(cx.flow_error(&FlowError::InvalidSession));
+                        }
+                        Err(e) => return Err(self.core.store_error(&e)),
+                    }
+                }
                 Event::DeviceAuthenticated { device_key } => {
                     if let Some(device) = user.devices.iter_mut().find(|d| d.key == device_key) {
                         device.last_authenticated = Some(self.core.now());

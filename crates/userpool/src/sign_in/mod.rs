@@ -69,6 +69,8 @@ pub(crate) struct SignInContext<'a> {
     pub(crate) screened: Option<risk::Screened>,
     /// The password is in the breached list under `BLOCK`: a correct one ends in a reset.
     pub(crate) reset_if_correct: bool,
+    /// The pool's passkey relying party for this client (pools that allow `WEB_AUTHN`).
+    pub(crate) relying_party: Option<webauthn_rp::RelyingParty>,
 }
 
 /// What an unknown user typed, under PreventUserExistenceErrors `ENABLED`: the lockout key
@@ -103,6 +105,7 @@ impl<'a> SignInContext<'a> {
             require_mfa: false,
             screened: None,
             reset_if_correct: false,
+            relying_party: None,
         }
     }
 
@@ -131,6 +134,7 @@ impl SignInContext<'static> {
             require_mfa: false,
             screened: None,
             reset_if_correct: false,
+            relying_party: None,
         }
     }
 }
@@ -155,6 +159,7 @@ pub(crate) struct Loaded {
     totp: Option<TotpFactor>,
     device_verifier: Option<srp::Verifier>,
     failures: Failures,
+    passkeys: Vec<auth_flow_state_machine::StoredCredential>,
 }
 
 impl Loaded {
@@ -165,6 +170,7 @@ impl Loaded {
             totp: self.totp.clone(),
             device_verifier: self.device_verifier.clone(),
             failures: self.failures,
+            passkeys: self.passkeys.clone(),
         }
     }
 }
@@ -265,6 +271,7 @@ impl SignIn {
                     .as_ref()
                     .map_or_else(Failures::default, |u| u.failures),
                 require_mfa: cx.require_mfa,
+                relying_party: cx.relying_party.as_ref(),
             };
             f(&mut flow)
         })
@@ -290,7 +297,27 @@ impl SignIn {
             .lockout_state(&pool.id, &pool.case_rule.fold(&user.username))
             .await
             .map_err(|e| self.core.store_error(&e))?;
+        let passkeys = if pool
+            .allowed_first_auth_factors
+            .contains(&user_pool_model::AuthFactor::WebAuthn)
+        {
+            self.core
+                .store()
+                .list_webauthn_credentials(&pool.id, &pool.case_rule.fold(&user.username))
+                .await
+                .map_err(|e| self.core.store_error(&e))?
+                .into_iter()
+                .map(|c| auth_flow_state_machine::StoredCredential {
+                    credential_id: c.credential_id,
+                    public_key: c.public_key,
+                    sign_count: c.sign_count,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(Loaded {
+            passkeys,
             user,
             verifier,
             totp,
@@ -359,6 +386,8 @@ impl SignIn {
         };
         cx.client
             .check_secret_hash(sign_in.login(), req.auth_parameters.get("SECRET_HASH"))?;
+        let mut cx = cx;
+        cx.relying_party = self.core.relying_party(&cx.pool, &cx.client).await?;
         let mut user = self.core.find_user(&cx.pool, sign_in.login()).await?;
         if user.is_none()
             && let Some(password) = req.auth_parameters.get("PASSWORD").filter(|_| {
@@ -396,7 +425,6 @@ impl SignIn {
                 )
                 .await?;
         }
-        let mut cx = cx;
         let loaded = match user {
             Some(user) => Some(self.load(&cx.pool, user, sign_in.device_key()).await?),
             None => {
@@ -449,6 +477,7 @@ impl SignIn {
             .map_err(|e| self.core.store_error(&e))?
             .failures;
         let mut cx = cx;
+        cx.relying_party = self.core.relying_party(&cx.pool, &cx.client).await?;
         let loaded = if pending.user_not_found() {
             cx.unknown = self.unknown_user(&cx, pending.login()).await?;
             None
@@ -564,6 +593,11 @@ impl SignIn {
             session: out.session.clone().map(Into::into),
             challenge_parameters: SecretMap(out.parameters),
             authentication_result: None,
+            available_challenges: out
+                .available_challenges
+                .iter()
+                .map(|c| (*c).to_owned())
+                .collect(),
         })
     }
 

@@ -449,6 +449,7 @@ impl Tokens {
                     admin: false,
                     unknown_user_failures: Default::default(),
                     require_mfa: false,
+                    relying_party: None,
                 };
                 request.check(Some(&grant), account.as_ref(), &cx)
             })?

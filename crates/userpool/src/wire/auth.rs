@@ -101,6 +101,9 @@ pub struct AuthResponse {
     /// Tokens, when the sign-in is complete.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authentication_result: Option<AuthenticationResult>,
+    /// `AvailableChallenges` (USER_AUTH's `SELECT_CHALLENGE`).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub available_challenges: Vec<String>,
 }
 
 /// `GetTokensFromRefreshToken`.

@@ -141,6 +141,9 @@ pub struct UserPoolMfaConfig {
     /// `MfaConfiguration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_configuration: Option<String>,
+    /// `WebAuthnConfiguration`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web_authn_configuration: Option<super::WebAuthnConfiguration>,
 }
 
 /// `GetCSVHeader` response.

@@ -42,6 +42,9 @@ pub struct Policies {
     /// `PasswordPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password_policy: Option<PasswordPolicyType>,
+    /// `SignInPolicy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign_in_policy: Option<super::SignInPolicy>,
 }
 
 /// `VerificationMessageTemplateType`.
@@ -223,6 +226,9 @@ pub struct UserPoolRequest {
     /// `UserPoolAddOns` (threat protection).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_pool_add_ons: Option<super::UserPoolAddOns>,
+    /// `UserPoolTier` (`LITE`, `ESSENTIALS`, `PLUS`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_pool_tier: Option<String>,
 }
 
 /// `UserAttributeUpdateSettingsType`.
@@ -303,6 +309,8 @@ pub struct UserPoolType {
     pub user_attribute_update_settings: UserAttributeUpdateSettings,
     /// `UserPoolAddOns`.
     pub user_pool_add_ons: super::UserPoolAddOns,
+    /// `UserPoolTier`.
+    pub user_pool_tier: String,
 }
 
 /// `{UserPool}`: CreateUserPool and DescribeUserPool responses.

@@ -54,6 +54,11 @@ const MIGRATIONS: &[(i64, &str, Step)] = &[
         "identity_pools",
         Step::Sql(include_str!("../migrations/0006_identity_pools.sql")),
     ),
+    (
+        7,
+        "identity_providers",
+        Step::Sql(include_str!("../migrations/0007_identity_providers.sql")),
+    ),
 ];
 
 /// Arbitrary constant naming userpool's advisory lock on PostgreSQL.

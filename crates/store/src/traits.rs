@@ -6,6 +6,7 @@ use user_pool_model::{
 };
 
 use crate::error::StoreResult;
+use crate::federation::ProviderStore;
 use crate::identity::IdentityPools;
 use crate::records::{
     CodePurpose, CodeRecord, DomainRecord, ImportJob, LockoutState, Page, RefreshFamily,
@@ -346,6 +347,7 @@ pub trait Store:
     + ImportJobStore
     + ResourceServerStore
     + DomainStore
+    + ProviderStore
     + IdentityPools
 {
 }
@@ -363,6 +365,7 @@ impl<T> Store for T where
         + ImportJobStore
         + ResourceServerStore
         + DomainStore
+        + ProviderStore
         + IdentityPools
 {
 }

@@ -32,12 +32,12 @@ async fn sqlite_instances_starting_together_apply_each_migration_once() {
         .collect();
     for s in starts {
         let store = s.await.unwrap().expect("every instance starts");
-        assert_eq!(store.schema_version().await, Ok(6));
+        assert_eq!(store.schema_version().await, Ok(7));
     }
     // A restart finds nothing to do.
     let again = SqlStore::connect(&url).await.unwrap();
-    assert_eq!(again.schema_version().await, Ok(6));
-    assert_eq!(ledger(&url, None).await, 6);
+    assert_eq!(again.schema_version().await, Ok(7));
+    assert_eq!(ledger(&url, None).await, 7);
     assert_eq!(again.integrity_check().await.as_deref(), Ok("ok"));
 }
 
@@ -61,9 +61,9 @@ async fn postgres_instances_starting_together_apply_each_migration_once() {
         .collect();
     for s in starts {
         let store = s.await.unwrap().expect("every instance starts");
-        assert_eq!(store.schema_version().await, Ok(6));
+        assert_eq!(store.schema_version().await, Ok(7));
     }
-    assert_eq!(ledger(&url, Some(&schema)).await, 6);
+    assert_eq!(ledger(&url, Some(&schema)).await, 7);
 }
 
 #[tokio::test]
@@ -107,6 +107,9 @@ async fn a_database_at_an_older_version_is_migrated_forward_on_start() {
     raw.execute("DROP INDEX up_lockouts_by_key").await.unwrap();
     raw.execute("DROP TABLE up_domains").await.unwrap();
     for table in [
+        "up_provider_links",
+        "up_idp_identifiers",
+        "up_identity_providers",
         "up_identity_logins",
         "up_identities",
         "up_identity_pools",
@@ -123,7 +126,7 @@ async fn a_database_at_an_older_version_is_migrated_forward_on_start() {
         .await
         .unwrap();
     let store = SqlStore::connect(&url).await.unwrap();
-    assert_eq!(store.schema_version().await, Ok(6));
+    assert_eq!(store.schema_version().await, Ok(7));
     let index: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'up_lockouts_by_key'",
     )
@@ -131,5 +134,9 @@ async fn a_database_at_an_older_version_is_migrated_forward_on_start() {
     .await
     .unwrap();
     assert_eq!(index, 1, "migration 2 ran again");
-    assert_eq!(ledger(&url, None).await, 6, "and migrations 3, 4, 5 and 6");
+    assert_eq!(
+        ledger(&url, None).await,
+        7,
+        "and migrations 3, 4, 5, 6 and 7"
+    );
 }

@@ -35,6 +35,7 @@ mod import_jobs;
 mod keys;
 mod lockouts;
 mod pools;
+mod providers;
 mod refresh;
 mod replay;
 mod resource_servers;
@@ -50,6 +51,7 @@ pub use import_jobs::*;
 pub use keys::*;
 pub use lockouts::*;
 pub use pools::*;
+pub use providers::*;
 pub use refresh::*;
 pub use replay::*;
 pub use resource_servers::*;
@@ -78,7 +80,8 @@ macro_rules! conformance_tests {
             codes_without_attempts_are_dead, unicode_folding, concurrent_replay_markers,
             concurrent_lockout_increments, concurrent_rotations, identity_pools,
             identities_unique_per_login, concurrent_get_ids_make_one_identity,
-            concurrent_links_of_one_login, identity_keys);
+            concurrent_links_of_one_login, identity_keys, identity_providers, provider_links,
+            concurrent_links_of_one_provider_user);
     };
     (@each required $make:expr; $($name:ident),* $(,)?) => {
         $(

@@ -7,6 +7,7 @@
 mod compact;
 mod groups;
 mod identities;
+mod providers;
 mod tokens;
 mod users;
 
@@ -37,6 +38,7 @@ struct PoolData {
     lockouts: HashMap<String, LockoutState>,
     jobs: BTreeMap<String, ImportJob>,
     resource_servers: BTreeMap<String, ResourceServer>,
+    providers: providers::Providers,
 }
 
 /// The in-memory store. Cheap to clone (shared state).
@@ -151,6 +153,7 @@ impl PoolStore for MemoryStore {
                 lockouts: HashMap::new(),
                 jobs: BTreeMap::new(),
                 resource_servers: BTreeMap::new(),
+                providers: providers::Providers::default(),
             })),
         );
         Ok(())

@@ -134,4 +134,13 @@ operations! {
     "AdminRemoveUserFromGroup" => admin.admin_remove_user_from_group(GroupMemberRequest), true, UserGroup;
     "AdminListGroupsForUser" => admin.admin_list_groups_for_user(ListRequest), true, UserRead;
     "ListUsersInGroup" => admin.list_users_in_group(ListRequest), true, UserList;
+    // Identity providers and provider links (signed).
+    "CreateIdentityProvider" => federation.create_identity_provider(IdentityProviderRequest), true, UserPoolResource;
+    "DescribeIdentityProvider" => federation.describe_identity_provider(IdentityProviderRequest), true, UserPoolResource;
+    "UpdateIdentityProvider" => federation.update_identity_provider(IdentityProviderRequest), true, UserPoolResource;
+    "DeleteIdentityProvider" => federation.delete_identity_provider(IdentityProviderRequest), true, UserPoolResource;
+    "ListIdentityProviders" => federation.list_identity_providers(ListIdentityProvidersRequest), true, UserPoolResource;
+    "GetIdentityProviderByIdentifier" => federation.get_identity_provider_by_identifier(GetIdentityProviderByIdentifierRequest), true, UserPoolResource;
+    "AdminLinkProviderForUser" => federation.admin_link_provider_for_user(AdminLinkProviderForUserRequest), true, UserUpdate;
+    "AdminDisableProviderForUser" => federation.admin_disable_provider_for_user(AdminDisableProviderForUserRequest), true, UserUpdate;
 }

@@ -69,6 +69,10 @@ pub enum ErrorKind {
     UnsupportedUserState,
     /// `UserLambdaValidationException`.
     UserLambdaValidation,
+    /// `DuplicateProviderException`.
+    DuplicateProvider,
+    /// `UnsupportedIdentityProviderException`.
+    UnsupportedIdentityProvider,
 }
 
 impl ErrorKind {
@@ -104,6 +108,8 @@ impl ErrorKind {
             Self::UnsupportedTokenType => "UnsupportedTokenTypeException",
             Self::UnsupportedUserState => "UnsupportedUserStateException",
             Self::UserLambdaValidation => "UserLambdaValidationException",
+            Self::DuplicateProvider => "DuplicateProviderException",
+            Self::UnsupportedIdentityProvider => "UnsupportedIdentityProviderException",
         }
     }
 

@@ -14,6 +14,7 @@ use crate::admin::Admin;
 use crate::builder::ServiceBuilder;
 use crate::core::{Core, internal};
 use crate::error::Result;
+use crate::federation::Federation;
 use crate::hosted::Hosted;
 use crate::seal::Keyring;
 use crate::sign_in::SignIn;
@@ -68,6 +69,7 @@ pub struct Service {
     accounts: Arc<Accounts>,
     admin: Arc<Admin>,
     hosted: Arc<Hosted>,
+    federation: Arc<Federation>,
 }
 
 impl std::fmt::Debug for Service {
@@ -93,6 +95,11 @@ impl Service {
             tokens.clone(),
             accounts.clone(),
         ));
+        let federation = Arc::new(Federation::new(
+            core.clone(),
+            hosted.clone(),
+            accounts.clone(),
+        ));
         Self {
             core,
             sign_in,
@@ -100,6 +107,7 @@ impl Service {
             accounts,
             admin,
             hosted,
+            federation,
         }
     }
 
@@ -130,6 +138,13 @@ impl Service {
     /// The hosted domain: `/oauth2/*` and the hosted UI's page steps.
     pub fn hosted(&self) -> &Hosted {
         &self.hosted
+    }
+
+    /// Federation: CreateIdentityProvider and the other identity-provider actions,
+    /// AdminLinkProviderForUser, AdminDisableProviderForUser, and sign-in through a provider
+    /// (`/oauth2/authorize?identity_provider=…`, `/oauth2/idpresponse`).
+    pub fn federation(&self) -> &Federation {
+        &self.federation
     }
 
     /// A builder.

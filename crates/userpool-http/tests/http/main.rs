@@ -2,6 +2,7 @@
 #![allow(unreachable_pub)]
 
 mod browser;
+mod federation;
 mod golden;
 mod hardening;
 mod identity;

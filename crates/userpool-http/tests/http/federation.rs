@@ -547,3 +547,43 @@ async fn linked_native_users_win() {
         Some("AliasExistsException")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_page_has_a_button_per_provider() {
+    let s = setup().await;
+    let browser = browser();
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let mut query = app_query(&s.client, &challenge, "");
+    query.pop();
+    let page = browser
+        .get(format!("{}/login?{query}", s.server.endpoint))
+        .send()
+        .await
+        .expect("login page")
+        .text()
+        .await
+        .expect("html");
+    let start = page.find("data-provider=\"corp\"").expect("a corp button");
+    let href_at = page
+        .get(..start)
+        .and_then(|p| p.rfind("href=\""))
+        .expect("href")
+        + 6;
+    let href = page
+        .get(href_at..)
+        .and_then(|h| h.split('"').next())
+        .expect("href value")
+        .replace("&amp;", "&");
+    assert!(href.starts_with("oauth2/authorize?"), "{href}");
+    let back = through_provider(
+        &browser,
+        &s.provider.issuer,
+        &format!("{}/{href}", s.server.endpoint),
+        "carol",
+        &format!("{}/oauth2/idpresponse", s.server.endpoint),
+    )
+    .await;
+    let answer = browser.get(&back).send().await.expect("idpresponse");
+    let id = redeem(&s, &location(&answer), verifier.secret()).await;
+    assert_eq!(id["cognito:username"], "corp_carol");
+}

@@ -110,8 +110,7 @@ impl Federation {
                 if request
                     .client
                     .supported_identity_providers
-                    .iter()
-                    .any(|p| *p == r.name) =>
+                    .contains(&r.name) =>
             {
                 r
             }
@@ -162,7 +161,7 @@ impl Federation {
         let secrets = self
             .core
             .entropy
-            .with(|rng| FlowSecrets::generate(rng))
+            .with(FlowSecrets::generate)
             .map_err(|e| e.to_string())?;
         let binding =
             URL_SAFE_NO_PAD.encode(self.core.entropy.bytes::<32>().map_err(|e| e.to_string())?);

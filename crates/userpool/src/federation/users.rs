@@ -50,14 +50,12 @@ impl Federation {
             .find_provider_link(&pool.id, name, &subject)
             .await
             .map_err(|e| self.core.store_error(&e))?
-        {
-            if let Some(user) = store
+            && let Some(user) = store
                 .get_user(&pool.id, &link.username)
                 .await
                 .map_err(|e| self.core.store_error(&e))?
-            {
-                return Ok(user);
-            }
+        {
+            return Ok(user);
         }
         let mapped = storable(pool, provider.mapping.apply(claims));
         let username = federated_username(name, &subject);

@@ -449,40 +449,6 @@ impl Hosted {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn code_family_ids_are_uuid_shaped_and_differ_per_code() {
-        let a = code_family_id("one");
-        assert_eq!(a.len(), 36);
-        assert_eq!(a.matches('-').count(), 4);
-        assert_ne!(a, code_family_id("two"));
-        assert_eq!(a, code_family_id("one"));
-    }
-
-    #[test]
-    fn parameters_go_into_the_query_or_the_fragment() {
-        assert_eq!(
-            with_parameters(
-                "https://a.example/cb",
-                &[("code", "x y"), ("state", "s&")],
-                false
-            ),
-            "https://a.example/cb?code=x+y&state=s%26"
-        );
-        assert_eq!(
-            with_parameters("https://a.example/cb?k=1", &[("code", "c")], false),
-            "https://a.example/cb?k=1&code=c"
-        );
-        assert_eq!(
-            with_parameters("https://a.example/cb", &[("access_token", "t")], true),
-            "https://a.example/cb#access_token=t"
-        );
-    }
-}
-
 impl Core {
     /// A new sign-in cookie for `user`, authenticated now.
     pub(crate) fn new_session(&self, pool: &PoolConfig, user: &User) -> Result<HostedSession> {
@@ -566,5 +532,39 @@ impl Core {
                 pool.id.region()
             ),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_family_ids_are_uuid_shaped_and_differ_per_code() {
+        let a = code_family_id("one");
+        assert_eq!(a.len(), 36);
+        assert_eq!(a.matches('-').count(), 4);
+        assert_ne!(a, code_family_id("two"));
+        assert_eq!(a, code_family_id("one"));
+    }
+
+    #[test]
+    fn parameters_go_into_the_query_or_the_fragment() {
+        assert_eq!(
+            with_parameters(
+                "https://a.example/cb",
+                &[("code", "x y"), ("state", "s&")],
+                false
+            ),
+            "https://a.example/cb?code=x+y&state=s%26"
+        );
+        assert_eq!(
+            with_parameters("https://a.example/cb?k=1", &[("code", "c")], false),
+            "https://a.example/cb?k=1&code=c"
+        );
+        assert_eq!(
+            with_parameters("https://a.example/cb", &[("access_token", "t")], true),
+            "https://a.example/cb#access_token=t"
+        );
     }
 }

@@ -163,6 +163,11 @@ pub fn attribute_claim(name: &str, value: &str) -> Value {
             .parse::<i64>()
             .map_or_else(|_| Value::String(value.to_owned()), Value::from),
         "address" => serde_json::json!({ "formatted": value }),
+        // A federated user's identities: a JSON array in the attribute, an array in the token.
+        "identities" => serde_json::from_str::<Value>(value)
+            .ok()
+            .filter(Value::is_array)
+            .unwrap_or_else(|| Value::String(value.to_owned())),
         _ => Value::String(value.to_owned()),
     }
 }
@@ -222,7 +227,8 @@ impl IdTokenClaims {
     pub fn to_claims(&self, overrides: Option<&ClaimOverrides>) -> Result<Map<String, Value>> {
         let mut m = Map::new();
         for (name, value) in &self.attributes {
-            if !PROTECTED_CLAIMS.contains(&name.as_str()) {
+            // `identities` is protected from triggers, not from the user's own attributes.
+            if !PROTECTED_CLAIMS.contains(&name.as_str()) || name == "identities" {
                 m.insert(name.clone(), value.clone());
             }
         }

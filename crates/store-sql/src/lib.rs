@@ -73,6 +73,7 @@ mod groups;
 mod identities;
 mod migrate;
 mod pool_records;
+mod providers;
 mod refold;
 mod store;
 mod tokens;

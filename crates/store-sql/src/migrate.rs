@@ -64,6 +64,11 @@ const MIGRATIONS: &[(i64, &str, Step)] = &[
         "webauthn",
         Step::Sql(include_str!("../migrations/0008_webauthn.sql")),
     ),
+    (
+        9,
+        "identity_providers",
+        Step::Sql(include_str!("../migrations/0009_identity_providers.sql")),
+    ),
 ];
 
 /// Arbitrary constant naming userpool's advisory lock on PostgreSQL.

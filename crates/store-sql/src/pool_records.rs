@@ -53,7 +53,7 @@ impl SqlStore {
     }
 
     /// A pool-scoped listing, [`PoolNotFound`](StoreError::PoolNotFound) for an unknown pool.
-    async fn pool_page<T: serde::de::DeserializeOwned>(
+    pub(crate) async fn pool_page<T: serde::de::DeserializeOwned>(
         &self,
         table: &str,
         key_column: &str,

@@ -92,6 +92,18 @@ pub enum StoreError {
     /// A login is linked to another identity of the pool.
     #[error("the login is linked to another identity")]
     LoginLinked,
+    /// No such identity provider.
+    #[error("identity provider not found")]
+    ProviderNotFound,
+    /// An identity provider with this name exists in the pool.
+    #[error("identity provider already exists")]
+    ProviderExists,
+    /// An IdP identifier is held by another provider of the pool.
+    #[error("IdP identifier already exists")]
+    IdpIdentifierExists,
+    /// The provider user is linked to a pool user already.
+    #[error("the provider user is linked already")]
+    ProviderLinkExists,
     /// A pagination token this store did not issue, or for another query.
     #[error("invalid pagination token")]
     InvalidPaginationToken,

@@ -54,6 +54,7 @@ use identity_pool_model::{
 
 use crate::auth_events::{AuthEventRecord, AuthEventRetention, AuthEventStore};
 use crate::error::{StoreError, StoreResult};
+use crate::federation::{ProviderLink, ProviderRecord, ProviderStore};
 use crate::identity::{IdentityPoolRecord, IdentityPoolStore, IdentityRecord, IdentityStore};
 use crate::records::{
     CodePurpose, CodeRecord, DomainRecord, ImportJob, LockoutState, Page, RefreshFamily,
@@ -360,6 +361,18 @@ faulty! {
         fn delete_domain(&self, domain: &str) -> StoreResult<()>;
         fn pool_domains(&self, pool: &UserPoolId) -> StoreResult<Vec<DomainRecord>>;
     }
+    ProviderStore {
+        fn create_provider(&self, pool: &UserPoolId, record: ProviderRecord) -> StoreResult<()>;
+        fn get_provider(&self, pool: &UserPoolId, name: &str) -> StoreResult<Option<ProviderRecord>>;
+        fn provider_by_identifier(&self, pool: &UserPoolId, identifier: &str) -> StoreResult<Option<ProviderRecord>>;
+        fn put_provider(&self, pool: &UserPoolId, record: ProviderRecord) -> StoreResult<()>;
+        fn delete_provider(&self, pool: &UserPoolId, name: &str) -> StoreResult<()>;
+        fn list_providers(&self, pool: &UserPoolId, limit: usize, token: Option<&str>) -> StoreResult<Page<ProviderRecord>>;
+        fn link_provider_user(&self, pool: &UserPoolId, link: ProviderLink) -> StoreResult<()>;
+        fn find_provider_link(&self, pool: &UserPoolId, provider_name: &str, attribute_value: &str) -> StoreResult<Option<ProviderLink>>;
+        fn unlink_provider_user(&self, pool: &UserPoolId, provider_name: &str, attribute_value: &str) -> StoreResult<bool>;
+        fn provider_links_of(&self, pool: &UserPoolId, username: &str) -> StoreResult<Vec<ProviderLink>>;
+    }
     IdentityPoolStore {
         fn create_identity_pool(&self, pool: IdentityPool) -> StoreResult<()>;
         fn get_identity_pool(&self, id: &IdentityPoolId) -> StoreResult<IdentityPoolRecord>;
@@ -436,7 +449,7 @@ mod tests {
         faults.clear();
         assert!(store.get_pool(&p.id).await.is_ok());
         assert_eq!(faults.injected(), 4);
-        assert_eq!(FaultyStore::<()>::METHODS.len(), 82);
+        assert_eq!(FaultyStore::<()>::METHODS.len(), 92);
     }
 
     #[tokio::test]

@@ -7,6 +7,8 @@
 //!   silent overwrite; a backend failure is [`StoreError::Backend`].
 //! * [`MemoryStore`], and (feature `conformance`) the suite every backend must pass; (feature
 //!   `faults`) `FaultyStore`, any store with failures injected on demand.
+//! * External identity providers of a pool and provider-user links ([`ProviderStore`]): one
+//!   pool user per provider user, atomically.
 //! * Identity pools beside the user pools ([`IdentityPoolStore`], [`IdentityStore`]): one
 //!   identity per (identity pool, login), atomically.
 //!
@@ -50,6 +52,7 @@ pub mod conformance;
 mod error;
 #[cfg(feature = "faults")]
 mod faults;
+mod federation;
 mod identity;
 mod memory;
 pub mod paging;
@@ -61,6 +64,7 @@ pub use auth_events::{AuthEventRecord, AuthEventRetention, AuthEventStore};
 pub use error::{StoreError, StoreResult};
 #[cfg(feature = "faults")]
 pub use faults::{Faults, FaultyStore};
+pub use federation::{PLAINTEXT_SECRET_KEYS, ProviderLink, ProviderRecord, ProviderStore};
 pub use identity::{
     IdentityPoolRecord, IdentityPoolStore, IdentityPools, IdentityRecord, IdentityStore,
 };

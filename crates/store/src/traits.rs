@@ -7,6 +7,7 @@ use user_pool_model::{
 
 use crate::auth_events::AuthEventStore;
 use crate::error::StoreResult;
+use crate::federation::ProviderStore;
 use crate::identity::IdentityPools;
 use crate::records::{
     CodePurpose, CodeRecord, DomainRecord, ImportJob, LockoutState, Page, RefreshFamily,
@@ -347,6 +348,7 @@ pub trait Store:
     + ImportJobStore
     + ResourceServerStore
     + DomainStore
+    + ProviderStore
     + IdentityPools
     + AuthEventStore
     + crate::WebAuthnStore
@@ -366,6 +368,7 @@ impl<T> Store for T where
         + ImportJobStore
         + ResourceServerStore
         + DomainStore
+        + ProviderStore
         + IdentityPools
         + AuthEventStore
         + crate::WebAuthnStore

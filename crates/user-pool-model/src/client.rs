@@ -178,6 +178,10 @@ pub struct AppClient {
     pub allowed_oauth_scopes: Vec<String>,
     /// `AllowedOAuthFlowsUserPoolClient`.
     pub allowed_oauth_flows_user_pool_client: bool,
+    /// `SupportedIdentityProviders` (`COGNITO` and the pool's provider names). Clients stored
+    /// before federation have none recorded: they mean `COGNITO`.
+    #[serde(default)]
+    pub supported_identity_providers: Vec<String>,
     /// `PreventUserExistenceErrors`.
     pub prevent_user_existence_errors: PreventUserExistenceErrors,
     /// `EnableTokenRevocation` (default true).
@@ -236,6 +240,7 @@ impl AppClient {
             allowed_oauth_flows: Vec::new(),
             allowed_oauth_scopes: Vec::new(),
             allowed_oauth_flows_user_pool_client: false,
+            supported_identity_providers: Vec::new(),
             prevent_user_existence_errors: PreventUserExistenceErrors::Legacy,
             enable_token_revocation: true,
             enable_propagate_additional_user_context_data: false,

@@ -144,4 +144,13 @@ operations! {
     "DescribeRiskConfiguration" => threat_protection.describe_risk_configuration(DescribeRiskConfigurationRequest), true, UserPoolResource;
     "AdminListUserAuthEvents" => threat_protection.admin_list_user_auth_events(AdminListUserAuthEventsRequest), true, UserRead;
     "AdminUpdateAuthEventFeedback" => threat_protection.admin_update_auth_event_feedback(AuthEventFeedbackRequest), true, UserUpdate;
+    // Identity providers and provider links (signed).
+    "CreateIdentityProvider" => federation.create_identity_provider(IdentityProviderRequest), true, UserPoolResource;
+    "DescribeIdentityProvider" => federation.describe_identity_provider(IdentityProviderRequest), true, UserPoolResource;
+    "UpdateIdentityProvider" => federation.update_identity_provider(IdentityProviderRequest), true, UserPoolResource;
+    "DeleteIdentityProvider" => federation.delete_identity_provider(IdentityProviderRequest), true, UserPoolResource;
+    "ListIdentityProviders" => federation.list_identity_providers(ListIdentityProvidersRequest), true, UserPoolResource;
+    "GetIdentityProviderByIdentifier" => federation.get_identity_provider_by_identifier(GetIdentityProviderByIdentifierRequest), true, UserPoolResource;
+    "AdminLinkProviderForUser" => federation.admin_link_provider_for_user(AdminLinkProviderForUserRequest), true, UserUpdate;
+    "AdminDisableProviderForUser" => federation.admin_disable_provider_for_user(AdminDisableProviderForUserRequest), true, UserUpdate;
 }

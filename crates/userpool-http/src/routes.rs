@@ -84,6 +84,10 @@ pub fn router_with<S: Clone + Send + Sync + 'static>(
     // the token, userInfo and revocation endpoints are called from browsers (SPAs) too.
     let hosted = Router::new()
         .route("/oauth2/authorize", get(hosted::authorize_get))
+        .route(
+            "/oauth2/idpresponse",
+            get(hosted::idp_response_get).post(hosted::idp_response_post),
+        )
         .route("/login", get(hosted::login_get).post(hosted::login_post))
         .route("/challenge", post(hosted::challenge_post))
         .route("/signup", get(hosted::signup_get).post(hosted::signup_post))

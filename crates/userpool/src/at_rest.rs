@@ -15,14 +15,19 @@ use crate::seal::Purpose;
 const NO_STEP: u64 = u64::MAX;
 
 impl Core {
-    fn seal_at_rest(&self, pool: &UserPoolId, context: &[u8], plain: &[u8]) -> Result<Vec<u8>> {
+    pub(crate) fn seal_at_rest(
+        &self,
+        pool: &UserPoolId,
+        context: &[u8],
+        plain: &[u8],
+    ) -> Result<Vec<u8>> {
         let nonce = self.entropy.bytes::<12>()?;
         Ok(self
             .sealer(pool, Purpose::AtRest)
             .seal(plain, context, nonce))
     }
 
-    fn open_at_rest(
+    pub(crate) fn open_at_rest(
         &self,
         pool: &UserPoolId,
         context: &[u8],

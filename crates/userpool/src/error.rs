@@ -85,6 +85,10 @@ pub enum ErrorKind {
     WebAuthnOriginNotAllowed,
     /// `WebAuthnRelyingPartyMismatchException`.
     WebAuthnRelyingPartyMismatch,
+    /// `DuplicateProviderException`.
+    DuplicateProvider,
+    /// `UnsupportedIdentityProviderException`.
+    UnsupportedIdentityProvider,
 }
 
 impl ErrorKind {
@@ -128,6 +132,8 @@ impl ErrorKind {
             Self::UnsupportedUserState => "UnsupportedUserStateException",
             Self::UserLambdaValidation => "UserLambdaValidationException",
             Self::UserPoolAddOnNotEnabled => "UserPoolAddOnNotEnabledException",
+            Self::DuplicateProvider => "DuplicateProviderException",
+            Self::UnsupportedIdentityProvider => "UnsupportedIdentityProviderException",
         }
     }
 

@@ -2,7 +2,9 @@
 //!
 //! A [`Service`] (built with [`ServiceBuilder`]) holds any number of pools on any
 //! [`userpool_store::Store`]. It is made of components, each holding only what it needs:
-//! [`SignIn`] (`service.sign_in()`), [`Tokens`], [`Accounts`], [`Passkeys`], [`Admin`] and [`Hosted`]. Each
+//! [`SignIn`] (`service.sign_in()`), [`Tokens`], [`Accounts`], [`Passkeys`], [`Admin`], [`Hosted`],
+//! [`ThreatProtection`] and [`Federation`] (external OIDC and social identity providers,
+//! provider links, sign-in through a provider). Each
 //! Cognito action is one async method of its component, named after it, taking and returning
 //! the service's JSON shapes ([`wire`], PascalCase via serde), failing with one [`Error`]
 //! whose [`ErrorKind`] is Cognito's exception. [`UserPool`] is one pool as its relying
@@ -139,6 +141,7 @@ mod code_encryption;
 mod core;
 mod entropy;
 mod error;
+mod federation;
 mod hooks;
 mod hosted;
 pub mod identity;
@@ -162,6 +165,9 @@ pub use code_encryption::{CodeContext, CodeEncryptor};
 pub use core::code_limits::{CODE_GUESSES_PER_HOUR, CODES_SENT_PER_HOUR};
 pub use core::codes::Purged;
 pub use error::{Error, ErrorKind, INCORRECT_CREDENTIALS, Result};
+pub use federation::Federation;
+pub use federation::flow::FEDERATION_STATE_SECONDS;
+pub use federation::links::MAX_LINKS_PER_USER;
 pub use hosted::Hosted;
 pub use hosted::authorize::HOSTED_SESSION_SECONDS;
 pub use hosted::pages::HOSTED_CHALLENGES;

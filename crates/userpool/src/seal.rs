@@ -187,6 +187,8 @@ pub enum Purpose {
     AuthorizationCode,
     /// The hosted UI's sign-in cookie.
     HostedSession,
+    /// The state of a sign-in through an external identity provider.
+    FederationState,
 }
 
 impl Purpose {
@@ -196,6 +198,7 @@ impl Purpose {
             Self::AtRest => b"userpool/v1/at-rest",
             Self::AuthorizationCode => b"userpool/v1/authorization-code",
             Self::HostedSession => b"userpool/v1/hosted-session",
+            Self::FederationState => b"userpool/v1/federation-state",
         }
     }
 }

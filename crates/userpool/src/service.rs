@@ -14,6 +14,7 @@ use crate::admin::Admin;
 use crate::builder::ServiceBuilder;
 use crate::core::{Core, internal};
 use crate::error::Result;
+use crate::federation::Federation;
 use crate::hosted::Hosted;
 use crate::seal::Keyring;
 use crate::sign_in::SignIn;
@@ -71,6 +72,7 @@ pub struct Service {
     admin: Arc<Admin>,
     hosted: Arc<Hosted>,
     threat_protection: Arc<ThreatProtection>,
+    federation: Arc<Federation>,
 }
 
 impl std::fmt::Debug for Service {
@@ -98,6 +100,11 @@ impl Service {
             accounts.clone(),
         ));
         let threat_protection = Arc::new(ThreatProtection::new(core.clone()));
+        let federation = Arc::new(Federation::new(
+            core.clone(),
+            hosted.clone(),
+            accounts.clone(),
+        ));
         Self {
             core,
             sign_in,
@@ -107,6 +114,7 @@ impl Service {
             admin,
             hosted,
             threat_protection,
+            federation,
         }
     }
 
@@ -149,6 +157,13 @@ impl Service {
     /// AdminListUserAuthEvents, AdminUpdateAuthEventFeedback.
     pub fn threat_protection(&self) -> &ThreatProtection {
         &self.threat_protection
+    }
+
+    /// Federation: CreateIdentityProvider and the other identity-provider actions,
+    /// AdminLinkProviderForUser, AdminDisableProviderForUser, and sign-in through a provider
+    /// (`/oauth2/authorize?identity_provider=…`, `/oauth2/idpresponse`).
+    pub fn federation(&self) -> &Federation {
+        &self.federation
     }
 
     /// A builder.

@@ -32,12 +32,12 @@ async fn sqlite_instances_starting_together_apply_each_migration_once() {
         .collect();
     for s in starts {
         let store = s.await.unwrap().expect("every instance starts");
-        assert_eq!(store.schema_version().await, Ok(8));
+        assert_eq!(store.schema_version().await, Ok(9));
     }
     // A restart finds nothing to do.
     let again = SqlStore::connect(&url).await.unwrap();
-    assert_eq!(again.schema_version().await, Ok(8));
-    assert_eq!(ledger(&url, None).await, 8);
+    assert_eq!(again.schema_version().await, Ok(9));
+    assert_eq!(ledger(&url, None).await, 9);
     assert_eq!(again.integrity_check().await.as_deref(), Ok("ok"));
 }
 
@@ -61,9 +61,9 @@ async fn postgres_instances_starting_together_apply_each_migration_once() {
         .collect();
     for s in starts {
         let store = s.await.unwrap().expect("every instance starts");
-        assert_eq!(store.schema_version().await, Ok(8));
+        assert_eq!(store.schema_version().await, Ok(9));
     }
-    assert_eq!(ledger(&url, Some(&schema)).await, 8);
+    assert_eq!(ledger(&url, Some(&schema)).await, 9);
 }
 
 #[tokio::test]
@@ -108,6 +108,9 @@ async fn a_database_at_an_older_version_is_migrated_forward_on_start() {
     raw.execute("DROP TABLE up_domains").await.unwrap();
     for table in [
         "up_webauthn",
+        "up_provider_links",
+        "up_idp_identifiers",
+        "up_identity_providers",
         "up_identity_logins",
         "up_identities",
         "up_identity_pools",
@@ -124,7 +127,7 @@ async fn a_database_at_an_older_version_is_migrated_forward_on_start() {
         .await
         .unwrap();
     let store = SqlStore::connect(&url).await.unwrap();
-    assert_eq!(store.schema_version().await, Ok(8));
+    assert_eq!(store.schema_version().await, Ok(9));
     let index: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'up_lockouts_by_key'",
     )
@@ -132,5 +135,5 @@ async fn a_database_at_an_older_version_is_migrated_forward_on_start() {
     .await
     .unwrap();
     assert_eq!(index, 1, "migration 2 ran again");
-    assert_eq!(ledger(&url, None).await, 8, "and migrations 3 to 8");
+    assert_eq!(ledger(&url, None).await, 9, "and migrations 3 to 9");
 }

@@ -134,9 +134,13 @@ async fn insert_legacy(store: &SqlStore, raw: &AnyPool, pool: &PoolConfig, user:
 
 /// Takes the database back to schema version 4 (migration 5 changes no table).
 async fn back_to_version_4(raw: &AnyPool) {
-    // Migration 6 (identity pools) comes after; undone too, so 5 and 6 run again.
+    // Migrations 6 (identity pools) and 7 (identity providers) come after; undone too, so
+    // 5, 6 and 7 run again.
     for table in [
         "up_webauthn",
+        "up_provider_links",
+        "up_idp_identifiers",
+        "up_identity_providers",
         "up_identity_logins",
         "up_identities",
         "up_identity_pools",
@@ -340,7 +344,7 @@ async fn colliding_users_stop_the_migration(target: Target) {
     raw.execute("DELETE FROM up_users WHERE username_key = 'strasse'")
         .await
         .unwrap();
-    assert_eq!(target.open().await.unwrap().schema_version().await, Ok(8));
+    assert_eq!(target.open().await.unwrap().schema_version().await, Ok(9));
     assert_eq!(stored_keys(&raw, &ci).await, ["strasse"]);
 }
 

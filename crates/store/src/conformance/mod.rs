@@ -36,6 +36,7 @@ mod import_jobs;
 mod keys;
 mod lockouts;
 mod pools;
+mod providers;
 mod refresh;
 mod replay;
 mod resource_servers;
@@ -53,6 +54,7 @@ pub use import_jobs::*;
 pub use keys::*;
 pub use lockouts::*;
 pub use pools::*;
+pub use providers::*;
 pub use refresh::*;
 pub use replay::*;
 pub use resource_servers::*;
@@ -82,7 +84,8 @@ macro_rules! conformance_tests {
             codes_without_attempts_are_dead, unicode_folding, concurrent_replay_markers,
             concurrent_lockout_increments, concurrent_rotations, identity_pools,
             identities_unique_per_login, concurrent_get_ids_make_one_identity,
-            concurrent_links_of_one_login, identity_keys, auth_events, webauthn_credentials);
+            concurrent_links_of_one_login, identity_keys, auth_events, webauthn_credentials,
+            identity_providers, provider_links, concurrent_links_of_one_provider_user);
     };
     (@each required $make:expr; $($name:ident),* $(,)?) => {
         $(

@@ -8,6 +8,7 @@ mod auth_events;
 mod compact;
 mod groups;
 mod identities;
+mod providers;
 mod tokens;
 mod users;
 mod webauthn;
@@ -42,6 +43,7 @@ struct PoolData {
     auth_events: auth_events::AuthEvents,
     /// WebAuthn credentials by credential id.
     passkeys: BTreeMap<Vec<u8>, crate::WebAuthnCredential>,
+    providers: providers::Providers,
 }
 
 /// The in-memory store. Cheap to clone (shared state).
@@ -158,6 +160,7 @@ impl PoolStore for MemoryStore {
                 resource_servers: BTreeMap::new(),
                 auth_events: auth_events::AuthEvents::default(),
                 passkeys: BTreeMap::new(),
+                providers: providers::Providers::default(),
             })),
         );
         Ok(())

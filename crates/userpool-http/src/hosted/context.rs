@@ -98,6 +98,7 @@ impl Ctx {
             notice: None,
             css: request.css.as_deref(),
             logo: request.logo_url.as_deref(),
+            providers: &request.identity_providers,
         }
     }
 

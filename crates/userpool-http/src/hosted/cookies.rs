@@ -13,6 +13,7 @@ use subtle::ConstantTimeEq as _;
 const HOST_PREFIX: &str = "__Host-";
 const CSRF: &str = "userpool_csrf";
 const SESSION: &str = "userpool_session_";
+const IDP_BINDING: &str = "userpool_idp_";
 
 /// The CSRF cookie's name.
 pub(crate) fn csrf_name(https: bool) -> String {
@@ -22,6 +23,11 @@ pub(crate) fn csrf_name(https: bool) -> String {
 /// The sign-in cookie's name for `pool_id` (one listener can serve many pools).
 pub(crate) fn session_name(pool_id: &str, https: bool) -> String {
     prefixed(&format!("{SESSION}{pool_id}"), https)
+}
+
+/// The cookie binding a sign-in through an identity provider to this browser, per pool.
+pub(crate) fn idp_binding_name(pool_id: &str, https: bool) -> String {
+    prefixed(&format!("{IDP_BINDING}{pool_id}"), https)
 }
 
 /// Whether `name` is a sign-in cookie of any pool (either scheme).

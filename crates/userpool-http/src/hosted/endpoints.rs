@@ -28,12 +28,12 @@ pub(crate) async fn error_get(ctx: Ctx) -> Response {
 pub(crate) async fn authorize_get(State(state): State<Arc<AppState>>, ctx: Ctx) -> Response {
     let outcome = state
         .service
-        .hosted()
+        .federation()
         .oauth_authorize(&ctx.query, ctx.host_pool.as_deref(), |pool| {
             ctx.session_cookie(pool)
         })
         .await;
-    ctx.outcome(outcome)
+    super::federation::authorize_answer(&ctx, outcome)
 }
 
 pub(crate) async fn logout_get(State(state): State<Arc<AppState>>, ctx: Ctx) -> Response {

@@ -58,6 +58,7 @@ impl Lang {
 #[allow(missing_docs)]
 pub(crate) enum Text {
     SignInTitle,
+    SignInWith,
     SignInLead,
     Username,
     Email,
@@ -118,6 +119,7 @@ pub(crate) fn text(lang: Lang, key: Text) -> &'static str {
     use Text::*;
     let (en, ja) = match key {
         SignInTitle => ("Sign in", "サインイン"),
+        SignInWith => ("Continue with", "次でサインイン:"),
         SignInLead => (
             "Sign in with your username and password",
             "ユーザー名とパスワードでサインイン",

@@ -41,6 +41,8 @@ pub(crate) struct Page<'a> {
     pub(crate) css: Option<&'a str>,
     /// Where the customized logo is served.
     pub(crate) logo: Option<&'a str>,
+    /// The client's external identity providers: a button each on the sign-in page.
+    pub(crate) providers: &'a [String],
 }
 
 impl Page<'_> {
@@ -55,6 +57,18 @@ impl Page<'_> {
 
     /// A sibling page with the request's query, as a relative reference (`login?…`), so the
     /// pages also work when the router is nested under a prefix.
+    /// `/oauth2/authorize` with this request, through `provider` (relative to the pages).
+    fn provider_link(&self, provider: &str) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in form_urlencoded::parse(self.query.as_bytes()) {
+            if k != "identity_provider" && k != "idp_identifier" {
+                query.append_pair(&k, &v);
+            }
+        }
+        query.append_pair("identity_provider", provider);
+        format!("oauth2/authorize?{}", query.finish())
+    }
+
     fn action(&self, path: &str) -> String {
         format!("{}?{}", path.trim_start_matches('/'), self.query)
     }
@@ -128,6 +142,15 @@ impl Page<'_> {
             "/login",
             Text::SignInTitle,
             html! {
+                @if !self.providers.is_empty() {
+                    div.idp-buttons {
+                        @for provider in self.providers {
+                            a.idpButton-customizable.provider href=(self.provider_link(provider)) data-provider=(provider) {
+                                (self.t(Text::SignInWith)) " " (provider)
+                            }
+                        }
+                    }
+                }
                 p.lead.textDescription-customizable { (self.t(Text::SignInLead)) }
                 form method="post" action=(self.action("/login")) {
                     (self.csrf_field())

@@ -3,6 +3,7 @@
 
 mod amplify;
 mod browser;
+mod federation;
 mod golden;
 mod hardening;
 mod identity;

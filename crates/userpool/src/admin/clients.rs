@@ -93,6 +93,7 @@ fn apply(client: &mut AppClient, pool: &PoolConfig, req: &UserPoolClientRequest)
     client.allowed_oauth_flows = req.allowed_oauth_flows.clone();
     client.allowed_oauth_scopes = req.allowed_oauth_scopes.clone();
     client.allowed_oauth_flows_user_pool_client = req.allowed_oauth_flows_user_pool_client;
+    client.supported_identity_providers = req.supported_identity_providers.clone();
     client.prevent_user_existence_errors = match req.prevent_user_existence_errors.as_deref() {
         None | Some("LEGACY") => PreventUserExistenceErrors::Legacy,
         Some("ENABLED") => PreventUserExistenceErrors::Enabled,
@@ -150,7 +151,11 @@ pub(crate) fn client_type(pool: &PoolConfig, c: &AppClient) -> UserPoolClientTyp
             .iter()
             .map(|f| flow_name(*f))
             .collect(),
-        supported_identity_providers: vec!["COGNITO".into()],
+        supported_identity_providers: if c.supported_identity_providers.is_empty() {
+            vec!["COGNITO".into()]
+        } else {
+            c.supported_identity_providers.clone()
+        },
         callback_urls: c.callback_urls.clone(),
         logout_urls: c.logout_urls.clone(),
         default_redirect_uri: c.default_redirect_uri.clone(),
@@ -203,6 +208,9 @@ impl Admin {
         self.core
             .check_scopes_exist(&pool, &client.allowed_oauth_scopes)
             .await?;
+        self.core
+            .check_providers_exist(&pool, &client.supported_identity_providers)
+            .await?;
         let now = self.core.now();
         client.created = now;
         client.modified = now;
@@ -250,6 +258,9 @@ impl Admin {
         apply(&mut client, &pool, &req)?;
         self.core
             .check_scopes_exist(&pool, &client.allowed_oauth_scopes)
+            .await?;
+        self.core
+            .check_providers_exist(&pool, &client.supported_identity_providers)
             .await?;
         client.modified = self.core.now();
         self.core

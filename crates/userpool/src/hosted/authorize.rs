@@ -89,7 +89,7 @@ pub(crate) fn code_marker(code_id: &str) -> [u8; 32] {
 }
 
 /// Appends `pairs` to `uri` as a query (`?`/`&`) or as a fragment.
-fn with_parameters(uri: &str, pairs: &[(&str, &str)], fragment: bool) -> String {
+pub(crate) fn with_parameters(uri: &str, pairs: &[(&str, &str)], fragment: bool) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs {
         query.append_pair(k, v);
@@ -189,11 +189,9 @@ impl Hosted {
                 _ => AuthorizeOutcome::ErrorPage("redirect_mismatch"),
             }
         })?;
-        if request
-            .identity_provider
-            .as_deref()
-            .is_some_and(|idp| idp != "COGNITO")
-        {
+        if request.identity_provider.as_deref().is_some_and(|idp| {
+            idp != "COGNITO" && !client.supported_identity_providers.iter().any(|p| p == idp)
+        }) {
             let mut pairs = vec![
                 ("error", "invalid_request"),
                 ("error_description", "unsupported identity provider"),
@@ -228,6 +226,12 @@ impl Hosted {
                         .trim_start_matches('/')
                         .to_owned()
                 }),
+            identity_providers: client
+                .supported_identity_providers
+                .iter()
+                .filter(|p| p.as_str() != "COGNITO")
+                .cloned()
+                .collect(),
             request,
             pool,
             client,
@@ -489,7 +493,12 @@ impl Core {
         let sub = Sub::parse(&claims.s).ok()?;
         let user = self.store().find_by_sub(&pool.id, &sub).await.ok()??;
         let signed_out = claims.v != user.session_epoch;
-        (user.enabled && user.status == UserStatus::Confirmed && !signed_out)
+        (user.enabled
+            && matches!(
+                user.status,
+                UserStatus::Confirmed | UserStatus::ExternalProvider
+            )
+            && !signed_out)
             .then_some((user, claims.t))
     }
 }

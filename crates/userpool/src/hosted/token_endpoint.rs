@@ -188,7 +188,13 @@ impl Hosted {
                 .map_err(|_| server_error())?,
             Err(_) => None,
         }
-        .filter(|u| u.enabled && u.status == UserStatus::Confirmed)
+        .filter(|u| {
+            u.enabled
+                && matches!(
+                    u.status,
+                    UserStatus::Confirmed | UserStatus::ExternalProvider
+                )
+        })
         .ok_or_else(|| OAuthError::bad_request("invalid_grant", "The user is not active."))?;
         let grant = Grant {
             auth_time: record.auth_time,

@@ -71,6 +71,8 @@ pub(crate) fn scope_allows_attribute(scopes: &[String], name: &str) -> bool {
     let has = |s: &str| scopes.iter().any(|g| g == s);
     has("profile")
         || match name {
+            // A federated user's identities ride with `openid` (as Cognito's tokens show).
+            "identities" => true,
             "email" | "email_verified" => has("email"),
             "phone_number" | "phone_number_verified" => has("phone"),
             _ => false,

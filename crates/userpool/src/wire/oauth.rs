@@ -92,6 +92,9 @@ pub struct HostedRequest {
     pub css: Option<String>,
     /// Where the pages load the customized logo from.
     pub logo_url: Option<String>,
+    /// The client's external identity providers (`SupportedIdentityProviders` without
+    /// `COGNITO`): the sign-in page shows a button for each.
+    pub identity_providers: Vec<String>,
     pub(crate) request: pkce_state::AuthorizeRequest,
     /// The pool and client as the check read them (one HTTP request's steps reuse them).
     pub(crate) pool: user_pool_model::PoolConfig,

@@ -108,6 +108,7 @@ async fn a_database_at_an_older_version_is_migrated_forward_on_start() {
     raw.execute("DROP TABLE up_domains").await.unwrap();
     for table in [
         "up_webauthn",
+        "up_auth_events",
         "up_provider_links",
         "up_idp_identifiers",
         "up_identity_providers",

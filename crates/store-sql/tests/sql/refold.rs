@@ -134,10 +134,11 @@ async fn insert_legacy(store: &SqlStore, raw: &AnyPool, pool: &PoolConfig, user:
 
 /// Takes the database back to schema version 4 (migration 5 changes no table).
 async fn back_to_version_4(raw: &AnyPool) {
-    // Migrations 6 (identity pools) and 7 (identity providers) come after; undone too, so
-    // 5, 6 and 7 run again.
+    // Migrations 6 (identity pools), 7 (auth events), 8 (WebAuthn) and 9 (identity providers)
+    // come after; undone too, so 5 to 9 run again.
     for table in [
         "up_webauthn",
+        "up_auth_events",
         "up_provider_links",
         "up_idp_identifiers",
         "up_identity_providers",

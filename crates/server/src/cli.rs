@@ -159,6 +159,36 @@ pub struct ServeArgs {
     /// are minted (and the log says so).
     #[arg(long, env = "USERPOOL_STS_ENDPOINT", value_name = "URL")]
     pub sts_endpoint: Option<String>,
+    /// Send email over SMTP: smtp://USER:PASS@HOST:PORT (STARTTLS) or smtps://… (implicit
+    /// TLS); plain smtp only to a loopback host. Prefer the environment for the password.
+    #[arg(
+        long,
+        env = "USERPOOL_SMTP_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub smtp_url: Option<Secret>,
+    /// The default From address of email (a pool's EmailConfiguration.From wins).
+    #[arg(long, env = "USERPOOL_EMAIL_FROM", value_name = "ADDR")]
+    pub email_from: Option<String>,
+    /// Send email with Amazon SES v2 SendEmail at this endpoint (SigV4 with AWS_ACCESS_KEY_ID
+    /// and AWS_SECRET_ACCESS_KEY from the environment).
+    #[arg(long, env = "USERPOOL_SES_ENDPOINT", value_name = "URL")]
+    pub ses_endpoint: Option<String>,
+    /// Send SMS as a signed JSON POST to this URL (secret: USERPOOL_SMS_WEBHOOK_SECRET).
+    #[arg(long, env = "USERPOOL_SMS_WEBHOOK", value_name = "URL")]
+    pub sms_webhook: Option<String>,
+    /// The HMAC secret of --sms-webhook.
+    #[arg(
+        long,
+        env = "USERPOOL_SMS_WEBHOOK_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
+    pub sms_webhook_secret: Option<Secret>,
+    /// Send SMS with Amazon SNS Publish at this endpoint (SigV4 as for --ses-endpoint).
+    #[arg(long, env = "USERPOOL_SNS_ENDPOINT", value_name = "URL")]
+    pub sns_endpoint: Option<String>,
     /// Keep sent codes for GET /_dev/messages (loopback clients only). Development only.
     #[arg(long, env = "USERPOOL_DEV_OUTBOX", num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
     pub dev_outbox: Option<bool>,

@@ -33,6 +33,14 @@ pub struct FileConfig {
     pub lambda_endpoint: Option<String>,
     /// `--sts-endpoint`.
     pub sts_endpoint: Option<String>,
+    /// `--email-from`.
+    pub email_from: Option<String>,
+    /// `--ses-endpoint`.
+    pub ses_endpoint: Option<String>,
+    /// `--sms-webhook`.
+    pub sms_webhook: Option<String>,
+    /// `--sns-endpoint`.
+    pub sns_endpoint: Option<String>,
     /// `--dev-outbox`.
     pub dev_outbox: Option<bool>,
     /// `--in-memory`.
@@ -143,6 +151,8 @@ pub struct Settings {
     pub lambda_endpoint: Option<String>,
     /// STS endpoint.
     pub sts_endpoint: Option<String>,
+    /// Message delivery (SMTP / SES, webhook / SNS).
+    pub delivery: crate::delivery::DeliverySettings,
     /// Development outbox.
     pub dev_outbox: bool,
     /// In-memory store.
@@ -231,6 +241,14 @@ impl Settings {
             issuer_mode: pick(args.issuer_mode, file.issuer_mode).unwrap_or(IssuerMode::SelfHosted),
             lambda_endpoint: pick(args.lambda_endpoint.clone(), file.lambda_endpoint.clone()),
             sts_endpoint: pick(args.sts_endpoint.clone(), file.sts_endpoint.clone()),
+            delivery: crate::delivery::DeliverySettings {
+                smtp_url: args.smtp_url.clone(),
+                email_from: pick(args.email_from.clone(), file.email_from.clone()),
+                ses_endpoint: pick(args.ses_endpoint.clone(), file.ses_endpoint.clone()),
+                sms_webhook: pick(args.sms_webhook.clone(), file.sms_webhook.clone()),
+                sms_webhook_secret: args.sms_webhook_secret.clone(),
+                sns_endpoint: pick(args.sns_endpoint.clone(), file.sns_endpoint.clone()),
+            },
             dev_outbox: pick(args.dev_outbox, file.dev_outbox).unwrap_or(false),
             in_memory: pick(args.in_memory, file.in_memory).unwrap_or(false),
             admin_credentials: args.admin_credentials.clone(),

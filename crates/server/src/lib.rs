@@ -43,6 +43,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod delivery;
 mod error;
 pub mod health;
 pub mod logging;

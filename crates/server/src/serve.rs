@@ -15,7 +15,7 @@ use axum::response::IntoResponse as _;
 use axum::serve::ListenerExt as _;
 use custom_auth_triggers::LambdaClient;
 use tokio::sync::watch;
-use userpool::{IdentityService, Issuer, MasterKey, MessageSender, NoDelivery, Outbox, Service};
+use userpool::{IdentityService, Issuer, MasterKey, Outbox, Service};
 use userpool_http::{AdminCredentials, HttpConfig};
 use userpool_store::IdentityPools;
 
@@ -92,14 +92,11 @@ pub async fn serve(settings: Settings, metrics: Option<Arc<Metrics>>) -> Result<
 
     // Messages are kept only for the development outbox (bounded); otherwise dropped, said.
     let outbox = Arc::new(Outbox::new());
-    let sender: Arc<dyn MessageSender> = if settings.dev_outbox {
-        outbox.clone()
-    } else {
-        tracing::warn!(
-            "no message sender is configured: codes are not delivered (use --dev-outbox for development)"
-        );
-        Arc::new(NoDelivery)
-    };
+    let (sender, delivery_queue) = crate::delivery::sender(
+        &settings.delivery,
+        &settings.region,
+        settings.dev_outbox.then(|| outbox.clone()),
+    )?;
     let identity_store: Arc<dyn IdentityPools> = opened.store.clone();
     let mut builder = Service::builder(opened.store.clone(), master_key.clone())
         .region(&settings.region)
@@ -260,6 +257,10 @@ pub async fn serve(settings: Settings, metrics: Option<Arc<Metrics>>) -> Result<
         Ok(true) => tracing::info!("every request in flight was answered"),
         Ok(false) => tracing::warn!("the drain deadline passed with requests still in flight"),
         Err(e) => tracing::error!(error = %e, "the listener failed"),
+    }
+    if let Some(queue) = &delivery_queue {
+        // Messages already accepted are sent (or retried until their attempts run out).
+        queue.shutdown().await;
     }
     if let Some(sql) = &opened.sql {
         sql.close().await;

@@ -18,6 +18,7 @@ mod commands;
 mod config_layers;
 mod container;
 mod crash;
+mod delivery;
 mod health;
 mod logs;
 mod metrics;

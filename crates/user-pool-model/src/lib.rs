@@ -45,8 +45,8 @@ mod password;
 mod pool;
 mod redirect_url;
 mod schema;
-mod threat_protection;
 mod sign_in_policy;
+mod threat_protection;
 mod user;
 mod username;
 
@@ -75,7 +75,7 @@ pub use schema::{
     AttributeDataType, MAX_ATTRIBUTE_VALUE_LEN, MAX_CUSTOM_ATTRIBUTES, NumberConstraints,
     STANDARD_ATTRIBUTES, Schema, SchemaAttribute, StringConstraints,
 };
-pub use threat_protection::{StoredRiskConfiguration, ThreatProtection};
 pub use sign_in_policy::{AuthFactor, PoolTier, WebAuthnConfig, default_first_factors};
+pub use threat_protection::{StoredRiskConfiguration, ThreatProtection};
 pub use user::{Device, MfaMethod, MfaSettings, PasswordRecord, User, UserStatus};
 pub use username::{CaseRule, MAX_USERNAME_LEN, check_not_alias_shaped, validate_username};

@@ -6,10 +6,12 @@
 //! → the app's callback with a code → `/oauth2/token` → an ID token with `identities` and the
 //! provider's group; then the state's single use and binding, a provider error passed to the
 //! app, and AdminLinkProviderForUser. Beside it: the same chain in headless Chromium
-//! ([`browser`]) and refresh and sign-out of federated users ([`sessions`]).
+//! ([`browser`]), refresh and sign-out of federated users ([`sessions`]), and federated users
+//! against the pool's users ([`users`]: deleted link targets).
 
 mod browser;
 mod sessions;
+mod users;
 
 use std::io::{BufRead as _, BufReader};
 use std::path::PathBuf;

@@ -7,7 +7,7 @@
 //! provider's group; then the state's single use and binding, a provider error passed to the
 //! app, and AdminLinkProviderForUser. Beside it: the same chain in headless Chromium
 //! ([`browser`]), refresh and sign-out of federated users ([`sessions`]), and federated users
-//! against the pool's users ([`users`]: deleted link targets).
+//! against the pool's users ([`users`]: deleted link targets, required attributes).
 
 mod browser;
 mod sessions;

@@ -562,6 +562,14 @@ impl SqlStore {
             .await
             .or_backend()?;
         }
+        // Links to the user go too: a provider user must not sign in as a later user who
+        // takes the name.
+        sqlx::query("DELETE FROM up_provider_links WHERE pool = $1 AND username = $2")
+            .bind(pool.as_str())
+            .bind(username_key)
+            .execute(&mut *tx)
+            .await
+            .or_backend()?;
         tx.commit().await.or_backend()
     }
 }

@@ -6,7 +6,9 @@
 //! value)` — linked to at most one pool user. Secrets of the provider details are stored only
 //! sealed ([`ProviderRecord::sealed_secrets`]); a record carrying a plaintext secret key in
 //! its details is refused ([`Backend`](crate::StoreError::Backend)). Deleting a pool deletes
-//! its providers and links; deleting a provider deletes its links.
+//! its providers and links; deleting a provider deletes its links; deleting a user
+//! ([`UserStore::delete_user`](crate::UserStore::delete_user)) deletes the links to it, in the
+//! same atomic step.
 
 use std::collections::BTreeMap;
 

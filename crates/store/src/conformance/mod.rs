@@ -85,7 +85,8 @@ macro_rules! conformance_tests {
             concurrent_lockout_increments, concurrent_rotations, identity_pools,
             identities_unique_per_login, concurrent_get_ids_make_one_identity,
             concurrent_links_of_one_login, identity_keys, auth_events, webauthn_credentials,
-            identity_providers, provider_links, concurrent_links_of_one_provider_user);
+            identity_providers, provider_links, concurrent_links_of_one_provider_user,
+            deleted_users_lose_their_provider_links);
     };
     (@each required $make:expr; $($name:ident),* $(,)?) => {
         $(

@@ -198,6 +198,72 @@ pub async fn provider_links(store: Arc<dyn Store>) {
         .unwrap();
 }
 
+/// Deleting a pool user deletes the links to it (and only those): a later user of the same
+/// name is not reached through them, and the provider user can be linked again.
+pub async fn deleted_users_lose_their_provider_links(store: Arc<dyn Store>) {
+    let pool = new_pool(&store, CaseRule::Sensitive).await;
+    let id = &pool.id;
+    for name in ["corp", "Google"] {
+        store
+            .create_provider(id, provider(name, &[]))
+            .await
+            .unwrap();
+    }
+    for (n, name) in [(1, "alice"), (2, "bob")] {
+        super::insert(&store, &pool, &super::user(name, n, None, false))
+            .await
+            .unwrap();
+    }
+    store
+        .link_provider_user(id, link("corp", "s1", "alice"))
+        .await
+        .unwrap();
+    store
+        .link_provider_user(id, link("Google", "g1", "alice"))
+        .await
+        .unwrap();
+    let b = link("corp", "s2", "bob");
+    store.link_provider_user(id, b.clone()).await.unwrap();
+
+    store.delete_user(id, "alice").await.unwrap();
+    assert_eq!(
+        store.find_provider_link(id, "corp", "s1").await.unwrap(),
+        None,
+        "links go with their user"
+    );
+    assert_eq!(
+        store.find_provider_link(id, "Google", "g1").await.unwrap(),
+        None
+    );
+    assert!(
+        store
+            .provider_links_of(id, "alice")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.find_provider_link(id, "corp", "s2").await.unwrap(),
+        Some(b),
+        "other users keep theirs"
+    );
+    // A new alice starts without links; the provider user can be linked again.
+    super::insert(&store, &pool, &super::user("alice", 3, None, false))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .provider_links_of(id, "alice")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    store
+        .link_provider_user(id, link("corp", "s1", "bob"))
+        .await
+        .unwrap();
+}
+
 /// Concurrent links of one provider user: exactly one wins.
 pub async fn concurrent_links_of_one_provider_user(store: Arc<dyn Store>) {
     let pool = new_pool(&store, CaseRule::Sensitive).await;

@@ -31,6 +31,11 @@ impl Providers {
             Ok(())
         }
     }
+
+    /// Drops the links to a deleted pool user (folded username).
+    pub(super) fn forget_user(&mut self, username_key: &str) {
+        self.links.retain(|_, l| l.username != username_key);
+    }
 }
 
 #[async_trait]

@@ -347,6 +347,7 @@ impl UserStore for MemoryStore {
             p.lockouts.remove(username_key);
             p.auth_events.forget_user(username_key);
             p.passkeys.retain(|_, c| c.username_key != username_key);
+            p.providers.forget_user(username_key);
             Ok(())
         })
     }

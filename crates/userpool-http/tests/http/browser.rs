@@ -20,13 +20,13 @@ use userpool_testkit::oauth::{self, OAuthClient, param};
 
 use crate::sdk::{Server, serve};
 
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const CHROMIUM: &str = "/usr/bin/chromium";
-const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
+pub(crate) const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+pub(crate) const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
 /// chromedriver on a free port, killed on drop.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
 }
@@ -38,7 +38,7 @@ impl Drop for Driver {
     }
 }
 
-async fn driver() -> Driver {
+pub(crate) async fn driver() -> Driver {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("free port")
@@ -69,7 +69,7 @@ async fn driver() -> Driver {
     panic!("chromedriver did not start");
 }
 
-async fn browser(driver: &Driver, lang: &str) -> Client {
+pub(crate) async fn browser(driver: &Driver, lang: &str) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -94,7 +94,7 @@ fn screenshots() -> PathBuf {
     dir
 }
 
-async fn shot(c: &Client, lang: &str, name: &str) {
+pub(crate) async fn shot(c: &Client, lang: &str, name: &str) {
     let png = c.screenshot().await.expect("screenshot");
     std::fs::write(screenshots().join(format!("{lang}-{name}.png")), png).expect("write png");
 }
@@ -119,7 +119,7 @@ async fn click(c: &Client, id: &str) {
 
 /// Waits (at most 10 s) for the page showing `css`: a click returns before the next page
 /// has loaded.
-async fn wait_for(c: &Client, css: &str) {
+pub(crate) async fn wait_for(c: &Client, css: &str) {
     c.wait()
         .at_most(std::time::Duration::from_secs(10))
         .for_element(Locator::Css(css))
@@ -127,7 +127,7 @@ async fn wait_for(c: &Client, css: &str) {
         .unwrap_or_else(|e| panic!("waiting for {css}: {e}"));
 }
 
-async fn page_text(c: &Client) -> String {
+pub(crate) async fn page_text(c: &Client) -> String {
     c.find(Locator::Css("body"))
         .await
         .expect("body")
@@ -137,7 +137,7 @@ async fn page_text(c: &Client) -> String {
 }
 
 /// A stand-in relying party: `GET /cb` answers "signed in".
-async fn relying_party() -> String {
+pub(crate) async fn relying_party() -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

@@ -2,7 +2,8 @@
 //! federated user `<ProviderName>_<subject>` — created on the first sign-in (status
 //! `EXTERNAL_PROVIDER`, group `<poolId>_<ProviderName>`, PreSignUp with
 //! `PreSignUp_ExternalProvider`, then PostConfirmation), its mapped attributes refreshed on
-//! later ones.
+//! later ones. A first sign-in that lacks an attribute the pool's schema requires fails
+//! (`attributes required: [...]`, to the app as `invalid_request`) before anything is written.
 
 use custom_auth_triggers::events::PreSignUpRequest;
 use custom_auth_triggers::{PreSignUp, TriggerSource};
@@ -27,6 +28,27 @@ fn storable(pool: &PoolConfig, mapped: Vec<(String, String)>) -> Vec<(String, St
                 && value.chars().count() <= 2048
         })
         .collect()
+}
+
+/// `attributes required: [name, email]` (in the schema's order) when the pool's schema
+/// requires attributes the mapping did not supply; checked before PreSignUp, so nothing is
+/// written. Cognito's text for one attribute is `attributes required: [email]`; the form for
+/// several is assumed.
+fn required_present(pool: &PoolConfig, user: &User) -> Result<()> {
+    let absent: Vec<&str> = pool
+        .schema
+        .required()
+        .map(|a| a.name.as_str())
+        .filter(|name| user.attributes.get(*name).is_none_or(String::is_empty))
+        .collect();
+    if absent.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorKind::InvalidParameter,
+            format!("attributes required: [{}]", absent.join(", ")),
+        ))
+    }
 }
 
 impl Federation {
@@ -104,6 +126,7 @@ impl Federation {
         for (k, v) in mapped {
             user.attributes.insert(k, v);
         }
+        required_present(pool, &user)?;
         user.attributes.insert(
             "identities".into(),
             identities_attribute(&[Identity {
@@ -184,5 +207,51 @@ impl Federation {
             tracing::warn!(target: "userpool::federation", error = %e, "PostConfirmation failed after a federated sign-up");
         }
         Ok(inserted)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use user_pool_model::{AttributeDataType, Schema, SchemaAttribute, UserPoolId};
+
+    use super::*;
+
+    fn required(name: &str) -> SchemaAttribute {
+        SchemaAttribute {
+            name: name.into(),
+            attribute_data_type: AttributeDataType::String,
+            developer_only_attribute: false,
+            mutable: true,
+            required: true,
+            number_attribute_constraints: None,
+            string_attribute_constraints: None,
+        }
+    }
+
+    #[test]
+    fn required_attributes_are_named_in_the_schemas_order() {
+        let mut pool =
+            PoolConfig::new(UserPoolId::parse("us-east-1_AbCdEf123").unwrap(), "p").unwrap();
+        pool.schema = Schema::new(&[required("name"), required("email")]).unwrap();
+        let mut user = User::new(
+            "corp_a",
+            Sub::from_bytes([1; 16]),
+            UserStatus::ExternalProvider,
+            0,
+        );
+        let message = |u: &User| required_present(&pool, u).map_err(|e| e.message().to_owned());
+        assert_eq!(
+            message(&user),
+            Err("attributes required: [name, email]".to_owned())
+        );
+        user.attributes.insert("name".into(), "A".into());
+        user.attributes.insert("email".into(), String::new());
+        assert_eq!(
+            message(&user),
+            Err("attributes required: [email]".to_owned())
+        );
+        user.attributes
+            .insert("email".into(), "a@example.com".into());
+        assert_eq!(message(&user), Ok(()));
     }
 }

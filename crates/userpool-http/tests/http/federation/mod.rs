@@ -5,7 +5,13 @@
 //! authorize with `identity_provider` → the provider's login and consent → `/oauth2/idpresponse`
 //! → the app's callback with a code → `/oauth2/token` → an ID token with `identities` and the
 //! provider's group; then the state's single use and binding, a provider error passed to the
-//! app, and AdminLinkProviderForUser.
+//! app, and AdminLinkProviderForUser. Beside it: the same chain in headless Chromium
+//! ([`browser`]), refresh and sign-out of federated users ([`sessions`]), and federated users
+//! against the pool's users ([`users`]: deleted link targets, required attributes).
+
+mod browser;
+mod sessions;
+mod users;
 
 use std::io::{BufRead as _, BufReader};
 use std::path::PathBuf;
@@ -220,6 +226,7 @@ async fn setup() -> Setup {
         .allowed_o_auth_scopes("openid")
         .allowed_o_auth_scopes("email")
         .allowed_o_auth_scopes("profile")
+        .allowed_o_auth_scopes("aws.cognito.signin.user.admin")
         .callback_urls(CALLBACK)
         .supported_identity_providers("COGNITO")
         .supported_identity_providers("corp")
@@ -240,24 +247,49 @@ async fn setup() -> Setup {
     }
 }
 
-/// The app's authorize query through `via` (`identity_provider=corp` or `idp_identifier=…`).
+/// The scopes the app asks for.
+const SCOPES: &str = "openid+email+profile";
+
+/// The app's authorize query through `via` (`identity_provider=corp` or `idp_identifier=…`;
+/// empty for none).
 fn app_query(client: &str, challenge: &PkceCodeChallenge, via: &str) -> String {
-    format!(
-        "response_type=code&client_id={client}&redirect_uri={}&scope=openid+email+profile&state=app-state&code_challenge={}&code_challenge_method=S256&{via}",
+    app_query_for(client, challenge, via, SCOPES)
+}
+
+/// [`app_query`] asking for `scope` (`+`-separated).
+fn app_query_for(client: &str, challenge: &PkceCodeChallenge, via: &str, scope: &str) -> String {
+    let mut query = format!(
+        "response_type=code&client_id={client}&redirect_uri={}&scope={scope}&state=app-state&code_challenge={}&code_challenge_method=S256",
         oauth::encode(CALLBACK),
         challenge.as_str()
-    )
+    );
+    if !via.is_empty() {
+        query.push('&');
+        query.push_str(via);
+    }
+    query
 }
 
 /// The whole chain for `login`; the app's callback location and the PKCE verifier.
 async fn sign_in_through_provider(s: &Setup, login: &str, via: &str) -> (String, String) {
-    let browser = browser();
+    sign_in_in(&browser(), s, login, via, SCOPES).await
+}
+
+/// [`sign_in_through_provider`] in `browser` (whose cookies then hold the pool's session),
+/// asking for `scope`.
+async fn sign_in_in(
+    browser: &reqwest::Client,
+    s: &Setup,
+    login: &str,
+    via: &str,
+    scope: &str,
+) -> (String, String) {
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let start = browser
         .get(format!(
             "{}/oauth2/authorize?{}",
             s.server.endpoint,
-            app_query(&s.client, &challenge, via)
+            app_query_for(&s.client, &challenge, via, scope)
         ))
         .send()
         .await
@@ -278,7 +310,7 @@ async fn sign_in_through_provider(s: &Setup, login: &str, via: &str) -> (String,
     );
     assert!(param(&to_provider, "nonce").is_some());
     let back = through_provider(
-        &browser,
+        browser,
         &s.provider.issuer,
         &to_provider,
         login,
@@ -300,6 +332,12 @@ async fn sign_in_through_provider(s: &Setup, login: &str, via: &str) -> (String,
 }
 
 async fn redeem(s: &Setup, callback: &str, verifier: &str) -> Value {
+    let tokens = redeem_tokens(s, callback, verifier).await;
+    claims(tokens["id_token"].as_str().expect("an ID token"))
+}
+
+/// The app's code redeemed: the token endpoint's answer.
+async fn redeem_tokens(s: &Setup, callback: &str, verifier: &str) -> Value {
     assert!(callback.starts_with(CALLBACK), "to the app: {callback}");
     assert_eq!(param(callback, "state").as_deref(), Some("app-state"));
     let code = param(callback, "code").expect("a code");
@@ -320,7 +358,7 @@ async fn redeem(s: &Setup, callback: &str, verifier: &str) -> Value {
         .await
         .expect("json");
     assert!(tokens["refresh_token"].is_string(), "{tokens}");
-    claims(tokens["id_token"].as_str().expect("an ID token"))
+    tokens
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -553,8 +591,7 @@ async fn the_sign_in_page_has_a_button_per_provider() {
     let s = setup().await;
     let browser = browser();
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-    let mut query = app_query(&s.client, &challenge, "");
-    query.pop();
+    let query = app_query(&s.client, &challenge, "");
     let page = browser
         .get(format!("{}/login?{query}", s.server.endpoint))
         .send()

@@ -61,12 +61,15 @@ fn config_error(what: &str) -> impl Fn(userpool_delivery::Error) -> Error + '_ {
     move |e| Error::Config(format!("{what}: {e}"))
 }
 
+/// A sender and its queue.
+pub type Delivery = (Arc<dyn MessageSender>, Option<Arc<DeliveryQueue>>);
+
 /// The service's sender, and the queue behind it (to drain at shutdown) when one is used.
 pub fn sender(
     settings: &DeliverySettings,
     region: &str,
     outbox: Option<Arc<Outbox>>,
-) -> Result<(Arc<dyn MessageSender>, Option<Arc<DeliveryQueue>>)> {
+) -> Result<Delivery> {
     let endpoint = |url: &str| -> Result<AwsEndpoint> {
         Ok(AwsEndpoint {
             url: url.to_owned(),

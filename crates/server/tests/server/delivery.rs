@@ -157,7 +157,7 @@ fn delivery_settings_that_cannot_work_are_refused_at_start() {
             "not both",
         ),
     ] {
-        let (code, stderr) = process::Launch::new(&args).refused();
+        let (code, stderr) = process::Launch::admin(&args).refused();
         assert_ne!(code, Some(0), "{args:?}");
         assert!(stderr.contains(says), "{args:?}: {stderr}");
     }

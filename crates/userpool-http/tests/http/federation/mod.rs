@@ -35,7 +35,13 @@ fn oidc_dir() -> PathBuf {
 }
 
 /// `npm ci` unless the pinned provider is installed already.
+/// Installs the provider once per test run (tests run in parallel: the others wait for it).
 fn install() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(install_now);
+}
+
+fn install_now() {
     let dir = oidc_dir();
     if dir.join("node_modules/oidc-provider").is_dir() {
         return;

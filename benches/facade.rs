@@ -44,6 +44,15 @@ impl Fixture {
 
     /// A fixture on `store` (created inside `runtime`).
     pub fn new(runtime: tokio::runtime::Runtime, store: Arc<dyn Store>) -> Self {
+        Self::with_pool(runtime, store, |_| {})
+    }
+
+    /// A fixture on `store` whose pool is created with what `pool` sets.
+    pub fn with_pool(
+        runtime: tokio::runtime::Runtime,
+        store: Arc<dyn Store>,
+        pool: impl FnOnce(&mut UserPoolRequest),
+    ) -> Self {
         let service = Service::builder(store, MasterKey::new([7; 32]))
             .clock(Arc::new(FixedClock::new(NOW)))
             .rng(ChaCha20Rng::seed_from_u64(1))
@@ -51,12 +60,14 @@ impl Fixture {
             .build()
             .expect("service");
         let (pool, client) = runtime.block_on(async {
+            let mut request = UserPoolRequest {
+                pool_name: "bench".into(),
+                ..Default::default()
+            };
+            pool(&mut request);
             let pool = service
                 .admin()
-                .create_user_pool(UserPoolRequest {
-                    pool_name: "bench".into(),
-                    ..Default::default()
-                })
+                .create_user_pool(request)
                 .await
                 .expect("pool")
                 .user_pool

@@ -76,7 +76,12 @@ pub fn evaluate(
         (Some(exceptions), Some(ip)) if exceptions.is_blocked(ip) => (
             single(RiskReason::BlockedIpRange, RiskLevel::High),
             Some(AccountTakeoverAction {
-                notify: false,
+                // Notified as the configured high-risk action says.
+                notify: config
+                    .account_takeover_risk_configuration
+                    .as_ref()
+                    .and_then(|a| a.actions.high_action.as_ref())
+                    .is_some_and(|h| h.notify),
                 event_action: EventAction::Block,
             }),
         ),

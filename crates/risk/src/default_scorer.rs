@@ -24,15 +24,16 @@
 //! So a known device on a known network is no risk; a new device alone is `Low`; a new device
 //! on a new network is `Medium`; add three quick failures (or an address that 10 users failed
 //! from) and it is `High`, as is a device or network the user has marked `Invalid` when the
-//! other is new. A first sign-in (no successful event yet) has no baseline, so newness is not
-//! scored. Before any of this, [`evaluate`](crate::evaluate) applies the operator's
+//! other is new. A first sign-in (no successful sign-in yet: a sign-up or a password change
+//! is not one) has no baseline, so newness is not scored; once there is one, a device or
+//! network any successful event came from is known. Before any of this, [`evaluate`](crate::evaluate) applies the operator's
 //! `BlockedIPRangeList` (always `Block`) and `SkippedIPRangeList` (never scored).
 //!
 //! Every number is a field of [`DefaultScorer`]; the table shows [`DefaultScorer::default`].
 
 use std::net::IpAddr;
 
-use crate::event::{AuthEvent, FeedbackValue, RiskLevel};
+use crate::event::{AuthEvent, EventType, FeedbackValue, RiskLevel};
 use crate::scorer::{
     Assessment, AttemptOutcome, RiskReason, RiskScorer, ScoredReason, ScoringInput,
 };
@@ -136,7 +137,9 @@ impl RiskScorer for DefaultScorer {
     fn assess(&self, input: &ScoringInput<'_>) -> Assessment {
         let attempt = &input.attempt;
         let history = input.history;
-        let baseline = history.iter().any(AuthEvent::is_success);
+        let baseline = history
+            .iter()
+            .any(|e| e.event_type == EventType::SignIn && e.is_success());
         let mut reasons = Vec::new();
 
         if let Some(device) = attempt.device {

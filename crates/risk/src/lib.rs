@@ -11,6 +11,8 @@
 //! - The [`RiskScorer`] trait and [`DefaultScorer`], a deterministic scorer whose weights and
 //!   thresholds are documented as a table in [`default_scorer`]; [`evaluate`] applies the mode,
 //!   the operator's IP ranges and the configured actions around any scorer.
+//! - The account-takeover notification: [`notification_email`] picks the template and
+//!   [`render_notification`] fills Cognito's placeholders.
 //!
 //! Nothing here reads a clock, draws randomness, or does I/O: times are arguments, lists arrive
 //! through `Read`, and the facade stores events and counts per-IP activity.
@@ -103,6 +105,7 @@ mod error;
 mod event;
 mod hibp;
 mod ip_range;
+mod notification;
 mod notify;
 mod retention;
 mod scorer;
@@ -125,6 +128,10 @@ pub use event::{
     EventFeedback, EventResponse, EventRisk, EventType, FeedbackValue, RiskDecision, RiskLevel,
 };
 pub use ip_range::{IpRange, MAX_IP_RANGES, RiskExceptionConfiguration};
+pub use notification::{
+    NotificationDetails, RenderedNotification, default_email, notification_email,
+    render_notification,
+};
 pub use notify::{NotifyConfiguration, NotifyEmail};
 pub use retention::{Retained, RetentionPolicy};
 pub use scorer::{

@@ -144,6 +144,7 @@ operations! {
     "DescribeRiskConfiguration" => threat_protection.describe_risk_configuration(DescribeRiskConfigurationRequest), true, UserPoolResource;
     "AdminListUserAuthEvents" => threat_protection.admin_list_user_auth_events(AdminListUserAuthEventsRequest), true, UserRead;
     "AdminUpdateAuthEventFeedback" => threat_protection.admin_update_auth_event_feedback(AuthEventFeedbackRequest), true, UserUpdate;
+    "UpdateAuthEventFeedback" => threat_protection.update_auth_event_feedback(UpdateAuthEventFeedbackRequest), false, UserUpdate;
     // Identity providers and provider links (signed).
     "CreateIdentityProvider" => federation.create_identity_provider(IdentityProviderRequest), true, UserPoolResource;
     "DescribeIdentityProvider" => federation.describe_identity_provider(IdentityProviderRequest), true, UserPoolResource;

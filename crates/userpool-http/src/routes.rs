@@ -99,6 +99,10 @@ pub fn router_with<S: Clone + Send + Sync + 'static>(
         .route("/confirmForgotPassword", post(hosted::reset_post))
         .route("/logout", get(hosted::logout_get))
         .route("/error", get(hosted::error_get))
+        .route(
+            "/risk/feedback",
+            get(hosted::feedback_get).post(hosted::feedback_post),
+        )
         .route("/logo/{pool_id}/{key}", get(hosted::logo_get));
     let api = Router::new()
         .route("/", post(api))

@@ -28,6 +28,9 @@ pub enum MessageKind {
     Authentication,
     /// `AdminCreateUser`: the invitation with a temporary password.
     AdminCreateUser,
+    /// `AccountTakeOverNotification`: threat protection's notice of a risky sign-in, with
+    /// the feedback links (no code).
+    AccountTakeoverNotification,
 }
 
 impl MessageKind {
@@ -41,6 +44,7 @@ impl MessageKind {
             Self::VerifyUserAttribute => "verify_user_attribute",
             Self::Authentication => "authentication",
             Self::AdminCreateUser => "admin_create_user",
+            Self::AccountTakeoverNotification => "account_takeover_notification",
         }
     }
 }

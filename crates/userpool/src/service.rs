@@ -154,7 +154,7 @@ impl Service {
     }
 
     /// Threat protection: SetRiskConfiguration, DescribeRiskConfiguration,
-    /// AdminListUserAuthEvents, AdminUpdateAuthEventFeedback.
+    /// AdminListUserAuthEvents, AdminUpdateAuthEventFeedback, UpdateAuthEventFeedback.
     pub fn threat_protection(&self) -> &ThreatProtection {
         &self.threat_protection
     }

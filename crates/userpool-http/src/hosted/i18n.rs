@@ -111,6 +111,12 @@ pub(crate) enum Text {
     TooMany,
     InvalidInput,
     Generic,
+    FeedbackTitle,
+    FeedbackValidLead,
+    FeedbackInvalidLead,
+    FeedbackValid,
+    FeedbackInvalid,
+    FeedbackDone,
     Attribute(&'static str),
 }
 
@@ -243,6 +249,21 @@ pub(crate) fn text(lang: Lang, key: Text) -> &'static str {
         Generic => (
             "Something went wrong. Please try again.",
             "問題が発生しました。もう一度お試しください。",
+        ),
+        FeedbackTitle => ("Was this you?", "このサインインはご本人ですか？"),
+        FeedbackValidLead => (
+            "Confirm that the sign-in we told you about was you.",
+            "お知らせしたサインインがご本人によるものであることを確認してください。",
+        ),
+        FeedbackInvalidLead => (
+            "Report that the sign-in we told you about was not you. Change your password afterwards.",
+            "お知らせしたサインインがご本人ではないことを報告してください。その後パスワードを変更してください。",
+        ),
+        FeedbackValid => ("Yes, this was me", "はい、本人です"),
+        FeedbackInvalid => ("No, this was not me", "いいえ、本人ではありません"),
+        FeedbackDone => (
+            "Thank you. Your answer was recorded.",
+            "ありがとうございます。回答を記録しました。",
         ),
         Attribute(name) => return attribute(lang, name),
     };

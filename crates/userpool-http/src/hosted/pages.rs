@@ -8,7 +8,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use super::i18n::{KNOWN_ATTRIBUTES, Lang, Text, text};
 
 /// The built-in style sheet (a pool's own CSS is appended after it).
-const STYLE: &str = "body{font-family:system-ui,-apple-system,'Hiragino Sans','Noto Sans JP',sans-serif;background:#f2f3f5;margin:0;color:#16191f}\
+pub(crate) const STYLE: &str = "body{font-family:system-ui,-apple-system,'Hiragino Sans','Noto Sans JP',sans-serif;background:#f2f3f5;margin:0;color:#16191f}\
 main{max-width:380px;margin:48px auto;background:#fff;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.15);padding:28px 32px}\
 h1{font-size:1.3rem;margin:0 0 8px}p.lead{color:#545b64;margin:0 0 18px;font-size:.95rem}\
 label{display:block;font-size:.85rem;font-weight:600;margin:12px 0 4px}\

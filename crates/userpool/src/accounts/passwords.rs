@@ -5,7 +5,7 @@ use custom_auth_triggers::TriggerSource;
 use user_pool_model::{PoolConfig, PreventUserExistenceErrors, User};
 use userpool_store::CodePurpose;
 
-use userpool_risk::EventFilter;
+use userpool_risk::{EventFilter, EventType};
 
 use crate::accounts::Accounts;
 use crate::accounts::sign_up::simulated_delivery;
@@ -14,6 +14,7 @@ use crate::core::missing;
 use crate::error::{Error, ErrorKind, INCORRECT_CREDENTIALS, Result};
 use crate::hooks::Caller;
 use crate::messages::MessageKind;
+use crate::threat::engine::Origin;
 use crate::wire::*;
 
 /// Password-reset codes live one hour.
@@ -163,12 +164,19 @@ impl Accounts {
             }
         };
         pool.password_policy.check(req.password.expose_secret())?;
-        self.core.compromised(
-            &pool,
-            client.id.as_str(),
-            EventFilter::PasswordChange,
-            req.password.expose_secret(),
-        )?;
+        let origin = Origin::public(&client, req.user_context_data.as_ref());
+        let user_key = pool.case_rule.fold(&user.username);
+        let breached = self
+            .core
+            .check_new_password(
+                &pool,
+                client.id.as_str(),
+                &user_key,
+                EventType::ForgotPassword,
+                &origin,
+                req.password.expose_secret(),
+            )
+            .await?;
         let status = user.status.forgot_password_confirmed()?;
         self.core
             .consume_code(
@@ -194,6 +202,16 @@ impl Accounts {
             .reset_failures(&pool.id, &pool.case_rule.fold(&user.username))
             .await;
         tracing::info!(target: "userpool::audit", operation = "ConfirmForgotPassword", pool = %pool.id.as_str(), sub = %user.sub);
+        self.core
+            .record_account_event(
+                &pool,
+                &user_key,
+                EventType::ForgotPassword,
+                true,
+                breached,
+                &origin,
+            )
+            .await?;
         let caller = Caller {
             client_id: client.id.as_str(),
             metadata: Some(&req.client_metadata),
@@ -262,12 +280,18 @@ impl Accounts {
         }
         pool.password_policy
             .check(req.proposed_password.expose_secret())?;
-        self.core.compromised(
-            pool,
-            auth.client_id.as_str(),
-            EventFilter::PasswordChange,
-            req.proposed_password.expose_secret(),
-        )?;
+        let origin = Origin::caller();
+        let breached = self
+            .core
+            .check_new_password(
+                pool,
+                auth.client_id.as_str(),
+                &key,
+                EventType::PasswordChange,
+                &origin,
+                req.proposed_password.expose_secret(),
+            )
+            .await?;
         let mut changed = user.clone();
         changed.password = Some(self.core.password_record(
             pool,
@@ -282,6 +306,16 @@ impl Accounts {
             .await
             .map_err(|e| self.core.store_error(&e))?;
         tracing::info!(target: "userpool::audit", operation = "ChangePassword", pool = %pool.id.as_str(), sub = %user.sub);
+        self.core
+            .record_account_event(
+                pool,
+                &key,
+                EventType::PasswordChange,
+                true,
+                breached,
+                &origin,
+            )
+            .await?;
         Ok(Empty {})
     }
 

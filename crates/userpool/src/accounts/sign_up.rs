@@ -10,7 +10,7 @@ use user_pool_model::{
 use userpool_store::{CodePurpose, StoreError, UserKeys};
 use zeroize::Zeroizing;
 
-use userpool_risk::EventFilter;
+use userpool_risk::EventType;
 
 use crate::accounts::Accounts;
 use crate::core::codes::{Destination, sign_up_destination};
@@ -18,6 +18,7 @@ use crate::core::{Core, missing};
 use crate::error::{Error, ErrorKind, Result};
 use crate::hooks::{Caller, trigger_attributes};
 use crate::messages::MessageKind;
+use crate::threat::engine::Origin;
 use crate::wire::*;
 
 /// Sign-up confirmation codes live 24 hours.
@@ -155,12 +156,19 @@ impl Accounts {
                     .insert("phone_number_verified".into(), "true".into());
             }
         }
-        self.core.compromised(
-            &pool,
-            &req.client_id,
-            EventFilter::SignUp,
-            req.password.expose_secret(),
-        )?;
+        let origin = Origin::public(&client, req.user_context_data.as_ref());
+        let user_key = pool.case_rule.fold(&user.username);
+        let breached = self
+            .core
+            .check_new_password(
+                &pool,
+                &req.client_id,
+                &user_key,
+                EventType::SignUp,
+                &origin,
+                req.password.expose_secret(),
+            )
+            .await?;
         user.password =
             Some(
                 self.core
@@ -182,6 +190,9 @@ impl Accounts {
                 other => self.core.store_error(&other),
             })?;
         tracing::info!(target: "userpool::audit", operation = "SignUp", pool = %pool.id.as_str(), client = %client.id.as_str(), sub = %user.sub);
+        self.core
+            .record_account_event(&pool, &user_key, EventType::SignUp, true, breached, &origin)
+            .await?;
         tracing::info!(target: "userpool::metrics", counter = "sign_up", pool = %pool.id.as_str());
         let confirmed = user.status == UserStatus::Confirmed;
         let code_delivery_details = match sign_up_destination(&pool, &user) {

@@ -5,6 +5,7 @@
 //! tokens.
 
 pub(crate) mod custom_auth;
+mod finish;
 pub(crate) mod flow_events;
 mod risk;
 pub(crate) mod software_token;
@@ -598,132 +599,6 @@ impl SignIn {
                 .iter()
                 .map(|c| (*c).to_owned())
                 .collect(),
-        })
-    }
-
-    /// Performs a transition: its events, then the next step (triggers run here, in a loop,
-    /// until a challenge or tokens come out).
-    pub(crate) async fn finish(
-        &self,
-        cx: &SignInContext<'_>,
-        mut result: std::result::Result<Transition, FlowError>,
-        username: Option<String>,
-    ) -> Result<AuthResponse> {
-        loop {
-            let transition = match result {
-                Ok(t) => t,
-                Err(e) => {
-                    let key = match (&username, &cx.unknown) {
-                        (Some(name), _) => Some(cx.pool.case_rule.fold(name)),
-                        (None, Some(unknown)) => Some(unknown.key.clone()),
-                        (None, None) => None,
-                    };
-                    if e.counts_as_failed_attempt()
-                        && let Some(key) = &key
-                    {
-                        self.core
-                            .store()
-                            .record_failure(&cx.pool.id, key, self.core.now())
-                            .await
-                            .map_err(|e| self.core.store_error(&e))?;
-                    }
-                    if let Some(key) = &key {
-                        self.record_outcome(cx, key, false, e.counts_as_failed_attempt())
-                            .await?;
-                    }
-                    tracing::info!(target: "userpool::audit", pool = %cx.pool.id.as_str(), outcome = "failure", error = ?e);
-                    return Err(cx.flow_error(&e));
-                }
-            };
-            if let Some(name) = &username {
-                self.apply_events(cx, name, transition.events).await?;
-            }
-            match transition.step {
-                Step::Challenge(challenge) => return self.render(cx, challenge),
-                Step::Authenticated(authenticated) => {
-                    return self.signed_in(cx, authenticated).await;
-                }
-                Step::RunTrigger(trigger) => {
-                    result = self
-                        .custom_trigger(cx, trigger, username.as_deref())
-                        .await?;
-                }
-                _ => return Err(internal()),
-            }
-        }
-    }
-
-    async fn signed_in(
-        &self,
-        cx: &SignInContext<'_>,
-        authenticated: Authenticated,
-    ) -> Result<AuthResponse> {
-        let user = self
-            .core
-            .store()
-            .get_user(
-                &cx.pool.id,
-                &cx.pool.case_rule.fold(authenticated.username()),
-            )
-            .await
-            .map_err(|e| self.core.store_error(&e))?
-            .ok_or_else(|| cx.flow_error(&FlowError::UserNotFound))?;
-        let request = custom_auth_triggers::events::PostAuthenticationRequest {
-            user_attributes: trigger_attributes(&user),
-            new_device_used: authenticated.issue_new_device(),
-            client_metadata: cx.caller().metadata(),
-        };
-        self.core
-            .run_trigger::<custom_auth_triggers::PostAuthentication>(
-                &cx.pool,
-                TriggerSource::PostAuthenticationAuthentication,
-                &user.username,
-                &cx.caller(),
-                request,
-            )
-            .await?;
-        if cx.hosted {
-            let session = self.core.new_session(&cx.pool, &user)?;
-            return Ok(AuthResponse {
-                session: Some(session.cookie),
-                ..AuthResponse::default()
-            });
-        }
-        let source = serde_json::from_value(serde_json::Value::String(
-            authenticated.token_source().trigger_source().to_owned(),
-        ))
-        .unwrap_or(TriggerSource::TokenGenerationAuthentication);
-        let new_device = match cx.pool.devices {
-            Some(_) if authenticated.issue_new_device() => {
-                Some(self.core.new_device_key(&cx.pool)?)
-            }
-            _ => None,
-        };
-        let grant = Grant {
-            auth_time: self.core.now(),
-            device_key: new_device
-                .clone()
-                .or_else(|| authenticated.device_key().map(str::to_owned)),
-            bound_device: authenticated.device_key().map(str::to_owned),
-            source,
-            scopes: None,
-            nonce: None,
-            family_id: None,
-        };
-        let mut result = self
-            .tokens
-            .issue_tokens(&cx.pool, &cx.client, &user, &grant, &cx.caller())
-            .await?;
-        result.new_device_metadata = new_device.map(|key| NewDeviceMetadata {
-            device_group_key: self.core.device_group_key(&key),
-            device_key: key,
-        });
-        self.record_outcome(cx, &cx.pool.case_rule.fold(&user.username), true, false)
-            .await?;
-        tracing::info!(target: "userpool::metrics", counter = "sign_in", pool = %cx.pool.id.as_str());
-        Ok(AuthResponse {
-            authentication_result: Some(result),
-            ..AuthResponse::default()
         })
     }
 }

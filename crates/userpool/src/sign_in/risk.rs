@@ -11,7 +11,7 @@ use userpool_risk::{
 
 use super::{Loaded, SignIn, SignInContext};
 use crate::error::{Error, ErrorKind, Result};
-use crate::threat::engine::BLOCKED;
+use crate::threat::engine::{BLOCKED, StoredEvent};
 
 /// What threat protection decided for this sign-in before it ran.
 pub(crate) struct Screened {
@@ -46,9 +46,14 @@ impl SignIn {
             )
             .await?;
         let can_mfa = can_answer_mfa(&loaded.account(), &cx.pool);
-        match decision.action.enforcement(can_mfa) {
+        let enforcement = decision.action.enforcement(can_mfa);
+        let risk = decision.event_risk(false);
+        cx.screened = Some(Screened {
+            decision,
+            compromised: false,
+        });
+        match enforcement {
             Enforcement::Block => {
-                let risk = decision.event_risk(false);
                 self.record(cx, &key, EventResponse::Fail, risk, None)
                     .await?;
                 return Err(Error::new(ErrorKind::NotAuthorized, BLOCKED));
@@ -56,10 +61,6 @@ impl SignIn {
             Enforcement::RequireMfa => cx.require_mfa = true,
             _ => {}
         }
-        cx.screened = Some(Screened {
-            decision,
-            compromised: false,
-        });
         Ok(())
     }
 
@@ -170,6 +171,42 @@ impl SignIn {
             event_feedback: None,
             device: cx.origin.device.clone(),
         };
-        self.core.record_event(&cx.pool, key, &event).await
+        let notify = cx
+            .screened
+            .as_ref()
+            .filter(|s| s.decision.notify)
+            .map(|s| s.decision.action);
+        let Some(action) = notify else {
+            return self
+                .core
+                .record_event(&cx.pool, key, &StoredEvent::plain(event))
+                .await;
+        };
+        let token = self.core.feedback_token()?;
+        let stored = StoredEvent {
+            event,
+            feedback_token_sha256: Some(token.digest()),
+        };
+        self.core.record_event(&cx.pool, key, &stored).await?;
+        let user = self
+            .core
+            .store()
+            .get_user(&cx.pool.id, key)
+            .await
+            .map_err(|e| self.core.store_error(&e))?;
+        if let Some(user) = user {
+            self.core
+                .notify_takeover(
+                    &cx.pool,
+                    cx.client.id.as_str(),
+                    &user,
+                    &stored.event,
+                    action,
+                    &token,
+                    &cx.caller(),
+                )
+                .await;
+        }
+        Ok(())
     }
 }

@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use user_pool_model::{AppClient, PoolConfig};
 use userpool_risk::{
     AdvancedSecurityMode, AttemptOutcome, AuthEvent, BreachFilter,
-    CompromisedCredentialsEventAction, Decision, DefaultScorer, DeviceId, EventFilter, EventType,
-    IP_ACTIVITY_WINDOW_SECONDS, IpActivity, RiskConfiguration, RiskScorer,
-    compromised_credentials_check,
+    CompromisedCredentialsEventAction, Decision, DefaultScorer, DeviceId, EventContextData,
+    EventFilter, EventResponse, EventRisk, EventType, IP_ACTIVITY_WINDOW_SECONDS, IpActivity,
+    RiskConfiguration, RiskScorer, compromised_credentials_check,
 };
 use userpool_store::{AuthEventRecord, AuthEventRetention};
 
@@ -28,6 +28,30 @@ const MAX_ADDRESSES: usize = 100_000;
 pub(crate) const BLOCKED: &str = "Unable to login because of security reasons.";
 /// The message of a password found in the breached-password list.
 pub(crate) const COMPROMISED: &str = "Password has been found in a previous data breach.";
+
+/// An event as stored: Cognito's fields, and the digest of the feedback token its
+/// notification carried (never returned by any operation).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct StoredEvent {
+    #[serde(flatten)]
+    pub(crate) event: AuthEvent,
+    #[serde(
+        rename = "FeedbackTokenSha256",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub(crate) feedback_token_sha256: Option<String>,
+}
+
+impl StoredEvent {
+    /// An event without a notification.
+    pub(crate) fn plain(event: AuthEvent) -> Self {
+        Self {
+            event,
+            feedback_token_sha256: None,
+        }
+    }
+}
 
 /// One recent attempt from an address.
 #[derive(Clone)]
@@ -70,6 +94,14 @@ impl Origin {
             device: data
                 .and_then(|d| d.encoded_data.as_deref())
                 .map(DeviceId::from_encoded_data),
+        }
+    }
+
+    /// From a request that carries no context data: the caller's address.
+    pub(crate) fn caller() -> Self {
+        Self {
+            ip: super::source::source_ip(),
+            device: None,
         }
     }
 
@@ -183,6 +215,73 @@ impl Core {
         Ok(true)
     }
 
+    /// A password about to be set outside sign-in (`SignUp`, `ForgotPassword`,
+    /// `PasswordChange`) by `user` (folded username): the breached-password check, and when
+    /// the check blocks, the failed event it leaves. `Ok(found)` otherwise; the caller records
+    /// the outcome with [`Core::record_account_event`] once the password is set.
+    pub(crate) async fn check_new_password(
+        &self,
+        pool: &PoolConfig,
+        client: &str,
+        user: &str,
+        event_type: EventType,
+        origin: &Origin,
+        password: &str,
+    ) -> Result<bool> {
+        let filter = match event_type {
+            EventType::SignUp => EventFilter::SignUp,
+            EventType::SignIn => EventFilter::SignIn,
+            _ => EventFilter::PasswordChange,
+        };
+        match self.compromised(pool, client, filter, password) {
+            Ok(found) => Ok(found),
+            Err(blocked) => {
+                self.record_account_event(pool, user, event_type, false, true, origin)
+                    .await?;
+                Err(blocked)
+            }
+        }
+    }
+
+    /// Records a sign-up, password reset or password change of `user` (folded username) when
+    /// threat protection is on: `passed`, and whether the password was found breached.
+    pub(crate) async fn record_account_event(
+        &self,
+        pool: &PoolConfig,
+        user: &str,
+        event_type: EventType,
+        passed: bool,
+        compromised: bool,
+        origin: &Origin,
+    ) -> Result<()> {
+        if pool.threat_protection.mode == AdvancedSecurityMode::Off {
+            return Ok(());
+        }
+        let event = AuthEvent {
+            event_id: self.entropy.uuid()?,
+            event_type,
+            creation_date: self.now(),
+            event_response: if passed {
+                EventResponse::Pass
+            } else {
+                EventResponse::Fail
+            },
+            event_risk: EventRisk {
+                compromised_credentials_detected: compromised,
+                ..EventRisk::NONE
+            },
+            challenge_responses: Vec::new(),
+            event_context_data: EventContextData {
+                ip_address: origin.ip,
+                ..EventContextData::default()
+            },
+            event_feedback: None,
+            device: origin.device.clone(),
+        };
+        self.record_event(pool, user, &StoredEvent::plain(event))
+            .await
+    }
+
     /// Scores an attempt of `user` (folded username) before it runs.
     pub(crate) async fn assess(
         &self,
@@ -249,13 +348,13 @@ impl Core {
         &self,
         pool: &PoolConfig,
         user: &str,
-        event: &AuthEvent,
+        event: &StoredEvent,
     ) -> Result<()> {
         let body = serde_json::to_string(event).map_err(|_| crate::core::internal())?;
         let record = AuthEventRecord {
-            event_id: event.event_id.clone(),
+            event_id: event.event.event_id.clone(),
             user: user.to_owned(),
-            created: event.creation_date,
+            created: event.event.creation_date,
             body,
         };
         let retention = AuthEventRetention {

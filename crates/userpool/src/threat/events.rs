@@ -1,11 +1,13 @@
 //! AdminListUserAuthEvents and AdminUpdateAuthEventFeedback: a user's auth events in
 //! Cognito's shape, and the feedback that teaches the scorer (`Valid` lowers the risk of what
-//! the event came from, `Invalid` raises it). UpdateAuthEventFeedback (the end user's one-click
-//! links in account-takeover notification emails) comes with those emails.
+//! the event came from, `Invalid` raises it); UpdateAuthEventFeedback is the same verdict from
+//! the end user, through the one-click links of an account-takeover notification.
 
 use userpool_risk::{AuthEvent, EventFeedback, FeedbackValue};
 use userpool_store::paging::DEFAULT_PAGE_SIZE;
 
+use super::engine::StoredEvent;
+use super::notify::token_matches;
 use super::{ThreatProtection, require_enabled};
 use crate::error::{Error, ErrorKind, Result};
 use crate::wire::*;
@@ -89,35 +91,96 @@ impl ThreatProtection {
         req: AuthEventFeedbackRequest,
     ) -> Result<Empty> {
         crate::audit::event("AdminUpdateAuthEventFeedback");
-        self.feedback(&req, "Admin").await
+        self.feedback(
+            &req.user_pool_id,
+            &req.username,
+            &req.event_id,
+            &req.feedback_value,
+            None,
+        )
+        .await
     }
 
-    async fn feedback(&self, req: &AuthEventFeedbackRequest, provider: &str) -> Result<Empty> {
-        let value: FeedbackValue = req.feedback_value.parse().map_err(|_| {
+    /// UpdateAuthEventFeedback: the user's verdict from the notification's links, authorized
+    /// by its feedback token (compared in constant time with the digest the event keeps).
+    pub async fn update_auth_event_feedback(
+        &self,
+        req: UpdateAuthEventFeedbackRequest,
+    ) -> Result<Empty> {
+        crate::audit::event("UpdateAuthEventFeedback");
+        let token = req
+            .feedback_token
+            .as_ref()
+            .map(SecretString::expose_secret)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidParameter,
+                    "1 validation error detected: Value at 'feedbackToken' failed to satisfy constraint: Member must not be null",
+                )
+            })?;
+        self.feedback(
+            &req.user_pool_id,
+            &req.username,
+            &req.event_id,
+            &req.feedback_value,
+            Some(token),
+        )
+        .await
+    }
+
+    /// Records feedback on an event: by an administrator (`token` `None`) or by the user with
+    /// the event's feedback token.
+    async fn feedback(
+        &self,
+        pool_id: &str,
+        username: &str,
+        event_id: &str,
+        value: &str,
+        token: Option<&str>,
+    ) -> Result<Empty> {
+        let value: FeedbackValue = value.parse().map_err(|_| {
             Error::new(
                 ErrorKind::InvalidParameter,
                 "FeedbackValue must be Valid or Invalid.",
             )
         })?;
-        let pool = self.core.pool(&req.user_pool_id).await?;
+        let pool = self.core.pool(pool_id).await?;
         require_enabled(&pool)?;
-        let user = self.core.require_user(&pool, &req.username).await?;
+        let user = self.core.require_user(&pool, username).await?;
         let key = pool.case_rule.fold(&user.username);
         let not_found = || Error::new(ErrorKind::ResourceNotFound, "Event not found.");
         let record = self
             .core
             .store()
-            .get_auth_event(&pool.id, &key, &req.event_id)
+            .get_auth_event(&pool.id, &key, event_id)
             .await
             .map_err(|e| self.core.store_error(&e))?
             .ok_or_else(not_found)?;
-        let mut event: AuthEvent = serde_json::from_str(&record.body).map_err(|_| not_found())?;
-        event.event_feedback = Some(EventFeedback {
+        let mut stored: StoredEvent =
+            serde_json::from_str(&record.body).map_err(|_| not_found())?;
+        let provider = match token {
+            None => "Admin",
+            Some(presented) => {
+                let accepted = stored
+                    .feedback_token_sha256
+                    .as_deref()
+                    .is_some_and(|digest| token_matches(digest, presented));
+                if !accepted {
+                    return Err(Error::new(
+                        ErrorKind::NotAuthorized,
+                        "The feedback token is not valid for this event.",
+                    ));
+                }
+                "User"
+            }
+        };
+        stored.event.event_feedback = Some(EventFeedback {
             feedback_value: value,
             provider: provider.to_owned(),
             feedback_date: self.core.now(),
         });
-        self.core.record_event(&pool, &key, &event).await?;
+        self.core.record_event(&pool, &key, &stored).await?;
         Ok(Empty {})
     }
 }

@@ -1,10 +1,12 @@
 //! Threat protection ("advanced security"): the [`ThreatProtection`] component
 //! (SetRiskConfiguration, DescribeRiskConfiguration, AdminListUserAuthEvents,
-//! AdminUpdateAuthEventFeedback) and the engine sign-in and password
+//! AdminUpdateAuthEventFeedback, UpdateAuthEventFeedback), the account-takeover
+//! notifications ([`notify`]) and the engine sign-in and password
 //! operations call ([`engine`]).
 
 pub(crate) mod engine;
 mod events;
+pub(crate) mod notify;
 pub(crate) mod source;
 
 use std::sync::Arc;

@@ -251,3 +251,21 @@ pub struct AuthEventFeedbackRequest {
     /// `FeedbackValue`: `Valid` or `Invalid`.
     pub feedback_value: String,
 }
+
+/// `UpdateAuthEventFeedback`: the end user's verdict, authorized by the feedback token from
+/// the account-takeover notification.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct UpdateAuthEventFeedbackRequest {
+    /// `UserPoolId`.
+    pub user_pool_id: String,
+    /// `Username`.
+    pub username: String,
+    /// `EventId`.
+    pub event_id: String,
+    /// `FeedbackToken`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feedback_token: Option<super::SecretString>,
+    /// `FeedbackValue`: `Valid` or `Invalid`.
+    pub feedback_value: String,
+}

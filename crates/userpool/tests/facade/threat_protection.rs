@@ -182,6 +182,7 @@ async fn breached_passwords_are_refused_and_a_breached_sign_in_ends_in_a_reset()
     let (pool, client) = protected_pool(&w, AdvancedSecurityMode::Enforced).await;
     // Recorded only (no configuration yet): the breached password is accepted.
     w.user(&client, "alice", BREACHED).await;
+    w.clock.advance(1);
     w.service
         .threat_protection()
         .set_risk_configuration(block_compromised(&pool))
@@ -224,7 +225,16 @@ async fn breached_passwords_are_refused_and_a_breached_sign_in_ends_in_a_reset()
         .expect("user");
     assert_eq!(user.user_status.as_deref(), Some("RESET_REQUIRED"));
     let listed = events(&w, &pool).await;
-    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert_eq!(listed.len(), 3, "{listed:?}");
+    // The sign-up is an event too: it passed, with the breached password detected.
+    assert_eq!(
+        (
+            listed[2].event_type.as_str(),
+            listed[2].event_response.as_str(),
+            listed[2].event_risk.compromised_credentials_detected
+        ),
+        ("SignUp", "Pass", true)
+    );
     assert!(listed[0].event_risk.compromised_credentials_detected);
     assert_eq!(listed[0].event_response, "Fail");
     assert_eq!(
@@ -263,7 +273,11 @@ async fn blocked_addresses_are_refused_in_enforced_mode_and_only_recorded_in_aud
                 .await
                 .expect("elsewhere"),
         );
-        let listed = events(&w, &pool).await;
+        let listed: Vec<_> = events(&w, &pool)
+            .await
+            .into_iter()
+            .filter(|e| e.event_type == "SignIn")
+            .collect();
         assert_eq!(listed.len(), 2);
         let (newest, first) = (&listed[0], &listed[1]);
         // After a blocked first attempt there is no baseline (no risk); after an audited one
@@ -391,5 +405,176 @@ async fn a_new_device_on_a_new_network_must_answer_mfa_and_feedback_is_kept() {
             })
             .await,
         "InvalidParameterException",
+    );
+}
+
+/// The outbox's account-takeover notification for alice, and its "this was not me" link's
+/// query.
+fn notification(w: &World, pool: &str) -> (userpool::Message, Vec<(String, String)>) {
+    let message = w
+        .outbox
+        .messages_for(pool, "alice")
+        .into_iter()
+        .rev()
+        .find(|m| m.kind == userpool::MessageKind::AccountTakeoverNotification)
+        .expect("a notification");
+    let link = message
+        .body
+        .split_whitespace()
+        .find(|word| word.contains("feedback_value=Invalid"))
+        .expect("the invalid link")
+        .to_owned();
+    let query = link.split_once('?').expect("a query").1.to_owned();
+    let pairs = form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    (message, pairs)
+}
+
+#[tokio::test]
+async fn a_notified_block_carries_links_that_only_its_token_can_answer() {
+    let w = world!();
+    let (pool, client) = protected_pool(&w, AdvancedSecurityMode::Enforced).await;
+    w.user(&client, "alice", PASSWORD).await;
+    let mut config = blocked_range(&pool, EventAction::Block);
+    if let Some(ato) = &mut config.account_takeover_risk_configuration {
+        ato.actions.high_action = Some(AccountTakeoverAction {
+            notify: true,
+            event_action: EventAction::Block,
+        });
+    }
+    w.service
+        .threat_protection()
+        .set_risk_configuration(config)
+        .await
+        .expect("set");
+    assert_error(
+        admin_sign_in(&w, &pool, &client, PASSWORD, "203.0.113.9", "d1").await,
+        "NotAuthorizedException",
+        "Unable to login because of security reasons.",
+    );
+    let (message, link) = notification(&w, &pool);
+    assert_eq!(message.destination, "alice@example.com");
+    assert_eq!(message.subject, "Blocked sign-in attempt");
+    assert!(message.body.contains("203.0.113.9"), "{}", message.body);
+    assert!(
+        message
+            .html_body
+            .as_deref()
+            .is_some_and(|h| h.contains("This was not me"))
+    );
+    let field = |name: &str| {
+        link.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .expect(name)
+    };
+    assert_eq!(field("user_pool_id"), pool);
+    let token = field("feedback_token");
+    assert_eq!(token.len(), 43, "32 random bytes, base64url");
+    let event_id = field("event_id");
+    let update = |token: Option<&str>, value: &str| UpdateAuthEventFeedbackRequest {
+        user_pool_id: pool.clone(),
+        username: "alice".into(),
+        event_id: event_id.clone(),
+        feedback_token: token.map(Into::into),
+        feedback_value: value.into(),
+    };
+    let tp = w.service.threat_protection();
+    let mut wrong = token.clone();
+    wrong.replace_range(0..1, if wrong.starts_with('A') { "B" } else { "A" });
+    assert_error(
+        tp.update_auth_event_feedback(update(Some(&wrong), "Invalid"))
+            .await,
+        "NotAuthorizedException",
+        "The feedback token is not valid for this event.",
+    );
+    assert_kind(
+        tp.update_auth_event_feedback(update(None, "Invalid")).await,
+        "InvalidParameterException",
+    );
+    tp.update_auth_event_feedback(update(Some(&token), "Invalid"))
+        .await
+        .expect("the user's verdict");
+    let listed = events(&w, &pool).await;
+    let answered = listed
+        .iter()
+        .find(|e| e.event_id == event_id)
+        .expect("the blocked event");
+    let feedback = answered.event_feedback.as_ref().expect("feedback");
+    assert_eq!(
+        (feedback.feedback_value.as_str(), feedback.provider.as_str()),
+        ("Invalid", "User")
+    );
+    // The token is for that event only.
+    let other = listed
+        .iter()
+        .find(|e| e.event_id != event_id)
+        .expect("the sign-up event");
+    assert_error(
+        tp.update_auth_event_feedback(UpdateAuthEventFeedbackRequest {
+            event_id: other.event_id.clone(),
+            ..update(Some(&token), "Valid")
+        })
+        .await,
+        "NotAuthorizedException",
+        "The feedback token is not valid for this event.",
+    );
+}
+
+#[tokio::test]
+async fn password_changes_and_resets_are_events_and_breached_ones_are_refused() {
+    let w = world!();
+    let (pool, client) = protected_pool(&w, AdvancedSecurityMode::Enforced).await;
+    w.user(&client, "alice", PASSWORD).await;
+    w.service
+        .threat_protection()
+        .set_risk_configuration(block_compromised(&pool))
+        .await
+        .expect("set");
+    w.clock.advance(1);
+    let access = tokens(
+        &w.password_sign_in(&client, "alice", PASSWORD)
+            .await
+            .expect("signed in"),
+    )
+    .access_token
+    .clone();
+    w.clock.advance(1);
+    let change = |proposed: &str| ChangePasswordRequest {
+        access_token: access.clone(),
+        previous_password: PASSWORD.into(),
+        proposed_password: proposed.into(),
+    };
+    assert_error(
+        w.service.accounts().change_password(change(BREACHED)).await,
+        "InvalidPasswordException",
+        "Password has been found in a previous data breach.",
+    );
+    w.clock.advance(1);
+    w.service
+        .accounts()
+        .change_password(change("Another-Good-Passw0rd!"))
+        .await
+        .expect("a fresh password");
+    let kinds: Vec<_> = events(&w, &pool)
+        .await
+        .iter()
+        .map(|e| {
+            (
+                e.event_type.clone(),
+                e.event_response.clone(),
+                e.event_risk.compromised_credentials_detected,
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("PasswordChange".to_owned(), "Pass".to_owned(), false),
+            ("PasswordChange".to_owned(), "Fail".to_owned(), true),
+            ("SignIn".to_owned(), "Pass".to_owned(), false),
+            ("SignUp".to_owned(), "Pass".to_owned(), false),
+        ]
     );
 }

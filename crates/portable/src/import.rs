@@ -257,6 +257,26 @@ pub fn read(input: &mut dyn BufRead) -> Result<Dump> {
     })
 }
 
+impl Dump {
+    /// Whether the dump's secrets are sealed under a passphrase.
+    pub fn is_portable(&self) -> bool {
+        matches!(self.header.secrets, Secrets::Passphrase(_))
+    }
+
+    /// Checks that a passphrase is given exactly when the dump needs one (before any key is
+    /// looked for).
+    ///
+    /// # Errors
+    /// [`PortableError::PassphraseRequired`], [`PortableError::NotPortable`].
+    pub fn check_passphrase_given(&self, given: bool) -> Result<()> {
+        match (self.is_portable(), given) {
+            (true, false) => Err(PortableError::PassphraseRequired),
+            (false, true) => Err(PortableError::NotPortable),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Opens every secret of `records` under `from` and seals it under `to`, in memory.
 fn reseal_all(
     records: &mut [(usize, Record)],
@@ -332,6 +352,7 @@ pub async fn import(
     passphrase: Option<&Passphrase>,
     seed: [u8; 32],
 ) -> Result<Summary> {
+    dump.check_passphrase_given(passphrase.is_some())?;
     let Dump {
         header,
         mut records,

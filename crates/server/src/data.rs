@@ -189,10 +189,23 @@ pub async fn import(args: &ImportArgs) -> Result<()> {
     let file = std::fs::File::open(&args.file)
         .map_err(Error::io(format!("cannot open {}", args.file.display())))?;
     let dump = userpool_portable::read(&mut BufReader::new(file))?;
+    dump.check_passphrase_given(args.portable.is_some())?;
     let passphrase = args.portable.as_deref().map(passphrase).transpose()?;
     // A portable dump may start a new server (a new master key is made); one sealed as
     // stored needs the source's key, copied to this server.
-    let master_key = secrets::master_key(&settings.master_key_file, passphrase.is_some())?;
+    if passphrase.is_some()
+        && let Some(dir) = settings.master_key_file.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        secrets::private_dir(dir)?;
+    }
+    let master_key = secrets::master_key(&settings.master_key_file, passphrase.is_some())
+        .map_err(|e| match e {
+            Error::Secret(message) if passphrase.is_none() => Error::Secret(format!(
+                "{message}; a dump sealed under a master key imports only with that key: copy the source's master key here, or export with --portable"
+            )),
+            other => other,
+        })?;
     let opened = store::open(&settings, false).await?;
     let outcome = userpool_portable::import(
         opened.store.as_ref(),

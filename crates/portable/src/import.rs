@@ -135,13 +135,11 @@ impl Seen {
                     credential,
                 },
                 _,
-            ) => {
-                if !self
-                    .users
-                    .contains(&(pool_id.clone(), credential.username_key.clone()))
-                {
-                    return Err(missing("user", &credential.username_key));
-                }
+            ) if !self
+                .users
+                .contains(&(pool_id.clone(), credential.username_key.clone())) =>
+            {
+                return Err(missing("user", &credential.username_key));
             }
             (Record::IdentityPool { identity_pool, .. }, _) => {
                 let id = identity_pool.identity_pool_id.as_str();
@@ -149,11 +147,12 @@ impl Seen {
                     return Err(malformed(line, format!("identity pool {id} appears twice")));
                 }
             }
-            (Record::Identity { identity }, _) => {
-                let id = identity.identity_pool_id.as_str();
-                if !self.identity_pools.contains(id) {
-                    return Err(missing("identity pool", id));
-                }
+            (Record::Identity { identity }, _)
+                if !self
+                    .identity_pools
+                    .contains(identity.identity_pool_id.as_str()) =>
+            {
+                return Err(missing("identity pool", identity.identity_pool_id.as_str()));
             }
             _ => {}
         }

@@ -291,7 +291,7 @@ mod tests {
         );
         assert_eq!(again, original);
         // A device verifier copied onto another device does not open.
-        let mut swapped = original.clone();
+        let mut swapped = original;
         swapped.devices[0].key = "us-east-1_other".into();
         assert_eq!(
             Resealer::new(a, b, [0; 32]).user(&pool, &mut swapped),

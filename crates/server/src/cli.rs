@@ -1,4 +1,5 @@
-//! The command line (clap, derive): `serve` (the default), `migrate`, `check`, `rotate-keys`.
+//! The command line (clap, derive): `serve` (the default), `migrate`, `check`, `rotate-keys`,
+//! `export`, `import`, `backup`.
 //!
 //! Every setting except `--config` is layered: the TOML file (`--config`) is overridden by the
 //! `USERPOOL_*` environment variable, which is overridden by the flag. So every field here is
@@ -54,6 +55,71 @@ pub enum Command {
     /// tokens they signed until those expire. Running servers pick the new keys up within a
     /// minute.
     RotateKeys(RotateKeysArgs),
+    /// Write every user pool (configuration, clients, domains, resource servers, groups,
+    /// identity providers, users with their sealed password verifiers, MFA settings, devices
+    /// and passkeys, signing keys) and identity pool to a JSON-lines file.
+    ///
+    /// Secrets stay sealed under the master key (the dump moves to servers with the same key),
+    /// or, with --portable, under a key derived from a passphrase. Codes, sessions, lockout
+    /// counters, refresh tokens and auth events are left out. SQLite is read from an online
+    /// backup (one snapshot); a PostgreSQL export of a busy server is not one snapshot.
+    Export(ExportArgs),
+    /// Read a file written by `export` into an empty store (refused if it holds any user pool
+    /// or identity pool).
+    ///
+    /// The whole file is checked first (header, version, every line, the end record) and
+    /// every secret opened and sealed again under this server's master key before anything is
+    /// written; a write that fails midway is undone.
+    Import(ImportArgs),
+    /// SQLite: an online backup (VACUUM INTO) into a new data directory, with the master key
+    /// and admin credentials beside it (unless --no-keys); restore by starting with
+    /// --data-dir on it. PostgreSQL: use pg_dump (see the README).
+    Backup(BackupArgs),
+}
+
+/// `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The file to write (created mode 0600; refused if it exists).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Seal the secrets under a passphrase instead of the master key: a file (mode 0600)
+    /// holding it, or `env` to read it from USERPOOL_PORTABLE_PASSPHRASE.
+    #[arg(long, value_name = "PASSPHRASE_FILE")]
+    pub portable: Option<PathBuf>,
+    /// Which store, and (with --portable) the master key its secrets are sealed under.
+    #[command(flatten)]
+    pub common: StoreCommandArgs,
+}
+
+/// `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file `export` wrote.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The dump is portable: its passphrase, from a file (mode 0600) or `env` for
+    /// USERPOOL_PORTABLE_PASSPHRASE. Secrets are sealed again under this server's master key.
+    #[arg(long, value_name = "PASSPHRASE_FILE")]
+    pub portable: Option<PathBuf>,
+    /// Which store, and the master key of the servers that will use it.
+    #[command(flatten)]
+    pub common: StoreCommandArgs,
+}
+
+/// `backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The data directory to create (mode 0700; refused unless missing or empty).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Copy only the database, not the master key and admin credentials (keep those apart;
+    /// the backup does not open without the master key).
+    #[arg(long)]
+    pub no_keys: bool,
+    /// Which store.
+    #[command(flatten)]
+    pub common: StoreCommandArgs,
 }
 
 /// `migrate apply` or `migrate status`.

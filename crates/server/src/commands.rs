@@ -1,4 +1,5 @@
-//! The data commands: `migrate`, `check`, `rotate-keys`. Each prints what it did on stdout and
+//! The store commands: `migrate`, `check`, `rotate-keys` (`export`, `import` and `backup` are in
+//! [`crate::data`]). Each prints what it did on stdout and
 //! fails (exit 1) with a message on stderr.
 
 use userpool::Service;
@@ -10,7 +11,7 @@ use crate::config::{FileConfig, StoreSettings};
 use crate::error::{Error, Result};
 use crate::{secrets, store};
 
-fn settings(common: &StoreCommandArgs) -> Result<StoreSettings> {
+pub(crate) fn settings(common: &StoreCommandArgs) -> Result<StoreSettings> {
     let file = FileConfig::load(common.config.as_deref())?;
     Ok(StoreSettings::resolve(&common.store, &file))
 }

@@ -38,6 +38,9 @@ pub enum Error {
     /// The TLS certificate or key is unusable.
     #[error("TLS: {0}")]
     Tls(String),
+    /// An export or import failed (what is wrong with the file, the passphrase or the target).
+    #[error("{0}")]
+    Portable(#[from] userpool_portable::PortableError),
     /// A check found a problem (`check`, `migrate status` on an unapplied schema).
     #[error("{0}")]
     CheckFailed(String),

@@ -3,7 +3,7 @@
 //! for several instances.
 //!
 //! * [`cli`]: the command line (clap): `serve` (default), `migrate apply|status`, `check`,
-//!   `rotate-keys`, each with `--help`.
+//!   `rotate-keys`, `export`, `import`, `backup`, each with `--help`.
 //! * [`config`]: settings from a TOML file (`--config`, unknown keys refused), `USERPOOL_*`
 //!   environment variables and flags, later ones winning; `userpool.toml` is the sample.
 //! * [`secrets`]: the master key, admin credentials and database password, from private
@@ -12,10 +12,9 @@
 //! * [`serve`](mod@serve): the service, the HTTP adapter, [`health`] (`/health/live`,
 //!   `/health/ready`), [`metrics`] (`/metrics`, Prometheus), per-request spans ([`request`]),
 //!   [`tls`], and a graceful stop on SIGTERM / Ctrl-C.
-//! * [`commands`]: `migrate`, `check`, `rotate-keys`.
+//! * [`commands`]: `migrate`, `check`, `rotate-keys`; [`data`]: `export`, `import` (the
+//!   `userpool-portable` crate's dump) and `backup` (SQLite's `VACUUM INTO`).
 //! * [`logging`]: text or JSON logs on stderr.
-//!
-//! Data export and import (issue 21) are not commands yet.
 //!
 //! ```
 //! use clap::Parser as _;
@@ -43,6 +42,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod data;
 pub mod delivery;
 mod error;
 pub mod health;
@@ -116,6 +116,18 @@ pub async fn run(cli: Cli) -> Result<()> {
         Some(Command::RotateKeys(args)) => {
             logging::init_quiet();
             commands::rotate_keys(&args).await
+        }
+        Some(Command::Export(args)) => {
+            logging::init_quiet();
+            data::export(&args).await
+        }
+        Some(Command::Import(args)) => {
+            logging::init_quiet();
+            data::import(&args).await
+        }
+        Some(Command::Backup(args)) => {
+            logging::init_quiet();
+            data::backup(&args).await
         }
     }
 }

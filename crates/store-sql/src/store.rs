@@ -302,6 +302,29 @@ impl SqlStore {
         .await
     }
 
+    /// SQLite only: an online backup into the new file `path` (`VACUUM INTO`): one
+    /// consistent snapshot, taken while other connections go on reading and writing, that
+    /// opens as a database of its own (a data directory's `userpool.db`). The file must not
+    /// exist (or be empty). PostgreSQL answers [`StoreError::Backend`]: back it up with
+    /// `pg_dump`.
+    pub async fn backup_into(&self, path: &std::path::Path) -> StoreResult<()> {
+        if self.engine != Engine::Sqlite || self.in_memory {
+            return Err(StoreError::Backend(
+                "an online backup is for a SQLite file; back PostgreSQL up with pg_dump".into(),
+            ));
+        }
+        let target = path
+            .to_str()
+            .ok_or_else(|| StoreError::Backend("the backup path is not valid UTF-8".into()))?;
+        let pool = self.ready().await?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target.to_owned())
+            .execute(pool)
+            .await
+            .map(|_| ())
+            .map_err(|e| failure::backend(&e))
+    }
+
     /// Closes every connection (waiting for those in use).
     pub async fn close(&self) {
         self.pool.close().await;

@@ -9,6 +9,7 @@ use zeroize::Zeroizing;
 use crate::core::Core;
 use crate::core::internal;
 use crate::error::Result;
+use crate::reseal::{client_secret_context, device_context, totp_context, verifier_context};
 use crate::seal::Purpose;
 
 /// No step used yet.
@@ -48,7 +49,7 @@ impl Core {
         user: &User,
         verifier: &srp::Verifier,
     ) -> Result<Vec<u8>> {
-        let context = format!("verifier:{}", user.sub);
+        let context = verifier_context(&user.sub);
         self.seal_at_rest(pool, context.as_bytes(), &verifier.to_stored_bytes())
     }
 
@@ -61,7 +62,7 @@ impl Core {
         let Some(record) = user.password.as_ref() else {
             return Ok(None);
         };
-        let context = format!("verifier:{}", user.sub);
+        let context = verifier_context(&user.sub);
         let plain = self.open_at_rest(pool, context.as_bytes(), &record.verifier)?;
         srp::Verifier::from_bytes(&plain)
             .map(Some)
@@ -139,7 +140,7 @@ impl Core {
         plain.push(u8::try_from(name.len()).unwrap_or(0));
         plain.extend_from_slice(name.as_bytes());
         plain.extend_from_slice(factor.secret.expose_secret());
-        let context = format!("{slot}:{}", user.sub);
+        let context = totp_context(slot, &user.sub);
         self.seal_at_rest(pool, context.as_bytes(), &plain)
     }
 
@@ -172,7 +173,7 @@ impl Core {
         let Some(sealed) = sealed else {
             return Ok(None);
         };
-        let context = format!("{slot}:{}", user.sub);
+        let context = totp_context(slot, &user.sub);
         let plain = self.open_at_rest(pool, context.as_bytes(), sealed)?;
         let (step, rest) = plain.split_at_checked(8).ok_or_else(internal)?;
         let step = u64::from_be_bytes(step.try_into().map_err(|_| internal())?);
@@ -194,7 +195,7 @@ impl Core {
         device_key: &str,
         verifier: &srp::Verifier,
     ) -> Result<Vec<u8>> {
-        let context = format!("device:{device_key}");
+        let context = device_context(device_key);
         self.seal_at_rest(pool, context.as_bytes(), &verifier.to_bytes())
     }
 
@@ -204,7 +205,7 @@ impl Core {
         pool: &UserPoolId,
         device: &Device,
     ) -> Result<srp::Verifier> {
-        let context = format!("device:{}", device.key);
+        let context = device_context(&device.key);
         let plain = self.open_at_rest(pool, context.as_bytes(), &device.verifier)?;
         srp::Verifier::from_bytes(&plain).map_err(|_| internal())
     }
@@ -212,7 +213,7 @@ impl Core {
     /// `client` as it is stored: its secret sealed (bound to the client id), no plaintext.
     pub(crate) fn seal_client(&self, pool: &UserPoolId, client: &AppClient) -> Result<AppClient> {
         let mut stored = client.clone();
-        let context = format!("client-secret:{}", client.id);
+        let context = client_secret_context(client.id.as_str());
         stored.sealed_secret = stored
             .secret
             .take()
@@ -227,7 +228,7 @@ impl Core {
         let Some(sealed) = client.sealed_secret.take() else {
             return Ok(client.secret.is_some());
         };
-        let context = format!("client-secret:{}", client.id);
+        let context = client_secret_context(client.id.as_str());
         let plain = self.open_at_rest(pool, context.as_bytes(), &sealed)?;
         let text = std::str::from_utf8(&plain).map_err(|_| internal())?;
         client.secret = Some(ClientSecret::parse(text).map_err(|_| internal())?);

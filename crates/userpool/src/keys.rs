@@ -34,7 +34,7 @@ use crate::seal::Purpose;
 /// looks at the store again (seconds).
 pub const KEY_CACHE_SECONDS: i64 = 60;
 
-const CONTEXT: &[u8] = b"signing-keys";
+use crate::reseal::SIGNING_KEYS_CONTEXT as CONTEXT;
 
 /// How many times a rotation re-reads the record after another rotation changed it.
 const ROTATION_ATTEMPTS: usize = 5;

@@ -19,7 +19,8 @@
 //!   tokens are opaque, stored as hashes, in families (rotation, reuse detection, revocation
 //!   by GlobalSignOut / RevokeToken / AdminDisableUser).
 //! * Verifiers, TOTP seeds, signing keys and client secrets are sealed at rest under the
-//!   [`MasterKey`], or a [`Keyring`] of them while it rotates.
+//!   [`MasterKey`], or a [`Keyring`] of them while it rotates; a [`Resealer`] moves them to
+//!   another key (data export and import, [`reseal`]).
 //! * Triggers are [`custom_auth_triggers::TriggerRegistry`] handlers per pool (Rust closures
 //!   or Lambda functions) with Cognito's failure semantics. A pool's `CustomEmailSender` /
 //!   `CustomSMSSender` replaces the [`MessageSender`] when the service has a
@@ -148,6 +149,7 @@ pub mod identity;
 mod keys;
 mod messages;
 mod passkeys;
+pub mod reseal;
 mod seal;
 mod service;
 mod sign_in;
@@ -180,6 +182,7 @@ pub use messages::{
     render_html_template, render_template,
 };
 pub use passkeys::{MAX_PASSKEYS_PER_USER, Passkeys};
+pub use reseal::Resealer;
 pub use seal::{
     FORMAT_V1, HEADER_BYTES, Keyring, MasterKey, NONCE_BYTES, Purpose, Sealer, TAG_BYTES,
     Unsealable,

@@ -1,4 +1,5 @@
-//! The data commands: `migrate apply|status`, `check`, `rotate-keys`, and `--help` for each.
+//! The data commands: `migrate apply|status`, `check`, `rotate-keys`, `export`, `import`,
+//! `backup`, and `--help` for each.
 
 use crate::process::{self, Server};
 
@@ -10,6 +11,9 @@ fn every_command_has_help() {
         &["migrate", "--help"],
         &["check", "--help"],
         &["rotate-keys", "--help"],
+        &["export", "--help"],
+        &["import", "--help"],
+        &["backup", "--help"],
     ] {
         let (code, stdout, stderr) = process::run(command);
         assert_eq!(code, Some(0), "{command:?}: {stderr}");
@@ -20,13 +24,17 @@ fn every_command_has_help() {
         assert!(stdout.contains("--config"), "{command:?}: {stdout}");
     }
     let (_, stdout, _) = process::run(&["--help"]);
-    for command in ["serve", "migrate", "check", "rotate-keys"] {
+    for command in [
+        "serve",
+        "migrate",
+        "check",
+        "rotate-keys",
+        "export",
+        "import",
+        "backup",
+    ] {
         assert!(stdout.contains(command), "{stdout}");
     }
-    assert!(
-        !stdout.contains("export"),
-        "export/import are not commands yet (issue 21)"
-    );
 }
 
 #[test]

@@ -44,7 +44,7 @@ pub(crate) struct Provider {
 
 impl Core {
     fn secret_context(pool: &PoolConfig, provider: &str, key: &str) -> String {
-        format!("idp:{}:{provider}:{key}", pool.id.as_str())
+        crate::reseal::provider_secret_context(pool.id.as_str(), provider, key)
     }
 
     /// The store record of `details`: secrets sealed, each bound to pool, provider and key.

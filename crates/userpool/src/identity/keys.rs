@@ -16,10 +16,10 @@ use super::error::{IdentityError, IdentityResult};
 use super::service::IdentityService;
 use crate::seal::{Purpose, Sealer};
 
-/// The sealing scope of the key (in place of a user pool id: no pool id looks like it).
-const SEAL_SCOPE: &str = "cognito-identity";
-/// The associated data of the sealed key.
-const CONTEXT: &[u8] = b"identity-signing-key";
+// The sealing scope of the key (in place of a user pool id: no pool id looks like it) and the
+// associated data of the sealed key.
+use crate::reseal::IDENTITY_KEYS_CONTEXT as CONTEXT;
+use crate::reseal::IDENTITY_SCOPE as SEAL_SCOPE;
 
 /// The key and a verifier of its signatures.
 pub(crate) struct IdentityKeys {

@@ -114,30 +114,35 @@ impl IdpMetadata {
 }
 
 /// The pool's service-provider metadata: its entity id, the assertion consumer service
-/// (HTTP-POST), the logout service (HTTP-Redirect) and its signing certificate (DER), which
-/// the operator gives to the IdP.
+/// (HTTP-POST), the logout service (HTTP-Redirect) and, when it signs its requests, its
+/// signing certificate (DER), which the operator gives to the IdP.
 pub fn sp_metadata(
     entity_id: &str,
     acs_url: &str,
     logout_url: &str,
-    signing_certificate: &[u8],
+    signing_certificate: Option<&[u8]>,
 ) -> String {
-    let cert = STANDARD.encode(signing_certificate);
+    let key = signing_certificate.map_or_else(String::new, |der| {
+        format!(
+            r#"<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="{DSIG_NS}"><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#,
+            STANDARD.encode(der)
+        )
+    });
     format!(
         concat!(
             r#"<?xml version="1.0" encoding="UTF-8"?>"#,
             r#"<md:EntityDescriptor xmlns:md="{md}" entityID="{entity}">"#,
-            r#"<md:SPSSODescriptor AuthnRequestsSigned="false" WantAssertionsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">"#,
-            r#"<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="{ds}"><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#,
+            r#"<md:SPSSODescriptor AuthnRequestsSigned="{signed}" WantAssertionsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">"#,
+            "{key}",
             r#"<md:SingleLogoutService Binding="{redirect}" Location="{logout}"/>"#,
             r#"<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat>"#,
             r#"<md:AssertionConsumerService Binding="{post}" Location="{acs}" index="1" isDefault="true"/>"#,
             r#"</md:SPSSODescriptor></md:EntityDescriptor>"#
         ),
         md = METADATA_NS,
-        ds = DSIG_NS,
         entity = escape(entity_id),
-        cert = cert,
+        signed = signing_certificate.is_some(),
+        key = key,
         redirect = REDIRECT_BINDING,
         logout = escape(logout_url),
         post = POST_BINDING,
@@ -187,7 +192,7 @@ mod tests {
             "urn:amazon:cognito:sp:us-east-1_abc",
             "https://a.example/saml2/idpresponse",
             "https://a.example/saml2/logout",
-            &cert,
+            Some(&cert),
         );
         let doc = xml::parse(&text).unwrap();
         let root = doc.document_element().unwrap();
@@ -197,5 +202,9 @@ mod tests {
         );
         assert!(text.contains(r#"Location="https://a.example/saml2/idpresponse""#));
         assert!(text.contains(&STANDARD.encode(&cert)));
+        assert!(text.contains(r#"AuthnRequestsSigned="true""#));
+        let unsigned = sp_metadata("e", "https://a/acs", "https://a/slo", None);
+        assert!(!unsigned.contains("KeyDescriptor"));
+        assert!(xml::parse(&unsigned).is_ok());
     }
 }

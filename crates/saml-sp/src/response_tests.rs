@@ -417,3 +417,56 @@ fn replays_are_recognisable_by_id() {
     let b = check(&xml).unwrap();
     assert_eq!((a.id.as_str(), a.expires_at), (b.id.as_str(), b.expires_at));
 }
+
+/// Writes the fuzz seed corpus (`fuzz/corpus/saml_response`) from these fixtures:
+/// `cargo test -p userpool-saml -- --ignored write_fuzz_seeds`.
+#[test]
+#[ignore = "regenerates the committed fuzz seeds"]
+fn write_fuzz_seeds() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fuzz/corpus/saml_response"
+    );
+    std::fs::create_dir_all(dir).unwrap();
+    let signed = Fixture::default().response();
+    let both = Fixture {
+        sign_response: true,
+        ..Fixture::default()
+    }
+    .response();
+    let f = Fixture::default();
+    let xsw = f.response_with(&evil_assertion("_evil")).replace(
+        "<samlp:Status>",
+        &format!(
+            "<samlp:Extensions>{}</samlp:Extensions><samlp:Status>",
+            f.assertion()
+        ),
+    );
+    let comment = signed.replace(
+        "alice@example.com</saml:NameID>",
+        "alice@example.com<!---->.x</saml:NameID>",
+    );
+    let seeds = [
+        ("signed_assertion.xml", signed.clone()),
+        ("signed_assertion.b64", STANDARD.encode(&signed)),
+        ("signed_both.xml", both),
+        ("xsw_extensions.xml", xsw),
+        ("comment_name_id.xml", comment),
+        (
+            "dtd.xml",
+            format!("<!DOCTYPE r [<!ENTITY a \"b\">]>{signed}"),
+        ),
+        ("metadata.xml", idp_metadata()),
+        (
+            "status_failed.xml",
+            Fixture {
+                status: "urn:oasis:names:tc:SAML:2.0:status:Requester".into(),
+                ..Fixture::default()
+            }
+            .response_with(""),
+        ),
+    ];
+    for (name, text) in seeds {
+        std::fs::write(format!("{dir}/{name}"), text).unwrap();
+    }
+}

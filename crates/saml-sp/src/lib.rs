@@ -6,7 +6,8 @@
 //!   certificates, from `MetadataFile` (or what `MetadataURL` answered). [`sp_metadata`]: the
 //!   pool's own metadata for the IdP's operator.
 //! * [`AuthnRequest`]: the request, sent by the HTTP-Redirect binding, optionally signed
-//!   with RSA-SHA256 by the pool's [`SpKey`].
+//!   with RSA-SHA256 by the pool's [`SpKey`], whose self-signed certificate
+//!   [`sp_certificate`] makes.
 //! * [`validate_response`]: the IdP's `Response` (HTTP-POST binding) checked against XML
 //!   signature wrapping (duplicate `ID`s, moved or extra assertions, signatures elsewhere or
 //!   over other elements, partial-signing transforms), unsigned responses, inline attacker
@@ -76,6 +77,7 @@
     )
 )]
 
+mod certificate;
 mod error;
 mod metadata;
 mod request;
@@ -86,6 +88,7 @@ mod response_tests;
 mod testing;
 mod xml;
 
+pub use certificate::{CERTIFICATE_SECONDS, sp_certificate};
 pub use error::{Error, Result};
 pub use metadata::{IdpMetadata, MAX_METADATA_LEN, POST_BINDING, REDIRECT_BINDING, sp_metadata};
 pub use request::{AuthnRequest, RSA_SHA256, SpKey, decode_redirect, request_id};

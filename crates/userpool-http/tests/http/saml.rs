@@ -6,7 +6,9 @@
 //! SDK → the app's authorize with `identity_provider` → an `AuthnRequest` by HTTP-Redirect →
 //! the IdP's login → its auto-posting form → `POST /saml2/idpresponse` → the app's code →
 //! tokens with the federated user's `identities` and group; then the replayed response, a
-//! tampered one, and IdP-initiated sign-in (refused until `IDPInit` is on).
+//! tampered one, and IdP-initiated sign-in (refused until `IDPInit` is on). The first test's
+//! IdP wants signed requests and verifies ours with the certificate of the SP metadata (the
+//! one GetSigningCertificate returns).
 
 use std::io::{BufRead as _, BufReader};
 use std::path::PathBuf;
@@ -73,7 +75,9 @@ fn idp_key_and_certificate() -> (String, String) {
     (pem, cert.pem())
 }
 
-fn start_idp(sp_metadata: &str) -> Idp {
+/// Starts the IdP for the SP of `sp_metadata`; with `signed`, it wants signed requests and
+/// checks them with the SP's certificate.
+fn start_idp(sp_metadata: &str, signed: bool) -> Idp {
     install();
     let (key, cert) = idp_key_and_certificate();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -87,6 +91,7 @@ fn start_idp(sp_metadata: &str) -> Idp {
         .env("IDP_KEY", key)
         .env("IDP_CERT", cert)
         .env("SP_METADATA", sp_metadata)
+        .env("WANT_SIGNED", if signed { "1" } else { "0" })
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -175,9 +180,11 @@ struct Setup {
     pool: String,
     client: String,
     idp: Idp,
+    signed: bool,
 }
 
-async fn setup() -> Setup {
+/// A pool, its SAML provider (requests signed with `signed`) and an app.
+async fn setup(signed: bool) -> Setup {
     let server = serve().await;
     let pool = oauth::pool_with_domain(&server.sdk, "saml-test").await;
     let metadata = oauth::no_redirects()
@@ -191,21 +198,36 @@ async fn setup() -> Setup {
     assert_eq!(metadata.status(), 200);
     let metadata = metadata.text().await.expect("xml");
     assert!(metadata.contains(&format!("entityID=\"urn:amazon:cognito:sp:{pool}\"")));
+    // The signing certificate in the metadata is GetSigningCertificate's.
+    let certificate = server
+        .sdk
+        .get_signing_certificate()
+        .user_pool_id(&pool)
+        .send()
+        .await
+        .expect("GetSigningCertificate")
+        .certificate
+        .expect("a certificate");
+    assert!(metadata.contains(&format!("<ds:X509Certificate>{certificate}<")));
     assert!(metadata.contains(&format!(
         "Location=\"{}/saml2/idpresponse\"",
         server.endpoint
     )));
-    let idp = tokio::task::spawn_blocking(move || start_idp(&metadata))
+    let idp = tokio::task::spawn_blocking(move || start_idp(&metadata, signed))
         .await
         .expect("join");
-    let created = server
+    let mut create = server
         .sdk
         .create_identity_provider()
         .user_pool_id(&pool)
         .provider_name(PROVIDER)
         .provider_type(IdentityProviderTypeType::Saml)
         .provider_details("MetadataURL", format!("{}/metadata", idp.base))
-        .provider_details("IDPSignout", "false")
+        .provider_details("IDPSignout", "false");
+    if signed {
+        create = create.provider_details("RequestSigningAlgorithm", "rsa-sha256");
+    }
+    let created = create
         .attribute_mapping("email", "email")
         .attribute_mapping("name", "name")
         .send()
@@ -238,6 +260,7 @@ async fn setup() -> Setup {
         pool,
         client: client.client_id.expect("id"),
         idp,
+        signed,
     }
 }
 
@@ -268,6 +291,11 @@ async fn to_idp_and_back(s: &Setup, browser: &reqwest::Client, username: &str) -
         "to the IdP: {to_idp}"
     );
     assert!(param(&to_idp, "RelayState").is_some());
+    assert_eq!(
+        param(&to_idp, "SigAlg").is_some(),
+        s.signed,
+        "signed as the IdP wants"
+    );
     let login = browser.get(&to_idp).send().await.expect("the IdP's login");
     assert_eq!(
         login.status(),
@@ -316,7 +344,8 @@ async fn redeem(s: &Setup, callback: &str, verifier: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn samlify_signs_users_in_through_the_hosted_domain() {
-    let s = setup().await;
+    // samlify wants signed requests and checks them with the pool's certificate.
+    let s = setup(true).await;
     let browser = browser();
     let (posted, verifier) = to_idp_and_back(&s, &browser, "alice").await;
     let answer = post_to_acs(&browser, &posted).await;
@@ -364,7 +393,7 @@ async fn samlify_signs_users_in_through_the_hosted_domain() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idp_initiated_sign_in_needs_idp_init() {
-    let s = setup().await;
+    let s = setup(false).await;
     let browser = browser();
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let relay = app_query(&s.client, &challenge);

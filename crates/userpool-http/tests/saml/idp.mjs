@@ -103,7 +103,13 @@ http
         res.end(idp.getMetadata());
       } else if (req.method === 'GET' && url.pathname === '/sso') {
         const query = Object.fromEntries(url.searchParams);
-        const { extract } = await idp.parseLoginRequest(sp, 'redirect', { query });
+        // What a signed redirect signs: the raw SAMLRequest, RelayState and SigAlg pairs.
+        const octetString = url.search
+          .slice(1)
+          .split('&')
+          .filter((pair) => /^(SAMLRequest|RelayState|SigAlg)=/.test(pair))
+          .join('&');
+        const { extract } = await idp.parseLoginRequest(sp, 'redirect', { query, octetString });
         const key = crypto.randomBytes(16).toString('hex');
         pending.set(key, { id: extract.request.id, relayState: query.RelayState });
         res.writeHead(200, { 'content-type': 'text/html' });

@@ -121,9 +121,8 @@ impl Core {
 }
 
 /// A SAML provider's details this build can honour: a usable `MetadataFile` (a
-/// `MetadataURL` is fetched at sign-in), no `EncryptedResponses` (assertions are not
-/// decrypted) and no `RequestSigningAlgorithm` (requests are not signed): refused rather
-/// than silently ignored.
+/// `MetadataURL` is fetched at sign-in) and no `EncryptedResponses` (assertions are not
+/// decrypted): refused rather than silently ignored.
 fn check_saml(details: &ProviderDetails) -> Result<()> {
     if details.provider_type() != ProviderType::Saml {
         return Ok(());
@@ -135,11 +134,6 @@ fn check_saml(details: &ProviderDetails) -> Result<()> {
     if details.flag("EncryptedResponses") {
         return Err(invalid(
             "EncryptedResponses is not supported by this user pool service.".into(),
-        ));
-    }
-    if details.get("RequestSigningAlgorithm").is_some() {
-        return Err(invalid(
-            "RequestSigningAlgorithm is not supported by this user pool service.".into(),
         ));
     }
     Ok(())

@@ -140,8 +140,22 @@ impl Federation {
             acs_url: &acs,
             destination: &destination,
         };
+        // Signed when the provider asks for it (`RequestSigningAlgorithm`) or its metadata
+        // wants signed requests.
+        let signing = if provider.details.get("RequestSigningAlgorithm").is_some()
+            || metadata.want_requests_signed
+        {
+            Some(
+                self.core
+                    .saml_signing(&pool.id)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            )
+        } else {
+            None
+        };
         let location = authn
-            .redirect_url(Some(&relay_state), None)
+            .redirect_url(Some(&relay_state), signing.as_ref().map(|s| &s.key))
             .map_err(|e| e.to_string())?;
         tracing::info!(target: "userpool::audit", operation = "AuthorizeWithProvider", pool = %pool.id.as_str(), provider = %provider.record.name, protocol = "SAML");
         Ok(FederatedAuthorize::Provider {
@@ -324,7 +338,8 @@ impl Federation {
     }
 
     /// The pool's SAML service-provider metadata (`GET /saml2/metadata`, a userpool route):
-    /// its entity id and assertion consumer service, for the IdP's operator.
+    /// its entity id, assertion consumer service and signing certificate, for the IdP's
+    /// operator.
     ///
     /// # Errors
     /// `ResourceNotFoundException` for an unknown pool; `InvalidParameterException` when the
@@ -336,12 +351,30 @@ impl Federation {
             .await
             .map_err(|e| crate::error::Error::new(crate::error::ErrorKind::InvalidParameter, e))?;
         let logout = acs.replace("/saml2/idpresponse", "/saml2/logout");
+        let signing = self.core.saml_signing(&pool.id).await?;
         Ok(userpool_saml::sp_metadata(
             &userpool_saml::sp_entity_id(pool.id.as_str()),
             &acs,
             &logout,
-            None,
+            Some(&signing.certificate),
         ))
+    }
+
+    /// GetSigningCertificate: the pool's SAML signing certificate (base64 DER), made the
+    /// first time it is asked for.
+    ///
+    /// # Errors
+    /// `ResourceNotFoundException` for an unknown pool.
+    pub async fn get_signing_certificate(
+        &self,
+        req: GetSigningCertificateRequest,
+    ) -> crate::error::Result<GetSigningCertificateResponse> {
+        use base64::Engine as _;
+        let pool = self.core.pool(&req.user_pool_id).await?;
+        let signing = self.core.saml_signing(&pool.id).await?;
+        Ok(GetSigningCertificateResponse {
+            certificate: base64::engine::general_purpose::STANDARD.encode(&signing.certificate),
+        })
     }
 }
 

@@ -522,6 +522,25 @@ mod tests {
         assert_eq!(rotation.retired_kids, kids);
     }
 
+    /// The SAML key is made once, shared by the services on a store, and survives a
+    /// rotation of the token keys.
+    #[tokio::test]
+    async fn the_saml_key_is_made_once_and_kept_across_rotations() {
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let id = pool(&store).await;
+        let s = service(&store, 1);
+        let first = s.saml_signing(&id).await.unwrap();
+        let again = service(&store, 2).saml_signing(&id).await.unwrap();
+        assert_eq!(first.certificate, again.certificate);
+        let jwks = s.key_set(&id).await.unwrap().jwks();
+        s.rotate_signing_keys(id.as_str()).await.unwrap();
+        assert_ne!(s.key_set(&id).await.unwrap().jwks(), jwks);
+        let after = s.saml_signing(&id).await.unwrap();
+        assert_eq!(after.certificate, first.certificate);
+        let signature = after.key.sign(b"data").unwrap();
+        assert_eq!(signature, first.key.sign(b"data").unwrap());
+    }
+
     #[test]
     fn rechecks_come_after_the_cache_period_or_the_first_expiry() {
         assert_eq!(recheck_at(100, None), 100 + KEY_CACHE_SECONDS);

@@ -388,6 +388,10 @@ async fn samlify_signs_users_in_through_the_hosted_domain() {
     let to_app = location(&refused);
     assert!(to_app.starts_with(CALLBACK), "{to_app}");
     assert_eq!(param(&to_app, "error").as_deref(), Some("invalid_request"));
+    assert_eq!(
+        param(&to_app, "error_description").as_deref(),
+        Some("Invalid samlResponse or relayState from identity provider")
+    );
     assert!(param(&to_app, "code").is_none());
 }
 

@@ -237,12 +237,7 @@ impl Federation {
             Ok(outcome) => outcome,
             Err((error, description)) => {
                 tracing::warn!(target: "userpool::federation", pool = %pool_id, provider = %provider.record.name, reason = %description, "SAML sign-in failed");
-                let shown = if error == "invalid_request" {
-                    INVALID_RESPONSE.to_owned()
-                } else {
-                    description
-                };
-                to_app(error_to_app(&request.request, error, &shown))
+                to_app(error_to_app(&request.request, error, &description))
             }
         }
     }
@@ -318,8 +313,13 @@ impl Federation {
             now,
             skew: userpool_saml::DEFAULT_SKEW_SECONDS,
         };
-        let assertion = userpool_saml::validate_response(saml_response, &expected)
-            .map_err(|e| ("invalid_request", e.to_string()))?;
+        // The reason is logged; the app is told what Cognito tells it.
+        let refused = |why: &dyn std::fmt::Display| {
+            tracing::warn!(target: "userpool::federation", pool = %pool.id.as_str(), provider = %provider.record.name, reason = %why, "a SAML response was refused");
+            ("invalid_request", INVALID_RESPONSE.to_owned())
+        };
+        let assertion =
+            userpool_saml::validate_response(saml_response, &expected).map_err(|e| refused(&e))?;
         let fresh = self
             .core
             .store()
@@ -331,7 +331,7 @@ impl Federation {
             .await
             .map_err(|e| server(&e))?;
         if !fresh {
-            return Err(("invalid_request", "the assertion was replayed".into()));
+            return Err(refused(&"the assertion was replayed"));
         }
         let claims = assertion_claims(&assertion);
         self.finish_sign_in(request, provider, &claims).await

@@ -109,7 +109,7 @@ impl Federation {
         let request_id = self
             .core
             .entropy
-            .with(|rng| userpool_saml::request_id(rng))
+            .with(userpool_saml::request_id)
             .map_err(|e| e.to_string())?;
         let marker_id =
             URL_SAFE_NO_PAD.encode(self.core.entropy.bytes::<32>().map_err(|e| e.to_string())?);

@@ -136,6 +136,7 @@ fn allowed_keys(t: ProviderType) -> &'static [&'static str] {
             URLS[5],
             URLS[6],
         ],
+        ProviderType::Saml => &SAML_KEYS,
         ProviderType::Google | ProviderType::LoginWithAmazon => &[
             "client_id",
             "client_secret",
@@ -166,8 +167,59 @@ fn required_keys(t: ProviderType) -> &'static [&'static str] {
             "private_key",
             "authorize_scopes",
         ],
+        ProviderType::Saml => &[],
         _ => &["client_id", "client_secret", "authorize_scopes"],
     }
+}
+
+/// A SAML provider's keys (as the CDK's `UserPoolIdentityProviderSaml` writes them).
+pub const SAML_KEYS: [&str; 6] = [
+    "MetadataFile",
+    "MetadataURL",
+    "IDPSignout",
+    "IDPInit",
+    "EncryptedResponses",
+    "RequestSigningAlgorithm",
+];
+
+/// A SAML provider's own rules: exactly one of `MetadataFile` and `MetadataURL` (an https
+/// URL), the flags `true`/`false`, `RequestSigningAlgorithm` `rsa-sha256`. Whether the
+/// metadata itself is usable is the SAML layer's to say.
+fn check_saml(map: &BTreeMap<String, String>) -> Result<()> {
+    match (map.get("MetadataFile"), map.get("MetadataURL")) {
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "ProviderDetails for provider type SAML must contain either MetadataFile or MetadataURL, not both.",
+            ));
+        }
+        (None, None) => {
+            return Err(invalid(
+                "ProviderDetails for provider type SAML must contain MetadataFile or MetadataURL.",
+            ));
+        }
+        (None, Some(url)) if !valid_url(url) => {
+            return Err(invalid("ProviderDetails MetadataURL must be an https URL."));
+        }
+        _ => {}
+    }
+    for key in ["IDPSignout", "IDPInit", "EncryptedResponses"] {
+        if let Some(v) = map.get(key)
+            && v != "true"
+            && v != "false"
+        {
+            return Err(invalid(format!(
+                "ProviderDetails {key} must be true or false."
+            )));
+        }
+    }
+    if let Some(v) = map.get("RequestSigningAlgorithm")
+        && v != "rsa-sha256"
+    {
+        return Err(invalid(
+            "ProviderDetails RequestSigningAlgorithm must be rsa-sha256.",
+        ));
+    }
+    Ok(())
 }
 
 /// An absolute `https` URL, or `http` on a loopback host (local providers and tests).
@@ -219,13 +271,18 @@ impl ProviderDetails {
                 )));
             }
         }
+        if provider_type == ProviderType::Saml {
+            check_saml(map)?;
+        }
         let mut public = BTreeMap::new();
         for (k, v) in preset(provider_type, map.get("api_version").map(String::as_str)) {
             public.insert(k.to_owned(), v);
         }
         let mut secrets = BTreeMap::new();
         for (k, v) in map {
-            if v.len() > 131_072 || (k != "private_key" && v.chars().any(char::is_control)) {
+            if v.len() > 131_072
+                || (k != "private_key" && k != "MetadataFile" && v.chars().any(char::is_control))
+            {
                 return Err(invalid(format!(
                     "Invalid value for ProviderDetails key {k}."
                 )));
@@ -360,6 +417,11 @@ impl ProviderDetails {
         }
     }
 
+    /// A SAML flag (`IDPSignout`, `IDPInit`, `EncryptedResponses`): whether it is `true`.
+    pub fn flag(&self, key: &str) -> bool {
+        self.get(key) == Some("true")
+    }
+
     /// The configured endpoints (presets and overrides).
     pub fn endpoints(&self) -> Endpoints {
         let url = |k: &str| self.get(k).map(str::to_owned);
@@ -377,6 +439,7 @@ impl ProviderDetails {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs
@@ -509,6 +572,43 @@ mod tests {
             "new"
         );
         assert_eq!(replaced.token_request_method(), RequestMethod::Get);
+    }
+
+    #[test]
+    fn saml_takes_metadata_and_flags() {
+        let d = ProviderDetails::parse(
+            ProviderType::Saml,
+            &map(&[
+                ("MetadataURL", "https://idp.example/metadata"),
+                ("IDPInit", "true"),
+            ]),
+        )
+        .unwrap();
+        assert!(d.flag("IDPInit"));
+        assert!(!d.flag("IDPSignout"));
+        assert_eq!(d.described()["MetadataURL"], "https://idp.example/metadata");
+        for bad in [
+            map(&[]),
+            map(&[("MetadataURL", "ftp://x"), ("IDPInit", "true")]),
+            map(&[
+                ("MetadataFile", "<x/>"),
+                ("MetadataURL", "https://idp.example/m"),
+            ]),
+            map(&[("MetadataFile", "<x/>"), ("IDPSignout", "yes")]),
+            map(&[
+                ("MetadataFile", "<x/>"),
+                ("RequestSigningAlgorithm", "rsa-sha1"),
+            ]),
+            map(&[("MetadataFile", "<x/>"), ("client_id", "x")]),
+        ] {
+            assert!(
+                matches!(
+                    ProviderDetails::parse(ProviderType::Saml, &bad),
+                    Err(Error::InvalidParameter(_))
+                ),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub enum Error {
     /// is the `InvalidParameterException` message.
     #[error("{0}")]
     InvalidParameter(String),
-    /// A provider type this build does not federate with (SAML).
+    /// A provider type this build does not federate with.
     #[error("unsupported identity provider type {0}")]
     UnsupportedProviderType(String),
     /// The provider answered the authorization request with an error (`error=…`).

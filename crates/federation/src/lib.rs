@@ -83,7 +83,8 @@ mod token;
 
 pub use authorize::{FlowSecrets, ProviderAnswer, authorize_url, parse_answer};
 pub use details::{
-    Endpoints, ProviderDetails, ProviderSecret, RequestMethod, SECRET_KEYS, SECRET_MASK, valid_url,
+    Endpoints, ProviderDetails, ProviderSecret, RequestMethod, SAML_KEYS, SECRET_KEYS, SECRET_MASK,
+    valid_url,
 };
 pub use error::{Error, IdTokenError, Result};
 pub use id_token::{
@@ -96,7 +97,7 @@ pub use identity::{
 };
 pub use mapping::{AttributeMapping, claim_text};
 pub use provider::{
-    COGNITO_PROVIDER, COGNITO_SUBJECT, ProviderType, validate_idp_identifier,
+    COGNITO_PROVIDER, COGNITO_SUBJECT, ProviderType, SAML_NAME_ID, validate_idp_identifier,
     validate_idp_identifiers, validate_provider_name,
 };
 pub use token::{

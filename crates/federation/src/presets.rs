@@ -64,7 +64,7 @@ pub fn preset(
             ("oidc_issuer", "https://appleid.apple.com"),
             ("token_request_method", "POST"),
         ]),
-        ProviderType::Oidc => Vec::new(),
+        ProviderType::Oidc | ProviderType::Saml => Vec::new(),
     }
 }
 

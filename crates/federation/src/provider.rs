@@ -1,8 +1,8 @@
 //! Provider types, provider names and IdP identifiers as Cognito validates them.
 
-use crate::error::{Error, Result, invalid};
+use crate::error::{Result, invalid};
 
-/// Cognito's `ProviderType`. SAML is a later addition (this build refuses it).
+/// Cognito's `ProviderType`.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProviderType {
@@ -16,11 +16,14 @@ pub enum ProviderType {
     LoginWithAmazon,
     /// `SignInWithApple`.
     SignInWithApple,
+    /// `SAML`: a SAML 2.0 identity provider (its protocol is `userpool-saml`'s).
+    Saml,
 }
 
 impl ProviderType {
     /// Every supported type.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
+        Self::Saml,
         Self::Oidc,
         Self::Google,
         Self::Facebook,
@@ -28,17 +31,16 @@ impl ProviderType {
         Self::SignInWithApple,
     ];
 
-    /// Parses the wire name. `SAML` is [`Error::UnsupportedProviderType`]; anything else
-    /// that is not a type is [`Error::InvalidParameter`].
+    /// Parses the wire name; anything that is not a type is
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter).
     pub fn parse(name: &str) -> Result<Self> {
         Self::ALL
             .into_iter()
             .find(|t| t.as_str() == name)
-            .ok_or_else(|| match name {
-                "SAML" => Error::UnsupportedProviderType(name.to_owned()),
-                _ => invalid(format!(
+            .ok_or_else(|| {
+                invalid(format!(
                     "1 validation error detected: Value '{name}' at 'providerType' failed to satisfy constraint: Member must satisfy enum value set: [SAML, Facebook, Google, LoginWithAmazon, SignInWithApple, OIDC]"
-                )),
+                ))
             })
     }
 
@@ -50,20 +52,23 @@ impl ProviderType {
             Self::Facebook => "Facebook",
             Self::LoginWithAmazon => "LoginWithAmazon",
             Self::SignInWithApple => "SignInWithApple",
+            Self::Saml => "SAML",
         }
     }
 
     /// Social providers: their provider name must be their type's name.
     pub fn is_social(self) -> bool {
-        self != Self::Oidc
+        !matches!(self, Self::Oidc | Self::Saml)
     }
 
     /// The provider attribute that names a user there (what `Cognito_Subject` stands for):
-    /// `sub` for OIDC, Google and Apple, Facebook's `id`, Login with Amazon's `user_id`.
+    /// `sub` for OIDC, Google and Apple, Facebook's `id`, Login with Amazon's `user_id`, and
+    /// for SAML the assertion's `NameID` ([`SAML_NAME_ID`]).
     pub fn subject_attribute(self) -> &'static str {
         match self {
             Self::Facebook => "id",
             Self::LoginWithAmazon => "user_id",
+            Self::Saml => SAML_NAME_ID,
             _ => "sub",
         }
     }
@@ -74,6 +79,9 @@ impl ProviderType {
         matches!(self, Self::Oidc | Self::Google | Self::SignInWithApple)
     }
 }
+
+/// The claim a SAML assertion's `Subject/NameID` is given under, beside its attributes.
+pub const SAML_NAME_ID: &str = "NameID";
 
 /// The name every link names the pool's own users by (`DestinationUser.ProviderName`).
 pub const COGNITO_PROVIDER: &str = "Cognito";
@@ -143,16 +151,16 @@ pub fn validate_idp_identifiers(identifiers: &[String]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     #[test]
-    fn types_round_trip_and_saml_is_unsupported() {
+    fn types_round_trip() {
         for t in ProviderType::ALL {
             assert_eq!(ProviderType::parse(t.as_str()), Ok(t));
         }
-        assert_eq!(
-            ProviderType::parse("SAML"),
-            Err(Error::UnsupportedProviderType("SAML".into()))
-        );
+        assert_eq!(ProviderType::parse("SAML"), Ok(ProviderType::Saml));
+        assert!(!ProviderType::Saml.is_social());
+        assert_eq!(ProviderType::Saml.subject_attribute(), SAML_NAME_ID);
         assert!(matches!(
             ProviderType::parse("google"),
             Err(Error::InvalidParameter(_))

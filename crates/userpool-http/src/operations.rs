@@ -152,6 +152,7 @@ operations! {
     "DeleteIdentityProvider" => federation.delete_identity_provider(IdentityProviderRequest), true, UserPoolResource;
     "ListIdentityProviders" => federation.list_identity_providers(ListIdentityProvidersRequest), true, UserPoolResource;
     "GetIdentityProviderByIdentifier" => federation.get_identity_provider_by_identifier(GetIdentityProviderByIdentifierRequest), true, UserPoolResource;
+    "GetSigningCertificate" => federation.get_signing_certificate(GetSigningCertificateRequest), true, UserPoolResource;
     "AdminLinkProviderForUser" => federation.admin_link_provider_for_user(AdminLinkProviderForUserRequest), true, UserUpdate;
     "AdminDisableProviderForUser" => federation.admin_disable_provider_for_user(AdminDisableProviderForUserRequest), true, UserUpdate;
 }

@@ -39,14 +39,31 @@ use crate::reseal::SIGNING_KEYS_CONTEXT as CONTEXT;
 /// How many times a rotation re-reads the record after another rotation changed it.
 const ROTATION_ATTEMPTS: usize = 5;
 
-/// What is sealed: both private keys as PKCS#8 PEM, and the retired public keys (records
-/// written before rotations existed have none).
+/// What is sealed: both private keys as PKCS#8 PEM, the retired public keys (records
+/// written before rotations existed have none), and the pool's SAML signing key with its
+/// certificate once SAML needed it.
 #[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
 struct KeyRecord {
     id: String,
     access: String,
     #[serde(default)]
     retired: Vec<RetiredKey>,
+    #[serde(default)]
+    saml: Option<SamlKeyRecord>,
+}
+
+/// The pool's SAML signing key (PKCS#8 PEM) and its self-signed certificate (base64 DER).
+/// Not rotated with the token keys: IdPs hold the certificate.
+#[derive(Clone, Serialize, Deserialize, Zeroize)]
+struct SamlKeyRecord {
+    key: String,
+    certificate: String,
+}
+
+/// The pool's SAML signing key and certificate (DER), opened.
+pub(crate) struct SamlSigning {
+    pub(crate) key: userpool_saml::SpKey,
+    pub(crate) certificate: Vec<u8>,
 }
 
 /// A retired key: verification only, until `until`.
@@ -173,6 +190,7 @@ impl Core {
                 .map_err(|_| internal())?
                 .to_string(),
             retired: Vec::new(),
+            saml: None,
         };
         let sealed = self.seal_record(pool, &record)?;
         let stored = self
@@ -306,6 +324,7 @@ impl Core {
                 id: id_pem.to_string(),
                 access: access_pem.to_string(),
                 retired,
+                saml: old.saml.clone(),
             };
             let sealed = self.seal_record(&pool.id, &record)?;
             match self
@@ -330,6 +349,83 @@ impl Core {
         Err(Error::new(
             ErrorKind::ConcurrentModification,
             "The signing keys kept changing during the rotation; try again.",
+        ))
+    }
+}
+
+impl Core {
+    /// The pool's SAML signing key and certificate, made (RSA-2048, a ten-year self-signed
+    /// certificate named by the SP entity id) and stored beside the token keys the first
+    /// time a pool needs one; a concurrent first use ends up with one of the two.
+    pub(crate) async fn saml_signing(&self, pool: &UserPoolId) -> Result<SamlSigning> {
+        let open = |saml: &SamlKeyRecord| -> Result<SamlSigning> {
+            use base64::Engine as _;
+            Ok(SamlSigning {
+                key: userpool_saml::SpKey::from_pem(&saml.key).map_err(|_| internal())?,
+                certificate: base64::engine::general_purpose::STANDARD
+                    .decode(&saml.certificate)
+                    .map_err(|_| internal())?,
+            })
+        };
+        for _ in 0..ROTATION_ATTEMPTS {
+            let Some(current) = self
+                .store()
+                .get_signing_keys(pool)
+                .await
+                .map_err(|e| self.store_error(&e))?
+            else {
+                self.create_keys(pool).await?;
+                continue;
+            };
+            let record = self.open_record(pool, &current)?;
+            if let Some(saml) = &record.saml {
+                return open(saml);
+            }
+            let seed = Zeroizing::new(self.entropy.bytes::<32>()?);
+            let mut rng = rand_chacha::ChaCha20Rng::from_seed(*seed);
+            let key =
+                SigningKey::generate_with(jwt_tokens::Algorithm::RS256, &mut rng, self.backend)
+                    .map_err(|_| internal())?;
+            let pem = key.to_pkcs8_pem().map_err(|_| internal())?;
+            let now = self.now();
+            let certificate = userpool_saml::sp_certificate(
+                &pem,
+                &userpool_saml::sp_entity_id(pool.as_str()),
+                now,
+                self.entropy.bytes::<16>()?,
+            )
+            .map_err(|_| internal())?;
+            let saml = SamlKeyRecord {
+                key: pem.to_string(),
+                certificate: {
+                    use base64::Engine as _;
+                    base64::engine::general_purpose::STANDARD.encode(&certificate)
+                },
+            };
+            let updated = KeyRecord {
+                id: record.id.clone(),
+                access: record.access.clone(),
+                retired: record.retired.clone(),
+                saml: Some(saml.clone()),
+            };
+            let sealed = self.seal_record(pool, &updated)?;
+            match self
+                .store()
+                .replace_signing_keys(pool, &current, sealed.clone())
+                .await
+            {
+                Ok(()) => {
+                    self.install(pool, sealed, now)?;
+                    tracing::info!(target: "userpool::audit", operation = "CreateSamlSigningKey", pool = %pool.as_str());
+                    return open(&saml);
+                }
+                Err(StoreError::VersionConflict) => {}
+                Err(e) => return Err(self.store_error(&e)),
+            }
+        }
+        Err(Error::new(
+            ErrorKind::ConcurrentModification,
+            "The signing keys kept changing; try again.",
         ))
     }
 }
@@ -424,6 +520,25 @@ mod tests {
         assert_eq!(kids, [id_key.kid(), access_key.kid()]);
         let rotation = s.rotate_signing_keys(id.as_str()).await.unwrap();
         assert_eq!(rotation.retired_kids, kids);
+    }
+
+    /// The SAML key is made once, shared by the services on a store, and survives a
+    /// rotation of the token keys.
+    #[tokio::test]
+    async fn the_saml_key_is_made_once_and_kept_across_rotations() {
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let id = pool(&store).await;
+        let s = service(&store, 1);
+        let first = s.saml_signing(&id).await.unwrap();
+        let again = service(&store, 2).saml_signing(&id).await.unwrap();
+        assert_eq!(first.certificate, again.certificate);
+        let jwks = s.key_set(&id).await.unwrap().jwks();
+        s.rotate_signing_keys(id.as_str()).await.unwrap();
+        assert_ne!(s.key_set(&id).await.unwrap().jwks(), jwks);
+        let after = s.saml_signing(&id).await.unwrap();
+        assert_eq!(after.certificate, first.certificate);
+        let signature = after.key.sign(b"data").unwrap();
+        assert_eq!(signature, first.key.sign(b"data").unwrap());
     }
 
     #[test]

@@ -62,6 +62,10 @@ async fn answer(state: &AppState, ctx: &Ctx, params: &[(String, String)]) -> Res
             cookies::get(&ctx.headers, &cookies::idp_binding_name(pool, ctx.https))
         })
         .await;
+    to_browser(ctx, outcome)
+}
+
+fn to_browser(ctx: &Ctx, outcome: IdpResponseOutcome) -> Response {
     match outcome {
         IdpResponseOutcome::Redirect {
             location,
@@ -87,9 +91,10 @@ async fn answer(state: &AppState, ctx: &Ctx, params: &[(String, String)]) -> Res
     }
 }
 
-/// The parameters of a query or form (bounded).
+/// The parameters of a query or form (bounded; a SAML response is up to 100,000 characters
+/// before its form encoding).
 fn params_of(text: &str) -> Option<Vec<(String, String)>> {
-    if text.len() > 64 * 1024 {
+    if text.len() > 192 * 1024 {
         return None;
     }
     Some(
@@ -116,5 +121,49 @@ pub(crate) async fn idp_response_post(
     match std::str::from_utf8(&body).ok().and_then(params_of) {
         Some(params) => answer(&state, &ctx, &params).await,
         None => ctx.error("invalid_request"),
+    }
+}
+
+/// `POST /saml2/idpresponse`: a SAML IdP's `SAMLResponse` and `RelayState` (a form).
+pub(crate) async fn saml_response_post(
+    State(state): State<Arc<AppState>>,
+    ctx: Ctx,
+    body: Bytes,
+) -> Response {
+    let Some(params) = std::str::from_utf8(&body).ok().and_then(params_of) else {
+        return ctx.error("invalid_request");
+    };
+    let outcome = state
+        .service
+        .federation()
+        .saml_response(&params, ctx.host_pool.as_deref(), |pool| {
+            cookies::get(&ctx.headers, &cookies::idp_binding_name(pool, ctx.https))
+        })
+        .await;
+    to_browser(&ctx, outcome)
+}
+
+/// `GET /saml2/metadata?user_pool_id=…` (a userpool route; Cognito has none): the pool's SAML
+/// service-provider metadata for an IdP's operator. On a pool's own domain the parameter may
+/// be left out.
+pub(crate) async fn saml_metadata_get(State(state): State<Arc<AppState>>, ctx: Ctx) -> Response {
+    let named = params_of(&ctx.query).and_then(|p| {
+        p.into_iter()
+            .find(|(k, _)| k == "user_pool_id")
+            .map(|(_, v)| v)
+    });
+    let Some(pool) = named.or_else(|| ctx.host_pool.clone()) else {
+        return ctx.error("invalid_request");
+    };
+    match state.service.federation().saml_sp_metadata(&pool).await {
+        Ok(xml) => {
+            let mut r = Response::new(axum::body::Body::from(xml));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/samlmetadata+xml"),
+            );
+            r
+        }
+        Err(_) => ctx.error("invalid_request"),
     }
 }

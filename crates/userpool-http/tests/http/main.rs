@@ -13,5 +13,6 @@ mod oauth;
 mod passwordless;
 mod py;
 mod rp;
+mod saml;
 mod sdk;
 mod threat;

@@ -34,27 +34,31 @@ use crate::wire::*;
 /// How long a sign-in through a provider may take (the state's lifetime).
 pub const FEDERATION_STATE_SECONDS: i64 = 600;
 
-/// The sealed flow state.
+/// The sealed flow state (SAML's too: `n` holds the `AuthnRequest` id, `v` is empty).
 #[derive(Serialize, Deserialize)]
-struct FlowState {
+pub(super) struct FlowState {
     /// Random id (its replay marker).
-    i: String,
+    pub(super) i: String,
     /// The provider's name.
-    p: String,
+    pub(super) p: String,
     /// The app's `/oauth2/authorize` query.
-    q: String,
+    pub(super) q: String,
     /// The nonce the ID token must carry.
-    n: String,
+    pub(super) n: String,
     /// The PKCE verifier.
-    v: String,
+    pub(super) v: String,
     /// The browser binding (the cookie's value).
-    b: String,
+    pub(super) b: String,
     /// Unix seconds after which it is refused.
-    e: i64,
+    pub(super) e: i64,
 }
 
 /// A redirect to the app with an OAuth error (and the app's `state`).
-fn error_to_app(request: &pkce_state::AuthorizeRequest, error: &str, description: &str) -> String {
+pub(super) fn error_to_app(
+    request: &pkce_state::AuthorizeRequest,
+    error: &str,
+    description: &str,
+) -> String {
     let mut pairs = vec![("error_description", description), ("error", error)];
     if let Some(s) = &request.state {
         pairs.push(("state", s));
@@ -149,6 +153,9 @@ impl Federation {
             .core
             .open_provider(pool, record)
             .map_err(|e| e.to_string())?;
+        if provider.provider_type == ProviderType::Saml {
+            return self.to_saml_provider(request, &provider, query).await;
+        }
         let now = self.core.now();
         let endpoints = self.outbound.endpoints(&provider.details, now).await?;
         let authorize_endpoint = endpoints.authorize_url.ok_or("no authorization endpoint")?;
@@ -204,7 +211,7 @@ impl Federation {
 
     /// Opens and spends the state of a provider's answer: the pool and the state, or `None`
     /// (forged, expired, for another pool or browser, or replayed).
-    async fn open_state(
+    pub(super) async fn open_state(
         &self,
         state: &str,
         host_pool: Option<&str>,
@@ -405,12 +412,25 @@ impl Federation {
                     .map_err(|e| ("invalid_request", e.to_string()))?;
             }
         }
+        self.finish_sign_in(request, &provider, &claims).await
+    }
+
+    /// The pool user `claims` sign in as, their session, and the app's code.
+    pub(super) async fn finish_sign_in(
+        &self,
+        request: &HostedRequest,
+        provider: &Provider,
+        claims: &Map<String, Value>,
+    ) -> Result<IdpResponseOutcome, (&'static str, String)> {
+        let server = |e: &dyn std::fmt::Display| ("server_error", e.to_string());
+        let pool = &request.pool;
+        let now = self.core.now();
         let caller = Caller {
             client_id: request.client.id.as_str(),
             metadata: None,
         };
         let user = self
-            .federated_user(pool, &provider, &claims, &caller)
+            .federated_user(pool, provider, claims, &caller)
             .await
             .map_err(|e| ("invalid_request", e.message().to_owned()))?;
         if !user.enabled {

@@ -13,6 +13,7 @@ pub(crate) mod flow;
 pub(crate) mod links;
 pub(crate) mod outbound;
 pub(crate) mod providers;
+pub(crate) mod saml;
 pub(crate) mod users;
 
 use std::sync::Arc;

@@ -1,7 +1,8 @@
 //! Outbound HTTP towards identity providers: one client (timeouts, no redirects followed),
 //! bounded answers, OIDC discovery documents cached per issuer and key sets per `jwks_uri`
 //! (an hour; a token with an unknown `kid` refetches once, at most every 30 seconds per set,
-//! so forged `kid`s cannot make the service a fetching loop).
+//! so forged `kid`s cannot make the service a fetching loop), SAML metadata per URL (an
+//! hour).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -26,6 +27,7 @@ pub(crate) struct Outbound {
     backend: &'static dyn Backend,
     keys: Mutex<HashMap<String, (Arc<Verifier>, i64)>>,
     discovered: Mutex<HashMap<String, (Endpoints, i64)>>,
+    saml_metadata: Mutex<HashMap<String, (Arc<userpool_saml::IdpMetadata>, i64)>>,
 }
 
 impl Outbound {
@@ -44,6 +46,7 @@ impl Outbound {
             backend,
             keys: Mutex::new(HashMap::new()),
             discovered: Mutex::new(HashMap::new()),
+            saml_metadata: Mutex::new(HashMap::new()),
         }
     }
 
@@ -178,6 +181,39 @@ impl Outbound {
             }
             // A stale set is better than none while the provider is unreachable.
             Err(e) => cached.map(|(v, _)| v).ok_or(e),
+        }
+    }
+
+    /// A SAML IdP's metadata at `url` (`MetadataURL`): cached for an hour; a stale copy is
+    /// used while the IdP is unreachable.
+    pub(crate) async fn saml_metadata(
+        &self,
+        url: &str,
+        now: i64,
+    ) -> Result<Arc<userpool_saml::IdpMetadata>, &'static str> {
+        let cached = self
+            .saml_metadata
+            .lock()
+            .ok()
+            .and_then(|c| c.get(url).cloned());
+        if let Some((m, at)) = &cached
+            && (0..TTL_SECONDS).contains(&(now - at))
+        {
+            return Ok(Arc::clone(m));
+        }
+        let fetched = self.get(url).await.and_then(|body| {
+            let text = std::str::from_utf8(&body).map_err(|_| "metadata is not UTF-8")?;
+            userpool_saml::IdpMetadata::parse(text).map_err(|_| "metadata refused")
+        });
+        match fetched {
+            Ok(m) => {
+                let m = Arc::new(m);
+                if let Ok(mut c) = self.saml_metadata.lock() {
+                    c.insert(url.to_owned(), (Arc::clone(&m), now));
+                }
+                Ok(m)
+            }
+            Err(e) => cached.map(|(m, _)| m).ok_or(e),
         }
     }
 }

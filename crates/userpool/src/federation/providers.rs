@@ -120,6 +120,25 @@ impl Core {
     }
 }
 
+/// A SAML provider's details this build can honour: a usable `MetadataFile` (a
+/// `MetadataURL` is fetched at sign-in) and no `EncryptedResponses` (assertions are not
+/// decrypted): refused rather than silently ignored.
+fn check_saml(details: &ProviderDetails) -> Result<()> {
+    if details.provider_type() != ProviderType::Saml {
+        return Ok(());
+    }
+    let invalid = |m: String| Error::new(ErrorKind::InvalidParameter, m);
+    if let Some(file) = details.get("MetadataFile") {
+        userpool_saml::IdpMetadata::parse(file).map_err(|e| invalid(e.to_string()))?;
+    }
+    if details.flag("EncryptedResponses") {
+        return Err(invalid(
+            "EncryptedResponses is not supported by this user pool service.".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks a mapping's keys against the pool's attributes.
 fn check_mapping(pool: &PoolConfig, mapping: &AttributeMapping) -> Result<()> {
     for attribute in mapping.as_map().keys() {
@@ -183,6 +202,7 @@ impl Federation {
                 .ok_or_else(|| missing("providerDetails"))?,
         )
         .map_err(|e| from_federation(&e))?;
+        check_saml(&details)?;
         let mapping = AttributeMapping::parse(
             provider_type,
             &req.attribute_mapping.clone().unwrap_or_default(),
@@ -239,6 +259,7 @@ impl Federation {
             }
             None => current.details.clone(),
         };
+        check_saml(&details)?;
         let mapping = match &req.attribute_mapping {
             Some(map) => AttributeMapping::parse(current.provider_type, map)
                 .map_err(|e| from_federation(&e))?,

@@ -106,6 +106,22 @@ pub struct GetIdentityProviderByIdentifierRequest {
     pub idp_identifier: String,
 }
 
+/// `GetSigningCertificate`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct GetSigningCertificateRequest {
+    /// `UserPoolId`.
+    pub user_pool_id: String,
+}
+
+/// `{ Certificate }`: the pool's SAML signing certificate, base64 DER.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetSigningCertificateResponse {
+    /// `Certificate`.
+    pub certificate: String,
+}
+
 /// `ProviderUserIdentifierType`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]

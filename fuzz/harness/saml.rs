@@ -1,0 +1,40 @@
+//! The SAML response validator on arbitrary input, both as the decoded XML and as the base64
+//! form value, against fixed IdP metadata and a fixed clock: it must refuse (or accept)
+//! without panicking, whatever the bytes. Shared by the cargo-fuzz target and the corpus replay
+//! in `userpool-saml`'s tests.
+
+use std::sync::OnceLock;
+
+use userpool_saml::{Expected, IdpMetadata, validate_response, validate_response_xml};
+
+const CERT: &str = include_str!("../../crates/saml-sp/tests/fixtures/idp.cert.pem");
+
+fn idp() -> &'static IdpMetadata {
+    static IDP: OnceLock<IdpMetadata> = OnceLock::new();
+    IDP.get_or_init(|| {
+        let body: String = CERT.lines().filter(|l| !l.starts_with("-----")).collect();
+        let xml = format!(
+            r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example/metadata"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>{body}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.example/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>"#
+        );
+        IdpMetadata::parse(&xml).expect("fixture metadata")
+    })
+}
+
+/// One input.
+pub(crate) fn response(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let expected = Expected {
+        idp: idp(),
+        sp_entity_id: "urn:amazon:cognito:sp:us-east-1_Test",
+        acs_url: "https://auth.example.com/saml2/idpresponse",
+        in_response_to: Some("_req1"),
+        // 2026-12-02T18:16:19Z, the fixtures' clock.
+        now: 1_796_235_379,
+        skew: userpool_saml::DEFAULT_SKEW_SECONDS,
+    };
+    let _ = validate_response_xml(text, &expected);
+    let _ = validate_response(text, &expected);
+    let _ = IdpMetadata::parse(text);
+}

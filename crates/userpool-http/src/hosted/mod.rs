@@ -4,7 +4,7 @@
 //! in the sign-in cookie and a redirect to the client.
 
 mod context;
-mod cookies;
+pub(crate) mod cookies;
 mod endpoints;
 mod federation;
 mod i18n;
@@ -18,6 +18,8 @@ mod throttle;
 use userpool::wire::HostedRequest;
 
 pub(crate) use context::host_pool;
+#[cfg(any(test, fuzzing))]
+pub(crate) use context::redirect_origin;
 pub(crate) use endpoints::{authorize_get, error_get, logo_get, logout_get};
 pub(crate) use federation::{idp_response_get, idp_response_post};
 use i18n::Text;

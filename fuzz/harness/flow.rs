@@ -60,6 +60,7 @@ pub struct Quiz {
     pub tries: usize,
 }
 
+#[derive(Clone)]
 pub struct World {
     pub rng: ChaCha20Rng,
     pub pool: PoolConfig,

@@ -20,7 +20,9 @@
 use std::collections::BTreeMap;
 
 use arbitrary::{Arbitrary, Unstructured};
-use auth_flow_state_machine::{ChallengeOutput, FirstFactor, FlowError, SecondFactor};
+use auth_flow_state_machine::{
+    ChallengeOutput, FirstFactor, FlowError, SecondFactor, TotpSecret,
+};
 use user_pool_model::{MfaConfiguration, UserStatus};
 
 use crate::world::{Reply, Tally, World, device_claim, map, password_claim, totp_code};
@@ -206,6 +208,21 @@ fn altered(value: &str, at: u8) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
+thread_local! {
+    /// The accounts (salts, verifiers, TOTP secret, remembered device) are the same for every
+    /// script: built once per thread and cloned (the script's seed drives everything after).
+    static TEMPLATE: (World, TotpSecret, String, String, String) = {
+        let mut world = World::new(0).with_mfa(MfaConfiguration::On).with_devices();
+        world.quiz.with_password = true;
+        world.add_user("alice", ALICE, UserStatus::Confirmed);
+        let secret = world.enable_totp("alice");
+        world.enable_sms("alice");
+        world.add_user("bob", BOB, UserStatus::ForceChangePassword);
+        let (device_key, group, device_password) = world.add_device("alice", true);
+        (world, secret, device_key, group, device_password)
+    };
+}
+
 /// Decodes `data` as a [`Script`] (as libFuzzer's typed targets do) and runs it.
 pub fn drive_bytes(data: &[u8]) -> Tally {
     match Script::arbitrary_take_rest(Unstructured::new(data)) {
@@ -216,22 +233,13 @@ pub fn drive_bytes(data: &[u8]) -> Tally {
 
 /// Runs a script; panics only when a property fails.
 pub fn drive(script: &Script) -> Tally {
-    // The accounts (salts, verifiers, TOTP secret, device) are the same for every script, so
-    // fast arithmetic computes their values once per process; the seed drives the rest.
-    let mut world = World::new(0)
-        .with_mfa(if script.optional_mfa {
-            MfaConfiguration::Optional
-        } else {
-            MfaConfiguration::On
-        })
-        .with_devices();
-    world.quiz.with_password = true;
+    let (mut world, secret, device_key, group, device_password) = TEMPLATE.with(Clone::clone);
+    world.pool.mfa = if script.optional_mfa {
+        MfaConfiguration::Optional
+    } else {
+        MfaConfiguration::On
+    };
     world.quiz.tries = usize::from(script.quiz_tries % 4);
-    world.add_user("alice", ALICE, UserStatus::Confirmed);
-    let secret = world.enable_totp("alice");
-    world.enable_sms("alice");
-    world.add_user("bob", BOB, UserStatus::ForceChangePassword);
-    let (device_key, group, device_password) = world.add_device("alice", true);
     world.rng = rand_core::SeedableRng::seed_from_u64(u64::from(script.seed));
 
     let mut pending: Vec<ChallengeOutput> = Vec::new();

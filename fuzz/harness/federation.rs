@@ -46,7 +46,11 @@ fn expected() -> Expected<'static> {
 fn serde_agrees(body: &[u8], strict: Option<&Map<String, Value>>) {
     if let Some(map) = strict {
         let loose: Value = serde_json::from_slice(body).expect("strict JSON is JSON");
-        assert_eq!(loose.as_object(), Some(map), "the readers disagree on a value");
+        assert_eq!(
+            loose.as_object(),
+            Some(map),
+            "the readers disagree on a value"
+        );
     }
 }
 
@@ -105,10 +109,7 @@ fn signed(which: u8, rest: &[u8]) {
     let Some(claims) = jwt_tokens::strict_json::parse_object(rest) else {
         return;
     };
-    let Ok(token) = keys()
-        .active(jwt_tokens::TokenUse::Id)
-        .sign_claims(&claims)
-    else {
+    let Ok(token) = keys().active(jwt_tokens::TokenUse::Id).sign_claims(&claims) else {
         return;
     };
     let full = validate_id_token(&token, keys().verifier(), &expected());

@@ -20,9 +20,7 @@
 use std::collections::BTreeMap;
 
 use arbitrary::{Arbitrary, Unstructured};
-use auth_flow_state_machine::{
-    ChallengeOutput, FirstFactor, FlowError, SecondFactor, TotpSecret,
-};
+use auth_flow_state_machine::{ChallengeOutput, FirstFactor, FlowError, SecondFactor, TotpSecret};
 use user_pool_model::{MfaConfiguration, UserStatus};
 
 use crate::world::{Reply, Tally, World, device_claim, map, password_claim, totp_code};

@@ -7,8 +7,8 @@
 //! parsed ids and ARNs re-render to the input.
 
 use identity_pool_model::{
-    CognitoIdentityProvider, IdentityPool, IdentityPoolId, LoginChecker, Logins, MAX_LOGIN_TOKEN_LEN,
-    MAX_LOGINS, MAX_PROVIDER_NAME_LEN, OidcProviderArn, RoleArn, Settings,
+    CognitoIdentityProvider, IdentityPool, IdentityPoolId, LoginChecker, Logins,
+    MAX_LOGIN_TOKEN_LEN, MAX_LOGINS, MAX_PROVIDER_NAME_LEN, OidcProviderArn, RoleArn, Settings,
     sts::parse_assume_role_with_web_identity_response,
 };
 
@@ -66,7 +66,12 @@ fn logins_map(bytes: &[u8]) {
     };
     let pairs: Vec<(String, String)> = object
         .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+            )
+        })
         .collect();
     let Ok(logins) = Logins::parse(pairs) else {
         return;
@@ -87,6 +92,9 @@ fn logins_map(bytes: &[u8]) {
     let checker = LoginChecker::new(&pool, &settings);
     for name in logins.provider_names() {
         let first = checker.classify(name);
-        assert_eq!(format!("{first:?}"), format!("{:?}", checker.classify(name)));
+        assert_eq!(
+            format!("{first:?}"),
+            format!("{:?}", checker.classify(name))
+        );
     }
 }

@@ -97,8 +97,16 @@ pub(crate) fn strict(data: &[u8]) {
         .filter(|_| de.end().is_ok());
     match (&strict, &loose, count) {
         (Some(map), Some(value), Some(count)) => {
-            assert_eq!(value.as_object(), Some(map), "the readers disagree on a value");
-            assert!(count.depth <= jwt_tokens::MAX_DEPTH, "too deep: {}", count.depth);
+            assert_eq!(
+                value.as_object(),
+                Some(map),
+                "the readers disagree on a value"
+            );
+            assert!(
+                count.depth <= jwt_tokens::MAX_DEPTH,
+                "too deep: {}",
+                count.depth
+            );
             assert_eq!(count.members, members(value), "a duplicate was accepted");
         }
         (Some(_), _, _) => panic!("the strict reader accepted what serde_json refuses"),

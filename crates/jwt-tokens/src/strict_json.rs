@@ -143,7 +143,10 @@ mod tests {
             let expected: f64 = text.parse().expect("a float");
             let written = serde_json::to_vec(&serde_json::json!({ "n": expected })).expect("json");
             let read = parse_object(&written).expect("an object");
-            assert_eq!(read["n"].as_f64().map(f64::to_bits), Some(expected.to_bits()));
+            assert_eq!(
+                read["n"].as_f64().map(f64::to_bits),
+                Some(expected.to_bits())
+            );
         }
     }
 

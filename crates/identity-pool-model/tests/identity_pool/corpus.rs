@@ -7,6 +7,10 @@ mod replay;
 
 #[test]
 fn identity_logins_corpus() {
-    let count = replay::replay(env!("CARGO_MANIFEST_DIR"), "identity_logins", harness::logins);
+    let count = replay::replay(
+        env!("CARGO_MANIFEST_DIR"),
+        "identity_logins",
+        harness::logins,
+    );
     assert!(count >= 8, "{count}");
 }

@@ -1,9 +1,9 @@
 //! Replays the committed fuzz corpus through the fuzz harness, so CI exercises it.
 
-#[path = "../../../../fuzz/harness/json.rs"]
-mod json;
 #[path = "../../../../fuzz/harness/jwt.rs"]
 mod harness;
+#[path = "../../../../fuzz/harness/json.rs"]
+mod json;
 #[path = "../../../../fuzz/harness/replay.rs"]
 mod replay;
 

@@ -371,7 +371,9 @@ mod tests {
         // Found by the hosted_http fuzz oracle: a tab or line break in the authority.
         for split in ["%09", "%0A", "%0D", "%0C", "%C2%A0", "%00"] {
             assert_eq!(
-                redirect_origin(&format!("redirect_uri=https%3A%2F%2Fa.example{split}b.example")),
+                redirect_origin(&format!(
+                    "redirect_uri=https%3A%2F%2Fa.example{split}b.example"
+                )),
                 None,
                 "{split}"
             );

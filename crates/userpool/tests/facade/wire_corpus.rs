@@ -1,10 +1,10 @@
 //! Replays the committed fuzz corpus of `wire_decode` (request bodies for every operation's
 //! request type) through its harness.
 
-#[path = "../../../../fuzz/harness/replay.rs"]
-mod replay;
 #[path = "../../../../fuzz/harness/wire.rs"]
 mod harness;
+#[path = "../../../../fuzz/harness/replay.rs"]
+mod replay;
 
 #[test]
 fn wire_decode_corpus() {

@@ -1,9 +1,9 @@
 //! Replays the committed fuzz corpus of `webauthn_rp` through its harness.
 
-#[path = "../../../../fuzz/harness/replay.rs"]
-mod replay;
 #[path = "../../../../fuzz/harness/webauthn.rs"]
 mod harness;
+#[path = "../../../../fuzz/harness/replay.rs"]
+mod replay;
 
 #[test]
 fn webauthn_rp_corpus() {

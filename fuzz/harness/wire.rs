@@ -23,8 +23,11 @@ fn check<T: DeserializeOwned>(body: &[u8]) {
     }
 }
 
+/// An action's name and the check of a body against its request type.
+type Operation = (&'static str, fn(&[u8]));
+
 /// Every action with its request type, as `userpool-http`'s action tables dispatch them.
-pub(crate) const OPERATIONS: &[(&str, fn(&[u8]))] = &[
+pub(crate) const OPERATIONS: &[Operation] = &[
     ("CreateUserPool", check::<userpool::wire::UserPoolRequest>),
     (
         "DescribeUserPool",

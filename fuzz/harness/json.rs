@@ -57,7 +57,7 @@ impl<'de> Visitor<'de> for Counter {
             members: 0,
             depth: self.0 + 1,
         };
-        while let Some(c) = seq.next_element_seed(Counter(self.0 + 1))? {
+        while let Some(c) = seq.next_element_seed(Self(self.0 + 1))? {
             total.members += c.members;
             total.depth = total.depth.max(c.depth);
         }
@@ -69,7 +69,7 @@ impl<'de> Visitor<'de> for Counter {
             depth: self.0 + 1,
         };
         while map.next_key::<String>()?.is_some() {
-            let c = map.next_value_seed(Counter(self.0 + 1))?;
+            let c = map.next_value_seed(Self(self.0 + 1))?;
             total.members += 1 + c.members;
             total.depth = total.depth.max(c.depth);
         }

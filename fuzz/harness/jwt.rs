@@ -48,3 +48,59 @@ pub(crate) fn jwks(data: &[u8]) {
         let _ = Verifier::from_jwks(&jwks);
     }
 }
+
+/// Differential against `jsonwebtoken`: a token our key set signs over any claims object
+/// verifies with us and, from our JWKS alone, with `jsonwebtoken`; the same token with one
+/// byte altered never verifies with us (and any alteration we accept, they accept too).
+pub(crate) fn differential(data: &[u8]) {
+    let Some((&which, rest)) = data.split_first() else {
+        return;
+    };
+    let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
+    let Some(claims) = jwt_tokens::strict_json::parse_object(rest) else {
+        return;
+    };
+    let (use_, alg) = if which & 1 == 0 {
+        (jwt_tokens::TokenUse::Id, jsonwebtoken::Algorithm::RS256)
+    } else {
+        (jwt_tokens::TokenUse::Access, jsonwebtoken::Algorithm::ES256)
+    };
+    let key = keys().active(use_);
+    let Ok(token) = key.sign_claims(&claims) else {
+        return;
+    };
+    let verified = keys()
+        .verifier()
+        .verify_jws(&token, NOW)
+        .expect("our own token verifies");
+    assert_eq!(
+        jwt_tokens::strict_json::parse_object(&verified.payload).as_ref(),
+        Some(&claims),
+        "the payload changed on the way"
+    );
+    let theirs = |token: &str| {
+        let set: jsonwebtoken::jwk::JwkSet =
+            serde_json::from_str(&keys().jwks().to_json()).expect("their JWKS parser accepts ours");
+        let header = jsonwebtoken::decode_header(token).ok()?;
+        let jwk = set.find(header.kid.as_deref()?)?;
+        let decoding = jsonwebtoken::DecodingKey::from_jwk(jwk).ok()?;
+        let (message, signature) = token.rsplit_once('.')?;
+        jsonwebtoken::crypto::verify(signature, message.as_bytes(), &decoding, alg).ok()
+    };
+    assert_eq!(theirs(&token), Some(true), "jsonwebtoken refused our token");
+    let mut bytes = token.clone().into_bytes();
+    let at = usize::from(which >> 1) * 7 % bytes.len();
+    if let Some(b) = bytes.get_mut(at) {
+        *b = match *b {
+            b'A' => b'B',
+            b'.' => b'A',
+            _ => b'A',
+        };
+    }
+    let altered = String::from_utf8_lossy(&bytes).into_owned();
+    if altered != token {
+        let ours = keys().verifier().verify_jws(&altered, NOW);
+        assert!(ours.is_err(), "an altered token verified");
+        let _ = theirs(&altered);
+    }
+}

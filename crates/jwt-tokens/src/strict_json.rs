@@ -134,6 +134,22 @@ mod tests {
         assert_eq!(m.len(), 3);
     }
 
+    /// Found by the `json_strict` and `jwt_differential` fuzz targets: without serde_json's
+    /// `float_roundtrip`, a number written by serde_json read back one ulp off, so a signed
+    /// payload's claims were not the claims that were signed.
+    #[test]
+    fn numbers_read_back_exactly_as_written() {
+        for text in ["4.999999999999999e49", "1.2345678901234547e31", "-0.0"] {
+            let expected: f64 = text.parse().expect("a float");
+            let written = serde_json::to_vec(&serde_json::json!({ "n": expected })).expect("json");
+            let read = parse_object(&written).expect("an object");
+            assert_eq!(
+                read["n"].as_f64().map(f64::to_bits),
+                Some(expected.to_bits())
+            );
+        }
+    }
+
     #[test]
     fn rejects_duplicates_at_any_depth() {
         assert!(parse_object(br#"{"alg":"RS256","alg":"none"}"#).is_none());

@@ -59,6 +59,8 @@ impl ClientHandshake {
         let mut bytes = Zeroizing::new([0u8; CLIENT_EPHEMERAL_SECRET_BYTES]);
         for _ in 0..8 {
             rng.fill_bytes(bytes.as_mut_slice());
+            #[cfg(fuzzing)]
+            crate::fuzzing::fix_ephemeral(bytes.as_mut_slice());
             if bytes.iter().any(|&b| b != 0) {
                 return Self::from_ephemeral_secret(bytes.as_slice());
             }

@@ -59,6 +59,8 @@ mod claim;
 mod client;
 pub mod device;
 mod error;
+#[cfg(fuzzing)]
+pub mod fuzzing;
 mod group;
 mod modexp;
 pub mod pad_hex;

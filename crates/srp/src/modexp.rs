@@ -146,9 +146,40 @@ impl Montgomery {
         diff
     }
 
+    /// `a^(2^64)`: 64 squarings.
+    pub(crate) fn square_64(&self, a: &Elem) -> Elem {
+        let computed = || {
+            let mut p = *a;
+            for _ in 0..64 {
+                p = self.square(&p);
+            }
+            p
+        };
+        #[cfg(fuzzing)]
+        {
+            crate::fuzzing::memo(4, &a.as_montgomery().to_words(), &[], computed)
+        }
+        #[cfg(not(fuzzing))]
+        computed()
+    }
+
     /// `base^exponent` in constant time for a secret exponent of at most `exponent_bits` bits
     /// (a public bound), given as little-endian words. Fixed 4-bit windows.
     pub(crate) fn pow(&self, base: &Elem, exponent: &[Word], exponent_bits: usize) -> Elem {
+        #[cfg(fuzzing)]
+        {
+            let words = base.as_montgomery().to_words();
+            let mut key = exponent.to_vec();
+            key.push(exponent_bits as Word);
+            crate::fuzzing::memo(1, &words, &key, || {
+                self.pow_computed(base, exponent, exponent_bits)
+            })
+        }
+        #[cfg(not(fuzzing))]
+        self.pow_computed(base, exponent, exponent_bits)
+    }
+
+    fn pow_computed(&self, base: &Elem, exponent: &[Word], exponent_bits: usize) -> Elem {
         const WINDOW: usize = 4;
         let mut table = [self.one(); 1 << WINDOW];
         let mut prev = self.one();
@@ -175,11 +206,26 @@ impl Montgomery {
     /// `bases = [v, v^(2^64), v^(2^128), v^(2^192)]`: a 4-tooth comb, 64 squarings and at most
     /// 64 multiplications plus 11 for the table. It branches and indexes on the bits of `e`
     /// only; every operation on the (secret) bases is the constant-time arithmetic.
+    pub(crate) fn pow_comb4_public(&self, bases: &[Elem; 4], exponent: &[Word]) -> Elem {
+        #[cfg(fuzzing)]
+        {
+            let words: Vec<Word> = bases
+                .iter()
+                .flat_map(|b| b.as_montgomery().to_words())
+                .collect();
+            crate::fuzzing::memo(2, &words, exponent, || {
+                self.pow_comb4_computed(bases, exponent)
+            })
+        }
+        #[cfg(not(fuzzing))]
+        self.pow_comb4_computed(bases, exponent)
+    }
+
     #[expect(
         clippy::indexing_slicing,
         reason = "indices are below 16 (table) and 4 (bases) by construction: 4-bit digits"
     )]
-    pub(crate) fn pow_comb4_public(&self, bases: &[Elem; 4], exponent: &[Word]) -> Elem {
+    fn pow_comb4_computed(&self, bases: &[Elem; 4], exponent: &[Word]) -> Elem {
         let mut table = [self.one(); 16];
         for j in 1..16usize {
             let low = j & j.wrapping_sub(1);
@@ -310,6 +356,15 @@ impl FixedBaseTable {
 
     /// `g^exponent` for a secret exponent of at most 256 bits, in constant time.
     pub(crate) fn pow(&self, mont: &Montgomery, exponent: &[Word]) -> Elem {
+        #[cfg(fuzzing)]
+        {
+            crate::fuzzing::memo(3, &[], exponent, || self.pow_computed(mont, exponent))
+        }
+        #[cfg(not(fuzzing))]
+        self.pow_computed(mont, exponent)
+    }
+
+    fn pow_computed(&self, mont: &Montgomery, exponent: &[Word]) -> Elem {
         let mut acc = mont.one();
         for (w, row) in self.rows.iter().enumerate() {
             let digit = window_digit_straddling(exponent, w * Self::WINDOW, Self::WINDOW);

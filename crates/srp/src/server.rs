@@ -113,6 +113,8 @@ impl ServerHandshake {
         for _ in 0..EPHEMERAL_ATTEMPTS {
             let mut bytes = Zeroizing::new([0u8; EPHEMERAL_SECRET_BYTES]);
             rng.fill_bytes(bytes.as_mut_slice());
+            #[cfg(fuzzing)]
+            crate::fuzzing::fix_ephemeral(bytes.as_mut_slice());
             match Self::with_secret(verifier, client_public, bytes.as_slice()) {
                 Err(Error::ZeroModN(_) | Error::ZeroScramblingParameter) => continue,
                 other => return other,

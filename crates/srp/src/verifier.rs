@@ -146,9 +146,7 @@ impl Verifier {
         let mut p = g.mont.elem(&self.0);
         let mut powers = [U3072::ZERO; 3];
         for slot in &mut powers {
-            for _ in 0..64 {
-                p = g.mont.square(&p);
-            }
+            p = g.mont.square_64(&p);
             *slot = p.retrieve();
         }
         self.1 = Some(powers);

@@ -65,6 +65,8 @@
 
 mod client_info;
 mod config;
+#[cfg(any(test, fuzzing))]
+pub mod fuzzing;
 mod hosted;
 mod identity_api;
 mod limits;

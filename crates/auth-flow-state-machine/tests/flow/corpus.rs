@@ -11,7 +11,7 @@ static CHALLENGES: AtomicUsize = AtomicUsize::new(0);
 static ERRORS: AtomicUsize = AtomicUsize::new(0);
 
 fn run(data: &[u8]) {
-    let tally = crate::world::drive(data);
+    let tally = crate::driver::drive_bytes(data);
     TOKENS.fetch_add(tally.tokens, Ordering::Relaxed);
     CHALLENGES.fetch_add(tally.challenges, Ordering::Relaxed);
     ERRORS.fetch_add(tally.errors, Ordering::Relaxed);

@@ -100,6 +100,8 @@ fn flows_by_wire_name() {
     assert!(MIN_SESSION_LEN >= 20 && SESSION_MINUTES.contains(&3) && SESSION_MINUTES.contains(&15));
 }
 
+#[path = "../../../../fuzz/harness/flow_driver.rs"]
+mod driver;
 #[path = "../../../../fuzz/harness/flow.rs"]
 mod world;
 

@@ -76,10 +76,10 @@ fn pending_challenges(seed: u64) -> (World, Vec<ChallengeOutput>) {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
-    /// The fuzz driver's invariants over random scripts (see `fuzz/harness/flow.rs`).
+    /// The fuzz driver's invariants over random scripts (see `fuzz/harness/flow_driver.rs`).
     #[test]
-    fn no_success_without_every_proof(script in proptest::collection::vec(any::<u8>(), 0..160)) {
-        drive(&script);
+    fn no_success_without_every_proof(script in proptest::collection::vec(any::<u8>(), 0..400)) {
+        crate::driver::drive_bytes(&script);
     }
 
     /// Any challenge name other than the pending one is `WrongStep` with both names, and the

@@ -2,6 +2,8 @@
 
 #[path = "../../../../fuzz/harness/jwt.rs"]
 mod harness;
+#[path = "../../../../fuzz/harness/json.rs"]
+mod json;
 #[path = "../../../../fuzz/harness/replay.rs"]
 mod replay;
 
@@ -15,4 +17,19 @@ fn verify_corpus() {
 #[test]
 fn jwks_corpus() {
     assert!(replay(env!("CARGO_MANIFEST_DIR"), "jwt_jwks", harness::jwks) >= 8);
+}
+
+#[test]
+fn differential_corpus() {
+    let count = replay(
+        env!("CARGO_MANIFEST_DIR"),
+        "jwt_differential",
+        harness::differential,
+    );
+    assert!(count >= 4, "{count}");
+}
+
+#[test]
+fn strict_json_corpus() {
+    assert!(replay(env!("CARGO_MANIFEST_DIR"), "json_strict", json::strict) >= 8);
 }

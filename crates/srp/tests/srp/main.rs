@@ -2,6 +2,7 @@
 //! the fuzz corpus replay.
 
 mod corpus;
+mod normal_build;
 mod properties;
 mod rejections;
 mod support;

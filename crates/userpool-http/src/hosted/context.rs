@@ -171,7 +171,7 @@ impl Ctx {
 /// The origin a form's redirect goes to after a post: the authorization request's
 /// `redirect_uri` (already matched against the client's callbacks by the facade before any
 /// form is shown) — `scheme://authority` for web URLs, `scheme:` for an app's own scheme.
-fn redirect_origin(query: &str) -> Option<String> {
+pub(crate) fn redirect_origin(query: &str) -> Option<String> {
     let uri = form_urlencoded::parse(query.as_bytes())
         .find(|(k, _)| k == "redirect_uri")
         .map(|(_, v)| v.into_owned())?;
@@ -189,8 +189,13 @@ fn redirect_origin(query: &str) -> Option<String> {
         }
         _ => format!("{scheme}:"),
     };
-    // A source expression must not carry what would end or split the directive.
-    (!origin.contains([';', ',', ' ', '\'', '"'])).then_some(origin)
+    // A source expression must not carry what would end or split the directive: separators,
+    // quotes, and any whitespace or control character (a tab splits the source list; a line
+    // break makes the header invalid, and the page would go out without its policy).
+    (!origin.contains(|c: char| {
+        matches!(c, ';' | ',' | '\'' | '"') || c.is_whitespace() || c.is_control()
+    }))
+    .then_some(origin)
 }
 
 /// No framing, no caching, no referrer, no scripts; forms post only to this origin (and
@@ -363,6 +368,16 @@ mod tests {
             Some("myapp:".into())
         );
         assert_eq!(redirect_origin("client_id=c"), None);
+        // Found by the hosted_http fuzz oracle: a tab or line break in the authority.
+        for split in ["%09", "%0A", "%0D", "%0C", "%C2%A0", "%00"] {
+            assert_eq!(
+                redirect_origin(&format!(
+                    "redirect_uri=https%3A%2F%2Fa.example{split}b.example"
+                )),
+                None,
+                "{split}"
+            );
+        }
         assert_eq!(
             redirect_origin("redirect_uri=https%3A%2F%2Fa.example%3B%20script-src%20*"),
             None,

@@ -4,7 +4,7 @@
 //! in the sign-in cookie and a redirect to the client.
 
 mod context;
-mod cookies;
+pub(crate) mod cookies;
 mod endpoints;
 mod federation;
 mod feedback;
@@ -19,6 +19,8 @@ mod throttle;
 use userpool::wire::HostedRequest;
 
 pub(crate) use context::host_pool;
+#[cfg(any(test, fuzzing))]
+pub(crate) use context::redirect_origin;
 pub(crate) use endpoints::{authorize_get, error_get, logo_get, logout_get};
 pub(crate) use feedback::{feedback_get, feedback_post};
 pub(crate) use federation::{

@@ -19,3 +19,4 @@ pub(crate) enum Backend {
 mod memory;
 mod postgres;
 mod sqlite;
+mod wire_corpus;

@@ -8,3 +8,4 @@
 )]
 
 mod ceremonies;
+mod corpus;

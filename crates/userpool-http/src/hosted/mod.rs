@@ -22,10 +22,10 @@ pub(crate) use context::host_pool;
 #[cfg(any(test, fuzzing))]
 pub(crate) use context::redirect_origin;
 pub(crate) use endpoints::{authorize_get, error_get, logo_get, logout_get};
-pub(crate) use feedback::{feedback_get, feedback_post};
 pub(crate) use federation::{
     idp_response_get, idp_response_post, saml_metadata_get, saml_response_post,
 };
+pub(crate) use feedback::{feedback_get, feedback_post};
 use i18n::Text;
 pub(crate) use recovery::{forgot_get, forgot_post, reset_post};
 pub(crate) use sign_in::{challenge_post, login_get, login_post};

@@ -39,6 +39,7 @@
     )
 )]
 
+mod active_users;
 pub mod cli;
 pub mod commands;
 pub mod config;

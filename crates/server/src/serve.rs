@@ -97,8 +97,16 @@ pub async fn serve(settings: Settings, metrics: Option<Arc<Metrics>>) -> Result<
         &settings.region,
         settings.dev_outbox.then(|| outbox.clone()),
     )?;
-    let identity_store: Arc<dyn IdentityPools> = opened.store.clone();
-    let mut builder = Service::builder(opened.store.clone(), master_key.clone())
+    // With metrics on, every store call is timed (`userpool_store_duration_seconds`).
+    let store: Arc<dyn userpool_store::Store> = match &metrics {
+        Some(m) => Arc::new(userpool_store::ObservedStore::new(
+            opened.store.clone(),
+            m.clone(),
+        )),
+        None => opened.store.clone(),
+    };
+    let identity_store: Arc<dyn IdentityPools> = store.clone();
+    let mut builder = Service::builder(store, master_key.clone())
         .region(&settings.region)
         .sender(sender)
         .issuer(match settings.issuer_mode {

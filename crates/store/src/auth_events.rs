@@ -62,9 +62,9 @@ pub trait AuthEventStore: Send + Sync {
 /// The listing order: newest first, then by id descending.
 pub(crate) fn listing_key(
     event: &AuthEventRecord,
-) -> (std::cmp::Reverse<i64>, std::cmp::Reverse<String>) {
+) -> (std::cmp::Reverse<i64>, std::cmp::Reverse<&str>) {
     (
         std::cmp::Reverse(event.created),
-        std::cmp::Reverse(event.event_id.clone()),
+        std::cmp::Reverse(event.event_id.as_str()),
     )
 }

@@ -6,7 +6,8 @@
 //!   version, used code or marker, lost rotation race) is a typed [`StoreError`], never a
 //!   silent overwrite; a backend failure is [`StoreError::Backend`].
 //! * [`MemoryStore`], and (feature `conformance`) the suite every backend must pass; (feature
-//!   `faults`) `FaultyStore`, any store with failures injected on demand.
+//!   `faults`) `FaultyStore`, any store with failures injected on demand; [`ObservedStore`],
+//!   any store with every call timed (for metrics).
 //! * External identity providers of a pool and provider-user links ([`ProviderStore`]): one
 //!   pool user per provider user, atomically.
 //! * Identity pools beside the user pools ([`IdentityPoolStore`], [`IdentityStore`]): one
@@ -55,6 +56,8 @@ mod faults;
 mod federation;
 mod identity;
 mod memory;
+mod methods;
+mod observed;
 pub mod paging;
 mod records;
 mod traits;
@@ -69,6 +72,7 @@ pub use identity::{
     IdentityPoolRecord, IdentityPoolStore, IdentityPools, IdentityRecord, IdentityStore,
 };
 pub use memory::MemoryStore;
+pub use observed::{ObservedStore, StoreObserver};
 pub use records::{
     CodePurpose, CodeRecord, DomainRecord, INDEXED_ATTRIBUTES, ImportJob, LockoutState, Page,
     RefreshFamily, StoredKeys, UiCustomization, UserKeys, UserQuery, indexed_value,

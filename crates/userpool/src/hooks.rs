@@ -62,12 +62,19 @@ impl Core {
             response: T::Response::default(),
         };
         tracing::debug!(target: "userpool::triggers", trigger = T::KIND.name(), pool = %pool.id.as_str(), "invoking trigger");
-        registry
-            .invoke::<T>(event)
-            .await
-            .map_err(|e| {
+        let started = std::time::Instant::now();
+        let result = registry.invoke::<T>(event).await;
+        let seconds = started.elapsed().as_secs_f64();
+        match result {
+            Ok(response) => {
+                tracing::debug!(target: "userpool::metrics", counter = "trigger", trigger = T::KIND.name(), pool = %pool.id.as_str(), outcome = "Success", seconds);
+                Ok(response)
+            }
+            Err(e) => {
                 tracing::info!(target: "userpool::triggers", trigger = T::KIND.name(), exception = e.exception(), "trigger failed");
-                e.into()
-            })
+                tracing::debug!(target: "userpool::metrics", counter = "trigger", trigger = T::KIND.name(), pool = %pool.id.as_str(), outcome = e.exception(), seconds);
+                Err(e.into())
+            }
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! `/metrics`: counters move after a sign-in; `--metrics off` removes the route;
+//! `/metrics`: counters, active users and store timings move after a sign-in; `--metrics off` removes the route;
 //! `--metrics-bind` moves it to a listener of its own.
 
 use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
@@ -70,9 +70,24 @@ async fn counters_move_after_a_sign_in() {
             "userpool_requests_total{operation=\"SignUp\",outcome=\"Success\"}".to_owned(),
             1.0,
         ),
+        (format!("userpool_daily_active_users{pool_label}"), 1.0),
+        (format!("userpool_monthly_active_users{pool_label}"), 1.0),
     ] {
         assert_eq!(sample(&text, &metric), Some(want), "{metric} in\n{text}");
     }
+    // Every store call is timed: the sign-in read its user.
+    let reads = sample(
+        &text,
+        "userpool_store_duration_seconds_count{method=\"get_user\"}",
+    );
+    assert!(
+        reads.is_some_and(|n| n >= 2.0),
+        "get_user timings in\n{text}"
+    );
+    assert!(
+        !text.contains("userpool_store_errors_total{"),
+        "no backend failure:\n{text}"
+    );
 }
 
 #[tokio::test]

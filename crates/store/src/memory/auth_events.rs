@@ -25,10 +25,11 @@ impl AuthEvents {
 
     fn put(&mut self, event: AuthEventRecord, retention: AuthEventRetention) {
         let events = self.by_user.entry(event.user.clone()).or_default();
-        events.retain(|e| e.event_id != event.event_id);
-        events.push(event);
-        events.retain(|e| e.created >= retention.not_before);
-        events.sort_by_key(listing_key);
+        events.retain(|e| e.event_id != event.event_id && e.created >= retention.not_before);
+        // Kept in listing order, so the new event goes where a binary search puts it.
+        let key = listing_key(&event);
+        let at = events.partition_point(|e| listing_key(e) < key);
+        events.insert(at, event);
         events.truncate(retention.keep);
     }
 }

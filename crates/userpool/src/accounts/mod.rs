@@ -1,6 +1,7 @@
 //! The accounts component: what users do to their own account (and administrators to
 //! users' accounts).
 
+mod admin_create;
 pub(crate) mod attributes;
 pub(crate) mod devices;
 pub(crate) mod passwords;

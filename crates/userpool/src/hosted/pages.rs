@@ -74,7 +74,7 @@ impl Hosted {
         let location = self
             .complete(pool, client, &request.request, &user, auth_time)
             .await?;
-        tracing::info!(target: "userpool::metrics", counter = "sign_in", pool = %pool.id.as_str());
+        tracing::info!(target: "userpool::metrics", counter = "sign_in", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(HostedStep::SignedIn {
             session: HostedSession {
                 cookie,

@@ -124,7 +124,7 @@ impl SignIn {
         });
         self.record_outcome(cx, &cx.pool.case_rule.fold(&user.username), true, false)
             .await?;
-        tracing::info!(target: "userpool::metrics", counter = "sign_in", pool = %cx.pool.id.as_str());
+        tracing::info!(target: "userpool::metrics", counter = "sign_in", pool = %cx.pool.id.as_str(), sub = %user.sub);
         Ok(AuthResponse {
             authentication_result: Some(result),
             ..AuthResponse::default()

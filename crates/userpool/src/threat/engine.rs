@@ -14,6 +14,7 @@ use userpool_risk::{
 };
 use userpool_store::{AuthEventRecord, AuthEventRetention};
 
+use super::history::{HistoryCache, Position};
 use crate::core::Core;
 use crate::error::{Error, ErrorKind, Result};
 use crate::wire::{ContextData, UserContextData};
@@ -66,6 +67,7 @@ pub(crate) struct RiskEngine {
     breach: OnceLock<Arc<BreachFilter>>,
     scorer: Arc<dyn RiskScorer>,
     activity: Mutex<HashMap<(String, IpAddr), VecDeque<Seen>>>,
+    history: HistoryCache,
 }
 
 impl std::fmt::Debug for RiskEngine {
@@ -128,6 +130,7 @@ impl RiskEngine {
             breach: cell,
             scorer: scorer.unwrap_or_else(|| Arc::new(DefaultScorer::default())),
             activity: Mutex::new(HashMap::new()),
+            history: HistoryCache::default(),
         }
     }
 
@@ -294,9 +297,9 @@ impl Core {
     ) -> Result<Decision> {
         let now = self.now();
         let history = if mode == AdvancedSecurityMode::Off {
-            Vec::new()
+            Arc::default()
         } else {
-            self.auth_events(pool, user, 200).await?
+            self.recent_events(pool, user, now).await?
         };
         let ip_activity = origin
             .ip
@@ -311,7 +314,7 @@ impl Core {
                 now,
                 outcome: AttemptOutcome::Pending,
             },
-            history: &history,
+            history: history.as_slice(),
             ip_activity,
         };
         let empty = RiskConfiguration::default();
@@ -322,6 +325,31 @@ impl Core {
             self.risk.scorer.as_ref(),
             &input,
         ))
+    }
+
+    /// A user's newest events (at most [`KEEP_EVENTS`]): from the history cache when it is
+    /// current (one look at the store's newest event), else read, parsed and cached.
+    async fn recent_events(
+        &self,
+        pool: &PoolConfig,
+        user: &str,
+        now: i64,
+    ) -> Result<Arc<Vec<AuthEvent>>> {
+        let newest: Option<Position> = self
+            .store()
+            .list_auth_events(&pool.id, user, 1, None)
+            .await
+            .map_err(|e| self.store_error(&e))?
+            .items
+            .into_iter()
+            .next()
+            .map(|r| (r.created, r.event_id));
+        let cache = &self.risk.history;
+        if let Some(events) = cache.get(pool.id.as_str(), user, newest.as_ref(), now) {
+            return Ok(events);
+        }
+        let events = self.auth_events(pool, user, KEEP_EVENTS).await?;
+        Ok(cache.put(pool.id.as_str(), user, events, now))
     }
 
     /// A user's newest events (at most `limit`).
@@ -361,12 +389,23 @@ impl Core {
             keep: KEEP_EVENTS,
             not_before: self.now() - KEEP_SECONDS,
         };
+        let not_before = retention.not_before;
         match self
             .store()
             .put_auth_event(&pool.id, record, retention)
             .await
         {
-            Ok(()) | Err(userpool_store::StoreError::UserNotFound) => Ok(()),
+            Ok(()) => {
+                self.risk.history.record(
+                    pool.id.as_str(),
+                    user,
+                    &event.event,
+                    KEEP_EVENTS,
+                    not_before,
+                );
+                Ok(())
+            }
+            Err(userpool_store::StoreError::UserNotFound) => Ok(()),
             Err(e) => Err(self.store_error(&e)),
         }
     }

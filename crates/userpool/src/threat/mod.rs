@@ -6,6 +6,7 @@
 
 pub(crate) mod engine;
 mod events;
+mod history;
 pub(crate) mod notify;
 pub(crate) mod source;
 

@@ -121,7 +121,7 @@ impl Tokens {
         let (id_token, access_token) = self
             .mint(pool, client, &user, &grant, &family.origin_jti, caller)
             .await?;
-        tracing::info!(target: "userpool::metrics", counter = "token_refresh", pool = %pool.id.as_str());
+        tracing::info!(target: "userpool::metrics", counter = "token_refresh", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(AuthenticationResult {
             access_token: access_token.into(),
             expires_in: client.token_validity.access,

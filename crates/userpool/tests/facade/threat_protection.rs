@@ -578,3 +578,63 @@ async fn password_changes_and_resets_are_events_and_breached_ones_are_refused() 
         ]
     );
 }
+
+#[tokio::test]
+async fn events_written_by_another_process_on_the_same_store_are_scored() {
+    use rand::SeedableRng;
+    let a = world!();
+    let (pool, client) = protected_pool(&a, AdvancedSecurityMode::Enforced).await;
+    a.user(&client, "alice", PASSWORD).await;
+    let block = Some(AccountTakeoverAction {
+        notify: false,
+        event_action: EventAction::Block,
+    });
+    a.service
+        .threat_protection()
+        .set_risk_configuration(SetRiskConfigurationRequest {
+            user_pool_id: pool.clone(),
+            account_takeover_risk_configuration: Some(AccountTakeoverRiskConfiguration {
+                notify_configuration: None,
+                actions: AccountTakeoverActions {
+                    low_action: block,
+                    medium_action: block,
+                    high_action: block,
+                },
+            }),
+            ..Default::default()
+        })
+        .await
+        .expect("set");
+    // A second service on the same store: another process of the same deployment.
+    let b = World::build(a.store.clone(), |builder| {
+        builder.rng(rand_chacha::ChaCha20Rng::seed_from_u64(8))
+    });
+    // B scores (and keeps) alice's history with a successful sign-in.
+    tokens(
+        &admin_sign_in(&b, &pool, &client, PASSWORD, "198.51.100.4", "laptop")
+            .await
+            .expect("baseline"),
+    );
+    // A sees three wrong passwords from the same device and network.
+    for _ in 0..3 {
+        assert_error(
+            admin_sign_in(
+                &a,
+                &pool,
+                &client,
+                "Wrong-password-1",
+                "198.51.100.4",
+                "laptop",
+            )
+            .await,
+            "NotAuthorizedException",
+            "Incorrect username or password.",
+        );
+    }
+    // B's next sign-in counts A's failures (failure velocity: Low, and Low blocks here).
+    assert_error(
+        admin_sign_in(&b, &pool, &client, PASSWORD, "198.51.100.4", "laptop").await,
+        "NotAuthorizedException",
+        "Unable to login because of security reasons.",
+    );
+}

@@ -1,9 +1,10 @@
 //! What threat protection adds to a sign-in: the same USER_SRP_AUTH sign-in through the
 //! facade on `MemoryStore`, with threat protection `OFF` and `ENFORCED` (every account-takeover
 //! level configured, IP exception lists set, compromised-credentials checks on), measured in
-//! the same run. With `ENFORCED` each sign-in reads the user's last 200 events, scores them,
-//! notes the address and stores a new event (the history is at its 200-event cap after
-//! warm-up, the steady state of an active user).
+//! the same run. With `ENFORCED` each sign-in checks the store's newest event against the
+//! facade's cache of the user's parsed history (last 200 events), scores them, notes the
+//! address and stores a new event (the history is at its 200-event cap after warm-up, the
+//! steady state of an active user).
 //!
 //! ```sh
 //! cargo bench -p userpool-benches --bench risk

@@ -29,6 +29,8 @@ pub struct Fixture {
     pub client: String,
     /// The client's RNG.
     pub rng: ChaCha20Rng,
+    /// The service's clock (starts at [`NOW`]).
+    pub clock: Arc<FixedClock>,
     signed_up: u64,
 }
 
@@ -53,8 +55,9 @@ impl Fixture {
         store: Arc<dyn Store>,
         pool: impl FnOnce(&mut UserPoolRequest),
     ) -> Self {
+        let clock = Arc::new(FixedClock::new(NOW));
         let service = Service::builder(store, MasterKey::new([7; 32]))
-            .clock(Arc::new(FixedClock::new(NOW)))
+            .clock(clock.clone())
             .rng(ChaCha20Rng::seed_from_u64(1))
             .signing_algorithm(jwt_tokens::Algorithm::RS256)
             .build()
@@ -111,6 +114,7 @@ impl Fixture {
             pool,
             client,
             rng: ChaCha20Rng::seed_from_u64(2),
+            clock,
             signed_up: 0,
         }
     }

@@ -4,13 +4,13 @@
 //! performs the engine's events against the store, runs the custom-auth triggers and issues
 //! tokens.
 
+mod context;
 pub(crate) mod custom_auth;
 mod finish;
 pub(crate) mod flow_events;
 mod risk;
 pub(crate) mod software_token;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use auth_flow_state_machine::{
@@ -20,16 +20,18 @@ use auth_flow_state_machine::{
 use custom_auth_triggers::events::PreAuthenticationRequest;
 use custom_auth_triggers::{PreAuthentication, TriggerSource};
 use sha2::{Digest, Sha256};
-use user_pool_model::{AppClient, PoolConfig, PreventUserExistenceErrors, User};
+use user_pool_model::{PoolConfig, PreventUserExistenceErrors, User};
 
 use crate::core::{Core, internal};
-use crate::error::{Error, Result};
-use crate::hooks::{Caller, trigger_attributes};
+use crate::error::Result;
+use crate::hooks::trigger_attributes;
 use crate::seal::{HEADER_BYTES, NONCE_BYTES, Purpose, TAG_BYTES};
 use crate::threat::engine::Origin;
 use crate::tokens::Tokens;
 use crate::tokens::{ClientProof, Grant};
 use crate::wire::*;
+
+pub(crate) use context::{NO_METADATA, SignInContext, UNKNOWN_FAILURE_PREFIX, UnknownUser};
 
 /// Sign-in: InitiateAuth, RespondToAuthChallenge and their Admin forms, AssociateSoftwareToken and VerifySoftwareToken. It runs the flow engine; tokens come from [`Tokens`](crate::Tokens).
 pub struct SignIn {
@@ -51,107 +53,6 @@ impl std::fmt::Debug for SignIn {
 
 /// Longest a session marker must be kept (the longest session plus the timestamp window).
 const MARKER_SECONDS: i64 = 16 * 60;
-
-/// One sign-in request's fixed context.
-pub(crate) struct SignInContext<'a> {
-    pub(crate) pool: PoolConfig,
-    pub(crate) client: AppClient,
-    pub(crate) admin: bool,
-    /// The hosted UI's sign-in: it ends in the sign-in cookie, not in API tokens.
-    pub(crate) hosted: bool,
-    pub(crate) metadata: &'a BTreeMap<String, String>,
-    /// An unknown user hidden by PreventUserExistenceErrors: where their failures count.
-    pub(crate) unknown: Option<UnknownUser>,
-    /// Where the attempt came from (threat protection).
-    pub(crate) origin: Origin,
-    /// Threat protection demands a second factor.
-    pub(crate) require_mfa: bool,
-    /// Threat protection's decision for this attempt (`None`: off).
-    pub(crate) screened: Option<risk::Screened>,
-    /// The password is in the breached list under `BLOCK`: a correct one ends in a reset.
-    pub(crate) reset_if_correct: bool,
-    /// The pool's passkey relying party for this client (pools that allow `WEB_AUTHN`).
-    pub(crate) relying_party: Option<webauthn_rp::RelyingParty>,
-}
-
-/// What an unknown user typed, under PreventUserExistenceErrors `ENABLED`: the lockout key
-/// their failed attempts are counted under (bounded: purged like session counters once the
-/// lockout policy has forgotten them) and the failures so far. A phantom thereby locks out
-/// after exactly the failures a real user does.
-pub(crate) struct UnknownUser {
-    key: String,
-    failures: Failures,
-}
-
-/// The lockout keys of unknown users' failures start with this (purged by
-/// [`Service::purge_expired`]).
-pub(crate) const UNKNOWN_FAILURE_PREFIX: &str = "\u{1}unknown/";
-
-impl<'a> SignInContext<'a> {
-    /// An API sign-in (`admin` for the Admin* operations).
-    pub(crate) fn new(
-        pool: PoolConfig,
-        client: AppClient,
-        admin: bool,
-        metadata: &'a BTreeMap<String, String>,
-    ) -> Self {
-        Self {
-            pool,
-            client,
-            admin,
-            hosted: false,
-            metadata,
-            unknown: None,
-            origin: Origin::default(),
-            require_mfa: false,
-            screened: None,
-            reset_if_correct: false,
-            relying_party: None,
-        }
-    }
-
-    /// The same, from `origin`.
-    pub(crate) fn from(mut self, origin: Origin) -> Self {
-        self.origin = origin;
-        self
-    }
-}
-
-/// No `ClientMetadata` (the sign-ins that have none: MFA setup by session, the hosted UI).
-pub(crate) static NO_METADATA: BTreeMap<String, String> = BTreeMap::new();
-
-impl SignInContext<'static> {
-    /// The hosted UI's sign-in for `client` of `pool`: the admin password flow, ending in the
-    /// sign-in cookie.
-    pub(crate) fn hosted(pool: &PoolConfig, client: &AppClient) -> Self {
-        Self {
-            pool: pool.clone(),
-            client: client.clone(),
-            admin: true,
-            hosted: true,
-            metadata: &NO_METADATA,
-            unknown: None,
-            origin: Origin::admin(None),
-            require_mfa: false,
-            screened: None,
-            reset_if_correct: false,
-            relying_party: None,
-        }
-    }
-}
-
-impl SignInContext<'_> {
-    pub(crate) fn caller(&self) -> Caller<'_> {
-        Caller {
-            client_id: self.client.id.as_str(),
-            metadata: Some(self.metadata),
-        }
-    }
-
-    pub(crate) fn flow_error(&self, e: &FlowError) -> Error {
-        Error::from_flow(e, self.client.prevent_user_existence_errors)
-    }
-}
 
 /// A loaded account: the user and its decrypted secrets.
 pub(crate) struct Loaded {

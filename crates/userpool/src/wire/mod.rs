@@ -4,6 +4,7 @@
 
 mod admin;
 mod auth;
+mod client;
 mod decode;
 mod device;
 mod domain;
@@ -19,6 +20,7 @@ mod user;
 
 pub use admin::*;
 pub use auth::*;
+pub use client::*;
 pub use decode::{DecodeError, decode};
 pub use device::*;
 pub use domain::*;

@@ -8,7 +8,7 @@ use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 use time::OffsetDateTime;
 use userpool::wire::*;
-use userpool::{FixedClock, MasterKey, Service};
+use userpool::{Clock as _, FixedClock, MasterKey, Service};
 use userpool_store::Store;
 
 /// The fixture's virtual clock.
@@ -138,8 +138,9 @@ impl Fixture {
         let p = &challenge.challenge_parameters;
         let user = p.get("USER_ID_FOR_SRP").unwrap_or_default().to_owned();
         let pool_name = f.pool.split_once('_').map_or("", |(_, n)| n).to_owned();
-        let timestamp =
-            srp::format_timestamp(OffsetDateTime::from_unix_timestamp(NOW).expect("time"));
+        let timestamp = srp::format_timestamp(
+            OffsetDateTime::from_unix_timestamp(f.clock.now()).expect("time"),
+        );
         let signature = handshake
             .respond(
                 &srp::ClaimIdentity::user(&pool_name, &user),

@@ -1,6 +1,6 @@
 //! Embedding: the Cognito-compatible API nested under `/cognito` in the embedder's own axum
-//! app, next to the embedder's routes — one of which accepts the pool's access tokens,
-//! verified in the handler with the pool's keys. Runs the whole exchange in process
+//! app, next to the embedder's routes — one of which accepts the pool's access tokens through
+//! `userpool-axum`'s extractor (one line: the handler takes an `AccessToken`). Runs the whole exchange in process
 //! (`tower::ServiceExt::oneshot`), no port needed.
 //!
 //! ```sh
@@ -12,37 +12,32 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderMap, Request, StatusCode};
+use axum::http::Request;
 use axum::routing::get;
 use tower::ServiceExt as _;
 use userpool::wire::*;
-use userpool::{MasterKey, Service, UserPool};
+use userpool::{MasterKey, Service};
+use userpool_axum::{AccessToken, AuthLayer, Local};
 use userpool_store::MemoryStore;
 
-/// The embedder's state: the pool whose tokens its API accepts.
-#[derive(Clone)]
-struct AppState {
-    pool: UserPool,
-    service: Service,
+/// An embedder's handler: it runs only for a request with an acceptable
+/// `Authorization: Bearer <access token>` of the pool (signature, expiry, revocation).
+async fn hello(token: AccessToken) -> String {
+    format!("hello, {}", token.username().unwrap_or("?"))
 }
 
-/// An embedder's handler: `Authorization: Bearer <access token>`, verified with the pool's keys.
-async fn hello(State(state): State<AppState>, headers: HeaderMap) -> (StatusCode, String) {
-    let token = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    let Some(token) = token else {
-        return (StatusCode::UNAUTHORIZED, "missing bearer token".into());
-    };
-    match state.pool.verify_access_token(token, state.service.now()) {
-        Ok(claims) => (
-            StatusCode::OK,
-            format!("hello, {}", claims.username().unwrap_or("?")),
-        ),
-        Err(e) => (StatusCode::UNAUTHORIZED, format!("refused: {e}")),
+async fn get_hello(
+    app: &Router,
+    token: Option<&str>,
+) -> Result<(axum::http::StatusCode, String), Box<dyn Error>> {
+    let mut request = Request::get("/hello");
+    if let Some(t) = token {
+        request = request.header("authorization", format!("Bearer {t}"));
     }
+    let response = app.clone().oneshot(request.body(Body::empty())?).await?;
+    let status = response.status();
+    let body = axum::body::to_bytes(response.into_body(), 1 << 16).await?;
+    Ok((status, String::from_utf8_lossy(&body).into_owned()))
 }
 
 async fn post_json(
@@ -109,14 +104,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
         })
         .await?;
 
-    let state = AppState {
-        pool: service.user_pool(&pool_id).await?,
-        service: service.clone(),
-    };
     let app: Router = Router::new()
         .route("/hello", get(hello))
-        .with_state(state)
-        .nest("/cognito", userpool_http::router(service));
+        .route_layer(AuthLayer::new(Local::new(service.clone(), pool_id.clone())))
+        .nest("/cognito", userpool_http::router(service.clone()));
     println!("1. the embedder's app: GET /hello (its own) and POST /cognito (Cognito's API)");
 
     let signed_in = post_json(
@@ -135,17 +126,16 @@ async fn main() -> Result<(), Box<dyn Error>> {
     );
 
     for (label, token) in [("with the token", Some(access.as_str())), ("without", None)] {
-        let mut request = Request::get("/hello");
-        if let Some(t) = token {
-            request = request.header("authorization", format!("Bearer {t}"));
-        }
-        let response = app.clone().oneshot(request.body(Body::empty())?).await?;
-        let status = response.status();
-        let body = axum::body::to_bytes(response.into_body(), 1 << 16).await?;
-        println!(
-            "3. GET /hello {label}: {status} {}",
-            String::from_utf8_lossy(&body)
-        );
+        let (status, body) = get_hello(&app, token).await?;
+        println!("3. GET /hello {label}: {status} {body}");
     }
+    post_json(
+        &app,
+        "GlobalSignOut",
+        serde_json::json!({"AccessToken": access}),
+    )
+    .await?;
+    let (status, body) = get_hello(&app, Some(&access)).await?;
+    println!("4. GET /hello after GlobalSignOut: {status} {body}");
     Ok(())
 }

@@ -11,8 +11,35 @@ impl Tokens {
         self.verify_access(token.expose_secret(), ADMIN_SCOPE).await
     }
 
+    /// Verifies an access token presented to an embedder's own route (what `userpool-axum`
+    /// calls): issued by `pool_id` — a token of another pool, or of anyone else, is `Invalid
+    /// Access Token` — with a good signature, `token_use` `access`, not expired, carrying
+    /// `required_scope` when one is named, not revoked (GlobalSignOut, RevokeToken,
+    /// AdminUserGlobalSignOut) and of a user who still exists and is enabled. Returns its claims.
+    ///
+    /// # Errors
+    /// `NotAuthorizedException` with Cognito's messages (`Invalid Access Token`, `Access Token
+    /// has expired`, `Access Token does not have required scopes`, `Access Token has been
+    /// revoked`, `User is disabled.`), `UserNotFoundException`, or a store failure.
+    pub async fn verify_access_token(
+        &self,
+        pool_id: &str,
+        token: &str,
+        required_scope: Option<&str>,
+    ) -> Result<jwt_tokens::Claims> {
+        if claimed_pool(token).is_none_or(|claimed| claimed.as_str() != pool_id) {
+            return Err(not_authorized("Invalid Access Token"));
+        }
+        let authorized = self.verify_access_with(token, required_scope).await?;
+        Ok(authorized.claims)
+    }
+
     /// Checks an access token that must carry `scope` (see [`Tokens::authorize`](crate::Tokens::authorize)).
     pub(crate) async fn verify_access(&self, token: &str, scope: &str) -> Result<Authorized> {
+        self.verify_access_with(token, Some(scope)).await
+    }
+
+    async fn verify_access_with(&self, token: &str, scope: Option<&str>) -> Result<Authorized> {
         if token.is_empty() {
             return Err(missing("accessToken"));
         }
@@ -24,9 +51,11 @@ impl Tokens {
             Err(e) => return Err(self.core.store_error(&e)),
         };
         let keys = self.core.key_set(&pool.id).await?;
-        let validation = Validation::access_token(self.core.issuer.for_pool(&pool.id))
-            .any_client()
-            .require_scope(scope);
+        let mut validation =
+            Validation::access_token(self.core.issuer.for_pool(&pool.id)).any_client();
+        if let Some(scope) = scope {
+            validation = validation.require_scope(scope);
+        }
         let claims = match keys.verify(token, &validation, self.core.now()) {
             // A key another service made since this one last looked: look again, once.
             Err(jwt_tokens::Error::UnknownKeyId) => {

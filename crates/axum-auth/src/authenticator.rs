@@ -1,0 +1,85 @@
+//! What verifies a token: the [`Authenticator`] trait, and the claims it hands on.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::error::Rejection;
+
+/// The verified claims of an access token; the extractor's value, also put in the request's
+/// extensions by [`RequireAccessToken`](crate::RequireAccessToken).
+#[derive(Debug, Clone)]
+pub struct AccessToken {
+    claims: jwt_tokens::Claims,
+}
+
+impl AccessToken {
+    /// Wraps claims an [`Authenticator`] verified.
+    pub fn new(claims: jwt_tokens::Claims) -> Self {
+        Self { claims }
+    }
+
+    /// `sub`: the user's stable id.
+    pub fn sub(&self) -> &str {
+        self.claims.sub()
+    }
+
+    /// `username`.
+    pub fn username(&self) -> Option<&str> {
+        self.claims.username()
+    }
+
+    /// `client_id`: the app client the token was issued to.
+    pub fn client_id(&self) -> Option<&str> {
+        self.claims.client_id()
+    }
+
+    /// `scope`, split.
+    pub fn scopes(&self) -> Vec<&str> {
+        self.claims.scopes()
+    }
+
+    /// `cognito:groups`.
+    pub fn groups(&self) -> Vec<&str> {
+        self.claims.groups()
+    }
+
+    /// Every claim.
+    pub fn claims(&self) -> &jwt_tokens::Claims {
+        &self.claims
+    }
+}
+
+/// Verifies a bearer access token. Implemented by [`Local`](crate::Local) (a `userpool`
+/// service in this process) and [`Remote`](crate::Remote) (any pool's JWKS URL, Cognito's too).
+#[async_trait]
+pub trait Authenticator: Send + Sync + 'static {
+    /// The claims of `token` when it is acceptable, else why not.
+    async fn authenticate(&self, token: &str) -> Result<AccessToken, Rejection>;
+}
+
+/// A shared authenticator, as the layer and the extractor keep it.
+pub type SharedAuthenticator = Arc<dyn Authenticator>;
+
+/// The token of an `Authorization: Bearer <token>` header value (scheme case-insensitive).
+pub(crate) fn bearer(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && !token.contains(' '))
+        .then_some(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_bearer_token_is_taken() {
+        assert_eq!(bearer("Bearer abc.def.ghi"), Some("abc.def.ghi"));
+        assert_eq!(bearer("bearer  abc"), Some("abc"));
+        assert_eq!(bearer("Basic dXNlcjpwYXNz"), None);
+        assert_eq!(bearer("Bearer "), None);
+        assert_eq!(bearer("Bearer a b"), None);
+        assert_eq!(bearer("Bearer"), None);
+    }
+}

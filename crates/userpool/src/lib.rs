@@ -153,6 +153,7 @@ pub mod reseal;
 mod seal;
 mod service;
 mod sign_in;
+mod srp_client;
 mod threat;
 mod tokens;
 pub mod wire;
@@ -189,6 +190,7 @@ pub use seal::{
 };
 pub use service::{DEFAULT_BASE_URL, Issuer, Service, UserPool};
 pub use sign_in::SignIn;
+pub use srp_client::SrpSignIn;
 pub use threat::ThreatProtection;
 pub use threat::source::with_source_ip;
 pub use tokens::{ADMIN_SCOPE, Tokens};

@@ -572,3 +572,68 @@ async fn a_verifier_stored_without_its_powers_gets_them_at_the_next_sign_in() {
         "NotAuthorizedException",
     );
 }
+
+#[tokio::test]
+async fn the_srp_client_helper_signs_in_in_three_calls_with_a_client_secret() {
+    use rand_core::SeedableRng as _;
+    let w = world!();
+    let pool = w.pool().await;
+    let client = w.client_with(&pool, |c| c.generate_secret = true).await;
+    let secret = client
+        .client_secret
+        .as_ref()
+        .expect("a secret")
+        .expose_secret()
+        .to_owned();
+    let id = client.client_id.clone();
+    let plain = w.client(&pool).await;
+    w.user(&plain, "alice", PASSWORD).await;
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(5);
+
+    let start = userpool::SrpSignIn::start(&mut rng, &id, "alice")
+        .expect("start")
+        .client_secret(&secret);
+    let challenge = w
+        .service
+        .sign_in()
+        .initiate_auth(start.initiate_request())
+        .await
+        .expect("challenge");
+    let answer = start
+        .answer(&pool, &challenge, PASSWORD, w.now())
+        .expect("answer");
+    let done = w
+        .service
+        .sign_in()
+        .respond_to_auth_challenge(answer)
+        .await
+        .expect("tokens");
+    assert!(done.authentication_result.is_some());
+
+    // A wrong password is the server's refusal, not the helper's.
+    let start = userpool::SrpSignIn::start(&mut rng, &id, "alice")
+        .expect("start")
+        .client_secret(&secret);
+    let challenge = w
+        .service
+        .sign_in()
+        .initiate_auth(start.initiate_request())
+        .await
+        .expect("challenge");
+    let answer = start
+        .answer(&pool, &challenge, "Wrong-password-1", w.now())
+        .expect("answer");
+    assert_error(
+        w.service.sign_in().respond_to_auth_challenge(answer).await,
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+    );
+
+    // Anything but a PASSWORD_VERIFIER is not answered.
+    let start = userpool::SrpSignIn::start(&mut rng, &id, "alice").expect("start");
+    assert_error(
+        start.answer(&pool, &AuthResponse::default(), PASSWORD, w.now()),
+        "InvalidParameterException",
+        "the answer is not a PASSWORD_VERIFIER challenge",
+    );
+}

@@ -133,7 +133,7 @@ impl SrpSignIn {
             )
             .map_err(|_| invalid("the challenge's SRP values are not acceptable"))?;
         let mut responses = vec![
-            ("USERNAME", user.clone()),
+            ("USERNAME", user),
             ("PASSWORD_CLAIM_SECRET_BLOCK", secret_block),
             ("PASSWORD_CLAIM_SIGNATURE", signature),
             ("TIMESTAMP", timestamp),

@@ -52,7 +52,7 @@ pub struct ListResourceServersResponse {
     pub next_token: Option<String>,
 }
 
-/// `CreateUserImportJob`, `StartUserImportJob`, `DescribeUserImportJob`.
+/// `CreateUserImportJob`, `StartUserImportJob`, `DescribeUserImportJob`, `StopUserImportJob`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct UserImportJobRequest {
@@ -94,6 +94,12 @@ pub struct UserImportJobType {
     /// `CompletionMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completion_message: Option<String>,
+    /// `StartDate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<f64>,
+    /// `CompletionDate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completion_date: Option<f64>,
 }
 
 /// `{UserImportJob}`.

@@ -5,7 +5,6 @@
 
 use std::sync::atomic::Ordering;
 
-use user_pool_model::csv_import::RowError;
 use user_pool_model::{PoolConfig, UserPoolId};
 use userpool_store::{ImportJob, StoreError};
 
@@ -358,16 +357,28 @@ impl Admin {
         })
     }
 
-    /// The rows a job refused so far, in file order, with their line and reason (a userpool
-    /// extension: Cognito writes them to CloudWatch Logs). At most
-    /// [`MAX_KEPT_ERRORS`](import_worker::MAX_KEPT_ERRORS) are kept; `FailedUsers` counts all.
-    pub async fn user_import_job_errors(
+    /// ListUserImportJobErrors (a userpool extension: Cognito writes them to CloudWatch
+    /// Logs): the rows a job refused so far, in file order, with their line and reason. At
+    /// most [`MAX_KEPT_ERRORS`](import_worker::MAX_KEPT_ERRORS) are kept; `FailedUsers`
+    /// counts all.
+    pub async fn list_user_import_job_errors(
         &self,
         req: UserImportJobRequest,
-    ) -> Result<Vec<RowError>> {
+    ) -> Result<UserImportJobErrorsResponse> {
         crate::audit::event("ListUserImportJobErrors");
         let pool = self.core.pool(&req.user_pool_id).await?;
-        Ok(self.job(&pool, req.job_id.as_deref()).await?.errors)
+        let job = self.job(&pool, req.job_id.as_deref()).await?;
+        Ok(UserImportJobErrorsResponse {
+            errors: job
+                .errors
+                .into_iter()
+                .map(|e| UserImportJobErrorType {
+                    line: e.line as u64,
+                    message: e.message,
+                })
+                .collect(),
+            failed_users: job.failed,
+        })
     }
 
     /// Waits until a job this service runs has ended (at once for any other job) and

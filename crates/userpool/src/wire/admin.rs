@@ -134,3 +134,24 @@ pub struct ListUserImportJobsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination_token: Option<String>,
 }
+
+/// One refused row of an import job (`ListUserImportJobErrors`, a userpool extension).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserImportJobErrorType {
+    /// The file line the row starts on (the header is line 1).
+    pub line: u64,
+    /// Why it was refused.
+    pub message: String,
+}
+
+/// `ListUserImportJobErrors` response (a userpool extension: Cognito writes refused rows to
+/// CloudWatch Logs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserImportJobErrorsResponse {
+    /// The refused rows kept with the job, in file order.
+    pub errors: Vec<UserImportJobErrorType>,
+    /// `FailedUsers`: every refused row, kept or not.
+    pub failed_users: u64,
+}

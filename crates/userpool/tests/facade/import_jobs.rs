@@ -132,6 +132,7 @@ async fn hash_imported_users_of_each_algorithm_sign_in_once_with_their_password(
     let absurd = rows[1].1.replacen("$04$", "$20$", 1);
     rows.push(("greedy".into(), absurd));
     rows.push(("plain".into(), "md5:abc".into()));
+    rows.push(("forgetful".into(), rows[0].1.clone()));
     let job = start(&w, &pool, csv(&w, &pool, &rows).await).await;
     let done = w
         .service
@@ -146,26 +147,29 @@ async fn hash_imported_users_of_each_algorithm_sign_in_once_with_their_password(
             done.imported_users,
             done.failed_users
         ),
-        ("Succeeded", 4, 2)
+        ("Succeeded", 5, 2)
     );
     let errors = w
         .service
         .admin()
-        .user_import_job_errors(job)
+        .list_user_import_job_errors(job)
         .await
         .expect("errors");
     assert_eq!(
-        errors
-            .iter()
-            .map(|e| (e.line, e.message.as_str()))
-            .collect::<Vec<_>>(),
-        vec![
-            (6, "password_hash: bcrypt cost 20 is above the limit of 14."),
-            (
-                7,
-                "password_hash must be an argon2id, bcrypt, scrypt or pbkdf2-sha256 hash in PHC format ($2b$ for bcrypt)."
-            ),
-        ]
+        errors,
+        UserImportJobErrorsResponse {
+            errors: vec![
+                UserImportJobErrorType {
+                    line: 6,
+                    message: "password_hash: bcrypt cost 20 is above the limit of 14.".into()
+                },
+                UserImportJobErrorType {
+                    line: 7,
+                    message: "password_hash must be an argon2id, bcrypt, scrypt or pbkdf2-sha256 hash in PHC format ($2b$ for bcrypt).".into()
+                },
+            ],
+            failed_users: 2,
+        }
     );
     for (name, _) in hashes(old) {
         let key = name.to_owned();
@@ -218,6 +222,36 @@ async fn hash_imported_users_of_each_algorithm_sign_in_once_with_their_password(
             "Incorrect username or password.",
         );
     }
+    // A reset works as for any imported user, and drops the hash too.
+    w.service
+        .accounts()
+        .forgot_password(ClientUserRequest {
+            client_id: client.clone(),
+            username: "forgetful".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("forgot");
+    let code = w.outbox.last_code(&pool, "forgetful").expect("code");
+    w.service
+        .accounts()
+        .confirm_forgot_password(ConfirmForgotPasswordRequest {
+            client_id: client.clone(),
+            username: "forgetful".into(),
+            confirmation_code: code.as_str().into(),
+            password: "New-passw0rd!".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("reset");
+    let stored = w.store.get_user(&user_pool_model::UserPoolId::parse(&pool).expect("id"), "forgetful").await;
+    assert_eq!(stored.expect("store").expect("user").imported_password_hash, None);
+    assert_error(
+        w.password_sign_in(&client, "forgetful", old).await,
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+    );
+    tokens(&w.password_sign_in(&client, "forgetful", "New-passw0rd!").await.expect("new"));
 }
 
 #[tokio::test]

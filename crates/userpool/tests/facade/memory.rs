@@ -25,6 +25,8 @@ mod identity_flows;
 mod identity_pools;
 #[path = "import_jobs.rs"]
 mod import_jobs;
+#[path = "import_load.rs"]
+mod import_load;
 #[path = "keys.rs"]
 mod keys;
 #[path = "lockout.rs"]

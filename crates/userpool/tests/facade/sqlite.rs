@@ -28,6 +28,8 @@ mod identity_flows;
 mod identity_pools;
 #[path = "import_jobs.rs"]
 mod import_jobs;
+#[path = "import_load.rs"]
+mod import_load;
 #[path = "keys.rs"]
 mod keys;
 // The log scrub installs the process's one global subscriber, so it runs in one copy: this

@@ -116,6 +116,14 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "ListUserImportJobs",
         check::<userpool::wire::ListUserImportJobsRequest>,
     ),
+    (
+        "StopUserImportJob",
+        check::<userpool::wire::UserImportJobRequest>,
+    ),
+    (
+        "ListUserImportJobErrors",
+        check::<userpool::wire::UserImportJobRequest>,
+    ),
     ("SignUp", check::<userpool::wire::SignUpRequest>),
     (
         "ConfirmSignUp",

@@ -165,9 +165,22 @@ pub struct ImportJob {
     pub failed: u64,
     /// `CompletionMessage`.
     pub message: Option<String>,
-    /// The uploaded CSV file, until the job runs.
+    /// The uploaded CSV file, until the job starts (its worker then holds it).
     #[serde(default)]
     pub csv: Option<Vec<u8>>,
+    /// `StartDate` (unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started: Option<i64>,
+    /// `CompletionDate` (unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed: Option<i64>,
+    /// When the worker last saved progress (unix seconds): a job still `InProgress` long
+    /// after that lost its worker (the server stopped) and is failed.
+    #[serde(default)]
+    pub heartbeat: i64,
+    /// The rows refused so far, in file order (the first ones only; `failed` counts all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<user_pool_model::csv_import::RowError>,
 }
 
 impl fmt::Debug for ImportJob {
@@ -180,6 +193,7 @@ impl fmt::Debug for ImportJob {
             .field("skipped", &self.skipped)
             .field("failed", &self.failed)
             .field("csv", &self.csv.as_ref().map(Vec::len))
+            .field("errors", &self.errors.len())
             .finish_non_exhaustive()
     }
 }

@@ -1,6 +1,17 @@
 //! The CSV user-import format: `GetCSVHeader` columns, row parsing and per-row validation.
+//!
+//! Files are read with the `csv` crate: RFC 4180 quoting (`"a, b"`, `""` for a quote, line
+//! breaks inside quotes), LF or CRLF line ends, and a UTF-8 byte order mark at the start is
+//! skipped. A backslash before a comma (`Smith\, Ann`) also keeps the comma in the value, as
+//! files written for Cognito do. Fields are trimmed.
+//!
+//! Beyond Cognito, a file may carry one more column, [`PASSWORD_HASH_COLUMN`]
+//! (`password_hash`): a password hash from the system being left (PHC string or bcrypt's
+//! `$2b$…`). It is not an attribute: `GetCSVHeader` does not list it, and the facade checks
+//! and seals it (see `userpool`'s import jobs).
 
 use std::collections::{BTreeMap, HashSet};
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +43,11 @@ pub const STANDARD_COLUMNS: [&str; 21] = [
     "cognito:mfa_enabled",
     "cognito:username",
 ];
+/// The optional column of an imported password hash. Not `custom:…` (that is the pool's own
+/// attribute namespace, validated against its schema and returned by GetUser), not
+/// `cognito:…` (Cognito's reserved namespace, which it may fill one day) and no OIDC standard
+/// claim: a plain name no attribute can have.
+pub const PASSWORD_HASH_COLUMN: &str = "password_hash";
 /// Longest row, in characters.
 pub const MAX_ROW_LEN: usize = 16_000;
 /// Most users in one file.
@@ -54,7 +70,7 @@ pub fn csv_header(schema: &Schema) -> Vec<String> {
 }
 
 /// A user read from one row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportedUser {
     /// `cognito:username`.
     pub username: String,
@@ -62,12 +78,30 @@ pub struct ImportedUser {
     pub attributes: BTreeMap<String, String>,
     /// `cognito:mfa_enabled`.
     pub mfa_enabled: bool,
+    /// The file line the row starts on (0 when parsed alone).
+    #[serde(default)]
+    pub line: usize,
+    /// The [`PASSWORD_HASH_COLUMN`] value, unchecked, if the file has one for this row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_hash: Option<String>,
+}
+
+impl fmt::Debug for ImportedUser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ImportedUser")
+            .field("username", &self.username)
+            .field("attributes", &self.attributes)
+            .field("mfa_enabled", &self.mfa_enabled)
+            .field("line", &self.line)
+            .field("password_hash", &self.password_hash.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 /// Why one row was refused (line numbers count the header as line 1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowError {
-    /// The file line.
+    /// The file line the row starts on.
     pub line: usize,
     /// What is wrong.
     pub message: String,
@@ -86,8 +120,8 @@ pub struct ImportReport {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FileError {
-    /// Not UTF-8, or starts with a BOM.
-    #[error("The CSV file must be UTF-8 without a byte order mark.")]
+    /// Not UTF-8.
+    #[error("The CSV file must be UTF-8.")]
     Encoding,
     /// Larger than 100 MB or more than 500,000 users.
     #[error("The CSV file is too large.")]
@@ -109,90 +143,204 @@ pub struct ImportRules<'a> {
     pub auto_verified: &'a [String],
 }
 
-/// Splits one row on unescaped commas (`\,` is a literal comma) and trims each field.
-pub fn split_row(line: &str) -> Vec<String> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' if chars.peek() == Some(&',') => {
-                field.push(',');
-                chars.next();
+fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::None)
+        .from_reader(bytes)
+}
+
+/// A record's fields: a field ending in a backslash keeps the comma after it (`a\,b` is one
+/// field `a,b`), then each is trimmed.
+fn fields_of(record: &csv::StringRecord) -> Vec<String> {
+    let mut fields = Vec::with_capacity(record.len());
+    let mut pending: Option<String> = None;
+    for field in record {
+        let joined = match pending.take() {
+            Some(mut head) => {
+                head.push(',');
+                head.push_str(field);
+                head
             }
-            ',' => fields.push(std::mem::take(&mut field).trim().to_owned()),
-            other => field.push(other),
+            None => field.to_owned(),
+        };
+        match joined.strip_suffix('\\') {
+            Some(head) => pending = Some(head.to_owned()),
+            None => fields.push(joined.trim().to_owned()),
         }
     }
-    fields.push(field.trim().to_owned());
+    if let Some(rest) = pending {
+        fields.push(format!("{rest}\\").trim().to_owned());
+    }
     fields
+}
+
+/// Splits one row (CSV quoting; `\,` is a literal comma) and trims each field.
+pub fn split_row(line: &str) -> Vec<String> {
+    let mut record = csv::StringRecord::new();
+    match reader(line.as_bytes()).read_record(&mut record) {
+        Ok(true) => fields_of(&record),
+        _ => vec![String::new()],
+    }
+}
+
+/// A file being read row by row (what an import job does, a batch at a time).
+pub struct CsvImport<'a> {
+    bytes: &'a [u8],
+    /// A byte offset and the line it is on (line numbers are counted here: the `csv`
+    /// crate's count leaves out blank lines and breaks inside quotes).
+    counted: (usize, usize),
+    reader: csv::Reader<&'a [u8]>,
+    header: Vec<String>,
+    rules: ImportRules<'a>,
+    usernames: HashSet<String>,
+    record: csv::StringRecord,
+}
+
+impl fmt::Debug for CsvImport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CsvImport")
+            .field("header", &self.header)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> CsvImport<'a> {
+    /// Checks the file as a whole (size, encoding, number of rows, header) and positions the
+    /// reader on the first row. The header holds every `GetCSVHeader` column once, in any
+    /// order, and may add [`PASSWORD_HASH_COLUMN`].
+    pub fn new(bytes: &'a [u8], rules: ImportRules<'a>) -> Result<Self, FileError> {
+        if bytes.len() > MAX_FILE_BYTES {
+            return Err(FileError::TooLarge);
+        }
+        let bytes = bytes.strip_prefix(&[0xef, 0xbb, 0xbf]).unwrap_or(bytes);
+        std::str::from_utf8(bytes).map_err(|_| FileError::Encoding)?;
+        let mut counter = reader(bytes);
+        let mut raw = csv::ByteRecord::new();
+        let mut rows = 0usize;
+        while counter.read_byte_record(&mut raw).unwrap_or(false) {
+            rows += 1;
+            if rows > MAX_USERS + 1 {
+                return Err(FileError::TooLarge);
+            }
+        }
+        let mut reader = reader(bytes);
+        let mut record = csv::StringRecord::new();
+        if !reader.read_record(&mut record).unwrap_or(false) {
+            return Err(FileError::Header("empty file".into()));
+        }
+        let header = fields_of(&record);
+        let expected = csv_header(rules.schema);
+        let mut seen_columns = HashSet::new();
+        for column in &header {
+            if !expected.contains(column) && column != PASSWORD_HASH_COLUMN {
+                return Err(FileError::Header(format!("unknown column {column}")));
+            }
+            if !seen_columns.insert(column.clone()) {
+                return Err(FileError::Header(format!("repeated column {column}")));
+            }
+        }
+        if let Some(missing) = expected.iter().find(|c| !seen_columns.contains(*c)) {
+            return Err(FileError::Header(format!("missing column {missing}")));
+        }
+        Ok(Self {
+            bytes,
+            counted: (0, 1),
+            reader,
+            header,
+            rules,
+            usernames: HashSet::new(),
+            record,
+        })
+    }
+
+    /// The next row that is not blank: a user, or why the row was refused (a username seen
+    /// earlier in the file is refused as a duplicate). `None` at the end of the file.
+    pub fn next_row(&mut self) -> Option<Result<ImportedUser, RowError>> {
+        loop {
+            let at = usize::try_from(self.reader.position().byte()).unwrap_or(usize::MAX);
+            let read = self.reader.read_record(&mut self.record);
+            let start = self
+                .record
+                .position()
+                .and_then(|p| usize::try_from(p.byte()).ok())
+                .filter(|_| read.is_ok())
+                .unwrap_or(at);
+            // The crate's offset is where the previous row's line end (and any blank lines
+            // after it) begins: the row starts after them.
+            let start = self
+                .bytes
+                .get(start..)
+                .and_then(|rest| rest.iter().position(|b| *b != b'\r' && *b != b'\n'))
+                .map_or(start, |skip| start + skip);
+            let line = self.line_of(start);
+            match read {
+                Ok(false) => return None,
+                Err(_) => {
+                    return Some(Err(RowError {
+                        line,
+                        message: "Row is not valid CSV.".into(),
+                    }));
+                }
+                Ok(true) => {}
+            }
+            if self.record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            let length = self.record.iter().map(|f| f.chars().count() + 1).sum::<usize>();
+            let result = if length > MAX_ROW_LEN + 1 {
+                Err("Row is longer than 16,000 characters.".to_owned())
+            } else {
+                parse_row(&self.header, &fields_of(&self.record), &self.rules)
+            };
+            return Some(match result {
+                Ok(user) if !self.usernames.insert(user.username.clone()) => Err(RowError {
+                    line,
+                    message: format!("Duplicate cognito:username {}", user.username),
+                }),
+                Ok(user) => Ok(ImportedUser { line, ..user }),
+                Err(message) => Err(RowError { line, message }),
+            });
+        }
+    }
+}
+
+impl CsvImport<'_> {
+    /// The line byte offset `at` is on (offsets only grow from one row to the next).
+    fn line_of(&mut self, at: usize) -> usize {
+        let (from, line) = self.counted;
+        if at <= from {
+            return line;
+        }
+        let newlines = self
+            .bytes
+            .get(from..at)
+            .map_or(0, |b| b.iter().filter(|c| **c == b'\n').count());
+        self.counted = (at, line + newlines);
+        line + newlines
+    }
 }
 
 /// Parses a whole file: header, then each row; bad rows are reported, not fatal.
 pub fn parse_file(bytes: &[u8], rules: &ImportRules<'_>) -> Result<ImportReport, FileError> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(FileError::TooLarge);
-    }
-    if bytes.starts_with(&[0xef, 0xbb, 0xbf]) {
-        return Err(FileError::Encoding);
-    }
-    let text = std::str::from_utf8(bytes).map_err(|_| FileError::Encoding)?;
-    let mut lines = text.lines();
-    let header = split_row(
-        lines
-            .next()
-            .ok_or_else(|| FileError::Header("empty file".into()))?,
-    );
-    let expected = csv_header(rules.schema);
-    let mut seen_columns = HashSet::new();
-    for column in &header {
-        if !expected.contains(column) {
-            return Err(FileError::Header(format!("unknown column {column}")));
-        }
-        if !seen_columns.insert(column.clone()) {
-            return Err(FileError::Header(format!("repeated column {column}")));
-        }
-    }
-    if let Some(missing) = expected.iter().find(|c| !seen_columns.contains(*c)) {
-        return Err(FileError::Header(format!("missing column {missing}")));
-    }
+    let mut file = CsvImport::new(bytes, *rules)?;
     let mut report = ImportReport::default();
-    let mut usernames = HashSet::new();
-    for (i, line) in lines.enumerate() {
-        let line_no = i + 2;
-        if line.trim().is_empty() {
-            continue;
-        }
-        if report.users.len() + report.errors.len() >= MAX_USERS {
-            return Err(FileError::TooLarge);
-        }
-        match parse_row(&header, line, rules) {
-            Ok(user) if !usernames.insert(user.username.clone()) => {
-                report.errors.push(RowError {
-                    line: line_no,
-                    message: format!("Duplicate cognito:username {}", user.username),
-                });
-            }
+    while let Some(row) = file.next_row() {
+        match row {
             Ok(user) => report.users.push(user),
-            Err(message) => report.errors.push(RowError {
-                line: line_no,
-                message,
-            }),
+            Err(e) => report.errors.push(e),
         }
     }
     Ok(report)
 }
 
-/// Parses and validates one row against `header`.
+/// Validates one row's (trimmed) `fields` against `header`.
 pub fn parse_row(
     header: &[String],
-    line: &str,
+    fields: &[String],
     rules: &ImportRules<'_>,
 ) -> Result<ImportedUser, String> {
-    if line.chars().count() > MAX_ROW_LEN {
-        return Err("Row is longer than 16,000 characters.".into());
-    }
-    let fields = split_row(line);
     if fields.len() != header.len() {
         return Err(format!(
             "Row has {} fields, the header has {}.",
@@ -202,12 +350,14 @@ pub fn parse_row(
     }
     let mut username = None;
     let mut mfa_enabled = None;
+    let mut password_hash = None;
     let mut attributes = BTreeMap::new();
-    for (column, value) in header.iter().zip(fields) {
+    for (column, value) in header.iter().zip(fields.iter().cloned()) {
         if value.is_empty() {
             continue;
         }
         match column.as_str() {
+            PASSWORD_HASH_COLUMN => password_hash = Some(value),
             "cognito:username" => {
                 validate_username(&value).map_err(|_| {
                     "cognito:username must be 1-128 characters without spaces or tabs.".to_owned()
@@ -272,6 +422,8 @@ pub fn parse_row(
         username,
         attributes,
         mfa_enabled,
+        line: 0,
+        password_hash,
     })
 }
 
@@ -302,163 +454,5 @@ fn birthdate(s: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rules(schema: &Schema) -> ImportRules<'_> {
-        ImportRules {
-            schema,
-            mfa_required: Some(false),
-            auto_verified: &[],
-        }
-    }
-
-    fn header_line(schema: &Schema) -> String {
-        csv_header(schema).join(",")
-    }
-
-    fn row(values: &[(&str, &str)], schema: &Schema) -> String {
-        csv_header(schema)
-            .iter()
-            .map(|c| {
-                values
-                    .iter()
-                    .find(|(k, _)| k == c)
-                    .map_or("", |(_, v)| v)
-                    .to_owned()
-            })
-            .collect::<Vec<_>>()
-            .join(",")
-    }
-
-    #[test]
-    fn header_is_gets_csv_header() {
-        let s = Schema::default();
-        let h = csv_header(&s);
-        assert_eq!(h.len(), 21);
-        assert_eq!(h.last().map(String::as_str), Some("cognito:username"));
-    }
-
-    #[test]
-    fn rows() {
-        let s = Schema::default();
-        let good = row(
-            &[
-                ("cognito:username", "alice"),
-                ("cognito:mfa_enabled", "FALSE"),
-                ("email", "a@b.co"),
-                ("email_verified", "TRUE"),
-                ("birthdate", "02/29/2000"),
-                ("name", "Smith\\, Ann"),
-            ],
-            &s,
-        );
-        let file = format!("{}\n{good}\n", header_line(&s));
-        let report = parse_file(file.as_bytes(), &rules(&s)).expect("file");
-        assert_eq!(report.errors, vec![]);
-        let u = &report.users[0];
-        assert_eq!(u.attributes["email_verified"], "true");
-        assert_eq!(u.attributes["birthdate"], "2000-02-29");
-        assert_eq!(u.attributes["name"], "Smith, Ann");
-        let bad_rows = [
-            row(&[("cognito:mfa_enabled", "false")], &s),
-            row(
-                &[
-                    ("cognito:username", "a b"),
-                    ("cognito:mfa_enabled", "false"),
-                ],
-                &s,
-            ),
-            row(
-                &[
-                    ("cognito:username", "bob"),
-                    ("cognito:mfa_enabled", "maybe"),
-                ],
-                &s,
-            ),
-            row(
-                &[("cognito:username", "bob"), ("cognito:mfa_enabled", "true")],
-                &s,
-            ),
-            row(
-                &[
-                    ("cognito:username", "bob"),
-                    ("cognito:mfa_enabled", "false"),
-                    ("email", "nope"),
-                ],
-                &s,
-            ),
-            row(
-                &[
-                    ("cognito:username", "bob"),
-                    ("cognito:mfa_enabled", "false"),
-                    ("birthdate", "2000-01-01"),
-                ],
-                &s,
-            ),
-            "too,few".to_owned(),
-            good.clone(),
-        ];
-        let file = format!("{}\n{good}\n{}\n", header_line(&s), bad_rows.join("\n"));
-        let report = parse_file(file.as_bytes(), &rules(&s)).expect("file");
-        assert_eq!(report.users.len(), 1);
-        assert_eq!(
-            report.errors.iter().map(|e| e.line).collect::<Vec<_>>(),
-            (3..=10).collect::<Vec<_>>()
-        );
-        assert!(
-            report
-                .errors
-                .last()
-                .is_some_and(|e| e.message.starts_with("Duplicate"))
-        );
-    }
-
-    #[test]
-    fn files() {
-        let s = Schema::default();
-        assert_eq!(
-            parse_file(b"\xef\xbb\xbfname", &rules(&s)),
-            Err(FileError::Encoding)
-        );
-        assert_eq!(parse_file(b"\xff", &rules(&s)), Err(FileError::Encoding));
-        assert!(matches!(
-            parse_file(b"name,email", &rules(&s)),
-            Err(FileError::Header(_))
-        ));
-        let extra = format!("{},bogus", header_line(&s));
-        assert!(matches!(
-            parse_file(extra.as_bytes(), &rules(&s)),
-            Err(FileError::Header(_))
-        ));
-        let reordered: Vec<String> = csv_header(&s).into_iter().rev().collect();
-        assert!(
-            parse_file(reordered.join(",").as_bytes(), &rules(&s)).is_ok(),
-            "column order does not matter"
-        );
-        let verified = ImportRules {
-            schema: &s,
-            mfa_required: None,
-            auto_verified: &["email".to_owned()],
-        };
-        let unverified = format!(
-            "{}\n{}",
-            header_line(&s),
-            row(
-                &[
-                    ("cognito:username", "a"),
-                    ("cognito:mfa_enabled", "false"),
-                    ("email", "a@b.co")
-                ],
-                &s
-            )
-        );
-        assert_eq!(
-            parse_file(unverified.as_bytes(), &verified)
-                .expect("file")
-                .errors
-                .len(),
-            1
-        );
-    }
-}
+#[path = "csv_import_tests.rs"]
+mod tests;

@@ -237,6 +237,11 @@ pub struct User {
     /// when it moves on.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub session_epoch: u64,
+    /// A password hash imported with the user (a CSV import's `password_hash`), sealed by the
+    /// facade, until the first sign-in with the password replaces it by an SRP verifier. Never
+    /// kept beside a password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported_password_hash: Option<Vec<u8>>,
     /// Optimistic-concurrency version, bumped by the store on every update.
     pub version: u64,
 }
@@ -257,6 +262,7 @@ impl User {
             devices: Vec::new(),
             pending_attributes: BTreeMap::new(),
             session_epoch: 0,
+            imported_password_hash: None,
             version: 0,
         }
     }

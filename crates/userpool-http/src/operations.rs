@@ -79,6 +79,9 @@ operations! {
     "StartUserImportJob" => admin.start_user_import_job(UserImportJobRequest), true, UserPoolResource;
     "DescribeUserImportJob" => admin.describe_user_import_job(UserImportJobRequest), true, UserPoolResource;
     "ListUserImportJobs" => admin.list_user_import_jobs(ListUserImportJobsRequest), true, UserPoolResource;
+    "StopUserImportJob" => admin.stop_user_import_job(UserImportJobRequest), true, UserPoolResource;
+    // A userpool extension (Cognito logs refused rows to CloudWatch): a job's refused rows.
+    "ListUserImportJobErrors" => admin.list_user_import_job_errors(UserImportJobRequest), true, UserPoolResource;
     // Self-service (unsigned: the client id, SECRET_HASH or an access token authorizes).
     "SignUp" => accounts.sign_up(SignUpRequest), false, UserCreation;
     "ConfirmSignUp" => accounts.confirm_sign_up(ConfirmSignUpRequest), false, UserCreation;

@@ -9,7 +9,9 @@ use zeroize::Zeroizing;
 use crate::core::Core;
 use crate::core::internal;
 use crate::error::Result;
-use crate::reseal::{client_secret_context, device_context, totp_context, verifier_context};
+use crate::reseal::{
+    client_secret_context, device_context, imported_hash_context, totp_context, verifier_context,
+};
 use crate::seal::Purpose;
 
 /// No step used yet.
@@ -51,6 +53,32 @@ impl Core {
     ) -> Result<Vec<u8>> {
         let context = verifier_context(&user.sub);
         self.seal_at_rest(pool, context.as_bytes(), &verifier.to_stored_bytes())
+    }
+
+    /// Seals a password hash imported for `user` (bound to their `sub`).
+    pub(crate) fn seal_imported_hash(
+        &self,
+        pool: &UserPoolId,
+        user: &User,
+        hash: &str,
+    ) -> Result<Vec<u8>> {
+        let context = imported_hash_context(&user.sub);
+        self.seal_at_rest(pool, context.as_bytes(), hash.as_bytes())
+    }
+
+    /// `user`'s imported password hash, if one waits for their first sign-in.
+    pub(crate) fn open_imported_hash(
+        &self,
+        pool: &UserPoolId,
+        user: &User,
+    ) -> Result<Option<Zeroizing<String>>> {
+        let Some(sealed) = user.imported_password_hash.as_deref() else {
+            return Ok(None);
+        };
+        let context = imported_hash_context(&user.sub);
+        let plain = self.open_at_rest(pool, context.as_bytes(), sealed)?;
+        let text = std::str::from_utf8(&plain).map_err(|_| internal())?;
+        Ok(Some(Zeroizing::new(text.to_owned())))
     }
 
     /// `user`'s password verifier, if they have a password.

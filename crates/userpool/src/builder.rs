@@ -198,6 +198,7 @@ impl ServiceBuilder {
             code_key,
             keyring: self.keyring,
             risk: crate::threat::engine::RiskEngine::new(self.breach_filter, self.risk_scorer),
+            import_jobs: Default::default(),
         }))
     }
 }

@@ -63,6 +63,8 @@ pub enum ErrorKind {
     UnexpectedLambda,
     /// `UnsupportedOperationException`.
     UnsupportedOperation,
+    /// `PreconditionNotMetException` (StopUserImportJob of a job that is not running).
+    PreconditionNotMet,
     /// `UnsupportedTokenTypeException`.
     UnsupportedTokenType,
     /// `UnsupportedUserStateException`.
@@ -128,6 +130,7 @@ impl ErrorKind {
             Self::Unauthorized => "UnauthorizedException",
             Self::UnexpectedLambda => "UnexpectedLambdaException",
             Self::UnsupportedOperation => "UnsupportedOperationException",
+            Self::PreconditionNotMet => "PreconditionNotMetException",
             Self::UnsupportedTokenType => "UnsupportedTokenTypeException",
             Self::UnsupportedUserState => "UnsupportedUserStateException",
             Self::UserLambdaValidation => "UserLambdaValidationException",

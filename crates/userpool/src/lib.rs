@@ -145,6 +145,7 @@ mod error;
 mod federation;
 mod hooks;
 mod hosted;
+pub mod imported_hash;
 pub mod identity;
 mod keys;
 mod messages;
@@ -160,7 +161,8 @@ pub mod wire;
 
 pub use accounts::Accounts;
 pub use admin::Admin;
-pub use admin::resources::{IMPORT_URL_SECONDS, MAX_IMPORT_CSV_BYTES};
+pub use admin::import_jobs::{IMPORT_URL_SECONDS, MAX_IMPORT_CSV_BYTES};
+pub use admin::import_worker::{BATCH_ROWS, MAX_KEPT_ERRORS, STALE_SECONDS};
 pub use admin::ui::{MAX_CSS_BYTES, MAX_LOGO_BYTES};
 pub use builder::ServiceBuilder;
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -10,6 +10,7 @@
 //! | record | field | scope (in place of the pool id) | context |
 //! | --- | --- | --- | --- |
 //! | [`User`] | `password.verifier` | the user pool id | `verifier:<sub>` |
+//! | [`User`] | `imported_password_hash` | the user pool id | `imported-hash:<sub>` |
 //! | [`User`] | `mfa.totp_secret` | the user pool id | `totp:<sub>` |
 //! | [`User`] | `mfa.pending_totp_secret` | the user pool id | `pending-totp:<sub>` |
 //! | [`User`] | each `devices[].verifier` | the user pool id | `device:<device key>` |
@@ -52,6 +53,11 @@ use crate::seal::{Keyring, NONCE_BYTES, Purpose, Sealer, Unsealable};
 /// The context of a user's password verifier.
 pub(crate) fn verifier_context(sub: &Sub) -> String {
     format!("verifier:{sub}")
+}
+
+/// The context of a user's imported password hash.
+pub(crate) fn imported_hash_context(sub: &Sub) -> String {
+    format!("imported-hash:{sub}")
 }
 
 /// The context of a user's software token in `slot` (`totp` or `pending-totp`).
@@ -130,8 +136,8 @@ impl Resealer {
         Sealer::with_keyring(&self.to, Purpose::AtRest, scope).seal(plain, context, nonce)
     }
 
-    /// A user's password verifier, software tokens (verified and pending) and device
-    /// verifiers.
+    /// A user's password verifier, imported password hash, software tokens (verified and
+    /// pending) and device verifiers.
     pub fn user(&mut self, pool: &UserPoolId, user: &mut User) -> Result<(), Unsealable> {
         let scope = pool.as_str();
         let mut out = user.clone();
@@ -141,6 +147,9 @@ impl Resealer {
                 verifier_context(&user.sub).as_bytes(),
                 &password.verifier,
             )?;
+        }
+        if let Some(hash) = out.imported_password_hash.as_mut() {
+            *hash = self.reseal(scope, imported_hash_context(&user.sub).as_bytes(), hash)?;
         }
         for (slot, value) in [
             ("totp", &mut out.mfa.totp_secret),

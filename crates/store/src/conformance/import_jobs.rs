@@ -20,6 +20,13 @@ pub async fn import_jobs(store: Arc<dyn Store>) {
         failed: 0,
         message: None,
         csv: Some(b"cognito:username\n".to_vec()),
+        started: Some(1),
+        completed: None,
+        heartbeat: 2,
+        errors: vec![user_pool_model::csv_import::RowError {
+            line: 3,
+            message: "m".into(),
+        }],
     };
     store.put_import_job(&pool.id, job.clone()).await.unwrap();
     assert_eq!(

@@ -54,6 +54,8 @@ struct Rare {
     pending_attributes: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     session_epoch: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    imported_password_hash: Option<Vec<u8>>,
 }
 
 /// A packed user with its `sub` alongside (for the `sub` index).
@@ -140,7 +142,8 @@ impl CompactUser {
             || user.mfa != Default::default()
             || !user.devices.is_empty()
             || !user.pending_attributes.is_empty()
-            || user.session_epoch != 0;
+            || user.session_epoch != 0
+            || user.imported_password_hash.is_some();
         if rare {
             let json = serde_json::to_vec(&Rare {
                 password: user.password.clone(),
@@ -148,6 +151,7 @@ impl CompactUser {
                 devices: user.devices.clone(),
                 pending_attributes: user.pending_attributes.clone(),
                 session_epoch: user.session_epoch,
+                imported_password_hash: user.imported_password_hash.clone(),
             })
             .map_err(|e| StoreError::Backend(e.to_string()))?;
             out.extend_from_slice(&json);
@@ -187,6 +191,7 @@ impl CompactUser {
             user.devices = rare.devices;
             user.pending_attributes = rare.pending_attributes;
             user.session_epoch = rare.session_epoch;
+            user.imported_password_hash = rare.imported_password_hash;
         }
         Ok(user)
     }
@@ -217,6 +222,7 @@ mod tests {
             set_at: 1,
             expires_at: Some(2),
         });
+        u.imported_password_hash = Some(vec![4; 40]);
         assert_eq!(
             CompactUser::pack(&u)
                 .expect("pack")

@@ -432,9 +432,13 @@ impl Core {
         })
     }
 
-    /// Saves a changed user (conditional on its version), mapping conflicts.
+    /// Saves a changed user (conditional on its version), mapping conflicts. A user who has a
+    /// password keeps no imported password hash.
     pub(crate) async fn save_user(&self, pool: &PoolConfig, mut user: User) -> Result<User> {
         user.modified = self.now();
+        if user.password.is_some() {
+            user.imported_password_hash = None;
+        }
         let keys = UserKeys::for_user(&user, pool);
         self.store()
             .update_user(&pool.id, user, &keys)

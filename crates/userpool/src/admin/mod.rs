@@ -3,6 +3,8 @@
 pub(crate) mod clients;
 pub(crate) mod domains;
 pub(crate) mod groups;
+pub(crate) mod import_jobs;
+pub(crate) mod import_worker;
 pub(crate) mod pool_delivery;
 pub(crate) mod pools;
 pub(crate) mod resources;

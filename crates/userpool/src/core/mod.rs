@@ -59,6 +59,8 @@ pub(crate) struct Core {
     pub(crate) code_key: Zeroizing<[u8; 32]>,
     pub(crate) keyring: Keyring,
     pub(crate) risk: crate::threat::engine::RiskEngine,
+    /// The user-import jobs this service runs.
+    pub(crate) import_jobs: crate::admin::import_worker::RunningJobs,
 }
 
 pub(crate) fn internal() -> Error {

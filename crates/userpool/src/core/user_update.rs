@@ -35,6 +35,10 @@ impl Core {
             let mut next = current.clone();
             let out = change(&mut next)?;
             next.modified = self.now();
+            if next.password.is_some() {
+                // A password replaces an imported hash for good.
+                next.imported_password_hash = None;
+            }
             let keys = UserKeys::for_user(&next, pool);
             match self.store().update_user(&pool.id, next, &keys).await {
                 Ok(stored) => return Ok((stored, out)),

@@ -165,6 +165,9 @@ impl SignIn {
         }
         if changed {
             user.modified = self.core.now();
+            if user.password.is_some() {
+                user.imported_password_hash = None;
+            }
             let keys = userpool_store::UserKeys::for_user(&user, &cx.pool);
             self.core
                 .store()

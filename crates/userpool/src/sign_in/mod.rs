@@ -8,6 +8,7 @@ mod context;
 pub(crate) mod custom_auth;
 mod finish;
 pub(crate) mod flow_events;
+mod imported;
 mod risk;
 pub(crate) mod software_token;
 
@@ -341,6 +342,11 @@ impl SignIn {
                 self.check_breached(&mut cx, password);
             }
         }
+        let name = loaded.as_ref().map(|l| l.user.username.clone());
+        let loaded = match self.adopt_imported_hash(&cx, &req, loaded).await? {
+            Ok(loaded) => loaded,
+            Err(e) => return self.finish(&cx, Err(e), name).await,
+        };
         let account = loaded.as_ref().map(Loaded::account);
         let result = self.with_flow(&cx, |flow| sign_in.start(account.as_ref(), flow))?;
         let username = loaded.as_ref().map(|l| l.user.username.clone());

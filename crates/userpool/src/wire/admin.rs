@@ -52,7 +52,7 @@ pub struct ListResourceServersResponse {
     pub next_token: Option<String>,
 }
 
-/// `CreateUserImportJob`, `StartUserImportJob`, `DescribeUserImportJob`.
+/// `CreateUserImportJob`, `StartUserImportJob`, `DescribeUserImportJob`, `StopUserImportJob`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct UserImportJobRequest {
@@ -94,6 +94,12 @@ pub struct UserImportJobType {
     /// `CompletionMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completion_message: Option<String>,
+    /// `StartDate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<f64>,
+    /// `CompletionDate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completion_date: Option<f64>,
 }
 
 /// `{UserImportJob}`.
@@ -127,4 +133,25 @@ pub struct ListUserImportJobsResponse {
     /// The next page's token.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination_token: Option<String>,
+}
+
+/// One refused row of an import job (`ListUserImportJobErrors`, a userpool extension).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserImportJobErrorType {
+    /// The file line the row starts on (the header is line 1).
+    pub line: u64,
+    /// Why it was refused.
+    pub message: String,
+}
+
+/// `ListUserImportJobErrors` response (a userpool extension: Cognito writes refused rows to
+/// CloudWatch Logs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserImportJobErrorsResponse {
+    /// The refused rows kept with the job, in file order.
+    pub errors: Vec<UserImportJobErrorType>,
+    /// `FailedUsers`: every refused row, kept or not.
+    pub failed_users: u64,
 }

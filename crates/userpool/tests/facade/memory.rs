@@ -23,6 +23,10 @@ mod history;
 mod identity_flows;
 #[path = "identity_pools.rs"]
 mod identity_pools;
+#[path = "import_jobs.rs"]
+mod import_jobs;
+#[path = "import_load.rs"]
+mod import_load;
 #[path = "keys.rs"]
 mod keys;
 #[path = "lockout.rs"]

@@ -24,6 +24,8 @@ mod history;
 mod identity_flows;
 #[path = "identity_pools.rs"]
 mod identity_pools;
+#[path = "import_jobs.rs"]
+mod import_jobs;
 #[path = "keys.rs"]
 mod keys;
 #[path = "lockout.rs"]

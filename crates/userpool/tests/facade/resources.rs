@@ -283,13 +283,26 @@ async fn csv_import_creates_reset_required_users() {
         .upload_user_import_csv(&pool, &job.job_id, csv.into_bytes())
         .await
         .expect("upload");
-    let done = w
+    let started = w
         .service
         .admin()
         .start_user_import_job(start.clone())
         .await
         .expect("start")
         .user_import_job;
+    assert_eq!(
+        (started.status.as_str(), started.imported_users),
+        ("InProgress", 0),
+        "StartUserImportJob returns before the rows are read"
+    );
+    let done = w
+        .service
+        .admin()
+        .wait_user_import_job(start.clone())
+        .await
+        .expect("ends")
+        .user_import_job;
+    assert_eq!(done.start_date, Some(w.now() as f64));
     assert_eq!(
         (
             done.status.as_str(),

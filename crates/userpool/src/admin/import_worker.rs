@@ -1,0 +1,242 @@
+//! The background side of user-import jobs: StartUserImportJob hands the uploaded file to a
+//! task that reads it row by row and inserts users, saving the job's counts, its refused rows
+//! and a heartbeat after every batch of [`BATCH_ROWS`] rows, so DescribeUserImportJob shows
+//! the progress. A stop (StopUserImportJob, here or on another server sharing the store) is
+//! seen between batches.
+//!
+//! A job does not survive its server: the file lives only in the task once the job started.
+//! A job still `InProgress` (or `Stopping`) whose heartbeat is older than [`STALE_SECONDS`]
+//! and that no task of this service runs is failed when next read, with the users imported
+//! so far kept and counted; importing the rest takes a new job (rows already imported are
+//! then skipped as existing users).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use user_pool_model::csv_import::{CsvImport, ImportRules, ImportedUser, RowError};
+use user_pool_model::{MfaConfiguration, MfaMethod, PoolConfig, Sub, User, UserStatus};
+use userpool_store::{ImportJob, StoreError, UserKeys};
+
+use crate::core::Core;
+use crate::error::Result;
+use crate::imported_hash;
+
+/// Rows read and inserted between two saves of the job.
+pub const BATCH_ROWS: usize = 1_000;
+/// Refused rows kept with a job (`FailedUsers` counts them all).
+pub const MAX_KEPT_ERRORS: usize = 1_000;
+/// A running job saves at least this often; one silent for longer lost its server.
+pub const STALE_SECONDS: i64 = 120;
+
+/// One running job's controls.
+#[derive(Debug)]
+pub(crate) struct JobControl {
+    /// StopUserImportJob asked this job to stop.
+    pub(crate) stop: AtomicBool,
+    /// Orders the job record's writes (the worker's and StopUserImportJob's).
+    pub(crate) writes: tokio::sync::Mutex<()>,
+    /// Becomes `true` when the job ended.
+    done: tokio::sync::watch::Sender<bool>,
+}
+
+/// The jobs this service runs, by `pool/job`.
+#[derive(Debug, Default)]
+pub(crate) struct RunningJobs(Mutex<HashMap<String, Arc<JobControl>>>);
+
+fn key(pool: &str, job: &str) -> String {
+    format!("{pool}/{job}")
+}
+
+impl RunningJobs {
+    /// The controls of job `job` of `pool`, if this service runs it.
+    pub(crate) fn get(&self, pool: &str, job: &str) -> Option<Arc<JobControl>> {
+        self.0.lock().ok()?.get(&key(pool, job)).cloned()
+    }
+
+    fn register(&self, pool: &str, job: &str) -> Arc<JobControl> {
+        let control = Arc::new(JobControl {
+            stop: AtomicBool::new(false),
+            writes: tokio::sync::Mutex::new(()),
+            done: tokio::sync::watch::channel(false).0,
+        });
+        if let Ok(mut jobs) = self.0.lock() {
+            jobs.insert(key(pool, job), control.clone());
+        }
+        control
+    }
+
+    fn finish(&self, pool: &str, job: &str, control: &JobControl) {
+        if let Ok(mut jobs) = self.0.lock() {
+            jobs.remove(&key(pool, job));
+        }
+        control.done.send_replace(true);
+    }
+}
+
+impl JobControl {
+    /// Waits until the job ended.
+    pub(crate) async fn finished(&self) {
+        let mut rx = self.done.subscribe();
+        let _ = rx.wait_for(|done| *done).await;
+    }
+}
+
+/// Starts `job` (already saved `InProgress`) on `csv`: on the runtime's task pool when there
+/// is one, else to completion before returning.
+pub(crate) async fn spawn(core: Arc<Core>, pool: PoolConfig, job: ImportJob, csv: Vec<u8>) {
+    let control = core.import_jobs.register(pool.id.as_str(), &job.id);
+    let run = async move {
+        let (pool_id, job_id) = (pool.id.as_str().to_owned(), job.id.clone());
+        Worker {
+            core: core.clone(),
+            pool,
+            job,
+            control: control.clone(),
+        }
+        .run(&csv)
+        .await;
+        core.import_jobs.finish(&pool_id, &job_id, &control);
+    };
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) => drop(handle.spawn(run)),
+        Err(_) => run.await,
+    }
+}
+
+struct Worker {
+    core: Arc<Core>,
+    pool: PoolConfig,
+    job: ImportJob,
+    control: Arc<JobControl>,
+}
+
+impl Worker {
+    async fn run(mut self, csv: &[u8]) {
+        let pool = self.pool.clone();
+        let rules = ImportRules {
+            schema: &pool.schema,
+            mfa_required: match pool.mfa {
+                MfaConfiguration::On => Some(true),
+                MfaConfiguration::Off => Some(false),
+                _ => None,
+            },
+            auto_verified: &pool.auto_verified_attributes,
+        };
+        let mut file = match CsvImport::new(csv, rules) {
+            Ok(file) => file,
+            Err(e) => return self.end("Failed", e.to_string()).await,
+        };
+        loop {
+            let mut end = false;
+            for _ in 0..BATCH_ROWS {
+                match file.next_row() {
+                    None => {
+                        end = true;
+                        break;
+                    }
+                    Some(Err(e)) => self.refuse(e),
+                    Some(Ok(row)) => {
+                        if let Err(e) = self.insert(row).await {
+                            let message = format!(
+                                "The import stopped: {}. {} users were imported.",
+                                e.message(),
+                                self.job.imported
+                            );
+                            return self.end("Failed", message).await;
+                        }
+                    }
+                }
+            }
+            if end {
+                let message = format!(
+                    "Import Job Completed Successfully. {} errors.",
+                    self.job.failed
+                );
+                return self.end("Succeeded", message).await;
+            }
+            if self.stop_requested().await {
+                let message = format!(
+                    "Import Job Stopped. {} users were imported.",
+                    self.job.imported
+                );
+                return self.end("Stopped", message).await;
+            }
+            self.save().await;
+            tokio::task::yield_now().await;
+        }
+    }
+
+    fn refuse(&mut self, error: RowError) {
+        self.job.failed += 1;
+        if self.job.errors.len() < MAX_KEPT_ERRORS {
+            self.job.errors.push(error);
+        }
+    }
+
+    /// Inserts one row's user; a refused row is counted, only a store failure is an error.
+    async fn insert(&mut self, row: ImportedUser) -> Result<()> {
+        let line = row.line;
+        let core = &self.core;
+        let sub = core.entropy.with(Sub::generate)?;
+        let mut user = User::new(&row.username, sub, UserStatus::ResetRequired, core.now());
+        user.attributes = row.attributes;
+        if row.mfa_enabled && user.attributes.contains_key("phone_number") {
+            user.mfa.enabled.push(MfaMethod::SmsMfa);
+        }
+        if let Some(hash) = row.password_hash.as_deref() {
+            if let Err(message) = imported_hash::check(hash) {
+                self.refuse(RowError { line, message });
+                return Ok(());
+            }
+            user.imported_password_hash =
+                Some(core.seal_imported_hash(&self.pool.id, &user, hash)?);
+        }
+        let keys = UserKeys::for_user(&user, &self.pool);
+        match core.store().insert_user(&self.pool.id, user, &keys).await {
+            Ok(_) => self.job.imported += 1,
+            Err(StoreError::UsernameExists | StoreError::AliasExists(_) | StoreError::SubExists) => {
+                self.job.skipped += 1;
+            }
+            Err(e) => return Err(core.store_error(&e)),
+        }
+        Ok(())
+    }
+
+    /// Whether StopUserImportJob asked for a stop, here or (through the store) elsewhere.
+    async fn stop_requested(&self) -> bool {
+        if self.control.stop.load(Ordering::Acquire) {
+            return true;
+        }
+        matches!(
+            self.core.store().get_import_job(&self.pool.id, &self.job.id).await,
+            Ok(stored) if stored.status == "Stopping"
+        )
+    }
+
+    async fn save(&mut self) {
+        let _order = self.control.writes.lock().await;
+        if self.control.stop.load(Ordering::Acquire) && self.job.status == "InProgress" {
+            // A stop came in since the check: leave its `Stopping` in place.
+            return;
+        }
+        self.job.heartbeat = self.core.now();
+        if let Err(e) = self
+            .core
+            .store()
+            .put_import_job(&self.pool.id, self.job.clone())
+            .await
+        {
+            tracing::error!(target: "userpool::audit", pool = %self.pool.id.as_str(), job = %self.job.id, error = %e, "import job progress not saved");
+        }
+    }
+
+    async fn end(mut self, status: &str, message: String) {
+        self.job.status = status.to_owned();
+        self.job.message = Some(message);
+        self.job.completed = Some(self.core.now());
+        self.control.stop.store(false, Ordering::Release);
+        self.save().await;
+        tracing::info!(target: "userpool::audit", operation = "UserImportJob", pool = %self.pool.id.as_str(), job = %self.job.id, status, imported = self.job.imported, skipped = self.job.skipped, failed = self.job.failed);
+    }
+}

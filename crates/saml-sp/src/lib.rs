@@ -79,6 +79,7 @@
 
 mod certificate;
 mod error;
+mod logout;
 mod metadata;
 mod request;
 mod response;
@@ -90,6 +91,11 @@ mod xml;
 
 pub use certificate::{CERTIFICATE_SECONDS, sp_certificate};
 pub use error::{Error, Result};
+pub use logout::{
+    IdpLogoutRequest, LogoutExpected, LogoutRequest, LogoutResponse, MessageKind,
+    REDIRECT_SIGNATURE_ALGORITHMS, Redirected, validate_logout_request, validate_logout_response,
+    verify_redirect,
+};
 pub use metadata::{IdpMetadata, MAX_METADATA_LEN, POST_BINDING, REDIRECT_BINDING, sp_metadata};
 pub use request::{AuthnRequest, RSA_SHA256, SpKey, decode_redirect, request_id};
 pub use response::{

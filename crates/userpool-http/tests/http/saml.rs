@@ -24,6 +24,8 @@ use userpool_testkit::oauth::{self, CALLBACK, location, param};
 
 use crate::sdk::{Server, serve};
 
+mod logout;
+
 const PROVIDER: &str = "corp-saml";
 
 fn saml_dir() -> PathBuf {

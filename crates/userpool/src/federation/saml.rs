@@ -334,7 +334,14 @@ impl Federation {
             return Err(refused(&"the assertion was replayed"));
         }
         let claims = assertion_claims(&assertion);
-        self.finish_sign_in(request, provider, &claims).await
+        let session = crate::hosted::authorize::SamlSession {
+            p: provider.record.name.clone(),
+            n: assertion.name_id.clone(),
+            m: assertion.name_id_format.clone(),
+            x: assertion.session_index.clone(),
+        };
+        self.finish_sign_in(request, provider, &claims, Some(session))
+            .await
     }
 
     /// The pool's SAML service-provider metadata (`GET /saml2/metadata`, a userpool route):

@@ -14,7 +14,7 @@ use crate::xml::{ASSERTION_NS, PROTOCOL_NS, escape, format_instant};
 /// `SigAlg` of a redirect signed with RSA-SHA256 (`RequestSigningAlgorithm` `rsa-sha256`).
 pub const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
 
-/// The pool's SAML signing key (an RSA private key). `Debug` is redacted; the PEM it was
+/// The pool's SAML signing (or encryption) key: an RSA private key. `Debug` is redacted; the PEM it was
 /// read from is the caller's to keep sealed.
 pub struct SpKey(bergshamra::Key);
 
@@ -30,6 +30,11 @@ impl SpKey {
             return Err(Error::InvalidParameter("not an RSA private key".into()));
         }
         Ok(Self(key))
+    }
+
+    /// The key, for decryption.
+    pub(crate) fn key(&self) -> &bergshamra::Key {
+        &self.0
     }
 
     /// Signs `data` with RSA PKCS#1 v1.5 and SHA-256.

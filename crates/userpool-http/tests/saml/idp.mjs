@@ -31,7 +31,11 @@ const idp = samlify.IdentityProvider({
   wantAuthnRequestsSigned: process.env.WANT_SIGNED === '1',
   privateKey: process.env.IDP_KEY,
   signingCert: process.env.IDP_CERT,
-  isAssertionEncrypted: false,
+  // ENCRYPT=1: assertions are encrypted to the encryption certificate of the SP's metadata
+  // (RSA-OAEP key transport; AES-256-CBC, or ENCRYPT_DATA's algorithm).
+  isAssertionEncrypted: process.env.ENCRYPT === '1',
+  dataEncryptionAlgorithm: process.env.ENCRYPT_DATA || 'http://www.w3.org/2001/04/xmlenc#aes256-cbc',
+  keyEncryptionAlgorithm: 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
   nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
   singleSignOnService: [{ Binding: redirect, Location: `${base}/sso` }],
   singleLogoutService: [{ Binding: redirect, Location: `${base}/slo` }],

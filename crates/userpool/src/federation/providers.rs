@@ -121,8 +121,7 @@ impl Core {
 }
 
 /// A SAML provider's details this build can honour: a usable `MetadataFile` (a
-/// `MetadataURL` is fetched at sign-in) and no `EncryptedResponses` (assertions are not
-/// decrypted): refused rather than silently ignored.
+/// `MetadataURL` is fetched at sign-in).
 fn check_saml(details: &ProviderDetails) -> Result<()> {
     if details.provider_type() != ProviderType::Saml {
         return Ok(());
@@ -130,11 +129,6 @@ fn check_saml(details: &ProviderDetails) -> Result<()> {
     let invalid = |m: String| Error::new(ErrorKind::InvalidParameter, m);
     if let Some(file) = details.get("MetadataFile") {
         userpool_saml::IdpMetadata::parse(file).map_err(|e| invalid(e.to_string()))?;
-    }
-    if details.flag("EncryptedResponses") {
-        return Err(invalid(
-            "EncryptedResponses is not supported by this user pool service.".into(),
-        ));
     }
     Ok(())
 }

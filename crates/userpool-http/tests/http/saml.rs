@@ -24,6 +24,7 @@ use userpool_testkit::oauth::{self, CALLBACK, location, param};
 
 use crate::sdk::{Server, serve};
 
+mod browser;
 mod encryption;
 mod logout;
 

@@ -101,7 +101,10 @@ fn tampered_ciphertext_is_refused() {
         String::from_utf8(bytes).unwrap()
     };
     let gcm = f.response_with(&encrypted(&f.assertion(), SP_CERT, AES128_GCM, OAEP));
-    assert!(matches!(check(&flip(&gcm), true), Err(Error::Decryption(_))));
+    assert!(matches!(
+        check(&flip(&gcm), true),
+        Err(Error::Decryption(_))
+    ));
     // Under the response's signature, a changed ciphertext is caught before decrypting.
     let signed = Fixture {
         sign_response: true,
@@ -177,7 +180,10 @@ fn wrapping_around_encryption_is_refused() {
     );
     // Two encrypted assertions.
     let two = f.response_with(&format!("{enc}{enc}"));
-    assert!(matches!(check(&two, true), Err(Error::DuplicateId(_)) | Err(Error::Wrapping(_))));
+    assert!(matches!(
+        check(&two, true),
+        Err(Error::DuplicateId(_)) | Err(Error::Wrapping(_))
+    ));
     // Content that points outside the document.
     let reference = f.response_with(&enc.replace(
         "<xenc:CipherValue>",

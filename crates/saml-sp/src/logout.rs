@@ -235,7 +235,9 @@ pub fn verify_redirect(query: &str, idp: &IdpMetadata) -> Result<Redirected> {
     };
     let alg = decoded(raw_alg);
     if !REDIRECT_SIGNATURE_ALGORITHMS.contains(&alg.as_str()) {
-        return Err(Error::BadSignature(format!("algorithm {alg} is not allowed")));
+        return Err(Error::BadSignature(format!(
+            "algorithm {alg} is not allowed"
+        )));
     }
     let compact: String = decoded(raw_signature)
         .chars()
@@ -253,8 +255,8 @@ pub fn verify_redirect(query: &str, idp: &IdpMetadata) -> Result<Redirected> {
     }
     signed.push_str("&SigAlg=");
     signed.push_str(raw_alg);
-    let algorithm = bergshamra::crypto::sign::from_uri(&alg)
-        .map_err(|e| Error::BadSignature(e.to_string()))?;
+    let algorithm =
+        bergshamra::crypto::sign::from_uri(&alg).map_err(|e| Error::BadSignature(e.to_string()))?;
     let mut verified = false;
     for der in &idp.signing_certificates {
         let key = bergshamra::keys::loader::load_x509_cert_der(der)
@@ -320,8 +322,8 @@ fn envelope(
     if attr(doc, root, "Version") != Some("2.0") {
         return Err(Error::Structure("Version is not 2.0"));
     }
-    let issuer = xml::child(doc, root, ASSERTION_NS, "Issuer", "two Issuer")?
-        .ok_or(Error::WrongIssuer)?;
+    let issuer =
+        xml::child(doc, root, ASSERTION_NS, "Issuer", "two Issuer")?.ok_or(Error::WrongIssuer)?;
     if value(doc, issuer)? != expected.idp.entity_id {
         return Err(Error::WrongIssuer);
     }

@@ -2,7 +2,9 @@
 //! signed by it, for us, and answering our request.
 
 use super::*;
-use crate::testing::{ATTACKER_KEY, IDP_ENTITY, IDP_KEY, NOW, SP_CERT, SP_ENTITY, SP_KEY, idp, pem_der};
+use crate::testing::{
+    ATTACKER_KEY, IDP_ENTITY, IDP_KEY, NOW, SP_CERT, SP_ENTITY, SP_KEY, idp, pem_der,
+};
 
 const SLO: &str = "https://auth.example.com/saml2/logout";
 
@@ -56,7 +58,10 @@ fn our_logout_request_is_signed_and_names_the_session() {
     assert_eq!(got.relay_state.as_deref(), Some("st"));
     assert_eq!(got.xml, request.to_xml().unwrap());
     assert!(got.xml.contains(r#"<saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">alice@example.com</saml:NameID><samlp:SessionIndex>_s1</samlp:SessionIndex>"#));
-    assert!(got.xml.contains(&format!("<saml:Issuer>{SP_ENTITY}</saml:Issuer>")));
+    assert!(
+        got.xml
+            .contains(&format!("<saml:Issuer>{SP_ENTITY}</saml:Issuer>"))
+    );
     assert!(matches!(
         verify_redirect(url.split_once('?').unwrap().1, &idp()),
         Err(Error::BadSignature(_))
@@ -101,7 +106,10 @@ fn logout_redirects_must_be_signed_by_the_idp() {
     // A signed redirect whose RelayState (or message) was changed.
     let signed = response_query(&xml);
     assert!(matches!(
-        verify_redirect(&signed.replace("RelayState=relay", "RelayState=other"), &idp),
+        verify_redirect(
+            &signed.replace("RelayState=relay", "RelayState=other"),
+            &idp
+        ),
         Err(Error::BadSignature(_))
     ));
     let other = response_query(&idp_response("_out2", SLO, IDP_ENTITY, SUCCESS));
@@ -146,14 +154,20 @@ fn logout_responses_must_answer_our_request_for_us() {
     );
     assert_eq!(
         check(
-            &idp_response("_out1", SLO, IDP_ENTITY, SUCCESS).replace(r#" InResponseTo="_out1""#, ""),
+            &idp_response("_out1", SLO, IDP_ENTITY, SUCCESS)
+                .replace(r#" InResponseTo="_out1""#, ""),
             "_out1"
         ),
         Err(Error::InResponseTo)
     );
     assert_eq!(
         check(
-            &idp_response("_out1", "https://evil.example/saml2/logout", IDP_ENTITY, SUCCESS),
+            &idp_response(
+                "_out1",
+                "https://evil.example/saml2/logout",
+                IDP_ENTITY,
+                SUCCESS
+            ),
             "_out1"
         ),
         Err(Error::WrongDestination)
@@ -177,13 +191,14 @@ fn logout_responses_must_answer_our_request_for_us() {
         .replace("2026-12-02T18:16:00Z", "2026-12-02T19:00:00Z");
     assert_eq!(check(&future, "_out1"), Err(Error::NotYetValid));
     assert_eq!(
-        check(&idp_response("_out1", SLO, IDP_ENTITY, SUCCESS).replace("LogoutResponse", "LogoutRequest"), "_out1"),
+        check(
+            &idp_response("_out1", SLO, IDP_ENTITY, SUCCESS)
+                .replace("LogoutResponse", "LogoutRequest"),
+            "_out1"
+        ),
         Err(Error::Structure("not the logout message expected"))
     );
-    assert_eq!(
-        check("<!DOCTYPE x><x/>", "_out1"),
-        Err(Error::Dtd)
-    );
+    assert_eq!(check("<!DOCTYPE x><x/>", "_out1"), Err(Error::Dtd));
 }
 
 #[test]

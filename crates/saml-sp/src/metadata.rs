@@ -131,7 +131,8 @@ pub fn sp_metadata(
             STANDARD.encode(der)
         )
     };
-    let mut key = signing_certificate.map_or_else(String::new, |der| descriptor("signing", der, ""));
+    let mut key =
+        signing_certificate.map_or_else(String::new, |der| descriptor("signing", der, ""));
     if let Some(der) = encryption_certificate {
         let methods: String = crate::decrypt::CONTENT_ALGORITHMS
             .iter()
@@ -220,7 +221,9 @@ mod tests {
             r#"<md:KeyDescriptor use="encryption"><ds:KeyInfo xmlns:ds="{DSIG_NS}"><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate>"#,
             STANDARD.encode(pem_der(crate::testing::ATTACKER_CERT))
         )));
-        assert!(text.contains(r#"<md:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#aes128-gcm"/>"#));
+        assert!(text.contains(
+            r#"<md:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#aes128-gcm"/>"#
+        ));
         assert!(text.contains(r#"<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://a.example/saml2/logout"/>"#));
         let unsigned = sp_metadata("e", "https://a/acs", "https://a/slo", None, None);
         assert!(!unsigned.contains("KeyDescriptor"));

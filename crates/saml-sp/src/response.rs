@@ -17,8 +17,8 @@ use base64::engine::general_purpose::STANDARD;
 use bergshamra::{DsigContext, KeysManager, VerifyResult};
 use uppsala::{Document, NodeId};
 
-use crate::error::{Error, Result};
 use crate::decrypt;
+use crate::error::{Error, Result};
 use crate::metadata::IdpMetadata;
 use crate::request::SpKey;
 use crate::xml::{self, ASSERTION_NS, DSIG_NS, PROTOCOL_NS, attr, instant, value};

@@ -438,7 +438,10 @@ impl Federation {
         if !user.enabled {
             return Err(("invalid_request", "User is disabled.".into()));
         }
-        let session = self.core.new_session(pool, &user, saml).map_err(|e| server(&e))?;
+        let session = self
+            .core
+            .new_session(pool, &user, saml)
+            .map_err(|e| server(&e))?;
         let location = self
             .hosted
             .complete(pool, &request.client, &request.request, &user, now)

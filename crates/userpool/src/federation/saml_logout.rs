@@ -97,8 +97,10 @@ impl Federation {
             .core
             .open_provider(pool, record)
             .map_err(|e| e.to_string())?;
-        Ok((provider.provider_type == ProviderType::Saml && provider.details.flag("IDPSignout"))
-            .then_some(provider))
+        Ok(
+            (provider.provider_type == ProviderType::Saml && provider.details.flag("IDPSignout"))
+                .then_some(provider),
+        )
     }
 
     async fn logout_url(&self, pool: &PoolConfig) -> Result<(String, String), String> {
@@ -126,8 +128,8 @@ impl Federation {
         else {
             return Ok(None);
         };
-        let Some(session) = session_for(pool.id.as_str())
-            .and_then(|cookie| self.core.saml_session(&pool, &cookie))
+        let Some(session) =
+            session_for(pool.id.as_str()).and_then(|cookie| self.core.saml_session(&pool, &cookie))
         else {
             return Ok(None);
         };
@@ -257,7 +259,8 @@ impl Federation {
             .open_provider(&pool, record)
             .map_err(|e| e.to_string())?;
         let metadata = self.idp_metadata(&provider, now).await?;
-        let message = userpool_saml::verify_redirect(query, &metadata).map_err(|e| e.to_string())?;
+        let message =
+            userpool_saml::verify_redirect(query, &metadata).map_err(|e| e.to_string())?;
         if message.kind != MessageKind::Response {
             return Err("not a LogoutResponse".into());
         }

@@ -486,9 +486,8 @@ impl Core {
         saml: Option<SamlSession>,
     ) -> Result<HostedSession> {
         let now = self.now();
-        let saml = saml.filter(|f| {
-            serde_json::to_vec(f).is_ok_and(|json| json.len() <= MAX_SAML_SESSION_LEN)
-        });
+        let saml = saml
+            .filter(|f| serde_json::to_vec(f).is_ok_and(|json| json.len() <= MAX_SAML_SESSION_LEN));
         let claims = SessionClaims {
             s: user.sub.to_string(),
             t: now,

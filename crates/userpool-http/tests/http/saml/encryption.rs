@@ -42,8 +42,14 @@ async fn samlify_encrypted_assertions_sign_users_in() {
         let (posted, verifier) = to_idp_and_back(&s, &browser, "erin").await;
         let xml =
             String::from_utf8(STANDARD.decode(&posted.response).expect("base64")).expect("xml");
-        assert!(xml.contains("EncryptedAssertion") && xml.contains(content), "{xml}");
-        assert!(!xml.contains("erin@example.com"), "the assertion is not in clear");
+        assert!(
+            xml.contains("EncryptedAssertion") && xml.contains(content),
+            "{xml}"
+        );
+        assert!(
+            !xml.contains("erin@example.com"),
+            "the assertion is not in clear"
+        );
         let answer = post_to_acs(&browser, &posted).await;
         assert_eq!(
             answer.status(),

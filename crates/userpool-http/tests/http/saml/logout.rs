@@ -107,7 +107,11 @@ async fn logout_goes_through_the_idp_when_idp_signout_is_on() {
     let log = slo_log(&s).await;
     assert_eq!(log[0]["kind"], "LogoutRequest");
     assert_eq!(log[0]["nameID"], "alice@example.com");
-    assert!(log[0]["sessionIndex"].as_str().is_some_and(|i| i.starts_with('_')));
+    assert!(
+        log[0]["sessionIndex"]
+            .as_str()
+            .is_some_and(|i| i.starts_with('_'))
+    );
 
     // A changed RelayState or a dropped signature is refused; the genuine answer finishes
     // the logout at the sign-in page of the app, once.
@@ -121,7 +125,10 @@ async fn logout_goes_through_the_idp_when_idp_signout_is_on() {
     assert_eq!(done.status(), 302);
     let end = location(&done);
     assert!(
-        end.starts_with(&format!("{}/login?client_id={}", s.server.endpoint, s.client)),
+        end.starts_with(&format!(
+            "{}/login?client_id={}",
+            s.server.endpoint, s.client
+        )),
         "{end}"
     );
     let replayed = browser.get(&back).send().await.expect("replay");
@@ -158,7 +165,11 @@ async fn idp_initiated_logout_ends_the_session_and_is_answered() {
         "{to_us}"
     );
     // A browser without bob's session: nothing to end, refused.
-    let stranger = browser_without_cookies().get(&to_us).send().await.expect("stranger");
+    let stranger = browser_without_cookies()
+        .get(&to_us)
+        .send()
+        .await
+        .expect("stranger");
     assert_eq!(stranger.status(), 400);
 
     let ours = browser.get(&to_us).send().await.expect("/saml2/logout");

@@ -384,6 +384,8 @@ async fn samlify_signs_users_in_through_the_hosted_domain() {
     assert_eq!(identities[0]["providerName"], PROVIDER);
     assert_eq!(identities[0]["providerType"], "SAML");
     assert_eq!(identities[0]["userId"], "alice@example.com");
+    // A SAML identity's issuer is the IdP's entity id.
+    assert_eq!(identities[0]["issuer"], format!("{}/metadata", s.idp.base));
     assert!(
         id["cognito:groups"]
             .as_array()

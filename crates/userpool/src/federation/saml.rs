@@ -349,8 +349,14 @@ impl Federation {
             m: assertion.name_id_format.clone(),
             x: assertion.session_index.clone(),
         };
-        self.finish_sign_in(request, provider, &claims, Some(session))
-            .await
+        self.finish_sign_in(
+            request,
+            provider,
+            &claims,
+            Some(session),
+            Some(&assertion.issuer),
+        )
+        .await
     }
 
     /// The pool's SAML service-provider metadata (`GET /saml2/metadata`, a userpool route):

@@ -80,6 +80,56 @@ async fn a_plain_assertion_is_refused_when_encryption_is_required() {
     let s = setup(false).await;
     let browser = browser();
     require_encryption(&s).await;
+
+    // DescribeIdentityProvider shows what Cognito computes: the IdP's redirect endpoints and
+    // the pool's encryption certificate (the one of the SP metadata); sent back, they are
+    // ignored.
+    let described = s
+        .server
+        .sdk
+        .describe_identity_provider()
+        .user_pool_id(&s.pool)
+        .provider_name(PROVIDER)
+        .send()
+        .await
+        .expect("DescribeIdentityProvider")
+        .identity_provider
+        .and_then(|p| p.provider_details)
+        .expect("details");
+    assert_eq!(
+        described["SSORedirectBindingURI"],
+        format!("{}/sso", s.idp.base)
+    );
+    assert_eq!(
+        described["SLORedirectBindingURI"],
+        format!("{}/slo", s.idp.base)
+    );
+    let metadata = reqwest::get(format!(
+        "{}/saml2/metadata?user_pool_id={}",
+        s.server.endpoint, s.pool
+    ))
+    .await
+    .expect("metadata")
+    .text()
+    .await
+    .expect("xml");
+    let certificate = &described["ActiveEncryptionCertificate"];
+    assert!(
+        metadata.contains(&format!(
+            r#"<md:KeyDescriptor use="encryption"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>{certificate}<"#
+        )),
+        "{metadata}"
+    );
+    s.server
+        .sdk
+        .update_identity_provider()
+        .user_pool_id(&s.pool)
+        .provider_name(PROVIDER)
+        .set_provider_details(Some(described.clone()))
+        .send()
+        .await
+        .expect("UpdateIdentityProvider with the described details");
+
     let (posted, _) = to_idp_and_back(&s, &browser, "frank").await;
     refused_to_app(&post_to_acs(&browser, &posted).await);
 }

@@ -33,6 +33,8 @@ pub(crate) fn response(data: &[u8]) {
         // 2026-12-02T18:16:19Z, the fixtures' clock.
         now: 1_796_235_379,
         skew: userpool_saml::DEFAULT_SKEW_SECONDS,
+        decryption: None,
+        require_encryption: false,
     };
     let _ = validate_response_xml(text, &expected);
     let _ = validate_response(text, &expected);

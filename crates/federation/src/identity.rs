@@ -41,7 +41,8 @@ pub struct Identity {
     pub provider_name: String,
     /// `providerType`.
     pub provider_type: ProviderType,
-    /// `issuer`: (?) `null` for OIDC and social providers, as in AWS's token examples.
+    /// `issuer`: a SAML IdP's entity id (the assertion's `Issuer`); (?) `null` for OIDC and
+    /// social providers, as in AWS's token examples.
     pub issuer: Option<String>,
     /// `primary`: the identity the user was created by.
     pub primary: bool,

@@ -29,9 +29,18 @@ pub enum Error {
     /// The IdP answered with a status other than `Success` (its status code).
     #[error("the identity provider answered {0}")]
     Status(String),
-    /// The response carries an `EncryptedAssertion`, which this build does not decrypt.
-    #[error("encrypted assertions are not supported")]
+    /// The response carries an `EncryptedAssertion`, and no decryption key was given.
+    #[error("an encrypted assertion, and no decryption key")]
     EncryptedAssertion,
+    /// `EncryptedResponses` is on, and the assertion is not encrypted.
+    #[error("the assertion is not encrypted")]
+    Unencrypted,
+    /// An encryption algorithm outside the allow-lists (the algorithm).
+    #[error("encryption algorithm {0} is not allowed")]
+    EncryptionAlgorithm(String),
+    /// The encrypted assertion did not decrypt with the pool's key (or is corrupt).
+    #[error("decryption: {0}")]
+    Decryption(String),
     /// Two elements share one `ID` (a signature-wrapping precondition).
     #[error("duplicate ID {0}")]
     DuplicateId(String),

@@ -18,8 +18,11 @@
 //!
 //! XML parsing is `uppsala` with DTDs refused; canonicalization and signature verification
 //! are `bergshamra` (pure Rust, with the IdP's certificates as the only trusted keys):
-//! nothing of XML-DSig is written here. Encrypted assertions are not supported
-//! ([`Error::EncryptedAssertion`]).
+//! nothing of XML-DSig is written here. Encrypted assertions (`EncryptedResponses`) are
+//! decrypted by `bergshamra` too, with the pool's encryption key ([`Expected::decryption`]):
+//! RSA-OAEP key transport, AES-CBC or AES-GCM content, nothing else.
+//! * Single logout by the HTTP-Redirect binding: [`LogoutRequest`], [`LogoutResponse`],
+//!   [`verify_redirect`], [`validate_logout_response`], [`validate_logout_request`].
 //!
 //! ```
 //! use userpool_saml::*;
@@ -57,6 +60,8 @@
 //!     in_response_to: Some("_5f1c2b"),
 //!     now: 1_796_235_379,
 //!     skew: DEFAULT_SKEW_SECONDS,
+//!     decryption: None,
+//!     require_encryption: false,
 //! };
 //! // An unsigned response is refused.
 //! let unsigned = r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r" Version="2.0">
@@ -78,7 +83,9 @@
 )]
 
 mod certificate;
+mod decrypt;
 mod error;
+mod logout;
 mod metadata;
 mod request;
 mod response;
@@ -89,7 +96,13 @@ mod testing;
 mod xml;
 
 pub use certificate::{CERTIFICATE_SECONDS, sp_certificate};
+pub use decrypt::{CONTENT_ALGORITHMS, KEY_TRANSPORT_ALGORITHMS, XENC_NS};
 pub use error::{Error, Result};
+pub use logout::{
+    IdpLogoutRequest, LogoutExpected, LogoutRequest, LogoutResponse, MessageKind,
+    REDIRECT_SIGNATURE_ALGORITHMS, Redirected, validate_logout_request, validate_logout_response,
+    verify_redirect,
+};
 pub use metadata::{IdpMetadata, MAX_METADATA_LEN, POST_BINDING, REDIRECT_BINDING, sp_metadata};
 pub use request::{AuthnRequest, RSA_SHA256, SpKey, decode_redirect, request_id};
 pub use response::{

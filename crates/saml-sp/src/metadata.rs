@@ -114,20 +114,33 @@ impl IdpMetadata {
 }
 
 /// The pool's service-provider metadata: its entity id, the assertion consumer service
-/// (HTTP-POST), the logout service (HTTP-Redirect) and, when it signs its requests, its
-/// signing certificate (DER), which the operator gives to the IdP.
+/// (HTTP-POST), the logout service (HTTP-Redirect), its signing certificate (DER) when it
+/// signs its requests, and its encryption certificate (DER, with the content and
+/// key-transport algorithms it accepts) for IdPs that encrypt assertions; the operator gives
+/// it to the IdP.
 pub fn sp_metadata(
     entity_id: &str,
     acs_url: &str,
     logout_url: &str,
     signing_certificate: Option<&[u8]>,
+    encryption_certificate: Option<&[u8]>,
 ) -> String {
-    let key = signing_certificate.map_or_else(String::new, |der| {
+    let descriptor = |usage: &str, der: &[u8], methods: &str| {
         format!(
-            r#"<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="{DSIG_NS}"><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#,
+            r#"<md:KeyDescriptor use="{usage}"><ds:KeyInfo xmlns:ds="{DSIG_NS}"><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>{methods}</md:KeyDescriptor>"#,
             STANDARD.encode(der)
         )
-    });
+    };
+    let mut key =
+        signing_certificate.map_or_else(String::new, |der| descriptor("signing", der, ""));
+    if let Some(der) = encryption_certificate {
+        let methods: String = crate::decrypt::CONTENT_ALGORITHMS
+            .iter()
+            .chain(&crate::decrypt::KEY_TRANSPORT_ALGORITHMS)
+            .map(|a| format!(r#"<md:EncryptionMethod Algorithm="{a}"/>"#))
+            .collect();
+        key.push_str(&descriptor("encryption", der, &methods));
+    }
     format!(
         concat!(
             r#"<?xml version="1.0" encoding="UTF-8"?>"#,
@@ -193,6 +206,7 @@ mod tests {
             "https://a.example/saml2/idpresponse",
             "https://a.example/saml2/logout",
             Some(&cert),
+            Some(&pem_der(crate::testing::ATTACKER_CERT)),
         );
         let doc = xml::parse(&text).unwrap();
         let root = doc.document_element().unwrap();
@@ -203,7 +217,15 @@ mod tests {
         assert!(text.contains(r#"Location="https://a.example/saml2/idpresponse""#));
         assert!(text.contains(&STANDARD.encode(&cert)));
         assert!(text.contains(r#"AuthnRequestsSigned="true""#));
-        let unsigned = sp_metadata("e", "https://a/acs", "https://a/slo", None);
+        assert!(text.contains(&format!(
+            r#"<md:KeyDescriptor use="encryption"><ds:KeyInfo xmlns:ds="{DSIG_NS}"><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate>"#,
+            STANDARD.encode(pem_der(crate::testing::ATTACKER_CERT))
+        )));
+        assert!(text.contains(
+            r#"<md:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#aes128-gcm"/>"#
+        ));
+        assert!(text.contains(r#"<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://a.example/saml2/logout"/>"#));
+        let unsigned = sp_metadata("e", "https://a/acs", "https://a/slo", None, None);
         assert!(!unsigned.contains("KeyDescriptor"));
         assert!(xml::parse(&unsigned).is_ok());
     }

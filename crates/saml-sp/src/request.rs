@@ -14,7 +14,7 @@ use crate::xml::{ASSERTION_NS, PROTOCOL_NS, escape, format_instant};
 /// `SigAlg` of a redirect signed with RSA-SHA256 (`RequestSigningAlgorithm` `rsa-sha256`).
 pub const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
 
-/// The pool's SAML signing key (an RSA private key). `Debug` is redacted; the PEM it was
+/// The pool's SAML signing (or encryption) key: an RSA private key. `Debug` is redacted; the PEM it was
 /// read from is the caller's to keep sealed.
 pub struct SpKey(bergshamra::Key);
 
@@ -30,6 +30,11 @@ impl SpKey {
             return Err(Error::InvalidParameter("not an RSA private key".into()));
         }
         Ok(Self(key))
+    }
+
+    /// The key, for decryption.
+    pub(crate) fn key(&self) -> &bergshamra::Key {
+        &self.0
     }
 
     /// Signs `data` with RSA PKCS#1 v1.5 and SHA-256.
@@ -114,41 +119,55 @@ impl AuthnRequest<'_> {
     /// [`Error::Signing`] when `key` cannot sign; [`Error::InvalidParameter`] for an
     /// out-of-range instant.
     pub fn redirect_url(&self, relay_state: Option<&str>, key: Option<&SpKey>) -> Result<String> {
-        let xml = self.to_xml()?;
-        let mut deflater =
-            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
-        deflater
-            .write_all(xml.as_bytes())
-            .map_err(|_| Error::Encoding)?;
-        let deflated = deflater.finish().map_err(|_| Error::Encoding)?;
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query.append_pair("SAMLRequest", &STANDARD.encode(deflated));
-        if let Some(relay) = relay_state {
-            query.append_pair("RelayState", relay);
-        }
-        let mut query = query.finish();
-        if let Some(key) = key {
-            query.push('&');
-            query.push_str(
-                &form_urlencoded::Serializer::new(String::new())
-                    .append_pair("SigAlg", RSA_SHA256)
-                    .finish(),
-            );
-            let signature = key.sign(query.as_bytes())?;
-            query.push('&');
-            query.push_str(
-                &form_urlencoded::Serializer::new(String::new())
-                    .append_pair("Signature", &STANDARD.encode(signature))
-                    .finish(),
-            );
-        }
-        let separator = if self.destination.contains('?') {
-            '&'
-        } else {
-            '?'
-        };
-        Ok(format!("{}{separator}{query}", self.destination))
+        redirect(
+            self.destination,
+            "SAMLRequest",
+            &self.to_xml()?,
+            relay_state,
+            key,
+        )
     }
+}
+
+/// The HTTP-Redirect binding: `xml` deflated and base64-encoded as the `parameter`
+/// (`SAMLRequest` or `SAMLResponse`) of `destination`, with `RelayState` and, with `key`,
+/// `SigAlg` and `Signature` over the three as the binding defines.
+pub(crate) fn redirect(
+    destination: &str,
+    parameter: &str,
+    xml: &str,
+    relay_state: Option<&str>,
+    key: Option<&SpKey>,
+) -> Result<String> {
+    let mut deflater =
+        flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    deflater
+        .write_all(xml.as_bytes())
+        .map_err(|_| Error::Encoding)?;
+    let deflated = deflater.finish().map_err(|_| Error::Encoding)?;
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.append_pair(parameter, &STANDARD.encode(deflated));
+    if let Some(relay) = relay_state {
+        query.append_pair("RelayState", relay);
+    }
+    let mut query = query.finish();
+    if let Some(key) = key {
+        query.push('&');
+        query.push_str(
+            &form_urlencoded::Serializer::new(String::new())
+                .append_pair("SigAlg", RSA_SHA256)
+                .finish(),
+        );
+        let signature = key.sign(query.as_bytes())?;
+        query.push('&');
+        query.push_str(
+            &form_urlencoded::Serializer::new(String::new())
+                .append_pair("Signature", &STANDARD.encode(signature))
+                .finish(),
+        );
+    }
+    let separator = if destination.contains('?') { '&' } else { '?' };
+    Ok(format!("{destination}{separator}{query}"))
 }
 
 /// Decodes a `SAMLRequest` (or `SAMLResponse`) of the HTTP-Redirect binding: base64, then

@@ -17,8 +17,10 @@ use base64::engine::general_purpose::STANDARD;
 use bergshamra::{DsigContext, KeysManager, VerifyResult};
 use uppsala::{Document, NodeId};
 
+use crate::decrypt;
 use crate::error::{Error, Result};
 use crate::metadata::IdpMetadata;
+use crate::request::SpKey;
 use crate::xml::{self, ASSERTION_NS, DSIG_NS, PROTOCOL_NS, attr, instant, value};
 
 /// The largest `SAMLResponse` accepted, in characters (Cognito's limit).
@@ -56,6 +58,11 @@ pub struct Expected<'a> {
     pub now: i64,
     /// Allowed skew, seconds ([`DEFAULT_SKEW_SECONDS`]).
     pub skew: i64,
+    /// The pool's encryption key, to decrypt an `EncryptedAssertion` with; without it an
+    /// encrypted assertion is [`Error::EncryptedAssertion`].
+    pub decryption: Option<&'a SpKey>,
+    /// `EncryptedResponses`: a plain assertion is [`Error::Unencrypted`].
+    pub require_encryption: bool,
 }
 
 /// The validated assertion.
@@ -105,21 +112,49 @@ pub fn validate_response_xml(text: &str, expected: &Expected<'_>) -> Result<Asse
         return Err(Error::TooLarge);
     }
     let doc = xml::parse(text)?;
-    let response = doc
-        .document_element()
-        .filter(|r| xml::is(&doc, *r, PROTOCOL_NS, "Response"))
-        .ok_or(Error::Structure("the document is not a samlp:Response"))?;
-    if attr(&doc, response, "Version") != Some("2.0") {
-        return Err(Error::Structure("Version is not 2.0"));
-    }
+    let response = the_response(&doc)?;
     unique_ids(&doc)?;
-    let assertion = the_assertion(&doc, response)?;
-    let signed = check_signatures(&doc, text, response, assertion, expected.idp)?;
-    if !signed {
+    if xml::all(&doc, ASSERTION_NS, "EncryptedAssertion").is_empty() {
+        let assertion = the_assertion(&doc, response)?;
+        if expected.require_encryption {
+            return Err(Error::Unencrypted);
+        }
+        let signed = check_signatures(&doc, text, response, Some(assertion), expected, false)?;
+        if !signed {
+            return Err(Error::Unsigned);
+        }
+        check_response(&doc, response, expected)?;
+        return read_assertion(&doc, assertion, expected);
+    }
+    // Encrypted: the response's own signature (over the ciphertext) is verified before
+    // anything is decrypted; the assertion's, after.
+    let key = expected.decryption.ok_or(Error::EncryptedAssertion)?;
+    decrypt::check_encrypted(&doc, response)?;
+    let response_signed = check_signatures(&doc, text, response, None, expected, false)?;
+    check_response(&doc, response, expected)?;
+    let plain = decrypt::decrypt(text, key)?;
+    let doc = xml::parse(&plain)?;
+    let response = the_response(&doc)?;
+    unique_ids(&doc)?;
+    let assertion = decrypt::the_decrypted_assertion(&doc, response)?;
+    let assertion_signed =
+        check_signatures(&doc, &plain, response, Some(assertion), expected, true)?;
+    if !(response_signed || assertion_signed) {
         return Err(Error::Unsigned);
     }
-    check_response(&doc, response, expected)?;
     read_assertion(&doc, assertion, expected)
+}
+
+/// The document element: a `samlp:Response` of version 2.0.
+fn the_response(doc: &Document<'_>) -> Result<NodeId> {
+    let response = doc
+        .document_element()
+        .filter(|r| xml::is(doc, *r, PROTOCOL_NS, "Response"))
+        .ok_or(Error::Structure("the document is not a samlp:Response"))?;
+    if attr(doc, response, "Version") != Some("2.0") {
+        return Err(Error::Structure("Version is not 2.0"));
+    }
+    Ok(response)
 }
 
 /// No two elements share an `ID`/`Id`/`id`/`AssertionID`.
@@ -142,9 +177,6 @@ fn unique_ids(doc: &Document<'_>) -> Result<()> {
 
 /// The one assertion: a direct child of the response and the only one in the document.
 fn the_assertion(doc: &Document<'_>, response: NodeId) -> Result<NodeId> {
-    if !xml::all(doc, ASSERTION_NS, "EncryptedAssertion").is_empty() {
-        return Err(Error::EncryptedAssertion);
-    }
     let everywhere = xml::all(doc, ASSERTION_NS, "Assertion");
     let direct = xml::children(doc, response, ASSERTION_NS, "Assertion");
     match (everywhere.as_slice(), direct.as_slice()) {
@@ -162,14 +194,19 @@ fn the_assertion(doc: &Document<'_>, response: NodeId) -> Result<NodeId> {
 }
 
 /// Checks every signature's place and shape, then verifies them all; whether the assertion
-/// is covered (by its own signature or the response's).
+/// is covered (by its own signature or the response's). Without an `assertion` (still
+/// encrypted) only the response may hold a signature. With `response_verified` (the
+/// decrypted document, whose response signature was verified over the ciphertext and cannot
+/// verify now) the response's signature is not checked again, and covers nothing here.
 fn check_signatures(
     doc: &Document<'_>,
     text: &str,
     response: NodeId,
-    assertion: NodeId,
-    idp: &IdpMetadata,
+    assertion: Option<NodeId>,
+    expected: &Expected<'_>,
+    response_verified: bool,
 ) -> Result<bool> {
+    let idp = expected.idp;
     let signatures = xml::all(doc, DSIG_NS, "Signature");
     if signatures.is_empty() {
         return Ok(false);
@@ -178,7 +215,7 @@ fn check_signatures(
     for signature in &signatures {
         let parent = doc
             .parent(*signature)
-            .filter(|p| *p == response || *p == assertion)
+            .filter(|p| *p == response || Some(*p) == assertion)
             .ok_or(Error::Wrapping("a signature in an unexpected place"))?;
         check_reference(doc, *signature, parent)?;
         covered.push((*signature, parent));
@@ -198,7 +235,12 @@ fn check_signatures(
     if results.len() != covered.len() {
         return Err(Error::Wrapping("signatures were counted twice"));
     }
+    let mut verified = false;
     for (result, (signature, parent)) in results.iter().zip(&covered) {
+        if response_verified && *parent == response {
+            continue;
+        }
+        verified = true;
         match result {
             VerifyResult::Valid {
                 signature_node,
@@ -214,9 +256,7 @@ fn check_signatures(
             VerifyResult::Invalid { reason } => return Err(Error::BadSignature(reason.clone())),
         }
     }
-    Ok(covered
-        .iter()
-        .any(|(_, p)| *p == response || *p == assertion))
+    Ok(verified)
 }
 
 /// One `Reference`, to `#<the parent's ID>`, with allowed transforms only.

@@ -403,7 +403,7 @@ fn a_failed_status_is_reported() {
 }
 
 #[test]
-fn encrypted_assertions_are_refused() {
+fn encrypted_assertions_without_a_key_are_refused() {
     let xml = Fixture::default().response_with(
         r#"<saml:EncryptedAssertion><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"/></saml:EncryptedAssertion>"#,
     );

@@ -55,6 +55,8 @@ pub(crate) fn expected(idp: &IdpMetadata) -> Expected<'_> {
         in_response_to: Some(REQUEST_ID),
         now: NOW,
         skew: crate::DEFAULT_SKEW_SECONDS,
+        decryption: None,
+        require_encryption: false,
     }
 }
 

@@ -58,6 +58,8 @@ fn a_request_round_trips_and_a_forged_response_is_refused() {
         in_response_to: Some("_r"),
         now: 1_796_235_379,
         skew: userpool_saml::DEFAULT_SKEW_SECONDS,
+        decryption: None,
+        require_encryption: false,
     };
     let forged = r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_x" Version="2.0"><saml:Assertion ID="_a" Version="2.0"><saml:Issuer>https://idp.example</saml:Issuer></saml:Assertion><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/></samlp:Response>"#;
     assert_eq!(

@@ -90,6 +90,7 @@ pub fn router_with<S: Clone + Send + Sync + 'static>(
         )
         .route("/saml2/idpresponse", post(hosted::saml_response_post))
         .route("/saml2/metadata", get(hosted::saml_metadata_get))
+        .route("/saml2/logout", get(hosted::saml_logout_get))
         .route("/login", get(hosted::login_get).post(hosted::login_post))
         .route("/challenge", post(hosted::challenge_post))
         .route("/signup", get(hosted::signup_get).post(hosted::signup_post))

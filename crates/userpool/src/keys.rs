@@ -58,12 +58,27 @@ struct KeyRecord {
 struct SamlKeyRecord {
     key: String,
     certificate: String,
+    /// The encryption key pair (`EncryptedResponses`), apart from the signing key; records
+    /// written before encryption existed have none until SAML next needs its keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    encryption: Option<SamlKeyPair>,
 }
 
-/// The pool's SAML signing key and certificate (DER), opened.
+/// An RSA key (PKCS#8 PEM) and its self-signed certificate (base64 DER).
+#[derive(Clone, Serialize, Deserialize, Zeroize)]
+struct SamlKeyPair {
+    key: String,
+    certificate: String,
+}
+
+/// The pool's SAML signing key and certificate (DER), and its encryption key and
+/// certificate, opened.
 pub(crate) struct SamlSigning {
     pub(crate) key: userpool_saml::SpKey,
     pub(crate) certificate: Vec<u8>,
+    /// Decrypts assertions the IdP encrypted to [`SamlSigning::encryption_certificate`].
+    pub(crate) decryption: userpool_saml::SpKey,
+    pub(crate) encryption_certificate: Vec<u8>,
 }
 
 /// A retired key: verification only, until `until`.
@@ -354,17 +369,25 @@ impl Core {
 }
 
 impl Core {
-    /// The pool's SAML signing key and certificate, made (RSA-2048, a ten-year self-signed
-    /// certificate named by the SP entity id) and stored beside the token keys the first
-    /// time a pool needs one; a concurrent first use ends up with one of the two.
+    /// The pool's SAML signing key and certificate, and its encryption key and certificate,
+    /// made (RSA-2048 each, ten-year self-signed certificates named by the SP entity id) and
+    /// stored beside the token keys the first time a pool needs them; a concurrent first use
+    /// ends up with one of the two.
     pub(crate) async fn saml_signing(&self, pool: &UserPoolId) -> Result<SamlSigning> {
         let open = |saml: &SamlKeyRecord| -> Result<SamlSigning> {
             use base64::Engine as _;
+            let der = |b64: &str| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(b64)
+                    .map_err(|_| internal())
+            };
+            let encryption = saml.encryption.as_ref().ok_or_else(internal)?;
             Ok(SamlSigning {
                 key: userpool_saml::SpKey::from_pem(&saml.key).map_err(|_| internal())?,
-                certificate: base64::engine::general_purpose::STANDARD
-                    .decode(&saml.certificate)
+                certificate: der(&saml.certificate)?,
+                decryption: userpool_saml::SpKey::from_pem(&encryption.key)
                     .map_err(|_| internal())?,
+                encryption_certificate: der(&encryption.certificate)?,
             })
         };
         for _ in 0..ROTATION_ATTEMPTS {
@@ -378,29 +401,24 @@ impl Core {
                 continue;
             };
             let record = self.open_record(pool, &current)?;
-            if let Some(saml) = &record.saml {
+            if let Some(saml) = &record.saml
+                && saml.encryption.is_some()
+            {
                 return open(saml);
             }
-            let seed = Zeroizing::new(self.entropy.bytes::<32>()?);
-            let mut rng = rand_chacha::ChaCha20Rng::from_seed(*seed);
-            let key =
-                SigningKey::generate_with(jwt_tokens::Algorithm::RS256, &mut rng, self.backend)
-                    .map_err(|_| internal())?;
-            let pem = key.to_pkcs8_pem().map_err(|_| internal())?;
             let now = self.now();
-            let certificate = userpool_saml::sp_certificate(
-                &pem,
-                &userpool_saml::sp_entity_id(pool.as_str()),
-                now,
-                self.entropy.bytes::<16>()?,
-            )
-            .map_err(|_| internal())?;
-            let saml = SamlKeyRecord {
-                key: pem.to_string(),
-                certificate: {
-                    use base64::Engine as _;
-                    base64::engine::general_purpose::STANDARD.encode(&certificate)
+            // A pool whose signing key predates encryption keeps it.
+            let signing = match &record.saml {
+                Some(saml) => SamlKeyPair {
+                    key: saml.key.clone(),
+                    certificate: saml.certificate.clone(),
                 },
+                None => self.saml_key_pair(pool, now)?,
+            };
+            let saml = SamlKeyRecord {
+                key: signing.key.clone(),
+                certificate: signing.certificate.clone(),
+                encryption: Some(self.saml_key_pair(pool, now)?),
             };
             let updated = KeyRecord {
                 id: record.id.clone(),
@@ -416,7 +434,7 @@ impl Core {
             {
                 Ok(()) => {
                     self.install(pool, sealed, now)?;
-                    tracing::info!(target: "userpool::audit", operation = "CreateSamlSigningKey", pool = %pool.as_str());
+                    tracing::info!(target: "userpool::audit", operation = "CreateSamlKeys", pool = %pool.as_str());
                     return open(&saml);
                 }
                 Err(StoreError::VersionConflict) => {}
@@ -427,6 +445,27 @@ impl Core {
             ErrorKind::ConcurrentModification,
             "The signing keys kept changing; try again.",
         ))
+    }
+
+    /// A fresh RSA-2048 key and its self-signed certificate, named by the SP entity id.
+    fn saml_key_pair(&self, pool: &UserPoolId, now: i64) -> Result<SamlKeyPair> {
+        use base64::Engine as _;
+        let seed = Zeroizing::new(self.entropy.bytes::<32>()?);
+        let mut rng = rand_chacha::ChaCha20Rng::from_seed(*seed);
+        let key = SigningKey::generate_with(jwt_tokens::Algorithm::RS256, &mut rng, self.backend)
+            .map_err(|_| internal())?;
+        let pem = key.to_pkcs8_pem().map_err(|_| internal())?;
+        let certificate = userpool_saml::sp_certificate(
+            &pem,
+            &userpool_saml::sp_entity_id(pool.as_str()),
+            now,
+            self.entropy.bytes::<16>()?,
+        )
+        .map_err(|_| internal())?;
+        Ok(SamlKeyPair {
+            key: pem.to_string(),
+            certificate: base64::engine::general_purpose::STANDARD.encode(&certificate),
+        })
     }
 }
 

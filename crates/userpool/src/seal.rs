@@ -189,6 +189,8 @@ pub enum Purpose {
     HostedSession,
     /// The state of a sign-in through an external identity provider.
     FederationState,
+    /// The state of a single logout through a SAML identity provider.
+    SamlLogout,
 }
 
 impl Purpose {
@@ -199,6 +201,7 @@ impl Purpose {
             Self::AuthorizationCode => b"userpool/v1/authorization-code",
             Self::HostedSession => b"userpool/v1/hosted-session",
             Self::FederationState => b"userpool/v1/federation-state",
+            Self::SamlLogout => b"userpool/v1/saml-logout",
         }
     }
 }

@@ -35,6 +35,13 @@ pub(crate) fn is_session(name: &str) -> bool {
     name.trim_start_matches(HOST_PREFIX).starts_with(SESSION)
 }
 
+/// The pool of a sign-in cookie's name (either scheme).
+pub(crate) fn session_pool(name: &str) -> Option<&str> {
+    name.trim_start_matches(HOST_PREFIX)
+        .strip_prefix(SESSION)
+        .filter(|p| !p.is_empty())
+}
+
 fn prefixed(name: &str, https: bool) -> String {
     if https {
         format!("{HOST_PREFIX}{name}")
@@ -131,6 +138,9 @@ mod tests {
         );
         assert!(is_session("__Host-userpool_session_p") && is_session("userpool_session_p"));
         assert!(!is_session("userpool_csrf"));
+        assert_eq!(session_pool("__Host-userpool_session_p"), Some("p"));
+        assert_eq!(session_pool("userpool_session_p"), Some("p"));
+        assert_eq!(session_pool("userpool_csrf"), None);
     }
 
     #[test]

@@ -36,12 +36,41 @@ pub(crate) async fn authorize_get(State(state): State<Arc<AppState>>, ctx: Ctx) 
     super::federation::authorize_answer(&ctx, outcome)
 }
 
+/// `GET /logout`: through the SAML IdP first when the browser's sign-in came from one with
+/// `IDPSignout` on.
 pub(crate) async fn logout_get(State(state): State<Arc<AppState>>, ctx: Ctx) -> Response {
     let outcome = state
         .service
-        .hosted()
-        .oauth_logout(&ctx.query, ctx.host_pool.as_deref())
+        .federation()
+        .logout(&ctx.query, ctx.host_pool.as_deref(), |pool| {
+            ctx.session_cookie(pool)
+        })
         .await;
+    logout_answer(&ctx, outcome)
+}
+
+/// `GET /saml2/logout`: the IdP's `LogoutResponse` to our request, or its own
+/// `LogoutRequest` (HTTP-Redirect binding, signed).
+pub(crate) async fn saml_logout_get(State(state): State<Arc<AppState>>, ctx: Ctx) -> Response {
+    if ctx.query.len() > 256 * 1024 {
+        return ctx.error("invalid_request");
+    }
+    let sessions: Vec<(String, String)> = cookies::all(&ctx.headers)
+        .into_iter()
+        .filter_map(|c| {
+            cookies::session_pool(c.name()).map(|pool| (pool.to_owned(), c.value().to_owned()))
+        })
+        .collect();
+    let outcome = state
+        .service
+        .federation()
+        .saml_logout(&ctx.query, ctx.host_pool.as_deref(), &sessions)
+        .await;
+    logout_answer(&ctx, outcome)
+}
+
+/// A logout's redirect or error page, clearing every sign-in cookie the browser sent.
+fn logout_answer(ctx: &Ctx, outcome: LogoutOutcome) -> Response {
     let mut response = match outcome {
         LogoutOutcome::Redirect(location) => redirect(StatusCode::FOUND, &location),
         LogoutOutcome::ErrorPage(message) => ctx.error(&message),

@@ -21,7 +21,7 @@ use userpool::wire::HostedRequest;
 pub(crate) use context::host_pool;
 #[cfg(any(test, fuzzing))]
 pub(crate) use context::redirect_origin;
-pub(crate) use endpoints::{authorize_get, error_get, logo_get, logout_get};
+pub(crate) use endpoints::{authorize_get, error_get, logo_get, logout_get, saml_logout_get};
 pub(crate) use federation::{
     idp_response_get, idp_response_post, saml_metadata_get, saml_response_post,
 };

@@ -24,6 +24,10 @@ use userpool_testkit::oauth::{self, CALLBACK, location, param};
 
 use crate::sdk::{Server, serve};
 
+mod browser;
+mod encryption;
+mod logout;
+
 const PROVIDER: &str = "corp-saml";
 
 fn saml_dir() -> PathBuf {
@@ -76,8 +80,9 @@ fn idp_key_and_certificate() -> (String, String) {
 }
 
 /// Starts the IdP for the SP of `sp_metadata`; with `signed`, it wants signed requests and
-/// checks them with the SP's certificate.
-fn start_idp(sp_metadata: &str, signed: bool) -> Idp {
+/// checks them with the SP's certificate; with `encrypt`, it encrypts its assertions to the
+/// SP's encryption certificate with that content algorithm.
+fn start_idp(sp_metadata: &str, signed: bool, encrypt: Option<&str>) -> Idp {
     install();
     let (key, cert) = idp_key_and_certificate();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -92,6 +97,8 @@ fn start_idp(sp_metadata: &str, signed: bool) -> Idp {
         .env("IDP_CERT", cert)
         .env("SP_METADATA", sp_metadata)
         .env("WANT_SIGNED", if signed { "1" } else { "0" })
+        .env("ENCRYPT", if encrypt.is_some() { "1" } else { "0" })
+        .env("ENCRYPT_DATA", encrypt.unwrap_or_default())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -185,6 +192,11 @@ struct Setup {
 
 /// A pool, its SAML provider (requests signed with `signed`) and an app.
 async fn setup(signed: bool) -> Setup {
+    setup_with(signed, None).await
+}
+
+/// [`setup`] with an IdP that encrypts its assertions with `encrypt`'s content algorithm.
+async fn setup_with(signed: bool, encrypt: Option<&'static str>) -> Setup {
     let server = serve().await;
     let pool = oauth::pool_with_domain(&server.sdk, "saml-test").await;
     let metadata = oauth::no_redirects()
@@ -209,11 +221,16 @@ async fn setup(signed: bool) -> Setup {
         .certificate
         .expect("a certificate");
     assert!(metadata.contains(&format!("<ds:X509Certificate>{certificate}<")));
+    assert!(metadata.contains(r#"<md:KeyDescriptor use="encryption">"#));
+    assert!(metadata.contains(&format!(
+        "<md:SingleLogoutService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"{}/saml2/logout\"/>",
+        server.endpoint
+    )));
     assert!(metadata.contains(&format!(
         "Location=\"{}/saml2/idpresponse\"",
         server.endpoint
     )));
-    let idp = tokio::task::spawn_blocking(move || start_idp(&metadata, signed))
+    let idp = tokio::task::spawn_blocking(move || start_idp(&metadata, signed, encrypt))
         .await
         .expect("join");
     let mut create = server
@@ -367,6 +384,8 @@ async fn samlify_signs_users_in_through_the_hosted_domain() {
     assert_eq!(identities[0]["providerName"], PROVIDER);
     assert_eq!(identities[0]["providerType"], "SAML");
     assert_eq!(identities[0]["userId"], "alice@example.com");
+    // A SAML identity's issuer is the IdP's entity id.
+    assert_eq!(identities[0]["issuer"], format!("{}/metadata", s.idp.base));
     assert!(
         id["cognito:groups"]
             .as_array()

@@ -6,6 +6,12 @@
 //   GET  /sso?SAMLRequest&…      HTTP-Redirect binding: a login form for the request
 //   POST /login                 (pending, username) → an auto-posting form to the ACS
 //   GET  /initiate?username&RelayState   IdP-initiated: the form without a request
+//   GET  /slo?SAMLRequest&…      single logout: the SP's signed LogoutRequest, answered
+//                               with a signed LogoutResponse (SLO_MODE=wrong-irt: answering
+//                               another request); or the SP's LogoutResponse to ours
+//   GET  /logout-initiate?username&RelayState   IdP-initiated logout of the user's last
+//                               session: a signed LogoutRequest to the SP
+//   GET  /slo-log               what /slo received and verified, as JSON
 //
 // The first stdout line is {"base": "http://127.0.0.1:PORT"}.
 import http from 'node:http';
@@ -25,11 +31,27 @@ const idp = samlify.IdentityProvider({
   wantAuthnRequestsSigned: process.env.WANT_SIGNED === '1',
   privateKey: process.env.IDP_KEY,
   signingCert: process.env.IDP_CERT,
-  isAssertionEncrypted: false,
+  // ENCRYPT=1: assertions are encrypted to the encryption certificate of the SP's metadata
+  // (RSA-OAEP key transport; AES-256-CBC, or ENCRYPT_DATA's algorithm).
+  isAssertionEncrypted: process.env.ENCRYPT === '1',
+  dataEncryptionAlgorithm: process.env.ENCRYPT_DATA || 'http://www.w3.org/2001/04/xmlenc#aes256-cbc',
+  keyEncryptionAlgorithm: 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
   nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
   singleSignOnService: [{ Binding: redirect, Location: `${base}/sso` }],
+  singleLogoutService: [{ Binding: redirect, Location: `${base}/slo` }],
+  // The SP's logout messages must be signed with the certificate of its metadata.
+  wantLogoutRequestSigned: true,
+  wantLogoutResponseSigned: true,
 });
-const sp = samlify.ServiceProvider({ metadata: process.env.SP_METADATA });
+// The IdP signs what it sends the SP by the redirect binding.
+const sp = samlify.ServiceProvider({
+  metadata: process.env.SP_METADATA,
+  wantLogoutRequestSigned: true,
+  wantLogoutResponseSigned: true,
+});
+const sloLog = [];
+const sessions = new Map();
+let sloMode = 'ok';
 
 const pending = new Map();
 
@@ -44,6 +66,8 @@ function attributes(user) {
 async function respond(res, requestId, relayState, username) {
   const user = { email: `${username}@example.com`, name: `User ${username}` };
   const now = new Date();
+  const sessionIndex = `_${crypto.randomBytes(20).toString('hex')}`;
+  sessions.set(user.email, sessionIndex);
   const later = new Date(now.getTime() + 5 * 60 * 1000);
   const acs = sp.entityMeta.getAssertionConsumerService('post');
   const { context } = await idp.createLoginResponse(
@@ -58,7 +82,7 @@ async function respond(res, requestId, relayState, username) {
           .replace('{AttributeStatement}', attributes(user))
           .replace(' InResponseTo="{InResponseTo}"', requestId ? ' InResponseTo="{InResponseTo}"' : '')
           .replace(' InResponseTo="{InResponseTo}"/>', requestId ? ' InResponseTo="{InResponseTo}"/>' : '/>');
-        const id = `_${crypto.randomBytes(20).toString('hex')}`;
+        const id = sessionIndex;
         const values = {
           ID: id,
           AssertionID: `_${crypto.randomBytes(20).toString('hex')}`,
@@ -88,6 +112,52 @@ async function respond(res, requestId, relayState, username) {
   res.end(`<html><body onload="document.forms[0].submit()"><form method="post" action="${escape(acs)}"><input type="hidden" name="SAMLResponse" value="${escape(context)}"/>${relay}<noscript><button>Continue</button></noscript></form></body></html>`);
 }
 
+// What a signed redirect signs: the raw message, RelayState and SigAlg pairs.
+function octets(url) {
+  return url.search
+    .slice(1)
+    .split('&')
+    .filter((pair) => /^(SAMLRequest|SAMLResponse|RelayState|SigAlg)=/.test(pair))
+    .join('&');
+}
+
+async function slo(url, res) {
+  const query = Object.fromEntries(url.searchParams);
+  if (query.SAMLRequest) {
+    const parsed = await idp.parseLogoutRequest(sp, 'redirect', { query, octetString: octets(url) });
+    sloLog.push({ kind: 'LogoutRequest', nameID: parsed.extract.nameID, sessionIndex: parsed.extract.sessionIndex ?? null });
+    const options = sloMode === 'wrong-irt'
+      ? {
+          relayState: query.RelayState,
+          customTagReplacement: (template) => {
+            const id = `_${crypto.randomBytes(20).toString('hex')}`;
+            const context = samlify.SamlLib.replaceTagsByValue(template, {
+              ID: id,
+              Destination: sp.entityMeta.getSingleLogoutService(redirect),
+              Issuer: idp.entityMeta.getEntityID(),
+              EntityID: idp.entityMeta.getEntityID(),
+              IssueInstant: new Date().toISOString(),
+              StatusCode: samlify.Constants.namespace.statusCode.success,
+              InResponseTo: '_another-request',
+            });
+            return { id, context };
+          },
+        }
+      : query.RelayState;
+    const { context } = idp.createLogoutResponse(sp, parsed, 'redirect', options);
+    res.writeHead(302, { location: context });
+    res.end();
+  } else if (query.SAMLResponse) {
+    const parsed = await idp.parseLogoutResponse(sp, 'redirect', { query, octetString: octets(url) });
+    sloLog.push({ kind: 'LogoutResponse', inResponseTo: parsed.extract.response?.inResponseTo ?? null, relayState: query.RelayState ?? null });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ loggedOut: true }));
+  } else {
+    res.writeHead(400);
+    res.end('no SAML message');
+  }
+}
+
 async function body(req) {
   let text = '';
   for await (const chunk of req) text += chunk;
@@ -103,13 +173,7 @@ http
         res.end(idp.getMetadata());
       } else if (req.method === 'GET' && url.pathname === '/sso') {
         const query = Object.fromEntries(url.searchParams);
-        // What a signed redirect signs: the raw SAMLRequest, RelayState and SigAlg pairs.
-        const octetString = url.search
-          .slice(1)
-          .split('&')
-          .filter((pair) => /^(SAMLRequest|RelayState|SigAlg)=/.test(pair))
-          .join('&');
-        const { extract } = await idp.parseLoginRequest(sp, 'redirect', { query, octetString });
+        const { extract } = await idp.parseLoginRequest(sp, 'redirect', { query, octetString: octets(url) });
         const key = crypto.randomBytes(16).toString('hex');
         pending.set(key, { id: extract.request.id, relayState: query.RelayState });
         res.writeHead(200, { 'content-type': 'text/html' });
@@ -124,6 +188,25 @@ http
         }
         pending.delete(form.get('pending'));
         await respond(res, request.id, request.relayState, form.get('username'));
+      } else if (req.method === 'GET' && url.pathname === '/slo') {
+        await slo(url, res);
+      } else if (req.method === 'GET' && url.pathname === '/slo-mode') {
+        sloMode = url.searchParams.get('mode');
+        res.writeHead(204);
+        res.end();
+      } else if (req.method === 'GET' && url.pathname === '/slo-log') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(sloLog));
+      } else if (req.method === 'GET' && url.pathname === '/logout-initiate') {
+        const email = `${url.searchParams.get('username')}@example.com`;
+        const { context } = idp.createLogoutRequest(
+          sp,
+          'redirect',
+          { logoutNameID: email, sessionIndex: sessions.get(email) },
+          url.searchParams.get('RelayState') ?? '',
+        );
+        res.writeHead(302, { location: context });
+        res.end();
       } else if (req.method === 'GET' && url.pathname === '/initiate') {
         await respond(res, null, url.searchParams.get('RelayState'), url.searchParams.get('username'));
       } else {

@@ -412,15 +412,20 @@ impl Federation {
                     .map_err(|e| ("invalid_request", e.to_string()))?;
             }
         }
-        self.finish_sign_in(request, &provider, &claims).await
+        self.finish_sign_in(request, &provider, &claims, None, None)
+            .await
     }
 
-    /// The pool user `claims` sign in as, their session, and the app's code.
+    /// The pool user `claims` sign in as, their session (remembering the SAML sign-in
+    /// `saml`, if it was one), and the app's code. `issuer` is the new identity's `issuer`
+    /// (a SAML IdP's entity id; `null` for OIDC and social providers).
     pub(super) async fn finish_sign_in(
         &self,
         request: &HostedRequest,
         provider: &Provider,
         claims: &Map<String, Value>,
+        saml: Option<crate::hosted::authorize::SamlSession>,
+        issuer: Option<&str>,
     ) -> Result<IdpResponseOutcome, (&'static str, String)> {
         let server = |e: &dyn std::fmt::Display| ("server_error", e.to_string());
         let pool = &request.pool;
@@ -430,13 +435,16 @@ impl Federation {
             metadata: None,
         };
         let user = self
-            .federated_user(pool, provider, claims, &caller)
+            .federated_user(pool, provider, claims, issuer, &caller)
             .await
             .map_err(|e| ("invalid_request", e.message().to_owned()))?;
         if !user.enabled {
             return Err(("invalid_request", "User is disabled.".into()));
         }
-        let session = self.core.new_session(pool, &user).map_err(|e| server(&e))?;
+        let session = self
+            .core
+            .new_session(pool, &user, saml)
+            .map_err(|e| server(&e))?;
         let location = self
             .hosted
             .complete(pool, &request.client, &request.request, &user, now)

@@ -118,13 +118,23 @@ impl Federation {
                 ),
                 other => self.core.store_error(&other),
             })?;
+        // A SAML identity's issuer is its IdP's entity id (from the metadata; `null` if the
+        // metadata cannot be read now).
+        let issuer = if provider.provider_type == userpool_federation::ProviderType::Saml {
+            self.idp_metadata(&provider, self.core.now())
+                .await
+                .ok()
+                .map(|m| m.entity_id.clone())
+        } else {
+            None
+        };
         let identities = add_identity(
             user.attributes.get("identities").map(String::as_str),
             &Identity {
                 user_id: value,
                 provider_name: provider_name.clone(),
                 provider_type: provider.provider_type,
-                issuer: None,
+                issuer,
                 primary: false,
                 date_created_ms: now.saturating_mul(1000),
             },

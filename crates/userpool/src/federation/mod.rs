@@ -14,6 +14,7 @@ pub(crate) mod links;
 pub(crate) mod outbound;
 pub(crate) mod providers;
 pub(crate) mod saml;
+pub(crate) mod saml_logout;
 pub(crate) mod users;
 
 use std::sync::Arc;

@@ -121,8 +121,7 @@ impl Core {
 }
 
 /// A SAML provider's details this build can honour: a usable `MetadataFile` (a
-/// `MetadataURL` is fetched at sign-in) and no `EncryptedResponses` (assertions are not
-/// decrypted): refused rather than silently ignored.
+/// `MetadataURL` is fetched at sign-in).
 fn check_saml(details: &ProviderDetails) -> Result<()> {
     if details.provider_type() != ProviderType::Saml {
         return Ok(());
@@ -130,11 +129,6 @@ fn check_saml(details: &ProviderDetails) -> Result<()> {
     let invalid = |m: String| Error::new(ErrorKind::InvalidParameter, m);
     if let Some(file) = details.get("MetadataFile") {
         userpool_saml::IdpMetadata::parse(file).map_err(|e| invalid(e.to_string()))?;
-    }
-    if details.flag("EncryptedResponses") {
-        return Err(invalid(
-            "EncryptedResponses is not supported by this user pool service.".into(),
-        ));
     }
     Ok(())
 }
@@ -165,6 +159,25 @@ fn describe(pool: &PoolConfig, p: &Provider) -> IdentityProviderType {
     }
 }
 
+/// The `ProviderDetails` Cognito computes for a SAML provider and shows in its answers:
+/// refused by nothing, ignored when sent back (a describe → update round trip).
+const SAML_COMPUTED: [&str; 3] = [
+    "ActiveEncryptionCertificate",
+    "SSORedirectBindingURI",
+    "SLORedirectBindingURI",
+];
+
+/// A request's details without the computed SAML keys.
+fn without_computed(
+    map: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let mut map = map.clone();
+    for key in SAML_COMPUTED {
+        map.remove(key);
+    }
+    map
+}
+
 fn store_conflict(core: &Core, e: &StoreError, name: &str) -> Error {
     match e {
         StoreError::ProviderExists => Error::new(
@@ -181,6 +194,36 @@ fn store_conflict(core: &Core, e: &StoreError, name: &str) -> Error {
 }
 
 impl Federation {
+    /// A provider as Create/Describe/UpdateIdentityProvider show it. A SAML provider's details
+    /// gain what Cognito computes: `SSORedirectBindingURI` and `SLORedirectBindingURI` from
+    /// its metadata (when it can be read now: a `MetadataURL` is fetched, cached an hour),
+    /// and `ActiveEncryptionCertificate` (the pool's, base64 DER) with `EncryptedResponses`.
+    async fn described(&self, pool: &PoolConfig, p: &Provider) -> IdentityProviderType {
+        let mut out = describe(pool, p);
+        if p.provider_type != ProviderType::Saml {
+            return out;
+        }
+        let details = &mut out.provider_details;
+        if let Ok(metadata) = self.idp_metadata(p, self.core.now()).await {
+            if let Some(uri) = &metadata.sso_redirect {
+                details.insert("SSORedirectBindingURI".into(), uri.clone());
+            }
+            if let Some(uri) = &metadata.slo_redirect {
+                details.insert("SLORedirectBindingURI".into(), uri.clone());
+            }
+        }
+        if p.details.flag("EncryptedResponses")
+            && let Ok(keys) = self.core.saml_signing(&pool.id).await
+        {
+            use base64::Engine as _;
+            details.insert(
+                "ActiveEncryptionCertificate".into(),
+                base64::engine::general_purpose::STANDARD.encode(&keys.encryption_certificate),
+            );
+        }
+        out
+    }
+
     /// CreateIdentityProvider.
     pub async fn create_identity_provider(
         &self,
@@ -197,9 +240,11 @@ impl Federation {
             .map_err(|e| from_federation(&e))?;
         let details = ProviderDetails::parse(
             provider_type,
-            req.provider_details
-                .as_ref()
-                .ok_or_else(|| missing("providerDetails"))?,
+            &without_computed(
+                req.provider_details
+                    .as_ref()
+                    .ok_or_else(|| missing("providerDetails"))?,
+            ),
         )
         .map_err(|e| from_federation(&e))?;
         check_saml(&details)?;
@@ -228,7 +273,7 @@ impl Federation {
         tracing::info!(target: "userpool::audit", operation = "CreateIdentityProvider", pool = %pool.id.as_str(), provider = %req.provider_name, provider_details = "HIDDEN_DUE_TO_SECURITY_REASONS");
         let provider = self.core.open_provider(&pool, record)?;
         Ok(IdentityProviderResponse {
-            identity_provider: describe(&pool, &provider),
+            identity_provider: self.described(&pool, &provider).await,
         })
     }
 
@@ -240,7 +285,7 @@ impl Federation {
         let pool = self.core.pool(&req.user_pool_id).await?;
         let provider = self.core.provider(&pool, &req.provider_name).await?;
         Ok(IdentityProviderResponse {
-            identity_provider: describe(&pool, &provider),
+            identity_provider: self.described(&pool, &provider).await,
         })
     }
 
@@ -254,7 +299,11 @@ impl Federation {
         let current = self.core.provider(&pool, &req.provider_name).await?;
         let details = match &req.provider_details {
             Some(map) => {
-                ProviderDetails::parse_update(current.provider_type, map, &current.details)
+                ProviderDetails::parse_update(
+                    current.provider_type,
+                    &without_computed(map),
+                    &current.details,
+                )
                     .map_err(|e| from_federation(&e))?
             }
             None => current.details.clone(),
@@ -287,7 +336,7 @@ impl Federation {
         tracing::info!(target: "userpool::audit", operation = "UpdateIdentityProvider", pool = %pool.id.as_str(), provider = %req.provider_name, provider_details = "HIDDEN_DUE_TO_SECURITY_REASONS");
         let provider = self.core.open_provider(&pool, record)?;
         Ok(IdentityProviderResponse {
-            identity_provider: describe(&pool, &provider),
+            identity_provider: self.described(&pool, &provider).await,
         })
     }
 
@@ -374,7 +423,7 @@ impl Federation {
             })?;
         let provider = self.core.open_provider(&pool, record)?;
         Ok(IdentityProviderResponse {
-            identity_provider: describe(&pool, &provider),
+            identity_provider: self.described(&pool, &provider).await,
         })
     }
 }

@@ -305,6 +305,13 @@ impl Federation {
             .await
             .map_err(|e| server(&e))?;
         let sp_entity_id = userpool_saml::sp_entity_id(pool.id.as_str());
+        // The pool's keys decrypt an encrypted assertion whether or not the provider requires
+        // one; `EncryptedResponses` refuses a plain one.
+        let keys = self
+            .core
+            .saml_signing(&pool.id)
+            .await
+            .map_err(|e| server(&e))?;
         let expected = Expected {
             idp: &metadata,
             sp_entity_id: &sp_entity_id,
@@ -312,6 +319,8 @@ impl Federation {
             in_response_to: request_id,
             now,
             skew: userpool_saml::DEFAULT_SKEW_SECONDS,
+            decryption: Some(&keys.decryption),
+            require_encryption: provider.details.flag("EncryptedResponses"),
         };
         // The reason is logged; the app is told what Cognito tells it.
         let refused = |why: &dyn std::fmt::Display| {
@@ -334,12 +343,25 @@ impl Federation {
             return Err(refused(&"the assertion was replayed"));
         }
         let claims = assertion_claims(&assertion);
-        self.finish_sign_in(request, provider, &claims).await
+        let session = crate::hosted::authorize::SamlSession {
+            p: provider.record.name.clone(),
+            n: assertion.name_id.clone(),
+            m: assertion.name_id_format.clone(),
+            x: assertion.session_index.clone(),
+        };
+        self.finish_sign_in(
+            request,
+            provider,
+            &claims,
+            Some(session),
+            Some(&assertion.issuer),
+        )
+        .await
     }
 
     /// The pool's SAML service-provider metadata (`GET /saml2/metadata`, a userpool route):
-    /// its entity id, assertion consumer service and signing certificate, for the IdP's
-    /// operator.
+    /// its entity id, assertion consumer service, logout service, and signing and encryption
+    /// certificates, for the IdP's operator.
     ///
     /// # Errors
     /// `ResourceNotFoundException` for an unknown pool; `InvalidParameterException` when the
@@ -357,6 +379,7 @@ impl Federation {
             &acs,
             &logout,
             Some(&signing.certificate),
+            Some(&signing.encryption_certificate),
         ))
     }
 

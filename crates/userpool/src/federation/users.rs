@@ -58,6 +58,7 @@ impl Federation {
         pool: &PoolConfig,
         provider: &Provider,
         claims: &Map<String, Value>,
+        issuer: Option<&str>,
         caller: &Caller<'_>,
     ) -> Result<User> {
         let subject = userpool_federation::subject(&provider.mapping, claims).map_err(|_| {
@@ -89,7 +90,7 @@ impl Federation {
         {
             return self.refresh_attributes(pool, user, mapped).await;
         }
-        self.create_federated_user(pool, provider, &subject, &username, mapped, caller)
+        self.create_federated_user(pool, provider, (&subject, issuer), &username, mapped, caller)
             .await
     }
 
@@ -115,7 +116,7 @@ impl Federation {
         &self,
         pool: &PoolConfig,
         provider: &Provider,
-        subject: &str,
+        (subject, issuer): (&str, Option<&str>),
         username: &str,
         mapped: Vec<(String, String)>,
         caller: &Caller<'_>,
@@ -133,7 +134,7 @@ impl Federation {
                 user_id: subject.to_owned(),
                 provider_name: provider.record.name.clone(),
                 provider_type: provider.provider_type,
-                issuer: None,
+                issuer: issuer.map(str::to_owned),
                 primary: true,
                 date_created_ms: now.saturating_mul(1000),
             }]),

@@ -87,7 +87,7 @@ impl SignIn {
             )
             .await?;
         if cx.hosted {
-            let session = self.core.new_session(&cx.pool, &user)?;
+            let session = self.core.new_session(&cx.pool, &user, None)?;
             return Ok(AuthResponse {
                 session: Some(session.cookie),
                 ..AuthResponse::default()

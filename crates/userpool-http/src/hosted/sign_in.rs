@@ -254,6 +254,16 @@ pub(crate) async fn challenge_post(
         .await
     {
         Ok(step) => step_response(&state, &ctx, &hosted, &username, step).await,
+        Err(_) if challenge == "WEB_AUTHN" => {
+            // A refused or missing passkey: back to the sign-in page (a new ceremony needs a
+            // new challenge).
+            let mut page = ctx.page(&hosted);
+            page.error = Some(Text::PasskeyFailed);
+            ctx.html(
+                StatusCode::OK,
+                page.sign_in(login_label(&hosted), &username),
+            )
+        }
         Err(e)
             if matches!(
                 e.kind(),

@@ -6,6 +6,7 @@ mod browser;
 mod federation;
 mod golden;
 mod hardening;
+mod hosted_passkeys;
 mod hosted_passwordless;
 mod identity;
 mod js;

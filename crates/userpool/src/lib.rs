@@ -173,7 +173,6 @@ pub use federation::links::MAX_LINKS_PER_USER;
 pub use hosted::Hosted;
 pub use hosted::authorize::HOSTED_SESSION_SECONDS;
 pub use hosted::pages::HOSTED_CHALLENGES;
-pub use hosted::passwordless::HOSTED_FIRST_FACTORS;
 pub use hosted::token_endpoint::MAX_FORM_BYTES;
 pub use identity::{IdentityError, IdentityErrorKind, IdentityService, IdentityServiceBuilder};
 pub use keys::{KEY_CACHE_SECONDS, SigningKeyRotation};

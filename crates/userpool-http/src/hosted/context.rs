@@ -347,6 +347,13 @@ impl FromRequest<Arc<AppState>> for HostedForm {
             }
             _ => {
                 tracing::info!(target: "userpool::audit", page = "hosted", outcome = "csrf refused");
+                if parts.uri.path().ends_with("/passkeys/add") {
+                    // That page again, with a fresh token (its links are relative to it).
+                    return Err(redirect(
+                        StatusCode::SEE_OTHER,
+                        &format!("add?{}", request.query),
+                    ));
+                }
                 let mut page = ctx.page(&request);
                 page.error = Some(Text::FormExpired);
                 Err(ctx.html(

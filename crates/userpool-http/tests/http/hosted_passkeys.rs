@@ -74,6 +74,18 @@ async fn the_passkey_pages_admit_their_script_by_hash_only() {
     assert!(!csp.contains("script-src 'unsafe"), "{csp}");
     assert_eq!(html.matches("<script").count(), 1);
 
+    // No CSRF token: the page again (its relative links stay right).
+    let r = http
+        .post(format!("{}/passkeys/add?{query}", s.endpoint))
+        .header("cookie", jar.header())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("credential=%7B%7D")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), format!("add?{query}"));
+
     // A forged credential: refused, the page shown again with a fresh ceremony.
     let csrf = form_value(&html, "_csrf").expect("csrf");
     let r = http

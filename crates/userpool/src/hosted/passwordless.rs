@@ -19,9 +19,6 @@ use crate::hosted::pages::hash_for;
 use crate::sign_in::SignInContext;
 use crate::wire::*;
 
-/// The passwordless first factors the hosted sign-in page can offer, in page order.
-pub const HOSTED_FIRST_FACTORS: [&str; 3] = ["EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"];
-
 fn not_offered() -> Error {
     Error::new(
         ErrorKind::InvalidParameter,
@@ -30,8 +27,8 @@ fn not_offered() -> Error {
 }
 
 impl Hosted {
-    /// The passwordless first factors (of [`HOSTED_FIRST_FACTORS`]) the sign-in page shows
-    /// for `client` of `pool` ([`HostedRequest::first_factors`]).
+    /// The passwordless first factors (`EMAIL_OTP`, `SMS_OTP`, `WEB_AUTHN`, in page order) the
+    /// sign-in page shows for `client` of `pool` ([`HostedRequest::first_factors`]).
     pub(crate) async fn first_factors(
         &self,
         pool: &PoolConfig,

@@ -93,6 +93,10 @@ pub fn router_with<S: Clone + Send + Sync + 'static>(
         .route("/saml2/logout", get(hosted::saml_logout_get))
         .route("/login", get(hosted::login_get).post(hosted::login_post))
         .route("/challenge", post(hosted::challenge_post))
+        .route(
+            "/passkeys/add",
+            get(hosted::passkeys_add_get).post(hosted::passkeys_add_post),
+        )
         .route("/signup", get(hosted::signup_get).post(hosted::signup_post))
         .route("/confirm", post(hosted::confirm_post))
         .route(

@@ -98,6 +98,7 @@ impl Service {
             sign_in.clone(),
             tokens.clone(),
             accounts.clone(),
+            passkeys.clone(),
         ));
         let threat_protection = Arc::new(ThreatProtection::new(core.clone()));
         let federation = Arc::new(Federation::new(

@@ -99,18 +99,29 @@ impl Ctx {
             css: request.css.as_deref(),
             logo: request.logo_url.as_deref(),
             providers: &request.identity_providers,
+            first_factors: &request.first_factors,
         }
     }
 
     /// An HTML answer with the pages' security headers (and the CSRF cookie if new).
     pub(crate) fn html(&self, status: StatusCode, markup: Markup) -> Response {
+        self.answer(status, markup, None)
+    }
+
+    /// The same for a page running the passkey script: the policy admits that one inline
+    /// script by its hash ([`super::webauthn::SCRIPT`]) and nothing else.
+    pub(crate) fn html_with_passkey_script(&self, status: StatusCode, markup: Markup) -> Response {
+        self.answer(status, markup, Some(&super::webauthn::script_hash()))
+    }
+
+    fn answer(&self, status: StatusCode, markup: Markup, script_hash: Option<&str>) -> Response {
         let mut response = (status, markup.into_string()).into_response();
         let h = response.headers_mut();
         h.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/html; charset=utf-8"),
         );
-        security_headers(h, &self.form_targets);
+        security_headers(h, &self.form_targets, script_hash);
         if self.new_csrf
             && let Ok(v) = HeaderValue::from_str(&cookies::set(
                 &cookies::csrf_name(self.https),
@@ -198,17 +209,25 @@ pub(crate) fn redirect_origin(query: &str) -> Option<String> {
     .then_some(origin)
 }
 
-/// No framing, no caching, no referrer, no scripts; forms post only to this origin (and
-/// its redirect after a post goes only to the client's registered callback).
-pub(crate) fn security_headers(h: &mut HeaderMap, form_targets: &[String]) {
+/// No framing, no caching, no referrer, no scripts (but the one whose `sha256-…` source
+/// `script_hash` is, on the passkey pages); forms post only to this origin (and its redirect
+/// after a post goes only to the client's registered callback).
+pub(crate) fn security_headers(
+    h: &mut HeaderMap,
+    form_targets: &[String],
+    script_hash: Option<&str>,
+) {
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     let mut form_action = String::from("'self'");
     for target in form_targets {
         form_action.push(' ');
         form_action.push_str(target);
     }
+    let script_src = script_hash
+        .map(|hash| format!("script-src '{hash}'; "))
+        .unwrap_or_default();
     let csp = format!(
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action {form_action}; frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; {script_src}style-src 'unsafe-inline'; img-src 'self' data:; form-action {form_action}; frame-ancestors 'none'; base-uri 'none'"
     );
     if let Ok(v) = HeaderValue::from_str(&csp) {
         h.insert("content-security-policy", v);
@@ -328,6 +347,13 @@ impl FromRequest<Arc<AppState>> for HostedForm {
             }
             _ => {
                 tracing::info!(target: "userpool::audit", page = "hosted", outcome = "csrf refused");
+                if parts.uri.path().ends_with("/passkeys/add") {
+                    // That page again, with a fresh token (its links are relative to it).
+                    return Err(redirect(
+                        StatusCode::SEE_OTHER,
+                        &format!("add?{}", request.query),
+                    ));
+                }
                 let mut page = ctx.page(&request);
                 page.error = Some(Text::FormExpired);
                 Err(ctx.html(
@@ -384,7 +410,7 @@ mod tests {
             "nothing that ends the directive"
         );
         let mut h = HeaderMap::new();
-        security_headers(&mut h, &["https://app.example.com".into()]);
+        security_headers(&mut h, &["https://app.example.com".into()], None);
         let csp = h["content-security-policy"].to_str().unwrap_or_default();
         assert!(
             csp.contains("form-action 'self' https://app.example.com;"),

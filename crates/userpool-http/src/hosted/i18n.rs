@@ -117,6 +117,20 @@ pub(crate) enum Text {
     FeedbackValid,
     FeedbackInvalid,
     FeedbackDone,
+    PasswordlessLead,
+    EmailCodeButton,
+    SmsCodeButton,
+    PasskeyButton,
+    SignInCodeTitle,
+    PasskeyTitle,
+    PasskeyLead,
+    UsePasskey,
+    PasskeyFailed,
+    MethodUnavailable,
+    AddPasskeyTitle,
+    AddPasskeyLead,
+    CreatePasskey,
+    NotNow,
     Attribute(&'static str),
 }
 
@@ -265,6 +279,41 @@ pub(crate) fn text(lang: Lang, key: Text) -> &'static str {
             "Thank you. Your answer was recorded.",
             "ありがとうございます。回答を記録しました。",
         ),
+        PasswordlessLead => (
+            "Or sign in without a password",
+            "またはパスワードなしでサインイン",
+        ),
+        EmailCodeButton => (
+            "Email me a sign-in code",
+            "サインインコードをメールで受け取る",
+        ),
+        SmsCodeButton => (
+            "Text me a sign-in code",
+            "サインインコードを SMS で受け取る",
+        ),
+        PasskeyButton => ("Sign in with a passkey", "パスキーでサインイン"),
+        SignInCodeTitle => ("Enter your sign-in code", "サインインコードの入力"),
+        PasskeyTitle => ("Sign in with a passkey", "パスキーでサインイン"),
+        PasskeyLead => (
+            "Use the passkey saved on this device or your security key.",
+            "このデバイスに保存されたパスキーまたはセキュリティキーを使用してください。",
+        ),
+        UsePasskey => ("Use my passkey", "パスキーを使用"),
+        PasskeyFailed => (
+            "The passkey could not be used. Try again, or go back and choose another way to sign in.",
+            "パスキーを使用できませんでした。もう一度試すか、戻って別の方法でサインインしてください。",
+        ),
+        MethodUnavailable => (
+            "This sign-in method is not available for this account.",
+            "このアカウントではこのサインイン方法を利用できません。",
+        ),
+        AddPasskeyTitle => ("Add a passkey", "パスキーの追加"),
+        AddPasskeyLead => (
+            "Create a passkey to sign in next time without a password.",
+            "パスキーを作成すると、次回からパスワードなしでサインインできます。",
+        ),
+        CreatePasskey => ("Create a passkey", "パスキーを作成"),
+        NotNow => ("Not now", "今はしない"),
         Attribute(name) => return attribute(lang, name),
     };
     match lang {

@@ -1,5 +1,6 @@
 //! The hosted UI (spec §9.7): server-rendered sign-in, sign-up, confirmation, password reset,
-//! new-password, MFA and TOTP-setup pages, in English or Japanese, with CSRF protection on
+//! new-password, MFA and TOTP-setup pages, passwordless sign-in (email or SMS code, passkey)
+//! and passkey registration, in English or Japanese, with CSRF protection on
 //! every form. The pages carry the authorization request's query from step to step and end
 //! in the sign-in cookie and a redirect to the client.
 
@@ -15,6 +16,7 @@ mod recovery;
 mod sign_in;
 mod sign_up;
 mod throttle;
+mod webauthn;
 
 use userpool::wire::HostedRequest;
 
@@ -31,6 +33,7 @@ pub(crate) use recovery::{forgot_get, forgot_post, reset_post};
 pub(crate) use sign_in::{challenge_post, login_get, login_post};
 pub(crate) use sign_up::{confirm_post, signup_get, signup_post};
 pub(crate) use throttle::throttle;
+pub(crate) use webauthn::{passkeys_add_get, passkeys_add_post};
 
 /// What the sign-in form asks for: a username, an email or a phone number.
 fn login_label(request: &HostedRequest) -> Text {

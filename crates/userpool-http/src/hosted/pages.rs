@@ -1,4 +1,5 @@
-//! The hosted pages as HTML (maud templates: escaped by construction, no JavaScript). The
+//! The hosted pages as HTML (maud templates: escaped by construction, no JavaScript but the
+//! passkey pages' one script, in [`super::webauthn`]). The
 //! elements carry the class names of Cognito's hosted UI (`banner-customizable`,
 //! `submitButton-customizable`, `inputField-customizable`…), so CSS written for
 //! SetUICustomization on Cognito styles them here too.
@@ -15,6 +16,7 @@ label{display:block;font-size:.85rem;font-weight:600;margin:12px 0 4px}\
 input[type=text],input[type=password],input[type=email],input[type=tel]{width:100%;box-sizing:border-box;padding:9px 10px;border:1px solid #aab7b8;border-radius:4px;font-size:1rem}\
 button{width:100%;margin-top:18px;padding:10px;border:0;border-radius:4px;background:#0972d3;color:#fff;font-size:1rem;font-weight:600;cursor:pointer}\
 button.link{background:none;color:#0972d3;font-weight:400;margin-top:8px}\
+button.secondary{background:#fff;color:#0972d3;border:1px solid #0972d3;margin-top:10px}p.or{text-align:center;color:#545b64;font-size:.85rem;margin:18px 0 0}\
 .error{background:#fff0f0;border:1px solid #d91515;color:#d91515;padding:8px 10px;border-radius:4px;margin-bottom:12px}\
 .notice{background:#f2f8fd;border:1px solid #0972d3;padding:8px 10px;border-radius:4px;margin-bottom:12px}\
 nav{margin-top:18px;font-size:.9rem;display:flex;justify-content:space-between}a{color:#0972d3}\
@@ -43,6 +45,8 @@ pub(crate) struct Page<'a> {
     pub(crate) logo: Option<&'a str>,
     /// The client's external identity providers: a button each on the sign-in page.
     pub(crate) providers: &'a [String],
+    /// The passwordless first factors offered: a button each on the sign-in page.
+    pub(crate) first_factors: &'a [&'static str],
 }
 
 impl Page<'_> {
@@ -51,7 +55,7 @@ impl Page<'_> {
         self.error = Some(super::i18n::error_text(e.kind()));
     }
 
-    fn t(&self, key: Text) -> &'static str {
+    pub(super) fn t(&self, key: Text) -> &'static str {
         text(self.lang, key)
     }
 
@@ -69,7 +73,7 @@ impl Page<'_> {
         format!("oauth2/authorize?{}", query.finish())
     }
 
-    fn action(&self, path: &str) -> String {
+    pub(super) fn action(&self, path: &str) -> String {
         format!("{}?{}", path.trim_start_matches('/'), self.query)
     }
 
@@ -93,7 +97,7 @@ impl Page<'_> {
         )
     }
 
-    fn layout(&self, path: &str, title: Text, body: Markup) -> Markup {
+    pub(super) fn layout(&self, path: &str, title: Text, body: Markup) -> Markup {
         let (switch, label) = self.other_lang_link(path);
         html! {
             (DOCTYPE)
@@ -132,7 +136,7 @@ impl Page<'_> {
         }
     }
 
-    fn csrf_field(&self) -> Markup {
+    pub(super) fn csrf_field(&self) -> Markup {
         html! { input type="hidden" name="_csrf" value=(self.csrf); }
     }
 
@@ -159,6 +163,20 @@ impl Page<'_> {
                     label.label-customizable for="password" { (self.t(Text::Password)) }
                     input.inputField-customizable #password type="password" name="password" autocomplete="current-password" required;
                     button.submitButton-customizable #signin type="submit" { (self.t(Text::SignIn)) }
+                    @if !self.first_factors.is_empty() {
+                        p.or { (self.t(Text::PasswordlessLead)) }
+                        @for factor in self.first_factors {
+                            // No password needed: these skip the form's `required` checks.
+                            button.secondary.passwordless-customizable type="submit" name="factor" value=(factor) formnovalidate
+                                id=(match *factor { "EMAIL_OTP" => "signin-email", "SMS_OTP" => "signin-sms", _ => "signin-passkey" }) {
+                                (self.t(match *factor {
+                                    "EMAIL_OTP" => Text::EmailCodeButton,
+                                    "SMS_OTP" => Text::SmsCodeButton,
+                                    _ => Text::PasskeyButton,
+                                }))
+                            }
+                        }
+                    }
                 }
                 nav {
                     a #forgot href=(self.action("/forgotPassword")) { (self.t(Text::ForgotPassword)) }
@@ -274,7 +292,7 @@ impl Page<'_> {
         )
     }
 
-    fn challenge_form(
+    pub(super) fn challenge_form(
         &self,
         challenge: &str,
         session: &str,
@@ -319,7 +337,8 @@ impl Page<'_> {
                 },
             ),
             "SMS_MFA" => (Text::MfaTitle, code_field(Text::SmsLead)),
-            "EMAIL_OTP" => (Text::MfaTitle, code_field(Text::EmailLead)),
+            "SMS_OTP" => (Text::SignInCodeTitle, code_field(Text::SmsLead)),
+            "EMAIL_OTP" => (Text::SignInCodeTitle, code_field(Text::EmailLead)),
             "SELECT_MFA_TYPE" => (
                 Text::SelectMfaTitle,
                 html! {

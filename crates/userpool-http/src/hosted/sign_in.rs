@@ -1,6 +1,8 @@
 //! Signing in at the hosted UI: the sign-in page (or straight back to the client with a live
-//! sign-in cookie), the password form, the challenge pages (new password, MFA codes, MFA
-//! choice, TOTP setup with a QR code) and the final cookie and redirect.
+//! sign-in cookie), the password form and its passwordless buttons (`USER_AUTH` with an email
+//! or SMS code or a passkey), the challenge pages (new password, MFA and sign-in codes, MFA
+//! choice, TOTP setup with a QR code, the passkey ceremony) and the final cookie and
+//! redirect.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -40,6 +42,10 @@ pub(crate) async fn login_post(State(state): State<Arc<AppState>>, posted: Hoste
         form,
     } = posted;
     let username = form.field("username").trim().to_owned();
+    let factor = form.field("factor");
+    if !factor.is_empty() {
+        return passwordless(&state, &ctx, &hosted, &username, factor).await;
+    }
     let password = SecretString::from(form.field("password"));
     match state
         .service
@@ -69,6 +75,39 @@ pub(crate) async fn login_post(State(state): State<Arc<AppState>>, posted: Hoste
     }
 }
 
+/// The sign-in page's passwordless buttons: a code by email or SMS, or a passkey.
+async fn passwordless(
+    state: &AppState,
+    ctx: &Ctx,
+    hosted: &HostedRequest,
+    username: &str,
+    factor: &str,
+) -> Response {
+    let outcome = if username.is_empty() {
+        Err(Error::new(
+            ErrorKind::InvalidParameter,
+            "USERNAME is missing",
+        ))
+    } else {
+        state
+            .service
+            .hosted()
+            .hosted_passwordless(hosted, username, factor)
+            .await
+    };
+    match outcome {
+        Ok(step) => step_response(state, ctx, hosted, username, step).await,
+        Err(e) => {
+            let mut page = ctx.page(hosted);
+            page.failed(&e);
+            if e.kind() == ErrorKind::InvalidParameter && !username.is_empty() {
+                page.error = Some(Text::MethodUnavailable);
+            }
+            ctx.html(StatusCode::OK, page.sign_in(login_label(hosted), username))
+        }
+    }
+}
+
 /// The answer to a sign-in step: the cookie and the redirect, or the next challenge page.
 async fn step_response(
     state: &AppState,
@@ -91,6 +130,20 @@ async fn step_response(
         }
         HostedStep::Challenge { name, session, .. } if name == "MFA_SETUP" => {
             totp_setup(state, ctx, hosted, username, &session).await
+        }
+        HostedStep::Challenge {
+            name,
+            session,
+            parameters,
+        } if name == "WEB_AUTHN" => {
+            let options = parameters
+                .get("CREDENTIAL_REQUEST_OPTIONS")
+                .map_or("{}", String::as_str);
+            ctx.html_with_passkey_script(
+                StatusCode::OK,
+                ctx.page(hosted)
+                    .passkey_sign_in(session.expose_secret(), username, options),
+            )
         }
         HostedStep::Challenge {
             name,
@@ -188,6 +241,8 @@ pub(crate) async fn challenge_post(
         "SOFTWARE_TOKEN_MFA" => ("SOFTWARE_TOKEN_MFA_CODE", code.expose_secret().to_owned()),
         "SMS_MFA" => ("SMS_MFA_CODE", code.expose_secret().to_owned()),
         "EMAIL_OTP" => ("EMAIL_OTP_CODE", code.expose_secret().to_owned()),
+        "SMS_OTP" => ("SMS_OTP_CODE", code.expose_secret().to_owned()),
+        "WEB_AUTHN" => ("CREDENTIAL", form.field("credential").to_owned()),
         "SELECT_MFA_TYPE" => ("ANSWER", form.field("answer").to_owned()),
         _ => return sign_in_again(&ctx, &hosted, &Error::new(ErrorKind::NotAuthorized, "")),
     };
@@ -199,6 +254,16 @@ pub(crate) async fn challenge_post(
         .await
     {
         Ok(step) => step_response(&state, &ctx, &hosted, &username, step).await,
+        Err(_) if challenge == "WEB_AUTHN" => {
+            // A refused or missing passkey: back to the sign-in page (a new ceremony needs a
+            // new challenge).
+            let mut page = ctx.page(&hosted);
+            page.error = Some(Text::PasskeyFailed);
+            ctx.html(
+                StatusCode::OK,
+                page.sign_in(login_label(&hosted), &username),
+            )
+        }
         Err(e)
             if matches!(
                 e.kind(),

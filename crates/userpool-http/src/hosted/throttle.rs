@@ -1,6 +1,7 @@
 //! Rate limits on the hosted domain's routes (the JSON API limits by action), in the quota
-//! categories: sign-in posts and authorizations count as `UserAuthentication`, sign-up and
-//! confirmation as `UserCreation`, password reset as `UserAccountRecovery`, token and
+//! categories: sign-in posts (password, passwordless, challenge answers) and authorizations
+//! count as `UserAuthentication`, sign-up and confirmation as `UserCreation`, passkey
+//! registration as `UserUpdate`, password reset as `UserAccountRecovery`, token and
 //! revocation as `UserToken`, userInfo as `UserRead`; charged to the caller's address (and
 //! the account-wide bucket of the Cognito profile). Over the limit: `429 Rate exceeded`.
 
@@ -21,6 +22,7 @@ fn category(method: &Method, path: &str) -> Option<Category> {
     match path {
         "/oauth2/authorize" => Some(Category::UserAuthentication),
         "/login" | "/challenge" if post => Some(Category::UserAuthentication),
+        "/passkeys/add" if post => Some(Category::UserUpdate),
         "/signup" | "/confirm" if post => Some(Category::UserCreation),
         "/forgotPassword" | "/confirmForgotPassword" if post => Some(Category::UserAccountRecovery),
         "/oauth2/token" | "/oauth2/revoke" => Some(Category::UserToken),
@@ -66,5 +68,10 @@ mod tests {
             Some(Category::UserToken)
         );
         assert_eq!(category(&Method::GET, "/error"), None);
+        assert_eq!(category(&Method::GET, "/passkeys/add"), None);
+        assert_eq!(
+            category(&Method::POST, "/passkeys/add"),
+            Some(Category::UserUpdate)
+        );
     }
 }

@@ -28,7 +28,7 @@ pub(crate) const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
 /// chromedriver on a free port, killed on drop.
 pub(crate) struct Driver {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Drop for Driver {
@@ -99,7 +99,7 @@ pub(crate) async fn shot(c: &Client, lang: &str, name: &str) {
     std::fs::write(screenshots().join(format!("{lang}-{name}.png")), png).expect("write png");
 }
 
-async fn fill(c: &Client, id: &str, value: &str) {
+pub(crate) async fn fill(c: &Client, id: &str, value: &str) {
     let e = c
         .find(Locator::Id(id))
         .await
@@ -108,7 +108,7 @@ async fn fill(c: &Client, id: &str, value: &str) {
     e.send_keys(value).await.expect("type");
 }
 
-async fn click(c: &Client, id: &str) {
+pub(crate) async fn click(c: &Client, id: &str) {
     c.find(Locator::Id(id))
         .await
         .unwrap_or_else(|_| panic!("#{id}"))

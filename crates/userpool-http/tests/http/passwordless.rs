@@ -14,7 +14,8 @@ use webauthn_rp::{SoftAttestation, SoftAuthenticator};
 
 use crate::sdk::{Server, serve};
 
-const ORIGIN: &str = "http://localhost:3000";
+/// The origin of the app the passkeys are used from (the client's callback origin).
+pub const ORIGIN: &str = "http://localhost:3000";
 
 fn to_json(d: &Document) -> serde_json::Value {
     match d {

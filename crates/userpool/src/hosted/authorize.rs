@@ -231,6 +231,7 @@ impl Hosted {
                 false,
             )));
         }
+        let first_factors = self.first_factors(&pool, &client).await;
         Ok(HostedRequest {
             pool_id: pool.id.as_str().to_owned(),
             client_id: client.id.as_str().to_owned(),
@@ -258,6 +259,7 @@ impl Hosted {
                 .filter(|p| p.as_str() != "COGNITO")
                 .cloned()
                 .collect(),
+            first_factors,
             request,
             pool,
             client,

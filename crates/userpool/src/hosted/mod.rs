@@ -8,12 +8,14 @@
 pub(crate) mod authorize;
 pub(crate) mod csrf;
 pub(crate) mod pages;
+pub(crate) mod passwordless;
 pub(crate) mod token_endpoint;
 
 use std::sync::Arc;
 
 use crate::accounts::Accounts;
 use crate::core::Core;
+use crate::passkeys::Passkeys;
 use crate::sign_in::SignIn;
 use crate::tokens::Tokens;
 
@@ -23,6 +25,7 @@ pub struct Hosted {
     sign_in: Arc<SignIn>,
     tokens: Arc<Tokens>,
     accounts: Arc<Accounts>,
+    passkeys: Arc<Passkeys>,
 }
 
 impl Hosted {
@@ -31,12 +34,14 @@ impl Hosted {
         sign_in: Arc<SignIn>,
         tokens: Arc<Tokens>,
         accounts: Arc<Accounts>,
+        passkeys: Arc<Passkeys>,
     ) -> Self {
         Self {
             core,
             sign_in,
             tokens,
             accounts,
+            passkeys,
         }
     }
 }

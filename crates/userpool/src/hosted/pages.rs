@@ -3,6 +3,8 @@
 //! the client server-side, so they supply its `SECRET_HASH` themselves; the sign-in runs the
 //! password flow whatever the client's `ExplicitAuthFlows` (they govern the API, not the
 //! hosted UI, as on Cognito), and ends in the sign-in cookie and a redirect to the client.
+//! The passwordless sign-ins (`USER_AUTH`) and passkey registration are in
+//! [`super::passwordless`].
 
 use std::collections::BTreeMap;
 
@@ -15,16 +17,18 @@ use crate::sign_in::SignInContext;
 use crate::wire::*;
 
 /// The challenges the hosted pages can answer.
-pub const HOSTED_CHALLENGES: [&str; 6] = [
+pub const HOSTED_CHALLENGES: [&str; 8] = [
     "NEW_PASSWORD_REQUIRED",
     "SOFTWARE_TOKEN_MFA",
     "SMS_MFA",
     "EMAIL_OTP",
     "SELECT_MFA_TYPE",
     "MFA_SETUP",
+    "SMS_OTP",
+    "WEB_AUTHN",
 ];
 
-fn hash_for(client: &AppClient, username: &str) -> Option<SecretString> {
+pub(crate) fn hash_for(client: &AppClient, username: &str) -> Option<SecretString> {
     client
         .secret
         .as_ref()
@@ -34,7 +38,10 @@ fn hash_for(client: &AppClient, username: &str) -> Option<SecretString> {
 impl Hosted {
     /// The pool and client of a checked request, with the client allowed the admin password
     /// flow (the hosted UI's own sign-in).
-    async fn hosted_parties(&self, request: &HostedRequest) -> Result<(PoolConfig, AppClient)> {
+    pub(crate) async fn hosted_parties(
+        &self,
+        request: &HostedRequest,
+    ) -> Result<(PoolConfig, AppClient)> {
         let (pool, mut client) = (request.pool.clone(), request.client.clone());
         if !client.allows(AuthFlow::AllowAdminUserPasswordAuth) {
             client
@@ -45,7 +52,7 @@ impl Hosted {
     }
 
     /// Turns a sign-in answer into the next page, or the cookie and the client redirect.
-    async fn hosted_step(
+    pub(crate) async fn hosted_step(
         &self,
         pool: &PoolConfig,
         client: &AppClient,

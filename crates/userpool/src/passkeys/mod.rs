@@ -121,8 +121,23 @@ impl Passkeys {
     ) -> Result<StartWebAuthnRegistrationResponse> {
         crate::audit::event("StartWebAuthnRegistration");
         let auth = self.tokens.authorize(&req.access_token).await?;
-        let rp = self.relying_party(&auth.pool, &auth.client_id).await?;
-        let existing = self.credentials(&auth.pool, &auth.user.username).await?;
+        Ok(StartWebAuthnRegistrationResponse {
+            credential_creation_options: self
+                .creation_options(&auth.pool, &auth.client_id, &auth.user)
+                .await?,
+        })
+    }
+
+    /// The `CredentialCreationOptions` of a new passkey for `user`, signed in through
+    /// `client_id` (the API with an access token, or the hosted pages with their cookie).
+    pub(crate) async fn creation_options(
+        &self,
+        pool: &user_pool_model::PoolConfig,
+        client_id: &str,
+        user: &user_pool_model::User,
+    ) -> Result<serde_json::Value> {
+        let rp = self.relying_party(pool, client_id).await?;
+        let existing = self.credentials(pool, &user.username).await?;
         if existing.len() >= MAX_PASSKEYS_PER_USER {
             return Err(Error::new(
                 ErrorKind::LimitExceeded,
@@ -131,9 +146,9 @@ impl Passkeys {
         }
         let nonce = self.core.entropy.bytes::<16>()?;
         let ceremony = Ceremony {
-            pool: auth.pool.id.as_str().to_owned(),
-            client: auth.client_id.clone(),
-            user: auth.user.username.clone(),
+            pool: pool.id.as_str().to_owned(),
+            client: client_id.to_owned(),
+            user: user.username.clone(),
             expires_at: self.core.now() + REGISTRATION_SECONDS,
             nonce: b64::encode(&nonce),
         };
@@ -141,7 +156,7 @@ impl Passkeys {
         let seal_nonce = self.core.entropy.bytes::<12>()?;
         let challenge = self
             .core
-            .sealer(&auth.pool.id, Purpose::Session)
+            .sealer(&pool.id, Purpose::Session)
             .seal(&plain, AAD, seal_nonce);
         let exclude: Vec<CredentialDescriptor> = existing
             .iter()
@@ -150,20 +165,16 @@ impl Passkeys {
                 transports: c.transports.clone(),
             })
             .collect();
-        let name = auth
-            .user
+        let name = user
             .attribute("email")
-            .unwrap_or_else(|| auth.user.username.clone());
-        let options = rp.creation_options(
+            .unwrap_or_else(|| user.username.clone());
+        Ok(rp.creation_options(
             &challenge,
-            auth.user.sub.to_string().as_bytes(),
+            user.sub.to_string().as_bytes(),
             &name,
             &name,
             &exclude,
-        );
-        Ok(StartWebAuthnRegistrationResponse {
-            credential_creation_options: options,
-        })
+        ))
     }
 
     /// CompleteWebAuthnRegistration: verifies the new credential and stores it.
@@ -173,29 +184,43 @@ impl Passkeys {
     ) -> Result<Empty> {
         crate::audit::event("CompleteWebAuthnRegistration");
         let auth = self.tokens.authorize(&req.access_token).await?;
+        self.register(&auth.pool, &auth.client_id, &auth.user, &req.credential)
+            .await?;
+        Ok(Empty {})
+    }
+
+    /// Verifies `credential` (`RegistrationResponseJSON`) against the ceremony its challenge
+    /// seals, for `user` signed in through `client_id`, and stores the new passkey.
+    pub(crate) async fn register(
+        &self,
+        pool: &user_pool_model::PoolConfig,
+        client_id: &str,
+        user: &user_pool_model::User,
+        credential: &serde_json::Value,
+    ) -> Result<()> {
         let response =
-            RegistrationResponse::from_json(&req.credential).map_err(|e| webauthn_error(&e))?;
+            RegistrationResponse::from_json(credential).map_err(|e| webauthn_error(&e))?;
         let challenge = response.challenge().map_err(|e| webauthn_error(&e))?;
         let plain = self
             .core
-            .sealer(&auth.pool.id, Purpose::Session)
+            .sealer(&pool.id, Purpose::Session)
             .open(&challenge, AAD)
             .map_err(|_| challenge_not_found())?;
         let ceremony: Ceremony =
             serde_json::from_slice(&plain).map_err(|_| challenge_not_found())?;
-        if ceremony.pool != auth.pool.id.as_str()
-            || ceremony.user != auth.user.username
+        if ceremony.pool != pool.id.as_str()
+            || ceremony.user != user.username
             || self.core.now() > ceremony.expires_at
         {
             return Err(challenge_not_found());
         }
-        if ceremony.client != auth.client_id {
+        if ceremony.client != client_id {
             return Err(Error::new(
                 ErrorKind::WebAuthnClientMismatch,
                 "The access token is for another app client than the one that started the registration.",
             ));
         }
-        let rp = self.relying_party(&auth.pool, &auth.client_id).await?;
+        let rp = self.relying_party(pool, client_id).await?;
         let new = webauthn_rp::verify_registration(&response, &challenge, &rp)
             .map_err(|e| webauthn_error(&e))?;
         let marker: [u8; 32] = Sha256::new()
@@ -206,14 +231,14 @@ impl Passkeys {
         let first = self
             .core
             .store()
-            .mark_used(&auth.pool.id, &marker, ceremony.expires_at + 60)
+            .mark_used(&pool.id, &marker, ceremony.expires_at + 60)
             .await
             .map_err(|e| self.core.store_error(&e))?;
         if !first {
             return Err(challenge_not_found());
         }
         let record = WebAuthnCredential {
-            username_key: auth.pool.case_rule.fold(&auth.user.username),
+            username_key: pool.case_rule.fold(&user.username),
             credential_id: new.credential_id,
             public_key: new.public_key,
             sign_count: new.sign_count,
@@ -229,10 +254,10 @@ impl Passkeys {
         match self
             .core
             .store()
-            .insert_webauthn_credential(&auth.pool.id, record)
+            .insert_webauthn_credential(&pool.id, record)
             .await
         {
-            Ok(()) => Ok(Empty {}),
+            Ok(()) => Ok(()),
             Err(StoreError::WebAuthnCredentialExists) => Err(Error::new(
                 ErrorKind::InvalidParameter,
                 "The credential is already registered.",

@@ -95,6 +95,10 @@ pub struct HostedRequest {
     /// The client's external identity providers (`SupportedIdentityProviders` without
     /// `COGNITO`): the sign-in page shows a button for each.
     pub identity_providers: Vec<String>,
+    /// The passwordless first factors (`EMAIL_OTP`, `SMS_OTP`, `WEB_AUTHN`) the sign-in page
+    /// offers: what the client's `ALLOW_USER_AUTH` and the pool's `AllowedFirstAuthFactors`
+    /// allow.
+    pub first_factors: Vec<&'static str>,
     pub(crate) request: pkce_state::AuthorizeRequest,
     /// The pool and client as the check read them (one HTTP request's steps reuse them).
     pub(crate) pool: user_pool_model::PoolConfig,

@@ -19,6 +19,8 @@ mod faults;
 mod groups;
 #[path = "history.rs"]
 mod history;
+#[path = "hosted_passwordless.rs"]
+mod hosted_passwordless;
 #[path = "identity_flows.rs"]
 mod identity_flows;
 #[path = "identity_pools.rs"]

@@ -34,6 +34,8 @@ mod import_load;
 mod keys;
 // The log scrub installs the process's one global subscriber, so it runs in one copy: this
 // one, where the SQL store's own logging is in the scenario too.
+#[path = "hosted_passwordless.rs"]
+mod hosted_passwordless;
 #[path = "lockout.rs"]
 mod lockout;
 #[path = "log_scrub.rs"]

@@ -92,9 +92,9 @@ async fn at_callback(c: &Client, callback: &str) -> String {
     panic!("not at the relying party: {url}");
 }
 
-fn authorize_query(client: &OAuthClient, callback: &str, state: &str) -> String {
+fn authorize_query(client: &OAuthClient, callback: &str, state: &str, lang: &str) -> String {
     format!(
-        "response_type=code&client_id={}&redirect_uri={}&state={state}&scope=openid+email+aws.cognito.signin.user.admin",
+        "response_type=code&client_id={}&redirect_uri={}&state={state}&scope=openid+email+aws.cognito.signin.user.admin&lang={lang}",
         client.id,
         oauth::encode(callback)
     )
@@ -106,6 +106,14 @@ async fn passkey_registration_and_sign_in_in_chromium_with_a_virtual_authenticat
         eprintln!("skipped: {CHROMEDRIVER} or {CHROMIUM} is missing");
         return;
     }
+    let d = driver().await;
+    for lang in ["en", "ja"] {
+        passkey_round_trip(&d, lang).await;
+    }
+}
+
+/// Password sign-in, `/passkeys/add`, sign-out, passkey sign-in — in `lang`.
+async fn passkey_round_trip(d: &Driver, lang: &str) {
     // The browser reaches the server as `localhost` (a secure context for WebAuthn, and the
     // RP id), so the hosted pages' origin is `http://localhost:<port>`.
     let s: Server = serve_with(|endpoint| Issuer::SelfHosted {
@@ -114,22 +122,31 @@ async fn passkey_registration_and_sign_in_in_chromium_with_a_virtual_authenticat
     .await;
     let origin = s.endpoint.replace("127.0.0.1", "localhost");
     let callback = relying_party().await;
-    let (pool, client) = hosted_pool(&s, "passkey-browser", &callback, true).await;
+    let (pool, client) = hosted_pool(&s, &format!("passkey-browser-{lang}"), &callback, true).await;
     oauth::confirmed_user(&s.sdk, &pool, "erin").await;
 
-    let d = driver().await;
-    let c = browser(&d, "en").await;
-    let authenticator = virtual_authenticator(&d, &c).await;
+    let c = browser(d, lang).await;
+    let authenticator = virtual_authenticator(d, &c).await;
 
     // 1. Password sign-in.
     c.goto(&format!(
         "{origin}/oauth2/authorize?{}",
-        authorize_query(&client, &callback, "p1")
+        authorize_query(&client, &callback, "p1", lang)
     ))
     .await
     .expect("authorize");
     wait_for(&c, "#signin-passkey").await;
-    shot(&c, "en", "20-sign-in-passwordless").await;
+    shot(&c, lang, "20-sign-in-passwordless").await;
+    let button = if lang == "ja" {
+        "パスキーでサインイン"
+    } else {
+        "Sign in with a passkey"
+    };
+    assert!(
+        page_text(&c).await.contains(button),
+        "{}",
+        page_text(&c).await
+    );
     fill(&c, "username", "erin").await;
     fill(&c, "password", PASSWORD).await;
     click(&c, "signin").await;
@@ -144,17 +161,17 @@ async fn passkey_registration_and_sign_in_in_chromium_with_a_virtual_authenticat
     // 2. Register a passkey at /passkeys/add (the page's script, navigator.credentials.create).
     c.goto(&format!(
         "{origin}/passkeys/add?{}",
-        authorize_query(&client, &callback, "p2")
+        authorize_query(&client, &callback, "p2", lang)
     ))
     .await
     .expect("passkeys/add");
     wait_for(&c, "#passkey").await;
-    shot(&c, "en", "21-add-passkey").await;
+    shot(&c, lang, "21-add-passkey").await;
     click(&c, "passkey").await;
     let url = at_callback(&c, &callback).await;
     assert_eq!(param(&url, "state").as_deref(), Some("p2"), "{url}");
     assert!(param(&url, "code").is_some(), "{url}");
-    assert_eq!(held_credentials(&d, &c, &authenticator).await.len(), 1);
+    assert_eq!(held_credentials(d, &c, &authenticator).await.len(), 1);
     let listed = s
         .sdk
         .list_web_authn_credentials()
@@ -175,7 +192,7 @@ async fn passkey_registration_and_sign_in_in_chromium_with_a_virtual_authenticat
         .await;
     c.goto(&format!(
         "{origin}/oauth2/authorize?{}",
-        authorize_query(&client, &callback, "p3")
+        authorize_query(&client, &callback, "p3", lang)
     ))
     .await
     .expect("authorize again");
@@ -185,7 +202,7 @@ async fn passkey_registration_and_sign_in_in_chromium_with_a_virtual_authenticat
     fill(&c, "username", "erin").await;
     click(&c, "signin-passkey").await;
     wait_for(&c, "#webauthn[data-ceremony=get]").await;
-    shot(&c, "en", "22-passkey-sign-in").await;
+    shot(&c, lang, "22-passkey-sign-in").await;
     click(&c, "passkey").await;
     let url = at_callback(&c, &callback).await;
     assert_eq!(param(&url, "state").as_deref(), Some("p3"), "{url}");

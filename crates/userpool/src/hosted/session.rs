@@ -124,3 +124,69 @@ impl Core {
         self.session_claims(pool, cookie)?.f
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::SeedableRng as _;
+    use user_pool_model::UserPoolId;
+    use userpool_store::{MemoryStore, Store};
+
+    use super::*;
+    use crate::{FixedClock, MasterKey, Service};
+
+    fn core() -> Arc<Core> {
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        Service::builder(store, MasterKey::new([1; 32]))
+            .clock(Arc::new(FixedClock::new(1_800_000_000)))
+            .rng(ChaCha20Rng::seed_from_u64(5))
+            .build()
+            .unwrap()
+            .core()
+            .clone()
+    }
+
+    fn saml(name_id: &str) -> SamlSession {
+        SamlSession {
+            p: "corp".into(),
+            n: name_id.into(),
+            m: Some("urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress".into()),
+            x: Some("_s1".into()),
+        }
+    }
+
+    #[test]
+    fn the_cookie_remembers_a_saml_sign_in_that_fits() {
+        let core = core();
+        let pool = PoolConfig::new(UserPoolId::parse("us-east-1_Sess00001").unwrap(), "p").unwrap();
+        let other =
+            PoolConfig::new(UserPoolId::parse("us-east-1_Sess00002").unwrap(), "q").unwrap();
+        let user = User::new(
+            "corp_alice",
+            Sub::from_bytes([7; 16]),
+            UserStatus::ExternalProvider,
+            1_800_000_000,
+        );
+        let cookie = core
+            .new_session(&pool, &user, Some(saml("alice@example.com")))
+            .unwrap();
+        let value = cookie.cookie.expose_secret();
+        assert_eq!(
+            core.saml_session(&pool, value),
+            Some(saml("alice@example.com"))
+        );
+        // Sealed for its pool only, and not readable when altered.
+        assert_eq!(core.saml_session(&other, value), None);
+        assert_eq!(core.saml_session(&pool, &format!("{value}A")), None);
+        // A sign-in without SAML, and a NameID too long to keep, remember nothing.
+        let plain = core.new_session(&pool, &user, None).unwrap();
+        assert_eq!(core.saml_session(&pool, plain.cookie.expose_secret()), None);
+        let long = core
+            .new_session(&pool, &user, Some(saml(&"a".repeat(2000))))
+            .unwrap();
+        assert_eq!(core.saml_session(&pool, long.cookie.expose_secret()), None);
+        assert!(long.cookie.expose_secret().len() < MAX_SESSION_COOKIE_LEN);
+    }
+}

@@ -1,13 +1,24 @@
 //! The SAML response validator on arbitrary input, both as the decoded XML and as the base64
-//! form value, against fixed IdP metadata and a fixed clock: it must refuse (or accept)
+//! form value, with and without the SP's decryption key, and the single-logout parsers
+//! (redirect query, `LogoutResponse`, `LogoutRequest`), against fixed IdP metadata and a
+//! fixed clock: it must refuse (or accept)
 //! without panicking, whatever the bytes. Shared by the cargo-fuzz target and the corpus replay
 //! in `userpool-saml`'s tests.
 
 use std::sync::OnceLock;
 
-use userpool_saml::{Expected, IdpMetadata, validate_response, validate_response_xml};
+use userpool_saml::{
+    Expected, IdpMetadata, LogoutExpected, SpKey, validate_logout_request,
+    validate_logout_response, validate_response, validate_response_xml, verify_redirect,
+};
 
 const CERT: &str = include_str!("../../crates/saml-sp/tests/fixtures/idp.cert.pem");
+const SP_KEY: &str = include_str!("../../crates/saml-sp/tests/fixtures/sp.key.pem");
+
+fn sp_key() -> &'static SpKey {
+    static KEY: OnceLock<SpKey> = OnceLock::new();
+    KEY.get_or_init(|| SpKey::from_pem(SP_KEY).expect("fixture key"))
+}
 
 fn idp() -> &'static IdpMetadata {
     static IDP: OnceLock<IdpMetadata> = OnceLock::new();
@@ -39,4 +50,21 @@ pub(crate) fn response(data: &[u8]) {
     let _ = validate_response_xml(text, &expected);
     let _ = validate_response(text, &expected);
     let _ = IdpMetadata::parse(text);
+    // Encrypted assertions, decrypted with the fixtures' SP key.
+    let encrypted = Expected {
+        decryption: Some(sp_key()),
+        require_encryption: true,
+        ..expected
+    };
+    let _ = validate_response_xml(text, &encrypted);
+    // Single logout: the redirect binding's query, and the messages.
+    let logout = LogoutExpected {
+        idp: idp(),
+        logout_url: "https://auth.example.com/saml2/logout",
+        now: expected.now,
+        skew: expected.skew,
+    };
+    let _ = verify_redirect(text, idp());
+    let _ = validate_logout_response(text, "_req1", &logout);
+    let _ = validate_logout_request(text, &logout);
 }

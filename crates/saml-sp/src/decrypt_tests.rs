@@ -208,3 +208,42 @@ fn wrapping_around_encryption_is_refused() {
     ));
     assert!(matches!(check(&double, true), Err(Error::Wrapping(_))));
 }
+
+/// Writes the encryption and single-logout seeds of the fuzz corpus
+/// (`fuzz/corpus/saml_response`): `cargo test -p userpool-saml -- --ignored write_more_fuzz_seeds`.
+#[test]
+#[ignore = "regenerates the committed fuzz seeds"]
+fn write_more_fuzz_seeds() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fuzz/corpus/saml_response"
+    );
+    let f = Fixture::default();
+    let encrypted_gcm = f.response_with(&encrypted(&f.assertion(), SP_CERT, AES128_GCM, OAEP));
+    let logout_response = format!(
+        r#"<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_lr1" Version="2.0" IssueInstant="2026-12-02T18:16:00Z" Destination="https://auth.example.com/saml2/logout" InResponseTo="_req1"><saml:Issuer>{IDP_ENTITY}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:LogoutResponse>"#
+    );
+    let logout_request = format!(
+        r#"<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_in1" Version="2.0" IssueInstant="2026-12-02T18:16:00Z" Destination="https://auth.example.com/saml2/logout"><saml:Issuer>{IDP_ENTITY}</saml:Issuer><saml:NameID>alice@example.com</saml:NameID><samlp:SessionIndex>_s1</samlp:SessionIndex></samlp:LogoutRequest>"#
+    );
+    let redirect = crate::request::redirect(
+        "https://auth.example.com/saml2/logout",
+        "SAMLResponse",
+        &logout_response,
+        Some("relay"),
+        Some(&SpKey::from_pem(IDP_KEY).unwrap()),
+    )
+    .unwrap();
+    let seeds = [
+        ("encrypted_gcm.xml", encrypted_gcm),
+        ("logout_response.xml", logout_response),
+        ("logout_request.xml", logout_request),
+        (
+            "logout_redirect.query",
+            redirect.split_once('?').unwrap().1.to_owned(),
+        ),
+    ];
+    for (name, text) in seeds {
+        std::fs::write(format!("{dir}/{name}"), text).unwrap();
+    }
+}

@@ -37,6 +37,8 @@ pub const KEY_CACHE_SECONDS: i64 = 60;
 use crate::reseal::SIGNING_KEYS_CONTEXT as CONTEXT;
 
 /// How many times a rotation re-reads the record after another rotation changed it.
+mod saml;
+
 const ROTATION_ATTEMPTS: usize = 5;
 
 /// What is sealed: both private keys as PKCS#8 PEM, the retired public keys (records
@@ -365,107 +367,6 @@ impl Core {
             ErrorKind::ConcurrentModification,
             "The signing keys kept changing during the rotation; try again.",
         ))
-    }
-}
-
-impl Core {
-    /// The pool's SAML signing key and certificate, and its encryption key and certificate,
-    /// made (RSA-2048 each, ten-year self-signed certificates named by the SP entity id) and
-    /// stored beside the token keys the first time a pool needs them; a concurrent first use
-    /// ends up with one of the two.
-    pub(crate) async fn saml_signing(&self, pool: &UserPoolId) -> Result<SamlSigning> {
-        let open = |saml: &SamlKeyRecord| -> Result<SamlSigning> {
-            use base64::Engine as _;
-            let der = |b64: &str| {
-                base64::engine::general_purpose::STANDARD
-                    .decode(b64)
-                    .map_err(|_| internal())
-            };
-            let encryption = saml.encryption.as_ref().ok_or_else(internal)?;
-            Ok(SamlSigning {
-                key: userpool_saml::SpKey::from_pem(&saml.key).map_err(|_| internal())?,
-                certificate: der(&saml.certificate)?,
-                decryption: userpool_saml::SpKey::from_pem(&encryption.key)
-                    .map_err(|_| internal())?,
-                encryption_certificate: der(&encryption.certificate)?,
-            })
-        };
-        for _ in 0..ROTATION_ATTEMPTS {
-            let Some(current) = self
-                .store()
-                .get_signing_keys(pool)
-                .await
-                .map_err(|e| self.store_error(&e))?
-            else {
-                self.create_keys(pool).await?;
-                continue;
-            };
-            let record = self.open_record(pool, &current)?;
-            if let Some(saml) = &record.saml
-                && saml.encryption.is_some()
-            {
-                return open(saml);
-            }
-            let now = self.now();
-            // A pool whose signing key predates encryption keeps it.
-            let signing = match &record.saml {
-                Some(saml) => SamlKeyPair {
-                    key: saml.key.clone(),
-                    certificate: saml.certificate.clone(),
-                },
-                None => self.saml_key_pair(pool, now)?,
-            };
-            let saml = SamlKeyRecord {
-                key: signing.key.clone(),
-                certificate: signing.certificate.clone(),
-                encryption: Some(self.saml_key_pair(pool, now)?),
-            };
-            let updated = KeyRecord {
-                id: record.id.clone(),
-                access: record.access.clone(),
-                retired: record.retired.clone(),
-                saml: Some(saml.clone()),
-            };
-            let sealed = self.seal_record(pool, &updated)?;
-            match self
-                .store()
-                .replace_signing_keys(pool, &current, sealed.clone())
-                .await
-            {
-                Ok(()) => {
-                    self.install(pool, sealed, now)?;
-                    tracing::info!(target: "userpool::audit", operation = "CreateSamlKeys", pool = %pool.as_str());
-                    return open(&saml);
-                }
-                Err(StoreError::VersionConflict) => {}
-                Err(e) => return Err(self.store_error(&e)),
-            }
-        }
-        Err(Error::new(
-            ErrorKind::ConcurrentModification,
-            "The signing keys kept changing; try again.",
-        ))
-    }
-
-    /// A fresh RSA-2048 key and its self-signed certificate, named by the SP entity id.
-    fn saml_key_pair(&self, pool: &UserPoolId, now: i64) -> Result<SamlKeyPair> {
-        use base64::Engine as _;
-        let seed = Zeroizing::new(self.entropy.bytes::<32>()?);
-        let mut rng = rand_chacha::ChaCha20Rng::from_seed(*seed);
-        let key = SigningKey::generate_with(jwt_tokens::Algorithm::RS256, &mut rng, self.backend)
-            .map_err(|_| internal())?;
-        let pem = key.to_pkcs8_pem().map_err(|_| internal())?;
-        let certificate = userpool_saml::sp_certificate(
-            &pem,
-            &userpool_saml::sp_entity_id(pool.as_str()),
-            now,
-            self.entropy.bytes::<16>()?,
-        )
-        .map_err(|_| internal())?;
-        Ok(SamlKeyPair {
-            key: pem.to_string(),
-            certificate: base64::engine::general_purpose::STANDARD.encode(&certificate),
-        })
     }
 }
 

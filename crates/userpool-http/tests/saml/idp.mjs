@@ -12,6 +12,7 @@
 //   GET  /logout-initiate?username&RelayState   IdP-initiated logout of the user's last
 //                               session: a signed LogoutRequest to the SP
 //   GET  /slo-log               what /slo received and verified, as JSON
+//   GET  /slo-mode?mode=ok|wrong-irt   how /slo answers from now on
 //
 // The first stdout line is {"base": "http://127.0.0.1:PORT"}.
 import http from 'node:http';

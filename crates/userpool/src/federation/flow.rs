@@ -424,7 +424,7 @@ impl Federation {
         request: &HostedRequest,
         provider: &Provider,
         claims: &Map<String, Value>,
-        saml: Option<crate::hosted::authorize::SamlSession>,
+        saml: Option<crate::hosted::session::SamlSession>,
         issuer: Option<&str>,
     ) -> Result<IdpResponseOutcome, (&'static str, String)> {
         let server = |e: &dyn std::fmt::Display| ("server_error", e.to_string());

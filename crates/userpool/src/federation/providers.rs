@@ -168,9 +168,7 @@ const SAML_COMPUTED: [&str; 3] = [
 ];
 
 /// A request's details without the computed SAML keys.
-fn without_computed(
-    map: &BTreeMap<String, String>,
-) -> BTreeMap<String, String> {
+fn without_computed(map: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     let mut map = map.clone();
     for key in SAML_COMPUTED {
         map.remove(key);
@@ -298,14 +296,12 @@ impl Federation {
         let pool = self.core.pool(&req.user_pool_id).await?;
         let current = self.core.provider(&pool, &req.provider_name).await?;
         let details = match &req.provider_details {
-            Some(map) => {
-                ProviderDetails::parse_update(
-                    current.provider_type,
-                    &without_computed(map),
-                    &current.details,
-                )
-                    .map_err(|e| from_federation(&e))?
-            }
+            Some(map) => ProviderDetails::parse_update(
+                current.provider_type,
+                &without_computed(map),
+                &current.details,
+            )
+            .map_err(|e| from_federation(&e))?,
             None => current.details.clone(),
         };
         check_saml(&details)?;

@@ -343,7 +343,7 @@ impl Federation {
             return Err(refused(&"the assertion was replayed"));
         }
         let claims = assertion_claims(&assertion);
-        let session = crate::hosted::authorize::SamlSession {
+        let session = crate::hosted::session::SamlSession {
             p: provider.record.name.clone(),
             n: assertion.name_id.clone(),
             m: assertion.name_id_format.clone(),

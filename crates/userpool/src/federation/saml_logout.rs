@@ -23,7 +23,7 @@ use zeroize::Zeroizing;
 use crate::federation::Federation;
 use crate::federation::flow::FEDERATION_STATE_SECONDS;
 use crate::federation::providers::Provider;
-use crate::hosted::authorize::SamlSession;
+use crate::hosted::session::SamlSession;
 use crate::seal::Purpose;
 use crate::wire::LogoutOutcome;
 use user_pool_model::PoolConfig;

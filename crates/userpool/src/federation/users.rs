@@ -90,8 +90,15 @@ impl Federation {
         {
             return self.refresh_attributes(pool, user, mapped).await;
         }
-        self.create_federated_user(pool, provider, (&subject, issuer), &username, mapped, caller)
-            .await
+        self.create_federated_user(
+            pool,
+            provider,
+            (&subject, issuer),
+            &username,
+            mapped,
+            caller,
+        )
+        .await
     }
 
     async fn refresh_attributes(

@@ -1,6 +1,6 @@
 //! The hosted domain's authorization side (spec §9.2, §9.5): `/oauth2/authorize` requests
 //! checked against the client, the hosted-UI sign-in cookie, authorization codes and implicit
-//! tokens, and `/logout`.
+//! tokens, and `/logout` (the sign-in cookie itself is `session.rs`).
 //!
 //! Authorization codes carry their own record, sealed under the pool's key for the client
 //! (ChaCha20-Poly1305), so nothing is stored when one is issued; a replay marker makes each
@@ -13,7 +13,7 @@ use custom_auth_triggers::TriggerSource;
 use pkce_state::{AuthorizeRequest, ClientPolicy, CodeChallenge, CodeRecord, ResponseType};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use user_pool_model::{AppClient, PoolConfig, Sub, User, UserPoolId, UserStatus};
+use user_pool_model::{AppClient, PoolConfig, User, UserPoolId};
 
 use crate::core::Core;
 use crate::core::internal;
@@ -26,46 +26,6 @@ use crate::wire::*;
 
 /// How long the hosted UI's sign-in cookie lasts (Cognito: one hour).
 pub const HOSTED_SESSION_SECONDS: i64 = 3600;
-
-/// What the sign-in cookie holds (sealed).
-#[derive(Serialize, Deserialize)]
-struct SessionClaims {
-    /// The user's `sub`.
-    s: String,
-    /// When they authenticated.
-    t: i64,
-    /// Unix seconds after which the cookie is refused.
-    e: i64,
-    /// The user's session epoch when it was issued.
-    #[serde(default)]
-    v: u64,
-    /// The SAML sign-in this session came from, for single logout.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    f: Option<SamlSession>,
-}
-
-/// What a sign-in cookie remembers of a sign-in through a SAML IdP, for single logout
-/// (`IDPSignout`): the provider, the asserted `NameID` (and its format) and `SessionIndex`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct SamlSession {
-    /// The provider's name.
-    pub(crate) p: String,
-    /// `NameID`.
-    pub(crate) n: String,
-    /// `NameID/@Format`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) m: Option<String>,
-    /// `SessionIndex`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) x: Option<String>,
-}
-
-/// The longest SAML session a sign-in cookie remembers (bytes of its JSON): longer ones are
-/// left out (no single logout) so the cookie stays well under browsers' 4 KiB.
-const MAX_SAML_SESSION_LEN: usize = 1024;
-
-/// The longest sign-in cookie opened.
-const MAX_SESSION_COOKIE_LEN: usize = 3072;
 
 /// What an authorization code holds (sealed into the code).
 #[derive(Serialize, Deserialize)]
@@ -474,78 +434,6 @@ impl Hosted {
             Err(AuthorizeOutcome::Redirect(location)) => LogoutOutcome::Redirect(location),
             Err(_) => LogoutOutcome::ErrorPage("redirect_mismatch".into()),
         }
-    }
-}
-
-impl Core {
-    /// A new sign-in cookie for `user`, authenticated now.
-    /// `saml` is the SAML sign-in it came from, if any (kept for single logout when small
-    /// enough).
-    pub(crate) fn new_session(
-        &self,
-        pool: &PoolConfig,
-        user: &User,
-        saml: Option<SamlSession>,
-    ) -> Result<HostedSession> {
-        let now = self.now();
-        let saml = saml
-            .filter(|f| serde_json::to_vec(f).is_ok_and(|json| json.len() <= MAX_SAML_SESSION_LEN));
-        let claims = SessionClaims {
-            s: user.sub.to_string(),
-            t: now,
-            e: now + HOSTED_SESSION_SECONDS,
-            v: user.session_epoch,
-            f: saml,
-        };
-        let plain = serde_json::to_vec(&claims).map_err(|_| internal())?;
-        let nonce = self.entropy.bytes::<12>()?;
-        let sealed = self
-            .sealer(&pool.id, Purpose::HostedSession)
-            .seal(&plain, b"", nonce);
-        Ok(HostedSession {
-            cookie: URL_SAFE_NO_PAD.encode(sealed).into(),
-            max_age: HOSTED_SESSION_SECONDS,
-        })
-    }
-
-    /// The user a sign-in cookie stands for and when they authenticated, if the cookie is
-    /// genuine, unexpired, and the user still exists, is confirmed and enabled, and was not
-    /// signed out everywhere (GlobalSignOut, AdminUserGlobalSignOut, a password reset) since.
-    pub(crate) async fn open_session(
-        &self,
-        pool: &PoolConfig,
-        cookie: &str,
-    ) -> Option<(User, i64)> {
-        let claims = self.session_claims(pool, cookie)?;
-        let sub = Sub::parse(&claims.s).ok()?;
-        let user = self.store().find_by_sub(&pool.id, &sub).await.ok()??;
-        let signed_out = claims.v != user.session_epoch;
-        (user.enabled
-            && matches!(
-                user.status,
-                UserStatus::Confirmed | UserStatus::ExternalProvider
-            )
-            && !signed_out)
-            .then_some((user, claims.t))
-    }
-
-    /// The claims of a genuine, unexpired sign-in cookie.
-    fn session_claims(&self, pool: &PoolConfig, cookie: &str) -> Option<SessionClaims> {
-        if cookie.len() > MAX_SESSION_COOKIE_LEN {
-            return None;
-        }
-        let sealed = URL_SAFE_NO_PAD.decode(cookie).ok()?;
-        let plain = self
-            .sealer(&pool.id, Purpose::HostedSession)
-            .open(&sealed, b"")
-            .ok()?;
-        let claims: SessionClaims = serde_json::from_slice(&plain).ok()?;
-        (self.now() <= claims.e).then_some(claims)
-    }
-
-    /// The SAML sign-in a genuine, unexpired sign-in cookie came from, if it came from one.
-    pub(crate) fn saml_session(&self, pool: &PoolConfig, cookie: &str) -> Option<SamlSession> {
-        self.session_claims(pool, cookie)?.f
     }
 }
 

@@ -9,6 +9,7 @@ pub(crate) mod authorize;
 pub(crate) mod csrf;
 pub(crate) mod pages;
 pub(crate) mod passwordless;
+pub(crate) mod session;
 pub(crate) mod token_endpoint;
 
 use std::sync::Arc;

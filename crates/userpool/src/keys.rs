@@ -391,7 +391,7 @@ mod tests {
     use super::*;
     use crate::{FixedClock, MasterKey};
 
-    fn service(store: &Arc<dyn Store>, seed: u64) -> Arc<Core> {
+    pub(super) fn service(store: &Arc<dyn Store>, seed: u64) -> Arc<Core> {
         Service::builder(store.clone(), MasterKey::new([1; 32]))
             .clock(Arc::new(FixedClock::new(1_800_000_000)))
             .rng(ChaCha20Rng::seed_from_u64(seed))
@@ -402,7 +402,7 @@ mod tests {
             .clone()
     }
 
-    async fn pool(store: &Arc<dyn Store>) -> UserPoolId {
+    pub(super) async fn pool(store: &Arc<dyn Store>) -> UserPoolId {
         let id = UserPoolId::parse("us-east-1_Keys00001").unwrap();
         store
             .create_pool(PoolConfig::new(id.clone(), "keys").unwrap())

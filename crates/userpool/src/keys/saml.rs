@@ -110,32 +110,10 @@ impl Core {
 mod tests {
     use std::sync::Arc;
 
-    use rand_chacha::ChaCha20Rng;
-    use user_pool_model::{PoolConfig, UserPoolId};
     use userpool_store::{MemoryStore, Store};
 
     use super::*;
-    use crate::{FixedClock, MasterKey, Service};
-
-    fn service(store: &Arc<dyn Store>, seed: u64) -> Arc<Core> {
-        Service::builder(store.clone(), MasterKey::new([1; 32]))
-            .clock(Arc::new(FixedClock::new(1_800_000_000)))
-            .rng(ChaCha20Rng::seed_from_u64(seed))
-            .signing_algorithm(jwt_tokens::Algorithm::ES256)
-            .build()
-            .unwrap()
-            .core()
-            .clone()
-    }
-
-    async fn pool(store: &Arc<dyn Store>) -> UserPoolId {
-        let id = UserPoolId::parse("us-east-1_Keys00001").unwrap();
-        store
-            .create_pool(PoolConfig::new(id.clone(), "keys").unwrap())
-            .await
-            .unwrap();
-        id
-    }
+    use crate::keys::tests::{pool, service};
 
     /// SAML keys: a signing and an encryption key, apart; a record whose SAML signing key
     /// predates encryption keeps it and gains an encryption key.

@@ -93,7 +93,10 @@ impl fmt::Debug for ImportedUser {
             .field("attributes", &self.attributes)
             .field("mfa_enabled", &self.mfa_enabled)
             .field("line", &self.line)
-            .field("password_hash", &self.password_hash.as_ref().map(|_| "<redacted>"))
+            .field(
+                "password_hash",
+                &self.password_hash.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }
@@ -288,7 +291,11 @@ impl<'a> CsvImport<'a> {
             if self.record.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
-            let length = self.record.iter().map(|f| f.chars().count() + 1).sum::<usize>();
+            let length = self
+                .record
+                .iter()
+                .map(|f| f.chars().count() + 1)
+                .sum::<usize>();
             let result = if length > MAX_ROW_LEN + 1 {
                 Err("Row is longer than 16,000 characters.".to_owned())
             } else {

@@ -137,7 +137,9 @@ pub(crate) fn verify(text: &str, password: &str) -> bool {
             .verify_password(password, &hash)
             .is_ok(),
         Ok(Checked::Bcrypt) => bcrypt::verify(password, text).unwrap_or(false),
-        Ok(Checked::Scrypt(hash)) => scrypt::Scrypt::new().verify_password(password, &hash).is_ok(),
+        Ok(Checked::Scrypt(hash)) => scrypt::Scrypt::new()
+            .verify_password(password, &hash)
+            .is_ok(),
         Ok(Checked::Pbkdf2(hash)) => pbkdf2::Pbkdf2::SHA256
             .verify_password(password, &hash)
             .is_ok(),

@@ -82,7 +82,10 @@ fn absurd_costs_are_refused_with_the_limit() {
             "password_hash: scrypt ln=30 is above the limit of 17.",
         ),
         (
-            scrypt(4, 8, 1, "x").replace("r=8", "r=16").replace("ln=4", "ln=16").replace("p=1", "p=2"),
+            scrypt(4, 8, 1, "x")
+                .replace("r=8", "r=16")
+                .replace("ln=4", "ln=16")
+                .replace("p=1", "p=2"),
             "",
         ),
         (
@@ -96,7 +99,9 @@ fn absurd_costs_are_refused_with_the_limit() {
     }
     // ln=16, r=16: 128 · 2^16 · 16 = 128 MiB, within the limit.
     assert_eq!(check(&cases[5].0), Ok(()));
-    let big = scrypt(4, 8, 1, "x").replace("r=8", "r=16").replace("ln=4", "ln=17");
+    let big = scrypt(4, 8, 1, "x")
+        .replace("r=8", "r=16")
+        .replace("ln=4", "ln=17");
     assert_eq!(check(&big), Ok(()), "exactly 256 MiB is allowed");
     assert_eq!(check(&cases[6].0), Err(cases[6].1.to_owned()));
 }

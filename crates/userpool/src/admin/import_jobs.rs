@@ -77,7 +77,11 @@ impl Admin {
         let running = matches!(job.status.as_str(), "InProgress" | "Stopping");
         if !running
             || self.core.now() - job.heartbeat <= STALE_SECONDS
-            || self.core.import_jobs.get(pool.id.as_str(), &job.id).is_some()
+            || self
+                .core
+                .import_jobs
+                .get(pool.id.as_str(), &job.id)
+                .is_some()
         {
             return Ok(job);
         }

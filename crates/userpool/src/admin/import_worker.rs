@@ -195,7 +195,9 @@ impl Worker {
         let keys = UserKeys::for_user(&user, &self.pool);
         match core.store().insert_user(&self.pool.id, user, &keys).await {
             Ok(_) => self.job.imported += 1,
-            Err(StoreError::UsernameExists | StoreError::AliasExists(_) | StoreError::SubExists) => {
+            Err(
+                StoreError::UsernameExists | StoreError::AliasExists(_) | StoreError::SubExists,
+            ) => {
                 self.job.skipped += 1;
             }
             Err(e) => return Err(core.store_error(&e)),

@@ -60,7 +60,12 @@ impl SignIn {
         {
             return Ok(Ok(loaded));
         }
-        if let Err(e) = self.core.settings.lockout.check(l.failures, self.core.now()) {
+        if let Err(e) = self
+            .core
+            .settings
+            .lockout
+            .check(l.failures, self.core.now())
+        {
             return Ok(Err(e));
         }
         let Some(hash) = self.core.open_imported_hash(&cx.pool.id, &l.user)? else {

@@ -142,11 +142,7 @@ async fn hash_imported_users_of_each_algorithm_sign_in_once_with_their_password(
         .expect("done")
         .user_import_job;
     assert_eq!(
-        (
-            done.status.as_str(),
-            done.imported_users,
-            done.failed_users
-        ),
+        (done.status.as_str(), done.imported_users, done.failed_users),
         ("Succeeded", 5, 2)
     );
     let errors = w
@@ -196,7 +192,13 @@ async fn hash_imported_users_of_each_algorithm_sign_in_once_with_their_password(
             "NotAuthorizedException",
             "Incorrect username or password.",
         );
-        let stored = w.store.get_user(&user_pool_model::UserPoolId::parse(&pool).expect("id"), &key).await;
+        let stored = w
+            .store
+            .get_user(
+                &user_pool_model::UserPoolId::parse(&pool).expect("id"),
+                &key,
+            )
+            .await;
         let stored = stored.expect("store").expect("user");
         assert!(stored.imported_password_hash.is_some() && stored.password.is_none());
         // The first sign-in with the old password: through the admin flow for one of them.
@@ -209,7 +211,13 @@ async fn hash_imported_users_of_each_algorithm_sign_in_once_with_their_password(
             w.password_sign_in(&client, name, old).await
         };
         tokens(&signed_in.expect("signs in"));
-        let stored = w.store.get_user(&user_pool_model::UserPoolId::parse(&pool).expect("id"), &key).await;
+        let stored = w
+            .store
+            .get_user(
+                &user_pool_model::UserPoolId::parse(&pool).expect("id"),
+                &key,
+            )
+            .await;
         let stored = stored.expect("store").expect("user");
         assert_eq!(stored.imported_password_hash, None, "{name}: hash dropped");
         assert_eq!(stored.status, user_pool_model::UserStatus::Confirmed);
@@ -244,14 +252,27 @@ async fn hash_imported_users_of_each_algorithm_sign_in_once_with_their_password(
         })
         .await
         .expect("reset");
-    let stored = w.store.get_user(&user_pool_model::UserPoolId::parse(&pool).expect("id"), "forgetful").await;
-    assert_eq!(stored.expect("store").expect("user").imported_password_hash, None);
+    let stored = w
+        .store
+        .get_user(
+            &user_pool_model::UserPoolId::parse(&pool).expect("id"),
+            "forgetful",
+        )
+        .await;
+    assert_eq!(
+        stored.expect("store").expect("user").imported_password_hash,
+        None
+    );
     assert_error(
         w.password_sign_in(&client, "forgetful", old).await,
         "NotAuthorizedException",
         "Incorrect username or password.",
     );
-    tokens(&w.password_sign_in(&client, "forgetful", "New-passw0rd!").await.expect("new"));
+    tokens(
+        &w.password_sign_in(&client, "forgetful", "New-passw0rd!")
+            .await
+            .expect("new"),
+    );
 }
 
 #[tokio::test]
@@ -331,11 +352,17 @@ async fn a_job_whose_server_stopped_fails_cleanly() {
         .expect("describe")
         .user_import_job;
     assert_eq!(
-        (job.status.as_str(), job.imported_users, job.completion_message.as_deref()),
+        (
+            job.status.as_str(),
+            job.imported_users,
+            job.completion_message.as_deref()
+        ),
         (
             "Failed",
             3_000,
-            Some("The import job ended with its server. 3000 users were imported; start a new job to import the rest.")
+            Some(
+                "The import job ended with its server. 3000 users were imported; start a new job to import the rest."
+            )
         )
     );
     assert_eq!(job.completion_date, Some(w.now() as f64));

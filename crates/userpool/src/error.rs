@@ -293,6 +293,18 @@ impl Error {
     }
 }
 
+/// A store failure inside an operation: logged when the backend failed (without reaching the
+/// caller), then Cognito's exception for it (a missing user as `UserNotFoundException`; the
+/// operations where PreventUserExistenceErrors applies map it themselves).
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        if let StoreError::Backend(detail) = &e {
+            tracing::error!(target: "userpool::store", error = %detail, "store backend failure");
+        }
+        Self::from_store(&e, PreventUserExistenceErrors::Legacy)
+    }
+}
+
 impl From<user_pool_model::Error> for Error {
     fn from(e: user_pool_model::Error) -> Self {
         use user_pool_model::Error as M;

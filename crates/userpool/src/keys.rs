@@ -213,8 +213,7 @@ impl Core {
         let stored = self
             .store()
             .insert_signing_keys_if_absent(pool, sealed)
-            .await
-            .map_err(|e| self.store_error(&e))?;
+            .await?;
         self.install(pool, stored, self.now())
     }
 
@@ -232,12 +231,7 @@ impl Core {
     /// A pool's keys as the store has them now (another service may have rotated them): the
     /// cached set is kept if the record is unchanged and none of its retired keys expired.
     pub(crate) async fn reload_keys(&self, pool: &UserPoolId) -> Result<Arc<KeySet>> {
-        let Some(stored) = self
-            .store()
-            .get_signing_keys(pool)
-            .await
-            .map_err(|e| self.store_error(&e))?
-        else {
+        let Some(stored) = self.store().get_signing_keys(pool).await? else {
             return self.create_keys(pool).await;
         };
         let now = self.now();
@@ -268,11 +262,7 @@ impl Core {
         let mut longest = default.id.max(default.access);
         let mut token: Option<String> = None;
         loop {
-            let page = self
-                .store()
-                .list_clients(pool, 0, token.as_deref())
-                .await
-                .map_err(|e| self.store_error(&e))?;
+            let page = self.store().list_clients(pool, 0, token.as_deref()).await?;
             for client in &page.items {
                 let v = client.token_validity;
                 longest = longest.max(v.id).max(v.access);
@@ -303,12 +293,7 @@ impl Core {
         let id_pem = id_key.to_pkcs8_pem().map_err(|_| internal())?;
         let access_pem = access_key.to_pkcs8_pem().map_err(|_| internal())?;
         for _ in 0..ROTATION_ATTEMPTS {
-            let Some(current) = self
-                .store()
-                .get_signing_keys(&pool.id)
-                .await
-                .map_err(|e| self.store_error(&e))?
-            else {
+            let Some(current) = self.store().get_signing_keys(&pool.id).await? else {
                 self.create_keys(&pool.id).await?;
                 continue;
             };

@@ -146,8 +146,7 @@ impl Accounts {
                         .core
                         .store()
                         .insert_user(&pool.id, plain, &keys)
-                        .await
-                        .map_err(|e| self.core.store_error(&e))?;
+                        .await?;
                     let mut claimed = inserted.clone();
                     claimed.attributes = user.attributes.clone();
                     self.save_claiming_aliases(&pool, claimed, true).await?

@@ -370,8 +370,7 @@ impl Accounts {
         self.core
             .store()
             .delete_user(&pool.id, &pool.case_rule.fold(&user.username))
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+            .await?;
         tracing::info!(target: "userpool::audit", operation = "DeleteUser", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(Empty {})
     }

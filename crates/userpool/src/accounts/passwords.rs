@@ -235,12 +235,7 @@ impl Accounts {
         }
         let key = pool.case_rule.fold(&user.username);
         let locked = {
-            let state = self
-                .core
-                .store()
-                .lockout_state(&pool.id, &key)
-                .await
-                .map_err(|e| self.core.store_error(&e))?;
+            let state = self.core.store().lockout_state(&pool.id, &key).await?;
             let failures = auth_flow_state_machine::Failures {
                 count: state.failures,
                 last: state.last_failure,
@@ -274,8 +269,7 @@ impl Accounts {
             self.core
                 .store()
                 .record_failure(&pool.id, &key, self.core.now())
-                .await
-                .map_err(|e| self.core.store_error(&e))?;
+                .await?;
             return Err(Error::new(ErrorKind::NotAuthorized, INCORRECT_CREDENTIALS));
         }
         pool.password_policy
@@ -300,11 +294,7 @@ impl Accounts {
             None,
         )?);
         self.core.save_user(pool, changed).await?;
-        self.core
-            .store()
-            .reset_failures(&pool.id, &key)
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+        self.core.store().reset_failures(&pool.id, &key).await?;
         tracing::info!(target: "userpool::audit", operation = "ChangePassword", pool = %pool.id.as_str(), sub = %user.sub);
         self.core
             .record_account_event(

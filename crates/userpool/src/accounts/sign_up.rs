@@ -271,8 +271,7 @@ impl Accounts {
                         .core
                         .store()
                         .find_by_alias(&pool.id, &attribute, &folded)
-                        .await
-                        .map_err(|e| self.core.store_error(&e))?
+                        .await?
                         .filter(|h| h.sub != user.sub)
                     {
                         holder
@@ -443,6 +442,6 @@ impl Core {
         self.store()
             .update_user(&pool.id, user, &keys)
             .await
-            .map_err(|e| self.store_error(&e))
+            .map_err(Error::from)
     }
 }

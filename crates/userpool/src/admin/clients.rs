@@ -217,8 +217,7 @@ impl Admin {
         self.core
             .store()
             .create_client(&pool.id, self.core.seal_client(&pool.id, &client)?)
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+            .await?;
         tracing::info!(target: "userpool::audit", operation = "CreateUserPoolClient", pool = %pool.id.as_str(), client = %client.id.as_str());
         Ok(UserPoolClientResponse {
             user_pool_client: client_type(&pool, &client),
@@ -266,8 +265,7 @@ impl Admin {
         self.core
             .store()
             .put_client(&pool.id, self.core.seal_client(&pool.id, &client)?)
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+            .await?;
         tracing::info!(target: "userpool::audit", operation = "UpdateUserPoolClient", pool = %pool.id.as_str(), client = %client.id.as_str());
         Ok(UserPoolClientResponse {
             user_pool_client: client_type(&pool, &client),
@@ -281,8 +279,7 @@ impl Admin {
         self.core
             .store()
             .delete_client(&pool.id, &client.id)
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+            .await?;
         tracing::info!(target: "userpool::audit", operation = "DeleteUserPoolClient", pool = %pool.id.as_str(), client = %client.id.as_str());
         Ok(Empty {})
     }
@@ -302,8 +299,7 @@ impl Admin {
             .core
             .store()
             .list_clients(&pool.id, limit, req.next_token.as_deref())
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+            .await?;
         Ok(ListUserPoolClientsResponse {
             user_pool_clients: page
                 .items

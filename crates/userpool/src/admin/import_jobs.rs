@@ -226,8 +226,7 @@ impl Admin {
             .core
             .store()
             .mark_used(&pool.id, &marker, job.created + IMPORT_URL_SECONDS + 86_400)
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+            .await?;
         if !first || job.csv.is_some() {
             return Err(Error::new(
                 ErrorKind::InvalidParameter,

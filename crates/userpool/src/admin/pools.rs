@@ -173,18 +173,8 @@ fn apply_settings(pool: &mut PoolConfig, req: &UserPoolRequest) -> Result<()> {
 impl Admin {
     /// The wire shape of a pool.
     pub(crate) async fn user_pool_type(&self, pool: &PoolConfig) -> Result<UserPoolType> {
-        let estimated = self
-            .core
-            .store()
-            .count_users(&pool.id)
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
-        let domains = self
-            .core
-            .store()
-            .pool_domains(&pool.id)
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+        let estimated = self.core.store().count_users(&pool.id).await?;
+        let domains = self.core.store().pool_domains(&pool.id).await?;
         let m = &pool.messages;
         Ok(UserPoolType {
             id: pool.id.as_str().to_owned(),
@@ -300,11 +290,7 @@ impl Admin {
         let now = self.core.now();
         pool.created = now;
         pool.modified = now;
-        self.core
-            .store()
-            .create_pool(pool.clone())
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+        self.core.store().create_pool(pool.clone()).await?;
         if let Err(e) = self.core.create_keys(&pool.id).await {
             // Nothing half-made: a pool without keys is removed again.
             let _ = self.core.store().delete_pool(&pool.id).await;
@@ -340,11 +326,7 @@ impl Admin {
             pool.mfa_factors
         };
         pool.modified = self.core.now();
-        self.core
-            .store()
-            .put_pool(pool.clone())
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+        self.core.store().put_pool(pool.clone()).await?;
         tracing::info!(target: "userpool::audit", operation = "UpdateUserPool", pool = %pool.id.as_str());
         Ok(Empty {})
     }
@@ -358,11 +340,7 @@ impl Admin {
                 "The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.",
             ));
         }
-        self.core
-            .store()
-            .delete_pool(&pool.id)
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+        self.core.store().delete_pool(&pool.id).await?;
         self.core.forget_keys(&pool.id);
         tracing::info!(target: "userpool::audit", operation = "DeleteUserPool", pool = %pool.id.as_str());
         Ok(Empty {})
@@ -376,8 +354,7 @@ impl Admin {
             .core
             .store()
             .list_pools(limit, req.next_token.as_deref())
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+            .await?;
         Ok(ListUserPoolsResponse {
             user_pools: page
                 .items
@@ -437,11 +414,7 @@ impl Admin {
         }
         pool.validate()?;
         pool.modified = self.core.now();
-        self.core
-            .store()
-            .put_pool(pool.clone())
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+        self.core.store().put_pool(pool.clone()).await?;
         Ok(mfa_config_of(&pool))
     }
 

@@ -68,12 +68,7 @@ impl Admin {
                 .to_owned(),
             None => "ALL".to_owned(),
         };
-        let domains = self
-            .core
-            .store()
-            .pool_domains(&pool.id)
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+        let domains = self.core.store().pool_domains(&pool.id).await?;
         if domains.is_empty() {
             return Err(invalid(
                 "There has to be an existing domain associated with this user pool",
@@ -152,11 +147,7 @@ impl Admin {
         };
         for mut domain in domains {
             domain.ui.insert(key.clone(), ui.clone());
-            self.core
-                .store()
-                .put_domain(domain)
-                .await
-                .map_err(|e| self.core.store_error(&e))?;
+            self.core.store().put_domain(domain).await?;
         }
         tracing::info!(target: "userpool::audit", operation = "SetUICustomization", pool = %req.user_pool_id, client = %key);
         Ok(self.ui_response(&req.user_pool_id, &key, Some(&ui)).await)

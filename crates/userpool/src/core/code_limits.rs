@@ -53,8 +53,7 @@ impl Core {
         let state = self
             .store()
             .record_failure(&pool.id, key, self.now())
-            .await
-            .map_err(|e| self.store_error(&e))?;
+            .await?;
         if state.failures > cap {
             tracing::warn!(target: "userpool::audit", pool = %pool.id.as_str(), "hourly code limit reached");
             return Err(limit_exceeded());
@@ -88,11 +87,7 @@ impl Core {
         let before = self.now() - COUNTER_LIFETIME;
         let mut purged = 0;
         for prefix in [SENT_PREFIX, GUESS_PREFIX] {
-            purged += self
-                .store()
-                .purge_failures(prefix, before)
-                .await
-                .map_err(|e| self.store_error(&e))?;
+            purged += self.store().purge_failures(prefix, before).await?;
         }
         Ok(purged)
     }

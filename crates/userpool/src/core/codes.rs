@@ -144,10 +144,7 @@ impl Core {
             expires_at: self.now() + lifetime,
             attempts_left: CODE_ATTEMPTS,
         };
-        self.store()
-            .put_code(&pool.id, record)
-            .await
-            .map_err(|e| self.store_error(&e))?;
+        self.store().put_code(&pool.id, record).await?;
         self.deliver(pool, user, &code, None, destination, kind, caller)
             .await?;
         Ok(destination.details())
@@ -312,7 +309,7 @@ impl Core {
         self.store()
             .put_code(&pool.id, record)
             .await
-            .map_err(|e| self.store_error(&e))
+            .map_err(Error::from)
     }
 
     /// A guess at an unknown user's stand-in code (see `Core::phantom_code`): always an
@@ -353,21 +350,12 @@ impl Core {
     /// never blocks requests for long because each store purges in small locked steps.
     pub(crate) async fn purge_expired(&self) -> Result<Purged> {
         let now = self.now();
-        let codes = self
-            .store()
-            .purge_expired_codes(now)
-            .await
-            .map_err(|e| self.store_error(&e))?;
-        let markers = self
-            .store()
-            .purge_expired_markers(now)
-            .await
-            .map_err(|e| self.store_error(&e))?;
+        let codes = self.store().purge_expired_codes(now).await?;
+        let markers = self.store().purge_expired_markers(now).await?;
         let session_counters = self
             .store()
             .purge_failures(SESSION_FAILURE_PREFIX, now - SESSION_COUNTER_LIFETIME)
-            .await
-            .map_err(|e| self.store_error(&e))?;
+            .await?;
         let code_counters = self.purge_code_counters().await?;
         // Unknown users' failures, once the lockout policy has forgotten them (15 quiet
         // minutes): an attacker typing many names leaves nothing behind for long.
@@ -377,8 +365,7 @@ impl Core {
                 UNKNOWN_FAILURE_PREFIX,
                 now - self.settings.lockout.reset_after,
             )
-            .await
-            .map_err(|e| self.store_error(&e))?;
+            .await?;
         tracing::debug!(
             target: "userpool::maintenance",
             codes,

@@ -113,31 +113,19 @@ impl Core {
     /// A pool by its wire id.
     pub(crate) async fn pool(&self, id: &str) -> Result<PoolConfig> {
         let id = UserPoolId::parse(id)?;
-        self.store()
-            .get_pool(&id)
-            .await
-            .map_err(|e| self.store_error(&e))
+        self.store().get_pool(&id).await.map_err(Error::from)
     }
 
     /// A client by id, with its pool (unsigned operations name only the client).
     pub(crate) async fn client(&self, id: &str) -> Result<(PoolConfig, AppClient)> {
         let client_id = ClientId::parse(id)?;
-        let (pool_id, client) = self
-            .store()
-            .find_client(&client_id)
-            .await
-            .map_err(|e| self.store_error(&e))?
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::ResourceNotFound,
-                    format!("User pool client {id} does not exist."),
-                )
-            })?;
-        let pool = self
-            .store()
-            .get_pool(&pool_id)
-            .await
-            .map_err(|e| self.store_error(&e))?;
+        let (pool_id, client) = self.store().find_client(&client_id).await?.ok_or_else(|| {
+            Error::new(
+                ErrorKind::ResourceNotFound,
+                format!("User pool client {id} does not exist."),
+            )
+        })?;
+        let pool = self.store().get_pool(&pool_id).await?;
         let client = self.opened_client(&pool.id, client).await?;
         Ok((pool, client))
     }
@@ -162,21 +150,14 @@ impl Core {
     /// A store failure, users reported LEGACY-style (callers that know the client map
     /// missing users themselves).
     pub(crate) fn store_error(&self, e: &userpool_store::StoreError) -> Error {
-        if let userpool_store::StoreError::Backend(detail) = e {
-            tracing::error!(target: "userpool::store", error = %detail, "store backend failure");
-        }
-        Error::from_store(e, user_pool_model::PreventUserExistenceErrors::Legacy)
+        Error::from(e.clone())
     }
 
     /// Resolves what a user typed (username, or a sign-in alias) to the user.
     pub(crate) async fn find_user(&self, pool: &PoolConfig, login: &str) -> Result<Option<User>> {
         let store = self.store();
         let key = pool.case_rule.fold(login);
-        if let Some(user) = store
-            .get_user(&pool.id, &key)
-            .await
-            .map_err(|e| self.store_error(&e))?
-        {
+        if let Some(user) = store.get_user(&pool.id, &key).await? {
             return Ok(Some(user));
         }
         for attribute in pool
@@ -185,11 +166,7 @@ impl Core {
             .chain(&pool.alias_attributes)
         {
             let value = pool.case_rule.fold_alias(attribute, login);
-            if let Some(user) = store
-                .find_by_alias(&pool.id, attribute, &value)
-                .await
-                .map_err(|e| self.store_error(&e))?
-            {
+            if let Some(user) = store.find_by_alias(&pool.id, attribute, &value).await? {
                 return Ok(Some(user));
             }
         }

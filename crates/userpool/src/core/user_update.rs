@@ -52,8 +52,7 @@ impl Core {
                     current = self
                         .store()
                         .get_user(&pool.id, &key)
-                        .await
-                        .map_err(|e| self.store_error(&e))?
+                        .await?
                         .ok_or_else(|| {
                             Error::new(ErrorKind::UserNotFound, "User does not exist.")
                         })?;

@@ -72,10 +72,7 @@ impl Federation {
         }
         let key = pool.case_rule.fold(&user.username);
         let store = self.core.store();
-        let links = store
-            .provider_links_of(&pool.id, &key)
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+        let links = store.provider_links_of(&pool.id, &key).await?;
         if links.len() >= MAX_LINKS_PER_USER {
             return Err(Error::new(
                 ErrorKind::LimitExceeded,
@@ -87,12 +84,7 @@ impl Federation {
         let federated = pool
             .case_rule
             .fold(&federated_username(&provider_name, &value));
-        if store
-            .get_user(&pool.id, &federated)
-            .await
-            .map_err(|e| self.core.store_error(&e))?
-            .is_some()
-        {
+        if store.get_user(&pool.id, &federated).await?.is_some() {
             return Err(Error::new(
                 ErrorKind::AliasExists,
                 "An account with the given provider user already exists.",
@@ -156,18 +148,12 @@ impl Federation {
         let store = self.core.store();
         if let Some(link) = store
             .find_provider_link(&pool.id, &provider_name, &value)
-            .await
-            .map_err(|e| self.core.store_error(&e))?
+            .await?
         {
             store
                 .unlink_provider_user(&pool.id, &provider_name, &value)
-                .await
-                .map_err(|e| self.core.store_error(&e))?;
-            if let Some(mut user) = store
-                .get_user(&pool.id, &link.username)
-                .await
-                .map_err(|e| self.core.store_error(&e))?
-            {
+                .await?;
+            if let Some(mut user) = store.get_user(&pool.id, &link.username).await? {
                 match user
                     .attributes
                     .get("identities")
@@ -189,16 +175,12 @@ impl Federation {
                 .fold(&federated_username(&provider_name, &value));
             let mut user = store
                 .get_user(&pool.id, &key)
-                .await
-                .map_err(|e| self.core.store_error(&e))?
+                .await?
                 .ok_or_else(|| Error::new(ErrorKind::UserNotFound, "User does not exist."))?;
             user.enabled = false;
             user.session_epoch = user.session_epoch.saturating_add(1);
             self.core.save_user(&pool, user).await?;
-            store
-                .revoke_user_families(&pool.id, &key)
-                .await
-                .map_err(|e| self.core.store_error(&e))?;
+            store.revoke_user_families(&pool.id, &key).await?;
         }
         tracing::info!(target: "userpool::audit", operation = "AdminDisableProviderForUser", pool = %pool.id.as_str(), provider = %provider_name);
         Ok(Empty {})

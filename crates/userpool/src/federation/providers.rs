@@ -113,8 +113,7 @@ impl Core {
         let record = self
             .store()
             .get_provider(&pool.id, name)
-            .await
-            .map_err(|e| self.store_error(&e))?
+            .await?
             .ok_or_else(|| not_found(name))?;
         self.open_provider(pool, record)
     }
@@ -406,8 +405,7 @@ impl Federation {
             .core
             .store()
             .provider_by_identifier(&pool.id, &req.idp_identifier)
-            .await
-            .map_err(|e| self.core.store_error(&e))?
+            .await?
             .ok_or_else(|| {
                 Error::new(
                     ErrorKind::ResourceNotFound,
@@ -433,11 +431,7 @@ impl Core {
         names: &[String],
     ) -> Result<()> {
         for name in names.iter().filter(|n| n.as_str() != "COGNITO") {
-            let found = self
-                .store()
-                .get_provider(&pool.id, name)
-                .await
-                .map_err(|e| self.store_error(&e))?;
+            let found = self.store().get_provider(&pool.id, name).await?;
             if found.is_none() {
                 return Err(Error::new(
                     ErrorKind::InvalidParameter,

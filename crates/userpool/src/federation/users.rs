@@ -69,25 +69,15 @@ impl Federation {
         })?;
         let store = self.core.store();
         let name = &provider.record.name;
-        if let Some(link) = store
-            .find_provider_link(&pool.id, name, &subject)
-            .await
-            .map_err(|e| self.core.store_error(&e))?
-            && let Some(user) = store
-                .get_user(&pool.id, &link.username)
-                .await
-                .map_err(|e| self.core.store_error(&e))?
+        if let Some(link) = store.find_provider_link(&pool.id, name, &subject).await?
+            && let Some(user) = store.get_user(&pool.id, &link.username).await?
         {
             return Ok(user);
         }
         let mapped = storable(pool, provider.mapping.apply(claims));
         let username = federated_username(name, &subject);
         let key = pool.case_rule.fold(&username);
-        if let Some(user) = store
-            .get_user(&pool.id, &key)
-            .await
-            .map_err(|e| self.core.store_error(&e))?
-        {
+        if let Some(user) = store.get_user(&pool.id, &key).await? {
             return self.refresh_attributes(pool, user, mapped).await;
         }
         self.create_federated_user(
@@ -170,8 +160,7 @@ impl Federation {
             Err(StoreError::UsernameExists) => {
                 return store
                     .get_user(&pool.id, &pool.case_rule.fold(username))
-                    .await
-                    .map_err(|e| self.core.store_error(&e))?
+                    .await?
                     .ok_or_else(crate::core::internal);
             }
             // A native user holds the alias: the federated user keeps it unverified, so it
@@ -183,8 +172,7 @@ impl Federation {
                 }
                 store
                     .insert_user(&pool.id, user.clone(), &UserKeys::for_user(&user, pool))
-                    .await
-                    .map_err(|e| self.core.store_error(&e))?
+                    .await?
             }
             Err(e) => return Err(self.core.store_error(&e)),
         };
@@ -196,8 +184,7 @@ impl Federation {
             }
             store
                 .add_to_group(&pool.id, &group, &pool.case_rule.fold(username))
-                .await
-                .map_err(|e| self.core.store_error(&e))?;
+                .await?;
         }
         tracing::info!(target: "userpool::audit", operation = "FederatedSignUp", pool = %pool.id.as_str(), provider = %provider.record.name, sub = %inserted.sub);
         // (?) Cognito's trigger source for a federated user's PostConfirmation is

@@ -118,8 +118,7 @@ impl Hosted {
             .core
             .store()
             .get_domain(&key)
-            .await
-            .map_err(|e| self.core.store_error(&e))?
+            .await?
             .map(|d| d.pool.as_str().to_owned()))
     }
 
@@ -443,11 +442,7 @@ impl Core {
     /// domain's `https://` origin when it mimics AWS.
     pub(crate) async fn hosted_base_url(&self, pool_id: &str) -> Result<Option<String>> {
         let pool = self.pool(pool_id).await?;
-        let domains = self
-            .store()
-            .pool_domains(&pool.id)
-            .await
-            .map_err(|e| self.store_error(&e))?;
+        let domains = self.store().pool_domains(&pool.id).await?;
         let Some(domain) = domains
             .iter()
             .find(|d| d.is_custom())

@@ -28,12 +28,7 @@ impl Core {
             })
         };
         for _ in 0..ROTATION_ATTEMPTS {
-            let Some(current) = self
-                .store()
-                .get_signing_keys(pool)
-                .await
-                .map_err(|e| self.store_error(&e))?
-            else {
+            let Some(current) = self.store().get_signing_keys(pool).await? else {
                 self.create_keys(pool).await?;
                 continue;
             };

@@ -111,7 +111,7 @@ impl Passkeys {
             .store()
             .list_webauthn_credentials(&pool.id, &pool.case_rule.fold(username))
             .await
-            .map_err(|e| self.core.store_error(&e))
+            .map_err(Error::from)
     }
 
     /// StartWebAuthnRegistration: `CredentialCreationOptions` for a new passkey.
@@ -232,8 +232,7 @@ impl Passkeys {
             .core
             .store()
             .mark_used(&pool.id, &marker, ceremony.expires_at + 60)
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+            .await?;
         if !first {
             return Err(challenge_not_found());
         }

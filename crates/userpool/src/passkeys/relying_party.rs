@@ -29,11 +29,7 @@ impl Core {
         {
             return Ok(None);
         }
-        let domains = self
-            .store()
-            .pool_domains(&pool.id)
-            .await
-            .map_err(|e| self.store_error(&e))?;
+        let domains = self.store().pool_domains(&pool.id).await?;
         let domain_host = domains
             .iter()
             .find(|d| d.is_custom())

@@ -40,12 +40,12 @@ impl SignIn {
         username: Option<&str>,
     ) -> Result<std::result::Result<Transition, FlowError>> {
         let user = match username {
-            Some(name) => self
-                .core
-                .store()
-                .get_user(&cx.pool.id, &cx.pool.case_rule.fold(name))
-                .await
-                .map_err(|e| self.core.store_error(&e))?,
+            Some(name) => {
+                self.core
+                    .store()
+                    .get_user(&cx.pool.id, &cx.pool.case_rule.fold(name))
+                    .await?
+            }
             None => None,
         };
         let attributes = user.as_ref().map(trigger_attributes).unwrap_or_default();

@@ -28,8 +28,7 @@ impl SignIn {
                         self.core
                             .store()
                             .record_failure(&cx.pool.id, key, self.core.now())
-                            .await
-                            .map_err(|e| self.core.store_error(&e))?;
+                            .await?;
                     }
                     if let Some(key) = &key {
                         self.record_outcome(cx, key, false, e.counts_as_failed_attempt())
@@ -69,8 +68,7 @@ impl SignIn {
                 &cx.pool.id,
                 &cx.pool.case_rule.fold(authenticated.username()),
             )
-            .await
-            .map_err(|e| self.core.store_error(&e))?
+            .await?
             .ok_or_else(|| cx.flow_error(&FlowError::UserNotFound))?;
         let request = custom_auth_triggers::events::PostAuthenticationRequest {
             user_attributes: trigger_attributes(&user),

@@ -31,24 +31,19 @@ impl SignIn {
                 .store()
                 .reset_failures(&cx.pool.id, &key)
                 .await
-                .map_err(|e| self.core.store_error(&e));
+                .map_err(crate::Error::from);
         }
         let mut user = self
             .core
             .store()
             .get_user(&cx.pool.id, &key)
-            .await
-            .map_err(|e| self.core.store_error(&e))?
+            .await?
             .ok_or_else(|| cx.flow_error(&FlowError::UserNotFound))?;
         let mut changed = false;
         for event in events {
             match event {
                 Event::PasswordVerified => {
-                    self.core
-                        .store()
-                        .reset_failures(&cx.pool.id, &key)
-                        .await
-                        .map_err(|e| self.core.store_error(&e))?;
+                    self.core.store().reset_failures(&cx.pool.id, &key).await?;
                 }
                 Event::SendCode {
                     medium,

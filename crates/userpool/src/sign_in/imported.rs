@@ -85,8 +85,7 @@ impl SignIn {
                 .core
                 .store()
                 .get_user(&cx.pool.id, &cx.pool.case_rule.fold(&l.user.username))
-                .await
-                .map_err(|e| self.core.store_error(&e))?
+                .await?
                 .ok_or_else(|| cx.flow_error(&FlowError::UserNotFound))?,
         };
         tracing::info!(target: "userpool::audit", operation = "ImportedPasswordHashAdopted", pool = %cx.pool.id.as_str(), sub = %user.sub);

@@ -196,8 +196,7 @@ impl SignIn {
             .core
             .store()
             .lockout_state(&pool.id, &pool.case_rule.fold(&user.username))
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+            .await?;
         let passkeys = if pool
             .allowed_first_auth_factors
             .contains(&user_pool_model::AuthFactor::WebAuthn)
@@ -205,8 +204,7 @@ impl SignIn {
             self.core
                 .store()
                 .list_webauthn_credentials(&pool.id, &pool.case_rule.fold(&user.username))
-                .await
-                .map_err(|e| self.core.store_error(&e))?
+                .await?
                 .into_iter()
                 .map(|c| auth_flow_state_machine::StoredCredential {
                     credential_id: c.credential_id,
@@ -241,12 +239,7 @@ impl SignIn {
             return Ok(None);
         }
         let key = format!("{UNKNOWN_FAILURE_PREFIX}{}", cx.pool.case_rule.fold(login));
-        let state = self
-            .core
-            .store()
-            .lockout_state(&cx.pool.id, &key)
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+        let state = self.core.store().lockout_state(&cx.pool.id, &key).await?;
         Ok(Some(UnknownUser {
             key,
             failures: Failures {
@@ -379,8 +372,7 @@ impl SignIn {
             .core
             .store()
             .lockout_state(&cx.pool.id, &failure_key)
-            .await
-            .map_err(|e| self.core.store_error(&e))?
+            .await?
             .failures;
         let mut cx = cx;
         cx.relying_party = self.core.relying_party(&cx.pool, &cx.client).await?;
@@ -392,8 +384,7 @@ impl SignIn {
                 .core
                 .store()
                 .get_user(&cx.pool.id, &cx.pool.case_rule.fold(&username))
-                .await
-                .map_err(|e| self.core.store_error(&e))?
+                .await?
             {
                 Some(user) => Some(self.load(&cx.pool, user, pending.device_key()).await?),
                 None => None,
@@ -419,8 +410,7 @@ impl SignIn {
                 self.core
                     .store()
                     .record_failure(&cx.pool.id, &failure_key, self.core.now())
-                    .await
-                    .map_err(|e| self.core.store_error(&e))?;
+                    .await?;
             }
             _ => self.spend_session(&cx, &id).await?,
         }

@@ -188,12 +188,7 @@ impl SignIn {
             feedback_token_sha256: Some(token.digest()),
         };
         self.core.record_event(&cx.pool, key, &stored).await?;
-        let user = self
-            .core
-            .store()
-            .get_user(&cx.pool.id, key)
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+        let user = self.core.store().get_user(&cx.pool.id, key).await?;
         if let Some(user) = user {
             self.core
                 .notify_takeover(

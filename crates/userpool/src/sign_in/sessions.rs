@@ -37,8 +37,7 @@ impl SignIn {
             .core
             .store()
             .mark_used(&cx.pool.id, &marker, self.core.now() + MARKER_SECONDS)
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+            .await?;
         if first {
             Ok(())
         } else {

@@ -338,8 +338,7 @@ impl Core {
         let newest: Option<Position> = self
             .store()
             .list_auth_events(&pool.id, user, 1, None)
-            .await
-            .map_err(|e| self.store_error(&e))?
+            .await?
             .items
             .into_iter()
             .next()
@@ -362,8 +361,7 @@ impl Core {
         let page = self
             .store()
             .list_auth_events(&pool.id, user, limit, None)
-            .await
-            .map_err(|e| self.store_error(&e))?;
+            .await?;
         Ok(page
             .items
             .iter()

@@ -72,8 +72,7 @@ impl ThreatProtection {
             .core
             .store()
             .list_auth_events(&pool.id, &key, limit, req.next_token.as_deref())
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+            .await?;
         Ok(AdminListUserAuthEventsResponse {
             auth_events: page
                 .items
@@ -154,8 +153,7 @@ impl ThreatProtection {
             .core
             .store()
             .get_auth_event(&pool.id, &key, event_id)
-            .await
-            .map_err(|e| self.core.store_error(&e))?
+            .await?
             .ok_or_else(not_found)?;
         let mut stored: StoredEvent =
             serde_json::from_str(&record.body).map_err(|_| not_found())?;

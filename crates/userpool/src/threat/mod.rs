@@ -107,11 +107,7 @@ impl ThreatProtection {
             }
             (None, s) => tp.pool = s,
         }
-        self.core
-            .store()
-            .put_pool(pool.clone())
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+        self.core.store().put_pool(pool.clone()).await?;
         Ok(RiskConfigurationResponse {
             risk_configuration: describe(&pool, req.client_id.as_deref()),
         })

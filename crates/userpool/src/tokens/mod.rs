@@ -229,8 +229,7 @@ impl Tokens {
             .core
             .store()
             .groups_for_user(&pool.id, &pool.case_rule.fold(&user.username), 100, None)
-            .await
-            .map_err(|e| self.core.store_error(&e))?
+            .await?
             .items;
         let (id_over, access_over, group_names, roles, preferred) = self
             .pre_token_generation(pool, client, user, &groups, grant.source, caller)
@@ -360,11 +359,7 @@ impl Tokens {
             revoked: false,
             scopes: grant.scopes.clone(),
         };
-        self.core
-            .store()
-            .create_family(&pool.id, family)
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+        self.core.store().create_family(&pool.id, family).await?;
         Ok(AuthenticationResult {
             access_token: access_token.into(),
             expires_in: client.token_validity.access,

@@ -27,8 +27,7 @@ impl Tokens {
             .core
             .store()
             .find_family(&pool.id, &hash)
-            .await
-            .map_err(|e| self.core.store_error(&e))?
+            .await?
             .ok_or_else(invalid)?;
         let now = self.core.now();
         let presented_previous = family.token_hash != hash;
@@ -50,12 +49,7 @@ impl Tokens {
                 ));
             }
         }
-        let user = self
-            .core
-            .store()
-            .get_user(&pool.id, &family.user)
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+        let user = self.core.store().get_user(&pool.id, &family.user).await?;
         if let (Some(_), ClientProof::SecretHash(hash), Some(u)) = (&client.secret, proof, &user) {
             // Cognito computes it over the username; apps of username-attribute pools use the sub.
             let sub = u.sub.to_string();

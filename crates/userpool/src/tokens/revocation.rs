@@ -56,8 +56,7 @@ impl Tokens {
             .core
             .store()
             .revoke_user_families(&pool.id, &pool.case_rule.fold(&user.username))
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+            .await?;
         // The hosted UI's sign-in cookies issued until now die too.
         self.core
             .modify_user(pool, user.clone(), |u| {
@@ -107,13 +106,7 @@ impl Tokens {
             ));
         }
         let hash = hash_token(token);
-        let Some(family) = self
-            .core
-            .store()
-            .find_family(&pool.id, &hash)
-            .await
-            .map_err(|e| self.core.store_error(&e))?
-        else {
+        let Some(family) = self.core.store().find_family(&pool.id, &hash).await? else {
             return Ok(());
         };
         if family.client_id != client.id {
@@ -126,8 +119,7 @@ impl Tokens {
         self.core
             .store()
             .revoke_family(&pool.id, &family.id)
-            .await
-            .map_err(|e| self.core.store_error(&e))?;
+            .await?;
         tracing::info!(target: "userpool::audit", operation = "RevokeToken", pool = %pool.id.as_str());
         Ok(())
     }

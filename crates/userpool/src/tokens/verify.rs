@@ -79,8 +79,7 @@ impl Tokens {
             .core
             .store()
             .get_family(&pool.id, origin)
-            .await
-            .map_err(|e| self.core.store_error(&e))?
+            .await?
             .ok_or_else(revoked)?;
         if family.revoked {
             return Err(revoked());
@@ -92,8 +91,7 @@ impl Tokens {
                 &pool.id,
                 &user_pool_model::Sub::parse(claims.sub()).map_err(|_| invalid())?,
             )
-            .await
-            .map_err(|e| self.core.store_error(&e))?
+            .await?
             .ok_or_else(|| Error::new(ErrorKind::UserNotFound, "User does not exist."))?;
         if !user.enabled {
             return Err(not_authorized("User is disabled."));
@@ -127,8 +125,7 @@ impl Tokens {
             .core
             .store()
             .get_family(&pool.id, origin)
-            .await
-            .map_err(|e| self.core.store_error(&e))?
+            .await?
             .ok_or_else(revoked)?;
         if family.revoked {
             return Err(revoked());
@@ -138,8 +135,7 @@ impl Tokens {
             .core
             .store()
             .find_by_sub(&pool.id, &sub)
-            .await
-            .map_err(|e| self.core.store_error(&e))?
+            .await?
             .ok_or_else(|| not_authorized("User does not exist."))?;
         if !user.enabled {
             return Err(not_authorized("User is disabled."));

@@ -75,6 +75,51 @@ pub enum Command {
     /// and admin credentials beside it (unless --no-keys); restore by starting with
     /// --data-dir on it. PostgreSQL: use pg_dump (see the README).
     Backup(BackupArgs),
+    /// Import users from a CSV file into a pool: a user import job (as CreateUserImportJob and
+    /// StartUserImportJob run it), with a progress bar on a terminal. Prints the counts and
+    /// the refused rows; exits 1 unless the job succeeded. Ctrl-C stops the job after the
+    /// batch in progress. Works beside a running server on the same database.
+    ///
+    /// The file is Cognito's CSV (GetCSVHeader's columns; any order, a subset allowed), plus
+    /// an optional `password_hash` column of PHC-format hashes (see the README).
+    ImportUsers(ImportUsersArgs),
+    /// The rows a user import job refused, with their line and reason (at most 1,000 are
+    /// kept; the count covers all).
+    ImportErrors(ImportErrorsArgs),
+}
+
+/// `import-users`.
+#[derive(Debug, Args)]
+pub struct ImportUsersArgs {
+    /// The CSV file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The pool to import into.
+    #[arg(long, value_name = "POOL_ID")]
+    pub pool: String,
+    /// The job's name (default: the file's name).
+    #[arg(long, value_name = "NAME")]
+    pub job_name: Option<String>,
+    /// How many refused rows to print at the end.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub show_errors: usize,
+    /// Which store, and the master key (imported password hashes are sealed under it).
+    #[command(flatten)]
+    pub common: StoreCommandArgs,
+}
+
+/// `import-errors`.
+#[derive(Debug, Args)]
+pub struct ImportErrorsArgs {
+    /// The pool.
+    #[arg(long, value_name = "POOL_ID")]
+    pub pool: String,
+    /// The job (`import-…`, from import-users or ListUserImportJobs).
+    #[arg(long, value_name = "JOB_ID")]
+    pub job: String,
+    /// Which store.
+    #[command(flatten)]
+    pub common: StoreCommandArgs,
 }
 
 /// `export`.

@@ -54,6 +54,7 @@ pub mod secrets;
 pub mod serve;
 pub mod store;
 pub mod tls;
+pub mod user_import;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -129,6 +130,14 @@ pub async fn run(cli: Cli) -> Result<()> {
         Some(Command::Backup(args)) => {
             logging::init_quiet();
             data::backup(&args).await
+        }
+        Some(Command::ImportUsers(args)) => {
+            logging::init_quiet();
+            user_import::import_users(&args).await
+        }
+        Some(Command::ImportErrors(args)) => {
+            logging::init_quiet();
+            user_import::import_errors(&args).await
         }
     }
 }

@@ -1,5 +1,5 @@
-//! Bulk insertion of new users: one transaction, multi-row statements. For seeding a pool,
-//! moving users over from another system, and the benches that need a million users.
+//! Bulk insertion of new users: one transaction, multi-row statements. User-import jobs commit
+//! their rows through it; so do the benches that need a million users.
 
 use sqlx::{Any, Transaction};
 use user_pool_model::{User, UserPoolId};
@@ -65,11 +65,11 @@ async fn insert_rows(
 }
 
 impl SqlStore {
-    /// Inserts new users (each at version 1) in one transaction: all of them or none. A taken
-    /// username or `sub` fails the batch with
+    /// [`UserStore::insert_users`](userpool_store::UserStore::insert_users): one transaction,
+    /// multi-row statements. A taken username or `sub` fails the batch with
     /// [`UsernameExists`](StoreError::UsernameExists), a taken alias with
     /// [`AliasExists`](StoreError::AliasExists) (`"alias"`: which row is not named).
-    pub async fn insert_users(
+    pub(crate) async fn insert_batch(
         &self,
         pool: &UserPoolId,
         users: &[(User, UserKeys)],

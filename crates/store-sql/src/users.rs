@@ -372,6 +372,10 @@ impl UserStore for SqlStore {
         failure::retry_write(|| self.insert_user_once(pool, user.clone(), keys)).await
     }
 
+    async fn insert_users(&self, pool: &UserPoolId, users: &[(User, UserKeys)]) -> StoreResult<()> {
+        self.insert_batch(pool, users).await
+    }
+
     async fn get_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Option<User>> {
         self.one_user(
             pool,

@@ -23,6 +23,7 @@ macro_rules! store_methods {
     }
     UserStore {
         fn insert_user(&self, pool: &UserPoolId, user: User, keys: &UserKeys) -> StoreResult<User>;
+        fn insert_users(&self, pool: &UserPoolId, users: &[(User, UserKeys)]) -> StoreResult<()>;
         fn get_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Option<User>>;
         fn find_by_alias(&self, pool: &UserPoolId, attribute: &str, value_key: &str) -> StoreResult<Option<User>>;
         fn find_by_sub(&self, pool: &UserPoolId, sub: &Sub) -> StoreResult<Option<User>>;

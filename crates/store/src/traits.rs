@@ -66,6 +66,14 @@ pub trait UserStore: Send + Sync {
         user: User,
         keys: &UserKeys,
     ) -> StoreResult<User>;
+    /// Inserts new users (each at version 1) in one atomic step: all of them or none (a user
+    /// import commits its rows in batches through this). Any conflict — with a stored user or
+    /// between two users of the batch — fails the whole batch with
+    /// [`UsernameExists`](crate::StoreError::UsernameExists),
+    /// [`AliasExists`](crate::StoreError::AliasExists) or
+    /// [`SubExists`](crate::StoreError::SubExists); which user clashed is not said, so a caller
+    /// that wants per-user answers inserts that batch again one user at a time.
+    async fn insert_users(&self, pool: &UserPoolId, users: &[(User, UserKeys)]) -> StoreResult<()>;
     /// By folded username.
     async fn get_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Option<User>>;
     /// By active alias (`attribute`, folded value).

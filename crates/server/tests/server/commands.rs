@@ -10,6 +10,8 @@ fn every_command_has_help() {
         &["serve", "--help"],
         &["migrate", "--help"],
         &["check", "--help"],
+        &["import-users", "--help"],
+        &["import-errors", "--help"],
         &["rotate-keys", "--help"],
         &["export", "--help"],
         &["import", "--help"],
@@ -32,6 +34,8 @@ fn every_command_has_help() {
         "export",
         "import",
         "backup",
+        "import-users",
+        "import-errors",
     ] {
         assert!(stdout.contains(command), "{stdout}");
     }

@@ -29,3 +29,4 @@ mod secret_files;
 mod shutdown;
 mod tls;
 mod two_instances;
+mod user_import;

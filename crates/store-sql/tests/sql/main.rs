@@ -12,7 +12,6 @@
 )]
 
 mod backend;
-mod bulk;
 mod migrations;
 mod refold;
 mod resilience;

@@ -27,6 +27,7 @@ use user_pool_model::{CaseRule, ClientId, Filter, PoolConfig, Sub, User, UserPoo
 use crate::{CodePurpose, CodeRecord, RefreshFamily, Store, StoreError, UserKeys, UserQuery};
 
 mod auth_events;
+mod bulk_users;
 mod clients;
 mod codes;
 mod domains;
@@ -45,6 +46,7 @@ mod users;
 mod webauthn;
 
 pub use auth_events::*;
+pub use bulk_users::*;
 pub use clients::*;
 pub use codes::*;
 pub use domains::*;
@@ -86,7 +88,7 @@ macro_rules! conformance_tests {
             identities_unique_per_login, concurrent_get_ids_make_one_identity,
             concurrent_links_of_one_login, identity_keys, auth_events, webauthn_credentials,
             identity_providers, provider_links, concurrent_links_of_one_provider_user,
-            deleted_users_lose_their_provider_links);
+            deleted_users_lose_their_provider_links, user_batches_are_all_or_nothing);
     };
     (@each required $make:expr; $($name:ident),* $(,)?) => {
         $(

@@ -143,6 +143,19 @@ impl Users {
         Ok(user)
     }
 
+    /// Inserts every user or, at the first that cannot be, takes back those inserted before it.
+    fn insert_all(&mut self, users: &[(User, UserKeys)]) -> StoreResult<()> {
+        for (done, (user, keys)) in users.iter().enumerate() {
+            if let Err(e) = self.insert(user.clone(), keys) {
+                for (_, keys) in users.iter().take(done) {
+                    self.remove(keys.username.as_str())?;
+                }
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
     pub(super) fn update(&mut self, mut user: User, keys: &UserKeys) -> StoreResult<User> {
         let id = *self
             .by_username
@@ -311,6 +324,10 @@ impl UserStore for MemoryStore {
         keys: &UserKeys,
     ) -> StoreResult<User> {
         self.with_pool(pool, |p| p.users.insert(user, keys))
+    }
+
+    async fn insert_users(&self, pool: &UserPoolId, users: &[(User, UserKeys)]) -> StoreResult<()> {
+        self.with_pool(pool, |p| p.users.insert_all(users))
     }
 
     async fn get_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Option<User>> {

@@ -1,7 +1,8 @@
 //! The background side of user-import jobs: StartUserImportJob hands the uploaded file to a
-//! task that reads it row by row and inserts users, saving the job's counts, its refused rows
-//! and a heartbeat after every batch of [`BATCH_ROWS`] rows, so DescribeUserImportJob shows
-//! the progress. A stop (StopUserImportJob, here or on another server sharing the store) is
+//! task that reads it row by row and inserts the users of every batch of [`BATCH_ROWS`] rows in
+//! one store write ([`UserStore::insert_users`](userpool_store::UserStore::insert_users)), then
+//! saves the job's counts, its refused rows and a heartbeat, so DescribeUserImportJob shows the
+//! progress. A stop (StopUserImportJob, here or on another server sharing the store) is
 //! seen between batches.
 //!
 //! A job does not survive its server: the file lives only in the task once the job started.
@@ -104,6 +105,14 @@ pub(crate) async fn spawn(core: Arc<Core>, pool: PoolConfig, job: ImportJob, csv
     }
 }
 
+/// A user that a stored one (or another of the same batch) leaves no room for.
+fn is_conflict(e: &StoreError) -> bool {
+    matches!(
+        e,
+        StoreError::UsernameExists | StoreError::AliasExists(_) | StoreError::SubExists
+    )
+}
+
 struct Worker {
     core: Arc<Core>,
     pool: PoolConfig,
@@ -129,6 +138,7 @@ impl Worker {
         };
         loop {
             let mut end = false;
+            let mut batch = Vec::with_capacity(BATCH_ROWS);
             for _ in 0..BATCH_ROWS {
                 match file.next_row() {
                     None => {
@@ -136,17 +146,15 @@ impl Worker {
                         break;
                     }
                     Some(Err(e)) => self.refuse(e),
-                    Some(Ok(row)) => {
-                        if let Err(e) = self.insert(row).await {
-                            let message = format!(
-                                "The import stopped: {}. {} users were imported.",
-                                e.message(),
-                                self.job.imported
-                            );
-                            return self.end("Failed", message).await;
-                        }
-                    }
+                    Some(Ok(row)) => match self.prepare(row) {
+                        Ok(Some(user)) => batch.push(user),
+                        Ok(None) => {}
+                        Err(e) => return self.stopped_by(&e).await,
+                    },
                 }
+            }
+            if let Err(e) = self.commit(batch).await {
+                return self.stopped_by(&e).await;
             }
             if end {
                 let message = format!(
@@ -174,9 +182,8 @@ impl Worker {
         }
     }
 
-    /// Inserts one row's user; a refused row is counted, only a store failure is an error.
-    async fn insert(&mut self, row: ImportedUser) -> Result<()> {
-        let line = row.line;
+    /// The user a row describes, ready to insert; `None` for a row refused here (counted).
+    fn prepare(&mut self, row: ImportedUser) -> Result<Option<(User, UserKeys)>> {
         let core = &self.core;
         let sub = core.entropy.with(Sub::generate)?;
         let mut user = User::new(&row.username, sub, UserStatus::ResetRequired, core.now());
@@ -186,23 +193,53 @@ impl Worker {
         }
         if let Some(hash) = row.password_hash.as_deref() {
             if let Err(message) = imported_hash::check(hash) {
-                self.refuse(RowError { line, message });
-                return Ok(());
+                self.refuse(RowError {
+                    line: row.line,
+                    message,
+                });
+                return Ok(None);
             }
             user.imported_password_hash =
                 Some(core.seal_imported_hash(&self.pool.id, &user, hash)?);
         }
         let keys = UserKeys::for_user(&user, &self.pool);
-        match core.store().insert_user(&self.pool.id, user, &keys).await {
-            Ok(_) => self.job.imported += 1,
-            Err(
-                StoreError::UsernameExists | StoreError::AliasExists(_) | StoreError::SubExists,
-            ) => {
-                self.job.skipped += 1;
+        Ok(Some((user, keys)))
+    }
+
+    /// Inserts a batch's users in one store write. A batch that clashes with existing users
+    /// (or within itself) goes in again one user at a time, so each clashing row is counted as
+    /// skipped and the rest imported; only a store failure is an error.
+    async fn commit(&mut self, batch: Vec<(User, UserKeys)>) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let store = self.core.store();
+        match store.insert_users(&self.pool.id, &batch).await {
+            Ok(()) => {
+                self.job.imported += batch.len() as u64;
+                return Ok(());
             }
-            Err(e) => return Err(core.store_error(&e)),
+            Err(e) if !is_conflict(&e) => return Err(e.into()),
+            Err(_) => {}
+        }
+        for (user, keys) in batch {
+            match store.insert_user(&self.pool.id, user, &keys).await {
+                Ok(_) => self.job.imported += 1,
+                Err(e) if is_conflict(&e) => self.job.skipped += 1,
+                Err(e) => return Err(e.into()),
+            }
         }
         Ok(())
+    }
+
+    /// Ends the job after a failure that is not one row's.
+    async fn stopped_by(self, error: &crate::Error) {
+        let message = format!(
+            "The import stopped: {}. {} users were imported.",
+            error.message(),
+            self.job.imported
+        );
+        self.end("Failed", message).await;
     }
 
     /// Whether StopUserImportJob asked for a stop, here or (through the store) elsewhere.

@@ -32,6 +32,8 @@ pub struct Fixture {
     /// The service's clock (starts at [`NOW`]).
     pub clock: Arc<FixedClock>,
     signed_up: u64,
+    /// The refresh token of the last sign-in.
+    refresh_token: Option<SecretString>,
 }
 
 impl Fixture {
@@ -116,6 +118,7 @@ impl Fixture {
             rng: ChaCha20Rng::seed_from_u64(2),
             clock,
             signed_up: 0,
+            refresh_token: None,
         }
     }
 
@@ -173,8 +176,39 @@ impl Fixture {
             .block_on(f.service.sign_in().respond_to_auth_challenge(answer))
             .expect("tokens");
         let second = t1.elapsed();
-        assert!(done.authentication_result.is_some());
+        f.refresh_token = done
+            .authentication_result
+            .and_then(|r| r.refresh_token)
+            .or(f.refresh_token.take());
+        assert!(f.refresh_token.is_some());
         first + second
+    }
+
+    /// One REFRESH_TOKEN_AUTH with the last sign-in's refresh token (signs in first if there
+    /// was none); returns the server's time.
+    pub fn refresh(&mut self) -> Duration {
+        if self.refresh_token.is_none() {
+            self.sign_in();
+        }
+        let token = self
+            .refresh_token
+            .as_ref()
+            .map(|t| t.expose_secret().to_owned())
+            .unwrap_or_default();
+        let request = InitiateAuthRequest {
+            client_id: self.client.clone(),
+            auth_flow: "REFRESH_TOKEN_AUTH".into(),
+            auth_parameters: SecretMap::of(&[("REFRESH_TOKEN", &token)]),
+            ..Default::default()
+        };
+        let t0 = Instant::now();
+        let done = self
+            .runtime
+            .block_on(self.service.sign_in().initiate_auth(request))
+            .expect("refresh");
+        let took = t0.elapsed();
+        assert!(done.authentication_result.is_some());
+        took
     }
 
     /// One SignUp of a new user (with an email); returns the server's time.

@@ -13,6 +13,7 @@
 use std::path::{Path, PathBuf};
 
 pub mod facade;
+pub mod statements;
 
 /// Where the benches tell criterion to write, so the summary can read it back.
 pub fn criterion_dir() -> PathBuf {

@@ -186,11 +186,15 @@ impl GroupStore for SqlStore {
         limit: usize,
         after: Option<&str>,
     ) -> StoreResult<Page<Group>> {
+        // One statement: the user's row, joined to its memberships. No row: no such user; one
+        // row without a group: a user in no group (after the cursor).
         let (rows, size) = self
             .membership_page(
-                "SELECT g.name, g.data FROM up_memberships m JOIN up_groups g \
-                   ON g.pool = m.pool AND g.name = m.group_name \
-                 WHERE m.pool = $1 AND m.username_key = $2 AND m.group_name > $3 \
+                "SELECT g.name, g.data FROM up_users u \
+                 LEFT JOIN up_memberships m \
+                   ON m.pool = u.pool AND m.username_key = u.username_key AND m.group_name > $3 \
+                 LEFT JOIN up_groups g ON g.pool = m.pool AND g.name = m.group_name \
+                 WHERE u.pool = $1 AND u.username_key = $2 \
                  ORDER BY m.group_name LIMIT $4",
                 pool,
                 username_key,
@@ -198,12 +202,18 @@ impl GroupStore for SqlStore {
                 after,
             )
             .await?;
-        if rows.is_empty() && self.get_user(pool, username_key).await?.is_none() {
+        if rows.is_empty() {
+            self.pool_exists(pool).await?;
             return Err(StoreError::UserNotFound);
         }
-        page_from(&rows, size, 0, |r| {
-            from_json(&r.try_get::<String, _>(1).or_backend()?)
-        })
+        let mut groups = Vec::with_capacity(rows.len());
+        for row in &rows {
+            if let Some(name) = row.try_get::<Option<String>, _>(0).or_backend()? {
+                let data: String = row.try_get(1).or_backend()?;
+                groups.push((name, from_json(&data)?));
+            }
+        }
+        Ok(paging::page(groups, size))
     }
 
     async fn users_in_group(

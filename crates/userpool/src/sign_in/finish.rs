@@ -11,14 +11,14 @@ impl SignIn {
         &self,
         cx: &SignInContext<'_>,
         mut result: std::result::Result<Transition, FlowError>,
-        username: Option<String>,
+        mut subject: Option<Subject>,
     ) -> Result<AuthResponse> {
         loop {
             let transition = match result {
                 Ok(t) => t,
                 Err(e) => {
-                    let key = match (&username, &cx.unknown) {
-                        (Some(name), _) => Some(cx.pool.case_rule.fold(name)),
+                    let key = match (&subject, &cx.unknown) {
+                        (Some(s), _) => Some(cx.pool.case_rule.fold(&s.username)),
                         (None, Some(unknown)) => Some(unknown.key.clone()),
                         (None, None) => None,
                     };
@@ -38,18 +38,17 @@ impl SignIn {
                     return Err(cx.flow_error(&e));
                 }
             };
-            if let Some(name) = &username {
-                self.apply_events(cx, name, transition.events).await?;
+            if let Some(subject) = &mut subject {
+                self.apply_events(cx, subject, transition.events).await?;
             }
             match transition.step {
                 Step::Challenge(challenge) => return self.render(cx, challenge),
                 Step::Authenticated(authenticated) => {
-                    return self.signed_in(cx, authenticated).await;
+                    return self.signed_in(cx, authenticated, subject).await;
                 }
                 Step::RunTrigger(trigger) => {
-                    result = self
-                        .custom_trigger(cx, trigger, username.as_deref())
-                        .await?;
+                    let name = subject.as_ref().map(|s| s.username.as_str());
+                    result = self.custom_trigger(cx, trigger, name).await?;
                 }
                 _ => return Err(internal()),
             }
@@ -60,16 +59,21 @@ impl SignIn {
         &self,
         cx: &SignInContext<'_>,
         authenticated: Authenticated,
+        subject: Option<Subject>,
     ) -> Result<AuthResponse> {
-        let user = self
-            .core
-            .store()
-            .get_user(
-                &cx.pool.id,
-                &cx.pool.case_rule.fold(authenticated.username()),
-            )
-            .await?
-            .ok_or_else(|| cx.flow_error(&FlowError::UserNotFound))?;
+        let key = cx.pool.case_rule.fold(authenticated.username());
+        let read = subject
+            .and_then(|s| s.user)
+            .filter(|user| cx.pool.case_rule.fold(&user.username) == key);
+        let user = match read {
+            Some(user) => user,
+            None => self
+                .core
+                .store()
+                .get_user(&cx.pool.id, &key)
+                .await?
+                .ok_or_else(|| cx.flow_error(&FlowError::UserNotFound))?,
+        };
         let request = custom_auth_triggers::events::PostAuthenticationRequest {
             user_attributes: trigger_attributes(&user),
             new_device_used: authenticated.issue_new_device(),

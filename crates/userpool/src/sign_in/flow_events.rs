@@ -8,43 +8,40 @@ use user_pool_model::MfaMethod;
 use crate::core::codes::Destination;
 use crate::error::Result;
 use crate::messages::MessageKind;
-use crate::sign_in::SignIn;
-use crate::sign_in::SignInContext;
+use crate::sign_in::{SignIn, SignInContext, Subject};
 
 impl SignIn {
-    /// Performs the engine's side effects on the user record (one conditional update).
+    /// Performs the engine's side effects on the user record (one conditional update), on
+    /// the record `subject` holds when this request read it; afterwards `subject` holds the
+    /// record as written.
     pub(crate) async fn apply_events(
         &self,
         cx: &SignInContext<'_>,
-        username: &str,
+        subject: &mut Subject,
         events: Vec<Event>,
     ) -> Result<()> {
         if events.is_empty() {
             return Ok(());
         }
-        let key = cx.pool.case_rule.fold(username);
-        // A verified password alone (every plain sign-in) touches only the lockout counter:
-        // no need to read the user record.
+        let key = cx.pool.case_rule.fold(&subject.username);
+        // A verified password alone (every plain sign-in) touches only the lockout counter,
+        // and only when it counts failures.
         if events.iter().all(|e| matches!(e, Event::PasswordVerified)) {
-            return self
+            return self.reset_failures(cx, &key, subject).await;
+        }
+        let mut user = match subject.user.take() {
+            Some(user) => user,
+            None => self
                 .core
                 .store()
-                .reset_failures(&cx.pool.id, &key)
-                .await
-                .map_err(crate::Error::from);
-        }
-        let mut user = self
-            .core
-            .store()
-            .get_user(&cx.pool.id, &key)
-            .await?
-            .ok_or_else(|| cx.flow_error(&FlowError::UserNotFound))?;
+                .get_user(&cx.pool.id, &key)
+                .await?
+                .ok_or_else(|| cx.flow_error(&FlowError::UserNotFound))?,
+        };
         let mut changed = false;
         for event in events {
             match event {
-                Event::PasswordVerified => {
-                    self.core.store().reset_failures(&cx.pool.id, &key).await?;
-                }
+                Event::PasswordVerified => self.reset_failures(cx, &key, subject).await?,
                 Event::SendCode {
                     medium,
                     destination,
@@ -164,7 +161,8 @@ impl SignIn {
                 user.imported_password_hash = None;
             }
             let keys = userpool_store::UserKeys::for_user(&user, &cx.pool);
-            self.core
+            user = self
+                .core
                 .store()
                 .update_user(&cx.pool.id, user, &keys)
                 .await
@@ -174,6 +172,22 @@ impl SignIn {
                     }
                     other => self.core.store_error(&other),
                 })?;
+        }
+        subject.user = Some(user);
+        Ok(())
+    }
+
+    /// A verified password clears the account's lockout failures — a write only when there
+    /// are failures to clear (or this request did not see the count).
+    async fn reset_failures(
+        &self,
+        cx: &SignInContext<'_>,
+        key: &str,
+        subject: &mut Subject,
+    ) -> Result<()> {
+        if subject.failures != Some(0) {
+            self.core.store().reset_failures(&cx.pool.id, key).await?;
+            subject.failures = Some(0);
         }
         Ok(())
     }

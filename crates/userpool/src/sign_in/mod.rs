@@ -76,6 +76,39 @@ impl Loaded {
     }
 }
 
+/// Who a sign-in step acts for: the username and, when this request read the account, its
+/// record and the lockout failures seen with it — which the step's end (events, tokens)
+/// reuses instead of reading them again. A write still goes through the record's version, so
+/// a concurrent change is never overwritten.
+pub(crate) struct Subject {
+    pub(crate) username: String,
+    /// The account's record as this request read (or wrote) it.
+    pub(crate) user: Option<User>,
+    /// The lockout failures counted when it was read (`None`: not known).
+    pub(crate) failures: Option<u32>,
+}
+
+impl Subject {
+    /// Only the name: the record is read when needed.
+    pub(crate) fn named(username: String) -> Self {
+        Self {
+            username,
+            user: None,
+            failures: None,
+        }
+    }
+}
+
+impl From<Loaded> for Subject {
+    fn from(l: Loaded) -> Self {
+        Self {
+            username: l.user.username.clone(),
+            user: Some(l.user),
+            failures: Some(l.failures.count),
+        }
+    }
+}
+
 /// Splits a sealed session into the pool id it names and the sealed blob.
 pub(crate) fn split_session(sealed: &[u8]) -> Option<(&str, &[u8])> {
     let (len, rest) = sealed.split_first()?;
@@ -336,16 +369,15 @@ impl SignIn {
         let name = loaded.as_ref().map(|l| l.user.username.clone());
         let loaded = match self.adopt_imported_hash(&cx, &req, loaded).await? {
             Ok(loaded) => loaded,
-            Err(e) => return self.finish(&cx, Err(e), name).await,
+            Err(e) => return self.finish(&cx, Err(e), name.map(Subject::named)).await,
         };
         let account = loaded.as_ref().map(Loaded::account);
         let result = self.with_flow(&cx, |flow| sign_in.start(account.as_ref(), flow))?;
-        let username = loaded.as_ref().map(|l| l.user.username.clone());
         drop(account);
         if let (true, Ok(_), Some(l)) = (cx.reset_if_correct, &result, &loaded) {
             return Err(self.reset_compromised(&cx, l).await?);
         }
-        self.finish(&cx, result, username).await
+        self.finish(&cx, result, loaded.map(Subject::from)).await
     }
 
     pub(crate) async fn respond(
@@ -414,8 +446,9 @@ impl SignIn {
             }
             _ => self.spend_session(&cx, &id).await?,
         }
-        let username = loaded.map(|l| l.user.username);
-        let response = self.finish(&cx, result, username.clone()).await?;
+        let subject = loaded.map(Subject::from);
+        let username = subject.as_ref().map(|s| s.username.clone());
+        let response = self.finish(&cx, result, subject).await?;
         // The claim verified (a wrong one is an error above), whatever step comes next.
         if let (Some(legacy), Some(name)) = (legacy, username) {
             self.core.upgrade_verifier(&cx.pool, &name, legacy).await;

@@ -142,7 +142,9 @@ impl SignIn {
         if result.as_ref().is_err_and(|e| !e.keeps_session()) || result.is_ok() {
             self.spend_session(&cx, &id).await?;
         }
-        let response = self.finish(&cx, result, Some(username)).await?;
+        let response = self
+            .finish(&cx, result, Some(super::Subject::named(username)))
+            .await?;
         Ok(VerifySoftwareTokenResponse {
             status: "SUCCESS".into(),
             session: response.session,

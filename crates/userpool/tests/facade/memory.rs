@@ -49,6 +49,8 @@ mod rotation;
 mod sign_in;
 #[path = "sign_up.rs"]
 mod sign_up;
+#[path = "store_calls.rs"]
+mod store_calls;
 #[path = "threat_protection.rs"]
 mod threat_protection;
 #[path = "tokens.rs"]

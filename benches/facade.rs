@@ -179,7 +179,7 @@ impl Fixture {
         f.refresh_token = done
             .authentication_result
             .and_then(|r| r.refresh_token)
-            .or(f.refresh_token.take());
+            .or_else(|| f.refresh_token.take());
         assert!(f.refresh_token.is_some());
         first + second
     }

@@ -69,6 +69,7 @@ mod auth_events;
 mod bulk;
 mod codec;
 mod failure;
+mod family_writes;
 mod groups;
 mod identities;
 mod migrate;

@@ -261,21 +261,23 @@ impl ClientStore for SqlStore {
         .await
     }
 
-    async fn find_client(&self, id: &ClientId) -> StoreResult<Option<(UserPoolId, AppClient)>> {
+    async fn find_client(&self, id: &ClientId) -> StoreResult<Option<(PoolConfig, AppClient)>> {
         let db = self.ready().await?;
         let row = failure::read(|| async {
-            sqlx::query("SELECT pool, data FROM up_clients WHERE id = $1 ORDER BY pool LIMIT 1")
-                .bind(id.as_str())
-                .fetch_optional(db)
-                .await
+            sqlx::query(
+                "SELECT p.data, c.data FROM up_clients c JOIN up_pools p ON p.id = c.pool \
+                 WHERE c.id = $1 ORDER BY c.pool LIMIT 1",
+            )
+            .bind(id.as_str())
+            .fetch_optional(db)
+            .await
         })
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let pool: String = row.try_get(0).or_backend()?;
-        let data: String = row.try_get(1).or_backend()?;
-        let pool = UserPoolId::parse(&pool)
-            .map_err(|_| StoreError::Backend("a stored pool id is corrupt".into()))?;
-        Ok(Some((pool, from_json(&data)?)))
+        let pool: PoolConfig = from_json(&row.try_get::<String, _>(0).or_backend()?)?;
+        let client = from_json(&row.try_get::<String, _>(1).or_backend()?)?;
+        self.remember_case_rule(&pool);
+        Ok(Some((pool, client)))
     }
 
     async fn delete_client(&self, pool: &UserPoolId, id: &ClientId) -> StoreResult<()> {

@@ -400,10 +400,15 @@ impl SqlStore {
         })
         .await?;
         let config: PoolConfig = from_json(&data.ok_or(StoreError::PoolNotFound)?)?;
-        if let Ok(mut cache) = self.case_rules.write() {
-            cache.insert(id.clone(), config.case_rule);
-        }
+        self.remember_case_rule(&config);
         Ok(config)
+    }
+
+    /// Caches a pool's case rule (and so that it exists) from its configuration as read.
+    pub(crate) fn remember_case_rule(&self, config: &PoolConfig) {
+        if let Ok(mut cache) = self.case_rules.write() {
+            cache.insert(config.id.clone(), config.case_rule);
+        }
     }
 
     /// `Ok` if the pool exists ([`PoolNotFound`](StoreError::PoolNotFound) otherwise): what a

@@ -19,7 +19,7 @@ use crate::store::SqlStore;
 const PURGE_BATCH: usize = 500;
 
 /// The columns a family is read from, in order.
-const FAMILY_COLUMNS: &str = "id, username_key, client_id, origin_jti, device_key, auth_time, \
+pub(crate) const FAMILY_COLUMNS: &str = "id, username_key, client_id, origin_jti, device_key, auth_time, \
                               token_hash, prev_hash, prev_at, created, expires_at, revoked, \
                               scopes";
 
@@ -250,39 +250,18 @@ impl ReplayStore for SqlStore {
 #[async_trait]
 impl RefreshTokenStore for SqlStore {
     async fn create_family(&self, pool: &UserPoolId, family: RefreshFamily) -> StoreResult<()> {
-        let db = self.ready().await?;
-        let (prev_hash, prev_at) = match family.previous {
-            Some((h, at)) => (Some(h.to_vec()), Some(at)),
-            None => (None, None),
-        };
-        let sql = format!(
-            "INSERT INTO up_families ({FAMILY_COLUMNS}, pool) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-        );
-        failure::retry_write(|| async {
-            failure::written(
-                sqlx::query(&sql)
-                    .bind(family.id.as_str())
-                    .bind(family.user.as_str())
-                    .bind(family.client_id.as_str())
-                    .bind(family.origin_jti.as_str())
-                    .bind(family.device_key.clone())
-                    .bind(family.auth_time)
-                    .bind(family.token_hash.to_vec())
-                    .bind(prev_hash.clone())
-                    .bind(prev_at)
-                    .bind(family.created)
-                    .bind(family.expires_at)
-                    .bind(i64::from(family.revoked))
-                    .bind(family.scopes.as_ref().map(|s| s.join(" ")))
-                    .bind(pool.as_str())
-                    .execute(db)
-                    .await,
-                Some(StoreError::VersionConflict),
-            )
-            .map(drop)
-        })
-        .await
+        self.insert_family(pool, &family).await
+    }
+
+    async fn create_family_spending(
+        &self,
+        pool: &UserPoolId,
+        family: RefreshFamily,
+        marker: &[u8; 32],
+        marker_expires_at: i64,
+    ) -> StoreResult<bool> {
+        self.insert_family_spending(pool, &family, marker, marker_expires_at)
+            .await
     }
 
     async fn find_family(

@@ -17,7 +17,7 @@ macro_rules! store_methods {
         fn create_client(&self, pool: &UserPoolId, client: AppClient) -> StoreResult<()>;
         fn get_client(&self, pool: &UserPoolId, id: &ClientId) -> StoreResult<AppClient>;
         fn put_client(&self, pool: &UserPoolId, client: AppClient) -> StoreResult<()>;
-        fn find_client(&self, id: &ClientId) -> StoreResult<Option<(UserPoolId, AppClient)>>;
+        fn find_client(&self, id: &ClientId) -> StoreResult<Option<(PoolConfig, AppClient)>>;
         fn delete_client(&self, pool: &UserPoolId, id: &ClientId) -> StoreResult<()>;
         fn list_clients(&self, pool: &UserPoolId, limit: usize, token: Option<&str>) -> StoreResult<Page<AppClient>>;
     }
@@ -54,6 +54,7 @@ macro_rules! store_methods {
     }
     RefreshTokenStore {
         fn create_family(&self, pool: &UserPoolId, family: RefreshFamily) -> StoreResult<()>;
+        fn create_family_spending(&self, pool: &UserPoolId, family: RefreshFamily, marker: &[u8; 32], marker_expires_at: i64) -> StoreResult<bool>;
         fn find_family(&self, pool: &UserPoolId, hash: &[u8; 32]) -> StoreResult<Option<RefreshFamily>>;
         fn get_family(&self, pool: &UserPoolId, id: &str) -> StoreResult<Option<RefreshFamily>>;
         fn rotate_family(&self, pool: &UserPoolId, id: &str, expected: &[u8; 32], new_hash: [u8; 32], now: i64) -> StoreResult<RefreshFamily>;

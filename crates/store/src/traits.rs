@@ -40,8 +40,9 @@ pub trait ClientStore: Send + Sync {
     async fn get_client(&self, pool: &UserPoolId, id: &ClientId) -> StoreResult<AppClient>;
     /// Replaces an existing client.
     async fn put_client(&self, pool: &UserPoolId, client: AppClient) -> StoreResult<()>;
-    /// A client found by id alone, with its pool (unsigned operations name only the client).
-    async fn find_client(&self, id: &ClientId) -> StoreResult<Option<(UserPoolId, AppClient)>>;
+    /// A client found by id alone, with its pool's configuration, in one read (unsigned
+    /// operations name only the client; every sign-in step starts here).
+    async fn find_client(&self, id: &ClientId) -> StoreResult<Option<(PoolConfig, AppClient)>>;
     /// Deletes a client.
     async fn delete_client(&self, pool: &UserPoolId, id: &ClientId) -> StoreResult<()>;
     /// Clients in id order.
@@ -199,6 +200,17 @@ pub trait ReplayStore: Send + Sync {
 pub trait RefreshTokenStore: Send + Sync {
     /// Creates a family.
     async fn create_family(&self, pool: &UserPoolId, family: RefreshFamily) -> StoreResult<()>;
+    /// Creates a family and marks `marker` used until `marker_expires_at`
+    /// ([`ReplayStore::mark_used`]) in one atomic write: `Ok(false)`, creating nothing, when
+    /// the marker was used already. A sign-in that ends in tokens spends its single-use
+    /// session this way: one commit instead of two.
+    async fn create_family_spending(
+        &self,
+        pool: &UserPoolId,
+        family: RefreshFamily,
+        marker: &[u8; 32],
+        marker_expires_at: i64,
+    ) -> StoreResult<bool>;
     /// The family whose current or previous token hashes to `hash`.
     async fn find_family(
         &self,

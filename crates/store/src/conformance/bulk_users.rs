@@ -22,6 +22,9 @@ fn batch(pool: &user_pool_model::PoolConfig, range: std::ops::Range<u64>) -> Vec
         .collect()
 }
 
+/// Makes the last user of a batch clash.
+type Clash<'a> = Box<dyn Fn(&mut User) + 'a>;
+
 fn is_conflict(e: &StoreError) -> bool {
     matches!(
         e,
@@ -51,7 +54,7 @@ pub async fn user_batches_are_all_or_nothing(store: Arc<dyn Store>) {
     assert_eq!(by_alias.username, "bulk00007");
     assert_eq!(store.count_users(&pool.id).await, Ok(1_200));
 
-    let clashes: [(&str, Box<dyn Fn(&mut User)>); 4] = [
+    let clashes: [(&str, Clash); 4] = [
         (
             "stored username",
             Box::new(|u| u.username = "BULK00003".into()),

@@ -44,7 +44,7 @@ pub async fn clients(store: Arc<dyn Store>) {
         1
     );
     let (found_pool, found) = store.find_client(&ids[2]).await.unwrap().unwrap();
-    assert_eq!((found_pool, found.id), (pool.id.clone(), ids[2].clone()));
+    assert_eq!((found_pool, found.id), (pool.clone(), ids[2].clone()));
     store.delete_client(&pool.id, &ids[1]).await.unwrap();
     assert_eq!(
         store.get_client(&pool.id, &ids[1]).await,

@@ -84,7 +84,7 @@ macro_rules! conformance_tests {
             import_jobs, resource_servers, domains, unknown_pool, concurrent_inserts_of_one_username, concurrent_inserts_of_case_variants,
             concurrent_inserts_of_one_alias, concurrent_code_consumption, concurrent_wrong_guesses_are_bounded,
             codes_without_attempts_are_dead, unicode_folding, concurrent_replay_markers,
-            concurrent_lockout_increments, concurrent_rotations, identity_pools,
+            concurrent_lockout_increments, concurrent_rotations, families_spending_a_marker, identity_pools,
             identities_unique_per_login, concurrent_get_ids_make_one_identity,
             concurrent_links_of_one_login, identity_keys, auth_events, webauthn_credentials,
             identity_providers, provider_links, concurrent_links_of_one_provider_user,

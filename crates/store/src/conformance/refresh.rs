@@ -138,3 +138,84 @@ pub async fn concurrent_rotations(store: Arc<dyn Store>) {
             .all(|r| *r == Err(StoreError::VersionConflict))
     );
 }
+
+/// A family created with a sign-in session's marker: both land, or — the marker used
+/// already, by `mark_used` or an earlier call — neither does; racing callers with one marker
+/// make exactly one family.
+pub async fn families_spending_a_marker(store: Arc<dyn Store>) {
+    let pool = new_pool(&store, CaseRule::Sensitive).await;
+    let marker = [7u8; 32];
+    assert_eq!(
+        store
+            .create_family_spending(&pool.id, family("s1", "alice", 1), &marker, 100)
+            .await,
+        Ok(true)
+    );
+    assert_eq!(
+        store
+            .get_family(&pool.id, "s1")
+            .await
+            .unwrap()
+            .map(|f| f.token_hash),
+        Some([1; 32])
+    );
+    assert_eq!(store.mark_used(&pool.id, &marker, 100).await, Ok(false));
+    assert_eq!(
+        store
+            .create_family_spending(&pool.id, family("s2", "alice", 2), &marker, 100)
+            .await,
+        Ok(false)
+    );
+    assert_eq!(store.get_family(&pool.id, "s2").await, Ok(None));
+    assert_eq!(store.find_family(&pool.id, &[2; 32]).await, Ok(None));
+    // Marked by mark_used first.
+    let other = [8u8; 32];
+    assert_eq!(store.mark_used(&pool.id, &other, 100).await, Ok(true));
+    assert_eq!(
+        store
+            .create_family_spending(&pool.id, family("s3", "alice", 3), &other, 100)
+            .await,
+        Ok(false)
+    );
+    assert_eq!(store.get_family(&pool.id, "s3").await, Ok(None));
+    // A family that cannot be created leaves the marker unspent.
+    let third = [9u8; 32];
+    assert_eq!(
+        store
+            .create_family_spending(&pool.id, family("s1", "alice", 4), &third, 100)
+            .await,
+        Err(StoreError::VersionConflict)
+    );
+    assert_eq!(store.mark_used(&pool.id, &third, 100).await, Ok(true));
+
+    let results = race(20, |i| {
+        let (store, id) = (store.clone(), pool.id.clone());
+        tokio::spawn(async move {
+            let f = family(&format!("r{i}"), "bob", 50 + i as u8);
+            store.create_family_spending(&id, f, &[42; 32], 100).await
+        })
+    })
+    .await;
+    assert_eq!(
+        results.iter().filter(|r| **r == Ok(true)).count(),
+        1,
+        "{results:?}"
+    );
+    assert_eq!(
+        results.iter().filter(|r| **r == Ok(false)).count(),
+        19,
+        "{results:?}"
+    );
+    let mut made = 0;
+    for i in 0..20 {
+        if store
+            .get_family(&pool.id, &format!("r{i}"))
+            .await
+            .unwrap()
+            .is_some()
+        {
+            made += 1;
+        }
+    }
+    assert_eq!(made, 1);
+}

@@ -247,17 +247,18 @@ impl ClientStore for MemoryStore {
         })
     }
 
-    async fn find_client(&self, id: &ClientId) -> StoreResult<Option<(UserPoolId, AppClient)>> {
+    async fn find_client(&self, id: &ClientId) -> StoreResult<Option<(PoolConfig, AppClient)>> {
         let pools: Vec<_> = self
             .pools
             .read()
             .map_err(poisoned)?
-            .iter()
-            .map(|(id, data)| (id.clone(), Arc::clone(data)))
+            .values()
+            .map(Arc::clone)
             .collect();
-        for (pool_id, data) in pools {
-            if let Some(client) = data.lock().map_err(poisoned)?.clients.get(id.as_str()) {
-                return Ok(Some((pool_id, client.clone())));
+        for data in pools {
+            let data = data.lock().map_err(poisoned)?;
+            if let Some(client) = data.clients.get(id.as_str()) {
+                return Ok(Some((data.config.clone(), client.clone())));
             }
         }
         Ok(None)

@@ -20,6 +20,15 @@ pub(super) struct Tokens {
 }
 
 impl Tokens {
+    fn create_family(&mut self, family: RefreshFamily) -> StoreResult<()> {
+        if self.families.contains_key(&family.id) || self.by_hash.contains_key(&family.token_hash) {
+            return Err(StoreError::VersionConflict);
+        }
+        self.by_hash.insert(family.token_hash, family.id.clone());
+        self.families.insert(family.id.clone(), family);
+        Ok(())
+    }
+
     pub(super) fn forget_user(&mut self, user: &str) {
         self.codes.retain(|(_, u), _| u != user);
         let ids: Vec<String> = self
@@ -124,17 +133,23 @@ impl ReplayStore for MemoryStore {
 #[async_trait]
 impl RefreshTokenStore for MemoryStore {
     async fn create_family(&self, pool: &UserPoolId, family: RefreshFamily) -> StoreResult<()> {
+        self.with_pool(pool, |p| p.tokens.create_family(family))
+    }
+
+    async fn create_family_spending(
+        &self,
+        pool: &UserPoolId,
+        family: RefreshFamily,
+        marker: &[u8; 32],
+        marker_expires_at: i64,
+    ) -> StoreResult<bool> {
         self.with_pool(pool, |p| {
-            if p.tokens.families.contains_key(&family.id)
-                || p.tokens.by_hash.contains_key(&family.token_hash)
-            {
-                return Err(StoreError::VersionConflict);
+            if p.tokens.markers.contains_key(marker) {
+                return Ok(false);
             }
-            p.tokens
-                .by_hash
-                .insert(family.token_hash, family.id.clone());
-            p.tokens.families.insert(family.id.clone(), family);
-            Ok(())
+            p.tokens.create_family(family)?;
+            p.tokens.markers.insert(*marker, marker_expires_at);
+            Ok(true)
         })
     }
 

@@ -119,13 +119,12 @@ impl Core {
     /// A client by id, with its pool (unsigned operations name only the client).
     pub(crate) async fn client(&self, id: &str) -> Result<(PoolConfig, AppClient)> {
         let client_id = ClientId::parse(id)?;
-        let (pool_id, client) = self.store().find_client(&client_id).await?.ok_or_else(|| {
+        let (pool, client) = self.store().find_client(&client_id).await?.ok_or_else(|| {
             Error::new(
                 ErrorKind::ResourceNotFound,
                 format!("User pool client {id} does not exist."),
             )
         })?;
-        let pool = self.store().get_pool(&pool_id).await?;
         let client = self.opened_client(&pool.id, client).await?;
         Ok((pool, client))
     }

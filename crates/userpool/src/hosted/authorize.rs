@@ -301,6 +301,7 @@ impl Hosted {
                     scopes: Some(request.scopes.clone()),
                     nonce: request.nonce.clone(),
                     family_id: None,
+                    spends_session: None,
                 };
                 let caller = Caller {
                     client_id: client.id.as_str(),

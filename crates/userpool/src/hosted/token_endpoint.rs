@@ -204,6 +204,7 @@ impl Hosted {
             scopes: Some(record.scopes.clone()),
             nonce: record.nonce.clone(),
             family_id: Some(family_id),
+            spends_session: None,
         };
         let caller = Caller {
             client_id: client.id.as_str(),

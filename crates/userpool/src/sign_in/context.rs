@@ -31,6 +31,9 @@ pub(crate) struct SignInContext<'a> {
     pub(crate) reset_if_correct: bool,
     /// The pool's passkey relying party for this client (pools that allow `WEB_AUTHN`).
     pub(crate) relying_party: Option<webauthn_rp::RelyingParty>,
+    /// The answered session's replay marker, when it is spent with the tokens this step
+    /// issues (in one store write) rather than before.
+    pub(crate) spends_session: Option<[u8; 32]>,
 }
 
 /// What an unknown user typed, under PreventUserExistenceErrors `ENABLED`: the lockout key
@@ -66,6 +69,7 @@ impl<'a> SignInContext<'a> {
             screened: None,
             reset_if_correct: false,
             relying_party: None,
+            spends_session: None,
         }
     }
 
@@ -95,6 +99,7 @@ impl SignInContext<'static> {
             screened: None,
             reset_if_correct: false,
             relying_party: None,
+            spends_session: None,
         }
     }
 }

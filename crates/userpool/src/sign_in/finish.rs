@@ -115,6 +115,7 @@ impl SignIn {
             scopes: None,
             nonce: None,
             family_id: None,
+            spends_session: cx.spends_session,
         };
         let mut result = self
             .tokens

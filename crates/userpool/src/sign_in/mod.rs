@@ -34,6 +34,7 @@ use crate::tokens::{ClientProof, Grant};
 use crate::wire::*;
 
 pub(crate) use context::{NO_METADATA, SignInContext, UNKNOWN_FAILURE_PREFIX, UnknownUser};
+pub(crate) use sessions::MARKER_SECONDS;
 
 /// Sign-in: InitiateAuth, RespondToAuthChallenge and their Admin forms, AssociateSoftwareToken and VerifySoftwareToken. It runs the flow engine; tokens come from [`Tokens`](crate::Tokens).
 pub struct SignIn {
@@ -261,6 +262,26 @@ impl SignIn {
         })
     }
 
+    /// Whether an answer's session can be spent together with the tokens it ends in (one
+    /// store write): only when nothing observable happens before that write — the step ends
+    /// in API tokens, its only event is the verified password (whose lockout reset repeats
+    /// harmlessly) and no PostAuthentication or PreTokenGeneration trigger runs. A replayed
+    /// answer then fails at that write with the same `InvalidSession` as before, having
+    /// changed nothing; any other step spends its session first.
+    fn spends_with_tokens(&self, cx: &SignInContext<'_>, transition: &Transition) -> bool {
+        use custom_auth_triggers::TriggerKind;
+        let triggers = self.core.registry(&cx.pool);
+        let runs = |kind| triggers.as_ref().is_some_and(|r| r.is_configured(kind));
+        !cx.hosted
+            && matches!(transition.step, Step::Authenticated(_))
+            && transition
+                .events
+                .iter()
+                .all(|e| matches!(e, auth_flow_state_machine::Event::PasswordVerified))
+            && !runs(TriggerKind::PostAuthentication)
+            && !runs(TriggerKind::PreTokenGeneration)
+    }
+
     /// The lockout state of what an unknown user typed, when PreventUserExistenceErrors hides
     /// unknown users (otherwise they are refused before any failure could count).
     async fn unknown_user(
@@ -443,6 +464,9 @@ impl SignIn {
                     .store()
                     .record_failure(&cx.pool.id, &failure_key, self.core.now())
                     .await?;
+            }
+            Ok(transition) if self.spends_with_tokens(&cx, transition) => {
+                cx.spends_session = Some(sessions::session_marker(&id));
             }
             _ => self.spend_session(&cx, &id).await?,
         }

@@ -4,7 +4,15 @@
 use super::*;
 
 /// Longest a session marker must be kept (the longest session plus the timestamp window).
-const MARKER_SECONDS: i64 = 16 * 60;
+pub(crate) const MARKER_SECONDS: i64 = 16 * 60;
+
+/// The replay marker of session `id`.
+pub(crate) fn session_marker(id: &[u8; 16]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(b"userpool/v1/session-marker");
+    hasher.update(id);
+    hasher.finalize().into()
+}
 
 impl SignIn {
     /// Opens a sealed session (or SECRET_BLOCK) for this pool and client.
@@ -29,10 +37,7 @@ impl SignIn {
 
     /// Marks a session used; a second use (or a concurrent one that lost) is refused.
     pub(crate) async fn spend_session(&self, cx: &SignInContext<'_>, id: &[u8; 16]) -> Result<()> {
-        let mut hasher = Sha256::new();
-        hasher.update(b"userpool/v1/session-marker");
-        hasher.update(id);
-        let marker: [u8; 32] = hasher.finalize().into();
+        let marker = session_marker(id);
         let first = self
             .core
             .store()

@@ -67,6 +67,9 @@ pub(crate) struct Grant {
     /// The refresh-token family's id, when the issuer decides it (authorization codes);
     /// otherwise a new random one.
     pub(crate) family_id: Option<String>,
+    /// The replay marker of the single-use sign-in session these tokens end, spent in the
+    /// same write as the refresh-token family (`None`: spent before, or no session).
+    pub(crate) spends_session: Option<[u8; 32]>,
 }
 
 /// Whether an attribute goes into an OAuth ID token or userInfo answer with `scopes`:
@@ -359,7 +362,23 @@ impl Tokens {
             revoked: false,
             scopes: grant.scopes.clone(),
         };
-        self.core.store().create_family(&pool.id, family).await?;
+        match grant.spends_session {
+            None => self.core.store().create_family(&pool.id, family).await?,
+            Some(marker) => {
+                let expires_at = now + crate::sign_in::MARKER_SECONDS;
+                let spent = self
+                    .core
+                    .store()
+                    .create_family_spending(&pool.id, family, &marker, expires_at)
+                    .await?;
+                if !spent {
+                    return Err(Error::from_flow(
+                        &auth_flow_state_machine::FlowError::InvalidSession,
+                        client.prevent_user_existence_errors,
+                    ));
+                }
+            }
+        }
         Ok(AuthenticationResult {
             access_token: access_token.into(),
             expires_in: client.token_validity.access,

@@ -111,6 +111,7 @@ impl Tokens {
             scopes: family.scopes.clone(),
             nonce: None,
             family_id: None,
+            spends_session: None,
         };
         let (id_token, access_token) = self
             .mint(pool, client, &user, &grant, &family.origin_jti, caller)

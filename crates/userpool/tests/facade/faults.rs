@@ -247,6 +247,7 @@ async fn no_tokens_when_nothing_can_be_written() {
     let (mut w, faults, client, _) = faulty_world!();
     for method in [
         "create_family",
+        "create_family_spending",
         "rotate_family",
         "mark_used",
         "record_failure",

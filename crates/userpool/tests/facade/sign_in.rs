@@ -206,6 +206,54 @@ async fn unconfirmed_and_disabled_users_cannot_sign_in() {
     );
 }
 
+/// Concurrent copies of one PASSWORD_VERIFIER answer: exactly one gets tokens (the session is
+/// spent in the same store write as the refresh-token family), the rest are refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_copies_of_one_answer_sign_in_once() {
+    let mut w = world!();
+    let pool = w.pool().await;
+    let client = w.client(&pool).await;
+    w.user(&client, "alice", PASSWORD).await;
+    let handshake = srp::ClientHandshake::start(&mut w.rng).unwrap();
+    let challenge = w
+        .service
+        .sign_in()
+        .initiate_auth(InitiateAuthRequest {
+            client_id: client.clone(),
+            auth_flow: "USER_SRP_AUTH".into(),
+            auth_parameters: SecretMap::of(&[("USERNAME", "alice"), ("SRP_A", &handshake.srp_a())]),
+            ..Default::default()
+        })
+        .await
+        .expect("challenge");
+    let answer = RespondToAuthChallengeRequest {
+        client_id: client.clone(),
+        challenge_name: "PASSWORD_VERIFIER".into(),
+        challenge_responses: w.password_claim(&pool, handshake, &challenge, PASSWORD),
+        ..Default::default()
+    };
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let (service, answer) = (w.service.clone(), answer.clone());
+            tokio::spawn(async move { service.sign_in().respond_to_auth_challenge(answer).await })
+        })
+        .collect();
+    let mut signed_in = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(r) => {
+                tokens(&r);
+                signed_in += 1;
+            }
+            Err(e) => assert_eq!(
+                (e.exception_name(), e.message()),
+                ("NotAuthorizedException", "Invalid session for the user.")
+            ),
+        }
+    }
+    assert_eq!(signed_in, 1);
+}
+
 #[tokio::test]
 async fn a_password_verifier_answer_is_single_use() {
     let mut w = world!();

@@ -100,35 +100,27 @@ async fn a_sign_in_reads_each_record_once() {
 
     assert_eq!(
         step1,
-        ["find_client", "get_pool", "get_user", "lockout_state"],
+        ["find_client", "get_user", "lockout_state"],
         "USER_SRP_AUTH, InitiateAuth"
     );
-    // The session's wrong-answer counter and the user's lockout counter; the replay marker of
-    // the session and the new refresh-token family are the writes. No lockout reset: there
-    // were no failures to clear.
+    // The session's wrong-answer counter and the user's lockout counter; one write: the new
+    // refresh-token family with the session's replay marker. No lockout reset: there were no
+    // failures to clear.
     assert_eq!(
         step2,
         [
             "find_client",
-            "get_pool",
             "lockout_state",
             "get_user",
             "lockout_state",
-            "mark_used",
             "groups_for_user",
-            "create_family"
+            "create_family_spending"
         ],
         "USER_SRP_AUTH, RespondToAuthChallenge"
     );
     assert_eq!(
         refresh,
-        [
-            "find_client",
-            "get_pool",
-            "find_family",
-            "get_user",
-            "groups_for_user"
-        ],
+        ["find_client", "find_family", "get_user", "groups_for_user"],
         "REFRESH_TOKEN_AUTH"
     );
     assert_eq!(

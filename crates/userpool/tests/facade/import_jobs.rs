@@ -367,3 +367,76 @@ async fn a_job_whose_server_stopped_fails_cleanly() {
     );
     assert_eq!(job.completion_date, Some(w.now() as f64));
 }
+
+/// The hosted UI's sign-in page adopts an imported hash too: the old password signs in there,
+/// the hash becomes an SRP verifier, and a wrong password is refused as for anyone.
+#[tokio::test]
+async fn a_hash_imported_user_signs_in_on_the_hosted_ui() {
+    let mut w = world!();
+    let pool = w.pool().await;
+    w.service
+        .admin()
+        .create_user_pool_domain(UserPoolDomainRequest {
+            domain: format!("hash-{}", pool.to_lowercase().replace('_', "-")),
+            user_pool_id: pool.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("domain");
+    let client = w
+        .client_with(&pool, |c| {
+            c.allowed_oauth_flows_user_pool_client = true;
+            c.allowed_oauth_flows = vec!["code".into()];
+            c.allowed_oauth_scopes = vec!["openid".into()];
+            c.callback_urls = vec!["https://app.example.com/cb".into()];
+            c.supported_identity_providers = vec!["COGNITO".into()];
+        })
+        .await
+        .client_id;
+    let old = "Old-passw0rd!";
+    let [_, _, _, (name, hash)] = hashes(old);
+    let job = start(&w, &pool, csv(&w, &pool, &[(name.to_owned(), hash)]).await).await;
+    w.service
+        .admin()
+        .wait_user_import_job(job)
+        .await
+        .expect("done");
+    let request = w
+        .service
+        .hosted()
+        .hosted_request(
+            &format!(
+                "response_type=code&client_id={client}&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb&scope=openid"
+            ),
+            None,
+        )
+        .await
+        .expect("a valid request");
+    let wrong = w
+        .service
+        .hosted()
+        .hosted_sign_in(&request, name, &"Wrong-passw0rd!".into())
+        .await;
+    assert_error(wrong, "NotAuthorizedException", "Incorrect username or password.");
+    match w
+        .service
+        .hosted()
+        .hosted_sign_in(&request, name, &old.into())
+        .await
+        .expect("signed in")
+    {
+        HostedStep::SignedIn { location, .. } => {
+            assert!(location.starts_with("https://app.example.com/cb?code="), "{location}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let stored = w
+        .store
+        .get_user(&user_pool_model::UserPoolId::parse(&pool).expect("id"), name)
+        .await
+        .expect("store")
+        .expect("user");
+    assert_eq!(stored.imported_password_hash, None);
+    assert_eq!(stored.status, user_pool_model::UserStatus::Confirmed);
+    tokens(&w.srp_sign_in(&client, name, old).await.expect("srp"));
+}

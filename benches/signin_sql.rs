@@ -16,6 +16,7 @@
 use std::sync::Arc;
 
 use criterion::Criterion;
+use user_pool_model::{ClientId, UserPoolId};
 use userpool_benches::facade::Fixture;
 use userpool_benches::statements;
 use userpool_benches::{criterion_dir, human, median_ns, ratio};
@@ -29,8 +30,9 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
-/// Measures one store: statements per operation, then criterion's medians.
-fn engine(c: &mut Criterion, name: &str, mut f: Fixture) -> (u64, u64) {
+/// Measures one store: statements per operation, then criterion's medians — of the sign-in,
+/// the refresh, and single store reads (where the SQL share goes).
+fn engine(c: &mut Criterion, name: &str, store: Arc<dyn Store>, mut f: Fixture) -> (u64, u64) {
     // Warm: the pool's signing keys, caches, prepared statements.
     for _ in 0..3 {
         f.sign_in();
@@ -46,6 +48,31 @@ fn engine(c: &mut Criterion, name: &str, mut f: Fixture) -> (u64, u64) {
     c.benchmark_group(&group).bench_function("refresh", |b| {
         b.iter_custom(|n| (0..n).map(|_| f.refresh()).sum())
     });
+    let pool = UserPoolId::parse(&f.pool).expect("pool id");
+    let client = ClientId::parse(&f.client).expect("client id");
+    c.benchmark_group(&group).bench_function("read_user", |b| {
+        b.iter(|| {
+            f.runtime
+                .block_on(store.get_user(&pool, "alice"))
+                .expect("user")
+        })
+    });
+    c.benchmark_group(&group)
+        .bench_function("read_client_and_pool", |b| {
+            b.iter(|| {
+                f.runtime
+                    .block_on(store.find_client(&client))
+                    .expect("client")
+            })
+        });
+    c.benchmark_group(&group)
+        .bench_function("read_lockout", |b| {
+            b.iter(|| {
+                f.runtime
+                    .block_on(store.lockout_state(&pool, "alice"))
+                    .expect("lockout")
+            })
+        });
     (sign_in, refresh)
 }
 
@@ -55,7 +82,9 @@ fn main() {
         .output_directory(&criterion_dir())
         .sample_size(40)
         .configure_from_args();
-    let mut rows = vec![("memory", engine(&mut c, "memory", Fixture::in_memory()))];
+    let memory: Arc<dyn Store> = Arc::new(userpool_store::MemoryStore::new());
+    let f = Fixture::new(runtime(), memory.clone());
+    let mut rows = vec![("memory", engine(&mut c, "memory", memory, f))];
 
     let dir = criterion_dir().join("signin-sql-bench");
     let _ = std::fs::remove_dir_all(&dir);
@@ -67,7 +96,8 @@ fn main() {
         )
         .expect("sqlite");
     let store: Arc<dyn Store> = Arc::new(sqlite);
-    rows.push(("sqlite", engine(&mut c, "sqlite", Fixture::new(rt, store))));
+    let f = Fixture::new(rt, store.clone());
+    rows.push(("sqlite", engine(&mut c, "sqlite", store, f)));
 
     let schema = format!("up_signin_{}", std::process::id());
     let postgres_url = std::env::var("USERPOOL_BENCH_POSTGRES_URL").ok();
@@ -82,10 +112,8 @@ fn main() {
                 )
                 .expect("postgres");
             let store: Arc<dyn Store> = Arc::new(pg);
-            rows.push((
-                "postgres",
-                engine(&mut c, "postgres", Fixture::new(rt, store)),
-            ));
+            let f = Fixture::new(rt, store.clone());
+            rows.push(("postgres", engine(&mut c, "postgres", store, f)));
         }
         None => println!("PostgreSQL skipped: set USERPOOL_BENCH_POSTGRES_URL to measure it"),
     }
@@ -111,6 +139,23 @@ fn main() {
         );
     }
     println!("target: SQLite and PostgreSQL ≤ 1.25× memory for both");
+    println!("\nOne store read (median): user by name, client with its pool, lockout counter");
+    for e in ["memory", "sqlite", "postgres"] {
+        let (user, client, lockout) = (
+            get(e, "read_user"),
+            get(e, "read_client_and_pool"),
+            get(e, "read_lockout"),
+        );
+        if user.is_nan() {
+            continue;
+        }
+        println!(
+            "{e:<9} {:>12} {:>12} {:>12}",
+            human(user),
+            human(client),
+            human(lockout)
+        );
+    }
 
     if let Some(url) = postgres_url {
         runtime().block_on(async {

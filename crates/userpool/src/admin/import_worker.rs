@@ -163,14 +163,15 @@ impl Worker {
                 );
                 return self.end("Succeeded", message).await;
             }
-            if self.stop_requested().await {
+            // A stop seen now, or one that came in while the progress was being saved, ends
+            // the job after this batch.
+            if self.stop_requested().await || !self.save().await {
                 let message = format!(
                     "Import Job Stopped. {} users were imported.",
                     self.job.imported
                 );
                 return self.end("Stopped", message).await;
             }
-            self.save().await;
             tokio::task::yield_now().await;
         }
     }
@@ -253,11 +254,12 @@ impl Worker {
         )
     }
 
-    async fn save(&mut self) {
+    /// Saves the job's progress; `false` (nothing saved) when a stop came in since the last
+    /// check, whose `Stopping` stays in place.
+    async fn save(&mut self) -> bool {
         let _order = self.control.writes.lock().await;
         if self.control.stop.load(Ordering::Acquire) && self.job.status == "InProgress" {
-            // A stop came in since the check: leave its `Stopping` in place.
-            return;
+            return false;
         }
         self.job.heartbeat = self.core.now();
         if let Err(e) = self
@@ -268,6 +270,7 @@ impl Worker {
         {
             tracing::error!(target: "userpool::audit", pool = %self.pool.id.as_str(), job = %self.job.id, error = %e, "import job progress not saved");
         }
+        true
     }
 
     async fn end(mut self, status: &str, message: String) {

@@ -219,6 +219,22 @@ impl SignIn {
         user: User,
         device_key: Option<&str>,
     ) -> Result<Loaded> {
+        let state = self
+            .core
+            .store()
+            .lockout_state(&pool.id, &pool.case_rule.fold(&user.username))
+            .await?;
+        self.load_with(pool, user, device_key, state).await
+    }
+
+    /// Loads `user`'s account, whose lockout `state` was read already.
+    pub(crate) async fn load_with(
+        &self,
+        pool: &PoolConfig,
+        user: User,
+        device_key: Option<&str>,
+        state: userpool_store::LockoutState,
+    ) -> Result<Loaded> {
         let verifier = self.core.open_verifier(&pool.id, &user)?;
         let totp = self.core.open_totp(&pool.id, &user)?;
         let device_verifier =
@@ -226,11 +242,6 @@ impl SignIn {
                 Some(device) => Some(self.core.open_device_verifier(&pool.id, device)?),
                 None => None,
             };
-        let state = self
-            .core
-            .store()
-            .lockout_state(&pool.id, &pool.case_rule.fold(&user.username))
-            .await?;
         let passkeys = if pool
             .allowed_first_auth_factors
             .contains(&user_pool_model::AuthFactor::WebAuthn)
@@ -336,7 +347,17 @@ impl SignIn {
             .check_secret_hash(sign_in.login(), req.auth_parameters.get("SECRET_HASH"))?;
         let mut cx = cx;
         cx.relying_party = self.core.relying_party(&cx.pool, &cx.client).await?;
-        let mut user = self.core.find_user(&cx.pool, sign_in.login()).await?;
+        // The account and, at once, the lockout counter of the name typed: the account's own
+        // unless it signs in by an alias (then read again below, once the username is known).
+        let login_key = cx.pool.case_rule.fold(sign_in.login());
+        let (mut user, login_state) =
+            tokio::try_join!(self.core.find_user(&cx.pool, sign_in.login()), async {
+                self.core
+                    .store()
+                    .lockout_state(&cx.pool.id, &login_key)
+                    .await
+                    .map_err(crate::Error::from)
+            },)?;
         if user.is_none()
             && let Some(password) = req.auth_parameters.get("PASSWORD").filter(|_| {
                 matches!(
@@ -374,6 +395,10 @@ impl SignIn {
                 .await?;
         }
         let loaded = match user {
+            Some(user) if cx.pool.case_rule.fold(&user.username) == login_key => Some(
+                self.load_with(&cx.pool, user, sign_in.device_key(), login_state)
+                    .await?,
+            ),
             Some(user) => Some(self.load(&cx.pool, user, sign_in.device_key()).await?),
             None => {
                 cx.unknown = self.unknown_user(&cx, sign_in.login()).await?;
@@ -421,27 +446,30 @@ impl SignIn {
         )?;
         let id = pending.session_id();
         let failure_key = session_failure_key(&id);
-        let session_failures = self
-            .core
-            .store()
-            .lockout_state(&cx.pool.id, &failure_key)
-            .await?
-            .failures;
         let mut cx = cx;
         cx.relying_party = self.core.relying_party(&cx.pool, &cx.client).await?;
-        let loaded = if pending.user_not_found() {
+        let store = self.core.store();
+        let (session_failures, loaded) = if pending.user_not_found() {
+            let session = store.lockout_state(&cx.pool.id, &failure_key).await?;
             cx.unknown = self.unknown_user(&cx, pending.login()).await?;
-            None
+            (session.failures, None)
         } else {
-            match self
-                .core
-                .store()
-                .get_user(&cx.pool.id, &cx.pool.case_rule.fold(&username))
-                .await?
-            {
-                Some(user) => Some(self.load(&cx.pool, user, pending.device_key()).await?),
+            // Three independent reads, at once: the session's wrong answers, the account
+            // and its lockout counter (its key is the username the session names).
+            let key = cx.pool.case_rule.fold(&username);
+            let (session, user, state) = tokio::try_join!(
+                store.lockout_state(&cx.pool.id, &failure_key),
+                store.get_user(&cx.pool.id, &key),
+                store.lockout_state(&cx.pool.id, &key),
+            )?;
+            let loaded = match user {
+                Some(user) => Some(
+                    self.load_with(&cx.pool, user, pending.device_key(), state)
+                        .await?,
+                ),
                 None => None,
-            }
+            };
+            (session.failures, loaded)
         };
         // A verifier stored before verifiers kept their powers: upgraded after a successful
         // PASSWORD_VERIFIER answer.

@@ -218,7 +218,12 @@ impl Tokens {
         Ok((id, ClaimOverrides::default(), names, roles, preferred))
     }
 
-    /// Mints an ID and an access token for `user` in the lineage `origin_jti`.
+    /// Mints an ID and an access token for `user` in the lineage `origin_jti`, with the
+    /// user's `groups` when the caller read them already.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one call site each, all inputs of a token"
+    )]
     pub(crate) async fn mint(
         &self,
         pool: &PoolConfig,
@@ -227,13 +232,18 @@ impl Tokens {
         grant: &Grant,
         origin_jti: &str,
         caller: &Caller<'_>,
+        groups: Option<Vec<Group>>,
     ) -> Result<(String, String)> {
-        let groups = self
-            .core
-            .store()
-            .groups_for_user(&pool.id, &pool.case_rule.fold(&user.username), 100, None)
-            .await?
-            .items;
+        let groups = match groups {
+            Some(groups) => groups,
+            None => {
+                self.core
+                    .store()
+                    .groups_for_user(&pool.id, &pool.case_rule.fold(&user.username), 100, None)
+                    .await?
+                    .items
+            }
+        };
         let (id_over, access_over, group_names, roles, preferred) = self
             .pre_token_generation(pool, client, user, &groups, grant.source, caller)
             .await?;
@@ -343,7 +353,7 @@ impl Tokens {
             None => self.core.entropy.uuid()?,
         };
         let (id_token, access_token) = self
-            .mint(pool, client, user, grant, &origin_jti, caller)
+            .mint(pool, client, user, grant, &origin_jti, caller, None)
             .await?;
         let (refresh, hash) = self.new_refresh_token()?;
         let now = self.core.now();

@@ -49,7 +49,15 @@ impl Tokens {
                 ));
             }
         }
-        let user = self.core.store().get_user(&pool.id, &family.user).await?;
+        // The account and its groups (for the tokens), at once; a failed group read is read
+        // again (and answered) when the tokens are minted.
+        let store = self.core.store();
+        let (user, groups) = tokio::join!(
+            store.get_user(&pool.id, &family.user),
+            store.groups_for_user(&pool.id, &family.user, 100, None),
+        );
+        let user = user?;
+        let groups = groups.ok().map(|page| page.items);
         if let (Some(_), ClientProof::SecretHash(hash), Some(u)) = (&client.secret, proof, &user) {
             // Cognito computes it over the username; apps of username-attribute pools use the sub.
             let sub = u.sub.to_string();
@@ -114,7 +122,15 @@ impl Tokens {
             spends_session: None,
         };
         let (id_token, access_token) = self
-            .mint(pool, client, &user, &grant, &family.origin_jti, caller)
+            .mint(
+                pool,
+                client,
+                &user,
+                &grant,
+                &family.origin_jti,
+                caller,
+                groups,
+            )
             .await?;
         tracing::info!(target: "userpool::metrics", counter = "token_refresh", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(AuthenticationResult {

@@ -283,7 +283,6 @@ async fn a_stopped_job_ends_after_its_batch_and_keeps_what_it_imported() {
         .map(|i| (format!("user{i:05}"), String::new()))
         .collect();
     let job = start(&w, &pool, csv(&w, &pool, &rows).await).await;
-    // The test's runtime runs one task at a time: the job has not begun when this stops it.
     let stopping = w
         .service
         .admin()
@@ -299,16 +298,20 @@ async fn a_stopped_job_ends_after_its_batch_and_keeps_what_it_imported() {
         .await
         .expect("ends")
         .user_import_job;
+    // Stopped after the batch the stop found in progress: the first, or (on a store whose
+    // reads let the job run ahead of the stop) the second — never the whole file.
+    let imported = done.imported_users;
+    assert!(
+        imported > 0 && imported < 2_500 && imported % userpool::BATCH_ROWS as u64 == 0,
+        "{done:?}"
+    );
     assert_eq!(
-        (
-            done.status.as_str(),
-            done.imported_users,
-            done.completion_message.as_deref()
-        ),
+        (done.status.as_str(), done.completion_message),
         (
             "Stopped",
-            userpool::BATCH_ROWS as u64,
-            Some("Import Job Stopped. 1000 users were imported.")
+            Some(format!(
+                "Import Job Stopped. {imported} users were imported."
+            ))
         )
     );
     assert_error(
@@ -417,7 +420,11 @@ async fn a_hash_imported_user_signs_in_on_the_hosted_ui() {
         .hosted()
         .hosted_sign_in(&request, name, &"Wrong-passw0rd!".into())
         .await;
-    assert_error(wrong, "NotAuthorizedException", "Incorrect username or password.");
+    assert_error(
+        wrong,
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+    );
     match w
         .service
         .hosted()
@@ -426,13 +433,19 @@ async fn a_hash_imported_user_signs_in_on_the_hosted_ui() {
         .expect("signed in")
     {
         HostedStep::SignedIn { location, .. } => {
-            assert!(location.starts_with("https://app.example.com/cb?code="), "{location}");
+            assert!(
+                location.starts_with("https://app.example.com/cb?code="),
+                "{location}"
+            );
         }
         other => panic!("{other:?}"),
     }
     let stored = w
         .store
-        .get_user(&user_pool_model::UserPoolId::parse(&pool).expect("id"), name)
+        .get_user(
+            &user_pool_model::UserPoolId::parse(&pool).expect("id"),
+            name,
+        )
         .await
         .expect("store")
         .expect("user");

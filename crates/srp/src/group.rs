@@ -62,7 +62,7 @@ pub(crate) fn group() -> &'static Group {
 ///
 /// ```
 /// assert_eq!(
-///     srp::pad_hex::to_hex(&srp::k().to_be_bytes()),
+///     cognito_srp6a::pad_hex::to_hex(&cognito_srp6a::k().to_be_bytes()),
 ///     "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6"
 /// );
 /// ```

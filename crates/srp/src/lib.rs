@@ -15,15 +15,15 @@
 //! ```
 //! use rand_chacha::ChaCha20Rng;
 //! use rand_core::SeedableRng;
-//! use srp::{ClaimIdentity, ClientHandshake, PasswordClaim, PasswordVerifierChallenge, Password, ServerHandshake};
+//! use cognito_srp6a::{ClaimIdentity, ClientHandshake, PasswordClaim, PasswordVerifierChallenge, Password, ServerHandshake};
 //! use time::{Duration, macros::datetime};
 //!
 //! let mut rng = ChaCha20Rng::seed_from_u64(7);
-//! let pool = srp::pool_name("us-east-1_AbCdEf123");
+//! let pool = cognito_srp6a::pool_name("us-east-1_AbCdEf123");
 //! let password = Password::new("Passw0rd!");
 //!
 //! // SignUp: the server stores a salt and a verifier, never the password.
-//! let (salt, verifier) = srp::generate_verifier(pool, "alice", &password, &mut rng);
+//! let (salt, verifier) = cognito_srp6a::generate_verifier(pool, "alice", &password, &mut rng);
 //!
 //! // InitiateAuth(USER_SRP_AUTH): the client sends SRP_A, the server answers with SRP_B.
 //! let client = ClientHandshake::start(&mut rng)?;
@@ -32,13 +32,13 @@
 //!
 //! // RespondToAuthChallenge(PASSWORD_VERIFIER): the client signs, the server verifies.
 //! let now = datetime!(2026-11-03 09:05:07 UTC);
-//! let timestamp = srp::format_timestamp(now);
+//! let timestamp = cognito_srp6a::format_timestamp(now);
 //! let identity = ClaimIdentity::user(pool, "alice");
 //! let challenge = PasswordVerifierChallenge { salt: &salt.to_wire_hex(), srp_b: &server.srp_b(), secret_block };
 //! let signature = client.respond(&identity, &password, &challenge, &timestamp)?;
 //! let claim = PasswordClaim { secret_block, signature: &signature, timestamp: &timestamp };
 //! server.verify(&verifier, &identity, &claim, now, Duration::minutes(5))?;
-//! # Ok::<(), srp::Error>(())
+//! # Ok::<(), cognito_srp6a::Error>(())
 //! ```
 //!
 //! Remembered devices use the same handshake with [`ClaimIdentity::device`]; see [`device`].

@@ -9,10 +9,10 @@ use crate::error::{Error, Result, WireValue};
 /// `padHex` of a non-negative integer given as big-endian bytes (leading zeros allowed).
 ///
 /// ```
-/// assert_eq!(srp::pad_hex(&[0x00, 0x80]), vec![0x00, 0x80]);
-/// assert_eq!(srp::pad_hex(&[0x7f]), vec![0x7f]);
-/// assert_eq!(srp::pad_hex(&[0x00, 0x00, 0x01, 0x00]), vec![0x01, 0x00]);
-/// assert_eq!(srp::pad_hex(&[]), vec![0x00]);
+/// assert_eq!(cognito_srp6a::pad_hex(&[0x00, 0x80]), vec![0x00, 0x80]);
+/// assert_eq!(cognito_srp6a::pad_hex(&[0x7f]), vec![0x7f]);
+/// assert_eq!(cognito_srp6a::pad_hex(&[0x00, 0x00, 0x01, 0x00]), vec![0x01, 0x00]);
+/// assert_eq!(cognito_srp6a::pad_hex(&[]), vec![0x00]);
 /// ```
 pub fn pad_hex(be_bytes: &[u8]) -> Vec<u8> {
     let start = be_bytes

@@ -11,7 +11,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 /// use: not `Clone`, not comparable (`PartialEq`), not serializable.
 ///
 /// ```
-/// let p = srp::Password::new("hunter2");
+/// let p = cognito_srp6a::Password::new("hunter2");
 /// assert_eq!(format!("{p:?}"), "Password(<redacted>)");
 /// ```
 #[derive(Zeroize, ZeroizeOnDrop)]

@@ -18,7 +18,7 @@ pub const MAX_TIMESTAMP_LEN: usize = 64;
 ///
 /// ```
 /// use time::macros::datetime;
-/// assert_eq!(srp::format_timestamp(datetime!(2026-11-03 09:05:07 UTC)), "Tue Nov 3 09:05:07 UTC 2026");
+/// assert_eq!(cognito_srp6a::format_timestamp(datetime!(2026-11-03 09:05:07 UTC)), "Tue Nov 3 09:05:07 UTC 2026");
 /// ```
 pub fn format_timestamp(at: OffsetDateTime) -> String {
     let at = at.to_offset(time::UtcOffset::UTC);

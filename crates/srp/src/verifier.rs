@@ -198,7 +198,7 @@ pub(crate) struct PrivateKey(pub(crate) U256);
 /// (`us-east-1_AbCdEf123` → `AbCdEf123`). An id without `_` is returned unchanged.
 ///
 /// ```
-/// assert_eq!(srp::pool_name("us-east-1_AbCdEf123"), "AbCdEf123");
+/// assert_eq!(cognito_srp6a::pool_name("us-east-1_AbCdEf123"), "AbCdEf123");
 /// ```
 pub fn pool_name(user_pool_id: &str) -> &str {
     user_pool_id

@@ -13,7 +13,7 @@
 //! * Feature `soft-authenticator`: `SoftAuthenticator`, a software passkey for tests.
 //!
 //! ```
-//! use webauthn_rp::*;
+//! use userpool_webauthn::*;
 //!
 //! let rp = RelyingParty {
 //!     id: "example.com".into(),

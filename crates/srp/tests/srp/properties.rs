@@ -1,13 +1,13 @@
 //! Invariants over arbitrary inputs: our client and server always agree, and any change to what
 //! the signature covers is rejected.
 
-use proptest::prelude::*;
-use rand_chacha::ChaCha20Rng;
-use rand_core::SeedableRng;
-use srp::{
+use cognito_srp6a::{
     ClaimIdentity, ClientHandshake, Error, Password, PasswordClaim, PasswordVerifierChallenge,
     ServerHandshake, format_timestamp,
 };
+use proptest::prelude::*;
+use rand_chacha::ChaCha20Rng;
+use rand_core::SeedableRng;
 use time::{Duration, OffsetDateTime};
 
 const WINDOW: Duration = Duration::minutes(5);
@@ -16,8 +16,8 @@ const WINDOW: Duration = Duration::minutes(5);
 struct SignIn {
     pool: String,
     user: String,
-    salt: srp::Salt,
-    verifier: srp::Verifier,
+    salt: cognito_srp6a::Salt,
+    verifier: cognito_srp6a::Verifier,
     server_state: Vec<u8>,
     secret_block: String,
     timestamp: String,
@@ -29,7 +29,7 @@ fn sign_in(seed: u64, pool: &str, user: &str, password: &str, block: &[u8], unix
     use base64::Engine as _;
     let mut rng = ChaCha20Rng::seed_from_u64(seed);
     let password = Password::new(password);
-    let (salt, verifier) = srp::generate_verifier(pool, user, &password, &mut rng);
+    let (salt, verifier) = cognito_srp6a::generate_verifier(pool, user, &password, &mut rng);
     let client = ClientHandshake::start(&mut rng).expect("client");
     let server = ServerHandshake::start(&verifier, &client.srp_a(), &mut rng).expect("server");
     let now = OffsetDateTime::from_unix_timestamp(unix).expect("time");
@@ -108,7 +108,7 @@ proptest! {
     ) {
         let s = sign_in(seed, &pool, &user, &password, &block, unix);
         prop_assert_eq!(s.verify(&s.pool, &s.user, &s.secret_block, &s.timestamp, &s.signature), Ok(()));
-        prop_assert!(srp::verify_password(&pool, &user, &Password::new(password.as_str()), &s.salt, &s.verifier));
+        prop_assert!(cognito_srp6a::verify_password(&pool, &user, &Password::new(password.as_str()), &s.salt, &s.verifier));
     }
 
     #[test]
@@ -117,11 +117,11 @@ proptest! {
         prop_assert!(s.verifier.has_powers(), "generate_verifier keeps the powers");
         let stored = s.verifier.to_stored_bytes();
         prop_assert_eq!(stored.len(), 1536);
-        let restored = srp::Verifier::from_bytes(&stored).expect("stored form");
+        let restored = cognito_srp6a::Verifier::from_bytes(&stored).expect("stored form");
         prop_assert!(restored.has_powers());
         prop_assert!(restored == s.verifier);
         // Without the powers (the wire form), the generic exponentiation: the same answer.
-        s.verifier = srp::Verifier::from_bytes(&s.verifier.to_bytes()).expect("wire form");
+        s.verifier = cognito_srp6a::Verifier::from_bytes(&s.verifier.to_bytes()).expect("wire form");
         prop_assert!(!s.verifier.has_powers());
         prop_assert_eq!(s.verify(&s.pool, &s.user, &s.secret_block, &s.timestamp, &s.signature), Ok(()));
         // Decoy powers (phantom users) never verify, even with the right password.
@@ -145,7 +145,7 @@ proptest! {
             right.verify(&right.pool, &right.user, &right.secret_block, &right.timestamp, &wrong.signature),
             Err(Error::SignatureMismatch)
         );
-        prop_assert!(!srp::verify_password("Pool", "user", &Password::new(other.as_str()), &right.salt, &right.verifier));
+        prop_assert!(!cognito_srp6a::verify_password("Pool", "user", &Password::new(other.as_str()), &right.salt, &right.verifier));
     }
 
     #[test]
@@ -184,7 +184,7 @@ proptest! {
     #[test]
     fn timestamps_round_trip(unix in UNIX_RANGE) {
         let at = OffsetDateTime::from_unix_timestamp(unix).expect("time");
-        prop_assert_eq!(srp::parse_timestamp(&format_timestamp(at)), Ok(at));
+        prop_assert_eq!(cognito_srp6a::parse_timestamp(&format_timestamp(at)), Ok(at));
     }
 }
 
@@ -196,7 +196,7 @@ fn device_secret_round_trip() {
         "-Xy7kLmNo",
         "us-east-1_2f8e6b0c-1234-4abc-9def-0123456789ab",
     );
-    let (password, config) = srp::generate_device_secret(group_key, device_key, &mut rng);
+    let (password, config) = cognito_srp6a::generate_device_secret(group_key, device_key, &mut rng);
     assert_eq!(
         base64::engine::general_purpose::STANDARD
             .decode(password.expose_secret())

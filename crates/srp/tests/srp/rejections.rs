@@ -1,11 +1,11 @@
 //! Every rejection, with the exact error.
 
-use rand_chacha::ChaCha20Rng;
-use rand_core::SeedableRng;
-use srp::{
+use cognito_srp6a::{
     ClaimIdentity, ClientHandshake, DeviceSecretVerifierConfig, Error, Password, PasswordClaim,
     PasswordVerifierChallenge, ServerHandshake, Verifier, WireValue, format_timestamp,
 };
+use rand_chacha::ChaCha20Rng;
+use rand_core::SeedableRng;
 use time::{Duration, macros::datetime};
 
 use crate::support::ReplayRng;
@@ -14,13 +14,13 @@ const WINDOW: Duration = Duration::minutes(5);
 
 fn verifier() -> Verifier {
     let mut rng = ChaCha20Rng::seed_from_u64(1);
-    srp::generate_verifier("AbCdEf123", "alice", &Password::new("Passw0rd!"), &mut rng).1
+    cognito_srp6a::generate_verifier("AbCdEf123", "alice", &Password::new("Passw0rd!"), &mut rng).1
 }
 
 /// `n` times N, as lowercase hex with `zeros` leading zeros.
 fn multiple_of_n(n: u32, zeros: usize) -> String {
     use num_bigint::BigUint;
-    let modulus = BigUint::parse_bytes(srp::N_HEX.as_bytes(), 16).expect("N");
+    let modulus = BigUint::parse_bytes(cognito_srp6a::N_HEX.as_bytes(), 16).expect("N");
     format!("{}{}", "0".repeat(zeros), (modulus * n).to_str_radix(16))
 }
 
@@ -37,12 +37,12 @@ fn srp_a_that_is_not_a_valid_public_value() {
     ] {
         assert_eq!(start(bad).err(), Some(Error::NotHex(a)), "{bad:?}");
     }
-    let long = "1".repeat(srp::MAX_PUBLIC_VALUE_HEX_LEN + 1);
+    let long = "1".repeat(cognito_srp6a::MAX_PUBLIC_VALUE_HEX_LEN + 1);
     assert_eq!(
         start(&long).err(),
         Some(Error::TooLong {
             value: a,
-            max: srp::MAX_PUBLIC_VALUE_HEX_LEN
+            max: cognito_srp6a::MAX_PUBLIC_VALUE_HEX_LEN
         })
     );
     // A gigantic value is refused on length alone.
@@ -51,7 +51,7 @@ fn srp_a_that_is_not_a_valid_public_value() {
         start(&huge).err(),
         Some(Error::TooLong {
             value: a,
-            max: srp::MAX_PUBLIC_VALUE_HEX_LEN
+            max: cognito_srp6a::MAX_PUBLIC_VALUE_HEX_LEN
         })
     );
     for zero in [
@@ -67,28 +67,29 @@ fn srp_a_that_is_not_a_valid_public_value() {
     // The largest multiples of N that still fit the length bound: 2^124·N is 799 digits.
     let big_multiple = {
         use num_bigint::BigUint;
-        let modulus = BigUint::parse_bytes(srp::N_HEX.as_bytes(), 16).expect("N");
+        let modulus = BigUint::parse_bytes(cognito_srp6a::N_HEX.as_bytes(), 16).expect("N");
         (modulus << 124u32).to_str_radix(16)
     };
-    assert!(big_multiple.len() <= srp::MAX_PUBLIC_VALUE_HEX_LEN);
+    assert!(big_multiple.len() <= cognito_srp6a::MAX_PUBLIC_VALUE_HEX_LEN);
     assert_eq!(start(&big_multiple).err(), Some(Error::ZeroModN(a)));
     // k·N with k the SRP multiplier (a 256-bit number) no longer fits the length bound.
     let k_n = {
         use num_bigint::BigUint;
-        let modulus = BigUint::parse_bytes(srp::N_HEX.as_bytes(), 16).expect("N");
-        let k = BigUint::from_bytes_be(&srp::k().to_be_bytes());
+        let modulus = BigUint::parse_bytes(cognito_srp6a::N_HEX.as_bytes(), 16).expect("N");
+        let k = BigUint::from_bytes_be(&cognito_srp6a::k().to_be_bytes());
         (modulus * k).to_str_radix(16)
     };
     assert_eq!(
         start(&k_n).err(),
         Some(Error::TooLong {
             value: a,
-            max: srp::MAX_PUBLIC_VALUE_HEX_LEN
+            max: cognito_srp6a::MAX_PUBLIC_VALUE_HEX_LEN
         })
     );
     let n_plus_one = {
         use num_bigint::BigUint;
-        (BigUint::parse_bytes(srp::N_HEX.as_bytes(), 16).expect("N") + 1u32).to_str_radix(16)
+        (BigUint::parse_bytes(cognito_srp6a::N_HEX.as_bytes(), 16).expect("N") + 1u32)
+            .to_str_radix(16)
     };
     assert_eq!(start(&n_plus_one).err(), Some(Error::NotReduced(a)));
     assert!(
@@ -112,7 +113,8 @@ const NOW: time::OffsetDateTime = datetime!(2026-11-03 09:05:07 UTC);
 fn fixture() -> Fixture {
     let mut rng = ChaCha20Rng::seed_from_u64(3);
     let password = Password::new("Passw0rd!");
-    let (salt, verifier) = srp::generate_verifier("AbCdEf123", "alice", &password, &mut rng);
+    let (salt, verifier) =
+        cognito_srp6a::generate_verifier("AbCdEf123", "alice", &password, &mut rng);
     let client = ClientHandshake::start(&mut rng).expect("client");
     let server = ServerHandshake::start(&verifier, &client.srp_a(), &mut rng).expect("server");
     let timestamp = format_timestamp(NOW);
@@ -188,12 +190,12 @@ fn signatures_that_are_not_32_bytes_of_base64() {
         verify_with(f.block, &thirty_three, &f.timestamp),
         Err(Error::SignatureLength(33))
     );
-    let long = "A".repeat(srp::MAX_SIGNATURE_LEN + 4);
+    let long = "A".repeat(cognito_srp6a::MAX_SIGNATURE_LEN + 4);
     assert_eq!(
         verify_with(f.block, &long, &f.timestamp),
         Err(Error::TooLong {
             value: s,
-            max: srp::MAX_SIGNATURE_LEN
+            max: cognito_srp6a::MAX_SIGNATURE_LEN
         })
     );
 }
@@ -239,12 +241,12 @@ fn secret_blocks_that_do_not_decode() {
         verify_with("%%%", &f.signature, &f.timestamp),
         Err(Error::NotBase64(b))
     );
-    let long = "A".repeat(srp::MAX_SECRET_BLOCK_LEN + 4);
+    let long = "A".repeat(cognito_srp6a::MAX_SECRET_BLOCK_LEN + 4);
     assert_eq!(
         verify_with(&long, &f.signature, &f.timestamp),
         Err(Error::TooLong {
             value: b,
-            max: srp::MAX_SECRET_BLOCK_LEN
+            max: cognito_srp6a::MAX_SECRET_BLOCK_LEN
         })
     );
     // A different, well-formed block: the signature no longer matches.
@@ -403,18 +405,18 @@ fn device_configs_that_do_not_decode() {
     assert_eq!(cfg("AAAA", "AAAA"), Some(Error::ZeroModN(pv)));
     let n_bytes = {
         use base64::Engine as _;
-        let n = num_bigint::BigUint::parse_bytes(srp::N_HEX.as_bytes(), 16).expect("N");
+        let n = num_bigint::BigUint::parse_bytes(cognito_srp6a::N_HEX.as_bytes(), 16).expect("N");
         base64::engine::general_purpose::STANDARD.encode(n.to_bytes_be())
     };
     assert_eq!(cfg(&n_bytes, "AAAA"), Some(Error::NotReduced(pv)));
     assert_eq!(cfg("Ag==", ""), Some(Error::Empty(WireValue::Salt)));
     assert_eq!(cfg("Ag==", "A"), Some(Error::NotBase64(WireValue::Salt)));
-    let long = "A".repeat(srp::device::MAX_PASSWORD_VERIFIER_LEN + 4);
+    let long = "A".repeat(cognito_srp6a::device::MAX_PASSWORD_VERIFIER_LEN + 4);
     assert_eq!(
         cfg(&long, "AAAA"),
         Some(Error::TooLong {
             value: pv,
-            max: srp::device::MAX_PASSWORD_VERIFIER_LEN
+            max: cognito_srp6a::device::MAX_PASSWORD_VERIFIER_LEN
         })
     );
 }
@@ -441,7 +443,7 @@ fn secrets_never_show_in_debug_or_errors() {
         assert!(!text.contains("Passw0rd"), "{text}");
         assert!(!text.contains(&f.signature), "{text}");
         assert!(!text.contains(f.block), "{text}");
-        let hex = srp::pad_hex::to_hex(&state.expose_secret()[3..35]);
+        let hex = cognito_srp6a::pad_hex::to_hex(&state.expose_secret()[3..35]);
         assert!(!text.contains(&hex), "{text}");
         assert!(text.contains("redacted"), "{text}");
     }

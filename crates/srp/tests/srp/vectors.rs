@@ -3,11 +3,11 @@
 //! Provenance: `tests/vectors/README.md`. Each vector is what a real client put on the wire
 //! against a fake server written independently of this crate.
 
-use serde::Deserialize;
-use srp::{
+use cognito_srp6a::{
     ClaimIdentity, ClientHandshake, DeviceSecretVerifierConfig, Error, Password, PasswordClaim,
     PasswordVerifierChallenge, Salt, ServerHandshake, Verifier, parse_timestamp,
 };
+use serde::Deserialize;
 use time::Duration;
 
 use crate::support::hex_bytes;
@@ -70,7 +70,7 @@ fn check(v: &Vector) {
     let salt = match &v.device_verifier_config {
         None => {
             assert_eq!(v.kind, "user", "{}", v.name);
-            assert_eq!(srp::pool_name(&v.pool_id), v.pool);
+            assert_eq!(cognito_srp6a::pool_name(&v.pool_id), v.pool);
             Salt::from_wire_hex(&v.salt).expect("salt")
         }
         Some(cfg) => {
@@ -91,9 +91,9 @@ fn check(v: &Vector) {
         "{}: SALT is canonical padHex",
         v.name
     );
-    let ours = srp::compute_verifier(&v.pool, &v.user_id, &password, &salt);
+    let ours = cognito_srp6a::compute_verifier(&v.pool, &v.user_id, &password, &salt);
     assert_eq!(ours, expected, "{}: verifier", v.name);
-    assert!(srp::verify_password(
+    assert!(cognito_srp6a::verify_password(
         &v.pool, &v.user_id, &password, &salt, &expected
     ));
 

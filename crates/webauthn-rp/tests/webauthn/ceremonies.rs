@@ -1,5 +1,5 @@
 use proptest::prelude::*;
-use webauthn_rp::*;
+use userpool_webauthn::*;
 
 const ORIGIN: &str = "https://app.example.com";
 

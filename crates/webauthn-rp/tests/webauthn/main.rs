@@ -7,5 +7,8 @@
     reason = "tests"
 )]
 
+// The fuzz harness (shared with `fuzz/`) names the crate as its dependents do.
+extern crate userpool_webauthn as webauthn_rp;
+
 mod ceremonies;
 mod corpus;

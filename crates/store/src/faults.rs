@@ -322,7 +322,7 @@ mod tests {
         faults.clear();
         assert!(store.get_pool(&p.id).await.is_ok());
         assert_eq!(faults.injected(), 4);
-        assert_eq!(FaultyStore::<()>::METHODS.len(), 92);
+        assert_eq!(FaultyStore::<()>::METHODS.len(), 94);
     }
 
     #[tokio::test]

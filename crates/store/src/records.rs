@@ -4,7 +4,7 @@
 use core::fmt;
 
 use serde::{Deserialize, Serialize};
-use user_pool_model::{CaseRule, ClientId, PoolConfig, User, UserPoolId};
+use user_pool_model::{CaseRule, ClientId, PoolConfig, StandardAttribute, User, UserPoolId};
 
 /// One page of a listing and the opaque token for the next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,15 +210,15 @@ impl fmt::Debug for StoredKeys {
 
 /// Attributes ListUsers' `=` and `^=` filters are served from an ordered index for (besides
 /// the username, which every store keeps in order anyway).
-pub const INDEXED_ATTRIBUTES: [&str; 7] = [
-    "email",
-    "phone_number",
-    "name",
-    "given_name",
-    "family_name",
-    "preferred_username",
-    "sub",
-];
+pub const INDEXED_ATTRIBUTES: [&str; 7] = StandardAttribute::names([
+    StandardAttribute::Email,
+    StandardAttribute::PhoneNumber,
+    StandardAttribute::Name,
+    StandardAttribute::GivenName,
+    StandardAttribute::FamilyName,
+    StandardAttribute::PreferredUsername,
+    StandardAttribute::Sub,
+]);
 
 /// The form an indexed attribute value is stored and compared under: `email` and
 /// `preferred_username` folded with the pool's [`CaseRule::fold`] (as

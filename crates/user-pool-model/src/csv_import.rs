@@ -17,32 +17,27 @@ use serde::{Deserialize, Serialize};
 
 use crate::attributes::{Attribute, validate_attribute};
 use crate::schema::Schema;
+use crate::standard_attribute::StandardAttribute;
 use crate::username::validate_username;
 
 /// The standard columns, in `GetCSVHeader`'s order.
-pub const STANDARD_COLUMNS: [&str; 21] = [
-    "name",
-    "given_name",
-    "family_name",
-    "middle_name",
-    "nickname",
-    "preferred_username",
-    "profile",
-    "picture",
-    "website",
-    "email",
-    "email_verified",
-    "gender",
-    "birthdate",
-    "zoneinfo",
-    "locale",
-    "phone_number",
-    "phone_number_verified",
-    "address",
-    "updated_at",
-    "cognito:mfa_enabled",
-    "cognito:username",
-];
+#[allow(
+    clippy::indexing_slicing,
+    reason = "built at compile time: an index out of range fails the build"
+)]
+pub const STANDARD_COLUMNS: [&str; 21] = {
+    // Every standard attribute but `sub` (Cognito makes it), then Cognito's two columns.
+    let standard = StandardAttribute::names(StandardAttribute::ALL);
+    let mut out = [""; 21];
+    let mut i = 1;
+    while i < standard.len() {
+        out[i - 1] = standard[i];
+        i += 1;
+    }
+    out[19] = "cognito:mfa_enabled";
+    out[20] = "cognito:username";
+    out
+};
 /// The optional column of an imported password hash. Not `custom:…` (that is the pool's own
 /// attribute namespace, validated against its schema and returned by GetUser), not
 /// `cognito:…` (Cognito's reserved namespace, which it may fill one day) and no OIDC standard

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::standard_attribute::StandardAttribute;
 use crate::user::{User, UserStatus};
 use crate::username::CaseRule;
 
@@ -52,18 +53,23 @@ impl FilterAttribute {
         })
     }
 
-    /// The user attribute it reads (`None` for username, statuses).
-    pub fn attribute_name(self) -> Option<&'static str> {
+    /// The standard attribute it reads (`None` for username, statuses).
+    pub fn attribute(self) -> Option<StandardAttribute> {
         Some(match self {
-            Self::Email => "email",
-            Self::PhoneNumber => "phone_number",
-            Self::Name => "name",
-            Self::GivenName => "given_name",
-            Self::FamilyName => "family_name",
-            Self::PreferredUsername => "preferred_username",
-            Self::Sub => "sub",
+            Self::Email => StandardAttribute::Email,
+            Self::PhoneNumber => StandardAttribute::PhoneNumber,
+            Self::Name => StandardAttribute::Name,
+            Self::GivenName => StandardAttribute::GivenName,
+            Self::FamilyName => StandardAttribute::FamilyName,
+            Self::PreferredUsername => StandardAttribute::PreferredUsername,
+            Self::Sub => StandardAttribute::Sub,
             Self::Username | Self::UserStatus | Self::Status => return None,
         })
+    }
+
+    /// The name of the user attribute it reads (`None` for username, statuses).
+    pub fn attribute_name(self) -> Option<&'static str> {
+        self.attribute().map(StandardAttribute::name)
     }
 }
 

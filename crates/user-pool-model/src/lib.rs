@@ -46,6 +46,7 @@ mod pool;
 mod redirect_url;
 mod schema;
 mod sign_in_policy;
+mod standard_attribute;
 mod threat_protection;
 mod user;
 mod username;
@@ -76,6 +77,7 @@ pub use schema::{
     STANDARD_ATTRIBUTES, Schema, SchemaAttribute, StringConstraints,
 };
 pub use sign_in_policy::{AuthFactor, PoolTier, WebAuthnConfig, default_first_factors};
+pub use standard_attribute::StandardAttribute;
 pub use threat_protection::{StoredRiskConfiguration, ThreatProtection};
 pub use user::{Device, MfaMethod, MfaSettings, PasswordRecord, User, UserStatus};
 pub use username::{CaseRule, MAX_USERNAME_LEN, check_not_alias_shaped, validate_username};

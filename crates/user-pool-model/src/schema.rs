@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::standard_attribute::StandardAttribute;
 
 /// Most custom attributes a pool may define.
 pub const MAX_CUSTOM_ATTRIBUTES: usize = 50;
@@ -77,33 +78,13 @@ fn yes() -> bool {
 }
 
 /// The standard attributes (OIDC standard claims) in the order Cognito lists them.
-pub const STANDARD_ATTRIBUTES: [&str; 20] = [
-    "sub",
-    "name",
-    "given_name",
-    "family_name",
-    "middle_name",
-    "nickname",
-    "preferred_username",
-    "profile",
-    "picture",
-    "website",
-    "email",
-    "email_verified",
-    "gender",
-    "birthdate",
-    "zoneinfo",
-    "locale",
-    "phone_number",
-    "phone_number_verified",
-    "address",
-    "updated_at",
-];
+pub const STANDARD_ATTRIBUTES: [&str; 20] = StandardAttribute::names(StandardAttribute::ALL);
 
-fn standard(name: &str) -> SchemaAttribute {
-    let (data_type, strings, numbers) = match name {
-        "email_verified" | "phone_number_verified" => (AttributeDataType::Boolean, None, None),
-        "updated_at" => (
+fn standard(attribute: StandardAttribute) -> SchemaAttribute {
+    use StandardAttribute as A;
+    let (data_type, strings, numbers) = match attribute {
+        A::EmailVerified | A::PhoneNumberVerified => (AttributeDataType::Boolean, None, None),
+        A::UpdatedAt => (
             AttributeDataType::Number,
             None,
             Some(NumberConstraints {
@@ -111,7 +92,7 @@ fn standard(name: &str) -> SchemaAttribute {
                 max_value: None,
             }),
         ),
-        "birthdate" => (
+        A::Birthdate => (
             AttributeDataType::String,
             Some(StringConstraints {
                 min_length: Some("10".into()),
@@ -119,7 +100,7 @@ fn standard(name: &str) -> SchemaAttribute {
             }),
             None,
         ),
-        "sub" => (
+        A::Sub => (
             AttributeDataType::String,
             Some(StringConstraints {
                 min_length: Some("1".into()),
@@ -137,11 +118,11 @@ fn standard(name: &str) -> SchemaAttribute {
         ),
     };
     SchemaAttribute {
-        name: name.to_owned(),
+        name: attribute.name().to_owned(),
         attribute_data_type: data_type,
         developer_only_attribute: false,
-        mutable: name != "sub",
-        required: name == "sub",
+        mutable: attribute != A::Sub,
+        required: attribute == A::Sub,
         number_attribute_constraints: numbers,
         string_attribute_constraints: strings,
     }
@@ -156,7 +137,7 @@ pub struct Schema {
 impl Default for Schema {
     fn default() -> Self {
         Self {
-            attributes: STANDARD_ATTRIBUTES.iter().map(|n| standard(n)).collect(),
+            attributes: StandardAttribute::ALL.into_iter().map(standard).collect(),
         }
     }
 }

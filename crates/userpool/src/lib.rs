@@ -196,6 +196,8 @@ pub use srp_client::SrpSignIn;
 pub use threat::ThreatProtection;
 pub use threat::source::with_source_ip;
 pub use tokens::{ADMIN_SCOPE, Tokens};
+/// The standard attributes every pool has (names, order).
+pub use user_pool_model::StandardAttribute;
 /// Threat protection's pure parts (breached-password filter, scorer, configuration types).
 pub use userpool_risk;
 pub use wire::{

@@ -5,35 +5,27 @@
 //! as one byte, others inline), then the rarely-set parts (password, MFA, devices) as JSON.
 //! Corrupt bytes decode to an error, never a panic.
 
-use user_pool_model::{Sub, User, UserStatus};
+use user_pool_model::{StandardAttribute, Sub, User, UserStatus};
 
 use crate::error::{StoreError, StoreResult};
 
 /// Attribute names stored as one byte.
-const NAMES: [&str; 22] = [
-    "email",
-    "email_verified",
-    "phone_number",
-    "phone_number_verified",
-    "name",
-    "given_name",
-    "family_name",
-    "middle_name",
-    "nickname",
-    "preferred_username",
-    "profile",
-    "picture",
-    "website",
-    "gender",
-    "birthdate",
-    "zoneinfo",
-    "locale",
-    "address",
-    "updated_at",
-    "sub",
-    "identities",
-    "custom:tier",
-];
+#[allow(
+    clippy::indexing_slicing,
+    reason = "built at compile time: an index out of range fails the build"
+)]
+const NAMES: [&str; 22] = {
+    let standard = StandardAttribute::names(StandardAttribute::ALL);
+    let mut out = [""; 22];
+    let mut i = 0;
+    while i < standard.len() {
+        out[i] = standard[i];
+        i += 1;
+    }
+    out[20] = "identities";
+    out[21] = "custom:tier";
+    out
+};
 const INLINE_NAME: u8 = u8::MAX;
 
 const STATUSES: [UserStatus; 5] = [

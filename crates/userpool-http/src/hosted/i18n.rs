@@ -1,7 +1,7 @@
 //! The hosted pages' message catalogue: English and Japanese, chosen by `lang=` or by
 //! `Accept-Language` (highest `q` among the languages we have; English otherwise).
 
-use userpool::ErrorKind;
+use userpool::{ErrorKind, StandardAttribute};
 
 /// A page language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,7 +131,7 @@ pub(crate) enum Text {
     AddPasskeyLead,
     CreatePasskey,
     NotNow,
-    Attribute(&'static str),
+    Attribute(StandardAttribute),
 }
 
 /// The text of `key` in `lang`.
@@ -322,45 +322,33 @@ pub(crate) fn text(lang: Lang, key: Text) -> &'static str {
     }
 }
 
-fn attribute(lang: Lang, name: &'static str) -> &'static str {
-    let (en, ja) = match name {
-        "email" => ("Email", "メールアドレス"),
-        "phone_number" => ("Phone number", "電話番号"),
-        "name" => ("Name", "氏名"),
-        "given_name" => ("Given name", "名"),
-        "family_name" => ("Family name", "姓"),
-        "nickname" => ("Nickname", "ニックネーム"),
-        "preferred_username" => ("Preferred username", "表示名"),
-        "birthdate" => ("Birthdate (YYYY-MM-DD)", "生年月日 (YYYY-MM-DD)"),
-        "address" => ("Address", "住所"),
-        "gender" => ("Gender", "性別"),
-        "locale" => ("Locale", "ロケール"),
-        "zoneinfo" => ("Time zone", "タイムゾーン"),
-        "website" => ("Website", "ウェブサイト"),
-        _ => (name, name),
+fn attribute(lang: Lang, a: StandardAttribute) -> &'static str {
+    use StandardAttribute as A;
+    let (en, ja) = match a {
+        A::Email => ("Email", "メールアドレス"),
+        A::PhoneNumber => ("Phone number", "電話番号"),
+        A::Name => ("Name", "氏名"),
+        A::GivenName => ("Given name", "名"),
+        A::FamilyName => ("Family name", "姓"),
+        A::MiddleName => ("Middle name", "ミドルネーム"),
+        A::Nickname => ("Nickname", "ニックネーム"),
+        A::PreferredUsername => ("Preferred username", "表示名"),
+        A::Birthdate => ("Birthdate (YYYY-MM-DD)", "生年月日 (YYYY-MM-DD)"),
+        A::Address => ("Address", "住所"),
+        A::Gender => ("Gender", "性別"),
+        A::Locale => ("Locale", "ロケール"),
+        A::Zoneinfo => ("Time zone", "タイムゾーン"),
+        A::Website => ("Website", "ウェブサイト"),
+        A::Profile => ("Profile page", "プロフィールページ"),
+        A::Picture => ("Picture (URL)", "写真 (URL)"),
+        A::UpdatedAt => ("Updated at", "更新日時"),
+        other => (other.name(), other.name()),
     };
     match lang {
         Lang::En => en,
         Lang::Ja => ja,
     }
 }
-
-/// The standard attributes a page can ask for by name (anything else is shown as its name).
-pub(crate) const KNOWN_ATTRIBUTES: [&str; 13] = [
-    "email",
-    "phone_number",
-    "name",
-    "given_name",
-    "family_name",
-    "nickname",
-    "preferred_username",
-    "birthdate",
-    "address",
-    "gender",
-    "locale",
-    "zoneinfo",
-    "website",
-];
 
 /// The message for a failed step: Cognito's exception, said for a person.
 pub(crate) fn error_text(kind: ErrorKind) -> Text {
@@ -402,6 +390,9 @@ mod tests {
         ] {
             assert_ne!(text(Lang::En, key), text(Lang::Ja, key));
         }
-        assert_eq!(text(Lang::Ja, Text::Attribute("email")), "メールアドレス");
+        assert_eq!(
+            text(Lang::Ja, Text::Attribute(StandardAttribute::Email)),
+            "メールアドレス"
+        );
     }
 }

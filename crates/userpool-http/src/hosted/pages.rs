@@ -6,7 +6,8 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::i18n::{KNOWN_ATTRIBUTES, Lang, Text, text};
+use super::i18n::{Lang, Text, text};
+use userpool::StandardAttribute;
 
 /// The built-in style sheet (a pool's own CSS is appended after it).
 pub(crate) const STYLE: &str = "body{font-family:system-ui,-apple-system,'Hiragino Sans','Noto Sans JP',sans-serif;background:#f2f3f5;margin:0;color:#16191f}\
@@ -211,7 +212,7 @@ impl Page<'_> {
                         input.inputField-customizable #username type="text" name="username" value=(value("username")) autocomplete="username" autocapitalize="none" required;
                     }
                     @for name in attributes {
-                        @let known = KNOWN_ATTRIBUTES.iter().find(|k| **k == name.as_str());
+                        @let known = StandardAttribute::parse(name);
                         label.label-customizable for=(format!("attr_{name}")) {
                             @match known {
                                 Some(k) => (self.t(Text::Attribute(k))),

@@ -67,12 +67,7 @@ impl SignIn {
             .filter(|user| cx.pool.case_rule.fold(&user.username) == key);
         let user = match read {
             Some(user) => user,
-            None => self
-                .core
-                .store()
-                .get_user(&cx.pool.id, &key)
-                .await?
-                .ok_or_else(|| cx.flow_error(&FlowError::UserNotFound))?,
+            None => self.account(cx, &key).await?,
         };
         let request = custom_auth_triggers::events::PostAuthenticationRequest {
             user_attributes: trigger_attributes(&user),

@@ -31,12 +31,7 @@ impl SignIn {
         }
         let mut user = match subject.user.take() {
             Some(user) => user,
-            None => self
-                .core
-                .store()
-                .get_user(&cx.pool.id, &key)
-                .await?
-                .ok_or_else(|| cx.flow_error(&FlowError::UserNotFound))?,
+            None => self.account(cx, &key).await?,
         };
         let mut changed = false;
         for event in events {
@@ -175,6 +170,19 @@ impl SignIn {
         }
         subject.user = Some(user);
         Ok(())
+    }
+
+    /// The account under folded username `key`, read now; gone is `UserNotFound`.
+    pub(crate) async fn account(
+        &self,
+        cx: &SignInContext<'_>,
+        key: &str,
+    ) -> Result<user_pool_model::User> {
+        self.core
+            .store()
+            .get_user(&cx.pool.id, key)
+            .await?
+            .ok_or_else(|| cx.flow_error(&FlowError::UserNotFound))
     }
 
     /// A verified password clears the account's lockout failures — a write only when there

@@ -214,18 +214,7 @@ async fn concurrent_copies_of_one_answer_sign_in_once() {
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.user(&client, "alice", PASSWORD).await;
-    let handshake = srp::ClientHandshake::start(&mut w.rng).unwrap();
-    let challenge = w
-        .service
-        .sign_in()
-        .initiate_auth(InitiateAuthRequest {
-            client_id: client.clone(),
-            auth_flow: "USER_SRP_AUTH".into(),
-            auth_parameters: SecretMap::of(&[("USERNAME", "alice"), ("SRP_A", &handshake.srp_a())]),
-            ..Default::default()
-        })
-        .await
-        .expect("challenge");
+    let (handshake, challenge) = w.srp_challenge(&client, "alice").await.expect("challenge");
     let answer = RespondToAuthChallengeRequest {
         client_id: client.clone(),
         challenge_name: "PASSWORD_VERIFIER".into(),
@@ -260,18 +249,7 @@ async fn a_password_verifier_answer_is_single_use() {
     let pool = w.pool().await;
     let client = w.client(&pool).await;
     w.user(&client, "alice", PASSWORD).await;
-    let handshake = srp::ClientHandshake::start(&mut w.rng).unwrap();
-    let challenge = w
-        .service
-        .sign_in()
-        .initiate_auth(InitiateAuthRequest {
-            client_id: client.clone(),
-            auth_flow: "USER_SRP_AUTH".into(),
-            auth_parameters: SecretMap::of(&[("USERNAME", "alice"), ("SRP_A", &handshake.srp_a())]),
-            ..Default::default()
-        })
-        .await
-        .expect("challenge");
+    let (handshake, challenge) = w.srp_challenge(&client, "alice").await.expect("challenge");
     let responses = w.password_claim(&pool, handshake, &challenge, PASSWORD);
     let answer = RespondToAuthChallengeRequest {
         client_id: client.clone(),
@@ -321,18 +299,7 @@ async fn a_password_verifier_answer_is_single_use() {
         "NotAuthorizedException",
     );
     // A session older than the client's AuthSessionValidity is refused.
-    let handshake = srp::ClientHandshake::start(&mut w.rng).unwrap();
-    let challenge = w
-        .service
-        .sign_in()
-        .initiate_auth(InitiateAuthRequest {
-            client_id: client.clone(),
-            auth_flow: "USER_SRP_AUTH".into(),
-            auth_parameters: SecretMap::of(&[("USERNAME", "alice"), ("SRP_A", &handshake.srp_a())]),
-            ..Default::default()
-        })
-        .await
-        .expect("challenge");
+    let (handshake, challenge) = w.srp_challenge(&client, "alice").await.expect("challenge");
     w.clock.advance(181);
     let responses = w.password_claim(&pool, handshake, &challenge, PASSWORD);
     assert_error(

@@ -48,18 +48,7 @@ async fn a_sign_in_reads_each_record_once() {
         .expect("warm");
     calls.take();
 
-    let handshake = srp::ClientHandshake::start(&mut w.rng).expect("client");
-    let challenge = w
-        .service
-        .sign_in()
-        .initiate_auth(InitiateAuthRequest {
-            client_id: client.clone(),
-            auth_flow: "USER_SRP_AUTH".into(),
-            auth_parameters: SecretMap::of(&[("USERNAME", "alice"), ("SRP_A", &handshake.srp_a())]),
-            ..Default::default()
-        })
-        .await
-        .expect("challenge");
+    let (handshake, challenge) = w.srp_challenge(&client, "alice").await.expect("challenge");
     let step1 = calls.take();
     let responses = w.password_claim(&pool, handshake, &challenge, PASSWORD);
     let signed_in = w

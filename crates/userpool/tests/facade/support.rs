@@ -298,14 +298,12 @@ impl World {
             .unwrap_or_else(|_| login.to_owned())
     }
 
-    /// USER_SRP_AUTH through InitiateAuth and the PASSWORD_VERIFIER answer, as
-    /// amazon-cognito-identity-js does it (the answer carries no `Session`).
-    pub async fn srp_sign_in(
+    /// USER_SRP_AUTH's InitiateAuth: the client's handshake and the answer.
+    pub async fn srp_challenge(
         &mut self,
         client: &str,
         login: &str,
-        password: &str,
-    ) -> Result<AuthResponse, Error> {
+    ) -> Result<(srp::ClientHandshake, AuthResponse), Error> {
         let handshake = srp::ClientHandshake::start(&mut self.rng).expect("client");
         let challenge = self
             .service
@@ -320,6 +318,18 @@ impl World {
                 ..Default::default()
             })
             .await?;
+        Ok((handshake, challenge))
+    }
+
+    /// USER_SRP_AUTH through InitiateAuth and the PASSWORD_VERIFIER answer, as
+    /// amazon-cognito-identity-js does it (the answer carries no `Session`).
+    pub async fn srp_sign_in(
+        &mut self,
+        client: &str,
+        login: &str,
+        password: &str,
+    ) -> Result<AuthResponse, Error> {
+        let (handshake, challenge) = self.srp_challenge(client, login).await?;
         assert_eq!(
             challenge.challenge_name.as_deref(),
             Some("PASSWORD_VERIFIER")

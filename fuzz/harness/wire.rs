@@ -411,3 +411,180 @@ pub(crate) fn decode_request(data: &[u8]) {
         check(body);
     }
 }
+
+/// Member names of Cognito's requests that the structured generator prefers as keys.
+const MEMBERS: &[&str] = &[
+    "UserPoolId",
+    "ClientId",
+    "ClientSecret",
+    "SecretHash",
+    "Username",
+    "Password",
+    "AuthFlow",
+    "AuthParameters",
+    "ChallengeName",
+    "ChallengeResponses",
+    "Session",
+    "UserAttributes",
+    "Name",
+    "Value",
+    "AccessToken",
+    "RefreshToken",
+    "Token",
+    "MaxResults",
+    "NextToken",
+    "PaginationToken",
+    "Limit",
+    "Filter",
+    "AttributesToGet",
+    "GroupName",
+    "Description",
+    "Precedence",
+    "RoleArn",
+    "PoolName",
+    "Policies",
+    "PasswordPolicy",
+    "MinimumLength",
+    "Schema",
+    "AttributeDataType",
+    "Mutable",
+    "Required",
+    "LambdaConfig",
+    "ExplicitAuthFlows",
+    "AllowedOAuthFlows",
+    "AllowedOAuthScopes",
+    "CallbackURLs",
+    "TokenValidityUnits",
+    "AccessTokenValidity",
+    "RefreshTokenValidity",
+    "Enabled",
+    "DeviceKey",
+    "ConfirmationCode",
+    "ClientMetadata",
+    "MessageAction",
+    "DesiredDeliveryMediums",
+    "TemporaryPassword",
+    "Permanent",
+    "JobName",
+    "JobId",
+    "IdentityPoolId",
+    "Logins",
+    "IdentityId",
+    "Domain",
+    "ProviderName",
+    "ProviderType",
+    "ProviderDetails",
+    "AttributeMapping",
+    "MfaConfiguration",
+    "SoftwareTokenMfaSettings",
+    "UserContextData",
+    "AnalyticsMetadata",
+    "EncodedData",
+    "IpAddress",
+    "ResourceArn",
+    "Tags",
+    "UserPoolAddOns",
+    "AdvancedSecurityMode",
+    "ChallengeResponsesHidden",
+];
+
+/// Strings the structured generator prefers as values.
+const VALUES: &[&str] = &[
+    "",
+    "USER_SRP_AUTH",
+    "USER_PASSWORD_AUTH",
+    "REFRESH_TOKEN_AUTH",
+    "CUSTOM_AUTH",
+    "ADMIN_USER_PASSWORD_AUTH",
+    "USER_AUTH",
+    "PASSWORD_VERIFIER",
+    "SMS_MFA",
+    "SOFTWARE_TOKEN_MFA",
+    "NEW_PASSWORD_REQUIRED",
+    "EMAIL",
+    "SMS",
+    "SUPPRESS",
+    "RESEND",
+    "us-east-1_AbCdEf123",
+    "1example23456789abcdefghij",
+    "alice",
+    "Corr3ct-Horse!",
+    "String",
+    "Number",
+    "Boolean",
+    "DateTime",
+    "ON",
+    "OFF",
+    "OPTIONAL",
+    "true",
+    "0",
+];
+
+/// Writes one JSON value drawn from `u` (depth up to 24: past `MAX_DEPTH` on purpose).
+fn json_value(u: &mut arbitrary::Unstructured<'_>, depth: u32, out: &mut String) {
+    let pick = |u: &mut arbitrary::Unstructured<'_>, list: &[&str]| -> String {
+        match u.arbitrary::<bool>() {
+            Ok(true) => u.choose(list).map(|s| (*s).to_owned()).unwrap_or_default(),
+            _ => u.arbitrary::<String>().unwrap_or_default(),
+        }
+    };
+    let kinds = if depth >= 24 { 4 } else { 6 };
+    match u.int_in_range(0..=kinds).unwrap_or(0) {
+        0 => out.push_str("null"),
+        1 => out.push_str(if u.arbitrary().unwrap_or(false) {
+            "true"
+        } else {
+            "false"
+        }),
+        2 => out.push_str(&u.arbitrary::<i64>().unwrap_or(0).to_string()),
+        3 => out.push_str(&format!("{:?}", u.arbitrary::<f64>().unwrap_or(0.5))),
+        4 => out.push_str(&serde_json::to_string(&pick(u, VALUES)).unwrap_or_default()),
+        5 => {
+            out.push('[');
+            for i in 0..u.int_in_range(0..=4u8).unwrap_or(0) {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_value(u, depth + 1, out);
+            }
+            out.push(']');
+        }
+        _ => json_object(u, depth + 1, out),
+    }
+}
+
+fn json_object(u: &mut arbitrary::Unstructured<'_>, depth: u32, out: &mut String) {
+    out.push('{');
+    for i in 0..u.int_in_range(0..=6u8).unwrap_or(0) {
+        if i > 0 {
+            out.push(',');
+        }
+        let key = match u.int_in_range(0..=3u8).unwrap_or(0) {
+            0 => u.arbitrary::<String>().unwrap_or_default(),
+            _ => u
+                .choose(MEMBERS)
+                .map(|s| (*s).to_owned())
+                .unwrap_or_default(),
+        };
+        out.push_str(&serde_json::to_string(&key).unwrap_or_default());
+        out.push(':');
+        json_value(u, depth, out);
+    }
+    out.push('}');
+}
+
+/// The structure-aware variant of [`decode_request`] (target `wire_structured`): the first
+/// byte picks the operation, the rest drives a generator of JSON objects whose keys are mostly
+/// Cognito's member names and whose values are mostly its enum strings, so the decoders' type
+/// and shape checks are reached far more often than by raw bytes. Same properties.
+pub(crate) fn decode_structured(data: &[u8]) {
+    let Some((&which, rest)) = data.split_first() else {
+        return;
+    };
+    let mut u = arbitrary::Unstructured::new(rest);
+    let mut body = String::new();
+    json_object(&mut u, 0, &mut body);
+    if let Some((_, check)) = OPERATIONS.get(usize::from(which) % OPERATIONS.len()) {
+        check(body.as_bytes());
+    }
+}

@@ -16,6 +16,16 @@ fn wire_decode_corpus() {
     assert!(count >= 8, "{count}");
 }
 
+#[test]
+fn wire_structured_corpus() {
+    let count = replay::replay(
+        env!("CARGO_MANIFEST_DIR"),
+        "wire_structured",
+        harness::decode_structured,
+    );
+    assert!(count >= 4, "{count}");
+}
+
 /// Every action of the adapter's tables is in the harness's table.
 #[test]
 fn the_harness_covers_every_operation() {

@@ -1,0 +1,9 @@
+//! cargo-fuzz target: the JSON 1.1 request decoding of every operation on generated JSON
+//! objects (Cognito's member names and enum strings; see `decode_structured` in
+//! `../harness/wire.rs`).
+#![no_main]
+
+#[path = "../harness/wire.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::decode_structured(data));

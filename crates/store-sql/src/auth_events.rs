@@ -33,7 +33,7 @@ impl SqlStore {
         event: &AuthEventRecord,
         retention: AuthEventRetention,
     ) -> StoreResult<()> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let mut tx = db.begin().await.or_backend()?;
         let written = sqlx::query(
             "INSERT INTO up_auth_events (pool, username_key, event_id, created, body) \

@@ -107,7 +107,7 @@ impl SqlStore {
                 ]);
             }
         }
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         failure::retry_write(|| async {
             let mut tx = db.begin().await.or_backend()?;
             insert_rows(

@@ -53,7 +53,7 @@ impl SqlStore {
         pool: &UserPoolId,
         family: &RefreshFamily,
     ) -> StoreResult<()> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let sql = format!(
             "INSERT INTO up_families ({FAMILY_COLUMNS}, pool) VALUES ({})",
             placeholders(1)
@@ -78,7 +78,7 @@ impl SqlStore {
         marker: &[u8; 32],
         marker_expires_at: i64,
     ) -> StoreResult<bool> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let mark = "INSERT INTO up_markers (pool, marker, expires_at) VALUES ($1, $2, $3) \
                     ON CONFLICT DO NOTHING";
         match self.engine {

@@ -140,7 +140,7 @@ impl GroupStore for SqlStore {
         group: &str,
         username_key: &str,
     ) -> StoreResult<()> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         failure::retry_write(|| async {
             match sqlx::query(
                 "INSERT INTO up_memberships (pool, group_name, username_key) \

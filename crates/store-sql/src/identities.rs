@@ -154,7 +154,7 @@ impl SqlStore {
     }
 
     async fn create_identity_once(&self, identity: &IdentityRecord) -> StoreResult<()> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let mut tx = db.begin().await.or_backend()?;
         let id = identity.identity_id.as_str();
         let pool = identity.identity_pool_id.as_str();
@@ -188,7 +188,7 @@ impl SqlStore {
         logins: &[LoginKey],
         now: i64,
     ) -> StoreResult<IdentityRecord> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let mut tx = db.begin().await.or_backend()?;
         // The write first: it takes the lock (SQLite) before anything is read.
         let pool: Option<String> = sqlx::query_scalar(
@@ -214,7 +214,7 @@ impl SqlStore {
         logins: &[LoginKey],
         now: i64,
     ) -> StoreResult<IdentityRecord> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let mut tx = db.begin().await.or_backend()?;
         let found: Option<String> = sqlx::query_scalar(
             "UPDATE up_identities SET last_modified = $2 WHERE id = $1 RETURNING pool",
@@ -260,7 +260,7 @@ impl SqlStore {
 #[async_trait]
 impl IdentityPoolStore for SqlStore {
     async fn create_identity_pool(&self, pool: IdentityPool) -> StoreResult<()> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let data = to_json(&pool)?;
         let roles = to_json(&RolesCell {
             roles: IdentityPoolRoles::default(),
@@ -376,7 +376,7 @@ impl IdentityPoolStore for SqlStore {
     }
 
     async fn create_identity_keys(&self, keys: StoredKeys) -> StoreResult<StoredKeys> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         failure::retry_write(|| async {
             sqlx::query(
                 "INSERT INTO up_identity_keys (id, sealed) VALUES ($1, $2) ON CONFLICT DO NOTHING",

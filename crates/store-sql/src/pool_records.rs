@@ -105,7 +105,7 @@ impl SqlStore {
         data: String,
         exists: StoreError,
     ) -> StoreResult<()> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let sql = format!("INSERT INTO {table} (pool, {key_column}, data) VALUES ($1, $2, $3)");
         failure::retry_write(|| async {
             failure::written(
@@ -165,7 +165,7 @@ impl SqlStore {
 #[async_trait]
 impl PoolStore for SqlStore {
     async fn create_pool(&self, pool: PoolConfig) -> StoreResult<()> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let data = to_json(&pool)?;
         failure::retry_write(|| async {
             failure::written(
@@ -304,7 +304,7 @@ impl ClientStore for SqlStore {
 #[async_trait]
 impl KeyStore for SqlStore {
     async fn put_signing_keys(&self, pool: &UserPoolId, keys: StoredKeys) -> StoreResult<()> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         failure::retry_write(|| async {
             failure::written(
                 sqlx::query(
@@ -342,7 +342,7 @@ impl KeyStore for SqlStore {
         pool: &UserPoolId,
         keys: StoredKeys,
     ) -> StoreResult<StoredKeys> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         // Of concurrent inserts one stores its row; the others do nothing (PostgreSQL waits
         // for the winner to commit first) and read the winner's back.
         failure::written(
@@ -367,7 +367,7 @@ impl KeyStore for SqlStore {
         expected: &StoredKeys,
         keys: StoredKeys,
     ) -> StoreResult<()> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let changed = failure::written(
             sqlx::query("UPDATE up_signing_keys SET sealed = $3 WHERE pool = $1 AND sealed = $2")
                 .bind(pool.as_str())
@@ -389,7 +389,7 @@ impl KeyStore for SqlStore {
 #[async_trait]
 impl ImportJobStore for SqlStore {
     async fn put_import_job(&self, pool: &UserPoolId, job: ImportJob) -> StoreResult<()> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let mut record = job;
         let csv = record.csv.take();
         let data = to_json(&record)?;
@@ -521,7 +521,7 @@ impl ResourceServerStore for SqlStore {
 #[async_trait]
 impl DomainStore for SqlStore {
     async fn create_domain(&self, record: DomainRecord) -> StoreResult<()> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let data = to_json(&record)?;
         failure::retry_write(|| async {
             failure::written(

@@ -44,7 +44,7 @@ impl SqlStore {
         pool: &UserPoolId,
         record: &ProviderRecord,
     ) -> StoreResult<()> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let data = to_json(record)?;
         let mut tx = db.begin().await.or_backend()?;
         let inserted = sqlx::query(
@@ -77,7 +77,7 @@ impl SqlStore {
         pool: &UserPoolId,
         record: &ProviderRecord,
     ) -> StoreResult<()> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let data = to_json(record)?;
         let mut tx = db.begin().await.or_backend()?;
         let changed =
@@ -194,7 +194,7 @@ impl ProviderStore for SqlStore {
     }
 
     async fn link_provider_user(&self, pool: &UserPoolId, link: ProviderLink) -> StoreResult<()> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let data = to_json(&link)?;
         failure::retry_write(|| async {
             let done = sqlx::query(

@@ -188,9 +188,20 @@ impl SqlStoreOptions {
                 Ok(())
             })
         });
+        let writer = match engine {
+            Engine::Sqlite if !memory => Some(
+                options
+                    .clone()
+                    .max_connections(1)
+                    .connect_lazy(&url)
+                    .or_backend()?,
+            ),
+            _ => None,
+        };
         let pool = options.connect_lazy(&url).or_backend()?;
         Ok(SqlStore {
             pool,
+            writer,
             engine,
             schema: self.schema,
             in_memory: memory,
@@ -204,6 +215,10 @@ impl SqlStoreOptions {
 #[derive(Clone)]
 pub struct SqlStore {
     pub(crate) pool: AnyPool,
+    /// SQLite files: the one connection every write goes through, so concurrent writers queue
+    /// in this process (in order, without SQLite's sleeping busy handler) instead of
+    /// contending for the database's write lock. `None`: writes use `pool`.
+    writer: Option<AnyPool>,
     pub(crate) engine: Engine,
     schema: Option<String>,
     in_memory: bool,
@@ -327,6 +342,9 @@ impl SqlStore {
 
     /// Closes every connection (waiting for those in use).
     pub async fn close(&self) {
+        if let Some(writer) = &self.writer {
+            writer.close().await;
+        }
         self.pool.close().await;
     }
 
@@ -343,6 +361,13 @@ impl SqlStore {
             })
             .await?;
         Ok(&self.pool)
+    }
+
+    /// The connections writes go through (after [`ready`](Self::ready)): SQLite's single
+    /// writer, or the pool.
+    pub(crate) async fn writer(&self) -> StoreResult<&AnyPool> {
+        let pool = self.ready().await?;
+        Ok(self.writer.as_ref().unwrap_or(pool))
     }
 
     /// The case rule of a pool ([`PoolNotFound`](StoreError::PoolNotFound) if there is none).
@@ -365,7 +390,7 @@ impl SqlStore {
     /// Runs a single-statement write whose parameters are all text (again if the database
     /// aborted it as a serialization failure or deadlock); returns how many rows it changed.
     pub(crate) async fn execute_text(&self, sql: &str, args: &[&str]) -> StoreResult<u64> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         failure::retry_write(|| async {
             let mut query = sqlx::query(sql);
             for arg in args {
@@ -464,8 +489,41 @@ mod tests {
         assert_eq!(setting(&store, "PRAGMA journal_mode").await, "wal");
         assert_eq!(setting(&store, "PRAGMA synchronous").await, "2", "FULL");
         assert_eq!(setting(&store, "PRAGMA mmap_size").await, "0");
+        // Writes go through one connection of their own, set up like the others.
+        let writer = store.writer().await.expect("writer");
+        assert_eq!(writer.options().get_max_connections(), 1);
+        assert_eq!(store.pool.options().get_max_connections(), 8);
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(writer)
+            .await
+            .expect("pragma");
+        assert_eq!(synchronous, 2, "FULL on the writer too");
         store.close().await;
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn only_sqlite_files_have_a_single_writer() {
+        let memory = SqlStore::connect("sqlite::memory:").await.expect("store");
+        assert!(
+            memory.writer.is_none(),
+            "one connection is the writer already"
+        );
+        let Ok(url) = std::env::var("USERPOOL_TEST_POSTGRES_URL") else {
+            return;
+        };
+        let schema = format!("up_t_{}_writer", std::process::id());
+        let pg = SqlStoreOptions::new(url)
+            .schema(schema.clone())
+            .connect()
+            .await
+            .expect("store");
+        assert!(pg.writer.is_none(), "PostgreSQL serializes writers itself");
+        let db = pg.ready().await.expect("ready");
+        let _ = db
+            .execute(format!("DROP SCHEMA \"{schema}\" CASCADE").as_str())
+            .await;
+        pg.close().await;
     }
 
     #[tokio::test]

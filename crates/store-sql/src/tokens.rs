@@ -84,7 +84,7 @@ impl SqlStore {
 
     /// Deletes rows of `table` whose `expires_at` is before `now`, a batch at a time.
     async fn purge(&self, table: &str, key: &str, now: i64) -> StoreResult<usize> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let sql = format!(
             "DELETE FROM {table} WHERE ({key}) IN \
              (SELECT {key} FROM {table} WHERE expires_at < $1 LIMIT $2)"
@@ -112,7 +112,7 @@ impl SqlStore {
 #[async_trait]
 impl CodeStore for SqlStore {
     async fn put_code(&self, pool: &UserPoolId, code: CodeRecord) -> StoreResult<()> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let purpose = purpose_key(&code.purpose)?;
         failure::retry_write(|| async {
             failure::written(
@@ -147,7 +147,7 @@ impl CodeStore for SqlStore {
         candidate_hash: &[u8; 32],
         now: i64,
     ) -> StoreResult<()> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let purpose = purpose_key(purpose)?;
         // One statement decides a guess: it takes an attempt from a live code that has one
         // left and, in the same row update, compares the keyed hashes (which reveal nothing
@@ -223,7 +223,7 @@ impl ReplayStore for SqlStore {
         marker: &[u8; 32],
         expires_at: i64,
     ) -> StoreResult<bool> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         failure::retry_write(|| async {
             failure::written(
                 sqlx::query(
@@ -320,7 +320,7 @@ impl RefreshTokenStore for SqlStore {
         new_hash: [u8; 32],
         now: i64,
     ) -> StoreResult<RefreshFamily> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         // One conditional statement: of racing rotations from the same token, one matches.
         let sql = format!(
             "UPDATE up_families SET prev_hash = token_hash, prev_at = $4, token_hash = $5 \
@@ -388,7 +388,7 @@ impl LockoutStore for SqlStore {
         user: &str,
         now: i64,
     ) -> StoreResult<LockoutState> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let row = failure::retry_write(|| async {
             let row = sqlx::query(
                 "INSERT INTO up_lockouts (pool, username_key, failures, last_failure) \
@@ -444,7 +444,7 @@ impl LockoutStore for SqlStore {
     }
 
     async fn purge_failures(&self, prefix: &str, before: i64) -> StoreResult<usize> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let end = crate::users::prefix_end(prefix);
         let range = if end.is_some() {
             "AND username_key < $3"

@@ -428,7 +428,7 @@ impl UserStore for SqlStore {
     }
 
     async fn count_users(&self, pool: &UserPoolId) -> StoreResult<u64> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let n: i64 = failure::read(|| async {
             sqlx::query_scalar("SELECT COUNT(*) FROM up_users WHERE pool = $1")
                 .bind(pool.as_str())
@@ -454,7 +454,7 @@ impl SqlStore {
         let rule = self.case_rule(pool).await?;
         user.version = 1;
         let data = to_json(&user)?;
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let mut tx = db.begin().await.or_backend()?;
         let inserted = sqlx::query(
             "INSERT INTO up_users (pool, username_key, username, sub, version, data) \
@@ -501,7 +501,7 @@ impl SqlStore {
         let rule = self.case_rule(pool).await?;
         let expected = i64::try_from(user.version).map_err(|_| StoreError::VersionConflict)?;
         let data = to_json(&user)?;
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let mut tx = db.begin().await.or_backend()?;
         let row = sqlx::query(
             "UPDATE up_users SET data = $4, version = version + 1 \
@@ -542,7 +542,7 @@ impl SqlStore {
     }
 
     async fn delete_user_once(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<()> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let mut tx = db.begin().await.or_backend()?;
         // Aliases, index rows and memberships go with the row (ON DELETE CASCADE).
         let done = sqlx::query("DELETE FROM up_users WHERE pool = $1 AND username_key = $2")

@@ -21,7 +21,7 @@ impl WebAuthnStore for SqlStore {
         pool: &UserPoolId,
         credential: WebAuthnCredential,
     ) -> StoreResult<()> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let data = to_json(&credential)?;
         let id = hex(&credential.credential_id);
         let inserted = failure::retry_write(|| async {
@@ -90,7 +90,7 @@ impl WebAuthnStore for SqlStore {
         sign_count: u32,
         backed_up: bool,
     ) -> StoreResult<()> {
-        let db = self.ready().await?;
+        let db = self.writer().await?;
         let id = hex(credential_id);
         let updated = failure::retry_write(|| async {
             failure::written(

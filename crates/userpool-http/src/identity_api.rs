@@ -58,11 +58,12 @@ macro_rules! identity_operations {
             }
         }
 
-        /// Runs `action` on `identity` with the JSON `body`.
-        async fn dispatch(identity: &IdentityService, action: &str, body: &[u8]) -> Result<Vec<u8>, Failure> {
+        /// Runs `action` on `identity` with the JSON `body` (each action's future boxed where
+        /// it is made, as in [`crate::operations`]).
+        fn dispatch<'a>(identity: &'a IdentityService, action: &str, body: &'a [u8]) -> crate::operations::Answer<'a> {
             match action {
-                $($name => call(body, |r: $req| identity.$method(r)).await,)*
-                _ => Err(Failure::unknown_operation()),
+                $($name => Box::pin(call(body, move |r: $req| identity.$method(r))),)*
+                _ => Box::pin(std::future::ready(Err(Failure::unknown_operation()))),
             }
         }
     };

@@ -3,6 +3,7 @@
 //! operation's request type and encodes its response.
 
 use std::future::Future;
+use std::pin::Pin;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -26,6 +27,9 @@ where
     serde_json::to_vec(&response).map_err(|_| Failure::internal())
 }
 
+/// An action's answer, on its way.
+pub(crate) type Answer<'a> = Pin<Box<dyn Future<Output = Result<Vec<u8>, Failure>> + Send + 'a>>;
+
 macro_rules! operations {
     ($($name:literal => $component:ident.$method:ident($req:ty), $signed:literal, $category:ident;)*) => {
         /// Every action the adapter serves, by `X-Amz-Target` name.
@@ -40,10 +44,14 @@ macro_rules! operations {
         }
 
         /// Runs `action` on `service` with the JSON `body`.
-        pub(crate) async fn dispatch(service: &Service, action: &str, body: &[u8]) -> Result<Vec<u8>, Failure> {
+        ///
+        /// Each action's future is boxed where it is made: an `async` match over every action
+        /// would reserve stack for all of them at once in a debug build (about 800 KB,
+        /// enough, under axum's own frames, to overflow a 2 MiB worker thread).
+        pub(crate) fn dispatch<'a>(service: &'a Service, action: &str, body: &'a [u8]) -> Answer<'a> {
             match action {
-                $($name => call(body, |r: $req| service.$component().$method(r)).await,)*
-                _ => Err(Failure::unknown_operation()),
+                $($name => Box::pin(call(body, move |r: $req| service.$component().$method(r))),)*
+                _ => Box::pin(std::future::ready(Err(Failure::unknown_operation()))),
             }
         }
     };

@@ -177,7 +177,11 @@ async fn export_import_and_backup_move_a_live_sqlite_server() {
     // Every copy serves alice with her old password.
     for dir in [&same, &moved, &backup, &source] {
         let server = Server::start(&["--data-dir", dir]);
-        assert!(alice_signs_in(&server, &client).await, "{dir}");
+        assert!(
+            alice_signs_in(&server, &client).await,
+            "{dir}: {}",
+            server.stderr()
+        );
         server.sigterm();
         assert!(server.exited().await.0.success());
     }

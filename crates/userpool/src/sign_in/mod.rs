@@ -350,14 +350,18 @@ impl SignIn {
         // The account and, at once, the lockout counter of the name typed: the account's own
         // unless it signs in by an alias (then read again below, once the username is known).
         let login_key = cx.pool.case_rule.fold(sign_in.login());
-        let (mut user, login_state) =
-            tokio::try_join!(self.core.find_user(&cx.pool, sign_in.login()), async {
+        // Boxed: joined inline, the account lookup made this future outgrow a debug build's
+        // worker-thread stack.
+        let (mut user, login_state) = tokio::try_join!(
+            Box::pin(self.core.find_user(&cx.pool, sign_in.login())),
+            async {
                 self.core
                     .store()
                     .lockout_state(&cx.pool.id, &login_key)
                     .await
                     .map_err(crate::Error::from)
-            },)?;
+            },
+        )?;
         if user.is_none()
             && let Some(password) = req.auth_parameters.get("PASSWORD").filter(|_| {
                 matches!(

@@ -13,6 +13,10 @@
 use std::path::{Path, PathBuf};
 
 pub mod facade;
+pub mod load_client;
+pub mod load_report;
+pub mod load_run;
+pub mod sigv4;
 pub mod statements;
 
 /// Where the benches tell criterion to write, so the summary can read it back.

@@ -3,6 +3,7 @@
 #![no_main]
 
 #[path = "../harness/wire.rs"]
+#[allow(dead_code, reason = "the harness serves both wire targets")]
 mod harness;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::decode_request(data));

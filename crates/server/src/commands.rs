@@ -16,6 +16,24 @@ pub(crate) fn settings(common: &StoreCommandArgs) -> Result<StoreSettings> {
     Ok(StoreSettings::resolve(&common.store, &file))
 }
 
+/// Runs `work` with a [`Service`] over the store the settings name (the master key read, the
+/// store opened without migrating), then closes a SQL store's connections whatever `work`
+/// returned.
+pub(crate) async fn with_service<T>(
+    common: &StoreCommandArgs,
+    work: impl AsyncFnOnce(&Service) -> Result<T>,
+) -> Result<T> {
+    let settings = settings(common)?;
+    let master_key = secrets::master_key(&settings.master_key_file, false)?;
+    let opened = store::open(&settings, false).await?;
+    let service = Service::builder(opened.store.clone(), master_key).build()?;
+    let outcome = work(&service).await;
+    if let Some(sql) = &opened.sql {
+        sql.close().await;
+    }
+    outcome
+}
+
 /// `migrate apply` / `migrate status`.
 pub async fn migrate(args: &MigrateArgs) -> Result<()> {
     let settings = settings(&args.common)?;
@@ -100,11 +118,7 @@ pub async fn check(args: &StoreCommandArgs) -> Result<()> {
 
 /// `rotate-keys`: new signing keys for every pool, or the pools named.
 pub async fn rotate_keys(args: &RotateKeysArgs) -> Result<()> {
-    let settings = settings(&args.common)?;
-    let master_key = secrets::master_key(&settings.master_key_file, false)?;
-    let opened = store::open(&settings, false).await?;
-    let service = Service::builder(opened.store.clone(), master_key).build()?;
-    let outcome = async {
+    with_service(&args.common, async |service| {
         let pools = if args.pools.is_empty() {
             let mut pools = Vec::new();
             let mut next_token = None;
@@ -138,10 +152,6 @@ pub async fn rotate_keys(args: &RotateKeysArgs) -> Result<()> {
         }
         println!("rotated the signing keys of {} pool(s)", pools.len());
         Ok(())
-    }
-    .await;
-    if let Some(sql) = &opened.sql {
-        sql.close().await;
-    }
-    outcome
+    })
+    .await
 }

@@ -398,7 +398,7 @@ impl FacadeEvents {
     pub fn targets() -> tracing_subscriber::filter::Targets {
         tracing_subscriber::filter::Targets::new()
             .with_target("userpool::metrics", tracing::Level::TRACE)
-            .with_target("userpool::audit", tracing::Level::TRACE)
+            .with_target(userpool::AUDIT_TARGET, tracing::Level::TRACE)
     }
 }
 
@@ -444,7 +444,7 @@ impl<S: tracing::Subscriber> Layer<S> for FacadeEvents {
             ("userpool::metrics", Some("throttled")) => {
                 m.throttled.inc();
             }
-            ("userpool::audit", _) => {
+            (userpool::AUDIT_TARGET, _) => {
                 if fields.outcome.as_deref() == Some("failure") {
                     Metrics::pool_counter(&m.failures, pool);
                     if fields
@@ -481,14 +481,14 @@ mod tests {
                 .build()
                 .expect("runtime");
             runtime.block_on(FACTS.scope(facts.clone(), async {
-                tracing::info!(target: "userpool::audit", operation = "InitiateAuth", pool = %"us-east-1_A", client = %"c1");
+                userpool::audit!(operation = "InitiateAuth", pool = %"us-east-1_A", client = %"c1");
                 tracing::info!(target: "userpool::metrics", counter = "sign_in", pool = %"us-east-1_A", sub = %"s-1");
                 tracing::info!(target: "userpool::metrics", counter = "token_refresh", pool = %"us-east-1_A", sub = %"s-2");
                 tracing::info!(target: "userpool::metrics", counter = "token_refresh", pool = %"us-east-1_A", sub = %"s-1");
                 tracing::debug!(target: "userpool::metrics", counter = "trigger", trigger = "PreSignUp", pool = %"us-east-1_A", outcome = "Success", seconds = 0.002);
                 tracing::debug!(target: "userpool::metrics", counter = "trigger", trigger = "PreSignUp", pool = %"us-east-1_A", outcome = "UserLambdaValidationException", seconds = 0.004);
                 tracing::info!(target: "userpool::metrics", counter = "sign_up", pool = %"us-east-1_A");
-                tracing::info!(target: "userpool::audit", pool = %"us-east-1_A", outcome = "failure", error = ?"PasswordAttemptsExceeded { until: 9 }");
+                userpool::audit!(pool = %"us-east-1_A", outcome = "failure", error = ?"PasswordAttemptsExceeded { until: 9 }");
                 tracing::info!(target: "userpool::metrics", counter = "throttled", action = %"SignUp");
             }));
         });

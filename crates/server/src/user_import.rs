@@ -14,9 +14,8 @@ use userpool::Service;
 use userpool::wire::{UserImportJobRequest, UserImportJobType};
 
 use crate::cli::{ImportErrorsArgs, ImportUsersArgs};
-use crate::commands::settings;
+use crate::commands::with_service;
 use crate::error::{Error, Result};
-use crate::{secrets, store};
 
 /// How often the progress bar reads the job's counts.
 const POLL: Duration = Duration::from_millis(200);
@@ -52,15 +51,10 @@ fn counts(job: &UserImportJobType) -> String {
 pub async fn import_users(args: &ImportUsersArgs) -> Result<()> {
     let csv = std::fs::read(&args.file)
         .map_err(Error::io(format!("cannot read {}", args.file.display())))?;
-    let settings = settings(&args.common)?;
-    let master_key = secrets::master_key(&settings.master_key_file, false)?;
-    let opened = store::open(&settings, false).await?;
-    let service = Service::builder(opened.store.clone(), master_key).build()?;
-    let outcome = run_job(&service, args, csv).await;
-    if let Some(sql) = &opened.sql {
-        sql.close().await;
-    }
-    outcome
+    with_service(&args.common, async |service| {
+        run_job(service, args, csv).await
+    })
+    .await
 }
 
 async fn run_job(service: &Service, args: &ImportUsersArgs, csv: Vec<u8>) -> Result<()> {
@@ -162,15 +156,10 @@ async fn print_errors(service: &Service, pool: &str, job: &str, limit: usize) ->
 
 /// `import-errors`: the rows a job refused, with their line and reason.
 pub async fn import_errors(args: &ImportErrorsArgs) -> Result<()> {
-    let settings = settings(&args.common)?;
-    let master_key = secrets::master_key(&settings.master_key_file, false)?;
-    let opened = store::open(&settings, false).await?;
-    let service = Service::builder(opened.store.clone(), master_key).build()?;
-    let outcome = print_errors(&service, &args.pool, &args.job, usize::MAX).await;
-    if let Some(sql) = &opened.sql {
-        sql.close().await;
-    }
-    outcome
+    with_service(&args.common, async |service| {
+        print_errors(service, &args.pool, &args.job, usize::MAX).await
+    })
+    .await
 }
 
 #[cfg(test)]

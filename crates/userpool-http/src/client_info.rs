@@ -85,13 +85,19 @@ pub(crate) async fn resolve(
     mut request: Request,
     next: Next,
 ) -> Response {
+    note(&state.config, &mut request);
+    next.run(request).await
+}
+
+/// Resolves who sent `request` (its peer address and, from trusted proxies, the forwarded
+/// headers) and notes it in the request's extensions as a [`ClientInfo`].
+pub(crate) fn note(config: &HttpConfig, request: &mut Request) {
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip());
-    let info = ClientInfo::resolve(&state.config, peer, request.headers());
+    let info = ClientInfo::resolve(config, peer, request.headers());
     request.extensions_mut().insert(info);
-    next.run(request).await
 }
 
 #[cfg(test)]

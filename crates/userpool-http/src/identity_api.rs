@@ -6,12 +6,11 @@
 //! ([`HttpConfig::identity`]) or alone ([`identity_router`]).
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, OriginalUri, Request, State};
+use axum::extract::{OriginalUri, Request, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::middleware::Next;
@@ -242,12 +241,7 @@ async fn alone_client_info(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip());
-    let info = ClientInfo::resolve(&state.config, peer, request.headers());
-    request.extensions_mut().insert(info);
+    crate::client_info::note(&state.config, &mut request);
     next.run(request).await
 }
 

@@ -330,7 +330,7 @@ pub(crate) fn authenticate(
         } else {
             StatusCode::BAD_REQUEST
         };
-        tracing::info!(target: "userpool::audit", outcome = "signature refused", exception);
+        userpool::audit!(outcome = "signature refused", exception);
         Failure::new(status, exception, message)
     })
 }

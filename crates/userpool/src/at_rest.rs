@@ -124,10 +124,10 @@ impl Core {
         }
         match self.save_user(pool, user).await {
             Ok(_) => {
-                tracing::debug!(target: "userpool::audit", pool = %pool.id.as_str(), "verifier upgraded with its powers");
+                crate::audit!(debug: pool = %pool.id.as_str(), "verifier upgraded with its powers");
             }
             Err(e) => {
-                tracing::debug!(target: "userpool::audit", pool = %pool.id.as_str(), error = %e.exception_name(), "verifier upgrade skipped");
+                crate::audit!(debug: pool = %pool.id.as_str(), error = %e.exception_name(), "verifier upgrade skipped");
             }
         }
     }

@@ -336,7 +336,7 @@ impl Core {
             {
                 Ok(()) => {
                     self.install(&pool.id, sealed, now)?;
-                    tracing::info!(target: "userpool::audit", operation = "RotateSigningKeys", pool = %pool.id.as_str(), id_kid = %id_key.kid(), access_kid = %access_key.kid(), retired_until = until);
+                    crate::audit!(operation = "RotateSigningKeys", pool = %pool.id.as_str(), id_kid = %id_key.kid(), access_kid = %access_key.kid(), retired_until = until);
                     return Ok(SigningKeyRotation {
                         id_token_kid: id_key.kid().to_owned(),
                         access_token_kid: access_key.kid().to_owned(),

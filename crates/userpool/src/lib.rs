@@ -164,6 +164,7 @@ pub use admin::Admin;
 pub use admin::import_jobs::{IMPORT_URL_SECONDS, MAX_IMPORT_CSV_BYTES};
 pub use admin::import_worker::{BATCH_ROWS, MAX_KEPT_ERRORS, STALE_SECONDS};
 pub use admin::ui::{MAX_CSS_BYTES, MAX_LOGO_BYTES};
+pub use audit::TARGET as AUDIT_TARGET;
 pub use builder::ServiceBuilder;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use code_encryption::{CodeContext, CodeEncryptor};
@@ -196,6 +197,9 @@ pub use srp_client::SrpSignIn;
 pub use threat::ThreatProtection;
 pub use threat::source::with_source_ip;
 pub use tokens::{ADMIN_SCOPE, Tokens};
+/// For [`audit!`]: the `tracing` it expands to, whatever the caller depends on.
+#[doc(hidden)]
+pub use tracing as __tracing;
 /// The standard attributes every pool has (names, order).
 pub use user_pool_model::StandardAttribute;
 /// Threat protection's pure parts (breached-password filter, scorer, configuration types).

@@ -87,7 +87,35 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
     }
 }
 
+/// What the sign-in page shows above its form.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Above {
+    /// Nothing.
+    Nothing,
+    /// A notice (after a confirmation or a reset).
+    Notice(Text),
+    /// An error.
+    Error(Text),
+}
+
 impl Ctx {
+    /// The sign-in page with `username` filled in and `above` over the form.
+    pub(crate) fn sign_in_page(
+        &self,
+        status: StatusCode,
+        request: &HostedRequest,
+        username: &str,
+        above: Above,
+    ) -> Response {
+        let mut page = self.page(request);
+        match above {
+            Above::Nothing => {}
+            Above::Notice(text) => page.notice = Some(text),
+            Above::Error(text) => page.error = Some(text),
+        }
+        self.html(status, page.sign_in(super::login_label(request), username))
+    }
+
     pub(crate) fn page<'a>(&'a self, request: &'a HostedRequest) -> Page<'a> {
         Page {
             lang: self.lang,
@@ -346,7 +374,7 @@ impl FromRequest<Arc<AppState>> for HostedForm {
                 Ok(Self { ctx, request, form })
             }
             _ => {
-                tracing::info!(target: "userpool::audit", page = "hosted", outcome = "csrf refused");
+                userpool::audit!(page = "hosted", outcome = "csrf refused");
                 if parts.uri.path().ends_with("/passkeys/add") {
                     // That page again, with a fresh token (its links are relative to it).
                     return Err(redirect(
@@ -354,11 +382,11 @@ impl FromRequest<Arc<AppState>> for HostedForm {
                         &format!("add?{}", request.query),
                     ));
                 }
-                let mut page = ctx.page(&request);
-                page.error = Some(Text::FormExpired);
-                Err(ctx.html(
+                Err(ctx.sign_in_page(
                     StatusCode::FORBIDDEN,
-                    page.sign_in(super::login_label(&request), ""),
+                    &request,
+                    "",
+                    Above::Error(Text::FormExpired),
                 ))
             }
         }

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use userpool::wire::SecretString;
 
-use super::context::{HostedForm, HostedPage};
+use super::context::{Above, HostedForm, HostedPage};
 use super::i18n::Text;
 use super::login_label;
 use crate::routes::AppState;
@@ -62,13 +62,12 @@ pub(crate) async fn reset_post(State(state): State<Arc<AppState>>, posted: Hoste
         .hosted_confirm_forgot_password(&hosted, &username, &code, &password)
         .await
     {
-        Ok(()) => {
-            page.notice = Some(Text::PasswordChanged);
-            ctx.html(
-                StatusCode::OK,
-                page.sign_in(login_label(&hosted), &username),
-            )
-        }
+        Ok(()) => ctx.sign_in_page(
+            StatusCode::OK,
+            &hosted,
+            &username,
+            Above::Notice(Text::PasswordChanged),
+        ),
         Err(e) => {
             page.failed(&e);
             ctx.html(StatusCode::OK, page.reset(&username))

@@ -13,9 +13,9 @@ use axum::response::Response;
 use userpool::wire::{HostedRequest, HostedStep, SecretString};
 use userpool::{Error, ErrorKind};
 
-use super::context::{Ctx, HostedForm, HostedPage, redirect};
+use super::context::{Above, Ctx, HostedForm, HostedPage, redirect};
 use super::i18n::{Text, error_text};
-use super::{cookies, login_label, qr};
+use super::{cookies, qr};
 use crate::routes::AppState;
 
 pub(crate) async fn login_get(State(state): State<Arc<AppState>>, page: HostedPage) -> Response {
@@ -29,10 +29,7 @@ pub(crate) async fn login_get(State(state): State<Arc<AppState>>, page: HostedPa
     {
         return redirect(StatusCode::FOUND, &location);
     }
-    ctx.html(
-        StatusCode::OK,
-        ctx.page(&request).sign_in(login_label(&request), ""),
-    )
+    ctx.sign_in_page(StatusCode::OK, &request, "", Above::Nothing)
 }
 
 pub(crate) async fn login_post(State(state): State<Arc<AppState>>, posted: HostedForm) -> Response {
@@ -64,14 +61,12 @@ pub(crate) async fn login_post(State(state): State<Arc<AppState>>, posted: Hoste
             page.notice = Some(Text::NotConfirmed);
             ctx.html(StatusCode::OK, page.confirm(&username))
         }
-        Err(e) => {
-            let mut page = ctx.page(&hosted);
-            page.failed(&e);
-            ctx.html(
-                StatusCode::OK,
-                page.sign_in(login_label(&hosted), &username),
-            )
-        }
+        Err(e) => ctx.sign_in_page(
+            StatusCode::OK,
+            &hosted,
+            &username,
+            Above::Error(error_text(e.kind())),
+        ),
     }
 }
 
@@ -98,12 +93,12 @@ async fn passwordless(
     match outcome {
         Ok(step) => step_response(state, ctx, hosted, username, step).await,
         Err(e) => {
-            let mut page = ctx.page(hosted);
-            page.failed(&e);
-            if e.kind() == ErrorKind::InvalidParameter && !username.is_empty() {
-                page.error = Some(Text::MethodUnavailable);
-            }
-            ctx.html(StatusCode::OK, page.sign_in(login_label(hosted), username))
+            let text = if e.kind() == ErrorKind::InvalidParameter && !username.is_empty() {
+                Text::MethodUnavailable
+            } else {
+                error_text(e.kind())
+            };
+            ctx.sign_in_page(StatusCode::OK, hosted, username, Above::Error(text))
         }
     }
 }
@@ -194,12 +189,11 @@ async fn totp_setup(
 }
 
 fn sign_in_again(ctx: &Ctx, hosted: &HostedRequest, e: &Error) -> Response {
-    let mut page = ctx.page(hosted);
-    page.error = Some(match e.kind() {
+    let text = match e.kind() {
         ErrorKind::NotAuthorized => Text::SessionExpired,
         other => error_text(other),
-    });
-    ctx.html(StatusCode::OK, page.sign_in(login_label(hosted), ""))
+    };
+    ctx.sign_in_page(StatusCode::OK, hosted, "", Above::Error(text))
 }
 
 pub(crate) async fn challenge_post(
@@ -257,11 +251,11 @@ pub(crate) async fn challenge_post(
         Err(_) if challenge == "WEB_AUTHN" => {
             // A refused or missing passkey: back to the sign-in page (a new ceremony needs a
             // new challenge).
-            let mut page = ctx.page(&hosted);
-            page.error = Some(Text::PasskeyFailed);
-            ctx.html(
+            ctx.sign_in_page(
                 StatusCode::OK,
-                page.sign_in(login_label(&hosted), &username),
+                &hosted,
+                &username,
+                Above::Error(Text::PasskeyFailed),
             )
         }
         Err(e)

@@ -8,9 +8,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use userpool::wire::{Attribute, HostedRequest, SecretString};
 
-use super::context::{HostedForm, HostedPage};
+use super::context::{Above, HostedForm, HostedPage};
 use super::i18n::Text;
-use super::login_label;
 use crate::routes::AppState;
 
 fn sign_up_fields(hosted: &HostedRequest) -> (Option<Text>, Vec<String>) {
@@ -65,14 +64,12 @@ pub(crate) async fn signup_post(
         .hosted_sign_up(&hosted, &username, &password, attributes)
         .await
     {
-        Ok(r) if r.user_confirmed => {
-            let mut page = ctx.page(&hosted);
-            page.notice = Some(Text::Confirmed);
-            ctx.html(
-                StatusCode::OK,
-                page.sign_in(login_label(&hosted), &username),
-            )
-        }
+        Ok(r) if r.user_confirmed => ctx.sign_in_page(
+            StatusCode::OK,
+            &hosted,
+            &username,
+            Above::Notice(Text::Confirmed),
+        ),
         Ok(_) => ctx.html(StatusCode::OK, ctx.page(&hosted).confirm(&username)),
         Err(e) => {
             let values: Vec<(String, String)> = form
@@ -117,13 +114,12 @@ pub(crate) async fn confirm_post(
         .hosted_confirm_sign_up(&hosted, &username, &code)
         .await
     {
-        Ok(()) => {
-            page.notice = Some(Text::Confirmed);
-            ctx.html(
-                StatusCode::OK,
-                page.sign_in(login_label(&hosted), &username),
-            )
-        }
+        Ok(()) => ctx.sign_in_page(
+            StatusCode::OK,
+            &hosted,
+            &username,
+            Above::Notice(Text::Confirmed),
+        ),
         Err(e) => {
             page.failed(&e);
             ctx.html(StatusCode::OK, page.confirm(&username))

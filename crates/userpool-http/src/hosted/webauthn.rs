@@ -129,7 +129,7 @@ pub(crate) async fn passkeys_add_get(
             redirect(StatusCode::FOUND, &format!("../login?{}", request.query))
         }
         Err(e) => {
-            tracing::info!(target: "userpool::audit", page = "passkeys/add", outcome = "unavailable", kind = ?e.kind());
+            userpool::audit!(page = "passkeys/add", outcome = "unavailable", kind = ?e.kind());
             ctx.error("passkeys_unavailable")
         }
     }
@@ -159,7 +159,7 @@ pub(crate) async fn passkeys_add_post(
             &format!("../login?{}", request.query),
         ),
         Err(e) => {
-            tracing::info!(target: "userpool::audit", page = "passkeys/add", outcome = "refused", kind = ?e.kind());
+            userpool::audit!(page = "passkeys/add", outcome = "refused", kind = ?e.kind());
             // A fresh ceremony (the failed one's challenge may be spent).
             let options = hosted
                 .hosted_passkey_options(&request, cookie.as_deref())

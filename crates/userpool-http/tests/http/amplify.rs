@@ -18,16 +18,7 @@ fn dir() -> PathBuf {
 
 /// `npm ci` unless the pinned dependencies are installed already.
 fn install() {
-    let dir = dir();
-    if dir.join("node_modules/aws-amplify").is_dir() {
-        return;
-    }
-    let status = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-        .current_dir(&dir)
-        .status()
-        .expect("npm (Node.js) is needed for the Amplify test");
-    assert!(status.success(), "npm ci failed in {}", dir.display());
+    crate::node::install(&dir(), "aws-amplify");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

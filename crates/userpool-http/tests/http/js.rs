@@ -14,16 +14,7 @@ fn js_dir() -> PathBuf {
 
 /// `npm ci` unless the pinned dependencies are installed already.
 fn install() {
-    let dir = js_dir();
-    if dir.join("node_modules/amazon-cognito-identity-js").is_dir() {
-        return;
-    }
-    let status = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-        .current_dir(&dir)
-        .status()
-        .expect("npm (Node.js) is needed for the real-client JavaScript tests");
-    assert!(status.success(), "npm ci failed in {}", dir.display());
+    crate::node::install(&js_dir(), "amazon-cognito-identity-js");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,6 +11,7 @@ mod hosted_passwordless;
 mod identity;
 mod js;
 mod moto;
+mod node;
 mod oauth;
 mod passkey_browser;
 mod passwordless;

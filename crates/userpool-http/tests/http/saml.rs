@@ -34,21 +34,9 @@ fn saml_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/saml")
 }
 
-/// `npm ci` once per test run, unless the pinned IdP library is installed already.
+/// `npm ci` unless the pinned IdP library is installed already.
 fn install() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let dir = saml_dir();
-        if dir.join("node_modules/samlify").is_dir() {
-            return;
-        }
-        let status = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-            .current_dir(&dir)
-            .status()
-            .expect("npm (Node.js) is needed for the SAML tests");
-        assert!(status.success(), "npm ci failed in {}", dir.display());
-    });
+    crate::node::install(&saml_dir(), "samlify");
 }
 
 /// The IdP process, killed when dropped.

@@ -160,7 +160,7 @@ impl Accounts {
                 Err(e) => return Err(self.core.store_error(&e)),
             }
         };
-        tracing::info!(target: "userpool::audit", operation = "AdminCreateUser", pool = %pool.id.as_str(), sub = %user.sub);
+        crate::audit!(operation = "AdminCreateUser", pool = %pool.id.as_str(), sub = %user.sub);
         if !suppress {
             let mediums = if req.desired_delivery_mediums.is_empty() {
                 vec!["SMS".to_owned()]

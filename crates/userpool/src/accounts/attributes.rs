@@ -187,7 +187,7 @@ impl Accounts {
                 ))
             })
             .await?;
-        tracing::info!(target: "userpool::audit", operation = "UpdateUserAttributes", pool = %auth.pool.id.as_str(), sub = %user.sub);
+        crate::audit!(operation = "UpdateUserAttributes", pool = %auth.pool.id.as_str(), sub = %user.sub);
         let caller = Caller {
             client_id: &auth.client_id,
             metadata: Some(&req.client_metadata),
@@ -238,7 +238,7 @@ impl Accounts {
                 Ok(apply_attributes(&pool, user, &req.user_attributes, true))
             })
             .await?;
-        tracing::info!(target: "userpool::audit", operation = "AdminUpdateUserAttributes", pool = %pool.id.as_str(), sub = %user.sub);
+        crate::audit!(operation = "AdminUpdateUserAttributes", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(Empty {})
     }
 
@@ -371,7 +371,7 @@ impl Accounts {
             .store()
             .delete_user(&pool.id, &pool.case_rule.fold(&user.username))
             .await?;
-        tracing::info!(target: "userpool::audit", operation = "DeleteUser", pool = %pool.id.as_str(), sub = %user.sub);
+        crate::audit!(operation = "DeleteUser", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(Empty {})
     }
 
@@ -383,7 +383,7 @@ impl Accounts {
         user.enabled = false;
         let user = self.core.save_user(&pool, user).await?;
         self.tokens.sign_out_everywhere(&pool, &user).await?;
-        tracing::info!(target: "userpool::audit", operation = "AdminDisableUser", pool = %pool.id.as_str(), sub = %user.sub);
+        crate::audit!(operation = "AdminDisableUser", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(Empty {})
     }
 

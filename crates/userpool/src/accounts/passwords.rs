@@ -123,7 +123,7 @@ impl Accounts {
                 &caller,
             )
             .await?;
-        tracing::info!(target: "userpool::audit", operation = "ForgotPassword", pool = %pool.id.as_str(), sub = %user.sub);
+        crate::audit!(operation = "ForgotPassword", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(CodeDeliveryResponse {
             code_delivery_details: details,
         })
@@ -201,7 +201,7 @@ impl Accounts {
             .store()
             .reset_failures(&pool.id, &pool.case_rule.fold(&user.username))
             .await;
-        tracing::info!(target: "userpool::audit", operation = "ConfirmForgotPassword", pool = %pool.id.as_str(), sub = %user.sub);
+        crate::audit!(operation = "ConfirmForgotPassword", pool = %pool.id.as_str(), sub = %user.sub);
         self.core
             .record_account_event(
                 &pool,
@@ -295,7 +295,7 @@ impl Accounts {
         )?);
         self.core.save_user(pool, changed).await?;
         self.core.store().reset_failures(&pool.id, &key).await?;
-        tracing::info!(target: "userpool::audit", operation = "ChangePassword", pool = %pool.id.as_str(), sub = %user.sub);
+        crate::audit!(operation = "ChangePassword", pool = %pool.id.as_str(), sub = %user.sub);
         self.core
             .record_account_event(
                 pool,
@@ -336,7 +336,7 @@ impl Accounts {
             );
         changed.session_epoch = changed.session_epoch.wrapping_add(1);
         self.core.save_user(&pool, changed).await?;
-        tracing::info!(target: "userpool::audit", operation = "AdminSetUserPassword", pool = %pool.id.as_str(), sub = %user.sub);
+        crate::audit!(operation = "AdminSetUserPassword", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(Empty {})
     }
 
@@ -367,7 +367,7 @@ impl Accounts {
                 )
                 .await?;
         }
-        tracing::info!(target: "userpool::audit", operation = "AdminResetUserPassword", pool = %pool.id.as_str(), sub = %user.sub);
+        crate::audit!(operation = "AdminResetUserPassword", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(Empty {})
     }
 }

@@ -173,7 +173,7 @@ impl Accounts {
                 }
                 other => self.core.store_error(&other),
             })?;
-        tracing::info!(target: "userpool::audit", operation = "SignUp", pool = %pool.id.as_str(), client = %client.id.as_str(), sub = %user.sub);
+        crate::audit!(operation = "SignUp", pool = %pool.id.as_str(), client = %client.id.as_str(), sub = %user.sub);
         self.core
             .record_account_event(&pool, &user_key, EventType::SignUp, true, breached, &origin)
             .await?;
@@ -240,7 +240,7 @@ impl Accounts {
         let user = self
             .save_claiming_aliases(&pool, user, req.force_alias_creation)
             .await?;
-        tracing::info!(target: "userpool::audit", operation = "ConfirmSignUp", pool = %pool.id.as_str(), sub = %user.sub);
+        crate::audit!(operation = "ConfirmSignUp", pool = %pool.id.as_str(), sub = %user.sub);
         let caller = Caller {
             client_id: client.id.as_str(),
             metadata: Some(&req.client_metadata),
@@ -376,7 +376,7 @@ impl Accounts {
         let mut user = self.core.require_user(&pool, &req.username).await?;
         user.status = user.status.confirm_sign_up()?;
         let user = self.core.save_user(&pool, user).await?;
-        tracing::info!(target: "userpool::audit", operation = "AdminConfirmSignUp", pool = %pool.id.as_str(), sub = %user.sub);
+        crate::audit!(operation = "AdminConfirmSignUp", pool = %pool.id.as_str(), sub = %user.sub);
         let caller = Caller {
             client_id: "",
             metadata: Some(&req.client_metadata),

@@ -218,7 +218,7 @@ impl Admin {
             .store()
             .create_client(&pool.id, self.core.seal_client(&pool.id, &client)?)
             .await?;
-        tracing::info!(target: "userpool::audit", operation = "CreateUserPoolClient", pool = %pool.id.as_str(), client = %client.id.as_str());
+        crate::audit!(operation = "CreateUserPoolClient", pool = %pool.id.as_str(), client = %client.id.as_str());
         Ok(UserPoolClientResponse {
             user_pool_client: client_type(&pool, &client),
         })
@@ -266,7 +266,7 @@ impl Admin {
             .store()
             .put_client(&pool.id, self.core.seal_client(&pool.id, &client)?)
             .await?;
-        tracing::info!(target: "userpool::audit", operation = "UpdateUserPoolClient", pool = %pool.id.as_str(), client = %client.id.as_str());
+        crate::audit!(operation = "UpdateUserPoolClient", pool = %pool.id.as_str(), client = %client.id.as_str());
         Ok(UserPoolClientResponse {
             user_pool_client: client_type(&pool, &client),
         })
@@ -280,7 +280,7 @@ impl Admin {
             .store()
             .delete_client(&pool.id, &client.id)
             .await?;
-        tracing::info!(target: "userpool::audit", operation = "DeleteUserPoolClient", pool = %pool.id.as_str(), client = %client.id.as_str());
+        crate::audit!(operation = "DeleteUserPoolClient", pool = %pool.id.as_str(), client = %client.id.as_str());
         Ok(Empty {})
     }
 

@@ -49,7 +49,7 @@ impl Admin {
             .create_group(&pool.id, group.clone())
             .await
             .map_err(|e| self.group_error(e))?;
-        tracing::info!(target: "userpool::audit", operation = "CreateGroup", pool = %pool.id.as_str(), group = %group.name);
+        crate::audit!(operation = "CreateGroup", pool = %pool.id.as_str(), group = %group.name);
         Ok(GroupResponse {
             group: GroupType::of(&group, pool.id.as_str()),
         })
@@ -102,7 +102,7 @@ impl Admin {
             .delete_group(&pool.id, &group.name)
             .await
             .map_err(|e| self.group_error(e))?;
-        tracing::info!(target: "userpool::audit", operation = "DeleteGroup", pool = %pool.id.as_str(), group = %group.name);
+        crate::audit!(operation = "DeleteGroup", pool = %pool.id.as_str(), group = %group.name);
         Ok(Empty {})
     }
 
@@ -154,7 +154,7 @@ impl Admin {
             .add_to_group(&pool.id, &group.name, &key)
             .await
             .map_err(|e| self.group_error(e))?;
-        tracing::info!(target: "userpool::audit", operation = "AdminAddUserToGroup", pool = %pool.id.as_str(), group = %group.name, sub = %user.sub);
+        crate::audit!(operation = "AdminAddUserToGroup", pool = %pool.id.as_str(), group = %group.name, sub = %user.sub);
         Ok(Empty {})
     }
 

@@ -268,7 +268,7 @@ impl Worker {
             .put_import_job(&self.pool.id, self.job.clone())
             .await
         {
-            tracing::error!(target: "userpool::audit", pool = %self.pool.id.as_str(), job = %self.job.id, error = %e, "import job progress not saved");
+            crate::audit!(error: pool = %self.pool.id.as_str(), job = %self.job.id, error = %e, "import job progress not saved");
         }
         true
     }
@@ -279,6 +279,6 @@ impl Worker {
         self.job.completed = Some(self.core.now());
         self.control.stop.store(false, Ordering::Release);
         self.save().await;
-        tracing::info!(target: "userpool::audit", operation = "UserImportJob", pool = %self.pool.id.as_str(), job = %self.job.id, status, imported = self.job.imported, skipped = self.job.skipped, failed = self.job.failed);
+        crate::audit!(operation = "UserImportJob", pool = %self.pool.id.as_str(), job = %self.job.id, status, imported = self.job.imported, skipped = self.job.skipped, failed = self.job.failed);
     }
 }

@@ -296,7 +296,7 @@ impl Admin {
             let _ = self.core.store().delete_pool(&pool.id).await;
             return Err(e);
         }
-        tracing::info!(target: "userpool::audit", operation = "CreateUserPool", pool = %pool.id.as_str());
+        crate::audit!(operation = "CreateUserPool", pool = %pool.id.as_str());
         Ok(UserPoolResponse {
             user_pool: self.user_pool_type(&pool).await?,
         })
@@ -327,7 +327,7 @@ impl Admin {
         };
         pool.modified = self.core.now();
         self.core.store().put_pool(pool.clone()).await?;
-        tracing::info!(target: "userpool::audit", operation = "UpdateUserPool", pool = %pool.id.as_str());
+        crate::audit!(operation = "UpdateUserPool", pool = %pool.id.as_str());
         Ok(Empty {})
     }
 
@@ -342,7 +342,7 @@ impl Admin {
         }
         self.core.store().delete_pool(&pool.id).await?;
         self.core.forget_keys(&pool.id);
-        tracing::info!(target: "userpool::audit", operation = "DeleteUserPool", pool = %pool.id.as_str());
+        crate::audit!(operation = "DeleteUserPool", pool = %pool.id.as_str());
         Ok(Empty {})
     }
 

@@ -149,7 +149,7 @@ impl Admin {
             domain.ui.insert(key.clone(), ui.clone());
             self.core.store().put_domain(domain).await?;
         }
-        tracing::info!(target: "userpool::audit", operation = "SetUICustomization", pool = %req.user_pool_id, client = %key);
+        crate::audit!(operation = "SetUICustomization", pool = %req.user_pool_id, client = %key);
         Ok(self.ui_response(&req.user_pool_id, &key, Some(&ui)).await)
     }
 

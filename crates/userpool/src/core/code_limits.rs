@@ -55,7 +55,7 @@ impl Core {
             .record_failure(&pool.id, key, self.now())
             .await?;
         if state.failures > cap {
-            tracing::warn!(target: "userpool::audit", pool = %pool.id.as_str(), "hourly code limit reached");
+            crate::audit!(warn: pool = %pool.id.as_str(), "hourly code limit reached");
             return Err(limit_exceeded());
         }
         Ok(())

@@ -72,7 +72,7 @@ impl Core {
             }
             Err(e) => return Err(self.store_error(&e)),
         };
-        tracing::info!(target: "userpool::audit", operation = "UserMigration", pool = %pool.id.as_str(), sub = %user.sub, source = ?source);
+        crate::audit!(operation = "UserMigration", pool = %pool.id.as_str(), sub = %user.sub, source = ?source);
         Ok(Some(user))
     }
 }

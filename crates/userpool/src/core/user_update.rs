@@ -60,7 +60,7 @@ impl Core {
                 Err(e) => return Err(self.store_error(&e)),
             }
         }
-        tracing::warn!(target: "userpool::audit", pool = %pool.id.as_str(), attempts = MAX_WRITE_ATTEMPTS, "user update lost every race");
+        crate::audit!(warn: pool = %pool.id.as_str(), attempts = MAX_WRITE_ATTEMPTS, "user update lost every race");
         Err(self.store_error(&StoreError::VersionConflict))
     }
 }

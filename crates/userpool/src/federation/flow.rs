@@ -200,7 +200,7 @@ impl Federation {
             &outgoing,
         )
         .map_err(|e| e.to_string())?;
-        tracing::info!(target: "userpool::audit", operation = "AuthorizeWithProvider", pool = %pool.id.as_str(), provider = %provider.record.name);
+        crate::audit!(operation = "AuthorizeWithProvider", pool = %pool.id.as_str(), provider = %provider.record.name);
         Ok(FederatedAuthorize::Provider {
             location,
             pool_id: pool.id.as_str().to_owned(),

@@ -133,7 +133,7 @@ impl Federation {
         );
         user.attributes.insert("identities".into(), identities);
         self.core.save_user(&pool, user).await?;
-        tracing::info!(target: "userpool::audit", operation = "AdminLinkProviderForUser", pool = %pool.id.as_str(), provider = %provider_name);
+        crate::audit!(operation = "AdminLinkProviderForUser", pool = %pool.id.as_str(), provider = %provider_name);
         Ok(Empty {})
     }
 
@@ -182,7 +182,7 @@ impl Federation {
             self.core.save_user(&pool, user).await?;
             store.revoke_user_families(&pool.id, &key).await?;
         }
-        tracing::info!(target: "userpool::audit", operation = "AdminDisableProviderForUser", pool = %pool.id.as_str(), provider = %provider_name);
+        crate::audit!(operation = "AdminDisableProviderForUser", pool = %pool.id.as_str(), provider = %provider_name);
         Ok(Empty {})
     }
 }

@@ -267,7 +267,7 @@ impl Federation {
             .create_provider(&pool.id, record.clone())
             .await
             .map_err(|e| store_conflict(&self.core, &e, &req.provider_name))?;
-        tracing::info!(target: "userpool::audit", operation = "CreateIdentityProvider", pool = %pool.id.as_str(), provider = %req.provider_name, provider_details = "HIDDEN_DUE_TO_SECURITY_REASONS");
+        crate::audit!(operation = "CreateIdentityProvider", pool = %pool.id.as_str(), provider = %req.provider_name, provider_details = "HIDDEN_DUE_TO_SECURITY_REASONS");
         let provider = self.core.open_provider(&pool, record)?;
         Ok(IdentityProviderResponse {
             identity_provider: self.described(&pool, &provider).await,
@@ -328,7 +328,7 @@ impl Federation {
             .put_provider(&pool.id, record.clone())
             .await
             .map_err(|e| store_conflict(&self.core, &e, &req.provider_name))?;
-        tracing::info!(target: "userpool::audit", operation = "UpdateIdentityProvider", pool = %pool.id.as_str(), provider = %req.provider_name, provider_details = "HIDDEN_DUE_TO_SECURITY_REASONS");
+        crate::audit!(operation = "UpdateIdentityProvider", pool = %pool.id.as_str(), provider = %req.provider_name, provider_details = "HIDDEN_DUE_TO_SECURITY_REASONS");
         let provider = self.core.open_provider(&pool, record)?;
         Ok(IdentityProviderResponse {
             identity_provider: self.described(&pool, &provider).await,
@@ -343,7 +343,7 @@ impl Federation {
             .delete_provider(&pool.id, &req.provider_name)
             .await
             .map_err(|e| store_conflict(&self.core, &e, &req.provider_name))?;
-        tracing::info!(target: "userpool::audit", operation = "DeleteIdentityProvider", pool = %pool.id.as_str(), provider = %req.provider_name);
+        crate::audit!(operation = "DeleteIdentityProvider", pool = %pool.id.as_str(), provider = %req.provider_name);
         Ok(Empty {})
     }
 

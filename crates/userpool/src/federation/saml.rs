@@ -157,7 +157,7 @@ impl Federation {
         let location = authn
             .redirect_url(Some(&relay_state), signing.as_ref().map(|s| &s.key))
             .map_err(|e| e.to_string())?;
-        tracing::info!(target: "userpool::audit", operation = "AuthorizeWithProvider", pool = %pool.id.as_str(), provider = %provider.record.name, protocol = "SAML");
+        crate::audit!(operation = "AuthorizeWithProvider", pool = %pool.id.as_str(), provider = %provider.record.name, protocol = "SAML");
         Ok(FederatedAuthorize::Provider {
             location,
             pool_id: pool.id.as_str().to_owned(),

@@ -185,7 +185,7 @@ impl Federation {
         }
         .redirect_url(Some(&relay_state), &signing.key)
         .map_err(|e| e.to_string())?;
-        tracing::info!(target: "userpool::audit", operation = "SamlLogoutRequest", pool = %pool.id.as_str(), provider = %provider.record.name);
+        crate::audit!(operation = "SamlLogoutRequest", pool = %pool.id.as_str(), provider = %provider.record.name);
         Ok(Some(url))
     }
 
@@ -282,7 +282,7 @@ impl Federation {
         if !fresh {
             return Err("the logout state was used".into());
         }
-        tracing::info!(target: "userpool::audit", operation = "SamlLogoutResponse", pool = %pool.id.as_str(), provider = %provider.record.name);
+        crate::audit!(operation = "SamlLogoutResponse", pool = %pool.id.as_str(), provider = %provider.record.name);
         Ok(state.l)
     }
 
@@ -358,7 +358,7 @@ impl Federation {
             }
             .redirect_url(message.relay_state.as_deref(), &signing.key)
             .map_err(|e| e.to_string())?;
-            tracing::info!(target: "userpool::audit", operation = "SamlIdpLogout", pool = %pool.id.as_str(), provider = %provider.record.name);
+            crate::audit!(operation = "SamlIdpLogout", pool = %pool.id.as_str(), provider = %provider.record.name);
             return Ok(url);
         }
         Err("no sign-in of this browser matches the LogoutRequest".into())

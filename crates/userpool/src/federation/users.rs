@@ -186,7 +186,7 @@ impl Federation {
                 .add_to_group(&pool.id, &group, &pool.case_rule.fold(username))
                 .await?;
         }
-        tracing::info!(target: "userpool::audit", operation = "FederatedSignUp", pool = %pool.id.as_str(), provider = %provider.record.name, sub = %inserted.sub);
+        crate::audit!(operation = "FederatedSignUp", pool = %pool.id.as_str(), provider = %provider.record.name, sub = %inserted.sub);
         // (?) Cognito's trigger source for a federated user's PostConfirmation is
         // unconfirmed; ConfirmSignUp's is used. Its failure does not undo the sign-up.
         if let Err(e) = self

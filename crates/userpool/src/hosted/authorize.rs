@@ -359,7 +359,7 @@ impl Hosted {
             client.id.as_str().as_bytes(),
             nonce,
         );
-        tracing::info!(target: "userpool::audit", operation = "Authorize", pool = %pool.id.as_str(), client = %client.id.as_str(), code = "HIDDEN_DUE_TO_SECURITY_REASONS");
+        crate::audit!(operation = "Authorize", pool = %pool.id.as_str(), client = %client.id.as_str(), code = "HIDDEN_DUE_TO_SECURITY_REASONS");
         Ok(URL_SAFE_NO_PAD.encode(bytes))
     }
 

@@ -117,7 +117,7 @@ impl Hosted {
             ));
         }
         let (pool, client) = self.oauth_client_auth(&params, auth, host_pool).await?;
-        tracing::info!(target: "userpool::audit", operation = "Token", pool = %pool.id.as_str(), client = %client.id.as_str(), grant_type, parameters = "HIDDEN_DUE_TO_SECURITY_REASONS");
+        crate::audit!(operation = "Token", pool = %pool.id.as_str(), client = %client.id.as_str(), grant_type, parameters = "HIDDEN_DUE_TO_SECURITY_REASONS");
         match grant_type {
             "authorization_code" => self.redeem_code(&pool, &client, &params).await,
             "refresh_token" => self.oauth_refresh(&pool, &client, &params).await,
@@ -168,7 +168,7 @@ impl Hosted {
                 .revoke_family_durably(&pool.id, &family_id)
                 .await
                 .map_err(|_| server_error())?;
-            tracing::warn!(target: "userpool::audit", operation = "Token", pool = %pool.id.as_str(), "authorization code redeemed twice; its tokens are revoked");
+            crate::audit!(warn: operation = "Token", pool = %pool.id.as_str(), "authorization code redeemed twice; its tokens are revoked");
             return Err(consumed());
         }
         let request = TokenRequest {

@@ -42,7 +42,7 @@ impl IdentityService {
             .authenticate(&record.pool, &logins, LoginsKind::Tokens, now)
             .await?;
         let identity = self.find_or_create(&record.pool, &principal, now).await?;
-        tracing::info!(target: "userpool::audit", operation = "GetId", pool = %id, identity = %identity.identity_id, authenticated = principal.is_authenticated());
+        crate::audit!(operation = "GetId", pool = %id, identity = %identity.identity_id, authenticated = principal.is_authenticated());
         Ok(IdentityIdResponse {
             identity_id: identity.identity_id.to_string(),
         })
@@ -109,7 +109,7 @@ impl IdentityService {
         for id in ids {
             match self.store().delete_identity(&id).await {
                 Ok(()) => {
-                    tracing::info!(target: "userpool::audit", operation = "DeleteIdentities", identity = %id);
+                    crate::audit!(operation = "DeleteIdentities", identity = %id);
                 }
                 Err(StoreError::IdentityNotFound) => {}
                 Err(e) => {
@@ -168,7 +168,7 @@ impl IdentityService {
             .unlink_logins(&identity.identity_id, &keys, now)
             .await
             .map_err(|e| IdentityError::from_store(&e))?;
-        tracing::info!(target: "userpool::audit", operation = "UnlinkIdentity", identity = %identity.identity_id, removed = keys.len());
+        crate::audit!(operation = "UnlinkIdentity", identity = %identity.identity_id, removed = keys.len());
         Ok(IdentityEmpty {})
     }
 
@@ -202,7 +202,7 @@ impl IdentityService {
             .unlink_logins(&identity.identity_id, &[key], self.now())
             .await
             .map_err(|e| IdentityError::from_store(&e))?;
-        tracing::info!(target: "userpool::audit", operation = "UnlinkDeveloperIdentity", identity = %identity.identity_id);
+        crate::audit!(operation = "UnlinkDeveloperIdentity", identity = %identity.identity_id);
         Ok(IdentityEmpty {})
     }
 

@@ -144,7 +144,7 @@ impl IdentityService {
                 if e.kind() == ErrorKind::InternalError {
                     return Err(IdentityError::internal());
                 }
-                tracing::info!(target: "userpool::audit", provider = %p.name(), reason = %e.message(), "login refused by ServerSideTokenCheck");
+                crate::audit!(provider = %p.name(), reason = %e.message(), "login refused by ServerSideTokenCheck");
                 return Err(IdentityError::not_authorized(format!(
                     "Invalid login token. {}",
                     e.message()

@@ -117,7 +117,7 @@ impl IdentityService {
             .create_identity_pool(pool.clone())
             .await
             .map_err(|e| IdentityError::from_store(&e))?;
-        tracing::info!(target: "userpool::audit", operation = "CreateIdentityPool", pool = %pool.identity_pool_id);
+        crate::audit!(operation = "CreateIdentityPool", pool = %pool.identity_pool_id);
         Ok(pool)
     }
 
@@ -144,7 +144,7 @@ impl IdentityService {
             .put_identity_pool(next.clone())
             .await
             .map_err(|e| IdentityError::from_store(&e))?;
-        tracing::info!(target: "userpool::audit", operation = "UpdateIdentityPool", pool = %next.identity_pool_id);
+        crate::audit!(operation = "UpdateIdentityPool", pool = %next.identity_pool_id);
         Ok(next)
     }
 
@@ -161,7 +161,7 @@ impl IdentityService {
                 StoreError::IdentityPoolNotFound => IdentityError::pool_not_found(id.as_str()),
                 other => IdentityError::from_store(&other),
             })?;
-        tracing::info!(target: "userpool::audit", operation = "DeleteIdentityPool", pool = %id);
+        crate::audit!(operation = "DeleteIdentityPool", pool = %id);
         Ok(IdentityEmpty {})
     }
 
@@ -214,7 +214,7 @@ impl IdentityService {
             .set_identity_pool_roles(&id, roles, mappings)
             .await
             .map_err(|e| IdentityError::from_store(&e))?;
-        tracing::info!(target: "userpool::audit", operation = "SetIdentityPoolRoles", pool = %id);
+        crate::audit!(operation = "SetIdentityPoolRoles", pool = %id);
         Ok(IdentityEmpty {})
     }
 

@@ -121,7 +121,7 @@ impl IdentityService {
             disabled: false,
         };
         self.store().create_identity(record.clone()).await?;
-        tracing::info!(target: "userpool::audit", operation = "CreateIdentity", pool = %pool, identity = %record.identity_id, logins = keys.len(), "identity created");
+        crate::audit!(operation = "CreateIdentity", pool = %pool, identity = %record.identity_id, logins = keys.len(), "identity created");
         Ok(record)
     }
 

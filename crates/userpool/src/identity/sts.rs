@@ -62,9 +62,7 @@ impl IdentityService {
                 external("The security token service could not be reached.")
             })?;
         let result = parse_assume_role_with_web_identity_response(&answer)?;
-        tracing::info!(
-            target: "userpool::audit",
-            operation = "AssumeRoleWithWebIdentity",
+        crate::audit!(operation = "AssumeRoleWithWebIdentity",
             role = %request.role_arn.as_str(),
             access_key_id = %result.credentials.access_key_id,
             "credentials obtained from STS"

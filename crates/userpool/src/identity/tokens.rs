@@ -76,7 +76,7 @@ impl IdentityService {
                 now,
             )
             .await?;
-        tracing::info!(target: "userpool::audit", operation = "GetOpenIdToken", identity = %identity.identity_id);
+        crate::audit!(operation = "GetOpenIdToken", identity = %identity.identity_id);
         Ok(OpenIdTokenResponse {
             identity_id: identity.identity_id.to_string(),
             token: SecretString::new(token),
@@ -129,7 +129,7 @@ impl IdentityService {
                 now,
             )
             .await?;
-        tracing::info!(target: "userpool::audit", operation = "GetOpenIdTokenForDeveloperIdentity", pool = %id, identity = %identity.identity_id);
+        crate::audit!(operation = "GetOpenIdTokenForDeveloperIdentity", pool = %id, identity = %identity.identity_id);
         Ok(OpenIdTokenResponse {
             identity_id: identity.identity_id.to_string(),
             token: SecretString::new(token),
@@ -175,7 +175,7 @@ impl IdentityService {
             )
             .await?;
         let credentials = self.credentials_for(role.clone(), token).await?;
-        tracing::info!(target: "userpool::audit", operation = "GetCredentialsForIdentity", identity = %identity.identity_id, role = %role.as_str(), authenticated = principal.is_authenticated());
+        crate::audit!(operation = "GetCredentialsForIdentity", identity = %identity.identity_id, role = %role.as_str(), authenticated = principal.is_authenticated());
         Ok(GetCredentialsForIdentityResponse {
             identity_id: identity.identity_id.to_string(),
             credentials,

@@ -66,7 +66,7 @@ impl Core {
             {
                 Ok(()) => {
                     self.install(pool, sealed, now)?;
-                    tracing::info!(target: "userpool::audit", operation = "CreateSamlKeys", pool = %pool.as_str());
+                    crate::audit!(operation = "CreateSamlKeys", pool = %pool.as_str());
                     return open(&saml);
                 }
                 Err(StoreError::VersionConflict) => {}

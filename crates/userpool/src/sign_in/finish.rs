@@ -34,7 +34,7 @@ impl SignIn {
                         self.record_outcome(cx, key, false, e.counts_as_failed_attempt())
                             .await?;
                     }
-                    tracing::info!(target: "userpool::audit", pool = %cx.pool.id.as_str(), outcome = "failure", error = ?e);
+                    crate::audit!(pool = %cx.pool.id.as_str(), outcome = "failure", error = ?e);
                     return Err(cx.flow_error(&e));
                 }
             };

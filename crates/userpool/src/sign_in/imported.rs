@@ -88,7 +88,7 @@ impl SignIn {
                 .await?
                 .ok_or_else(|| cx.flow_error(&FlowError::UserNotFound))?,
         };
-        tracing::info!(target: "userpool::audit", operation = "ImportedPasswordHashAdopted", pool = %cx.pool.id.as_str(), sub = %user.sub);
+        crate::audit!(operation = "ImportedPasswordHashAdopted", pool = %cx.pool.id.as_str(), sub = %user.sub);
         let device_key = req.auth_parameters.get("DEVICE_KEY");
         Ok(Ok(Some(self.load(&cx.pool, user, device_key).await?)))
     }

@@ -321,7 +321,7 @@ impl SignIn {
     ) -> Result<AuthResponse> {
         let parsed = Initiate::parse(&req.auth_flow, &req.auth_parameters.0, &cx.client, cx.admin)
             .map_err(|e| cx.flow_error(&e))?;
-        tracing::info!(target: "userpool::audit", operation = if cx.admin { "AdminInitiateAuth" } else { "InitiateAuth" }, pool = %cx.pool.id.as_str(), client = %cx.client.id.as_str(), flow = %req.auth_flow, parameters = "HIDDEN_DUE_TO_SECURITY_REASONS");
+        crate::audit!(operation = if cx.admin { "AdminInitiateAuth" } else { "InitiateAuth" }, pool = %cx.pool.id.as_str(), client = %cx.client.id.as_str(), flow = %req.auth_flow, parameters = "HIDDEN_DUE_TO_SECURITY_REASONS");
         let sign_in = match parsed {
             Initiate::Refresh(refresh) => {
                 let result = self
@@ -442,7 +442,7 @@ impl SignIn {
         let session = req.session.as_ref().map(SecretString::expose_secret);
         let sealed = sealed_state(&answer, session).map_err(|e| cx.flow_error(&e))?;
         let pending = self.open_pending(&cx, &sealed)?;
-        tracing::info!(target: "userpool::audit", operation = if cx.admin { "AdminRespondToAuthChallenge" } else { "RespondToAuthChallenge" }, pool = %cx.pool.id.as_str(), client = %cx.client.id.as_str(), challenge = %req.challenge_name, responses = "HIDDEN_DUE_TO_SECURITY_REASONS");
+        crate::audit!(operation = if cx.admin { "AdminRespondToAuthChallenge" } else { "RespondToAuthChallenge" }, pool = %cx.pool.id.as_str(), client = %cx.client.id.as_str(), challenge = %req.challenge_name, responses = "HIDDEN_DUE_TO_SECURITY_REASONS");
         let username = pending.username().to_owned();
         cx.client.check_secret_hash(
             &answer.username,

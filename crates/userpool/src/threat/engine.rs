@@ -211,7 +211,7 @@ impl Core {
         if !check.check || !self.risk.breach().contains_password(password) {
             return Ok(false);
         }
-        tracing::info!(target: "userpool::audit", pool = %pool.id.as_str(), event = ?event, "compromised credentials detected");
+        crate::audit!(pool = %pool.id.as_str(), event = ?event, "compromised credentials detected");
         if check.action_if_detected == CompromisedCredentialsEventAction::Block {
             return Err(Error::new(ErrorKind::InvalidPassword, COMPROMISED));
         }

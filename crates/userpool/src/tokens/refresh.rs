@@ -42,7 +42,7 @@ impl Tokens {
             let replaced_at = family.previous.map_or(i64::MIN, |(_, at)| at);
             if grace == 0 || now > replaced_at.saturating_add(grace) {
                 self.revoke_family_durably(&pool.id, &family.id).await?;
-                tracing::warn!(target: "userpool::audit", operation = "GetTokensFromRefreshToken", pool = %pool.id.as_str(), "refresh token reuse detected; family revoked");
+                crate::audit!(warn: operation = "GetTokensFromRefreshToken", pool = %pool.id.as_str(), "refresh token reuse detected; family revoked");
                 return Err(Error::new(
                     ErrorKind::RefreshTokenReuse,
                     "Refresh token has been reused.",

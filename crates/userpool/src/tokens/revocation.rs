@@ -64,7 +64,7 @@ impl Tokens {
                 Ok(())
             })
             .await?;
-        tracing::info!(target: "userpool::audit", operation = "GlobalSignOut", pool = %pool.id.as_str(), families = revoked);
+        crate::audit!(operation = "GlobalSignOut", pool = %pool.id.as_str(), families = revoked);
         Ok(Empty {})
     }
 
@@ -110,7 +110,7 @@ impl Tokens {
             return Ok(());
         };
         if family.client_id != client.id {
-            tracing::warn!(target: "userpool::audit", operation = "RevokeToken", pool = %pool.id.as_str(), client = %client.id.as_str(), "refresh token of another client presented; not revoked");
+            crate::audit!(warn: operation = "RevokeToken", pool = %pool.id.as_str(), client = %client.id.as_str(), "refresh token of another client presented; not revoked");
             return Err(Error::new(
                 ErrorKind::Unauthorized,
                 "Token not issued for this client.",
@@ -120,7 +120,7 @@ impl Tokens {
             .store()
             .revoke_family(&pool.id, &family.id)
             .await?;
-        tracing::info!(target: "userpool::audit", operation = "RevokeToken", pool = %pool.id.as_str());
+        crate::audit!(operation = "RevokeToken", pool = %pool.id.as_str());
         Ok(())
     }
 }

@@ -35,23 +35,8 @@ fn oidc_dir() -> PathBuf {
 }
 
 /// `npm ci` unless the pinned provider is installed already.
-/// Installs the provider once per test run (tests run in parallel: the others wait for it).
 fn install() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(install_now);
-}
-
-fn install_now() {
-    let dir = oidc_dir();
-    if dir.join("node_modules/oidc-provider").is_dir() {
-        return;
-    }
-    let status = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-        .current_dir(&dir)
-        .status()
-        .expect("npm (Node.js) is needed for the federation tests");
-    assert!(status.success(), "npm ci failed in {}", dir.display());
+    crate::node::install(&oidc_dir(), "oidc-provider");
 }
 
 /// The provider process, killed when dropped.

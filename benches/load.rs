@@ -21,7 +21,7 @@
 //! math. Environment (defaults in brackets): `LOAD_SECONDS` [2] per cell, `LOAD_WARMUP_MS`
 //! [300], `LOAD_STORES` [memory,sqlite,postgres], `LOAD_OPS` [srp,password,refresh,getuser],
 //! `LOAD_CONCURRENCY` [1,2,4,16,64], `LOAD_PACED` [1], `LOAD_SERVER_THREADS` /
-//! `LOAD_CLIENT_THREADS` [2], `LOAD_SOAK_SECONDS` (soak instead of the matrix, on the first
+//! `LOAD_CLIENT_THREADS` [2], `LOAD_NODELAY` [1: TCP_NODELAY as the server sets it], `LOAD_SOAK_SECONDS` (soak instead of the matrix, on the first
 //! store), `LOAD_SOAK_CLIENTS` [16], `LOAD_SOAK_SAMPLE` [10 s], `LOAD_QUIET_WAIT` [0 s: before
 //! each cell, wait up to this long for other processes to leave the cores idle — the
 //! `others%` column shows what they took during the cell]. External mode:
@@ -222,7 +222,16 @@ fn serve(
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .expect("a loopback port");
     let url = format!("http://{}", listener.local_addr().expect("its address"));
+    // As `userpool-server` serves (TCP_NODELAY on each connection); `LOAD_NODELAY=0` for
+    // the kernel's default.
+    let nodelay = env_num("LOAD_NODELAY", 1u8) == 1;
     let task = rt.spawn(async move {
+        use axum::serve::ListenerExt as _;
+        let listener = listener.tap_io(move |tcp| {
+            if nodelay {
+                let _ = tcp.set_nodelay(true);
+            }
+        });
         let _ = axum::serve(listener, app).await;
     });
     (service, url, task)

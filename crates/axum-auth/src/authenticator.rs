@@ -19,6 +19,24 @@ impl AccessToken {
         Self { claims }
     }
 
+    /// Wraps verified claims if they were issued to one of `client_ids` (any client when the
+    /// list is empty).
+    pub(crate) fn for_clients(
+        claims: jwt_tokens::Claims,
+        client_ids: &[String],
+    ) -> Result<Self, Rejection> {
+        let issued_to_one = claims
+            .client_id()
+            .is_some_and(|c| client_ids.iter().any(|id| id == c));
+        if client_ids.is_empty() || issued_to_one {
+            Ok(Self::new(claims))
+        } else {
+            Err(Rejection::Invalid(
+                "the token was issued to another app client".into(),
+            ))
+        }
+    }
+
     /// `sub`: the user's stable id.
     pub fn sub(&self) -> &str {
         self.claims.sub()

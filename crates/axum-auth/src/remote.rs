@@ -186,15 +186,6 @@ impl Authenticator for Remote {
             checked => checked,
         }
         .map_err(|e| rejection(&e))?;
-        if !self.client_ids.is_empty()
-            && !claims
-                .client_id()
-                .is_some_and(|c| self.client_ids.iter().any(|id| id == c))
-        {
-            return Err(Rejection::Invalid(
-                "the token was issued to another app client".into(),
-            ));
-        }
-        Ok(AccessToken::new(claims))
+        AccessToken::for_clients(claims, &self.client_ids)
     }
 }

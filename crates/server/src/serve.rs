@@ -248,8 +248,12 @@ pub async fn serve(settings: Settings, metrics: Option<Arc<Metrics>>) -> Result<
             }
         }
         None => {
-            let server = axum::serve(listener.tap_io(|_| ()), make_service)
-                .with_graceful_shutdown(stopped(stop.clone()));
+            // Answers go out as soon as written (no Nagle wait behind a delayed ACK).
+            let listener = listener.tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
+            let server =
+                axum::serve(listener, make_service).with_graceful_shutdown(stopped(stop.clone()));
             tokio::select! {
                 r = server.into_future() => r.map(|()| true),
                 () = draining => Ok(false),

@@ -80,6 +80,8 @@ impl TlsListener {
                         continue;
                     }
                 };
+                // Answers go out as soon as written (no Nagle wait behind a delayed ACK).
+                let _ = stream.set_nodelay(true);
                 let acceptor = acceptor.clone();
                 let tx = tx.clone();
                 tokio::spawn(async move {

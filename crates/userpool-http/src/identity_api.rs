@@ -22,11 +22,10 @@ use userpool::identity::wire::*;
 use userpool::wire::decode;
 use userpool::{IdentityError, IdentityService};
 
-use crate::client_info::ClientInfo;
 use crate::config::HttpConfig;
 use crate::limits::{Category, Limiter, Scope};
-use crate::protocol::{Failure, success, with_request_id};
-use crate::routes::{AppState, Signer, authenticate, cors, json, read_body, throttled};
+use crate::protocol::{Failure, with_request_id};
+use crate::routes::{Admission, AppState, Signer, answer, cors, json, throttled};
 use crate::sigv4;
 
 /// `X-Amz-Target` prefix of every identity-pool action.
@@ -110,54 +109,29 @@ impl Endpoint<'_> {
         let Some((signed, category)) = describe(action) else {
             return Failure::unknown_operation().into_response();
         };
-        let client = parts.extensions.get::<ClientInfo>().copied();
-        if let Some(ip) = client.and_then(|c| c.ip)
-            && !self.limiter.admit(category, Scope::ip(ip))
-        {
-            return throttled(action);
-        }
-        let body = match read_body(body, self.config.body_limit, self.config.request_timeout).await
-        {
-            Ok(b) => b,
-            Err(f) => return f.into_response(),
+        let signer = Signer {
+            service: sigv4::IDENTITY_SERVICE,
+            region: self.identity.region(),
+            now: self.identity.now(),
         };
-        if signed {
-            let signer = Signer {
-                service: sigv4::IDENTITY_SERVICE,
-                region: self.identity.region(),
-                now: self.identity.now(),
-            };
-            let key = match authenticate(
-                self.config,
-                &signer,
-                &parts.method,
-                uri,
-                &parts.headers,
-                &body,
-            ) {
-                Ok(key) => key,
-                Err(f) => return f.into_response(),
-            };
-            if let Some(key) = key
-                && !self.limiter.admit(category, Scope::AccessKey(key))
-            {
-                return throttled(action);
-            }
-        }
+        let admission = Admission {
+            config: self.config,
+            limiter: self.limiter,
+            category,
+            action,
+        };
+        let body = match admission
+            .body(&parts, uri, body, signed.then_some(signer))
+            .await
+        {
+            Ok(body) => body,
+            Err(refused) => return refused,
+        };
         if !self.limiter.admit(category, Scope::Account) {
             return throttled(action);
         }
         let work = dispatch(self.identity, action, &body);
-        match tokio::time::timeout(self.config.request_timeout, work).await {
-            Ok(Ok(bytes)) => success(bytes),
-            Ok(Err(f)) => f.into_response(),
-            Err(_) => Failure::new(
-                StatusCode::REQUEST_TIMEOUT,
-                "RequestTimeoutException",
-                "The request took too long.",
-            )
-            .into_response(),
-        }
+        answer(self.config.request_timeout, work).await
     }
 }
 

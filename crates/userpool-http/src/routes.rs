@@ -202,45 +202,27 @@ async fn handle(state: &AppState, uri: &axum::http::Uri, request: Request) -> Re
     let Some((signed, category)) = describe(&action) else {
         return Failure::unknown_operation().into_response();
     };
-    // Per source: the caller's address first (before any work), …
-    let client = parts.extensions.get::<ClientInfo>().copied();
-    if let Some(ip) = client.and_then(|c| c.ip)
-        && !state.limiter.admit(category, Scope::ip(ip))
-    {
-        return throttled(&action);
-    }
-    let body = match read_body(body, state.config.body_limit, state.config.request_timeout).await {
-        Ok(b) => b,
-        Err(f) => return f.into_response(),
+    let signer = Signer {
+        service: sigv4::USER_POOL_SERVICE,
+        region: state.service.region(),
+        now: state.service.now(),
     };
-    if signed {
-        // … admin quotas only once the signature verified (an unauthenticated flood cannot
-        // spend them), per access key …
-        let signer = Signer {
-            service: sigv4::USER_POOL_SERVICE,
-            region: state.service.region(),
-            now: state.service.now(),
-        };
-        let key = match authenticate(
-            &state.config,
-            &signer,
-            &parts.method,
-            uri,
-            &parts.headers,
-            &body,
-        ) {
-            Ok(key) => key,
-            Err(f) => return f.into_response(),
-        };
-        if let Some(key) = key
-            && !state.limiter.admit(category, Scope::AccessKey(key))
-        {
-            return throttled(&action);
-        }
-    }
-    // … the username a credential or code operation names (the same for unknown and existing
-    // users: nothing is looked up) and the app client; then Cognito's account-wide quota,
-    // when that profile is chosen.
+    let admission = Admission {
+        config: &state.config,
+        limiter: &state.limiter,
+        category,
+        action: &action,
+    };
+    let body = match admission
+        .body(&parts, uri, body, signed.then_some(signer))
+        .await
+    {
+        Ok(body) => body,
+        Err(refused) => return refused,
+    };
+    // Then the username a credential or code operation names (the same for unknown and
+    // existing users: nothing is looked up) and the app client; then Cognito's account-wide
+    // quota, when that profile is chosen.
     let names = named(&action, &body);
     let scopes = [names.username, names.client, Some(Scope::Account)];
     if scopes
@@ -250,11 +232,21 @@ async fn handle(state: &AppState, uri: &axum::http::Uri, request: Request) -> Re
     {
         return throttled(&action);
     }
+    let client = parts.extensions.get::<ClientInfo>().copied();
     let work = userpool::with_source_ip(
         client.and_then(|c| c.ip),
         dispatch(&state.service, &action, &body),
     );
-    match tokio::time::timeout(state.config.request_timeout, work).await {
+    answer(state.config.request_timeout, work).await
+}
+
+/// The action's answer: its JSON, its exception, or `RequestTimeoutException` when it takes
+/// longer than `timeout`.
+pub(crate) async fn answer(
+    timeout: std::time::Duration,
+    work: impl Future<Output = Result<Vec<u8>, Failure>>,
+) -> Response {
+    match tokio::time::timeout(timeout, work).await {
         Ok(Ok(bytes)) => success(bytes),
         Ok(Err(f)) => f.into_response(),
         Err(_) => Failure::new(
@@ -263,6 +255,56 @@ async fn handle(state: &AppState, uri: &axum::http::Uri, request: Request) -> Re
             "The request took too long.",
         )
         .into_response(),
+    }
+}
+
+/// What a JSON 1.1 action must pass before its work starts, in order: the caller's address's
+/// quota (before any work), the body within its size and time limits, then for a signed action
+/// its signature and the signing key's quota (only once the signature verified, so an
+/// unauthenticated flood cannot spend it).
+pub(crate) struct Admission<'a> {
+    pub(crate) config: &'a HttpConfig,
+    pub(crate) limiter: &'a Limiter,
+    pub(crate) category: Category,
+    pub(crate) action: &'a str,
+}
+
+impl Admission<'_> {
+    /// The request's body once admitted (signed for `signer` when given), or the answer to give
+    /// instead.
+    pub(crate) async fn body(
+        &self,
+        parts: &axum::http::request::Parts,
+        uri: &axum::http::Uri,
+        body: Body,
+        signer: Option<Signer<'_>>,
+    ) -> Result<Bytes, Response> {
+        let client = parts.extensions.get::<ClientInfo>().copied();
+        if let Some(ip) = client.and_then(|c| c.ip)
+            && !self.limiter.admit(self.category, Scope::ip(ip))
+        {
+            return Err(throttled(self.action));
+        }
+        let body = read_body(body, self.config.body_limit, self.config.request_timeout)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        if let Some(signer) = signer {
+            let key = authenticate(
+                self.config,
+                &signer,
+                &parts.method,
+                uri,
+                &parts.headers,
+                &body,
+            )
+            .map_err(IntoResponse::into_response)?;
+            if let Some(key) = key
+                && !self.limiter.admit(self.category, Scope::AccessKey(key))
+            {
+                return Err(throttled(self.action));
+            }
+        }
+        Ok(body)
     }
 }
 

@@ -35,6 +35,16 @@ pub(crate) fn hash_for(client: &AppClient, username: &str) -> Option<SecretStrin
         .map(|s| secret_hash(s, username, &client.id).into())
 }
 
+/// The app client's request for `username` (with its secret hash, as the page is that client).
+fn client_user(client: &AppClient, username: &str) -> ClientUserRequest {
+    ClientUserRequest {
+        client_id: client.id.as_str().to_owned(),
+        secret_hash: hash_for(client, username),
+        username: username.to_owned(),
+        ..Default::default()
+    }
+}
+
 impl Hosted {
     /// The pool and client of a checked request, with the client allowed the admin password
     /// flow (the hosted UI's own sign-in).
@@ -227,13 +237,7 @@ impl Hosted {
     pub async fn hosted_resend_code(&self, request: &HostedRequest, username: &str) -> Result<()> {
         let client = &request.client;
         self.accounts
-            .resend_confirmation_code(ClientUserRequest {
-                client_id: client.id.as_str().to_owned(),
-                secret_hash: hash_for(client, username),
-                username: username.to_owned(),
-                client_metadata: BTreeMap::new(),
-                ..Default::default()
-            })
+            .resend_confirmation_code(client_user(client, username))
             .await
             .map(drop)
     }
@@ -246,13 +250,7 @@ impl Hosted {
     ) -> Result<CodeDeliveryResponse> {
         let client = &request.client;
         self.accounts
-            .forgot_password(ClientUserRequest {
-                client_id: client.id.as_str().to_owned(),
-                secret_hash: hash_for(client, username),
-                username: username.to_owned(),
-                client_metadata: BTreeMap::new(),
-                ..Default::default()
-            })
+            .forgot_password(client_user(client, username))
             .await
     }
 

@@ -17,7 +17,15 @@ pub(crate) struct Caller<'a> {
     pub(crate) metadata: Option<&'a BTreeMap<String, String>>,
 }
 
-impl Caller<'_> {
+impl<'a> Caller<'a> {
+    /// A caller that sent no `ClientMetadata` (the hosted UI, the OAuth endpoints).
+    pub(crate) fn without_metadata(client_id: &'a str) -> Self {
+        Self {
+            client_id,
+            metadata: None,
+        }
+    }
+
     pub(crate) fn metadata(&self) -> Option<StringMap> {
         self.metadata.filter(|m| !m.is_empty()).cloned()
     }

@@ -345,7 +345,7 @@ impl Form {
 /// A hosted form's POST: context, checked authorization request and the CSRF-checked form.
 pub(crate) struct HostedForm {
     pub(crate) ctx: Ctx,
-    pub(crate) request: HostedRequest,
+    pub(crate) hosted: HostedRequest,
     pub(crate) form: Form,
 }
 
@@ -371,7 +371,11 @@ impl FromRequest<Arc<AppState>> for HostedForm {
             Some(form)
                 if cookies::csrf_ok(cookie.as_deref(), form.0.get("_csrf").map(String::as_str)) =>
             {
-                Ok(Self { ctx, request, form })
+                Ok(Self {
+                    ctx,
+                    hosted: request,
+                    form,
+                })
             }
             _ => {
                 userpool::audit!(page = "hosted", outcome = "csrf refused");

@@ -10,13 +10,13 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::html;
 use userpool::wire::{SecretString, UpdateAuthEventFeedbackRequest};
 use zeroize::Zeroizing;
 
 use super::context::Ctx;
-use super::i18n::{Lang, Text, error_text, text};
-use super::pages::STYLE;
+use super::i18n::{Text, error_text, text};
+use super::pages::plain_page as page;
 use crate::routes::AppState;
 
 /// The fields a link carries (and the form posts back).
@@ -60,22 +60,6 @@ impl Feedback {
 
     fn valid(&self) -> bool {
         self.get("feedback_value") == "Valid"
-    }
-}
-
-fn page(lang: Lang, title: Text, body: Markup) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang=(lang.code()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="referrer" content="no-referrer";
-                title { (text(lang, title)) }
-                style { (PreEscaped(STYLE)) }
-            }
-            body { main { h1 { (text(lang, title)) } (body) } }
-        }
     }
 }
 

@@ -391,24 +391,31 @@ impl Page<'_> {
     }
 }
 
-/// The error page (no form, nothing the client sent is echoed but the code).
-pub(crate) fn error_page(lang: Lang, detail: &str) -> Markup {
+/// A page without the client's branding or a form: a title and `body`.
+pub(crate) fn plain_page(lang: Lang, title: Text, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (text(lang, Text::ErrorTitle)) }
+                meta name="referrer" content="no-referrer";
+                title { (text(lang, title)) }
                 style { (PreEscaped(STYLE)) }
             }
-            body {
-                main {
-                    h1 { (text(lang, Text::ErrorTitle)) }
-                    p.lead.textDescription-customizable { (text(lang, Text::ErrorLead)) }
-                    p.error #detail { (detail) }
-                }
-            }
+            body { main { h1 { (text(lang, title)) } (body) } }
         }
     }
+}
+
+/// The error page (no form, nothing the client sent is echoed but the code).
+pub(crate) fn error_page(lang: Lang, detail: &str) -> Markup {
+    plain_page(
+        lang,
+        Text::ErrorTitle,
+        html! {
+            p.lead.textDescription-customizable { (text(lang, Text::ErrorLead)) }
+            p.error #detail { (detail) }
+        },
+    )
 }

@@ -23,13 +23,8 @@ pub(crate) async fn forgot_get(page: HostedPage) -> Response {
 
 pub(crate) async fn forgot_post(
     State(state): State<Arc<AppState>>,
-    posted: HostedForm,
+    HostedForm { ctx, hosted, form }: HostedForm,
 ) -> Response {
-    let HostedForm {
-        ctx,
-        request: hosted,
-        form,
-    } = posted;
     let username = form.field("username").trim().to_owned();
     match state
         .service
@@ -46,12 +41,10 @@ pub(crate) async fn forgot_post(
     }
 }
 
-pub(crate) async fn reset_post(State(state): State<Arc<AppState>>, posted: HostedForm) -> Response {
-    let HostedForm {
-        ctx,
-        request: hosted,
-        form,
-    } = posted;
+pub(crate) async fn reset_post(
+    State(state): State<Arc<AppState>>,
+    HostedForm { ctx, hosted, form }: HostedForm,
+) -> Response {
     let username = form.field("username").to_owned();
     let code = SecretString::from(form.field("code").trim());
     let password = SecretString::from(form.field("password"));

@@ -32,12 +32,10 @@ pub(crate) async fn login_get(State(state): State<Arc<AppState>>, page: HostedPa
     ctx.sign_in_page(StatusCode::OK, &request, "", Above::Nothing)
 }
 
-pub(crate) async fn login_post(State(state): State<Arc<AppState>>, posted: HostedForm) -> Response {
-    let HostedForm {
-        ctx,
-        request: hosted,
-        form,
-    } = posted;
+pub(crate) async fn login_post(
+    State(state): State<Arc<AppState>>,
+    HostedForm { ctx, hosted, form }: HostedForm,
+) -> Response {
     let username = form.field("username").trim().to_owned();
     let factor = form.field("factor");
     if !factor.is_empty() {
@@ -198,13 +196,8 @@ fn sign_in_again(ctx: &Ctx, hosted: &HostedRequest, e: &Error) -> Response {
 
 pub(crate) async fn challenge_post(
     State(state): State<Arc<AppState>>,
-    posted: HostedForm,
+    HostedForm { ctx, hosted, form }: HostedForm,
 ) -> Response {
-    let HostedForm {
-        ctx,
-        request: hosted,
-        form,
-    } = posted;
     let challenge = form.field("challenge").to_owned();
     let username = form.field("username").to_owned();
     let session = SecretString::from(form.field("session"));

@@ -37,13 +37,8 @@ pub(crate) async fn signup_get(page: HostedPage) -> Response {
 
 pub(crate) async fn signup_post(
     State(state): State<Arc<AppState>>,
-    posted: HostedForm,
+    HostedForm { ctx, hosted, form }: HostedForm,
 ) -> Response {
-    let HostedForm {
-        ctx,
-        request: hosted,
-        form,
-    } = posted;
     let (login, names) = sign_up_fields(&hosted);
     let attributes: Vec<Attribute> = names
         .iter()
@@ -86,13 +81,8 @@ pub(crate) async fn signup_post(
 
 pub(crate) async fn confirm_post(
     State(state): State<Arc<AppState>>,
-    posted: HostedForm,
+    HostedForm { ctx, hosted, form }: HostedForm,
 ) -> Response {
-    let HostedForm {
-        ctx,
-        request: hosted,
-        form,
-    } = posted;
     let username = form.field("username").to_owned();
     let mut page = ctx.page(&hosted);
     if form.field("resend") == "1" {

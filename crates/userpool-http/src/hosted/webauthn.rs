@@ -140,7 +140,11 @@ pub(crate) async fn passkeys_add_post(
     State(state): State<Arc<AppState>>,
     posted: HostedForm,
 ) -> Response {
-    let HostedForm { ctx, request, form } = posted;
+    let HostedForm {
+        ctx,
+        hosted: request,
+        form,
+    } = posted;
     let cookie = ctx.session_cookie(&request.pool_id);
     let hosted = state.service.hosted();
     let registered = hosted

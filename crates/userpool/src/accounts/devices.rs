@@ -14,6 +14,28 @@ use crate::core::missing;
 use crate::error::{Error, ErrorKind, Result};
 use crate::wire::*;
 
+/// The fields a device request names its user with: the access token (user actions), or the
+/// pool and username (admin actions).
+trait NamesOwner {
+    fn access_token(&self) -> Option<&SecretString>;
+    fn pool_and_username(&self) -> (Option<&str>, Option<&str>);
+}
+
+macro_rules! names_owner {
+    ($($request:ty),*) => {$(
+        impl NamesOwner for $request {
+            fn access_token(&self) -> Option<&SecretString> {
+                self.access_token.as_ref()
+            }
+            fn pool_and_username(&self) -> (Option<&str>, Option<&str>) {
+                (self.user_pool_id.as_deref(), self.username.as_deref())
+            }
+        }
+    )*};
+}
+
+names_owner!(DeviceRequest, ListDevicesRequest);
+
 fn device_not_found() -> Error {
     Error::new(ErrorKind::ResourceNotFound, "Device does not exist.")
 }
@@ -21,14 +43,9 @@ fn device_not_found() -> Error {
 impl Accounts {
     /// The user a device request is about: the access token's (user actions, which never
     /// fall back to naming a user), or the admin-named one (`admin`).
-    async fn device_owner(
-        &self,
-        admin: bool,
-        token: Option<&SecretString>,
-        pool_id: Option<&str>,
-        username: Option<&str>,
-    ) -> Result<(PoolConfig, User)> {
+    async fn device_owner(&self, admin: bool, req: &impl NamesOwner) -> Result<(PoolConfig, User)> {
         if admin {
+            let (pool_id, username) = req.pool_and_username();
             let pool = self.core.pool(pool_id.unwrap_or_default()).await?;
             let user = self
                 .core
@@ -38,7 +55,7 @@ impl Accounts {
         }
         let auth = self
             .tokens
-            .authorize(token.ok_or_else(|| missing("accessToken"))?)
+            .authorize(req.access_token().ok_or_else(|| missing("accessToken"))?)
             .await?;
         Ok((auth.pool, auth.user))
     }
@@ -108,14 +125,7 @@ impl Accounts {
     }
 
     async fn device_get(&self, admin: bool, req: DeviceRequest) -> Result<GetDeviceResponse> {
-        let (_, user) = self
-            .device_owner(
-                admin,
-                req.access_token.as_ref(),
-                req.user_pool_id.as_deref(),
-                req.username.as_deref(),
-            )
-            .await?;
+        let (_, user) = self.device_owner(admin, &req).await?;
         let device = user
             .devices
             .iter()
@@ -137,14 +147,7 @@ impl Accounts {
         admin: bool,
         req: ListDevicesRequest,
     ) -> Result<ListDevicesResponse> {
-        let (_, user) = self
-            .device_owner(
-                admin,
-                req.access_token.as_ref(),
-                req.user_pool_id.as_deref(),
-                req.username.as_deref(),
-            )
-            .await?;
+        let (_, user) = self.device_owner(admin, &req).await?;
         let limit = page_limit(req.limit, "limit", false)?;
         let mut devices: Vec<&Device> = user.devices.iter().collect();
         devices.sort_by(|a, b| a.key.cmp(&b.key));
@@ -172,14 +175,7 @@ impl Accounts {
     }
 
     async fn device_status(&self, admin: bool, req: DeviceRequest) -> Result<Empty> {
-        let (pool, mut user) = self
-            .device_owner(
-                admin,
-                req.access_token.as_ref(),
-                req.user_pool_id.as_deref(),
-                req.username.as_deref(),
-            )
-            .await?;
+        let (pool, mut user) = self.device_owner(admin, &req).await?;
         let remembered = match req.device_remembered_status.as_deref() {
             Some("remembered") => true,
             Some("not_remembered") => false,
@@ -209,14 +205,7 @@ impl Accounts {
     }
 
     async fn device_forget(&self, admin: bool, req: DeviceRequest) -> Result<Empty> {
-        let (pool, mut user) = self
-            .device_owner(
-                admin,
-                req.access_token.as_ref(),
-                req.user_pool_id.as_deref(),
-                req.username.as_deref(),
-            )
-            .await?;
+        let (pool, mut user) = self.device_owner(admin, &req).await?;
         let before = user.devices.len();
         user.devices.retain(|d| d.key != req.device_key);
         if user.devices.len() == before {

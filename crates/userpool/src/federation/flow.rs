@@ -430,10 +430,7 @@ impl Federation {
         let server = |e: &dyn std::fmt::Display| ("server_error", e.to_string());
         let pool = &request.pool;
         let now = self.core.now();
-        let caller = Caller {
-            client_id: request.client.id.as_str(),
-            metadata: None,
-        };
+        let caller = Caller::without_metadata(request.client.id.as_str());
         let user = self
             .federated_user(pool, provider, claims, issuer, &caller)
             .await

@@ -303,10 +303,7 @@ impl Hosted {
                     family_id: None,
                     spends_session: None,
                 };
-                let caller = Caller {
-                    client_id: client.id.as_str(),
-                    metadata: None,
-                };
+                let caller = Caller::without_metadata(client.id.as_str());
                 // The family is created (so the access token can be revoked with the user's
                 // other sessions) but its refresh token is never handed out: implicit grants
                 // return none.

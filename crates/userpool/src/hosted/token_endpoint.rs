@@ -206,10 +206,7 @@ impl Hosted {
             family_id: Some(family_id),
             spends_session: None,
         };
-        let caller = Caller {
-            client_id: client.id.as_str(),
-            metadata: None,
-        };
+        let caller = Caller::without_metadata(client.id.as_str());
         let result = self
             .tokens
             .issue_tokens(pool, client, &user, &grant, &caller)
@@ -237,10 +234,7 @@ impl Hosted {
         let token = get(params, "refresh_token").ok_or_else(|| {
             OAuthError::bad_request("invalid_request", "refresh_token is required")
         })?;
-        let caller = Caller {
-            client_id: client.id.as_str(),
-            metadata: None,
-        };
+        let caller = Caller::without_metadata(client.id.as_str());
         let family = self
             .core
             .store()

@@ -12,30 +12,12 @@ use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, si
 use aws_sigv4::sign::v4;
 use serde_json::Value;
 
+use crate::credentials::AwsCredentials;
 use crate::error::HandlerError;
 use crate::handler::TriggerHandler;
 
 /// Largest response read (Lambda's synchronous payload limit).
 pub const MAX_RESPONSE_BYTES: usize = 6 * 1024 * 1024;
-
-/// AWS credentials for signing Invoke calls. The secret is redacted in `Debug`.
-#[derive(Clone)]
-pub struct AwsCredentials {
-    /// Access key id.
-    pub access_key_id: String,
-    /// Secret access key.
-    pub secret_access_key: String,
-    /// Session token, for temporary credentials.
-    pub session_token: Option<String>,
-}
-
-impl std::fmt::Debug for AwsCredentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AwsCredentials")
-            .field("access_key_id", &self.access_key_id)
-            .finish_non_exhaustive()
-    }
-}
 
 /// Where and how to invoke functions.
 #[derive(Debug, Clone)]

@@ -4,8 +4,9 @@
 //! * [`events`]: every trigger's event with exactly Cognito's JSON (envelope, request, response,
 //!   every `triggerSource`); unknown response fields are ignored, wrong types rejected.
 //! * [`TriggerHandler`]: the async handler contract (event JSON in, event JSON with `response`
-//!   out); [`handler_fn`] makes one from a typed closure; [`LambdaClient`] from a Lambda ARN
-//!   (the Invoke API, SigV4-signed when credentials are given).
+//!   out); [`handler_fn`] makes one from a typed closure; with the `lambda` feature,
+//!   `LambdaClient` makes one from a Lambda ARN (the Invoke API over reqwest and rustls,
+//!   SigV4-signed when credentials are given). Without it the crate has no network code.
 //! * [`TriggerRegistry`]: a pool's triggers with Cognito's failure semantics — a handler error
 //!   is `UserLambdaValidationException` (`PreSignUp failed with error <message>.`), a timeout
 //!   (5 s by default) or unreachable function `UnexpectedLambdaException`, a malformed answer
@@ -56,17 +57,21 @@
     )
 )]
 
+mod credentials;
 mod error;
 pub mod events;
 mod handler;
 mod kind;
+#[cfg(feature = "lambda")]
 mod lambda;
 mod registry;
 mod trigger;
 
+pub use credentials::AwsCredentials;
 pub use error::{HandlerError, TriggerError};
 pub use handler::{TriggerHandler, handler_fn};
 pub use kind::{TriggerKind, TriggerSource};
-pub use lambda::{AwsCredentials, LambdaClient, MAX_RESPONSE_BYTES, function_name};
+#[cfg(feature = "lambda")]
+pub use lambda::{LambdaClient, MAX_RESPONSE_BYTES, function_name};
 pub use registry::{DEFAULT_TIMEOUT, TriggerRegistry};
 pub use trigger::*;

@@ -54,6 +54,7 @@ impl TriggerRegistry {
         self
     }
 
+    #[cfg(feature = "lambda")]
     /// The registry a pool's `LambdaConfig` describes: each `TriggerKind` key's ARN becomes a
     /// Lambda handler through `client`. An unknown key is refused (returned as `Err`).
     pub fn from_lambda_config<'a>(

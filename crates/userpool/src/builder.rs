@@ -28,6 +28,7 @@ pub struct ServiceBuilder {
     sender: Arc<dyn MessageSender>,
     encryptor: Option<Arc<dyn CodeEncryptor>>,
     triggers: HashMap<String, Arc<TriggerRegistry>>,
+    #[cfg(feature = "lambda")]
     lambda: Option<custom_auth_triggers::LambdaClient>,
     issuer: Issuer,
     algorithm: Algorithm,
@@ -62,6 +63,7 @@ impl ServiceBuilder {
             sender: Arc::new(Outbox::new()),
             encryptor: None,
             triggers: HashMap::new(),
+            #[cfg(feature = "lambda")]
             lambda: None,
             issuer: Issuer::SelfHosted {
                 base_url: DEFAULT_BASE_URL.into(),
@@ -111,6 +113,7 @@ impl ServiceBuilder {
         self
     }
 
+    #[cfg(feature = "lambda")]
     /// Where the function ARNs of pools' `LambdaConfig` are invoked (the Lambda Invoke API:
     /// `lambda.<region>.amazonaws.com`, `sam local start-lambda`, a local shim). Pools without
     /// triggers set in code run their `LambdaConfig` functions through it.
@@ -187,6 +190,7 @@ impl ServiceBuilder {
             sender: self.sender,
             encryptor: self.encryptor,
             triggers: RwLock::new(self.triggers),
+            #[cfg(feature = "lambda")]
             lambda: self.lambda,
             issuer: self.issuer,
             algorithm: self.algorithm,

@@ -1,5 +1,6 @@
 //! The `custom-auth-triggers` crate's integration tests.
 
 mod golden;
+#[cfg(feature = "lambda")]
 mod lambda;
 mod registry;

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use auth_flow_state_machine::FlowSettings;
-use custom_auth_triggers::{TriggerKind, TriggerRegistry};
+use custom_auth_triggers::TriggerRegistry;
 use hkdf::Hkdf;
 use jwt_tokens::{Algorithm, Backend};
 use sha2::Sha256;
@@ -48,6 +48,7 @@ pub(crate) struct Core {
     pub(crate) sender: Arc<dyn MessageSender>,
     pub(crate) encryptor: Option<Arc<dyn CodeEncryptor>>,
     pub(crate) triggers: RwLock<HashMap<String, Arc<TriggerRegistry>>>,
+    #[cfg(feature = "lambda")]
     pub(crate) lambda: Option<custom_auth_triggers::LambdaClient>,
     pub(crate) issuer: Issuer,
     pub(crate) algorithm: Algorithm,
@@ -92,6 +93,13 @@ impl Core {
         {
             return Some(set);
         }
+        self.lambda_registry(pool)
+    }
+
+    /// The registry of `pool`'s `LambdaConfig` (and custom senders) through the Lambda client.
+    #[cfg(feature = "lambda")]
+    fn lambda_registry(&self, pool: &PoolConfig) -> Option<Arc<TriggerRegistry>> {
+        use custom_auth_triggers::TriggerKind;
         let lambda = self.lambda.as_ref()?;
         let mut functions = pool.lambda_config.clone();
         for (kind, sender) in [
@@ -108,6 +116,13 @@ impl Core {
         TriggerRegistry::from_lambda_config(&functions, lambda)
             .ok()
             .map(Arc::new)
+    }
+
+    /// Without the `lambda` feature no function is invoked: a pool's `LambdaConfig` is kept
+    /// and returned, but runs only as triggers set in code.
+    #[cfg(not(feature = "lambda"))]
+    fn lambda_registry(&self, _pool: &PoolConfig) -> Option<Arc<TriggerRegistry>> {
+        None
     }
 
     /// A pool by its wire id.

@@ -2,10 +2,12 @@
 //! a few cache lines instead of chasing a pointer per attribute.
 //!
 //! Layout: username, status, enabled, created, modified, version, attributes (standard names
-//! as one byte, others inline), then the rarely-set parts (password, MFA, devices) as JSON.
+//! as one byte, others inline), the password record (salt and sealed verifier as raw bytes:
+//! nearly every user has one, and a sign-in reads it), then the rarely-set parts (MFA, devices,
+//! pending attributes, an imported hash) as JSON when any is set.
 //! Corrupt bytes decode to an error, never a panic.
 
-use user_pool_model::{StandardAttribute, Sub, User, UserStatus};
+use user_pool_model::{PasswordRecord, StandardAttribute, Sub, User, UserStatus};
 
 use crate::error::{StoreError, StoreResult};
 
@@ -39,7 +41,6 @@ const STATUSES: [UserStatus; 5] = [
 /// The parts of a user that are usually empty, kept as JSON.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Rare {
-    password: Option<user_pool_model::PasswordRecord>,
     mfa: user_pool_model::MfaSettings,
     devices: Vec<user_pool_model::Device>,
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
@@ -59,6 +60,36 @@ pub(super) struct CompactUser {
 fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(&u32::try_from(s.len()).unwrap_or(u32::MAX).to_le_bytes());
     out.extend_from_slice(s.as_bytes());
+}
+
+fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    out.extend_from_slice(&u32::try_from(b.len()).unwrap_or(u32::MAX).to_le_bytes());
+    out.extend_from_slice(b);
+}
+
+/// The password record, field by field (destructured, so a new field fails the build here).
+fn put_password(out: &mut Vec<u8>, password: Option<&PasswordRecord>) {
+    let Some(PasswordRecord {
+        salt,
+        verifier,
+        set_at,
+        expires_at,
+    }) = password
+    else {
+        out.push(0);
+        return;
+    };
+    out.push(1);
+    put_bytes(out, salt);
+    put_bytes(out, verifier);
+    out.extend_from_slice(&set_at.to_le_bytes());
+    match expires_at {
+        Some(t) => {
+            out.push(1);
+            out.extend_from_slice(&t.to_le_bytes());
+        }
+        None => out.push(0),
+    }
 }
 
 struct Reader<'a>(&'a [u8]);
@@ -83,10 +114,33 @@ impl<'a> Reader<'a> {
         Ok(u64::from_le_bytes(b.try_into().map_err(|_| corrupt())?))
     }
 
-    fn str(&mut self) -> StoreResult<&'a str> {
+    fn bytes(&mut self) -> StoreResult<&'a [u8]> {
         let len = self.take(4)?;
         let len = u32::from_le_bytes(len.try_into().map_err(|_| corrupt())?) as usize;
-        std::str::from_utf8(self.take(len)?).map_err(|_| corrupt())
+        self.take(len)
+    }
+
+    fn str(&mut self) -> StoreResult<&'a str> {
+        std::str::from_utf8(self.bytes()?).map_err(|_| corrupt())
+    }
+
+    fn password(&mut self) -> StoreResult<Option<PasswordRecord>> {
+        if self.u8()? == 0 {
+            return Ok(None);
+        }
+        let salt = self.bytes()?.to_vec();
+        let verifier = self.bytes()?.to_vec();
+        let set_at = self.u64()? as i64;
+        let expires_at = match self.u8()? {
+            0 => None,
+            _ => Some(self.u64()? as i64),
+        };
+        Ok(Some(PasswordRecord {
+            salt,
+            verifier,
+            set_at,
+            expires_at,
+        }))
     }
 }
 
@@ -130,15 +184,14 @@ impl CompactUser {
             }
             put_str(&mut out, value);
         }
-        let rare = user.password.is_some()
-            || user.mfa != Default::default()
+        put_password(&mut out, user.password.as_ref());
+        let rare = user.mfa != Default::default()
             || !user.devices.is_empty()
             || !user.pending_attributes.is_empty()
             || user.session_epoch != 0
             || user.imported_password_hash.is_some();
         if rare {
             let json = serde_json::to_vec(&Rare {
-                password: user.password.clone(),
                 mfa: user.mfa.clone(),
                 devices: user.devices.clone(),
                 pending_attributes: user.pending_attributes.clone(),
@@ -176,9 +229,9 @@ impl CompactUser {
             };
             user.attributes.insert(name.to_owned(), r.str()?.to_owned());
         }
+        user.password = r.password()?;
         if !r.0.is_empty() {
             let rare: Rare = serde_json::from_slice(r.0).map_err(|_| corrupt())?;
-            user.password = rare.password;
             user.mfa = rare.mfa;
             user.devices = rare.devices;
             user.pending_attributes = rare.pending_attributes;
@@ -214,6 +267,25 @@ mod tests {
             set_at: 1,
             expires_at: Some(2),
         });
+        let with_password = CompactUser::pack(&u).expect("pack");
+        assert_eq!(with_password.unpack().expect("unpack"), u);
+        // The password is raw bytes, no JSON: its salt and verifier plus 25 bytes of framing
+        // (two lengths, `set_at`, the expiry's flag and value).
+        let mut no_password = u.clone();
+        no_password.password = None;
+        let without = CompactUser::pack(&no_password).expect("pack");
+        assert_eq!(with_password.blob.len(), without.blob.len() + 1 + 384 + 25);
+        u.password = Some(user_pool_model::PasswordRecord {
+            expires_at: None,
+            ..u.password.clone().expect("set above")
+        });
+        assert_eq!(
+            CompactUser::pack(&u)
+                .expect("pack")
+                .unpack()
+                .expect("unpack"),
+            u
+        );
         u.imported_password_hash = Some(vec![4; 40]);
         assert_eq!(
             CompactUser::pack(&u)

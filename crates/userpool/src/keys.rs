@@ -345,7 +345,7 @@ impl Core {
                     });
                 }
                 Err(StoreError::VersionConflict) => {}
-                Err(e) => return Err(self.store_error(&e)),
+                Err(e) => return Err(Error::from(e)),
             }
         }
         Err(Error::new(

@@ -157,7 +157,7 @@ impl Accounts {
                         format!("An account with the given {attribute} already exists."),
                     ));
                 }
-                Err(e) => return Err(self.core.store_error(&e)),
+                Err(e) => return Err(Error::from(e)),
             }
         };
         crate::audit!(operation = "AdminCreateUser", pool = %pool.id.as_str(), sub = %user.sub);

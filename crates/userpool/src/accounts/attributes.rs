@@ -428,7 +428,7 @@ impl Accounts {
                 userpool_store::StoreError::InvalidPaginationToken => {
                     Error::new(ErrorKind::InvalidParameter, "Invalid pagination token.")
                 }
-                other => self.core.store_error(&other),
+                other => Error::from(other),
             })?;
         let users = page
             .items

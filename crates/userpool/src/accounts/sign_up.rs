@@ -171,7 +171,7 @@ impl Accounts {
                         format!("An account with the given {attribute} already exists."),
                     )
                 }
-                other => self.core.store_error(&other),
+                other => Error::from(other),
             })?;
         crate::audit!(operation = "SignUp", pool = %pool.id.as_str(), client = %client.id.as_str(), sub = %user.sub);
         self.core

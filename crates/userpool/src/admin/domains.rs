@@ -79,7 +79,7 @@ impl Admin {
                 invalid("Domain already associated with another user pool.")
             }
             StoreError::DomainNotFound => invalid("No such domain or user pool exists."),
-            other => self.core.store_error(other),
+            other => Error::from(other.clone()),
         }
     }
 

@@ -19,7 +19,7 @@ impl Admin {
             StoreError::InvalidPaginationToken => {
                 Error::new(ErrorKind::InvalidParameter, "Invalid pagination token.")
             }
-            other => self.core.store_error(&other),
+            other => Error::from(other),
         }
     }
 

@@ -27,7 +27,7 @@ impl Admin {
             StoreError::ImportJobNotFound => {
                 Error::new(ErrorKind::ResourceNotFound, "Import job not found.")
             }
-            other => self.core.store_error(&other),
+            other => Error::from(other),
         }
     }
 

@@ -28,7 +28,7 @@ impl Admin {
                 ErrorKind::InvalidParameter,
                 "A resource server with this identifier already exists.",
             ),
-            other => self.core.store_error(&other),
+            other => Error::from(other),
         }
     }
 

@@ -281,7 +281,7 @@ impl Core {
                 | StoreError::CodeNotFound
                 | StoreError::CodeExpired
                 | StoreError::TooManyAttempts => Error::from_store(&e, Default::default()),
-                other => self.store_error(&other),
+                other => Error::from(other),
             })
     }
 

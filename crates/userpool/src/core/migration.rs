@@ -70,7 +70,7 @@ impl Core {
             Err(StoreError::UsernameExists) => {
                 return self.find_user(pool, login).await;
             }
-            Err(e) => return Err(self.store_error(&e)),
+            Err(e) => return Err(crate::Error::from(e)),
         };
         crate::audit!(operation = "UserMigration", pool = %pool.id.as_str(), sub = %user.sub, source = ?source);
         Ok(Some(user))

@@ -156,15 +156,9 @@ impl Core {
                     ErrorKind::ResourceNotFound,
                     format!("User pool client {id} does not exist."),
                 ),
-                other => self.store_error(&other),
+                other => Error::from(other),
             })?;
         self.opened_client(&pool.id, client).await
-    }
-
-    /// A store failure, users reported LEGACY-style (callers that know the client map
-    /// missing users themselves).
-    pub(crate) fn store_error(&self, e: &userpool_store::StoreError) -> Error {
-        Error::from(e.clone())
     }
 
     /// Resolves what a user typed (username, or a sign-in alias) to the user.

@@ -30,7 +30,7 @@ impl Core {
         match self.store().get_resource_server(&pool.id, identifier).await {
             Ok(server) => Ok(server.scopes.iter().any(|s| s.scope_name == name)),
             Err(StoreError::ResourceServerNotFound) => Ok(false),
-            Err(e) => Err(self.store_error(&e)),
+            Err(e) => Err(Error::from(e)),
         }
     }
 

@@ -57,11 +57,11 @@ impl Core {
                             Error::new(ErrorKind::UserNotFound, "User does not exist.")
                         })?;
                 }
-                Err(e) => return Err(self.store_error(&e)),
+                Err(e) => return Err(Error::from(e)),
             }
         }
         crate::audit!(warn: pool = %pool.id.as_str(), attempts = MAX_WRITE_ATTEMPTS, "user update lost every race");
-        Err(self.store_error(&StoreError::VersionConflict))
+        Err(Error::from(StoreError::VersionConflict))
     }
 }
 

@@ -108,7 +108,7 @@ impl Federation {
                     ErrorKind::AliasExists,
                     "The provider user is already linked to a user.",
                 ),
-                other => self.core.store_error(&other),
+                other => Error::from(other),
             })?;
         // A SAML identity's issuer is its IdP's entity id (from the metadata; `null` if the
         // metadata cannot be read now).

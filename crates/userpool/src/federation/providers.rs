@@ -175,7 +175,7 @@ fn without_computed(map: &BTreeMap<String, String>) -> BTreeMap<String, String> 
     map
 }
 
-fn store_conflict(core: &Core, e: &StoreError, name: &str) -> Error {
+fn store_conflict(e: &StoreError, name: &str) -> Error {
     match e {
         StoreError::ProviderExists => Error::new(
             ErrorKind::DuplicateProvider,
@@ -186,7 +186,7 @@ fn store_conflict(core: &Core, e: &StoreError, name: &str) -> Error {
             "One or more IdpIdentifiers is already in use by another provider.",
         ),
         StoreError::ProviderNotFound => not_found(name),
-        other => core.store_error(other),
+        other => Error::from(other.clone()),
     }
 }
 
@@ -266,7 +266,7 @@ impl Federation {
             .store()
             .create_provider(&pool.id, record.clone())
             .await
-            .map_err(|e| store_conflict(&self.core, &e, &req.provider_name))?;
+            .map_err(|e| store_conflict(&e, &req.provider_name))?;
         crate::audit!(operation = "CreateIdentityProvider", pool = %pool.id.as_str(), provider = %req.provider_name, provider_details = "HIDDEN_DUE_TO_SECURITY_REASONS");
         let provider = self.core.open_provider(&pool, record)?;
         Ok(IdentityProviderResponse {
@@ -327,7 +327,7 @@ impl Federation {
             .store()
             .put_provider(&pool.id, record.clone())
             .await
-            .map_err(|e| store_conflict(&self.core, &e, &req.provider_name))?;
+            .map_err(|e| store_conflict(&e, &req.provider_name))?;
         crate::audit!(operation = "UpdateIdentityProvider", pool = %pool.id.as_str(), provider = %req.provider_name, provider_details = "HIDDEN_DUE_TO_SECURITY_REASONS");
         let provider = self.core.open_provider(&pool, record)?;
         Ok(IdentityProviderResponse {
@@ -342,7 +342,7 @@ impl Federation {
             .store()
             .delete_provider(&pool.id, &req.provider_name)
             .await
-            .map_err(|e| store_conflict(&self.core, &e, &req.provider_name))?;
+            .map_err(|e| store_conflict(&e, &req.provider_name))?;
         crate::audit!(operation = "DeleteIdentityProvider", pool = %pool.id.as_str(), provider = %req.provider_name);
         Ok(Empty {})
     }
@@ -378,7 +378,7 @@ impl Federation {
                 StoreError::InvalidPaginationToken => {
                     Error::new(ErrorKind::InvalidParameter, "Invalid pagination token.")
                 }
-                other => self.core.store_error(&other),
+                other => Error::from(other),
             })?;
         Ok(ListIdentityProvidersResponse {
             providers: page

@@ -174,13 +174,13 @@ impl Federation {
                     .insert_user(&pool.id, user.clone(), &UserKeys::for_user(&user, pool))
                     .await?
             }
-            Err(e) => return Err(self.core.store_error(&e)),
+            Err(e) => return Err(Error::from(e)),
         };
         let group = provider_group(pool.id.as_str(), &provider.record.name);
         if let Ok(g) = Group::new(&group, None, None, None, now) {
             match store.create_group(&pool.id, g).await {
                 Ok(()) | Err(StoreError::GroupExists) => {}
-                Err(e) => return Err(self.core.store_error(&e)),
+                Err(e) => return Err(Error::from(e)),
             }
             store
                 .add_to_group(&pool.id, &group, &pool.case_rule.fold(username))

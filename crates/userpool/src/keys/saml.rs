@@ -70,7 +70,7 @@ impl Core {
                     return open(&saml);
                 }
                 Err(StoreError::VersionConflict) => {}
-                Err(e) => return Err(self.store_error(&e)),
+                Err(e) => return Err(Error::from(e)),
             }
         }
         Err(Error::new(

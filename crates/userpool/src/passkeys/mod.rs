@@ -261,7 +261,7 @@ impl Passkeys {
                 ErrorKind::InvalidParameter,
                 "The credential is already registered.",
             )),
-            Err(e) => Err(self.core.store_error(&e)),
+            Err(e) => Err(Error::from(e)),
         }
     }
 
@@ -325,7 +325,7 @@ impl Passkeys {
                 ErrorKind::ResourceNotFound,
                 "Credential not found.",
             )),
-            Err(e) => Err(self.core.store_error(&e)),
+            Err(e) => Err(Error::from(e)),
         }
     }
 

@@ -138,7 +138,7 @@ impl SignIn {
                         Err(userpool_store::StoreError::VersionConflict) => {
                             return Err(cx.flow_error(&FlowError::InvalidSession));
                         }
-                        Err(e) => return Err(self.core.store_error(&e)),
+                        Err(e) => return Err(crate::Error::from(e)),
                     }
                 }
                 Event::DeviceAuthenticated { device_key } => {
@@ -165,7 +165,7 @@ impl SignIn {
                     userpool_store::StoreError::VersionConflict => {
                         cx.flow_error(&FlowError::CodeMismatch)
                     }
-                    other => self.core.store_error(&other),
+                    other => crate::Error::from(other),
                 })?;
         }
         subject.user = Some(user);

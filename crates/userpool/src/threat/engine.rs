@@ -404,7 +404,7 @@ impl Core {
                 Ok(())
             }
             Err(userpool_store::StoreError::UserNotFound) => Ok(()),
-            Err(e) => Err(self.store_error(&e)),
+            Err(e) => Err(Error::from(e)),
         }
     }
 }

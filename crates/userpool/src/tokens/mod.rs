@@ -336,7 +336,7 @@ impl Tokens {
                 Err(e) => last = Some(e),
             }
         }
-        Err(last.map_or_else(internal, |e| self.core.store_error(&e)))
+        Err(last.map_or_else(internal, Error::from))
     }
 
     /// Tokens for a completed sign-in: a new refresh-token family and its first tokens.

@@ -105,7 +105,7 @@ impl Tokens {
                         StoreError::FamilyRevoked => {
                             not_authorized("Refresh Token has been revoked")
                         }
-                        other => self.core.store_error(&other),
+                        other => Error::from(other),
                     })?;
                 Some(fresh)
             }

@@ -48,7 +48,7 @@ impl Tokens {
         let pool = match self.core.store().get_pool(&pool_id).await {
             Ok(p) => p,
             Err(StoreError::PoolNotFound) => return Err(invalid()),
-            Err(e) => return Err(self.core.store_error(&e)),
+            Err(e) => return Err(Error::from(e)),
         };
         let keys = self.core.key_set(&pool.id).await?;
         let mut validation =

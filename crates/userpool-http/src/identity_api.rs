@@ -60,7 +60,9 @@ macro_rules! identity_operations {
         /// it is made, as in [`crate::operations`]).
         fn dispatch<'a>(identity: &'a IdentityService, action: &str, body: &'a [u8]) -> crate::operations::Answer<'a> {
             match action {
-                $($name => Box::pin(call(body, move |r: $req| identity.$method(r))),)*
+                $($name => (|identity: &'a IdentityService, body: &'a [u8]| -> crate::operations::Answer<'a> {
+                    Box::pin(call(body, move |r: $req| identity.$method(r)))
+                })(identity, body),)*
                 _ => Box::pin(std::future::ready(Err(Failure::unknown_operation()))),
             }
         }

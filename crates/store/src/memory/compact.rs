@@ -261,7 +261,7 @@ mod tests {
         u.attributes.insert("custom:colour".into(), "blue".into());
         let packed = CompactUser::pack(&u).expect("pack");
         assert_eq!(packed.unpack().expect("unpack"), u);
-        u.password = Some(user_pool_model::PasswordRecord {
+        u.password = Some(PasswordRecord {
             salt: vec![1],
             verifier: vec![2; 384],
             set_at: 1,
@@ -275,7 +275,7 @@ mod tests {
         no_password.password = None;
         let without = CompactUser::pack(&no_password).expect("pack");
         assert_eq!(with_password.blob.len(), without.blob.len() + 1 + 384 + 25);
-        u.password = Some(user_pool_model::PasswordRecord {
+        u.password = Some(PasswordRecord {
             expires_at: None,
             ..u.password.clone().expect("set above")
         });

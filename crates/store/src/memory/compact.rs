@@ -58,8 +58,7 @@ pub(super) struct CompactUser {
 }
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
-    out.extend_from_slice(&u32::try_from(s.len()).unwrap_or(u32::MAX).to_le_bytes());
-    out.extend_from_slice(s.as_bytes());
+    put_bytes(out, s.as_bytes());
 }
 
 fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {

@@ -7,7 +7,7 @@
 # the fuzzer process itself has used MINUTES of CPU (user + system, read from /proc), then stops
 # it with SIGINT so libFuzzer prints its final statistics. WORKERS targets run at once (default:
 # the number of cores); list the longest budgets first. Inputs a target finds go to
-# OUT/corpus/<target> (the committed corpus only seeds it); logs and `/usr/bin/time -v` reports
+# OUT/corpus/<target> (the committed corpus only seeds it), crashes to artifacts/<target>/; logs and `/usr/bin/time -v` reports
 # go to OUT/logs; OUT/summary.md gets one table row per run, as in fuzz/README.md.
 # Budgets are CPU time, so a campaign beside other work takes longer but measures the same.
 set -euo pipefail
@@ -41,9 +41,9 @@ run_one() {
   local t=$1 minutes=$2 seed=corpus/$1 pid limit ticks
   # flow_driver_real has no corpus of its own: it replays what flow_driver grew.
   [ "$t" = flow_driver_real ] && seed=corpus/flow_driver
-  mkdir -p "$out/corpus/$t"
+  mkdir -p "$out/corpus/$t" "artifacts/$t"
   /usr/bin/time -v -o "$out/logs/$t.time" "$bin/$t" "$out/corpus/$t" "$seed" \
-    -dict=dict/cognito.dict -print_final_stats=1 -max_total_time=1000000 \
+    -artifact_prefix="artifacts/$t/" -dict=dict/cognito.dict -print_final_stats=1 -max_total_time=1000000 \
     >"$out/logs/$t.log" 2>&1 &
   local timer=$!
   pid=""
@@ -87,18 +87,21 @@ worker() {
 for _ in $(seq 1 "$workers"); do worker & done
 wait
 
-# One row per target: CPU minutes, executions, inputs/s, cov and ft at start -> end, findings.
+field() { grep -o "$1: [0-9]*" <<<"$2" | awk '{ print $2 }'; }
+
+# One row per target: CPU minutes, executions, inputs per CPU-second, cov and ft at start -> end,
+# findings.
 {
-  echo "| Target | CPU min | Executions | inputs/s | \`cov:\` | \`ft:\` | Findings |"
+  echo "| Target | CPU min | Executions | inputs per CPU-second | \`cov:\` | \`ft:\` | Findings |"
   echo "|---|---|---|---|---|---|---|"
   for log in "$out"/logs/*.log; do
     t=$(basename "$log" .log)
-    cpu=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.1f", (u + s) / 60 }' "$out/logs/$t.time")
+    seconds=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { print u + s }' "$out/logs/$t.time")
+    cpu=$(awk -v s="$seconds" 'BEGIN { printf "%.1f", s / 60 }')
     runs=$(awk '/stat::number_of_executed_units/ { print $2 }' "$log")
-    rate=$(awk '/stat::average_exec_per_sec/ { print $2 }' "$log")
+    rate=$(awk -v r="${runs:-0}" -v s="$seconds" 'BEGIN { if (s > 0) printf "%d", r / s }')
     first=$(grep -a -m1 'INITED' "$log" || true)
     last=$(grep -a 'cov:' "$log" | tail -1)
-    field() { grep -o "$1: [0-9]*" <<<"$2" | awk '{ print $2 }'; }
     if grep -a -q -E '^==[0-9]+== ERROR|panicked at|deadly signal' "$log"; then
       findings="see logs/$t.log and artifacts/$t/"
     else

@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
+use std::io;
 
 use serde::{Deserialize, Serialize};
 
@@ -141,12 +142,12 @@ pub struct ImportRules<'a> {
     pub auto_verified: &'a [String],
 }
 
-fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+fn reader<R: io::Read>(source: R) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::None)
-        .from_reader(bytes)
+        .from_reader(source)
 }
 
 /// A record's fields: a field ending in a backslash keeps the comma after it (`a\,b` is one
@@ -189,7 +190,7 @@ pub struct CsvImport<'a> {
     /// A byte offset and the line it is on (line numbers are counted here: the `csv`
     /// crate's count leaves out blank lines and breaks inside quotes).
     counted: (usize, usize),
-    reader: csv::Reader<&'a [u8]>,
+    reader: csv::Reader<io::Cursor<&'a [u8]>>,
     header: Vec<String>,
     rules: ImportRules<'a>,
     usernames: HashSet<String>,
@@ -214,16 +215,20 @@ impl<'a> CsvImport<'a> {
         }
         let bytes = bytes.strip_prefix(&[0xef, 0xbb, 0xbf]).unwrap_or(bytes);
         std::str::from_utf8(bytes).map_err(|_| FileError::Encoding)?;
-        let mut counter = reader(bytes);
+        // One reader counts the rows, then goes back to the start to read them (building a
+        // reader builds its parser's tables, so it is done once per file).
+        let mut reader = reader(io::Cursor::new(bytes));
         let mut raw = csv::ByteRecord::new();
         let mut rows = 0usize;
-        while counter.read_byte_record(&mut raw).unwrap_or(false) {
+        while reader.read_byte_record(&mut raw).unwrap_or(false) {
             rows += 1;
             if rows > MAX_USERS + 1 {
                 return Err(FileError::TooLarge);
             }
         }
-        let mut reader = reader(bytes);
+        if reader.seek(csv::Position::new()).is_err() {
+            reader = self::reader(io::Cursor::new(bytes));
+        }
         let mut record = csv::StringRecord::new();
         if !reader.read_record(&mut record).unwrap_or(false) {
             return Err(FileError::Header("empty file".into()));

@@ -11,6 +11,8 @@
     reason = "fuzz properties assert"
 )]
 
+use std::collections::BTreeMap;
+
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use cookie::{Cookie, SameSite};
 
@@ -18,6 +20,10 @@ use crate::hosted::{cookies, redirect_origin};
 use crate::sigv4::{AdminCredentials, SignatureError, SignedRequest, USER_POOL_SERVICE, verify};
 
 const NOW: i64 = 1_790_000_000;
+
+/// How many distinct cookie names `hosted_http` looks up with `cookies::get` (a request looks
+/// up a fixed handful).
+const GET_CHECKS: usize = 16;
 
 /// `name: value` lines into a header map (lines that are not a valid header are skipped).
 fn headers<'a>(lines: impl Iterator<Item = &'a str>) -> HeaderMap {
@@ -73,11 +79,22 @@ pub fn hosted_http(data: &[u8]) {
     if let Ok(value) = HeaderValue::from_str(cookie_header) {
         map.append("cookie", value);
     }
-    for cookie in cookies::all(&map) {
-        assert!(
-            cookies::get(&map, cookie.name()).is_some(),
-            "a cookie read is not found by name"
+    let read = cookies::all(&map);
+    // `get` parses the whole header again, so checking it for every cookie would make the
+    // harness quadratic in the header's length: it is checked against the first occurrence
+    // of at most `GET_CHECKS` distinct names; every cookie still round-trips through `set`.
+    let mut first: BTreeMap<&str, &str> = BTreeMap::new();
+    for cookie in &read {
+        first.entry(cookie.name()).or_insert_with(|| cookie.value());
+    }
+    for (name, value) in first.iter().take(GET_CHECKS) {
+        assert_eq!(
+            cookies::get(&map, name).as_deref(),
+            Some(*value),
+            "a cookie read is not found by name, or not its first occurrence"
         );
+    }
+    for cookie in &read {
         let written = cookies::set(cookie.name(), cookie.value(), 60, SameSite::Lax, true);
         if let Ok(back) = Cookie::parse(written.as_str()) {
             assert_eq!(

@@ -57,7 +57,10 @@ fn engine(c: &mut Criterion, name: &str, store: Arc<dyn Store>, mut f: Fixture) 
     c.benchmark_group(&group).bench_function("read_user", |b| {
         b.iter(|| {
             f.runtime
-                .block_on(store.get_user(&pool, "alice"))
+                .block_on(store.get_user(
+                    &pool,
+                    &user_pool_model::CaseRule::Sensitive.username_key("alice"),
+                ))
                 .expect("user")
         })
     });

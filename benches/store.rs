@@ -101,7 +101,7 @@ fn main() {
         .bench_function("get_user", |b| {
             b.iter(|| {
                 i = (i + 7919) % USERS;
-                let name = format!("user{i}");
+                let name = CaseRule::Sensitive.username_key(&format!("user{i}"));
                 ready(store.get_user(&pool.id, black_box(&name)))
                     .expect("get")
                     .expect("user")

@@ -91,7 +91,7 @@ fn engine(c: &mut Criterion, name: &str, options: SqlStoreOptions) {
                 &pool.id,
                 RefreshFamily {
                     id: "bench-family".into(),
-                    user: "user1".into(),
+                    user: CaseRule::Sensitive.username_key("user1"),
                     client_id: user_pool_model::ClientId::parse("1example23456789abcdefghij")
                         .expect("client id"),
                     origin_jti: "origin".into(),

@@ -249,7 +249,7 @@ pub async fn export(
                     };
                     r.user(&id, &mut user).map_err(|_| unsealable(&record))?;
                 }
-                let key = rule.fold(&user.username);
+                let key = rule.username_key(&user.username);
                 w.put(&Record::User {
                     pool_id: id.clone(),
                     user: Box::new(user),
@@ -278,7 +278,7 @@ pub async fn export(
                 w.put(&Record::Membership {
                     pool_id: id.clone(),
                     group: group.name.clone(),
-                    username: rule.fold(&user.username),
+                    username: rule.username_key(&user.username),
                 })?;
             }
         }

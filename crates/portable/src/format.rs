@@ -6,7 +6,9 @@ use identity_pool_model::{
     IdentityId, IdentityPool, IdentityPoolId, IdentityPoolRoles, LoginKey, RoleMappings,
 };
 use serde::{Deserialize, Serialize};
-use user_pool_model::{AppClient, Group, PoolConfig, ResourceServer, User, UserPoolId};
+use user_pool_model::{
+    AppClient, FoldedUsername, Group, PoolConfig, ResourceServer, User, UserPoolId,
+};
 use userpool_store::{
     DomainRecord, IdentityRecord, ProviderLink, ProviderRecord, StoredKeys, WebAuthnCredential,
 };
@@ -221,7 +223,7 @@ pub enum Record {
         /// The group's name.
         group: String,
         /// The user's folded username.
-        username: String,
+        username: FoldedUsername,
     },
     /// An identity pool with its roles.
     IdentityPool {

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufRead;
 
-use user_pool_model::{PoolConfig, UserPoolId};
+use user_pool_model::{FoldedUsername, PoolConfig, UserPoolId};
 use userpool::{Keyring, Resealer};
 use userpool_store::{Store, StoreError, StoredKeys, UserKeys};
 
@@ -42,7 +42,7 @@ struct Seen {
     pools: BTreeMap<UserPoolId, PoolConfig>,
     groups: BTreeSet<(UserPoolId, String)>,
     providers: BTreeSet<(UserPoolId, String)>,
-    users: BTreeSet<(UserPoolId, String)>,
+    users: BTreeSet<(UserPoolId, FoldedUsername)>,
     identity_pools: BTreeSet<String>,
 }
 
@@ -92,7 +92,7 @@ impl Seen {
                     .insert((pool_id.clone(), provider.name.clone()));
             }
             (Record::User { pool_id, user }, Some(pool)) => {
-                let key = pool.case_rule.fold(&user.username);
+                let key = pool.case_rule.username_key(&user.username);
                 if !self.users.insert((pool_id.clone(), key)) {
                     return Err(malformed(
                         line,

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
-use user_pool_model::UserPoolId;
+use user_pool_model::{FoldedUsername, UserPoolId};
 use userpool_store::paging::{self, cursor, page_size};
 use userpool_store::{
     AuthEventRecord, AuthEventRetention, AuthEventStore, Page, StoreError, StoreResult,
@@ -17,10 +17,10 @@ use crate::store::SqlStore;
 /// A listing position: the last event's `(created, id)`.
 type Position = (i64, String);
 
-fn event_of(row: &AnyRow, pool_user: &str) -> StoreResult<AuthEventRecord> {
+fn event_of(row: &AnyRow, pool_user: &FoldedUsername) -> StoreResult<AuthEventRecord> {
     Ok(AuthEventRecord {
         event_id: row.try_get(0).or_backend()?,
-        user: pool_user.to_owned(),
+        user: pool_user.clone(),
         created: row.try_get(1).or_backend()?,
         body: row.try_get(2).or_backend()?,
     })
@@ -91,7 +91,7 @@ impl AuthEventStore for SqlStore {
     async fn get_auth_event(
         &self,
         pool: &UserPoolId,
-        user: &str,
+        user: &FoldedUsername,
         event_id: &str,
     ) -> StoreResult<Option<AuthEventRecord>> {
         let db = self.ready().await?;
@@ -101,7 +101,7 @@ impl AuthEventStore for SqlStore {
                  WHERE pool = $1 AND username_key = $2 AND event_id = $3",
             )
             .bind(pool.as_str())
-            .bind(user)
+            .bind(user.as_str())
             .bind(event_id)
             .fetch_optional(db)
             .await
@@ -113,7 +113,7 @@ impl AuthEventStore for SqlStore {
     async fn list_auth_events(
         &self,
         pool: &UserPoolId,
-        user: &str,
+        user: &FoldedUsername,
         limit: usize,
         token: Option<&str>,
     ) -> StoreResult<Page<AuthEventRecord>> {
@@ -130,7 +130,7 @@ impl AuthEventStore for SqlStore {
                  ORDER BY created DESC, event_id DESC LIMIT $6",
             )
             .bind(pool.as_str())
-            .bind(user)
+            .bind(user.as_str())
             .bind(i64::from(first))
             .bind(created)
             .bind(id.as_str())

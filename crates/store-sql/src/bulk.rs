@@ -84,7 +84,7 @@ impl SqlStore {
             user.version = 1;
             user_rows.push(vec![
                 Param::Text(p.to_owned()),
-                Param::Text(keys.username.clone()),
+                Param::Text(keys.username.clone().into_string()),
                 Param::Text(user.username.clone()),
                 Param::Text(user.sub.to_string()),
                 Param::Int(1),
@@ -95,7 +95,7 @@ impl SqlStore {
                     Param::Text(p.to_owned()),
                     Param::Text(attribute.to_owned()),
                     Param::Text(value.to_owned()),
-                    Param::Text(keys.username.clone()),
+                    Param::Text(keys.username.clone().into_string()),
                 ]);
             }
             for (attribute, value) in index_entries(&user, rule) {
@@ -103,7 +103,7 @@ impl SqlStore {
                     Param::Text(p.to_owned()),
                     Param::Text(attribute.to_owned()),
                     Param::Text(value),
-                    Param::Text(keys.username.clone()),
+                    Param::Text(keys.username.clone().into_string()),
                 ]);
             }
         }

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use sqlx::Row as _;
-use user_pool_model::{Group, User, UserPoolId};
+use user_pool_model::{FoldedUsername, Group, User, UserPoolId};
 use userpool_store::paging::{self, cursor, page_size};
 use userpool_store::{GroupStore, Page, StoreError, StoreResult, UserStore as _};
 
@@ -17,7 +17,7 @@ impl SqlStore {
         &self,
         pool: &UserPoolId,
         group: &str,
-        username_key: &str,
+        username_key: &FoldedUsername,
     ) -> StoreResult<()> {
         self.get_group(pool, group).await?;
         if self.get_user(pool, username_key).await?.is_none() {
@@ -138,8 +138,9 @@ impl GroupStore for SqlStore {
         &self,
         pool: &UserPoolId,
         group: &str,
-        username_key: &str,
+        key: &FoldedUsername,
     ) -> StoreResult<()> {
+        let username_key = key.as_str();
         let db = self.writer().await?;
         failure::retry_write(|| async {
             match sqlx::query(
@@ -154,8 +155,7 @@ impl GroupStore for SqlStore {
             {
                 Ok(_) => Ok(()),
                 Err(e) if is_foreign_key_violation(&e) => {
-                    self.membership_precondition(pool, group, username_key)
-                        .await?;
+                    self.membership_precondition(pool, group, key).await?;
                     Err(failure::backend(&e))
                 }
                 Err(e) => Err(failure::backend(&e)),
@@ -168,13 +168,13 @@ impl GroupStore for SqlStore {
         &self,
         pool: &UserPoolId,
         group: &str,
-        username_key: &str,
+        key: &FoldedUsername,
     ) -> StoreResult<()> {
+        let username_key = key.as_str();
         let changed = self.execute_text(
             "DELETE FROM up_memberships WHERE pool = $1 AND group_name = $2 AND username_key = $3", &[pool.as_str(), group, username_key]).await?;
         if changed == 0 {
-            self.membership_precondition(pool, group, username_key)
-                .await?;
+            self.membership_precondition(pool, group, key).await?;
         }
         Ok(())
     }
@@ -182,10 +182,11 @@ impl GroupStore for SqlStore {
     async fn groups_for_user(
         &self,
         pool: &UserPoolId,
-        username_key: &str,
+        username_key: &FoldedUsername,
         limit: usize,
         after: Option<&str>,
     ) -> StoreResult<Page<Group>> {
+        let username_key = username_key.as_str();
         // One statement: the user's row, joined to its memberships. No row: no such user; one
         // row without a group: a user in no group (after the cursor).
         let (rows, size) = self

@@ -48,7 +48,8 @@
 //!     store.insert_user(&pool.id, again.clone(), &UserKeys::for_user(&again, &pool)).await,
 //!     Err(StoreError::UsernameExists)
 //! );
-//! assert_eq!(store.get_user(&pool.id, "alice").await?.map(|u| u.version), Some(1));
+//! let key = pool.case_rule.username_key("alice");
+//! assert_eq!(store.get_user(&pool.id, &key).await?.map(|u| u.version), Some(1));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! # }).unwrap();
 //! ```

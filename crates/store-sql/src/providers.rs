@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 use sqlx::{Any, Transaction};
-use user_pool_model::UserPoolId;
+use user_pool_model::{FoldedUsername, UserPoolId};
 use userpool_store::{Page, ProviderLink, ProviderRecord, ProviderStore, StoreError, StoreResult};
 
 use crate::codec::{from_json, to_json};
@@ -257,8 +257,9 @@ impl ProviderStore for SqlStore {
     async fn provider_links_of(
         &self,
         pool: &UserPoolId,
-        username: &str,
+        username: &FoldedUsername,
     ) -> StoreResult<Vec<ProviderLink>> {
+        let username = username.as_str();
         let db = self.ready().await?;
         let rows: Vec<String> = failure::read(|| async {
             sqlx::query_scalar(

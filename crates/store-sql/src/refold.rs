@@ -172,7 +172,7 @@ async fn refold_pool(
             )
             .await?;
         }
-        if m.keys.username != m.old_key {
+        if m.keys.username.as_str() != m.old_key {
             exec(
                 conn,
                 "DELETE FROM up_codes WHERE pool = $1 AND username_key = $2",
@@ -194,7 +194,7 @@ async fn refold_pool(
     }
     // Into place: a taken key is a collision.
     for m in &moves {
-        if m.keys.username == m.old_key {
+        if m.keys.username.as_str() == m.old_key {
             continue;
         }
         let transit = in_transit(&m.old_key);

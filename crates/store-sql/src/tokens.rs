@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
-use user_pool_model::{ClientId, UserPoolId};
+use user_pool_model::{ClientId, FoldedUsername, UserPoolId};
 use userpool_store::{
     CodePurpose, CodeRecord, CodeStore, LockoutState, LockoutStore, RefreshFamily,
     RefreshTokenStore, ReplayStore, StoreError, StoreResult,
@@ -32,7 +32,7 @@ fn family_of(row: &AnyRow) -> StoreResult<RefreshFamily> {
     };
     Ok(RefreshFamily {
         id: row.try_get(0).or_backend()?,
-        user: row.try_get(1).or_backend()?,
+        user: FoldedUsername::from_stored(row.try_get(1).or_backend()?),
         client_id: ClientId::parse(&row.try_get::<String, _>(2).or_backend()?)
             .map_err(|_| StoreError::Backend("a stored client id is corrupt".into()))?,
         origin_jti: row.try_get(3).or_backend()?,
@@ -364,7 +364,12 @@ impl RefreshTokenStore for SqlStore {
         Ok(())
     }
 
-    async fn revoke_user_families(&self, pool: &UserPoolId, user: &str) -> StoreResult<usize> {
+    async fn revoke_user_families(
+        &self,
+        pool: &UserPoolId,
+        user: &FoldedUsername,
+    ) -> StoreResult<usize> {
+        let user = user.as_str();
         let changed = self
             .execute_text(
                 "UPDATE up_families SET revoked = 1 \

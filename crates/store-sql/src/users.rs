@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row as _, Transaction};
-use user_pool_model::{CaseRule, FilterAttribute, FilterOp, Sub, User, UserPoolId};
+use user_pool_model::{CaseRule, FilterAttribute, FilterOp, FoldedUsername, Sub, User, UserPoolId};
 use userpool_store::paging::{self, cursor, page_size};
 use userpool_store::{
     INDEXED_ATTRIBUTES, Page, StoreError, StoreResult, UserKeys, UserQuery, UserStore,
@@ -260,11 +260,11 @@ impl SqlStore {
                 }
             }
             Some(f) if f.attribute == FilterAttribute::Username && f.op == FilterOp::Equals => {
-                let key = rule.fold(&f.value);
+                let key = rule.username_key(&f.value);
                 if position.is_none()
                     && let Some(u) = self.get_user(pool, &key).await?
                 {
-                    out.push((Cursor::Username(key), u));
+                    out.push((Cursor::Username(key.into_string()), u));
                 }
             }
             Some(f)
@@ -376,7 +376,12 @@ impl UserStore for SqlStore {
         self.insert_batch(pool, users).await
     }
 
-    async fn get_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Option<User>> {
+    async fn get_user(
+        &self,
+        pool: &UserPoolId,
+        username_key: &FoldedUsername,
+    ) -> StoreResult<Option<User>> {
+        let username_key = username_key.as_str();
         self.one_user(
             pool,
             "FROM up_users u WHERE u.pool = $1 AND u.username_key = $2",
@@ -419,7 +424,12 @@ impl UserStore for SqlStore {
         failure::retry_write(|| self.update_user_once(pool, user.clone(), keys)).await
     }
 
-    async fn delete_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<()> {
+    async fn delete_user(
+        &self,
+        pool: &UserPoolId,
+        username_key: &FoldedUsername,
+    ) -> StoreResult<()> {
+        let username_key = username_key.as_str();
         failure::retry_write(|| self.delete_user_once(pool, username_key)).await
     }
 

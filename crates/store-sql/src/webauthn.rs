@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use sqlx::Row as _;
-use user_pool_model::UserPoolId;
+use user_pool_model::{FoldedUsername, UserPoolId};
 use userpool_store::{StoreError, StoreResult, WebAuthnCredential, WebAuthnStore};
 
 use crate::codec::{from_json, to_json};
@@ -54,8 +54,9 @@ impl WebAuthnStore for SqlStore {
     async fn list_webauthn_credentials(
         &self,
         pool: &UserPoolId,
-        username_key: &str,
+        username_key: &FoldedUsername,
     ) -> StoreResult<Vec<WebAuthnCredential>> {
+        let username_key = username_key.as_str();
         let db = self.ready().await?;
         let rows = failure::read(|| async {
             sqlx::query(
@@ -132,9 +133,10 @@ impl WebAuthnStore for SqlStore {
     async fn delete_webauthn_credential(
         &self,
         pool: &UserPoolId,
-        username_key: &str,
+        username_key: &FoldedUsername,
         credential_id: &[u8],
     ) -> StoreResult<()> {
+        let username_key = username_key.as_str();
         self.execute_one(
             "DELETE FROM up_webauthn WHERE pool = $1 AND username_key = $2 AND credential_id = $3",
             &[pool.as_str(), username_key, &hex(credential_id)],

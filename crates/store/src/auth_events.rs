@@ -3,7 +3,7 @@
 //! (JSON written and read by the facade); the store keys, orders, bounds and cascades it.
 
 use async_trait::async_trait;
-use user_pool_model::UserPoolId;
+use user_pool_model::{FoldedUsername, UserPoolId};
 
 use crate::error::StoreResult;
 use crate::records::Page;
@@ -14,7 +14,7 @@ pub struct AuthEventRecord {
     /// `EventId`, unique per user.
     pub event_id: String,
     /// The user's folded username.
-    pub user: String,
+    pub user: FoldedUsername,
     /// `CreationDate`, seconds since the epoch: events list newest first.
     pub created: i64,
     /// The event (the facade's JSON).
@@ -46,14 +46,14 @@ pub trait AuthEventStore: Send + Sync {
     async fn get_auth_event(
         &self,
         pool: &UserPoolId,
-        user: &str,
+        user: &FoldedUsername,
         event_id: &str,
     ) -> StoreResult<Option<AuthEventRecord>>;
     /// A user's events, newest first (ties by id).
     async fn list_auth_events(
         &self,
         pool: &UserPoolId,
-        user: &str,
+        user: &FoldedUsername,
         limit: usize,
         token: Option<&str>,
     ) -> StoreResult<Page<AuthEventRecord>>;

@@ -45,7 +45,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
 use user_pool_model::{
-    AppClient, ClientId, Group, PoolConfig, ResourceServer, Sub, User, UserPoolId,
+    AppClient, ClientId, FoldedUsername, Group, PoolConfig, ResourceServer, Sub, User, UserPoolId,
 };
 
 use identity_pool_model::{

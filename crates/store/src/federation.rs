@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use user_pool_model::UserPoolId;
+use user_pool_model::{FoldedUsername, UserPoolId};
 
 use crate::error::{StoreError, StoreResult};
 use crate::records::Page;
@@ -68,7 +68,7 @@ pub struct ProviderLink {
     /// `ProviderAttributeValue`: the provider user.
     pub attribute_value: String,
     /// The pool user's folded username.
-    pub username: String,
+    pub username: FoldedUsername,
     /// Unix seconds.
     pub created: i64,
 }
@@ -128,6 +128,6 @@ pub trait ProviderStore: Send + Sync {
     async fn provider_links_of(
         &self,
         pool: &UserPoolId,
-        username: &str,
+        username: &FoldedUsername,
     ) -> StoreResult<Vec<ProviderLink>>;
 }

@@ -30,7 +30,9 @@
 //!     store.insert_user(&id, again.clone(), &UserKeys::for_user(&again, &pool)).await,
 //!     Err(StoreError::UsernameExists)
 //! );
-//! assert_eq!(store.get_user(&id, "alice").await?.map(|u| u.version), Some(1));
+//! // Lookups take the folded key, made by the pool's case rule.
+//! let key = pool.case_rule.username_key("alice");
+//! assert_eq!(store.get_user(&id, &key).await?.map(|u| u.version), Some(1));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! # }).unwrap();
 //! ```

@@ -24,11 +24,11 @@ macro_rules! store_methods {
     UserStore {
         fn insert_user(&self, pool: &UserPoolId, user: User, keys: &UserKeys) -> StoreResult<User>;
         fn insert_users(&self, pool: &UserPoolId, users: &[(User, UserKeys)]) -> StoreResult<()>;
-        fn get_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Option<User>>;
+        fn get_user(&self, pool: &UserPoolId, username_key: &FoldedUsername) -> StoreResult<Option<User>>;
         fn find_by_alias(&self, pool: &UserPoolId, attribute: &str, value_key: &str) -> StoreResult<Option<User>>;
         fn find_by_sub(&self, pool: &UserPoolId, sub: &Sub) -> StoreResult<Option<User>>;
         fn update_user(&self, pool: &UserPoolId, user: User, keys: &UserKeys) -> StoreResult<User>;
-        fn delete_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<()>;
+        fn delete_user(&self, pool: &UserPoolId, username_key: &FoldedUsername) -> StoreResult<()>;
         fn list_users(&self, pool: &UserPoolId, query: &UserQuery) -> StoreResult<Page<User>>;
         fn count_users(&self, pool: &UserPoolId) -> StoreResult<u64>;
     }
@@ -38,9 +38,9 @@ macro_rules! store_methods {
         fn put_group(&self, pool: &UserPoolId, group: Group) -> StoreResult<()>;
         fn delete_group(&self, pool: &UserPoolId, name: &str) -> StoreResult<()>;
         fn list_groups(&self, pool: &UserPoolId, limit: usize, token: Option<&str>) -> StoreResult<Page<Group>>;
-        fn add_to_group(&self, pool: &UserPoolId, group: &str, username_key: &str) -> StoreResult<()>;
-        fn remove_from_group(&self, pool: &UserPoolId, group: &str, username_key: &str) -> StoreResult<()>;
-        fn groups_for_user(&self, pool: &UserPoolId, username_key: &str, limit: usize, token: Option<&str>) -> StoreResult<Page<Group>>;
+        fn add_to_group(&self, pool: &UserPoolId, group: &str, username_key: &FoldedUsername) -> StoreResult<()>;
+        fn remove_from_group(&self, pool: &UserPoolId, group: &str, username_key: &FoldedUsername) -> StoreResult<()>;
+        fn groups_for_user(&self, pool: &UserPoolId, username_key: &FoldedUsername, limit: usize, token: Option<&str>) -> StoreResult<Page<Group>>;
         fn users_in_group(&self, pool: &UserPoolId, group: &str, limit: usize, token: Option<&str>) -> StoreResult<Page<User>>;
     }
     CodeStore {
@@ -59,7 +59,7 @@ macro_rules! store_methods {
         fn get_family(&self, pool: &UserPoolId, id: &str) -> StoreResult<Option<RefreshFamily>>;
         fn rotate_family(&self, pool: &UserPoolId, id: &str, expected: &[u8; 32], new_hash: [u8; 32], now: i64) -> StoreResult<RefreshFamily>;
         fn revoke_family(&self, pool: &UserPoolId, id: &str) -> StoreResult<()>;
-        fn revoke_user_families(&self, pool: &UserPoolId, user: &str) -> StoreResult<usize>;
+        fn revoke_user_families(&self, pool: &UserPoolId, user: &FoldedUsername) -> StoreResult<usize>;
     }
     KeyStore {
         fn put_signing_keys(&self, pool: &UserPoolId, keys: StoredKeys) -> StoreResult<()>;
@@ -102,7 +102,7 @@ macro_rules! store_methods {
         fn link_provider_user(&self, pool: &UserPoolId, link: ProviderLink) -> StoreResult<()>;
         fn find_provider_link(&self, pool: &UserPoolId, provider_name: &str, attribute_value: &str) -> StoreResult<Option<ProviderLink>>;
         fn unlink_provider_user(&self, pool: &UserPoolId, provider_name: &str, attribute_value: &str) -> StoreResult<bool>;
-        fn provider_links_of(&self, pool: &UserPoolId, username: &str) -> StoreResult<Vec<ProviderLink>>;
+        fn provider_links_of(&self, pool: &UserPoolId, username: &FoldedUsername) -> StoreResult<Vec<ProviderLink>>;
     }
     IdentityPoolStore {
         fn create_identity_pool(&self, pool: IdentityPool) -> StoreResult<()>;
@@ -125,14 +125,14 @@ macro_rules! store_methods {
     }
     AuthEventStore {
         fn put_auth_event(&self, pool: &UserPoolId, event: AuthEventRecord, retention: AuthEventRetention) -> StoreResult<()>;
-        fn get_auth_event(&self, pool: &UserPoolId, user: &str, event_id: &str) -> StoreResult<Option<AuthEventRecord>>;
-        fn list_auth_events(&self, pool: &UserPoolId, user: &str, limit: usize, token: Option<&str>) -> StoreResult<Page<AuthEventRecord>>;
+        fn get_auth_event(&self, pool: &UserPoolId, user: &FoldedUsername, event_id: &str) -> StoreResult<Option<AuthEventRecord>>;
+        fn list_auth_events(&self, pool: &UserPoolId, user: &FoldedUsername, limit: usize, token: Option<&str>) -> StoreResult<Page<AuthEventRecord>>;
     }
     WebAuthnStore {
         fn insert_webauthn_credential(&self, pool: &UserPoolId, credential: WebAuthnCredential) -> StoreResult<()>;
-        fn list_webauthn_credentials(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Vec<WebAuthnCredential>>;
+        fn list_webauthn_credentials(&self, pool: &UserPoolId, username_key: &FoldedUsername) -> StoreResult<Vec<WebAuthnCredential>>;
         fn update_webauthn_counter(&self, pool: &UserPoolId, credential_id: &[u8], expected: u32, sign_count: u32, backed_up: bool) -> StoreResult<()>;
-        fn delete_webauthn_credential(&self, pool: &UserPoolId, username_key: &str, credential_id: &[u8]) -> StoreResult<()>;
+        fn delete_webauthn_credential(&self, pool: &UserPoolId, username_key: &FoldedUsername, credential_id: &[u8]) -> StoreResult<()>;
     }
         }
     };

@@ -35,7 +35,7 @@ use identity_pool_model::{
     IdentityId, IdentityPool, IdentityPoolId, IdentityPoolRoles, LoginKey, RoleMappings,
 };
 use user_pool_model::{
-    AppClient, ClientId, Group, PoolConfig, ResourceServer, Sub, User, UserPoolId,
+    AppClient, ClientId, FoldedUsername, Group, PoolConfig, ResourceServer, Sub, User, UserPoolId,
 };
 
 use crate::auth_events::{AuthEventRecord, AuthEventRetention, AuthEventStore};

@@ -4,7 +4,9 @@
 use core::fmt;
 
 use serde::{Deserialize, Serialize};
-use user_pool_model::{CaseRule, ClientId, PoolConfig, StandardAttribute, User, UserPoolId};
+use user_pool_model::{
+    CaseRule, ClientId, FoldedUsername, PoolConfig, StandardAttribute, User, UserPoolId,
+};
 
 /// One page of a listing and the opaque token for the next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,10 +20,10 @@ pub struct Page<T> {
 /// The keys a user is unique under: the folded username and every active sign-in alias, all
 /// folded with the pool's [`CaseRule::fold`] / [`CaseRule::fold_alias`] (the one folding every
 /// backend and the facade use). The store enforces uniqueness on exactly these.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserKeys {
     /// The folded internal username.
-    pub username: String,
+    pub username: FoldedUsername,
     /// `(attribute, folded value)` for each alias the user holds.
     pub aliases: Vec<(String, String)>,
 }
@@ -50,7 +52,7 @@ impl UserKeys {
                 }),
         );
         Self {
-            username: rule.fold(&user.username),
+            username: rule.username_key(&user.username),
             aliases,
         }
     }
@@ -74,7 +76,8 @@ pub enum CodePurpose {
 pub struct CodeRecord {
     /// Purpose.
     pub purpose: CodePurpose,
-    /// The folded username it belongs to.
+    /// Whom it belongs to: the folded username, or the facade's stand-in key for a login
+    /// that names no user (so an unknown user gets the same answers).
     pub user: String,
     /// A keyed hash of the code (the facade computes it).
     pub code_hash: [u8; 32],
@@ -101,7 +104,7 @@ pub struct RefreshFamily {
     /// Family id (also the `origin_jti` lineage key).
     pub id: String,
     /// The folded username.
-    pub user: String,
+    pub user: FoldedUsername,
     /// The client it was issued to.
     pub client_id: ClientId,
     /// `origin_jti` of the tokens it mints.

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use user_pool_model::{
-    AppClient, ClientId, Group, PoolConfig, ResourceServer, Sub, User, UserPoolId,
+    AppClient, ClientId, FoldedUsername, Group, PoolConfig, ResourceServer, Sub, User, UserPoolId,
 };
 
 use crate::auth_events::AuthEventStore;
@@ -76,7 +76,11 @@ pub trait UserStore: Send + Sync {
     /// that wants per-user answers inserts that batch again one user at a time.
     async fn insert_users(&self, pool: &UserPoolId, users: &[(User, UserKeys)]) -> StoreResult<()>;
     /// By folded username.
-    async fn get_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Option<User>>;
+    async fn get_user(
+        &self,
+        pool: &UserPoolId,
+        username_key: &FoldedUsername,
+    ) -> StoreResult<Option<User>>;
     /// By active alias (`attribute`, folded value).
     async fn find_by_alias(
         &self,
@@ -96,7 +100,11 @@ pub trait UserStore: Send + Sync {
         keys: &UserKeys,
     ) -> StoreResult<User>;
     /// Deletes a user, its group memberships, codes and refresh-token families.
-    async fn delete_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<()>;
+    async fn delete_user(
+        &self,
+        pool: &UserPoolId,
+        username_key: &FoldedUsername,
+    ) -> StoreResult<()>;
     /// ListUsers: filtered, sorted by the filtered attribute (username without a filter), paged
     /// with a token that stays valid under concurrent inserts.
     async fn list_users(&self, pool: &UserPoolId, query: &UserQuery) -> StoreResult<Page<User>>;
@@ -127,20 +135,20 @@ pub trait GroupStore: Send + Sync {
         &self,
         pool: &UserPoolId,
         group: &str,
-        username_key: &str,
+        username_key: &FoldedUsername,
     ) -> StoreResult<()>;
     /// Removes a user from a group (idempotent).
     async fn remove_from_group(
         &self,
         pool: &UserPoolId,
         group: &str,
-        username_key: &str,
+        username_key: &FoldedUsername,
     ) -> StoreResult<()>;
     /// A user's groups, by name.
     async fn groups_for_user(
         &self,
         pool: &UserPoolId,
-        username_key: &str,
+        username_key: &FoldedUsername,
         limit: usize,
         token: Option<&str>,
     ) -> StoreResult<Page<Group>>;
@@ -232,7 +240,11 @@ pub trait RefreshTokenStore: Send + Sync {
     /// Revokes one family.
     async fn revoke_family(&self, pool: &UserPoolId, id: &str) -> StoreResult<()>;
     /// Revokes every family of a user; returns how many were live.
-    async fn revoke_user_families(&self, pool: &UserPoolId, user: &str) -> StoreResult<usize>;
+    async fn revoke_user_families(
+        &self,
+        pool: &UserPoolId,
+        user: &FoldedUsername,
+    ) -> StoreResult<usize>;
 }
 
 /// Encrypted signing keys: one opaque record per pool (its active and retired keys).

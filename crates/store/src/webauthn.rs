@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use user_pool_model::UserPoolId;
+use user_pool_model::{FoldedUsername, UserPoolId};
 
 use crate::error::StoreResult;
 
@@ -11,7 +11,7 @@ use crate::error::StoreResult;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebAuthnCredential {
     /// The owner's username key (folded by the pool's case rule).
-    pub username_key: String,
+    pub username_key: FoldedUsername,
     /// The credential id (raw bytes).
     pub credential_id: Vec<u8>,
     /// The COSE public key.
@@ -51,7 +51,7 @@ pub trait WebAuthnStore: Send + Sync {
     async fn list_webauthn_credentials(
         &self,
         pool: &UserPoolId,
-        username_key: &str,
+        username_key: &FoldedUsername,
     ) -> StoreResult<Vec<WebAuthnCredential>>;
     /// Stores a new signature counter and backup state if the stored counter is still
     /// `expected` ([`VersionConflict`](crate::StoreError::VersionConflict) otherwise: another
@@ -69,7 +69,7 @@ pub trait WebAuthnStore: Send + Sync {
     async fn delete_webauthn_credential(
         &self,
         pool: &UserPoolId,
-        username_key: &str,
+        username_key: &FoldedUsername,
         credential_id: &[u8],
     ) -> StoreResult<()>;
 }

@@ -80,4 +80,6 @@ pub use sign_in_policy::{AuthFactor, PoolTier, WebAuthnConfig, default_first_fac
 pub use standard_attribute::StandardAttribute;
 pub use threat_protection::{StoredRiskConfiguration, ThreatProtection};
 pub use user::{Device, MfaMethod, MfaSettings, PasswordRecord, User, UserStatus};
-pub use username::{CaseRule, MAX_USERNAME_LEN, check_not_alias_shaped, validate_username};
+pub use username::{
+    CaseRule, FoldedUsername, MAX_USERNAME_LEN, check_not_alias_shaped, validate_username,
+};

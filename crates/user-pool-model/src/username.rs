@@ -48,6 +48,20 @@ impl CaseRule {
         }
     }
 
+    /// The key a username is stored, looked up and kept unique under: [`CaseRule::fold`] as a
+    /// [`FoldedUsername`], the type every store method that finds a user by name takes.
+    ///
+    /// ```
+    /// use user_pool_model::CaseRule;
+    ///
+    /// let key = CaseRule::Insensitive.username_key("ALICE");
+    /// assert_eq!(key.as_str(), "alice");
+    /// assert_eq!(key, CaseRule::Insensitive.username_key("alice"));
+    /// ```
+    pub fn username_key(self, name: &str) -> FoldedUsername {
+        FoldedUsername(self.fold(name))
+    }
+
     /// The key of an alias value: phone numbers never fold (not even to NFC); emails and
     /// preferred usernames fold like usernames ([`CaseRule::fold`]).
     pub fn fold_alias(self, attribute: &str, value: &str) -> String {
@@ -56,6 +70,64 @@ impl CaseRule {
         } else {
             self.fold(value)
         }
+    }
+}
+
+/// A username in its folded form ([`CaseRule::username_key`]): the key a store finds, deletes
+/// and keeps a user unique under. Made by folding, or read back from a record that stored one
+/// ([`FoldedUsername::from_stored`]), so a name as typed is never used as a key by mistake.
+/// Serialized as the plain string.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FoldedUsername(String);
+
+impl FoldedUsername {
+    /// A key that was folded when it was written: a store's column, or a record's field
+    /// (a refresh-token family's or a provider link's user). Not for names from a request.
+    pub fn from_stored(key: String) -> Self {
+        Self(key)
+    }
+
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl core::ops::Deref for FoldedUsername {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for FoldedUsername {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for FoldedUsername {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl AsRef<str> for FoldedUsername {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl core::fmt::Display for FoldedUsername {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.0)
     }
 }
 

@@ -107,7 +107,7 @@ impl Core {
         username: &str,
         legacy: srp::Verifier,
     ) {
-        let key = pool.case_rule.fold(username);
+        let key = pool.case_rule.username_key(username);
         let Ok(Some(mut user)) = self.store().get_user(&pool.id, &key).await else {
             return;
         };

@@ -122,6 +122,7 @@ async fn fill(store: &dyn Store) {
         let keys = UserKeys::for_user(&user, &pool);
         store.insert_user(&id, user, &keys).await.unwrap();
     }
+    let alice_key = pool.case_rule.username_key("alice");
     store
         .link_provider_user(
             &id,
@@ -129,7 +130,7 @@ async fn fill(store: &dyn Store) {
                 provider_name: "Corp".into(),
                 attribute_name: "Cognito_Subject".into(),
                 attribute_value: "corp-123".into(),
-                username: "alice".into(),
+                username: alice_key.clone(),
                 created: NOW,
             },
         )
@@ -139,7 +140,7 @@ async fn fill(store: &dyn Store) {
         .insert_webauthn_credential(
             &id,
             WebAuthnCredential {
-                username_key: "alice".into(),
+                username_key: alice_key.clone(),
                 credential_id: vec![1, 2, 3],
                 public_key: vec![4, 5, 6],
                 sign_count: 7,
@@ -155,7 +156,7 @@ async fn fill(store: &dyn Store) {
         )
         .await
         .unwrap();
-    store.add_to_group(&id, "admins", "alice").await.unwrap();
+    store.add_to_group(&id, "admins", &alice_key).await.unwrap();
 
     let identity_pool: IdentityPool = serde_json::from_value(json!({
         "IdentityPoolId": "us-east-1:0d0e0f10-1112-4314-8516-171819202122",

@@ -171,11 +171,25 @@ async fn verify(db: &std::path::Path, pool: &UserPoolId, ledger: &Ledger) {
     assert_eq!(store.integrity_check().await.as_deref(), Ok("ok"));
     for name in &ledger.signed_up {
         assert!(
-            store.get_user(pool, name).await.unwrap().is_some(),
+            store
+                .get_user(
+                    pool,
+                    &user_pool_model::CaseRule::Sensitive.username_key(name)
+                )
+                .await
+                .unwrap()
+                .is_some(),
             "acknowledged sign-up of {name} lost"
         );
     }
-    let anchor = store.get_user(pool, ANCHOR).await.unwrap().expect("anchor");
+    let anchor = store
+        .get_user(
+            pool,
+            &user_pool_model::CaseRule::Sensitive.username_key(ANCHOR),
+        )
+        .await
+        .unwrap()
+        .expect("anchor");
     let name = anchor.attributes.get("name").cloned();
     assert!(
         name == ledger.name_acked || (name.is_some() && name == ledger.name_in_flight),

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use sqlx::Executor as _;
-use user_pool_model::{PoolConfig, UserPoolId};
+use user_pool_model::{CaseRule, PoolConfig, UserPoolId};
 use userpool_store::{
     CodePurpose, CodeRecord, PoolStore as _, ReplayStore as _, Store, StoreError,
 };
@@ -268,7 +268,9 @@ async fn postgres_transactions_aborted_midway_run_again_from_the_start() {
     );
     assert_eq!(attempts(&admin, &schema).await, 4, "one run and three more");
     assert_eq!(
-        store.get_user(&pool.id, "bob").await,
+        store
+            .get_user(&pool.id, &CaseRule::Sensitive.username_key("bob"))
+            .await,
         Ok(None),
         "nothing half-written"
     );

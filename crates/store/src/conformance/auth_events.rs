@@ -4,13 +4,13 @@ use std::sync::Arc;
 
 use user_pool_model::CaseRule;
 
-use super::{insert, new_pool, user};
+use super::{insert, key, new_pool, user};
 use crate::{AuthEventRecord, AuthEventRetention, Store, StoreError};
 
 fn event(user: &str, id: &str, created: i64) -> AuthEventRecord {
     AuthEventRecord {
         event_id: id.into(),
-        user: user.into(),
+        user: key(user),
         created,
         body: format!("{{\"EventId\":\"{id}\"}}"),
     }
@@ -55,7 +55,7 @@ pub async fn auth_events(store: Arc<dyn Store>) {
     let mut token = None;
     loop {
         let page = store
-            .list_auth_events(&pool.id, "alice", 2, token.as_deref())
+            .list_auth_events(&pool.id, &key("alice"), 2, token.as_deref())
             .await
             .unwrap();
         assert!(page.items.len() <= 2);
@@ -68,7 +68,7 @@ pub async fn auth_events(store: Arc<dyn Store>) {
     assert_eq!(ids, ["e4", "e3", "e1", "e2", "e0"]);
     assert_eq!(
         store
-            .list_auth_events(&pool.id, "alice", 0, Some("not a token"))
+            .list_auth_events(&pool.id, &key("alice"), 0, Some("not a token"))
             .await,
         Err(StoreError::InvalidPaginationToken)
     );
@@ -81,11 +81,17 @@ pub async fn auth_events(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(
-        store.get_auth_event(&pool.id, "alice", "e2").await.unwrap(),
+        store
+            .get_auth_event(&pool.id, &key("alice"), "e2")
+            .await
+            .unwrap(),
         Some(replaced)
     );
     assert_eq!(
-        store.get_auth_event(&pool.id, "bob", "e2").await.unwrap(),
+        store
+            .get_auth_event(&pool.id, &key("bob"), "e2")
+            .await
+            .unwrap(),
         None
     );
 
@@ -102,7 +108,7 @@ pub async fn auth_events(store: Arc<dyn Store>) {
         .await
         .unwrap();
     let kept: Vec<_> = store
-        .list_auth_events(&pool.id, "alice", 10, None)
+        .list_auth_events(&pool.id, &key("alice"), 10, None)
         .await
         .unwrap()
         .items
@@ -112,10 +118,10 @@ pub async fn auth_events(store: Arc<dyn Store>) {
     assert_eq!(kept, ["e5", "e4", "e3"]);
 
     // A deleted user's events are gone; another user's stay.
-    store.delete_user(&pool.id, "alice").await.unwrap();
+    store.delete_user(&pool.id, &key("alice")).await.unwrap();
     assert!(
         store
-            .list_auth_events(&pool.id, "alice", 10, None)
+            .list_auth_events(&pool.id, &key("alice"), 10, None)
             .await
             .unwrap()
             .items
@@ -123,7 +129,7 @@ pub async fn auth_events(store: Arc<dyn Store>) {
     );
     assert_eq!(
         store
-            .list_auth_events(&pool.id, "bob", 10, None)
+            .list_auth_events(&pool.id, &key("bob"), 10, None)
             .await
             .unwrap()
             .items

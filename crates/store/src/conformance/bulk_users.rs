@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use user_pool_model::{CaseRule, User};
 
-use super::{collect, insert, new_pool, user};
+use super::{collect, insert, key, new_pool, user};
 use crate::{Store, StoreError, UserKeys};
 
 fn batch(pool: &user_pool_model::PoolConfig, range: std::ops::Range<u64>) -> Vec<(User, UserKeys)> {
@@ -85,12 +85,12 @@ pub async fn user_batches_are_all_or_nothing(store: Arc<dyn Store>) {
             "{what}: {refused:?}"
         );
         assert_eq!(
-            store.get_user(&pool.id, "bulk05000").await,
+            store.get_user(&pool.id, &key("bulk05000")).await,
             Ok(None),
             "{what}"
         );
         assert_eq!(
-            store.get_user(&pool.id, "zz-last").await,
+            store.get_user(&pool.id, &key("zz-last")).await,
             Ok(None),
             "{what}"
         );

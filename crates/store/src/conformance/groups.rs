@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use user_pool_model::{CaseRule, Group};
 
-use super::{insert, new_pool, user};
+use super::{insert, key, new_pool, user};
 use crate::{Store, StoreError};
 
 /// Groups, memberships, and their pages.
@@ -53,18 +53,24 @@ pub async fn groups_and_memberships(store: Arc<dyn Store>) {
             .await
             .unwrap();
         store
-            .add_to_group(&pool.id, "g2", &format!("u{i}"))
+            .add_to_group(&pool.id, "g2", &key(&format!("u{i}")))
             .await
             .unwrap();
     }
-    store.add_to_group(&pool.id, "g2", "u0").await.unwrap();
-    store.add_to_group(&pool.id, "g3", "u0").await.unwrap();
+    store
+        .add_to_group(&pool.id, "g2", &key("u0"))
+        .await
+        .unwrap();
+    store
+        .add_to_group(&pool.id, "g3", &key("u0"))
+        .await
+        .unwrap();
     assert_eq!(
-        store.add_to_group(&pool.id, "g2", "nobody").await,
+        store.add_to_group(&pool.id, "g2", &key("nobody")).await,
         Err(StoreError::UserNotFound)
     );
     assert_eq!(
-        store.add_to_group(&pool.id, "nogroup", "u0").await,
+        store.add_to_group(&pool.id, "nogroup", &key("u0")).await,
         Err(StoreError::GroupNotFound)
     );
     let members = store.users_in_group(&pool.id, "g2", 3, None).await.unwrap();
@@ -79,7 +85,7 @@ pub async fn groups_and_memberships(store: Arc<dyn Store>) {
         1
     );
     let groups: Vec<String> = store
-        .groups_for_user(&pool.id, "u0", 10, None)
+        .groups_for_user(&pool.id, &key("u0"), 10, None)
         .await
         .unwrap()
         .items
@@ -87,11 +93,14 @@ pub async fn groups_and_memberships(store: Arc<dyn Store>) {
         .map(|g| g.name)
         .collect();
     assert_eq!(groups, ["g2", "g3"]);
-    store.remove_from_group(&pool.id, "g2", "u0").await.unwrap();
+    store
+        .remove_from_group(&pool.id, "g2", &key("u0"))
+        .await
+        .unwrap();
     store.delete_group(&pool.id, "g3").await.unwrap();
     assert!(
         store
-            .groups_for_user(&pool.id, "u0", 10, None)
+            .groups_for_user(&pool.id, &key("u0"), 10, None)
             .await
             .unwrap()
             .items

@@ -22,7 +22,9 @@
 
 use std::sync::Arc;
 
-use user_pool_model::{CaseRule, ClientId, Filter, PoolConfig, Sub, User, UserPoolId, UserStatus};
+use user_pool_model::{
+    CaseRule, ClientId, Filter, FoldedUsername, PoolConfig, Sub, User, UserPoolId, UserStatus,
+};
 
 use crate::{CodePurpose, CodeRecord, RefreshFamily, Store, StoreError, UserKeys, UserQuery};
 
@@ -110,6 +112,11 @@ macro_rules! conformance_tests {
             }
         )*
     };
+}
+
+/// A username's key as the facade makes it in a case-sensitive pool.
+fn key(name: &str) -> FoldedUsername {
+    CaseRule::Sensitive.username_key(name)
 }
 
 fn pool_config(id: &str, rule: CaseRule) -> PoolConfig {
@@ -203,7 +210,7 @@ fn code(user: &str, hash: u8, expires_at: i64) -> CodeRecord {
 fn family(id: &str, user: &str, hash: u8) -> RefreshFamily {
     RefreshFamily {
         id: id.into(),
-        user: user.into(),
+        user: key(user),
         client_id: ClientId::parse("client").unwrap(),
         origin_jti: format!("origin-{id}"),
         device_key: None,

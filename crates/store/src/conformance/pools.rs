@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use user_pool_model::{CaseRule, UserPoolId};
 
-use super::{insert, pool_config, user};
+use super::{insert, key, pool_config, user};
 use crate::{Store, StoreError, UserQuery};
 
 /// Pools: create, duplicate, read, replace, list with pages, delete.
@@ -67,7 +67,7 @@ pub async fn unknown_pool(store: Arc<dyn Store>) {
         Err(StoreError::PoolNotFound)
     );
     assert_eq!(
-        store.get_user(&pool.id, "alice").await,
+        store.get_user(&pool.id, &key("alice")).await,
         Err(StoreError::PoolNotFound)
     );
     assert_eq!(

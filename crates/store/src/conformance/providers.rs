@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use user_pool_model::{CaseRule, UserPoolId};
 
-use super::{new_pool, pool_config};
+use super::{key, new_pool, pool_config};
 use crate::{ProviderLink, ProviderRecord, Store, StoreError};
 
 fn provider(name: &str, identifiers: &[&str]) -> ProviderRecord {
@@ -29,7 +29,7 @@ fn link(provider: &str, value: &str, username: &str) -> ProviderLink {
         provider_name: provider.into(),
         attribute_name: "Cognito_Subject".into(),
         attribute_value: value.into(),
-        username: username.into(),
+        username: key(username),
         created: 20,
     }
 }
@@ -185,11 +185,17 @@ pub async fn provider_links(store: Arc<dyn Store>) {
         store.find_provider_link(id, "corp", "s1").await.unwrap(),
         Some(a.clone())
     );
-    let mut of_alice = store.provider_links_of(id, "alice").await.unwrap();
+    let mut of_alice = store.provider_links_of(id, &key("alice")).await.unwrap();
     of_alice.sort_by(|x, y| x.provider_name.cmp(&y.provider_name));
     assert_eq!(of_alice.len(), 2);
     assert_eq!(of_alice[1], a);
-    assert!(store.provider_links_of(id, "bob").await.unwrap().is_empty());
+    assert!(
+        store
+            .provider_links_of(id, &key("bob"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(store.unlink_provider_user(id, "corp", "s1").await.unwrap());
     assert!(!store.unlink_provider_user(id, "corp", "s1").await.unwrap());
     store
@@ -225,7 +231,7 @@ pub async fn deleted_users_lose_their_provider_links(store: Arc<dyn Store>) {
     let b = link("corp", "s2", "bob");
     store.link_provider_user(id, b.clone()).await.unwrap();
 
-    store.delete_user(id, "alice").await.unwrap();
+    store.delete_user(id, &key("alice")).await.unwrap();
     assert_eq!(
         store.find_provider_link(id, "corp", "s1").await.unwrap(),
         None,
@@ -237,7 +243,7 @@ pub async fn deleted_users_lose_their_provider_links(store: Arc<dyn Store>) {
     );
     assert!(
         store
-            .provider_links_of(id, "alice")
+            .provider_links_of(id, &key("alice"))
             .await
             .unwrap()
             .is_empty()
@@ -253,7 +259,7 @@ pub async fn deleted_users_lose_their_provider_links(store: Arc<dyn Store>) {
         .unwrap();
     assert!(
         store
-            .provider_links_of(id, "alice")
+            .provider_links_of(id, &key("alice"))
             .await
             .unwrap()
             .is_empty()

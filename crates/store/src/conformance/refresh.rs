@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use user_pool_model::CaseRule;
 
-use super::{family, new_pool, race};
+use super::{family, key, new_pool, race};
 use crate::{Store, StoreError};
 
 /// Refresh-token families: lookup by hash, compare-and-swap rotation, revocation.
@@ -97,7 +97,10 @@ pub async fn refresh_families(store: Arc<dyn Store>) {
         Err(StoreError::FamilyRevoked)
     );
     assert_eq!(
-        store.revoke_user_families(&pool.id, "alice").await.unwrap(),
+        store
+            .revoke_user_families(&pool.id, &key("alice"))
+            .await
+            .unwrap(),
         1
     );
     assert!(

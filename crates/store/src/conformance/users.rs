@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use user_pool_model::{CaseRule, Group};
 
-use super::{code, collect, family, insert, new_pool, pool_config, race, sub, user};
+use super::{code, collect, family, insert, key, new_pool, pool_config, race, sub, user};
 use crate::{CodePurpose, Store, StoreError, UserKeys};
 
 /// Users are unique by folded username, every active alias and `sub`.
@@ -46,7 +46,7 @@ pub async fn users_unique_by_username_alias_and_sub(store: Arc<dyn Store>) {
     .unwrap();
     assert_eq!(
         store
-            .get_user(&pool.id, "alice")
+            .get_user(&pool.id, &key("alice"))
             .await
             .unwrap()
             .map(|u| u.sub),
@@ -69,7 +69,7 @@ pub async fn users_unique_by_username_alias_and_sub(store: Arc<dyn Store>) {
         Some("dave".into())
     );
     assert_eq!(
-        store.get_user(&pool.id, "Alice").await.unwrap(),
+        store.get_user(&pool.id, &key("Alice")).await.unwrap(),
         None,
         "case-sensitive pool"
     );
@@ -111,7 +111,7 @@ pub async fn case_insensitive_pools(store: Arc<dyn Store>) {
         Err(StoreError::AliasExists("email".into()))
     );
     let found = store
-        .get_user(&pool.id, &CaseRule::Insensitive.fold("ALICE"))
+        .get_user(&pool.id, &CaseRule::Insensitive.username_key("ALICE"))
         .await
         .unwrap()
         .unwrap();
@@ -233,7 +233,10 @@ pub async fn failed_updates_change_nothing(store: Arc<dyn Store>) {
             .await,
         Err(StoreError::AliasExists("email".into()))
     );
-    assert_eq!(store.get_user(&pool.id, "bob").await.unwrap(), Some(bob));
+    assert_eq!(
+        store.get_user(&pool.id, &key("bob")).await.unwrap(),
+        Some(bob)
+    );
     assert!(
         store
             .find_by_alias(&pool.id, "email", "b@example.com")
@@ -257,7 +260,10 @@ pub async fn delete_user_cascades(store: Arc<dyn Store>) {
         .create_group(&pool.id, Group::new("g", None, None, None, 0).unwrap())
         .await
         .unwrap();
-    store.add_to_group(&pool.id, "g", "alice").await.unwrap();
+    store
+        .add_to_group(&pool.id, "g", &key("alice"))
+        .await
+        .unwrap();
     store
         .put_code(&pool.id, code("alice", 1, 100))
         .await
@@ -266,8 +272,8 @@ pub async fn delete_user_cascades(store: Arc<dyn Store>) {
         .create_family(&pool.id, family("f1", "alice", 7))
         .await
         .unwrap();
-    store.delete_user(&pool.id, "alice").await.unwrap();
-    assert_eq!(store.get_user(&pool.id, "alice").await.unwrap(), None);
+    store.delete_user(&pool.id, &key("alice")).await.unwrap();
+    assert_eq!(store.get_user(&pool.id, &key("alice")).await.unwrap(), None);
     assert!(
         store
             .find_by_alias(&pool.id, "email", "a@example.com")
@@ -298,7 +304,7 @@ pub async fn delete_user_cascades(store: Arc<dyn Store>) {
             .is_none()
     );
     assert_eq!(
-        store.delete_user(&pool.id, "alice").await,
+        store.delete_user(&pool.id, &key("alice")).await,
         Err(StoreError::UserNotFound)
     );
     insert(
@@ -441,7 +447,10 @@ pub async fn unicode_folding(store: Arc<dyn Store>) {
         Err(StoreError::AliasExists("email".into()))
     );
     let found = store
-        .get_user(&insensitive.id, &insensitive.case_rule.fold("STRASSE"))
+        .get_user(
+            &insensitive.id,
+            &insensitive.case_rule.username_key("STRASSE"),
+        )
         .await
         .unwrap()
         .unwrap();
@@ -498,7 +507,7 @@ pub async fn unicode_folding(store: Arc<dyn Store>) {
     );
     assert_eq!(
         store
-            .get_user(&sensitive.id, &sensitive.case_rule.fold(nfc))
+            .get_user(&sensitive.id, &sensitive.case_rule.username_key(nfc))
             .await
             .unwrap()
             .map(|u| u.username),

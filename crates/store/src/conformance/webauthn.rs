@@ -2,11 +2,11 @@ use std::sync::Arc;
 
 use crate::{Store, StoreError, UserKeys, WebAuthnCredential};
 
-use super::{new_pool, user};
+use super::{key, new_pool, user};
 
 fn credential(owner: &str, id: &[u8], created: i64) -> WebAuthnCredential {
     WebAuthnCredential {
-        username_key: owner.into(),
+        username_key: key(owner),
         credential_id: id.to_vec(),
         public_key: vec![0xa5, 1, 2],
         sign_count: 0,
@@ -58,7 +58,7 @@ pub async fn webauthn_credentials(store: Arc<dyn Store>) {
         .await
         .unwrap();
     let ids: Vec<Vec<u8>> = store
-        .list_webauthn_credentials(id, "alice")
+        .list_webauthn_credentials(id, &key("alice"))
         .await
         .unwrap()
         .into_iter()
@@ -66,7 +66,10 @@ pub async fn webauthn_credentials(store: Arc<dyn Store>) {
         .collect();
     assert_eq!(ids, vec![b"c1".to_vec(), b"c2".to_vec()]);
     assert_eq!(
-        store.list_webauthn_credentials(id, "alice").await.unwrap()[0],
+        store
+            .list_webauthn_credentials(id, &key("alice"))
+            .await
+            .unwrap()[0],
         credential("alice", b"c1", 1)
     );
     store
@@ -77,24 +80,31 @@ pub async fn webauthn_credentials(store: Arc<dyn Store>) {
         store.update_webauthn_counter(id, b"c1", 0, 6, true).await,
         Err(StoreError::VersionConflict)
     );
-    let c1 = &store.list_webauthn_credentials(id, "alice").await.unwrap()[0];
+    let c1 = &store
+        .list_webauthn_credentials(id, &key("alice"))
+        .await
+        .unwrap()[0];
     assert_eq!((c1.sign_count, c1.backed_up), (5, true));
     assert_eq!(
-        store.delete_webauthn_credential(id, "bob", b"c1").await,
+        store
+            .delete_webauthn_credential(id, &key("bob"), b"c1")
+            .await,
         Err(StoreError::WebAuthnCredentialNotFound)
     );
     store
-        .delete_webauthn_credential(id, "alice", b"c1")
+        .delete_webauthn_credential(id, &key("alice"), b"c1")
         .await
         .unwrap();
     assert_eq!(
-        store.delete_webauthn_credential(id, "alice", b"c1").await,
+        store
+            .delete_webauthn_credential(id, &key("alice"), b"c1")
+            .await,
         Err(StoreError::WebAuthnCredentialNotFound)
     );
-    store.delete_user(id, "alice").await.unwrap();
+    store.delete_user(id, &key("alice")).await.unwrap();
     assert!(
         store
-            .list_webauthn_credentials(id, "alice")
+            .list_webauthn_credentials(id, &key("alice"))
             .await
             .unwrap()
             .is_empty()
@@ -111,7 +121,7 @@ pub async fn webauthn_credentials(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(
         store
-            .list_webauthn_credentials(id, "bob")
+            .list_webauthn_credentials(id, &key("bob"))
             .await
             .unwrap()
             .len(),

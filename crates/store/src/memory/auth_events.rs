@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use user_pool_model::UserPoolId;
+use user_pool_model::{FoldedUsername, UserPoolId};
 
 use super::MemoryStore;
 use crate::auth_events::{AuthEventRecord, AuthEventRetention, AuthEventStore, listing_key};
@@ -24,7 +24,10 @@ impl AuthEvents {
     }
 
     fn put(&mut self, event: AuthEventRecord, retention: AuthEventRetention) {
-        let events = self.by_user.entry(event.user.clone()).or_default();
+        let events = self
+            .by_user
+            .entry(event.user.clone().into_string())
+            .or_default();
         events.retain(|e| e.event_id != event.event_id && e.created >= retention.not_before);
         // Kept in listing order, so the new event goes where a binary search puts it.
         let key = listing_key(&event);
@@ -57,9 +60,10 @@ impl AuthEventStore for MemoryStore {
     async fn get_auth_event(
         &self,
         pool: &UserPoolId,
-        user: &str,
+        user: &FoldedUsername,
         event_id: &str,
     ) -> StoreResult<Option<AuthEventRecord>> {
+        let user = user.as_str();
         self.with_pool(pool, |p| {
             Ok(p.auth_events
                 .by_user
@@ -72,10 +76,11 @@ impl AuthEventStore for MemoryStore {
     async fn list_auth_events(
         &self,
         pool: &UserPoolId,
-        user: &str,
+        user: &FoldedUsername,
         limit: usize,
         token: Option<&str>,
     ) -> StoreResult<Page<AuthEventRecord>> {
+        let user = user.as_str();
         let after: Option<Position> = paging::cursor(token)?;
         let size = paging::page_size(limit);
         self.with_pool(pool, |p| {

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
-use user_pool_model::{Group, User, UserPoolId};
+use user_pool_model::{FoldedUsername, Group, User, UserPoolId};
 
 use super::{MemoryStore, page_of};
 use crate::error::{StoreError, StoreResult};
@@ -133,8 +133,9 @@ impl GroupStore for MemoryStore {
         &self,
         pool: &UserPoolId,
         group: &str,
-        username_key: &str,
+        username_key: &FoldedUsername,
     ) -> StoreResult<()> {
+        let username_key = username_key.as_str();
         self.with_pool(pool, |p| {
             both_exist(p, group, username_key)?;
             p.groups
@@ -151,8 +152,9 @@ impl GroupStore for MemoryStore {
         &self,
         pool: &UserPoolId,
         group: &str,
-        username_key: &str,
+        username_key: &FoldedUsername,
     ) -> StoreResult<()> {
+        let username_key = username_key.as_str();
         self.with_pool(pool, |p| {
             both_exist(p, group, username_key)?;
             p.groups
@@ -168,10 +170,11 @@ impl GroupStore for MemoryStore {
     async fn groups_for_user(
         &self,
         pool: &UserPoolId,
-        username_key: &str,
+        username_key: &FoldedUsername,
         limit: usize,
         token: Option<&str>,
     ) -> StoreResult<Page<Group>> {
+        let username_key = username_key.as_str();
         self.with_pool(pool, |p| {
             if !p.users.contains(username_key) {
                 return Err(StoreError::UserNotFound);

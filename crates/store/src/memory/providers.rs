@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use user_pool_model::UserPoolId;
+use user_pool_model::{FoldedUsername, UserPoolId};
 
 use super::{MemoryStore, page_of};
 use crate::error::{StoreError, StoreResult};
@@ -155,8 +155,9 @@ impl ProviderStore for MemoryStore {
     async fn provider_links_of(
         &self,
         pool: &UserPoolId,
-        username: &str,
+        username: &FoldedUsername,
     ) -> StoreResult<Vec<ProviderLink>> {
+        let username = username.as_str();
         self.with_pool(pool, |p| {
             Ok(p.providers
                 .links

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use subtle::ConstantTimeEq;
-use user_pool_model::UserPoolId;
+use user_pool_model::{FoldedUsername, UserPoolId};
 
 use super::MemoryStore;
 use crate::error::{StoreError, StoreResult};
@@ -216,7 +216,12 @@ impl RefreshTokenStore for MemoryStore {
         })
     }
 
-    async fn revoke_user_families(&self, pool: &UserPoolId, user: &str) -> StoreResult<usize> {
+    async fn revoke_user_families(
+        &self,
+        pool: &UserPoolId,
+        user: &FoldedUsername,
+    ) -> StoreResult<usize> {
+        let user = user.as_str();
         self.with_pool(pool, |p| {
             let mut n = 0;
             for f in p

@@ -6,7 +6,7 @@ use std::ops::Bound;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use user_pool_model::{CaseRule, FilterAttribute, FilterOp, Sub, User, UserPoolId};
+use user_pool_model::{CaseRule, FilterAttribute, FilterOp, FoldedUsername, Sub, User, UserPoolId};
 
 use super::MemoryStore;
 use super::compact::CompactUser;
@@ -136,9 +136,8 @@ impl Users {
         user.version = 1;
         self.link(id, &user, keys)?;
         self.by_username
-            .insert(keys.username.clone().into_boxed_str(), id);
-        self.order
-            .insert(keys.username.clone().into_boxed_str(), id);
+            .insert(Box::from(keys.username.as_str()), id);
+        self.order.insert(Box::from(keys.username.as_str()), id);
         self.by_sub.insert(user.sub, id);
         Ok(user)
     }
@@ -330,7 +329,12 @@ impl UserStore for MemoryStore {
         self.with_pool(pool, |p| p.users.insert_all(users))
     }
 
-    async fn get_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Option<User>> {
+    async fn get_user(
+        &self,
+        pool: &UserPoolId,
+        username_key: &FoldedUsername,
+    ) -> StoreResult<Option<User>> {
+        let username_key = username_key.as_str();
         self.with_pool(pool, |p| p.users.get(username_key))
     }
 
@@ -356,7 +360,12 @@ impl UserStore for MemoryStore {
         self.with_pool(pool, |p| p.users.update(user, keys))
     }
 
-    async fn delete_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<()> {
+    async fn delete_user(
+        &self,
+        pool: &UserPoolId,
+        username_key: &FoldedUsername,
+    ) -> StoreResult<()> {
+        let username_key = username_key.as_str();
         self.with_pool(pool, |p| {
             p.users.remove(username_key)?;
             p.groups.forget_user(username_key);

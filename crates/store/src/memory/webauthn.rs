@@ -1,7 +1,7 @@
 //! WebAuthn credentials in memory.
 
 use async_trait::async_trait;
-use user_pool_model::UserPoolId;
+use user_pool_model::{FoldedUsername, UserPoolId};
 
 use super::MemoryStore;
 use crate::error::{StoreError, StoreResult};
@@ -30,8 +30,9 @@ impl WebAuthnStore for MemoryStore {
     async fn list_webauthn_credentials(
         &self,
         pool: &UserPoolId,
-        username_key: &str,
+        username_key: &FoldedUsername,
     ) -> StoreResult<Vec<WebAuthnCredential>> {
+        let username_key = username_key.as_str();
         self.with_pool(pool, |p| {
             let mut out: Vec<WebAuthnCredential> = p
                 .passkeys
@@ -69,9 +70,10 @@ impl WebAuthnStore for MemoryStore {
     async fn delete_webauthn_credential(
         &self,
         pool: &UserPoolId,
-        username_key: &str,
+        username_key: &FoldedUsername,
         credential_id: &[u8],
     ) -> StoreResult<()> {
+        let username_key = username_key.as_str();
         self.with_pool(pool, |p| {
             match p.passkeys.get(credential_id) {
                 Some(c) if c.username_key == username_key => {}

@@ -369,7 +369,7 @@ impl Accounts {
     async fn remove_user(&self, pool: &PoolConfig, user: &User) -> Result<Empty> {
         self.core
             .store()
-            .delete_user(&pool.id, &pool.case_rule.fold(&user.username))
+            .delete_user(&pool.id, &pool.case_rule.username_key(&user.username))
             .await?;
         crate::audit!(operation = "DeleteUser", pool = %pool.id.as_str(), sub = %user.sub);
         Ok(Empty {})

@@ -165,7 +165,7 @@ impl Accounts {
         };
         pool.password_policy.check(req.password.expose_secret())?;
         let origin = Origin::public(&client, req.user_context_data.as_ref());
-        let user_key = pool.case_rule.fold(&user.username);
+        let user_key = pool.case_rule.username_key(&user.username);
         let breached = self
             .core
             .check_new_password(
@@ -199,7 +199,7 @@ impl Accounts {
         let _ = self
             .core
             .store()
-            .reset_failures(&pool.id, &pool.case_rule.fold(&user.username))
+            .reset_failures(&pool.id, &pool.case_rule.username_key(&user.username))
             .await;
         crate::audit!(operation = "ConfirmForgotPassword", pool = %pool.id.as_str(), sub = %user.sub);
         self.core
@@ -233,7 +233,7 @@ impl Accounts {
         if req.proposed_password.is_empty() {
             return Err(missing("proposedPassword"));
         }
-        let key = pool.case_rule.fold(&user.username);
+        let key = pool.case_rule.username_key(&user.username);
         let locked = {
             let state = self.core.store().lockout_state(&pool.id, &key).await?;
             let failures = auth_flow_state_machine::Failures {

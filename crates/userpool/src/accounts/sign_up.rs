@@ -141,7 +141,7 @@ impl Accounts {
             }
         }
         let origin = Origin::public(&client, req.user_context_data.as_ref());
-        let user_key = pool.case_rule.fold(&user.username);
+        let user_key = pool.case_rule.username_key(&user.username);
         let breached = self
             .core
             .check_new_password(

@@ -135,7 +135,7 @@ impl Admin {
         let pool = self.core.pool(&req.user_pool_id).await?;
         let user = self.core.require_user(&pool, &req.username).await?;
         let group = self.group(&pool, &req.group_name).await?;
-        let key = pool.case_rule.fold(&user.username);
+        let key = pool.case_rule.username_key(&user.username);
         let current = self
             .core
             .store()
@@ -166,7 +166,11 @@ impl Admin {
         let group = self.group(&pool, &req.group_name).await?;
         self.core
             .store()
-            .remove_from_group(&pool.id, &group.name, &pool.case_rule.fold(&user.username))
+            .remove_from_group(
+                &pool.id,
+                &group.name,
+                &pool.case_rule.username_key(&user.username),
+            )
             .await
             .map_err(|e| self.group_error(e))?;
         Ok(Empty {})
@@ -189,7 +193,7 @@ impl Admin {
             .store()
             .groups_for_user(
                 &pool.id,
-                &pool.case_rule.fold(&user.username),
+                &pool.case_rule.username_key(&user.username),
                 limit,
                 req.next_token.as_deref(),
             )

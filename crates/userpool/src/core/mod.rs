@@ -164,7 +164,7 @@ impl Core {
     /// Resolves what a user typed (username, or a sign-in alias) to the user.
     pub(crate) async fn find_user(&self, pool: &PoolConfig, login: &str) -> Result<Option<User>> {
         let store = self.store();
-        let key = pool.case_rule.fold(login);
+        let key = pool.case_rule.username_key(login);
         if let Some(user) = store.get_user(&pool.id, &key).await? {
             return Ok(Some(user));
         }

@@ -29,7 +29,7 @@ impl Core {
         user: User,
         mut change: impl FnMut(&mut User) -> Result<T>,
     ) -> Result<(User, T)> {
-        let key = pool.case_rule.fold(&user.username);
+        let key = pool.case_rule.username_key(&user.username);
         let mut current = user;
         for attempt in 0..MAX_WRITE_ATTEMPTS {
             let mut next = current.clone();

@@ -70,7 +70,7 @@ impl Federation {
                 "The destination user must be a native user of the pool.",
             ));
         }
-        let key = pool.case_rule.fold(&user.username);
+        let key = pool.case_rule.username_key(&user.username);
         let store = self.core.store();
         let links = store.provider_links_of(&pool.id, &key).await?;
         if links.len() >= MAX_LINKS_PER_USER {
@@ -83,7 +83,7 @@ impl Federation {
         // to link them (the federated user would have to be deleted first).
         let federated = pool
             .case_rule
-            .fold(&federated_username(&provider_name, &value));
+            .username_key(&federated_username(&provider_name, &value));
         if store.get_user(&pool.id, &federated).await?.is_some() {
             return Err(Error::new(
                 ErrorKind::AliasExists,
@@ -172,7 +172,7 @@ impl Federation {
         } else {
             let key = pool
                 .case_rule
-                .fold(&federated_username(&provider_name, &value));
+                .username_key(&federated_username(&provider_name, &value));
             let mut user = store
                 .get_user(&pool.id, &key)
                 .await?

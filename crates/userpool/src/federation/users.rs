@@ -76,7 +76,7 @@ impl Federation {
         }
         let mapped = storable(pool, provider.mapping.apply(claims));
         let username = federated_username(name, &subject);
-        let key = pool.case_rule.fold(&username);
+        let key = pool.case_rule.username_key(&username);
         if let Some(user) = store.get_user(&pool.id, &key).await? {
             return self.refresh_attributes(pool, user, mapped).await;
         }
@@ -159,7 +159,7 @@ impl Federation {
             // A concurrent first sign-in of the same provider user won.
             Err(StoreError::UsernameExists) => {
                 return store
-                    .get_user(&pool.id, &pool.case_rule.fold(username))
+                    .get_user(&pool.id, &pool.case_rule.username_key(username))
                     .await?
                     .ok_or_else(crate::core::internal);
             }
@@ -183,7 +183,7 @@ impl Federation {
                 Err(e) => return Err(Error::from(e)),
             }
             store
-                .add_to_group(&pool.id, &group, &pool.case_rule.fold(username))
+                .add_to_group(&pool.id, &group, &pool.case_rule.username_key(username))
                 .await?;
         }
         crate::audit!(operation = "FederatedSignUp", pool = %pool.id.as_str(), provider = %provider.record.name, sub = %inserted.sub);

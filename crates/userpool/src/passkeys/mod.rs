@@ -109,7 +109,7 @@ impl Passkeys {
     ) -> Result<Vec<WebAuthnCredential>> {
         self.core
             .store()
-            .list_webauthn_credentials(&pool.id, &pool.case_rule.fold(username))
+            .list_webauthn_credentials(&pool.id, &pool.case_rule.username_key(username))
             .await
             .map_err(Error::from)
     }
@@ -237,7 +237,7 @@ impl Passkeys {
             return Err(challenge_not_found());
         }
         let record = WebAuthnCredential {
-            username_key: pool.case_rule.fold(&user.username),
+            username_key: pool.case_rule.username_key(&user.username),
             credential_id: new.credential_id,
             public_key: new.public_key,
             sign_count: new.sign_count,
@@ -315,7 +315,7 @@ impl Passkeys {
             .store()
             .delete_webauthn_credential(
                 &auth.pool.id,
-                &auth.pool.case_rule.fold(&auth.user.username),
+                &auth.pool.case_rule.username_key(&auth.user.username),
                 &id,
             )
             .await

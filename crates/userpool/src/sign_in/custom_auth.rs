@@ -43,7 +43,7 @@ impl SignIn {
             Some(name) => {
                 self.core
                     .store()
-                    .get_user(&cx.pool.id, &cx.pool.case_rule.fold(name))
+                    .get_user(&cx.pool.id, &cx.pool.case_rule.username_key(name))
                     .await?
             }
             None => None,

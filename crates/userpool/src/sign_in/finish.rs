@@ -61,10 +61,10 @@ impl SignIn {
         authenticated: Authenticated,
         subject: Option<Subject>,
     ) -> Result<AuthResponse> {
-        let key = cx.pool.case_rule.fold(authenticated.username());
+        let key = cx.pool.case_rule.username_key(authenticated.username());
         let read = subject
             .and_then(|s| s.user)
-            .filter(|user| cx.pool.case_rule.fold(&user.username) == key);
+            .filter(|user| cx.pool.case_rule.username_key(&user.username) == key);
         let user = match read {
             Some(user) => user,
             None => self.account(cx, &key).await?,

@@ -3,7 +3,7 @@
 //! device use.
 
 use auth_flow_state_machine::{Event, FlowError, TotpFactor};
-use user_pool_model::MfaMethod;
+use user_pool_model::{FoldedUsername, MfaMethod};
 
 use crate::core::codes::Destination;
 use crate::error::Result;
@@ -23,7 +23,7 @@ impl SignIn {
         if events.is_empty() {
             return Ok(());
         }
-        let key = cx.pool.case_rule.fold(&subject.username);
+        let key = cx.pool.case_rule.username_key(&subject.username);
         // A verified password alone (every plain sign-in) touches only the lockout counter,
         // and only when it counts failures.
         if events.iter().all(|e| matches!(e, Event::PasswordVerified)) {
@@ -176,7 +176,7 @@ impl SignIn {
     pub(crate) async fn account(
         &self,
         cx: &SignInContext<'_>,
-        key: &str,
+        key: &FoldedUsername,
     ) -> Result<user_pool_model::User> {
         self.core
             .store()

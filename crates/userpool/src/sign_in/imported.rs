@@ -84,7 +84,10 @@ impl SignIn {
             Err(_) => self
                 .core
                 .store()
-                .get_user(&cx.pool.id, &cx.pool.case_rule.fold(&l.user.username))
+                .get_user(
+                    &cx.pool.id,
+                    &cx.pool.case_rule.username_key(&l.user.username),
+                )
                 .await?
                 .ok_or_else(|| cx.flow_error(&FlowError::UserNotFound))?,
         };

@@ -222,7 +222,7 @@ impl SignIn {
         let state = self
             .core
             .store()
-            .lockout_state(&pool.id, &pool.case_rule.fold(&user.username))
+            .lockout_state(&pool.id, &pool.case_rule.username_key(&user.username))
             .await?;
         self.load_with(pool, user, device_key, state).await
     }
@@ -248,7 +248,7 @@ impl SignIn {
         {
             self.core
                 .store()
-                .list_webauthn_credentials(&pool.id, &pool.case_rule.fold(&user.username))
+                .list_webauthn_credentials(&pool.id, &pool.case_rule.username_key(&user.username))
                 .await?
                 .into_iter()
                 .map(|c| auth_flow_state_machine::StoredCredential {
@@ -349,7 +349,7 @@ impl SignIn {
         cx.relying_party = self.core.relying_party(&cx.pool, &cx.client).await?;
         // The account and, at once, the lockout counter of the name typed: the account's own
         // unless it signs in by an alias (then read again below, once the username is known).
-        let login_key = cx.pool.case_rule.fold(sign_in.login());
+        let login_key = cx.pool.case_rule.username_key(sign_in.login());
         // Boxed: joined inline, the account lookup made this future outgrow a debug build's
         // worker-thread stack.
         let (mut user, login_state) = tokio::try_join!(
@@ -399,7 +399,7 @@ impl SignIn {
                 .await?;
         }
         let loaded = match user {
-            Some(user) if cx.pool.case_rule.fold(&user.username) == login_key => Some(
+            Some(user) if cx.pool.case_rule.username_key(&user.username) == login_key => Some(
                 self.load_with(&cx.pool, user, sign_in.device_key(), login_state)
                     .await?,
             ),
@@ -460,7 +460,7 @@ impl SignIn {
         } else {
             // Three independent reads, at once: the session's wrong answers, the account
             // and its lockout counter (its key is the username the session names).
-            let key = cx.pool.case_rule.fold(&username);
+            let key = cx.pool.case_rule.username_key(&username);
             let (session, user, state) = tokio::try_join!(
                 store.lockout_state(&cx.pool.id, &failure_key),
                 store.get_user(&cx.pool.id, &key),

@@ -3,7 +3,7 @@
 //! attempt leaves.
 
 use auth_flow_state_machine::{FlowError, can_answer_mfa};
-use user_pool_model::UserStatus;
+use user_pool_model::{FoldedUsername, UserStatus};
 use userpool_risk::{
     AdvancedSecurityMode, AuthEvent, ChallengeName, ChallengeResponse, ChallengeResult, Decision,
     Enforcement, EventContextData, EventFilter, EventResponse, EventRisk, EventType,
@@ -15,6 +15,8 @@ use crate::threat::engine::{BLOCKED, StoredEvent};
 
 /// What threat protection decided for this sign-in before it ran.
 pub(crate) struct Screened {
+    /// The screened user's key: the attempt's events are recorded under it.
+    user: FoldedUsername,
     decision: Decision,
     compromised: bool,
 }
@@ -33,7 +35,7 @@ impl SignIn {
         if mode == AdvancedSecurityMode::Off {
             return Ok(());
         }
-        let key = cx.pool.case_rule.fold(&loaded.user.username);
+        let key = cx.pool.case_rule.username_key(&loaded.user.username);
         let decision = self
             .core
             .assess(
@@ -49,6 +51,7 @@ impl SignIn {
         let enforcement = decision.action.enforcement(can_mfa);
         let risk = decision.event_risk(false);
         cx.screened = Some(Screened {
+            user: key.clone(),
             decision,
             compromised: false,
         });
@@ -97,7 +100,7 @@ impl SignIn {
                 Ok(())
             })
             .await?;
-        let key = cx.pool.case_rule.fold(&loaded.user.username);
+        let key = cx.pool.case_rule.username_key(&loaded.user.username);
         let risk = EventRisk {
             compromised_credentials_detected: true,
             ..cx.screened
@@ -115,8 +118,10 @@ impl SignIn {
         Ok(cx.flow_error(&FlowError::PasswordResetRequired))
     }
 
-    /// Records how an attempt of `username` ended (`passed`: tokens issued; otherwise a
-    /// failure, `wrong_password` when the credential was wrong) and notes it for its address.
+    /// Records how an attempt under lockout key `key` ended (`passed`: tokens issued;
+    /// otherwise a failure, `wrong_password` when the credential was wrong) and notes it for
+    /// its address; a screened user's attempt is also recorded as that user's auth event (an
+    /// unknown user's never is).
     pub(crate) async fn record_outcome(
         &self,
         cx: &SignInContext<'_>,
@@ -140,13 +145,14 @@ impl SignIn {
             (false, true) => (EventResponse::Fail, Some(ChallengeResponse::Failure)),
             (false, false) => (EventResponse::Fail, None),
         };
-        self.record(cx, key, response, risk, password).await
+        self.record(cx, &screened.user, response, risk, password)
+            .await
     }
 
     async fn record(
         &self,
         cx: &SignInContext<'_>,
-        key: &str,
+        key: &FoldedUsername,
         response: EventResponse,
         risk: EventRisk,
         password: Option<ChallengeResponse>,

@@ -5,7 +5,7 @@ use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use user_pool_model::{AppClient, PoolConfig};
+use user_pool_model::{AppClient, FoldedUsername, PoolConfig};
 use userpool_risk::{
     AdvancedSecurityMode, AttemptOutcome, AuthEvent, BreachFilter,
     CompromisedCredentialsEventAction, Decision, DefaultScorer, DeviceId, EventContextData,
@@ -226,7 +226,7 @@ impl Core {
         &self,
         pool: &PoolConfig,
         client: &str,
-        user: &str,
+        user: &FoldedUsername,
         event_type: EventType,
         origin: &Origin,
         password: &str,
@@ -251,7 +251,7 @@ impl Core {
     pub(crate) async fn record_account_event(
         &self,
         pool: &PoolConfig,
-        user: &str,
+        user: &FoldedUsername,
         event_type: EventType,
         passed: bool,
         compromised: bool,
@@ -290,7 +290,7 @@ impl Core {
         &self,
         pool: &PoolConfig,
         client: &str,
-        user: &str,
+        user: &FoldedUsername,
         event_type: EventType,
         origin: &Origin,
         mode: AdvancedSecurityMode,
@@ -332,7 +332,7 @@ impl Core {
     async fn recent_events(
         &self,
         pool: &PoolConfig,
-        user: &str,
+        user: &FoldedUsername,
         now: i64,
     ) -> Result<Arc<Vec<AuthEvent>>> {
         let newest: Option<Position> = self
@@ -355,7 +355,7 @@ impl Core {
     pub(crate) async fn auth_events(
         &self,
         pool: &PoolConfig,
-        user: &str,
+        user: &FoldedUsername,
         limit: usize,
     ) -> Result<Vec<AuthEvent>> {
         let page = self
@@ -373,13 +373,13 @@ impl Core {
     pub(crate) async fn record_event(
         &self,
         pool: &PoolConfig,
-        user: &str,
+        user: &FoldedUsername,
         event: &StoredEvent,
     ) -> Result<()> {
         let body = serde_json::to_string(event).map_err(|_| crate::core::internal())?;
         let record = AuthEventRecord {
             event_id: event.event.event_id.clone(),
-            user: user.to_owned(),
+            user: user.clone(),
             created: event.event.creation_date,
             body,
         };

@@ -67,7 +67,7 @@ impl ThreatProtection {
                 ));
             }
         };
-        let key = pool.case_rule.fold(&user.username);
+        let key = pool.case_rule.username_key(&user.username);
         let page = self
             .core
             .store()
@@ -147,7 +147,7 @@ impl ThreatProtection {
         let pool = self.core.pool(pool_id).await?;
         require_enabled(&pool)?;
         let user = self.core.require_user(&pool, username).await?;
-        let key = pool.case_rule.fold(&user.username);
+        let key = pool.case_rule.username_key(&user.username);
         let not_found = || Error::new(ErrorKind::ResourceNotFound, "Event not found.");
         let record = self
             .core

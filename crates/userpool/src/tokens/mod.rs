@@ -239,7 +239,12 @@ impl Tokens {
             None => {
                 self.core
                     .store()
-                    .groups_for_user(&pool.id, &pool.case_rule.fold(&user.username), 100, None)
+                    .groups_for_user(
+                        &pool.id,
+                        &pool.case_rule.username_key(&user.username),
+                        100,
+                        None,
+                    )
                     .await?
                     .items
             }
@@ -359,7 +364,7 @@ impl Tokens {
         let now = self.core.now();
         let family = RefreshFamily {
             id: origin_jti.clone(),
-            user: pool.case_rule.fold(&user.username),
+            user: pool.case_rule.username_key(&user.username),
             client_id: client.id.clone(),
             origin_jti,
             device_key: grant.bound_device.clone(),

@@ -55,7 +55,7 @@ impl Tokens {
         let revoked = self
             .core
             .store()
-            .revoke_user_families(&pool.id, &pool.case_rule.fold(&user.username))
+            .revoke_user_families(&pool.id, &pool.case_rule.username_key(&user.username))
             .await?;
         // The hosted UI's sign-in cookies issued until now die too.
         self.core

@@ -168,7 +168,7 @@ async fn hash_imported_users_of_each_algorithm_sign_in_once_with_their_password(
         }
     );
     for (name, _) in hashes(old) {
-        let key = name.to_owned();
+        let key = user_pool_model::CaseRule::Sensitive.username_key(name);
         // Before the first password sign-in: SRP answers as for any imported user.
         let handshake = srp::ClientHandshake::start(&mut w.rng).expect("client");
         assert_error(
@@ -256,7 +256,7 @@ async fn hash_imported_users_of_each_algorithm_sign_in_once_with_their_password(
         .store
         .get_user(
             &user_pool_model::UserPoolId::parse(&pool).expect("id"),
-            "forgetful",
+            &user_pool_model::CaseRule::Sensitive.username_key("forgetful"),
         )
         .await;
     assert_eq!(
@@ -444,7 +444,7 @@ async fn a_hash_imported_user_signs_in_on_the_hosted_ui() {
         .store
         .get_user(
             &user_pool_model::UserPoolId::parse(&pool).expect("id"),
-            name,
+            &user_pool_model::CaseRule::Sensitive.username_key(name),
         )
         .await
         .expect("store")

@@ -369,12 +369,11 @@ impl RefreshTokenStore for SqlStore {
         pool: &UserPoolId,
         user: &FoldedUsername,
     ) -> StoreResult<usize> {
-        let user = user.as_str();
         let changed = self
             .execute_text(
                 "UPDATE up_families SET revoked = 1 \
              WHERE pool = $1 AND username_key = $2 AND revoked = 0",
-                &[pool.as_str(), user],
+                &[pool.as_str(), user.as_str()],
             )
             .await?;
         let n = usize::try_from(changed).unwrap_or(usize::MAX);

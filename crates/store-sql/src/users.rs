@@ -376,12 +376,8 @@ impl UserStore for SqlStore {
         self.insert_batch(pool, users).await
     }
 
-    async fn get_user(
-        &self,
-        pool: &UserPoolId,
-        username_key: &FoldedUsername,
-    ) -> StoreResult<Option<User>> {
-        let username_key = username_key.as_str();
+    async fn get_user(&self, pool: &UserPoolId, key: &FoldedUsername) -> StoreResult<Option<User>> {
+        let username_key = key.as_str();
         self.one_user(
             pool,
             "FROM up_users u WHERE u.pool = $1 AND u.username_key = $2",
@@ -424,12 +420,8 @@ impl UserStore for SqlStore {
         failure::retry_write(|| self.update_user_once(pool, user.clone(), keys)).await
     }
 
-    async fn delete_user(
-        &self,
-        pool: &UserPoolId,
-        username_key: &FoldedUsername,
-    ) -> StoreResult<()> {
-        let username_key = username_key.as_str();
+    async fn delete_user(&self, pool: &UserPoolId, key: &FoldedUsername) -> StoreResult<()> {
+        let username_key = key.as_str();
         failure::retry_write(|| self.delete_user_once(pool, username_key)).await
     }
 

@@ -54,9 +54,9 @@ impl WebAuthnStore for SqlStore {
     async fn list_webauthn_credentials(
         &self,
         pool: &UserPoolId,
-        username_key: &FoldedUsername,
+        key: &FoldedUsername,
     ) -> StoreResult<Vec<WebAuthnCredential>> {
-        let username_key = username_key.as_str();
+        let username_key = key.as_str();
         let db = self.ready().await?;
         let rows = failure::read(|| async {
             sqlx::query(

@@ -133,9 +133,9 @@ impl GroupStore for MemoryStore {
         &self,
         pool: &UserPoolId,
         group: &str,
-        username_key: &FoldedUsername,
+        key: &FoldedUsername,
     ) -> StoreResult<()> {
-        let username_key = username_key.as_str();
+        let username_key = key.as_str();
         self.with_pool(pool, |p| {
             both_exist(p, group, username_key)?;
             p.groups
@@ -152,9 +152,9 @@ impl GroupStore for MemoryStore {
         &self,
         pool: &UserPoolId,
         group: &str,
-        username_key: &FoldedUsername,
+        key: &FoldedUsername,
     ) -> StoreResult<()> {
-        let username_key = username_key.as_str();
+        let username_key = key.as_str();
         self.with_pool(pool, |p| {
             both_exist(p, group, username_key)?;
             p.groups

@@ -221,14 +221,13 @@ impl RefreshTokenStore for MemoryStore {
         pool: &UserPoolId,
         user: &FoldedUsername,
     ) -> StoreResult<usize> {
-        let user = user.as_str();
         self.with_pool(pool, |p| {
             let mut n = 0;
             for f in p
                 .tokens
                 .families
                 .values_mut()
-                .filter(|f| f.user == user && !f.revoked)
+                .filter(|f| f.user == *user && !f.revoked)
             {
                 f.revoked = true;
                 n += 1;

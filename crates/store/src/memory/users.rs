@@ -329,12 +329,8 @@ impl UserStore for MemoryStore {
         self.with_pool(pool, |p| p.users.insert_all(users))
     }
 
-    async fn get_user(
-        &self,
-        pool: &UserPoolId,
-        username_key: &FoldedUsername,
-    ) -> StoreResult<Option<User>> {
-        let username_key = username_key.as_str();
+    async fn get_user(&self, pool: &UserPoolId, key: &FoldedUsername) -> StoreResult<Option<User>> {
+        let username_key = key.as_str();
         self.with_pool(pool, |p| p.users.get(username_key))
     }
 
@@ -360,12 +356,8 @@ impl UserStore for MemoryStore {
         self.with_pool(pool, |p| p.users.update(user, keys))
     }
 
-    async fn delete_user(
-        &self,
-        pool: &UserPoolId,
-        username_key: &FoldedUsername,
-    ) -> StoreResult<()> {
-        let username_key = username_key.as_str();
+    async fn delete_user(&self, pool: &UserPoolId, key: &FoldedUsername) -> StoreResult<()> {
+        let username_key = key.as_str();
         self.with_pool(pool, |p| {
             p.users.remove(username_key)?;
             p.groups.forget_user(username_key);

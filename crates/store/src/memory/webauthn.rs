@@ -30,9 +30,9 @@ impl WebAuthnStore for MemoryStore {
     async fn list_webauthn_credentials(
         &self,
         pool: &UserPoolId,
-        username_key: &FoldedUsername,
+        key: &FoldedUsername,
     ) -> StoreResult<Vec<WebAuthnCredential>> {
-        let username_key = username_key.as_str();
+        let username_key = key.as_str();
         self.with_pool(pool, |p| {
             let mut out: Vec<WebAuthnCredential> = p
                 .passkeys

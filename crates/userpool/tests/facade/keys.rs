@@ -352,16 +352,7 @@ async fn a_master_key_rotation_keeps_every_sealed_value_open() {
         })
         .await
         .unwrap();
-    let id = user_pool_model::UserPoolId::parse(&pool).unwrap();
-    let user = w
-        .store
-        .get_user(
-            &id,
-            &user_pool_model::CaseRule::Sensitive.username_key("alice"),
-        )
-        .await
-        .unwrap()
-        .unwrap();
+    let user = stored_user(w.store.as_ref(), &pool, "alice").await;
     let verifier = &user.password.unwrap().verifier;
     assert_eq!(
         verifier[..userpool::HEADER_BYTES],

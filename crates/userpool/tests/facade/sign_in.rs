@@ -531,15 +531,7 @@ async fn admin_created_users_set_a_new_password_at_first_sign_in() {
 /// Alice's sealed verifier as the store holds it, opened: its length says whether it has
 /// its powers (1,536 bytes) or not (384).
 async fn stored_verifier_len(store: &dyn userpool_store::Store, pool: &str) -> usize {
-    let id = user_pool_model::UserPoolId::parse(pool).unwrap();
-    let user = store
-        .get_user(
-            &id,
-            &user_pool_model::CaseRule::Sensitive.username_key("alice"),
-        )
-        .await
-        .unwrap()
-        .unwrap();
+    let user = stored_user(store, pool, "alice").await;
     let sealer = userpool::Sealer::new(
         &userpool::MasterKey::new([42; 32]),
         userpool::Purpose::AtRest,
@@ -565,14 +557,7 @@ async fn a_verifier_stored_without_its_powers_gets_them_at_the_next_sign_in() {
 
     // Make it what a version before the powers stored: `v` alone.
     let id = user_pool_model::UserPoolId::parse(&pool).unwrap();
-    let mut user = store
-        .get_user(
-            &id,
-            &user_pool_model::CaseRule::Sensitive.username_key("alice"),
-        )
-        .await
-        .unwrap()
-        .unwrap();
+    let mut user = stored_user(store.as_ref(), &pool, "alice").await;
     let sealer = userpool::Sealer::new(
         &userpool::MasterKey::new([42; 32]),
         userpool::Purpose::AtRest,

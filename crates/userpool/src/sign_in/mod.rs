@@ -16,8 +16,8 @@ pub(crate) mod software_token;
 use std::sync::Arc;
 
 use auth_flow_state_machine::{
-    Account, Authenticated, Challenge, ChallengeAnswer, ChallengeName, Failures, FlowContext,
-    FlowError, Initiate, PendingChallenge, Step, TotpFactor, Transition, sealed_state,
+    Account, AuthFlow, Authenticated, Challenge, ChallengeAnswer, ChallengeName, Failures,
+    FlowContext, FlowError, Initiate, PendingChallenge, Step, TotpFactor, Transition, sealed_state,
 };
 use custom_auth_triggers::events::PreAuthenticationRequest;
 use custom_auth_triggers::{PreAuthentication, TriggerSource};
@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 use user_pool_model::{PoolConfig, PreventUserExistenceErrors, User};
 
 use crate::core::{Core, internal};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::hooks::trigger_attributes;
 use crate::seal::{HEADER_BYTES, NONCE_BYTES, Purpose, TAG_BYTES};
 use crate::threat::engine::Origin;
@@ -129,6 +129,7 @@ fn session_failure_key(id: &[u8; 16]) -> String {
 impl SignIn {
     /// InitiateAuth.
     pub async fn initiate_auth(&self, req: InitiateAuthRequest) -> Result<AuthResponse> {
+        check_names(Some(&req.auth_flow), None)?;
         let (pool, client) = self.core.client(&req.client_id).await?;
         let origin = Origin::public(&client, req.user_context_data.as_ref());
         self.initiate(
@@ -140,6 +141,7 @@ impl SignIn {
 
     /// AdminInitiateAuth.
     pub async fn admin_initiate_auth(&self, req: InitiateAuthRequest) -> Result<AuthResponse> {
+        check_names(Some(&req.auth_flow), None)?;
         let pool = self
             .core
             .pool(req.user_pool_id.as_deref().unwrap_or_default())
@@ -158,6 +160,7 @@ impl SignIn {
         &self,
         req: RespondToAuthChallengeRequest,
     ) -> Result<AuthResponse> {
+        check_names(None, Some(&req.challenge_name))?;
         let (pool, client) = self.core.client(&req.client_id).await?;
         let origin = Origin::public(&client, req.user_context_data.as_ref());
         self.respond(
@@ -172,6 +175,7 @@ impl SignIn {
         &self,
         req: RespondToAuthChallengeRequest,
     ) -> Result<AuthResponse> {
+        check_names(None, Some(&req.challenge_name))?;
         let pool = self
             .core
             .pool(req.user_pool_id.as_deref().unwrap_or_default())
@@ -359,7 +363,7 @@ impl SignIn {
                     .store()
                     .lockout_state(&cx.pool.id, &login_key)
                     .await
-                    .map_err(crate::Error::from)
+                    .map_err(Error::from)
             },
         )?;
         if user.is_none()
@@ -511,4 +515,16 @@ impl SignIn {
         }
         Ok(response)
     }
+}
+
+/// Cognito checks a request's enum members before it looks anything up: an unknown `AuthFlow`
+/// or `ChallengeName` is `InvalidParameterException` even when the client or pool does not
+/// exist.
+fn check_names(flow: Option<&str>, challenge: Option<&str>) -> Result<()> {
+    let error = match (flow, challenge) {
+        (Some(flow), _) if AuthFlow::parse(flow).is_err() => FlowError::UnknownFlow,
+        (_, Some(name)) if ChallengeName::parse(name).is_none() => FlowError::UnknownChallenge,
+        _ => return Ok(()),
+    };
+    Err(Error::from_flow(&error, PreventUserExistenceErrors::Legacy))
 }

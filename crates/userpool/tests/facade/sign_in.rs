@@ -393,6 +393,84 @@ async fn admin_flows_are_admin_only() {
     );
 }
 
+/// Enum members are checked before anything is looked up: an unknown `AuthFlow` or
+/// `ChallengeName` is `InvalidParameterException` even with a client that does not exist.
+#[tokio::test]
+async fn unknown_flow_and_challenge_names_are_refused_before_the_client_is_looked_up() {
+    let w = world!();
+    let pool = w.pool().await;
+    let missing = "1example23456789abcdefghij".to_owned();
+    let initiate = InitiateAuthRequest {
+        client_id: missing.clone(),
+        auth_flow: "USER_PASSWORD_AUTH\u{0}".into(),
+        auth_parameters: SecretMap::of(&[("USERNAME", "alice"), ("PASSWORD", PASSWORD)]),
+        ..Default::default()
+    };
+    let flow_message = "1 validation error detected: Value at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set";
+    assert_error(
+        w.service.sign_in().initiate_auth(initiate.clone()).await,
+        "InvalidParameterException",
+        flow_message,
+    );
+    assert_error(
+        w.service
+            .sign_in()
+            .admin_initiate_auth(InitiateAuthRequest {
+                user_pool_id: Some("us-east-1_Missing123".into()),
+                ..initiate.clone()
+            })
+            .await,
+        "InvalidParameterException",
+        flow_message,
+    );
+    // A known flow with the same missing client is the lookup's answer.
+    assert_kind(
+        w.service
+            .sign_in()
+            .initiate_auth(InitiateAuthRequest {
+                auth_flow: "USER_PASSWORD_AUTH".into(),
+                ..initiate
+            })
+            .await,
+        "ResourceNotFoundException",
+    );
+    let respond = RespondToAuthChallengeRequest {
+        client_id: missing,
+        challenge_name: "NOPE".into(),
+        ..Default::default()
+    };
+    let challenge_message = "1 validation error detected: Value at 'challengeName' failed to satisfy constraint: Member must satisfy enum value set";
+    assert_error(
+        w.service
+            .sign_in()
+            .respond_to_auth_challenge(respond.clone())
+            .await,
+        "InvalidParameterException",
+        challenge_message,
+    );
+    assert_error(
+        w.service
+            .sign_in()
+            .admin_respond_to_auth_challenge(RespondToAuthChallengeRequest {
+                user_pool_id: Some(pool),
+                ..respond.clone()
+            })
+            .await,
+        "InvalidParameterException",
+        challenge_message,
+    );
+    assert_kind(
+        w.service
+            .sign_in()
+            .respond_to_auth_challenge(RespondToAuthChallengeRequest {
+                challenge_name: "PASSWORD_VERIFIER".into(),
+                ..respond
+            })
+            .await,
+        "ResourceNotFoundException",
+    );
+}
+
 #[tokio::test]
 async fn admin_created_users_set_a_new_password_at_first_sign_in() {
     let w = world!();

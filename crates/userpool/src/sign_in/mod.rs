@@ -519,11 +519,15 @@ impl SignIn {
 
 /// Cognito checks a request's enum members before it looks anything up: an unknown `AuthFlow`
 /// or `ChallengeName` is `InvalidParameterException` even when the client or pool does not
-/// exist.
+/// exist. `ADMIN_NO_SRP_AUTH` is in Cognito's `ChallengeNameType` but is no challenge anyone
+/// is sent, so it passes here and is refused after the lookup, with the other names no step
+/// answers.
 fn check_names(flow: Option<&str>, challenge: Option<&str>) -> Result<()> {
     let error = match (flow, challenge) {
         (Some(flow), _) if AuthFlow::parse(flow).is_err() => FlowError::UnknownFlow,
-        (_, Some(name)) if ChallengeName::parse(name).is_none() => FlowError::UnknownChallenge,
+        (_, Some(name)) if ChallengeName::parse(name).is_none() && name != "ADMIN_NO_SRP_AUTH" => {
+            FlowError::UnknownChallenge
+        }
         _ => return Ok(()),
     };
     Err(Error::from_flow(&error, PreventUserExistenceErrors::Legacy))

@@ -459,16 +459,18 @@ async fn unknown_flow_and_challenge_names_are_refused_before_the_client_is_looke
         "InvalidParameterException",
         challenge_message,
     );
-    assert_kind(
-        w.service
-            .sign_in()
-            .respond_to_auth_challenge(RespondToAuthChallengeRequest {
-                challenge_name: "PASSWORD_VERIFIER".into(),
-                ..respond
-            })
-            .await,
-        "ResourceNotFoundException",
-    );
+    for known in ["PASSWORD_VERIFIER", "ADMIN_NO_SRP_AUTH"] {
+        assert_kind(
+            w.service
+                .sign_in()
+                .respond_to_auth_challenge(RespondToAuthChallengeRequest {
+                    challenge_name: known.into(),
+                    ..respond.clone()
+                })
+                .await,
+            "ResourceNotFoundException",
+        );
+    }
 }
 
 #[tokio::test]

@@ -403,7 +403,6 @@ impl World {
     }
 }
 
-/// The tokens of a completed sign-in.
 /// The stored record of `username` (a case-sensitive pool's user), read from the store itself.
 pub async fn stored_user(store: &dyn Store, pool: &str, username: &str) -> user_pool_model::User {
     let id = user_pool_model::UserPoolId::parse(pool).unwrap();
@@ -411,6 +410,7 @@ pub async fn stored_user(store: &dyn Store, pool: &str, username: &str) -> user_
     store.get_user(&id, &key).await.unwrap().unwrap()
 }
 
+/// The tokens of a completed sign-in.
 pub fn tokens(r: &AuthResponse) -> &AuthenticationResult {
     r.authentication_result.as_ref().expect("tokens")
 }

@@ -107,21 +107,9 @@ impl core::ops::Deref for FoldedUsername {
     }
 }
 
-impl PartialEq<str> for FoldedUsername {
-    fn eq(&self, other: &str) -> bool {
-        self.0 == other
-    }
-}
-
 impl PartialEq<&str> for FoldedUsername {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
-    }
-}
-
-impl AsRef<str> for FoldedUsername {
-    fn as_ref(&self) -> &str {
-        &self.0
     }
 }
 
